@@ -1,0 +1,36 @@
+#!/usr/bin/env python3
+"""Writes samples/: the same short text (written for this project) in every
+charset zhnorm reads, plus binary, malformed and damaged files.
+
+Python's own codecs produce the bytes, so the tests compare zhnorm (which
+decodes with encoding_rs) against an independent encoder.
+Run from the repository root: python3 scripts/make-samples.py
+"""
+import pathlib
+
+SIMPLIFIED = "天气预报：明天北京晴，最高气温二十五度。\n我们在图书馆见面，然后一起去吃午饭。\n"
+TRADITIONAL = "天氣預報：明天臺北晴，最高氣溫二十五度。\n我們在圖書館見面，然後一起去吃午飯。\n"
+# U+20BB7 is outside GBK: GB18030 needs its four-byte form.
+GB18030_ONLY = "𠮷野家的牛肉饭很好吃。\n"
+
+out = pathlib.Path("samples")
+out.mkdir(exist_ok=True)
+files = {
+    "utf8.txt": SIMPLIFIED.encode("utf-8"),
+    "utf8-bom.txt": SIMPLIFIED.encode("utf-8-sig"),
+    "utf16le-bom.txt": b"\xff\xfe" + SIMPLIFIED.encode("utf-16-le"),
+    "utf16be-bom.txt": b"\xfe\xff" + SIMPLIFIED.encode("utf-16-be"),
+    "utf16le.txt": SIMPLIFIED.encode("utf-16-le"),
+    "utf16be.txt": SIMPLIFIED.encode("utf-16-be"),
+    "gbk.txt": SIMPLIFIED.encode("gbk"),
+    "gb18030.txt": GB18030_ONLY.encode("gb18030"),
+    "big5.txt": TRADITIONAL.encode("big5"),
+    "gbk-crlf.txt": SIMPLIFIED.replace("\n", "\r\n").encode("gbk"),
+    "mixed-eol.txt": "第一行\n第二行\r\n第三行\r第四行\n".encode("utf-8"),
+    # A byte 0xFF in the middle of GBK text: not valid GBK or GB18030.
+    "invalid-gbk.txt": SIMPLIFIED.encode("gbk")[:10] + b"\xff" + SIMPLIFIED.encode("gbk")[10:],
+    "damaged.txt": "标题：锟斤拷锟斤拷\n正文\ufffd在这里\n".encode("utf-8"),
+    "binary.bin": b"\x89PNG\r\n\x1a\n\x00\x00\x00\rIHDR\x00\x00\x01\x00\x00\x00\x01\x00\x08\x06\x00\x00\x00",
+}
+for name, data in files.items():
+    (out / name).write_bytes(data)

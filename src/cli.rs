@@ -1,0 +1,101 @@
+//! Command-line arguments.
+
+use std::path::PathBuf;
+
+use clap::{ArgGroup, Parser};
+use zhnorm::write::{BomPolicy, EolPolicy};
+
+/// Turn messy Chinese text into clean, normalized UTF-8.
+///
+/// With no mode flag, zhnorm prints the normalized text of each file (or of
+/// standard input, also named `-`) on standard output, like `cat`.
+#[derive(Debug, Parser)]
+#[command(name = "zhnorm", version, about, long_about = None)]
+#[command(group(ArgGroup::new("mode").args(["write", "out_dir", "check", "detect"])))]
+#[command(after_help = "\
+Exit codes:
+  0  success: done, or nothing would change
+  1  --check: some file would change or has damage
+  2  an error: some input could not be read, decoded or written")]
+pub struct Args {
+    /// Files or folders to process; `-` or nothing means standard input.
+    #[arg(value_name = "PATH")]
+    pub paths: Vec<PathBuf>,
+
+    /// Rewrite files in place (atomically; unchanged files are not touched).
+    #[arg(short, long)]
+    pub write: bool,
+
+    /// Write normalized copies into a mirrored tree under DIR.
+    #[arg(long, value_name = "DIR")]
+    pub out_dir: Option<PathBuf>,
+
+    /// Change nothing; list files that would change and why, exit 1 if any.
+    #[arg(long)]
+    pub check: bool,
+
+    /// Print each file's detected charset and how sure the detector is.
+    #[arg(long)]
+    pub detect: bool,
+
+    /// Decode with this charset (a WHATWG label: gbk, gb18030, big5,
+    /// shift_jis, utf-16le, ...) instead of detecting it.
+    #[arg(long, value_name = "ENCODING")]
+    pub from: Option<String>,
+
+    /// Replace malformed byte sequences with U+FFFD instead of refusing the file.
+    #[arg(long)]
+    pub lossy: bool,
+
+    /// Byte-order mark of the output.
+    #[arg(long, value_enum, default_value_t = BomPolicy::Strip)]
+    pub bom: BomPolicy,
+
+    /// Line endings of the output.
+    #[arg(long, value_enum, default_value_t = EolPolicy::Keep)]
+    pub eol: EolPolicy,
+
+    /// Normalize the text to Unicode NFC.
+    #[arg(long)]
+    pub nfc: bool,
+
+    /// Skip the repair stage and its damage report.
+    #[arg(long)]
+    pub no_repair: bool,
+
+    /// With --write, keep the original as PATH + SUFFIX.
+    #[arg(long, value_name = "SUFFIX", num_args = 0..=1, default_missing_value = ".bak", require_equals = true)]
+    pub backup: Option<String>,
+
+    /// Print one JSON object per file (not with the stdout mode).
+    #[arg(long)]
+    pub json: bool,
+
+    /// Include hidden files and folders.
+    #[arg(long)]
+    pub hidden: bool,
+
+    /// Do not respect .gitignore, .ignore and similar files.
+    #[arg(long)]
+    pub no_ignore: bool,
+
+    /// Follow symbolic links, when walking and when writing.
+    #[arg(short = 'L', long)]
+    pub follow: bool,
+
+    /// Only process files matching this glob (repeatable; gitignore syntax).
+    #[arg(short, long, value_name = "GLOB")]
+    pub glob: Vec<String>,
+
+    /// Skip files matching this glob (repeatable).
+    #[arg(long, value_name = "GLOB")]
+    pub exclude: Vec<String>,
+
+    /// Number of threads (default: number of cores).
+    #[arg(short = 'j', long, value_name = "N")]
+    pub threads: Option<usize>,
+
+    /// No progress bar and no summary.
+    #[arg(short, long)]
+    pub quiet: bool,
+}

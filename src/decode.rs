@@ -1,0 +1,127 @@
+//! Decoding: bytes to Unicode, streaming, with an exact account of loss.
+//!
+//! `encoding_rs` decodes in chunks, so a multi-gigabyte stream never sits in
+//! memory whole. Malformed bytes are never hidden: by default the first one
+//! stops the input with its byte offset; with `lossy` each becomes U+FFFD and
+//! is counted.
+
+use encoding_rs::{DecoderResult, Encoding};
+
+use crate::{Error, Result};
+
+/// A streaming decoder that knows whether its output is lossless.
+pub struct Decoder {
+    inner: encoding_rs::Decoder,
+    encoding: &'static Encoding,
+    lossy: bool,
+    /// Offset in the input of the next byte fed.
+    offset: u64,
+    malformed: Malformed,
+}
+
+/// Malformed sequences met so far (only ever non-zero in lossy mode).
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, serde::Serialize)]
+pub struct Malformed {
+    /// How many malformed sequences were replaced with U+FFFD.
+    pub count: u64,
+    /// Byte offset of the first one.
+    pub first_offset: Option<u64>,
+}
+
+impl Decoder {
+    /// A decoder for `encoding` that starts at byte `offset` of the input
+    /// (after a BOM that detection already consumed).
+    pub fn new(encoding: &'static Encoding, offset: u64, lossy: bool) -> Decoder {
+        Decoder {
+            inner: encoding.new_decoder_without_bom_handling(),
+            encoding,
+            lossy,
+            offset,
+            malformed: Malformed::default(),
+        }
+    }
+
+    /// Decodes `bytes`, appending to `out`; `last` marks the end of input,
+    /// where an unfinished sequence is malformed too.
+    pub fn feed(&mut self, mut bytes: &[u8], last: bool, out: &mut String) -> Result<()> {
+        loop {
+            let needed =
+                self.inner.max_utf8_buffer_length_without_replacement(bytes.len()).unwrap_or(bytes.len() * 3 + 16);
+            out.reserve(needed);
+            let (result, read) = self.inner.decode_to_string_without_replacement(bytes, out, last);
+            match result {
+                DecoderResult::InputEmpty => {
+                    self.offset += read as u64;
+                    return Ok(());
+                }
+                DecoderResult::OutputFull => {}
+                DecoderResult::Malformed(len, after) => {
+                    let end = self.offset + (read - usize::from(after)) as u64;
+                    let start = end.saturating_sub(u64::from(len));
+                    if !self.lossy {
+                        return Err(Error::Malformed { encoding: self.encoding.name(), offset: start });
+                    }
+                    self.malformed.count += 1;
+                    self.malformed.first_offset.get_or_insert(start);
+                    out.push('\u{FFFD}');
+                }
+            }
+            self.offset += read as u64;
+            bytes = &bytes[read..];
+        }
+    }
+
+    /// Malformed sequences replaced so far.
+    pub fn malformed(&self) -> Malformed {
+        self.malformed
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use encoding_rs::{BIG5, GB18030, UTF_8};
+
+    fn decode_in_chunks(
+        encoding: &'static Encoding,
+        bytes: &[u8],
+        chunk: usize,
+        lossy: bool,
+    ) -> Result<(String, Malformed)> {
+        let mut decoder = Decoder::new(encoding, 0, lossy);
+        let mut out = String::new();
+        for piece in bytes.chunks(chunk) {
+            decoder.feed(piece, false, &mut out)?;
+        }
+        decoder.feed(b"", true, &mut out)?;
+        Ok((out, decoder.malformed()))
+    }
+
+    #[test]
+    fn chunk_boundaries_inside_characters_are_invisible() {
+        let gbk = b"\xd6\xd0\xce\xc4abc\x81\x30\x81\x30";
+        for chunk in 1..=gbk.len() {
+            let (text, malformed) = decode_in_chunks(GB18030, gbk, chunk, false).unwrap();
+            assert_eq!(text, "中文abc\u{80}");
+            assert_eq!(malformed.count, 0);
+        }
+    }
+
+    #[test]
+    fn first_malformed_offset_is_reported() {
+        let bytes = b"ab\xa4\xa4\xff\xffcd";
+        match decode_in_chunks(BIG5, bytes, 3, false) {
+            Err(Error::Malformed { offset, .. }) => assert_eq!(offset, 4),
+            other => panic!("expected malformed, got {other:?}"),
+        }
+        let (text, malformed) = decode_in_chunks(BIG5, bytes, 3, true).unwrap();
+        assert_eq!(text, "ab中\u{fffd}\u{fffd}cd");
+        assert_eq!(malformed, Malformed { count: 2, first_offset: Some(4) });
+    }
+
+    #[test]
+    fn truncated_final_character_is_malformed() {
+        let err = decode_in_chunks(UTF_8, "中".as_bytes()[..2].as_ref(), 1, false).unwrap_err();
+        assert!(matches!(err, Error::Malformed { offset: 0, .. }), "{err:?}");
+    }
+}

@@ -1,0 +1,367 @@
+//! Charset detection: which encoding produced these bytes?
+//!
+//! `chardetng` is the strongest general detector for Chinese, but it does no
+//! BOM handling, knows nothing of UTF-16, and on a title of a few characters
+//! it can only guess. So the order is: BOM, then UTF-16 by its NUL pattern,
+//! then binary (NUL bytes), then valid UTF-8 (pure ASCII included), then
+//! `chardetng`. When the input is short, or `chardetng` lands on a neighbour
+//! of the Chinese charsets, every candidate decoding is scored for how
+//! plausible it is as Chinese text, and a clearly better Chinese reading wins.
+//!
+//! GBK is always reported and decoded as GB18030, its superset: a GB18030
+//! file then loses nothing, and a GBK file decodes identically.
+
+use encoding_rs::{Encoding, BIG5, EUC_JP, EUC_KR, GB18030, GBK, SHIFT_JIS, UTF_16BE, UTF_16LE, UTF_8};
+
+/// How many bytes detection looks at.
+pub const PREFIX_LEN: usize = 64 * 1024;
+
+/// Inputs with fewer non-ASCII bytes than this are too short for
+/// `chardetng`'s statistics alone.
+const SHORT_NON_ASCII: usize = 256;
+
+/// What detection concluded.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Detection {
+    /// Text in this charset.
+    Text(Charset),
+    /// NUL bytes with no UTF-16 pattern, or bytes that no candidate decodes:
+    /// not text, never rewritten.
+    Binary,
+}
+
+/// A detected (or forced) charset and how it was found.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Charset {
+    /// The encoding to decode with.
+    pub encoding: &'static Encoding,
+    /// Length of the byte-order mark at the start of the input, 0 if none.
+    pub bom_len: usize,
+    /// How the decision was made, which says how sure it is.
+    pub method: Method,
+}
+
+/// How a charset was determined, from surest to least sure.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, serde::Serialize)]
+#[serde(rename_all = "kebab-case")]
+pub enum Method {
+    /// Named by the user with `--from`.
+    Forced,
+    /// A byte-order mark.
+    Bom,
+    /// The bytes are valid UTF-8 (or pure ASCII).
+    ValidUtf8,
+    /// NUL bytes in the positions that UTF-16 puts them.
+    NulPattern,
+    /// `chardetng` on a long enough input.
+    Statistics,
+    /// A short or doubtful input, settled by scoring each candidate decoding
+    /// as Chinese text.
+    Plausibility,
+}
+
+impl Method {
+    /// How sure the detector is, from 0 to 1, for people and scripts.
+    pub fn confidence(self) -> f32 {
+        match self {
+            Method::Forced | Method::Bom => 1.0,
+            Method::ValidUtf8 => 0.99,
+            Method::NulPattern => 0.95,
+            Method::Statistics => 0.9,
+            Method::Plausibility => 0.7,
+        }
+    }
+}
+
+/// Detects the charset of `prefix`, the start of an input; `complete` says
+/// whether `prefix` is the whole input (a truncated trailing UTF-8 sequence
+/// is then an error rather than the cut of the prefix).
+pub fn detect(prefix: &[u8], complete: bool) -> Detection {
+    if let Some((encoding, bom_len)) = Encoding::for_bom(prefix) {
+        return text(encoding, bom_len, Method::Bom);
+    }
+    if let Some(encoding) = utf16_by_nul_pattern(prefix) {
+        return text(encoding, 0, Method::NulPattern);
+    }
+    if prefix.contains(&0) {
+        return Detection::Binary;
+    }
+    if is_utf8(prefix, complete) {
+        return text(UTF_8, 0, Method::ValidUtf8);
+    }
+    let mut detector = chardetng::EncodingDetector::new(chardetng::Iso2022JpDetection::Deny);
+    detector.feed(prefix, complete);
+    let guess = detector.guess(None, chardetng::Utf8Detection::Allow);
+    let non_ascii = prefix.iter().filter(|b| !b.is_ascii()).count();
+    let chinese = guess == GBK || guess == BIG5;
+    if chinese && non_ascii >= SHORT_NON_ASCII {
+        return text(widen_gbk(guess), 0, Method::Statistics);
+    }
+    match most_plausible(prefix, complete, guess) {
+        Some(encoding) if encoding == guess && non_ascii >= SHORT_NON_ASCII => {
+            text(widen_gbk(guess), 0, Method::Statistics)
+        }
+        Some(encoding) => text(widen_gbk(encoding), 0, Method::Plausibility),
+        None => Detection::Binary,
+    }
+}
+
+/// Reports GBK as GB18030, which decodes every GBK file identically and
+/// also the four-byte sequences GBK lacks.
+fn widen_gbk(encoding: &'static Encoding) -> &'static Encoding {
+    if encoding == GBK {
+        GB18030
+    } else {
+        encoding
+    }
+}
+
+fn text(encoding: &'static Encoding, bom_len: usize, method: Method) -> Detection {
+    Detection::Text(Charset { encoding, bom_len, method })
+}
+
+fn is_utf8(bytes: &[u8], complete: bool) -> bool {
+    match std::str::from_utf8(bytes) {
+        Ok(_) => true,
+        // error_len() is None when the input ends inside a sequence: fine
+        // when `bytes` is only the prefix of a longer input.
+        Err(e) => !complete && e.error_len().is_none() && bytes.len() - e.valid_up_to() < 4,
+    }
+}
+
+/// UTF-16 text without a BOM. NUL bytes mean UTF-16 or binary; UTF-16 is
+/// the byte order whose strict decoding reads as text: ASCII code units
+/// (newlines, spaces, digits) and common CJK, almost nothing else.
+fn utf16_by_nul_pattern(prefix: &[u8]) -> Option<&'static Encoding> {
+    if !prefix.contains(&0) {
+        return None;
+    }
+    let sample = &prefix[..prefix.len() & !1];
+    [UTF_16LE, UTF_16BE]
+        .into_iter()
+        .filter_map(|encoding| {
+            let (text, had_errors) = encoding.decode_without_bom_handling(sample);
+            (!had_errors).then(|| (encoding, text_share(&text)))
+        })
+        .filter(|&(_, share)| share >= 0.9)
+        .max_by(|a, b| a.1.total_cmp(&b.1))
+        .map(|(encoding, _)| encoding)
+}
+
+/// The share of characters of `text` that are plausible in a text file:
+/// printable ASCII and whitespace, and plausible CJK.
+fn text_share(text: &str) -> f64 {
+    let mut good = 0usize;
+    let mut all = 0usize;
+    let mut prev = ' ';
+    let mut chars = text.chars().peekable();
+    while let Some(c) = chars.next() {
+        let next = chars.peek().copied().unwrap_or(' ');
+        all += 1;
+        let plausible = if c.is_ascii() {
+            c.is_ascii_graphic() || c.is_ascii_whitespace()
+        } else {
+            char_score(c, prev, next) > 0.0
+        };
+        good += usize::from(plausible);
+        prev = c;
+    }
+    if all == 0 {
+        0.0
+    } else {
+        good as f64 / all as f64
+    }
+}
+
+/// The charsets a short Chinese input is confused with, in the order that
+/// wins a tie after `chardetng`'s own guess.
+const CANDIDATES: [&Encoding; 5] = [GBK, BIG5, SHIFT_JIS, EUC_JP, EUC_KR];
+
+/// Decodes `prefix` with `chardetng`'s guess and each candidate, and returns
+/// the one whose text scores best as Chinese (or as the CJK text its charset
+/// is for); `chardetng`'s guess wins near-ties. Malformed sequences count
+/// against a candidate rather than ruling it out, so that a GBK file with one
+/// bad byte is still read as GBK (and then refused as malformed) instead of
+/// as windows-1252 mojibake. `None` when even the best reading is mostly
+/// replacement characters: not text.
+fn most_plausible(prefix: &[u8], complete: bool, guess: &'static Encoding) -> Option<&'static Encoding> {
+    // A cut prefix may end in half a character: score only what is whole.
+    let body = if complete { prefix } else { trim_partial_tail(prefix) };
+    let score = |encoding: &'static Encoding| {
+        let (text, _) = encoding.decode_without_bom_handling(body);
+        let replaced = text.chars().filter(|&c| c == '\u{FFFD}').count();
+        (plausibility(&text), replaced * 10 > text.chars().count())
+    };
+    let (guess_score, guess_mostly_broken) = score(guess);
+    let mut best = (guess, guess_score, guess_mostly_broken);
+    for &candidate in CANDIDATES.iter().filter(|&&c| c != guess) {
+        let (s, mostly_broken) = score(candidate);
+        // A candidate must be clearly better to overrule the guess.
+        let margin = if best.0 == guess { 0.05 } else { 0.0 };
+        if s > best.1 + margin {
+            best = (candidate, s, mostly_broken);
+        }
+    }
+    (!best.2).then_some(best.0)
+}
+
+/// Drops up to 3 trailing bytes that start a multi-byte character cut by
+/// the prefix length.
+fn trim_partial_tail(prefix: &[u8]) -> &[u8] {
+    let keep = prefix.len().saturating_sub(3);
+    let cut = prefix[keep..].iter().rposition(|b| b.is_ascii()).map_or(keep, |i| keep + i + 1);
+    &prefix[..cut]
+}
+
+/// Mean plausibility of the non-ASCII characters of `text` as CJK text,
+/// between -5 (garbage) and 2 (common Chinese). ASCII is neutral.
+pub fn plausibility(text: &str) -> f64 {
+    let mut total = 0.0;
+    let mut count = 0u32;
+    let mut prev = ' ';
+    let mut chars = text.chars().peekable();
+    while let Some(c) = chars.next() {
+        let next = chars.peek().copied().unwrap_or(' ');
+        if !c.is_ascii() {
+            total += char_score(c, prev, next);
+            count += 1;
+        }
+        prev = c;
+    }
+    if count == 0 {
+        0.0
+    } else {
+        total / f64::from(count)
+    }
+}
+
+fn char_score(c: char, prev: char, next: char) -> f64 {
+    let cp = u32::from(c);
+    match cp {
+        0x4E00..=0x9FFF | 0x3400..=0x4DBF if common_han::is_common(c) => 2.0,
+        0x4E00..=0x9FFF | 0x3400..=0x4DBF => -1.0,
+        // CJK punctuation, fullwidth forms, hiragana, katakana, Hangul syllables.
+        0x3000..=0x303F | 0xFF01..=0xFF5E => 2.0,
+        0x3041..=0x309F | 0x30A0..=0x30FF | 0xAC00..=0xD7A3 => 1.5,
+        // Latin-1 letters make sense inside Latin words, not in runs of
+        // their own (that is what GBK read as Latin-1 looks like).
+        0xC0..=0xFF if prev.is_ascii_alphabetic() || next.is_ascii_alphabetic() => 1.0,
+        0x2018..=0x201D | 0x2026 | 0x00B7 | 0x2014 => 1.0,
+        0xFF61..=0xFF9F => -2.0,
+        0x80..=0x9F | 0xE000..=0xF8FF | 0xFFFD => -5.0,
+        _ => -1.0,
+    }
+}
+
+mod common_han {
+    //! The common Han characters: GB2312 level 1 (the 3,755 most used
+    //! Simplified characters) and Big5 level 1 (the 5,401 common Traditional
+    //! characters), read from `encoding_rs`'s own tables once.
+
+    use std::sync::OnceLock;
+
+    const HAN_START: u32 = 0x3400;
+    const HAN_END: u32 = 0xA000;
+
+    pub fn is_common(c: char) -> bool {
+        let cp = u32::from(c);
+        if !(HAN_START..HAN_END).contains(&cp) {
+            return false;
+        }
+        let i = (cp - HAN_START) as usize;
+        table()[i / 64] & (1 << (i % 64)) != 0
+    }
+
+    fn table() -> &'static [u64] {
+        static TABLE: OnceLock<Vec<u64>> = OnceLock::new();
+        TABLE.get_or_init(|| {
+            let mut bits = vec![0u64; ((HAN_END - HAN_START) as usize).div_ceil(64)];
+            let mut mark = |encoding: &'static encoding_rs::Encoding,
+                            leads: std::ops::RangeInclusive<u8>,
+                            trails: &[std::ops::RangeInclusive<u8>]| {
+                let mut bytes = Vec::new();
+                for lead in leads {
+                    for trail in trails.iter().cloned().flatten() {
+                        bytes.extend_from_slice(&[lead, trail]);
+                    }
+                }
+                let (text, _) = encoding.decode_without_bom_handling(&bytes);
+                for c in text.chars() {
+                    let cp = u32::from(c);
+                    if (HAN_START..HAN_END).contains(&cp) {
+                        let i = (cp - HAN_START) as usize;
+                        bits[i / 64] |= 1 << (i % 64);
+                    }
+                }
+            };
+            mark(encoding_rs::GBK, 0xB0..=0xD7, &[0xA1..=0xFE]);
+            mark(encoding_rs::BIG5, 0xA4..=0xC6, &[0x40..=0x7E, 0xA1..=0xFE]);
+            bits
+        })
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn charset(bytes: &[u8]) -> &'static str {
+        match detect(bytes, true) {
+            Detection::Text(c) => c.encoding.name(),
+            Detection::Binary => "binary",
+        }
+    }
+
+    fn encode(encoding: &'static Encoding, text: &str) -> Vec<u8> {
+        let (bytes, _, unmappable) = encoding.encode(text);
+        assert!(!unmappable);
+        bytes.into_owned()
+    }
+
+    #[test]
+    fn one_line_per_case() {
+        assert_eq!(charset(b""), "UTF-8");
+        assert_eq!(charset(b"plain ascii\n"), "UTF-8");
+        assert_eq!(charset("中文文本".as_bytes()), "UTF-8");
+        assert_eq!(charset(b"\xef\xbb\xbfabc"), "UTF-8");
+        assert_eq!(charset(b"\xff\xfe-N\x87e"), "UTF-16LE");
+        assert_eq!(charset(b"\xfe\xffN-e\x87"), "UTF-16BE");
+        assert_eq!(charset(b"\xd6\xd0\xce\xc4"), "gb18030"); // 中文 GBK
+        assert_eq!(charset(b"\xa4\xa4\xa4\xe5"), "Big5"); // 中文 Big5
+        assert_eq!(charset(b"\x00\x01\x02\x03\xff\x00\x10"), "binary");
+        assert_eq!(charset(b"\x81\x30\x81\x30"), "gb18030"); // GB18030 four-byte
+    }
+
+    #[test]
+    fn utf16_without_bom_by_nul_pattern() {
+        let le: Vec<u8> = "中文 text, 一行\n".encode_utf16().flat_map(u16::to_le_bytes).collect();
+        let be: Vec<u8> = "中文 text, 一行\n".encode_utf16().flat_map(u16::to_be_bytes).collect();
+        assert_eq!(charset(&le), "UTF-16LE");
+        assert_eq!(charset(&be), "UTF-16BE");
+    }
+
+    #[test]
+    fn short_chinese_titles_are_read_as_chinese() {
+        for title in ["中华人民共和国", "发布会", "天气预报", "我们的时代", "第一章 开始"] {
+            assert_eq!(charset(&encode(GBK, title)), "gb18030", "{title}");
+        }
+        for title in ["中華民國", "發佈會", "天氣預報", "我們的時代", "第一章 開始"] {
+            assert_eq!(charset(&encode(BIG5, title)), "Big5", "{title}");
+        }
+    }
+
+    #[test]
+    fn truncated_utf8_prefix_is_still_utf8() {
+        let text = "中文".as_bytes();
+        assert!(matches!(detect(&text[..4], false), Detection::Text(c) if c.encoding == UTF_8));
+        assert!(!matches!(detect(&text[..4], true), Detection::Text(c) if c.encoding == UTF_8));
+    }
+
+    #[test]
+    fn common_han_table_has_both_scripts() {
+        assert!(common_han::is_common('中'));
+        assert!(common_han::is_common('國'));
+        assert!(!common_han::is_common('鍙'));
+        assert!(plausibility("中文") > plausibility("涓枃"));
+    }
+}

@@ -1,0 +1,45 @@
+//! Why a file could not be normalized.
+//!
+//! Every variant is a per-file outcome: the CLI prints it as
+//! `zhnorm: PATH: reason` and goes on with the other files.
+
+use std::io;
+use std::path::PathBuf;
+
+/// Everything that can go wrong while normalizing one input.
+#[derive(Debug, thiserror::Error)]
+pub enum Error {
+    /// Reading or writing failed.
+    #[error("{0}")]
+    Io(#[from] io::Error),
+    /// The bytes are not valid in the charset they were decoded with, and
+    /// the caller did not allow replacing them with U+FFFD.
+    #[error(
+        "malformed {encoding} byte sequence at byte offset {offset}; \
+         not written (pass --lossy to replace malformed sequences with U+FFFD, \
+         or --from to name the charset)"
+    )]
+    Malformed {
+        /// Name of the charset used for decoding.
+        encoding: &'static str,
+        /// Byte offset of the first malformed sequence in the input.
+        offset: u64,
+    },
+    /// `--from` named a label that the WHATWG Encoding Standard does not know.
+    #[error("unknown encoding label {0:?} (use a WHATWG label such as gbk, gb18030, big5, shift_jis, utf-16le)")]
+    UnknownEncoding(String),
+    /// Rewriting in place would split a file with several hard links.
+    #[error("refusing to rewrite a file with {0} hard links (a rename would split them)")]
+    HardLinks(u64),
+    /// A path that `--out-dir` cannot mirror safely.
+    #[error("cannot mirror {path} under the output folder: {reason}")]
+    OutPath {
+        /// The offending input path.
+        path: PathBuf,
+        /// Why it cannot be mirrored.
+        reason: &'static str,
+    },
+}
+
+/// Shorthand for results whose error is [`Error`].
+pub type Result<T, E = Error> = std::result::Result<T, E>;

@@ -1,0 +1,53 @@
+//! # zhnorm: messy Chinese text in, clean UTF-8 out
+//!
+//! zhnorm runs one pipeline over each input (a file, or a stream):
+//!
+//! 1. [`detect`] guesses the charset of the raw bytes (BOM, UTF-8, UTF-16,
+//!    then `chardetng`, with a Chinese-plausibility check for short or
+//!    doubtful inputs);
+//! 2. [`decode`] turns bytes into Unicode with `encoding_rs`, streaming, and
+//!    knows whether that was lossless;
+//! 3. [`repair`] finds damage in the decoded text and reports it with its
+//!    position;
+//! 4. [`write`] gives the text its output form (UTF-8, BOM and line-ending
+//!    policy, optional NFC) and writes files safely: atomically in place, or
+//!    into a mirrored folder.
+//!
+//! [`normalize`] is that pipeline; the command-line tool, the tests and the
+//! benchmarks all call it. The library never prints: it returns a [`Report`]
+//! per input and the caller decides what to show.
+//!
+//! ```
+//! let gbk = b"\xd6\xd0\xce\xc4\xce\xc4\xb1\xbe\r\n"; // "中文文本\r\n" in GBK
+//! let mut out = Vec::new();
+//! let outcome = zhnorm::normalize(&gbk[..], &mut out, &zhnorm::Options::default())?;
+//! assert_eq!(out, "中文文本\r\n".as_bytes());
+//! let zhnorm::Outcome::Text(report) = outcome else { panic!("not text") };
+//! assert_eq!(report.encoding(), encoding_rs::GB18030);
+//! assert_eq!(report.changes(), ["gb18030 -> utf-8"]);
+//! # Ok::<(), zhnorm::Error>(())
+//! ```
+//!
+//! ## Known problems
+//!
+//! - Detection looks at a bounded prefix ([`detect::PREFIX_LEN`] bytes). A file
+//!   that is ASCII or UTF-8 for that long and switches to another charset
+//!   later is decoded as UTF-8, and the malformed bytes further on make it an
+//!   error (never a silent loss); `--from` settles it.
+//! - Very short inputs (a few Han characters) can be valid in GBK, Big5,
+//!   Shift_JIS and EUC-KR at once. zhnorm prefers the reading that is
+//!   plausible Chinese, which is what a Chinese-text tool should do, but a
+//!   two-character Korean or Japanese string can be misread. `--from` settles it.
+//! - UTF-16 without a BOM is recognised by its pattern of NUL bytes, which
+//!   needs some ASCII (spaces, newlines, digits) in the text.
+
+pub mod decode;
+pub mod detect;
+mod error;
+mod pipeline;
+pub mod repair;
+pub mod walk;
+pub mod write;
+
+pub use error::{Error, Result};
+pub use pipeline::{normalize, Options, Outcome, Report};

@@ -1,0 +1,445 @@
+//! The `zhnorm` command: argument parsing, the walk over inputs, and what
+//! gets printed. All text processing is the library's.
+
+mod cli;
+
+use std::fs::{self, File};
+use std::io::{self, IsTerminal, Read, Write};
+use std::path::{Path, PathBuf};
+use std::time::Instant;
+
+use anyhow::{bail, Context};
+use clap::Parser;
+use rayon::prelude::*;
+use serde_json::json;
+use zhnorm::detect::{self, Detection};
+use zhnorm::walk::{self, Found, Input, WalkOptions};
+use zhnorm::{normalize, Options, Outcome, Report};
+
+use cli::Args;
+
+/// What the exit code tells the caller.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord)]
+enum Status {
+    /// Done, or nothing would change.
+    Success = 0,
+    /// `--check` found a file that would change or is damaged.
+    Changes = 1,
+    /// Some input could not be read, decoded or written.
+    Error = 2,
+}
+
+fn main() -> std::process::ExitCode {
+    let args = Args::parse();
+    let status = match run(&args) {
+        Ok(status) => status,
+        Err(err) if is_broken_pipe(&err) => Status::Success,
+        Err(err) => {
+            eprintln!("zhnorm: {err:#}");
+            Status::Error
+        }
+    };
+    std::process::ExitCode::from(status as u8)
+}
+
+fn is_broken_pipe(err: &anyhow::Error) -> bool {
+    err.chain().any(|cause| {
+        cause.downcast_ref::<io::Error>().is_some_and(|e| e.kind() == io::ErrorKind::BrokenPipe)
+            || matches!(cause.downcast_ref::<zhnorm::Error>(), Some(zhnorm::Error::Io(e)) if e.kind() == io::ErrorKind::BrokenPipe)
+    })
+}
+
+/// Which job the run does.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum Mode {
+    Stdout,
+    Write,
+    OutDir,
+    Check,
+    Detect,
+}
+
+fn run(args: &Args) -> anyhow::Result<Status> {
+    let options = Options {
+        from: match &args.from {
+            Some(label) => Some(
+                encoding_rs::Encoding::for_label(label.as_bytes())
+                    .ok_or_else(|| zhnorm::Error::UnknownEncoding(label.clone()))?,
+            ),
+            None => None,
+        },
+        lossy: args.lossy,
+        bom: args.bom,
+        eol: args.eol,
+        nfc: args.nfc,
+        no_repair: args.no_repair,
+    };
+    let mode = if args.write {
+        Mode::Write
+    } else if args.out_dir.is_some() {
+        Mode::OutDir
+    } else if args.check {
+        Mode::Check
+    } else if args.detect {
+        Mode::Detect
+    } else {
+        Mode::Stdout
+    };
+    if args.json && mode == Mode::Stdout {
+        bail!("--json needs a mode that does not print text: --check, --detect, --write or --out-dir");
+    }
+    if args.backup.is_some() && mode != Mode::Write {
+        bail!("--backup only applies to --write");
+    }
+    if let Some(threads) = args.threads {
+        rayon::ThreadPoolBuilder::new().num_threads(threads.max(1)).build_global()?;
+    }
+
+    let stdin_only = args.paths.is_empty() || args.paths.iter().all(|p| p == Path::new("-"));
+    if stdin_only {
+        return match mode {
+            Mode::Write | Mode::OutDir => bail!("--write and --out-dir need files or folders, not standard input"),
+            _ => run_stdin(mode, args, &options),
+        };
+    }
+    if args.paths.iter().any(|p| p == Path::new("-")) {
+        bail!("`-` (standard input) cannot be mixed with other paths");
+    }
+    let walk_options = WalkOptions {
+        hidden: args.hidden,
+        no_ignore: args.no_ignore,
+        follow: args.follow,
+        globs: args.glob.clone(),
+        excludes: args.exclude.clone(),
+    };
+    if let Some(out) = &args.out_dir {
+        refuse_out_dir_inside_inputs(out, &args.paths)?;
+    }
+    let inputs = walk::inputs(&args.paths, &walk_options).context("bad --glob or --exclude pattern")?;
+    match mode {
+        Mode::Stdout => run_stdout(&inputs, args, &options),
+        _ => run_batch(mode, &inputs, args, &options),
+    }
+}
+
+/// Standard input: streamed to standard output, or checked, or detected.
+fn run_stdin(mode: Mode, args: &Args, options: &Options) -> anyhow::Result<Status> {
+    let name = Path::new("<stdin>");
+    let stdin = io::stdin().lock();
+    match mode {
+        Mode::Stdout => {
+            let mut out = io::BufWriter::with_capacity(256 * 1024, io::stdout().lock());
+            let outcome = normalize(stdin, &mut out, options);
+            out.flush()?;
+            let outcome = outcome.with_context(|| name.display().to_string())?;
+            Ok(report_stdout(name, &outcome, args))
+        }
+        _ => {
+            let mut bytes = Vec::new();
+            stdin.take(u64::MAX).read_to_end(&mut bytes).context("<stdin>")?;
+            let result = process_in_memory(mode, &bytes, options);
+            Ok(print_batch(mode, &[(name.to_path_buf(), result)], args, 0.0))
+        }
+    }
+}
+
+/// Files to standard output, one after the other, like `cat`.
+fn run_stdout(inputs: &[Found], args: &Args, options: &Options) -> anyhow::Result<Status> {
+    let mut status = Status::Success;
+    let mut out = io::BufWriter::with_capacity(256 * 1024, io::stdout().lock());
+    for input in inputs {
+        let path = match input {
+            Ok(input) => &input.path,
+            Err((path, err)) => {
+                eprintln!("zhnorm: {}: {err}", path.display());
+                status = Status::Error;
+                continue;
+            }
+        };
+        let result = File::open(path).map_err(zhnorm::Error::from).and_then(|file| normalize(file, &mut out, options));
+        match result {
+            Ok(outcome) => status = status.max(report_stdout(path, &outcome, args)),
+            Err(zhnorm::Error::Io(err)) if err.kind() == io::ErrorKind::BrokenPipe => return Ok(status),
+            Err(err) => {
+                out.flush()?;
+                eprintln!("zhnorm: {}: {err}", path.display());
+                status = Status::Error;
+            }
+        }
+    }
+    out.flush()?;
+    Ok(status)
+}
+
+/// Notes on stderr for a file sent to stdout: skipped binaries, damage.
+fn report_stdout(path: &Path, outcome: &Outcome, args: &Args) -> Status {
+    match outcome {
+        Outcome::Binary => eprintln!("zhnorm: {}: skipped: binary file", path.display()),
+        Outcome::Text(report) if !args.quiet => print_damage(path, report),
+        Outcome::Text(_) => {}
+    }
+    Status::Success
+}
+
+fn print_damage(path: &Path, report: &Report) {
+    for damage in &report.damage {
+        eprintln!("zhnorm: {}:{}:{}: damage: {}", path.display(), damage.line, damage.column, damage.kind.describe());
+    }
+}
+
+/// What happened to one file in a batch.
+enum Processed {
+    /// `--detect`: the charset only.
+    Detected(Detection),
+    /// The pipeline ran; `changed` says whether the output differs from the input.
+    Normalized { outcome: Outcome, changed: bool },
+}
+
+type FileResult = (PathBuf, Result<Processed, zhnorm::Error>);
+
+/// `--write`, `--out-dir`, `--check` and `--detect` over files, in parallel.
+fn run_batch(mode: Mode, inputs: &[Found], args: &Args, options: &Options) -> anyhow::Result<Status> {
+    let started = Instant::now();
+    let progress = progress_bar(inputs.len(), args);
+    let destinations = match (&args.out_dir, mode) {
+        (Some(out), Mode::OutDir) => Some(mirror_destinations(out, inputs)),
+        _ => None,
+    };
+    let results: Vec<Option<FileResult>> = inputs
+        .par_iter()
+        .enumerate()
+        .map(|(i, input)| {
+            let result = match input {
+                Ok(input) => Some((
+                    input.path.clone(),
+                    process_file(mode, input, destinations.as_ref().map(|d| &d[i]), args, options),
+                )),
+                Err((path, err)) => {
+                    // Walk errors are printed below, in order, as errors.
+                    Some((path.clone(), Err(zhnorm::Error::Io(io::Error::other(err.to_string())))))
+                }
+            };
+            if let Some(progress) = &progress {
+                progress.inc(1);
+            }
+            result
+        })
+        .collect();
+    if let Some(progress) = progress {
+        progress.finish_and_clear();
+    }
+    let results: Vec<FileResult> = results.into_iter().flatten().collect();
+    Ok(print_batch(mode, &results, args, started.elapsed().as_secs_f64()))
+}
+
+fn progress_bar(total: usize, args: &Args) -> Option<indicatif::ProgressBar> {
+    if args.quiet || !io::stderr().is_terminal() || total < 2 {
+        return None;
+    }
+    let bar = indicatif::ProgressBar::new(total as u64);
+    bar.set_style(
+        indicatif::ProgressStyle::with_template("{bar:40} {pos}/{len} files {per_sec} {elapsed}")
+            .unwrap_or_else(|_| indicatif::ProgressStyle::default_bar()),
+    );
+    Some(bar)
+}
+
+/// The mirrored path of each input under `--out-dir`, or why there is none
+/// (a path that cannot be mirrored, or one already taken by another input).
+fn mirror_destinations(out: &Path, inputs: &[Found]) -> Vec<Result<PathBuf, String>> {
+    let mut taken = std::collections::HashSet::new();
+    inputs
+        .iter()
+        .map(|input| {
+            let Ok(input) = input else { return Err(String::new()) };
+            let destination = zhnorm::write::mirror_path(out, &input.root, &input.path).map_err(|e| e.to_string())?;
+            if !taken.insert(destination.clone()) {
+                return Err(format!("{} is also the mirror of another input; not written", destination.display()));
+            }
+            Ok(destination)
+        })
+        .collect()
+}
+
+fn process_file(
+    mode: Mode,
+    input: &Input,
+    destination: Option<&Result<PathBuf, String>>,
+    args: &Args,
+    options: &Options,
+) -> Result<Processed, zhnorm::Error> {
+    let path = &input.path;
+    if mode == Mode::Write && !args.follow && fs::symlink_metadata(path)?.file_type().is_symlink() {
+        return Err(io::Error::other("is a symbolic link; pass -L/--follow to rewrite its target").into());
+    }
+    if mode == Mode::Detect {
+        let mut prefix = Vec::new();
+        File::open(path)?.take(detect::PREFIX_LEN as u64).read_to_end(&mut prefix)?;
+        return Ok(Processed::Detected(detect::detect(&prefix, prefix.len() < detect::PREFIX_LEN)));
+    }
+    let bytes = fs::read(path)?;
+    let (outcome, normalized) = normalize_bytes(&bytes, options)?;
+    let changed = matches!(outcome, Outcome::Text(_)) && normalized != bytes;
+    if matches!(outcome, Outcome::Text(_)) {
+        match (mode, destination) {
+            (Mode::Write, _) if changed => {
+                let target = if args.follow { fs::canonicalize(path)? } else { path.clone() };
+                zhnorm::write::replace_atomically(&target, &normalized, args.backup.as_deref())?;
+            }
+            (Mode::OutDir, Some(Ok(destination))) => zhnorm::write::create_atomically(destination, &normalized)?,
+            (Mode::OutDir, Some(Err(reason))) => return Err(io::Error::other(reason.clone()).into()),
+            _ => {}
+        }
+    }
+    Ok(Processed::Normalized { outcome, changed })
+}
+
+/// Runs the pipeline over bytes held in memory, keeping the output.
+fn normalize_bytes(bytes: &[u8], options: &Options) -> Result<(Outcome, Vec<u8>), zhnorm::Error> {
+    let mut normalized = Vec::with_capacity(bytes.len() + bytes.len() / 2);
+    let outcome = normalize(bytes, &mut normalized, options)?;
+    Ok((outcome, normalized))
+}
+
+/// `--check`/`--detect` of bytes already in memory (standard input).
+fn process_in_memory(mode: Mode, bytes: &[u8], options: &Options) -> Result<Processed, zhnorm::Error> {
+    if mode == Mode::Detect {
+        let prefix = &bytes[..bytes.len().min(detect::PREFIX_LEN)];
+        return Ok(Processed::Detected(detect::detect(prefix, prefix.len() == bytes.len())));
+    }
+    let (outcome, normalized) = normalize_bytes(bytes, options)?;
+    let changed = matches!(outcome, Outcome::Text(_)) && normalized != bytes;
+    Ok(Processed::Normalized { outcome, changed })
+}
+
+/// Prints the per-file lines (or JSON objects), the errors and the
+/// summary, in input order; returns the exit status.
+fn print_batch(mode: Mode, results: &[FileResult], args: &Args, seconds: f64) -> Status {
+    let mut status = Status::Success;
+    let (mut changed_files, mut skipped, mut errors, mut bytes) = (0usize, 0usize, 0usize, 0u64);
+    let mut stdout = io::stdout().lock();
+    for (path, result) in results {
+        let shown = path.display();
+        let line = match result {
+            Err(err) => {
+                errors += 1;
+                status = Status::Error;
+                if args.json {
+                    Some(json!({"path": path, "status": "error", "error": err.to_string()}).to_string())
+                } else {
+                    eprintln!("zhnorm: {shown}: {err}");
+                    None
+                }
+            }
+            Ok(Processed::Detected(detection)) => Some(match (detection, args.json) {
+                (Detection::Text(c), false) => format!(
+                    "{shown}: {} (confidence {:.2}, {})",
+                    c.encoding.name().to_ascii_lowercase(),
+                    c.method.confidence(),
+                    serde_json::to_value(c.method).ok().and_then(|v| v.as_str().map(str::to_owned)).unwrap_or_default()
+                ),
+                (Detection::Text(c), true) => json!({
+                    "path": path,
+                    "status": "text",
+                    "encoding": c.encoding.name().to_ascii_lowercase(),
+                    "bom": c.bom_len > 0,
+                    "confidence": c.method.confidence(),
+                    "method": c.method,
+                })
+                .to_string(),
+                (Detection::Binary, false) => format!("{shown}: binary"),
+                (Detection::Binary, true) => json!({"path": path, "status": "binary"}).to_string(),
+            }),
+            Ok(Processed::Normalized { outcome, changed }) => {
+                let damaged = matches!(outcome, Outcome::Text(r) if !r.damage.is_empty());
+                if let Outcome::Text(report) = outcome {
+                    bytes += report.bytes_in;
+                }
+                changed_files += usize::from(*changed);
+                if matches!(outcome, Outcome::Binary) {
+                    skipped += 1;
+                }
+                if mode == Mode::Check && (*changed || damaged) {
+                    status = status.max(Status::Changes);
+                }
+                if args.json {
+                    let mut value = serde_json::to_value(outcome).unwrap_or_default();
+                    value["path"] = json!(path);
+                    value["changed"] = json!(changed);
+                    if let Outcome::Text(report) = outcome {
+                        value["changes"] = json!(report.changes());
+                    }
+                    Some(value.to_string())
+                } else {
+                    match outcome {
+                        Outcome::Binary => {
+                            if !args.quiet {
+                                eprintln!("zhnorm: {shown}: skipped: binary file");
+                            }
+                            None
+                        }
+                        Outcome::Text(report) => {
+                            if mode == Mode::Check || !args.quiet {
+                                print_damage(path, report);
+                            }
+                            (mode == Mode::Check && *changed)
+                                .then(|| format!("{shown}: {}", report.changes().join(", ")))
+                        }
+                    }
+                }
+            }
+        };
+        if let Some(line) = line {
+            if writeln!(stdout, "{line}").is_err() {
+                // A closed pipe: nobody reads on, the status still counts.
+                break;
+            }
+        }
+    }
+    if !args.quiet && matches!(mode, Mode::Write | Mode::OutDir) {
+        let rate = if seconds > 0.0 { bytes as f64 / seconds / 1e6 } else { 0.0 };
+        let verb = if mode == Mode::Write { "rewritten" } else { "changed" };
+        eprintln!(
+            "zhnorm: {} files scanned, {changed_files} {verb}, {skipped} skipped, {errors} errors ({:.1} MB in {seconds:.2} s, {rate:.1} MB/s)",
+            results.len(),
+            bytes as f64 / 1e6,
+        );
+    }
+    status
+}
+
+/// `--out-dir` inside a folder being walked would feed its own output back
+/// in: refuse before anything is written.
+fn refuse_out_dir_inside_inputs(out: &Path, paths: &[PathBuf]) -> anyhow::Result<()> {
+    let out = std::path::absolute(out)?;
+    let out = existing_prefix_canonical(&out);
+    for root in paths.iter().filter(|p| p.is_dir()) {
+        let root_canonical = fs::canonicalize(root).with_context(|| root.display().to_string())?;
+        if out.starts_with(&root_canonical) {
+            bail!(
+                "refusing --out-dir {}: it is inside the input folder {}, which would be walked",
+                out.display(),
+                root.display()
+            );
+        }
+    }
+    Ok(())
+}
+
+/// Canonicalizes the longest existing ancestor of `path` and appends the rest.
+fn existing_prefix_canonical(path: &Path) -> PathBuf {
+    let mut missing = Vec::new();
+    let mut current = path;
+    loop {
+        if let Ok(canonical) = fs::canonicalize(current) {
+            return missing.iter().rev().fold(canonical, |acc, part| acc.join(part));
+        }
+        match (current.parent(), current.file_name()) {
+            (Some(parent), Some(name)) => {
+                missing.push(name.to_owned());
+                current = parent;
+            }
+            _ => return path.to_path_buf(),
+        }
+    }
+}

@@ -1,0 +1,247 @@
+//! The pipeline: one function that takes an input from raw bytes to its
+//! normalized UTF-8 form, used by every mode of the tool.
+
+use std::borrow::Cow;
+use std::io::{self, Read, Write};
+
+use encoding_rs::{Encoding, UTF_8};
+use serde::Serialize;
+
+use crate::decode::{Decoder, Malformed};
+use crate::detect::{self, Charset, Detection, Method};
+use crate::repair::{self, Damage, Position};
+use crate::write::{self, BomPolicy, EolCounts, EolPolicy};
+use crate::Result;
+
+/// How much input is read at a time after detection.
+const CHUNK_LEN: usize = 256 * 1024;
+/// A line longer than this is processed in pieces, so that a file with no
+/// line breaks still streams.
+const MAX_PENDING: usize = 1024 * 1024;
+
+/// What the pipeline does; the defaults are the tool's defaults.
+#[derive(Debug, Clone, Default)]
+pub struct Options {
+    /// Skip detection and decode with this charset.
+    pub from: Option<&'static Encoding>,
+    /// Replace malformed sequences with U+FFFD instead of failing.
+    pub lossy: bool,
+    /// Byte-order-mark policy of the output.
+    pub bom: BomPolicy,
+    /// Line-ending policy of the output.
+    pub eol: EolPolicy,
+    /// Normalize to Unicode NFC.
+    pub nfc: bool,
+    /// Skip the repair stage (and its damage report).
+    pub no_repair: bool,
+}
+
+/// The result of running the pipeline over one input.
+#[derive(Debug, Clone, Serialize)]
+#[serde(tag = "status", rename_all = "kebab-case")]
+pub enum Outcome {
+    /// The input was text and was normalized.
+    Text(Report),
+    /// The input is not text; nothing was written.
+    Binary,
+}
+
+/// What the pipeline found and did for one text input.
+#[derive(Debug, Clone, Serialize)]
+pub struct Report {
+    #[serde(serialize_with = "serialize_encoding")]
+    encoding: &'static Encoding,
+    method: Method,
+    confidence: f32,
+    /// The input started with a byte-order mark.
+    pub bom_found: bool,
+    /// The output starts with a byte-order mark.
+    pub bom_written: bool,
+    /// Line endings of the input.
+    pub eol_found: EolCounts,
+    /// The line-ending policy changed some line ending.
+    pub eol_changed: bool,
+    /// NFC changed some character.
+    pub nfc_changed: bool,
+    /// Malformed sequences replaced with U+FFFD (lossy mode only).
+    pub malformed: Malformed,
+    /// Damage found by the repair stage.
+    pub damage: Vec<Damage>,
+    /// Bytes read.
+    pub bytes_in: u64,
+    /// Bytes written.
+    pub bytes_out: u64,
+}
+
+fn serialize_encoding<S: serde::Serializer>(encoding: &&'static Encoding, s: S) -> Result<S::Ok, S::Error> {
+    s.serialize_str(&encoding.name().to_ascii_lowercase())
+}
+
+impl Report {
+    /// The charset the input was decoded with.
+    pub fn encoding(&self) -> &'static Encoding {
+        self.encoding
+    }
+
+    /// How the charset was determined.
+    pub fn method(&self) -> Method {
+        self.method
+    }
+
+    /// Why the output differs from the input, for people (`gb18030 -> utf-8`,
+    /// `bom removed`, ...). Empty when the output is the input.
+    pub fn changes(&self) -> Vec<String> {
+        let mut changes = Vec::new();
+        if self.encoding != UTF_8 {
+            changes.push(format!("{} -> utf-8", self.encoding.name().to_ascii_lowercase()));
+        }
+        match (self.bom_found, self.bom_written) {
+            (true, false) => changes.push("bom removed".into()),
+            (false, true) => changes.push("bom added".into()),
+            _ => {}
+        }
+        if self.eol_changed {
+            let EolCounts { lf, crlf, cr } = self.eol_found;
+            changes.push(format!("line endings normalized ({lf} lf, {crlf} crlf, {cr} cr found)"));
+        }
+        if self.nfc_changed {
+            changes.push("normalized to nfc".into());
+        }
+        if self.malformed.count > 0 {
+            changes.push(format!(
+                "{} malformed sequences replaced with U+FFFD (first at byte {})",
+                self.malformed.count,
+                self.malformed.first_offset.unwrap_or(0)
+            ));
+        }
+        changes
+    }
+}
+
+/// Runs the pipeline: reads `input` to its end, writes the normalized UTF-8
+/// text to `output`, and reports what it found.
+///
+/// Memory stays bounded whatever the input size: detection reads at most
+/// [`detect::PREFIX_LEN`] bytes, then the input streams through in chunks.
+/// On error, `output` may hold a prefix of the text: callers that write files
+/// write to a buffer or a temporary file first.
+pub fn normalize<R: Read, W: Write>(mut input: R, output: &mut W, options: &Options) -> Result<Outcome> {
+    let mut prefix = Vec::with_capacity(detect::PREFIX_LEN.min(CHUNK_LEN));
+    let complete = read_up_to(&mut input, &mut prefix, detect::PREFIX_LEN)?;
+    let charset = match options.from {
+        Some(encoding) => Charset {
+            encoding,
+            bom_len: Encoding::for_bom(&prefix).filter(|&(e, _)| e == encoding).map_or(0, |(_, len)| len),
+            method: Method::Forced,
+        },
+        None => match detect::detect(&prefix, complete) {
+            Detection::Text(charset) => charset,
+            Detection::Binary => return Ok(Outcome::Binary),
+        },
+    };
+
+    let mut stream = Stream {
+        output,
+        options,
+        report: Report {
+            encoding: charset.encoding,
+            method: charset.method,
+            confidence: charset.method.confidence(),
+            bom_found: charset.bom_len > 0,
+            bom_written: options.bom == BomPolicy::Add || (options.bom == BomPolicy::Keep && charset.bom_len > 0),
+            eol_found: EolCounts::default(),
+            eol_changed: false,
+            nfc_changed: false,
+            malformed: Malformed::default(),
+            damage: Vec::new(),
+            bytes_in: prefix.len() as u64,
+            bytes_out: 0,
+        },
+        position: Position::default(),
+        pending: String::new(),
+    };
+    if stream.report.bom_written {
+        stream.emit("\u{FEFF}")?;
+    }
+    let mut decoder = Decoder::new(charset.encoding, charset.bom_len as u64, options.lossy);
+    decoder.feed(&prefix[charset.bom_len..], complete, &mut stream.pending)?;
+    stream.flush_lines(complete)?;
+    if !complete {
+        let mut chunk = prefix;
+        loop {
+            chunk.clear();
+            let last = read_up_to(&mut input, &mut chunk, CHUNK_LEN)?;
+            stream.report.bytes_in += chunk.len() as u64;
+            decoder.feed(&chunk, last, &mut stream.pending)?;
+            stream.flush_lines(last)?;
+            if last {
+                break;
+            }
+        }
+    }
+    stream.report.malformed = decoder.malformed();
+    stream.report.eol_changed = stream.report.eol_found.changed_by(options.eol);
+    Ok(Outcome::Text(stream.report))
+}
+
+/// The text stages after decoding, applied to whole lines as they arrive.
+struct Stream<'a, W> {
+    output: &'a mut W,
+    options: &'a Options,
+    report: Report,
+    position: Position,
+    /// Decoded text not yet passed on: the unfinished last line.
+    pending: String,
+}
+
+impl<W: Write> Stream<'_, W> {
+    /// Passes on the complete lines of `pending` (all of it at the end).
+    fn flush_lines(&mut self, end: bool) -> Result<()> {
+        let cut = if end {
+            self.pending.len()
+        } else if let Some(newline) = self.pending.rfind('\n') {
+            newline + 1
+        } else if self.pending.len() > MAX_PENDING {
+            // No line end in sight: cut at a character boundary, but never
+            // between the halves of a CRLF.
+            let mut cut = self.pending.len();
+            while !self.pending.is_char_boundary(cut) || self.pending[..cut].ends_with('\r') {
+                cut -= 1;
+            }
+            cut
+        } else {
+            return Ok(());
+        };
+        let block = std::mem::take(&mut self.pending);
+        self.process(&block[..cut])?;
+        self.pending.push_str(&block[cut..]);
+        Ok(())
+    }
+
+    fn process(&mut self, block: &str) -> Result<()> {
+        if block.is_empty() {
+            return Ok(());
+        }
+        if !self.options.no_repair {
+            repair::scan_damage(block, &mut self.position, &mut self.report.damage);
+        }
+        self.report.eol_found.add(EolCounts::count(block));
+        let text = if self.options.nfc { write::nfc(block) } else { Cow::Borrowed(block) };
+        self.report.nfc_changed |= matches!(text, Cow::Owned(_));
+        let text = write::line_endings(&text, self.options.eol);
+        Ok(self.emit(&text)?)
+    }
+
+    fn emit(&mut self, text: &str) -> io::Result<()> {
+        self.report.bytes_out += text.len() as u64;
+        self.output.write_all(text.as_bytes())
+    }
+}
+
+/// Reads until `buf` holds `limit` bytes or the input ends; returns whether
+/// it ended.
+fn read_up_to<R: Read>(input: &mut R, buf: &mut Vec<u8>, limit: usize) -> io::Result<bool> {
+    let wanted = (limit - buf.len()) as u64;
+    let got = input.by_ref().take(wanted).read_to_end(buf)?;
+    Ok((got as u64) < wanted)
+}

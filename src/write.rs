@@ -1,0 +1,255 @@
+//! Writing: the output form of the text, and putting it on disk safely.
+//!
+//! Output is always UTF-8; the BOM, line endings and Unicode normalization
+//! follow the user's policy. Files are never half-written: in-place writes go
+//! to a temporary file in the same folder, synced, then renamed over the
+//! original; a file whose bytes would not change is not touched at all.
+
+use std::fs;
+use std::io::Write;
+use std::path::{Component, Path, PathBuf};
+
+use std::borrow::Cow;
+
+use unicode_normalization::{is_nfc_quick, IsNormalized, UnicodeNormalization};
+
+use crate::{Error, Result};
+
+/// What to do with a byte-order mark.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, clap::ValueEnum, serde::Serialize)]
+pub enum BomPolicy {
+    /// Never write a BOM (UTF-8 needs none).
+    #[default]
+    Strip,
+    /// Write a BOM when the input had one.
+    Keep,
+    /// Always write a BOM.
+    Add,
+}
+
+/// What to do with line endings.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, clap::ValueEnum, serde::Serialize)]
+pub enum EolPolicy {
+    /// Keep every line ending as found.
+    #[default]
+    Keep,
+    /// `\n` everywhere (CRLF and lone CR become LF).
+    Lf,
+    /// `\r\n` everywhere.
+    Crlf,
+}
+
+/// How many line endings of each kind the input had.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, serde::Serialize)]
+pub struct EolCounts {
+    /// `\n` alone.
+    pub lf: u64,
+    /// `\r\n`.
+    pub crlf: u64,
+    /// `\r` alone.
+    pub cr: u64,
+}
+
+impl EolCounts {
+    /// Counts the line endings of `text`, which never ends in the middle of
+    /// a CRLF pair (the pipeline cuts after `\n`, or before a final `\r`).
+    pub fn count(text: &str) -> EolCounts {
+        let bytes = text.as_bytes();
+        let mut counts = EolCounts::default();
+        for i in eol_positions(bytes) {
+            match bytes[i] {
+                b'\n' if i > 0 && bytes[i - 1] == b'\r' => counts.crlf += 1,
+                b'\n' => counts.lf += 1,
+                _ if bytes.get(i + 1) != Some(&b'\n') => counts.cr += 1,
+                _ => {}
+            }
+        }
+        counts
+    }
+
+    /// Adds another block's counts.
+    pub fn add(&mut self, other: EolCounts) {
+        self.lf += other.lf;
+        self.crlf += other.crlf;
+        self.cr += other.cr;
+    }
+
+    /// The ending a policy writes would differ from some found.
+    pub fn changed_by(&self, policy: EolPolicy) -> bool {
+        match policy {
+            EolPolicy::Keep => false,
+            EolPolicy::Lf => self.crlf + self.cr > 0,
+            EolPolicy::Crlf => self.lf + self.cr > 0,
+        }
+    }
+}
+
+fn eol_positions(bytes: &[u8]) -> impl Iterator<Item = usize> + '_ {
+    bytes.iter().enumerate().filter(|(_, &b)| b == b'\n' || b == b'\r').map(|(i, _)| i)
+}
+
+/// Unicode NFC of `text`, borrowed when it already is NFC.
+pub fn nfc(text: &str) -> Cow<'_, str> {
+    if is_nfc_quick(text.chars()) == IsNormalized::Yes {
+        return Cow::Borrowed(text);
+    }
+    let normalized: String = text.nfc().collect();
+    if normalized == text {
+        Cow::Borrowed(text)
+    } else {
+        Cow::Owned(normalized)
+    }
+}
+
+/// Applies the line-ending policy to `text`, borrowed when nothing changes.
+pub fn line_endings(text: &str, eol: EolPolicy) -> Cow<'_, str> {
+    let counts = EolCounts::count(text);
+    if !counts.changed_by(eol) {
+        return Cow::Borrowed(text);
+    }
+    let lf_only = text.replace("\r\n", "\n").replace('\r', "\n");
+    match eol {
+        EolPolicy::Crlf => Cow::Owned(lf_only.replace('\n', "\r\n")),
+        _ => Cow::Owned(lf_only),
+    }
+}
+
+/// Replaces `path` with `bytes` atomically: a temporary file in the same
+/// folder is written, synced and given the original's permissions, then
+/// renamed over it. With `backup`, the original is kept as `path` + suffix.
+pub fn replace_atomically(path: &Path, bytes: &[u8], backup: Option<&str>) -> Result<()> {
+    let metadata = fs::symlink_metadata(path)?;
+    refuse_hard_links(&metadata)?;
+    let dir = match path.parent() {
+        Some(dir) if !dir.as_os_str().is_empty() => dir,
+        _ => Path::new("."),
+    };
+    let mut temp = tempfile::Builder::new().prefix(".zhnorm-").suffix(".tmp").tempfile_in(dir)?;
+    temp.write_all(bytes)?;
+    temp.as_file().set_permissions(metadata.permissions())?;
+    temp.as_file().sync_all()?;
+    if let Some(suffix) = backup {
+        let mut name = path.as_os_str().to_owned();
+        name.push(suffix);
+        fs::copy(path, PathBuf::from(name))?;
+    }
+    temp.persist(path).map_err(|e| Error::Io(e.error))?;
+    Ok(())
+}
+
+/// Writes `bytes` to `path`, a new file in the output tree, through a
+/// temporary file so that an interrupted run leaves no half-written file.
+pub fn create_atomically(path: &Path, bytes: &[u8]) -> Result<()> {
+    let dir = path.parent().unwrap_or(Path::new("."));
+    fs::create_dir_all(dir)?;
+    let mut temp = tempfile::Builder::new().prefix(".zhnorm-").suffix(".tmp").tempfile_in(dir)?;
+    temp.write_all(bytes)?;
+    temp.as_file().sync_all()?;
+    temp.persist(path).map_err(|e| Error::Io(e.error))?;
+    Ok(())
+}
+
+#[cfg(unix)]
+fn refuse_hard_links(metadata: &fs::Metadata) -> Result<()> {
+    use std::os::unix::fs::MetadataExt;
+    match metadata.nlink() {
+        n if n > 1 && metadata.is_file() => Err(Error::HardLinks(n)),
+        _ => Ok(()),
+    }
+}
+
+#[cfg(not(unix))]
+fn refuse_hard_links(_: &fs::Metadata) -> Result<()> {
+    Ok(())
+}
+
+/// Where `--out-dir` writes `file`, found under the input `root` (or given
+/// itself when `root == file`): like `cp -r ROOT OUT/`, the mirror is
+/// `OUT/<name of root>/<path of file under root>`. Never outside `out`.
+pub fn mirror_path(out: &Path, root: &Path, file: &Path) -> Result<PathBuf> {
+    let refuse = |reason| Error::OutPath { path: file.to_path_buf(), reason };
+    let root_name = match root.file_name() {
+        Some(name) => PathBuf::from(name),
+        None => {
+            fs::canonicalize(root)?.file_name().map(PathBuf::from).ok_or_else(|| refuse("the input has no name"))?
+        }
+    };
+    let under_root = file.strip_prefix(root).map_err(|_| refuse("not under its input folder"))?;
+    let mut mirrored = out.join(root_name);
+    for component in under_root.components() {
+        match component {
+            Component::Normal(part) => mirrored.push(part),
+            Component::CurDir => {}
+            _ => return Err(refuse("the path leaves its input folder")),
+        }
+    }
+    Ok(mirrored)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn eol_counts_and_forms() {
+        let text = "a\r\nb\nc\rd\r\n";
+        assert_eq!(EolCounts::count(text), EolCounts { lf: 1, crlf: 2, cr: 1 });
+        assert_eq!(line_endings(text, EolPolicy::Keep), text);
+        assert_eq!(line_endings(text, EolPolicy::Lf), "a\nb\nc\nd\n");
+        assert_eq!(line_endings(text, EolPolicy::Crlf), "a\r\nb\r\nc\r\nd\r\n");
+        assert!(matches!(line_endings("a\r\n", EolPolicy::Crlf), Cow::Borrowed(_)));
+    }
+
+    #[test]
+    fn nfc_composes() {
+        assert_eq!(nfc("e\u{301}"), "\u{e9}");
+        assert!(matches!(nfc("中文 e\u{e9}"), Cow::Borrowed(_)));
+    }
+
+    #[test]
+    fn mirror_paths_stay_inside_out() {
+        let out = Path::new("/out");
+        assert_eq!(
+            mirror_path(out, Path::new("novels"), Path::new("novels/a/b.txt")).unwrap(),
+            Path::new("/out/novels/a/b.txt")
+        );
+        assert_eq!(mirror_path(out, Path::new("x/b.txt"), Path::new("x/b.txt")).unwrap(), Path::new("/out/b.txt"));
+        assert!(mirror_path(out, Path::new("novels"), Path::new("elsewhere/b.txt")).is_err());
+    }
+
+    #[test]
+    fn replace_keeps_permissions_and_backs_up() {
+        let dir = tempfile::tempdir().unwrap();
+        let path = dir.path().join("a.txt");
+        fs::write(&path, b"old").unwrap();
+        #[cfg(unix)]
+        {
+            use std::os::unix::fs::PermissionsExt;
+            fs::set_permissions(&path, fs::Permissions::from_mode(0o640)).unwrap();
+        }
+        replace_atomically(&path, b"new", Some(".bak")).unwrap();
+        assert_eq!(fs::read(&path).unwrap(), b"new");
+        assert_eq!(fs::read(dir.path().join("a.txt.bak")).unwrap(), b"old");
+        #[cfg(unix)]
+        {
+            use std::os::unix::fs::PermissionsExt;
+            assert_eq!(fs::metadata(&path).unwrap().permissions().mode() & 0o777, 0o640);
+        }
+        let leftovers = fs::read_dir(dir.path())
+            .unwrap()
+            .filter(|e| e.as_ref().unwrap().file_name().to_string_lossy().ends_with(".tmp"))
+            .count();
+        assert_eq!(leftovers, 0);
+    }
+
+    #[cfg(unix)]
+    #[test]
+    fn hard_linked_files_are_refused() {
+        let dir = tempfile::tempdir().unwrap();
+        let path = dir.path().join("a.txt");
+        fs::write(&path, b"old").unwrap();
+        fs::hard_link(&path, dir.path().join("b.txt")).unwrap();
+        assert!(matches!(replace_atomically(&path, b"new", None), Err(Error::HardLinks(2))));
+        assert_eq!(fs::read(&path).unwrap(), b"old");
+    }
+}

@@ -1,0 +1,314 @@
+//! Integration tests: the built binary on the files in `samples/`.
+//!
+//! The samples are written by `scripts/make-samples.py` with Python's codecs;
+//! the expected texts below are the literals that script encodes.
+
+use std::fs;
+use std::io::{Read, Write};
+use std::path::{Path, PathBuf};
+use std::process::{Command, Output, Stdio};
+use std::time::{Duration, SystemTime};
+
+const SIMPLIFIED: &str = "天气预报：明天北京晴，最高气温二十五度。\n我们在图书馆见面，然后一起去吃午饭。\n";
+const TRADITIONAL: &str = "天氣預報：明天臺北晴，最高氣溫二十五度。\n我們在圖書館見面，然後一起去吃午飯。\n";
+const GB18030_ONLY: &str = "𠮷野家的牛肉饭很好吃。\n";
+
+/// A temporary folder holding copies of samples.
+struct Dir {
+    temp: tempfile::TempDir,
+}
+
+impl Dir {
+    fn new() -> Dir {
+        Dir { temp: tempfile::tempdir().expect("temp dir") }
+    }
+
+    fn path(&self, name: &str) -> PathBuf {
+        self.temp.path().join(name)
+    }
+
+    fn copy_sample(&self, sample: &str, name: &str) -> PathBuf {
+        let to = self.path(name);
+        fs::create_dir_all(to.parent().unwrap()).unwrap();
+        fs::copy(sample_path(sample), &to).unwrap();
+        to
+    }
+
+    fn write(&self, name: &str, bytes: &[u8]) -> PathBuf {
+        let to = self.path(name);
+        fs::create_dir_all(to.parent().unwrap()).unwrap();
+        fs::write(&to, bytes).unwrap();
+        to
+    }
+}
+
+fn sample_path(name: &str) -> PathBuf {
+    Path::new(env!("CARGO_MANIFEST_DIR")).join("samples").join(name)
+}
+
+/// The binary with arguments, run to completion.
+struct TestCommand {
+    command: Command,
+    stdin: Vec<u8>,
+}
+
+fn zhnorm<I: IntoIterator<Item = S>, S: AsRef<std::ffi::OsStr>>(args: I) -> TestCommand {
+    let mut command = Command::new(env!("CARGO_BIN_EXE_zhnorm"));
+    command.args(args);
+    TestCommand { command, stdin: Vec::new() }
+}
+
+impl TestCommand {
+    fn stdin(mut self, bytes: &[u8]) -> Self {
+        self.stdin = bytes.to_vec();
+        self
+    }
+
+    fn run(mut self) -> Output {
+        let mut child = self
+            .command
+            .stdin(Stdio::piped())
+            .stdout(Stdio::piped())
+            .stderr(Stdio::piped())
+            .spawn()
+            .expect("spawn zhnorm");
+        let mut stdin = child.stdin.take().unwrap();
+        let input = std::mem::take(&mut self.stdin);
+        let writer = std::thread::spawn(move || stdin.write_all(&input));
+        let output = child.wait_with_output().unwrap();
+        writer.join().unwrap().unwrap();
+        output
+    }
+}
+
+fn stdout(output: &Output) -> String {
+    String::from_utf8(output.stdout.clone()).expect("utf-8 stdout")
+}
+
+fn stderr(output: &Output) -> String {
+    String::from_utf8_lossy(&output.stderr).into_owned()
+}
+
+#[test]
+fn every_sample_charset_decodes_to_the_same_utf8() {
+    let cases = [
+        ("utf8.txt", SIMPLIFIED),
+        ("utf8-bom.txt", SIMPLIFIED),
+        ("utf16le-bom.txt", SIMPLIFIED),
+        ("utf16be-bom.txt", SIMPLIFIED),
+        ("utf16le.txt", SIMPLIFIED),
+        ("utf16be.txt", SIMPLIFIED),
+        ("gbk.txt", SIMPLIFIED),
+        ("gb18030.txt", GB18030_ONLY),
+        ("big5.txt", TRADITIONAL),
+    ];
+    for (sample, expected) in cases {
+        let output = zhnorm([sample_path(sample)]).run();
+        assert!(output.status.success(), "{sample}: {}", stderr(&output));
+        assert_eq!(stdout(&output), expected, "{sample}");
+        let piped = zhnorm(["-"]).stdin(&fs::read(sample_path(sample)).unwrap()).run();
+        assert_eq!(stdout(&piped), expected, "{sample} on stdin");
+    }
+}
+
+#[test]
+fn line_endings_are_kept_unless_asked() {
+    let output = zhnorm([sample_path("gbk-crlf.txt")]).run();
+    assert_eq!(stdout(&output), SIMPLIFIED.replace('\n', "\r\n"));
+    let output = zhnorm([sample_path("mixed-eol.txt")]).run();
+    assert_eq!(stdout(&output), "第一行\n第二行\r\n第三行\r第四行\n");
+    let output = zhnorm(["--eol=lf".as_ref(), sample_path("mixed-eol.txt").as_os_str()]).run();
+    assert_eq!(stdout(&output), "第一行\n第二行\n第三行\n第四行\n");
+    let output = zhnorm(["--eol=crlf".as_ref(), sample_path("mixed-eol.txt").as_os_str()]).run();
+    assert_eq!(stdout(&output), "第一行\r\n第二行\r\n第三行\r\n第四行\r\n");
+}
+
+#[test]
+fn bom_policy() {
+    let keep = zhnorm(["--bom=keep".as_ref(), sample_path("utf16le-bom.txt").as_os_str()]).run();
+    assert_eq!(keep.stdout, [b"\xef\xbb\xbf".as_slice(), SIMPLIFIED.as_bytes()].concat());
+    let add = zhnorm(["--bom=add".as_ref(), sample_path("gbk.txt").as_os_str()]).run();
+    assert_eq!(add.stdout, [b"\xef\xbb\xbf".as_slice(), SIMPLIFIED.as_bytes()].concat());
+}
+
+#[test]
+fn write_rewrites_in_place_and_leaves_unchanged_files_untouched() {
+    let dir = Dir::new();
+    let gbk = dir.copy_sample("gbk.txt", "novels/gbk.txt");
+    let big5 = dir.copy_sample("big5.txt", "novels/sub/big5.txt");
+    let utf8 = dir.copy_sample("utf8.txt", "novels/utf8.txt");
+    let binary = dir.copy_sample("binary.bin", "novels/binary.bin");
+    let old = SystemTime::now() - Duration::from_secs(86_400);
+    fs::File::options().write(true).open(&utf8).unwrap().set_modified(old).unwrap();
+
+    let output = zhnorm(["--write".as_ref(), dir.path("novels").as_os_str()]).run();
+    assert_eq!(output.status.code(), Some(0), "{}", stderr(&output));
+    assert_eq!(fs::read_to_string(&gbk).unwrap(), SIMPLIFIED);
+    assert_eq!(fs::read_to_string(&big5).unwrap(), TRADITIONAL);
+    assert_eq!(fs::read(&binary).unwrap(), fs::read(sample_path("binary.bin")).unwrap());
+    assert_eq!(fs::metadata(&utf8).unwrap().modified().unwrap(), old);
+    assert!(stderr(&output).contains("4 files scanned, 2 rewritten, 1 skipped, 0 errors"), "{}", stderr(&output));
+}
+
+#[test]
+fn write_refuses_lossy_files_unless_lossy() {
+    let dir = Dir::new();
+    let invalid = dir.copy_sample("invalid-gbk.txt", "invalid.txt");
+    let good = dir.copy_sample("gbk.txt", "good.txt");
+    let output = zhnorm(["--write".as_ref(), dir.temp.path().as_os_str()]).run();
+    assert_eq!(output.status.code(), Some(2));
+    assert!(
+        stderr(&output).contains("invalid.txt: malformed gb18030 byte sequence at byte offset 10"),
+        "{}",
+        stderr(&output)
+    );
+    assert_eq!(fs::read(&invalid).unwrap(), fs::read(sample_path("invalid-gbk.txt")).unwrap());
+    assert_eq!(fs::read_to_string(&good).unwrap(), SIMPLIFIED, "the other file is still done");
+
+    let output = zhnorm(["--write".as_ref(), "--lossy".as_ref(), invalid.as_os_str()]).run();
+    assert_eq!(output.status.code(), Some(0), "{}", stderr(&output));
+    assert_eq!(fs::read_to_string(&invalid).unwrap(), SIMPLIFIED.replacen('：', "：\u{FFFD}", 1));
+}
+
+#[test]
+fn write_keeps_a_backup_when_asked() {
+    let dir = Dir::new();
+    let gbk = dir.copy_sample("gbk.txt", "a.txt");
+    let output = zhnorm(["--write".as_ref(), "--backup".as_ref(), "-q".as_ref(), gbk.as_os_str()]).run();
+    assert!(output.status.success(), "{}", stderr(&output));
+    assert_eq!(fs::read(dir.path("a.txt.bak")).unwrap(), fs::read(sample_path("gbk.txt")).unwrap());
+    assert_eq!(fs::read_to_string(&gbk).unwrap(), SIMPLIFIED);
+}
+
+#[test]
+fn out_dir_mirrors_the_tree_and_leaves_the_input_alone() {
+    let dir = Dir::new();
+    dir.copy_sample("gbk.txt", "in/a/gbk.txt");
+    dir.copy_sample("utf16le.txt", "in/b/c/utf16.txt");
+    let output =
+        zhnorm(["-q".as_ref(), "--out-dir".as_ref(), dir.path("out").as_os_str(), dir.path("in").as_os_str()]).run();
+    assert!(output.status.success(), "{}", stderr(&output));
+    assert_eq!(fs::read_to_string(dir.path("out/in/a/gbk.txt")).unwrap(), SIMPLIFIED);
+    assert_eq!(fs::read_to_string(dir.path("out/in/b/c/utf16.txt")).unwrap(), SIMPLIFIED);
+    assert_eq!(fs::read(dir.path("in/a/gbk.txt")).unwrap(), fs::read(sample_path("gbk.txt")).unwrap());
+}
+
+#[test]
+fn out_dir_inside_an_input_folder_is_refused() {
+    let dir = Dir::new();
+    dir.copy_sample("gbk.txt", "in/gbk.txt");
+    let output = zhnorm(["--out-dir".as_ref(), dir.path("in/out").as_os_str(), dir.path("in").as_os_str()]).run();
+    assert_eq!(output.status.code(), Some(2));
+    assert!(stderr(&output).contains("inside the input folder"), "{}", stderr(&output));
+    assert!(!dir.path("in/out").exists());
+}
+
+#[test]
+fn check_lists_changes_and_sets_the_exit_code() {
+    let dir = Dir::new();
+    dir.copy_sample("gbk.txt", "gbk.txt");
+    dir.copy_sample("utf8-bom.txt", "bom.txt");
+    dir.copy_sample("utf8.txt", "clean.txt");
+    let output = zhnorm(["--check".as_ref(), dir.temp.path().as_os_str()]).run();
+    assert_eq!(output.status.code(), Some(1));
+    let root = dir.temp.path().display().to_string();
+    assert_eq!(stdout(&output), format!("{root}/bom.txt: bom removed\n{root}/gbk.txt: gb18030 -> utf-8\n"));
+    assert_eq!(fs::read(dir.path("gbk.txt")).unwrap(), fs::read(sample_path("gbk.txt")).unwrap());
+
+    let clean = zhnorm(["--check".as_ref(), dir.path("clean.txt").as_os_str()]).run();
+    assert_eq!(clean.status.code(), Some(0));
+    assert_eq!(stdout(&clean), "");
+}
+
+#[test]
+fn check_fails_on_damage_and_reports_its_position() {
+    let output = zhnorm(["--check".as_ref(), sample_path("damaged.txt").as_os_str()]).run();
+    assert_eq!(output.status.code(), Some(1));
+    let err = stderr(&output);
+    assert!(err.contains("damaged.txt:1:4: damage: 锟斤拷"), "{err}");
+    assert!(err.contains("damaged.txt:2:3: damage: U+FFFD"), "{err}");
+}
+
+#[test]
+fn detect_prints_charset_and_confidence() {
+    let output =
+        zhnorm(["--detect".as_ref(), sample_path("big5.txt").as_os_str(), sample_path("binary.bin").as_os_str()]).run();
+    assert!(output.status.success());
+    let text = stdout(&output);
+    let lines: Vec<&str> = text.lines().collect();
+    assert!(lines[0].ends_with("big5.txt: big5 (confidence 0.70, plausibility)"), "{text}");
+    assert!(lines[1].ends_with("binary.bin: binary"), "{text}");
+
+    let json = zhnorm(["--detect", "--json", "-"]).stdin(&fs::read(sample_path("utf16le-bom.txt")).unwrap()).run();
+    let value: serde_json::Value = serde_json::from_slice(&json.stdout).unwrap();
+    assert_eq!(value["encoding"], "utf-16le");
+    assert_eq!(value["method"], "bom");
+    assert_eq!(value["bom"], true);
+}
+
+#[test]
+fn a_missing_file_among_good_ones_is_reported_and_the_rest_is_done() {
+    let dir = Dir::new();
+    let a = dir.copy_sample("gbk.txt", "a.txt");
+    let c = dir.copy_sample("big5.txt", "c.txt");
+    let missing = dir.path("b.txt");
+    let output = zhnorm(["--write".as_ref(), "-q".as_ref(), a.as_os_str(), missing.as_os_str(), c.as_os_str()]).run();
+    assert_eq!(output.status.code(), Some(2));
+    assert!(stderr(&output).starts_with(&format!("zhnorm: {}: ", missing.display())), "{}", stderr(&output));
+    assert_eq!(fs::read_to_string(&a).unwrap(), SIMPLIFIED);
+    assert_eq!(fs::read_to_string(&c).unwrap(), TRADITIONAL);
+}
+
+#[test]
+fn unknown_from_label_is_an_error() {
+    let output = zhnorm(["--from", "klingon", "-"]).stdin(b"abc").run();
+    assert_eq!(output.status.code(), Some(2));
+    assert!(stderr(&output).contains("unknown encoding label \"klingon\""));
+}
+
+#[test]
+fn from_forces_the_charset() {
+    // These four bytes are 中文 in GBK but 笢恅 ... in Big5: --from decides.
+    let output = zhnorm(["--from", "big5", "-"]).stdin(b"\xa4\xa4\xa4\xe5").run();
+    assert_eq!(stdout(&output), "中文");
+    let output = zhnorm(["--from", "gbk", "-"]).stdin(b"\xd6\xd0\xce\xc4").run();
+    assert_eq!(stdout(&output), "中文");
+}
+
+#[test]
+fn a_closed_pipe_exits_quietly() {
+    let big = SIMPLIFIED.repeat(5_000).into_bytes();
+    let (gbk, _, _) = encoding_rs::GBK.encode(std::str::from_utf8(&big).unwrap());
+    let dir = Dir::new();
+    let path = dir.write("big.txt", &gbk);
+    let mut child = Command::new(env!("CARGO_BIN_EXE_zhnorm"))
+        .arg(&path)
+        .stdout(Stdio::piped())
+        .stderr(Stdio::piped())
+        .spawn()
+        .unwrap();
+    let mut first = [0u8; 16];
+    child.stdout.as_mut().unwrap().read_exact(&mut first).unwrap();
+    drop(child.stdout.take());
+    let output = child.wait_with_output().unwrap();
+    assert_eq!(stderr(&output), "");
+    assert_eq!(output.status.code(), Some(0));
+}
+
+#[test]
+fn streaming_output_equals_whole_input_output() {
+    // Larger than the detection prefix and the chunk size, with CRLF pairs
+    // and characters straddling every read boundary.
+    let text = SIMPLIFIED.replace('\n', "\r\n").repeat(10_000);
+    let (gbk, _, _) = encoding_rs::GBK.encode(&text);
+    let output = zhnorm(["--eol=lf", "-"]).stdin(&gbk).run();
+    assert!(output.status.success(), "{}", stderr(&output));
+    assert_eq!(stdout(&output), SIMPLIFIED.repeat(10_000));
+}
+
+#[test]
+fn json_needs_a_reporting_mode() {
+    let output = zhnorm(["--json", "-"]).stdin(b"abc").run();
+    assert_eq!(output.status.code(), Some(2));
+    assert!(stderr(&output).contains("--json needs a mode"));
+}
