@@ -245,3 +245,78 @@ fn read_up_to<R: Read>(input: &mut R, buf: &mut Vec<u8>, limit: usize) -> io::Re
     let got = input.by_ref().take(wanted).read_to_end(buf)?;
     Ok((got as u64) < wanted)
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use proptest::prelude::*;
+
+    /// A reader that hands out its bytes a few at a time, as pipes do.
+    struct Trickle<'a> {
+        bytes: &'a [u8],
+        sizes: Vec<usize>,
+        turn: usize,
+    }
+
+    impl Read for Trickle<'_> {
+        fn read(&mut self, buf: &mut [u8]) -> io::Result<usize> {
+            let size = self.sizes[self.turn % self.sizes.len()].min(buf.len()).min(self.bytes.len());
+            self.turn += 1;
+            buf[..size].copy_from_slice(&self.bytes[..size]);
+            self.bytes = &self.bytes[size..];
+            Ok(size)
+        }
+    }
+
+    fn run(input: impl Read, options: &Options) -> (Result<Outcome>, Vec<u8>) {
+        let mut out = Vec::new();
+        let outcome = normalize(input, &mut out, options);
+        (outcome, out)
+    }
+
+    proptest! {
+        #[test]
+        fn arbitrary_bytes_never_panic_and_lossy_always_succeeds(bytes in proptest::collection::vec(any::<u8>(), 0..600)) {
+            let lossy = Options { lossy: true, ..Options::default() };
+            let (outcome, out) = run(&bytes[..], &lossy);
+            prop_assert!(outcome.is_ok());
+            prop_assert!(std::str::from_utf8(&out).is_ok());
+            let (strict, _) = run(&bytes[..], &Options::default());
+            let strict_ok = matches!(strict, Ok(_) | Err(crate::Error::Malformed { .. }));
+            prop_assert!(strict_ok, "strict run: {:?}", strict);
+        }
+
+        #[test]
+        fn output_does_not_depend_on_read_sizes(
+            text in "[天气预报中文\r\n a-z，。\u{20BB7}]{0,300}",
+            sizes in proptest::collection::vec(1usize..9, 1..5),
+            encoding in prop_oneof![Just(encoding_rs::GB18030), Just(encoding_rs::UTF_16LE), Just(UTF_8)],
+            eol in prop_oneof![Just(EolPolicy::Keep), Just(EolPolicy::Lf), Just(EolPolicy::Crlf)],
+        ) {
+            let (bytes, _, _) = encoding.encode(&text);
+            let bytes = if encoding == encoding_rs::UTF_16LE {
+                text.encode_utf16().flat_map(u16::to_le_bytes).collect::<Vec<u8>>()
+            } else {
+                bytes.into_owned()
+            };
+            let options = Options { from: Some(encoding), eol, ..Options::default() };
+            let (whole, whole_out) = run(&bytes[..], &options);
+            let (trickled, trickled_out) = run(Trickle { bytes: &bytes, sizes, turn: 0 }, &options);
+            prop_assert!(whole.is_ok() && trickled.is_ok());
+            prop_assert_eq!(&whole_out, &trickled_out);
+            if eol == EolPolicy::Keep {
+                prop_assert_eq!(String::from_utf8(whole_out).unwrap(), text);
+            }
+        }
+    }
+
+    #[test]
+    fn a_line_longer_than_the_pending_limit_streams_without_splitting_crlf() {
+        let line = "中".repeat(MAX_PENDING / 3 + 7) + "\r\n";
+        let text = line.repeat(3);
+        let options = Options { eol: EolPolicy::Lf, ..Options::default() };
+        let (outcome, out) = run(Trickle { bytes: text.as_bytes(), sizes: vec![4096], turn: 0 }, &options);
+        assert!(outcome.is_ok());
+        assert_eq!(String::from_utf8(out).unwrap(), text.replace("\r\n", "\n"));
+    }
+}

@@ -56,34 +56,57 @@ impl Default for Position {
     }
 }
 
+/// The patterns of damage, each with the unit that repeats in a run of it.
+const PATTERNS: [(&str, &str, DamageKind); 4] = [
+    ("\u{FFFD}", "\u{FFFD}", DamageKind::ReplacementCharacter),
+    ("锟斤拷", "锟斤拷", DamageKind::Kunjinkao),
+    ("烫烫烫", "烫", DamageKind::UninitialisedMemory),
+    ("屯屯屯", "屯", DamageKind::UninitialisedMemory),
+];
+
 /// Scans `text`, which follows the text already scanned up to `position`,
 /// and appends the damage found; `position` moves to the end of `text`.
 ///
+/// Clean text is the common case, so the scan is a few `memmem` passes over
+/// the bytes; lines and columns are counted only up to each find.
 /// A pattern cut by the end of `text` is not seen: callers pass whole lines.
 pub fn scan_damage(text: &str, position: &mut Position, found: &mut Vec<Damage>) {
-    let mut rest = text;
-    while let Some(c) = rest.chars().next() {
-        let (kind, unit) = match c {
-            '\u{FFFD}' => (Some(DamageKind::ReplacementCharacter), "\u{FFFD}"),
-            '锟' if rest.starts_with("锟斤拷") => (Some(DamageKind::Kunjinkao), "锟斤拷"),
-            '烫' if rest.starts_with("烫烫烫") => (Some(DamageKind::UninitialisedMemory), "烫"),
-            '屯' if rest.starts_with("屯屯屯") => (Some(DamageKind::UninitialisedMemory), "屯"),
-            _ => (None, &rest[..c.len_utf8()]),
-        };
-        if let Some(kind) = kind {
-            found.push(Damage { line: position.line, column: position.column, kind });
-        }
-        // A run of the same damage (`锟斤拷锟斤拷`, `烫烫烫烫`) is one report.
-        let run_len = if kind.is_some() { rest.len() - rest.trim_start_matches(unit).len() } else { unit.len() };
-        for c in rest[..run_len].chars() {
-            if c == '\n' {
-                *position = Position { line: position.line + 1, column: 1 };
-            } else {
-                position.column += 1;
+    let bytes = text.as_bytes();
+    let mut hits: Vec<(usize, usize, DamageKind)> = Vec::new();
+    for (pattern, unit, kind) in PATTERNS {
+        let mut run_end = 0;
+        for start in memchr::memmem::find_iter(bytes, pattern.as_bytes()) {
+            // A run of the same damage (`锟斤拷锟斤拷`, `烫烫烫烫`) is one report.
+            if start < run_end {
+                continue;
             }
+            let rest = &text[start..];
+            run_end = start + rest.len() - rest.trim_start_matches(unit).len();
+            hits.push((start, run_end, kind));
         }
-        rest = &rest[run_len..];
     }
+    hits.sort_unstable_by_key(|&(start, _, _)| start);
+    let mut scanned = 0;
+    for (start, _, kind) in hits {
+        advance(position, &text[scanned..start]);
+        scanned = start;
+        found.push(Damage { line: position.line, column: position.column, kind });
+    }
+    advance(position, &text[scanned..]);
+}
+
+/// Moves `position` over `text`.
+fn advance(position: &mut Position, text: &str) {
+    let newlines = memchr::memchr_iter(b'\n', text.as_bytes()).count() as u64;
+    let last_line = match memchr::memrchr(b'\n', text.as_bytes()) {
+        Some(newline) => {
+            position.line += newlines;
+            position.column = 1;
+            &text[newline + 1..]
+        }
+        None => text,
+    };
+    position.column += last_line.chars().count() as u64;
 }
 
 #[cfg(test)]

@@ -55,13 +55,14 @@ impl EolCounts {
     /// a CRLF pair (the pipeline cuts after `\n`, or before a final `\r`).
     pub fn count(text: &str) -> EolCounts {
         let bytes = text.as_bytes();
-        let mut counts = EolCounts::default();
-        for i in eol_positions(bytes) {
-            match bytes[i] {
-                b'\n' if i > 0 && bytes[i - 1] == b'\r' => counts.crlf += 1,
-                b'\n' => counts.lf += 1,
-                _ if bytes.get(i + 1) != Some(&b'\n') => counts.cr += 1,
-                _ => {}
+        let newlines = memchr::memchr_iter(b'\n', bytes).count() as u64;
+        let mut counts = EolCounts { lf: newlines, ..EolCounts::default() };
+        for i in memchr::memchr_iter(b'\r', bytes) {
+            if bytes.get(i + 1) == Some(&b'\n') {
+                counts.crlf += 1;
+                counts.lf -= 1;
+            } else {
+                counts.cr += 1;
             }
         }
         counts
@@ -82,10 +83,6 @@ impl EolCounts {
             EolPolicy::Crlf => self.lf + self.cr > 0,
         }
     }
-}
-
-fn eol_positions(bytes: &[u8]) -> impl Iterator<Item = usize> + '_ {
-    bytes.iter().enumerate().filter(|(_, &b)| b == b'\n' || b == b'\r').map(|(i, _)| i)
 }
 
 /// Unicode NFC of `text`, borrowed when it already is NFC.
