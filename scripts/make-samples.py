@@ -13,6 +13,17 @@ TRADITIONAL = "天氣預報：明天臺北晴，最高氣溫二十五度。\n我
 # U+20BB7 is outside GBK: GB18030 needs its four-byte form.
 GB18030_ONLY = "𠮷野家的牛肉饭很好吃。\n"
 
+# Scraped-page artefacts: three gloss styles, legitimate parentheses, and a
+# gloss whose character was lost (`M(jìn)`).
+GLOSSED = (
+    "英偉達(dá)H20對(duì)華銷售(shòu)\n"
+    "中華網(wǎng)訊，國(guó)家互聯(lián)網(wǎng)信息辦公室與國際電信聯盟(ITU)會談，"
+    "討論《出口管制條例》(EAR)與芯片(如高性能計算芯片)。\n"
+    "血(xue)压(ya)正(zheng)常(chang)值(zhi)：1(1)2(2)0/(/)8(8)0m(m)m(m)H(H)g(g)。(。)\n"
+    "世(shi)界(jie)卫(wei)生(sheng)组(zu)织(zhi)((()W(W)H(H)O(O))())\n"
+    "北京(Běijīng)第(1)項，推M(jìn)\n"
+)
+
 out = pathlib.Path("samples")
 out.mkdir(exist_ok=True)
 files = {
@@ -30,6 +41,7 @@ files = {
     # A byte 0xFF in the middle of GBK text: not valid GBK or GB18030.
     "invalid-gbk.txt": SIMPLIFIED.encode("gbk")[:10] + b"\xff" + SIMPLIFIED.encode("gbk")[10:],
     "damaged.txt": "标题：锟斤拷锟斤拷\n正文\ufffd在这里\n".encode("utf-8"),
+    "glossed.txt": GLOSSED.encode("utf-8"),
     "binary.bin": b"\x89PNG\r\n\x1a\n\x00\x00\x00\rIHDR\x00\x00\x01\x00\x00\x00\x01\x00\x08\x06\x00\x00\x00",
 }
 for name, data in files.items():

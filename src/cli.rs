@@ -3,6 +3,7 @@
 use std::path::PathBuf;
 
 use clap::{ArgGroup, Parser};
+use zhnorm::clean::GlossMode;
 use zhnorm::write::{BomPolicy, EolPolicy};
 
 /// Turn messy Chinese text into clean, normalized UTF-8.
@@ -62,6 +63,23 @@ pub struct Args {
     /// Skip the repair stage and its damage report.
     #[arg(long)]
     pub no_repair: bool,
+
+    /// When to remove inline pinyin glosses such as `國(guó)`: `auto` once
+    /// glossing is evidently a pattern of the text.
+    #[arg(long, value_enum, default_value_t = GlossMode::Auto, value_name = "WHEN")]
+    pub glosses: GlossMode,
+
+    /// Map CJK Compatibility Ideographs (U+F900.., U+2F800..) to their unified characters.
+    #[arg(long)]
+    pub compat_ideographs: bool,
+
+    /// Remove zero-width spaces (U+200B), word joiners (U+2060) and BOMs inside the text.
+    #[arg(long)]
+    pub zero_width: bool,
+
+    /// Fold full-width ASCII letters and digits (ＡＢＣ１２３) to half-width.
+    #[arg(long)]
+    pub fullwidth_ascii: bool,
 
     /// With --write, keep the original as PATH + SUFFIX.
     #[arg(long, value_name = "SUFFIX", num_args = 0..=1, default_missing_value = ".bak", require_equals = true)]

@@ -9,7 +9,10 @@
 //!    knows whether that was lossless;
 //! 3. [`repair`] finds damage in the decoded text and reports it with its
 //!    position;
-//! 4. [`write`] gives the text its output form (UTF-8, BOM and line-ending
+//! 4. [`clean`] removes artefacts of scraped text: inline pinyin glosses
+//!    (`國(guó)家` → `國家`), and on request compatibility ideographs,
+//!    zero-width characters and full-width ASCII;
+//! 5. [`write`] gives the text its output form (UTF-8, BOM and line-ending
 //!    policy, optional NFC) and writes files safely: atomically in place, or
 //!    into a mirrored folder.
 //!
@@ -41,6 +44,7 @@
 //! - UTF-16 without a BOM is recognised by its pattern of NUL bytes, which
 //!   needs some ASCII (spaces, newlines, digits) in the text.
 
+pub mod clean;
 pub mod decode;
 pub mod detect;
 mod error;

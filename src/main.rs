@@ -73,6 +73,12 @@ fn run(args: &Args) -> anyhow::Result<Status> {
         eol: args.eol,
         nfc: args.nfc,
         no_repair: args.no_repair,
+        clean: zhnorm::clean::CleanOptions {
+            glosses: args.glosses,
+            compat_ideographs: args.compat_ideographs,
+            zero_width: args.zero_width,
+            fullwidth_ascii: args.fullwidth_ascii,
+        },
     };
     let mode = if args.write {
         Mode::Write

@@ -7,6 +7,7 @@ use std::io::{self, Read, Write};
 use encoding_rs::{Encoding, UTF_8};
 use serde::Serialize;
 
+use crate::clean::{CleanCounts, CleanOptions, Cleaner};
 use crate::decode::{Decoder, Malformed};
 use crate::detect::{self, Charset, Detection, Method};
 use crate::repair::{self, Damage, Position};
@@ -34,6 +35,8 @@ pub struct Options {
     pub nfc: bool,
     /// Skip the repair stage (and its damage report).
     pub no_repair: bool,
+    /// What the clean stage does.
+    pub clean: CleanOptions,
 }
 
 /// The result of running the pipeline over one input.
@@ -65,8 +68,10 @@ pub struct Report {
     pub nfc_changed: bool,
     /// Malformed sequences replaced with U+FFFD (lossy mode only).
     pub malformed: Malformed,
-    /// Damage found by the repair stage.
+    /// Damage found by the repair and clean stages.
     pub damage: Vec<Damage>,
+    /// What the clean stage removed or changed.
+    pub clean: CleanCounts,
     /// Bytes read.
     pub bytes_in: u64,
     /// Bytes written.
@@ -106,6 +111,12 @@ impl Report {
         }
         if self.nfc_changed {
             changes.push("normalized to nfc".into());
+        }
+        if self.clean.glosses_removed > 0 {
+            changes.push(format!("{} pinyin glosses removed", self.clean.glosses_removed));
+        }
+        if self.clean.characters_changed > 0 {
+            changes.push(format!("{} characters cleaned", self.clean.characters_changed));
         }
         if self.malformed.count > 0 {
             changes.push(format!(
@@ -154,10 +165,12 @@ pub fn normalize<R: Read, W: Write>(mut input: R, output: &mut W, options: &Opti
             nfc_changed: false,
             malformed: Malformed::default(),
             damage: Vec::new(),
+            clean: CleanCounts::default(),
             bytes_in: prefix.len() as u64,
             bytes_out: 0,
         },
         position: Position::default(),
+        cleaner: Cleaner::new(options.clean),
         pending: String::new(),
     };
     if stream.report.bom_written {
@@ -180,6 +193,7 @@ pub fn normalize<R: Read, W: Write>(mut input: R, output: &mut W, options: &Opti
         }
     }
     stream.report.malformed = decoder.malformed();
+    stream.report.clean = stream.cleaner.counts();
     stream.report.eol_changed = stream.report.eol_found.changed_by(options.eol);
     Ok(Outcome::Text(stream.report))
 }
@@ -190,6 +204,7 @@ struct Stream<'a, W> {
     options: &'a Options,
     report: Report,
     position: Position,
+    cleaner: Cleaner,
     /// Decoded text not yet passed on: the unfinished last line.
     pending: String,
 }
@@ -226,9 +241,14 @@ impl<W: Write> Stream<'_, W> {
             repair::scan_damage(block, &mut self.position, &mut self.report.damage);
         }
         self.report.eol_found.add(EolCounts::count(block));
-        let text = if self.options.nfc { write::nfc(block) } else { Cow::Borrowed(block) };
-        self.report.nfc_changed |= matches!(text, Cow::Owned(_));
-        let text = write::line_endings(&text, self.options.eol);
+        let cleaned = if self.cleaner.is_active() {
+            self.cleaner.clean(block, &mut self.report.damage)
+        } else {
+            Cow::Borrowed(block)
+        };
+        let normalized = if self.options.nfc { write::nfc(&cleaned) } else { Cow::Borrowed(&*cleaned) };
+        self.report.nfc_changed |= matches!(normalized, Cow::Owned(_));
+        let text = write::line_endings(&normalized, self.options.eol);
         Ok(self.emit(&text)?)
     }
 

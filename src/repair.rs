@@ -29,6 +29,9 @@ pub enum DamageKind {
     Kunjinkao,
     /// `烫烫烫` or `屯屯屯`: uninitialised stack or heap memory printed as GBK.
     UninitialisedMemory,
+    /// A pinyin gloss after a Latin letter or `?` (`M(jìn)`): the character
+    /// it glossed was lost (found by the clean stage).
+    LostGlossedCharacter,
 }
 
 impl DamageKind {
@@ -38,6 +41,7 @@ impl DamageKind {
             DamageKind::ReplacementCharacter => "U+FFFD replacement character (bytes were lost)",
             DamageKind::Kunjinkao => "锟斤拷 (U+FFFD written as UTF-8 and read as GBK)",
             DamageKind::UninitialisedMemory => "烫烫烫/屯屯屯 (uninitialised memory read as GBK)",
+            DamageKind::LostGlossedCharacter => "pinyin gloss after a stand-in: the glossed character was lost",
         }
     }
 }
@@ -48,6 +52,27 @@ impl DamageKind {
 pub struct Position {
     line: u64,
     column: u64,
+}
+
+impl Position {
+    /// The 1-based line and column.
+    pub fn line_column(&self) -> (u64, u64) {
+        (self.line, self.column)
+    }
+
+    /// Moves over `text`.
+    pub fn advance(&mut self, text: &str) {
+        let newlines = memchr::memchr_iter(b'\n', text.as_bytes()).count() as u64;
+        let last_line = match memchr::memrchr(b'\n', text.as_bytes()) {
+            Some(newline) => {
+                self.line += newlines;
+                self.column = 1;
+                &text[newline + 1..]
+            }
+            None => text,
+        };
+        self.column += last_line.chars().count() as u64;
+    }
 }
 
 impl Default for Position {
@@ -88,25 +113,11 @@ pub fn scan_damage(text: &str, position: &mut Position, found: &mut Vec<Damage>)
     hits.sort_unstable_by_key(|&(start, _, _)| start);
     let mut scanned = 0;
     for (start, _, kind) in hits {
-        advance(position, &text[scanned..start]);
+        position.advance(&text[scanned..start]);
         scanned = start;
         found.push(Damage { line: position.line, column: position.column, kind });
     }
-    advance(position, &text[scanned..]);
-}
-
-/// Moves `position` over `text`.
-fn advance(position: &mut Position, text: &str) {
-    let newlines = memchr::memchr_iter(b'\n', text.as_bytes()).count() as u64;
-    let last_line = match memchr::memrchr(b'\n', text.as_bytes()) {
-        Some(newline) => {
-            position.line += newlines;
-            position.column = 1;
-            &text[newline + 1..]
-        }
-        None => text,
-    };
-    position.column += last_line.chars().count() as u64;
+    position.advance(&text[scanned..]);
 }
 
 #[cfg(test)]

@@ -315,3 +315,27 @@ fn json_needs_a_reporting_mode() {
     assert_eq!(output.status.code(), Some(2));
     assert!(stderr(&output).contains("--json needs a mode"));
 }
+
+#[test]
+fn pinyin_glosses_are_removed_and_legitimate_parentheses_kept() {
+    let output = zhnorm([sample_path("glossed.txt")]).run();
+    assert!(output.status.success(), "{}", stderr(&output));
+    assert_eq!(
+        stdout(&output),
+        "英偉達H20對華銷售\n\
+         中華網訊，國家互聯網信息辦公室與國際電信聯盟(ITU)會談，討論《出口管制條例》(EAR)與芯片(如高性能計算芯片)。\n\
+         血压正常值：120/80mmHg。\n\
+         世界卫生组织(WHO)\n\
+         北京(Běijīng)第(1)項，推M(jìn)\n"
+    );
+    assert!(stderr(&output).contains("glossed.txt:5:19: damage: pinyin gloss after a stand-in"), "{}", stderr(&output));
+
+    let kept = zhnorm(["--glosses=keep".as_ref(), sample_path("glossed.txt").as_os_str()]).run();
+    assert_eq!(kept.stdout, fs::read(sample_path("glossed.txt")).unwrap());
+
+    let json = zhnorm(["--check".as_ref(), "--json".as_ref(), sample_path("glossed.txt").as_os_str()]).run();
+    assert_eq!(json.status.code(), Some(1));
+    let value: serde_json::Value = serde_json::from_slice(&json.stdout).unwrap();
+    assert_eq!(value["clean"]["glosses_removed"], 32);
+    assert_eq!(value["damage"][0]["kind"], "lost-glossed-character");
+}

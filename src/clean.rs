@@ -1,0 +1,391 @@
+//! Clean: remove artefacts that scraping leaves in Chinese text.
+//!
+//! Content farms and "Traditional edition" mirrors flatten ruby annotations
+//! into the text: `國(guó)家`, `血(xue)压(ya)`, and even `。(。)` or
+//! `((()W(W)H(H)O(O))())` for `(WHO)`. A gloss is removed only when its
+//! content is a reading of the character right before it (any of its
+//! readings, toned with marks or digits, or toneless) or is that character
+//! itself, and, in the default `auto` mode, only once glossing is evidently a
+//! pattern of the text. Legitimate parentheses (`國際電信聯盟(ITU)`,
+//! `北京(Běijīng)`, `第(1)項`) never match those rules.
+//!
+//! Readings come from the `pinyin` crate (MIT), which carries pinyin-data's
+//! readings for all CJK Unified Ideographs and their extensions.
+//!
+//! The stage also offers, each behind its own option: CJK Compatibility
+//! Ideographs to their unified characters, removal of invisible zero-width
+//! characters, and full-width ASCII letters and digits to half-width.
+
+use std::borrow::Cow;
+
+use pinyin::ToPinyinMulti;
+use serde::Serialize;
+
+use crate::repair::{Damage, DamageKind, Position};
+
+/// Longest gloss content considered, in characters (`zhuang4` is 7).
+const MAX_GLOSS: usize = 8;
+
+/// In `auto` mode, glossing is a pattern of the text once this many valid
+/// glosses are seen in one window...
+const PATTERN_MIN_GLOSSES: u64 = 5;
+/// ...or at least two, at more than one per this many Han characters.
+const PATTERN_HAN_PER_GLOSS: u64 = 100;
+
+/// When to remove pinyin glosses.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, clap::ValueEnum, Serialize)]
+#[serde(rename_all = "kebab-case")]
+pub enum GlossMode {
+    /// Remove them once glossing is evidently a pattern of the text.
+    #[default]
+    Auto,
+    /// Remove every valid gloss.
+    Strip,
+    /// Leave them.
+    Keep,
+}
+
+/// What the clean stage does.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
+pub struct CleanOptions {
+    /// When to remove pinyin glosses.
+    pub glosses: GlossMode,
+    /// Map CJK Compatibility Ideographs to their unified characters.
+    pub compat_ideographs: bool,
+    /// Remove zero-width spaces, word joiners and stray BOMs inside the text.
+    pub zero_width: bool,
+    /// Fold full-width ASCII letters and digits to half-width.
+    pub fullwidth_ascii: bool,
+}
+
+/// Counts of what the stage found.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Serialize)]
+pub struct CleanCounts {
+    /// Glosses removed.
+    pub glosses_removed: u64,
+    /// Valid glosses left in place (`keep`, or `auto` with no pattern).
+    pub glosses_kept: u64,
+    /// Other characters changed (compatibility ideographs, zero-width, full-width).
+    pub characters_changed: u64,
+}
+
+/// The clean stage over a stream of text windows.
+#[derive(Debug, Default)]
+pub struct Cleaner {
+    options: CleanOptions,
+    /// `auto` mode has seen the pattern: from now on every gloss goes.
+    pattern_seen: bool,
+    position: Position,
+    counts: CleanCounts,
+}
+
+impl Cleaner {
+    /// A cleaner with these options.
+    pub fn new(options: CleanOptions) -> Cleaner {
+        Cleaner { options, ..Cleaner::default() }
+    }
+
+    /// Whether this cleaner can change anything at all.
+    pub fn is_active(&self) -> bool {
+        let o = self.options;
+        o.glosses != GlossMode::Keep || o.compat_ideographs || o.zero_width || o.fullwidth_ascii
+    }
+
+    /// What the stage found so far.
+    pub fn counts(&self) -> CleanCounts {
+        self.counts
+    }
+
+    /// Cleans one window of text (whole lines), appending damaged glosses to
+    /// `damage` with their position in the input.
+    pub fn clean<'a>(&mut self, text: &'a str, damage: &mut Vec<Damage>) -> Cow<'a, str> {
+        let text = self.clean_glosses(text, damage);
+        let o = self.options;
+        if !(o.compat_ideographs || o.zero_width || o.fullwidth_ascii) {
+            return text;
+        }
+        let mut changed = 0;
+        let mapped: String = text
+            .chars()
+            .filter_map(|c| {
+                let new = self.map_char(c);
+                changed += u64::from(new != Some(c));
+                new
+            })
+            .collect();
+        self.counts.characters_changed += changed;
+        if changed == 0 {
+            text
+        } else {
+            Cow::Owned(mapped)
+        }
+    }
+
+    fn map_char(&self, c: char) -> Option<char> {
+        let o = self.options;
+        match u32::from(c) {
+            0x200B | 0x2060 | 0xFEFF if o.zero_width => None,
+            0xFF10..=0xFF19 | 0xFF21..=0xFF3A | 0xFF41..=0xFF5A if o.fullwidth_ascii => {
+                char::from_u32(u32::from(c) - 0xFEE0)
+            }
+            0xF900..=0xFAFF | 0x2F800..=0x2FA1F if o.compat_ideographs => Some(unified(c)),
+            _ => Some(c),
+        }
+    }
+
+    fn clean_glosses<'a>(&mut self, text: &'a str, damage: &mut Vec<Damage>) -> Cow<'a, str> {
+        if self.options.glosses == GlossMode::Keep || !text.contains('(') {
+            self.position.advance(text);
+            return Cow::Borrowed(text);
+        }
+        let glosses = find_glosses(text);
+        let valid = glosses.iter().filter(|g| g.kind == GlossKind::Valid).count() as u64;
+        if self.options.glosses == GlossMode::Strip || self.is_pattern(text, valid) {
+            self.pattern_seen = true;
+        }
+        if !self.pattern_seen {
+            self.counts.glosses_kept += valid;
+            self.position.advance(text);
+            return Cow::Borrowed(text);
+        }
+        let mut out = String::with_capacity(text.len());
+        let mut done = 0;
+        for gloss in &glosses {
+            self.position.advance(&text[done..gloss.start]);
+            out.push_str(&text[done..gloss.start]);
+            done = gloss.start;
+            match gloss.kind {
+                GlossKind::Valid => {
+                    self.counts.glosses_removed += 1;
+                    self.position.advance(&text[gloss.start..gloss.end]);
+                    done = gloss.end;
+                }
+                GlossKind::Damaged => {
+                    // Reported at the stand-in character before the `(`.
+                    let (line, column) = self.position.line_column();
+                    damage.push(Damage { line, column: column - 1, kind: DamageKind::LostGlossedCharacter });
+                }
+            }
+        }
+        self.position.advance(&text[done..]);
+        out.push_str(&text[done..]);
+        Cow::Owned(out)
+    }
+
+    fn is_pattern(&self, text: &str, valid: u64) -> bool {
+        if valid >= PATTERN_MIN_GLOSSES {
+            return true;
+        }
+        let han = text.chars().filter(|&c| is_han(c)).count() as u64;
+        valid >= 2 && valid * PATTERN_HAN_PER_GLOSS > han
+    }
+}
+
+/// The unified ideograph a CJK Compatibility Ideograph stands for: its
+/// canonical (singleton) decomposition. A few compatibility ideographs in
+/// U+FA0E..U+FA29 are unified ideographs themselves and map to themselves.
+fn unified(c: char) -> char {
+    let mut decomposed = None;
+    unicode_normalization::char::decompose_canonical(c, |d| {
+        decomposed.get_or_insert(d);
+    });
+    decomposed.unwrap_or(c)
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum GlossKind {
+    /// `(...)` after its character: to be removed.
+    Valid,
+    /// A toned syllable after a Latin letter, digit or `?` (`M(jìn)`): the
+    /// glossed character was lost to encoding damage.
+    Damaged,
+}
+
+/// A parenthesised gloss at `start..end` (byte offsets of `(` and after `)`).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+struct Gloss {
+    start: usize,
+    end: usize,
+    kind: GlossKind,
+}
+
+fn find_glosses(text: &str) -> Vec<Gloss> {
+    let mut found = Vec::new();
+    let mut chars = text.char_indices().peekable();
+    while let Some((_, glossed)) = chars.next() {
+        let Some(&(open, '(')) = chars.peek() else { continue };
+        let after_open = open + 1;
+        // A character that glosses itself, even `(` or `)`: `((()`, `)())`.
+        let itself = {
+            let mut probe = text[after_open..].chars();
+            probe.next() == Some(glossed) && probe.next() == Some(')')
+        };
+        if itself {
+            let end = after_open + glossed.len_utf8() + 1;
+            found.push(Gloss { start: open, end, kind: GlossKind::Valid });
+            while chars.peek().is_some_and(|&(i, _)| i < end) {
+                chars.next();
+            }
+            continue;
+        }
+        let Some(len) = text[after_open..].chars().take(MAX_GLOSS + 1).position(|c| c == ')') else { continue };
+        let content: String = text[after_open..].chars().take(len).collect();
+        let end = after_open + content.len() + 1;
+        let kind = if is_han(glossed) && is_reading_of(&content, glossed) {
+            GlossKind::Valid
+        } else if (glossed.is_ascii_alphanumeric() || glossed == '?') && is_toned_syllable(&content) {
+            GlossKind::Damaged
+        } else {
+            continue;
+        };
+        found.push(Gloss { start: open, end, kind });
+        if kind == GlossKind::Valid {
+            while chars.peek().is_some_and(|&(i, _)| i < end) {
+                chars.next();
+            }
+        }
+    }
+    found
+}
+
+fn is_han(c: char) -> bool {
+    matches!(u32::from(c), 0x3400..=0x4DBF | 0x4E00..=0x9FFF | 0xF900..=0xFAFF | 0x20000..=0x323AF)
+}
+
+/// `content` spells one of `c`'s readings: toned with marks (`guó`), with a
+/// digit (`guo2`), or toneless (`guo`), with `ü`, `v` or `u:`.
+fn is_reading_of(content: &str, c: char) -> bool {
+    let Some(wanted) = syllable_letters(content) else { return false };
+    let Some(readings) = c.to_pinyin_multi() else { return false };
+    readings.into_iter().any(|reading| {
+        let reading = reading.plain().replace('ü', "v");
+        // Scraped text often writes `ü` as plain `u` (`lu` for 绿).
+        reading == wanted || reading.replace('v', "u") == wanted
+    })
+}
+
+/// The toneless letters of a pinyin syllable (`ü` spelled `v`), or `None`
+/// when `content` is not shaped like one.
+fn syllable_letters(content: &str) -> Option<String> {
+    let content = content.strip_suffix(|c: char| matches!(c, '0'..='5')).unwrap_or(content);
+    let content = content.replace("u:", "v").replace("U:", "v");
+    let mut letters = String::with_capacity(content.len());
+    for c in content.chars() {
+        letters.push(match c {
+            'a'..='z' => c,
+            'A'..='Z' => c.to_ascii_lowercase(),
+            _ => untoned(c)?,
+        });
+    }
+    (!letters.is_empty() && letters.len() <= 6).then_some(letters)
+}
+
+/// A syllable that carries a tone mark or digit: unmistakably pinyin.
+fn is_toned_syllable(content: &str) -> bool {
+    let toned = content.chars().any(|c| untoned(c).is_some_and(|u| u != c))
+        || content.ends_with(|c: char| matches!(c, '1'..='4'));
+    toned && syllable_letters(content).is_some()
+}
+
+/// The base letter of a pinyin vowel with a tone mark (`ü` forms give `v`).
+fn untoned(c: char) -> Option<char> {
+    Some(match c {
+        'ā' | 'á' | 'ǎ' | 'à' | 'Ā' | 'Á' | 'Ǎ' | 'À' => 'a',
+        'ē' | 'é' | 'ě' | 'è' | 'Ē' | 'É' | 'Ě' | 'È' => 'e',
+        'ī' | 'í' | 'ǐ' | 'ì' | 'Ī' | 'Í' | 'Ǐ' | 'Ì' => 'i',
+        'ō' | 'ó' | 'ǒ' | 'ò' | 'Ō' | 'Ó' | 'Ǒ' | 'Ò' => 'o',
+        'ū' | 'ú' | 'ǔ' | 'ù' | 'Ū' | 'Ú' | 'Ǔ' | 'Ù' => 'u',
+        'ü' | 'ǖ' | 'ǘ' | 'ǚ' | 'ǜ' | 'Ü' | 'Ǖ' | 'Ǘ' | 'Ǚ' | 'Ǜ' => 'v',
+        'ń' | 'ň' | 'ǹ' => 'n',
+        'ḿ' => 'm',
+        'ê' => 'e',
+        _ => return None,
+    })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn strip(text: &str) -> String {
+        let mut cleaner = Cleaner::new(CleanOptions { glosses: GlossMode::Strip, ..Default::default() });
+        cleaner.clean(text, &mut Vec::new()).into_owned()
+    }
+
+    fn auto(text: &str) -> (String, CleanCounts, Vec<Damage>) {
+        let mut cleaner = Cleaner::new(CleanOptions::default());
+        let mut damage = Vec::new();
+        let out = cleaner.clean(text, &mut damage).into_owned();
+        (out, cleaner.counts(), damage)
+    }
+
+    #[test]
+    fn the_issue_examples_literally() {
+        assert_eq!(strip("中華網(wǎng)"), "中華網");
+        assert_eq!(strip("英偉達(dá)H20對(duì)華銷售"), "英偉達H20對華銷售");
+        assert_eq!(strip("國(guó)家互聯(lián)網(wǎng)信息辦公室"), "國家互聯網信息辦公室");
+        assert_eq!(strip("血(xue)压(ya)正(zheng)常(chang)值(zhi)"), "血压正常值");
+        assert_eq!(strip("。(。)"), "。");
+        assert_eq!(strip("1(1)2(2)0/(/)8(8)0m(m)m(m)H(H)g(g)"), "120/80mmHg");
+        assert_eq!(strip("((()W(W)H(H)O(O))())"), "(WHO)");
+    }
+
+    #[test]
+    fn legitimate_parentheses_stay() {
+        for text in [
+            "國際電信聯盟(ITU)",
+            "《出口管制條例》(EAR)",
+            "芯片(如高性能計算芯片)",
+            "北京(Běijīng)",
+            "第(1)項",
+            "f(x) = (a)",
+        ] {
+            assert_eq!(strip(text), text);
+        }
+    }
+
+    #[test]
+    fn reading_spellings() {
+        assert!(is_reading_of("guo2", '國'));
+        assert!(is_reading_of("GUÓ", '國'));
+        assert!(is_reading_of("lv", '绿'));
+        assert!(is_reading_of("lü4", '绿'));
+        assert!(is_reading_of("lu:", '绿'));
+        assert!(is_reading_of("lu", '绿'));
+        assert!(is_reading_of("hai", '还') && is_reading_of("huan2", '还'));
+        assert!(!is_reading_of("guo", '家'));
+        assert!(!is_reading_of("Beijing", '京'));
+    }
+
+    #[test]
+    fn auto_strips_only_a_pattern() {
+        let (out, counts, _) = auto("这是一个生僻字：犇(bēn)，意思是牛奔跑。\n");
+        assert_eq!(out, "这是一个生僻字：犇(bēn)，意思是牛奔跑。\n");
+        assert_eq!(counts.glosses_kept, 1);
+        let glossed = "標題(tí)\n中華網(wǎng)報道，國(guó)家互聯(lián)網(wǎng)信息辦公室發(fā)布通知。\n";
+        let (out, counts, _) = auto(glossed);
+        assert_eq!(out, "標題\n中華網報道，國家互聯網信息辦公室發布通知。\n");
+        assert_eq!(counts.glosses_removed, 6);
+    }
+
+    #[test]
+    fn damaged_glosses_stay_and_are_reported() {
+        let text = "中華網(wǎng)報道(dào)，國(guó)家互聯(lián)網(wǎng)\n進一步推M(jìn)";
+        let (out, _, damage) = auto(text);
+        assert_eq!(out, "中華網報道，國家互聯網\n進一步推M(jìn)");
+        assert_eq!(damage, vec![Damage { line: 2, column: 5, kind: DamageKind::LostGlossedCharacter }]);
+    }
+
+    #[test]
+    fn optional_character_maps() {
+        let mut cleaner = Cleaner::new(CleanOptions {
+            glosses: GlossMode::Keep,
+            compat_ideographs: true,
+            zero_width: true,
+            fullwidth_ascii: true,
+        });
+        let out = cleaner.clean("ＡＢＣ１２３\u{200B}\u{F900}\u{2F800}，好", &mut Vec::new());
+        assert_eq!(out, "ABC123\u{8C48}\u{4E3D}，好");
+        assert_eq!(cleaner.counts().characters_changed, 9);
+    }
+}
