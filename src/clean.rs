@@ -176,8 +176,7 @@ impl Cleaner {
         if valid >= PATTERN_MIN_GLOSSES {
             return true;
         }
-        let han = text.chars().filter(|&c| is_han(c)).count() as u64;
-        valid >= 2 && valid * PATTERN_HAN_PER_GLOSS > han
+        valid >= 2 && valid * PATTERN_HAN_PER_GLOSS > text.chars().filter(|&c| is_han(c)).count() as u64
     }
 }
 
@@ -209,39 +208,37 @@ struct Gloss {
     kind: GlossKind,
 }
 
+/// The glosses of `text`, in order. Only the `(` are visited, so text with
+/// few parentheses costs a `memchr` pass.
 fn find_glosses(text: &str) -> Vec<Gloss> {
     let mut found = Vec::new();
-    let mut chars = text.char_indices().peekable();
-    while let Some((_, glossed)) = chars.next() {
-        let Some(&(open, '(')) = chars.peek() else { continue };
-        let after_open = open + 1;
-        // A character that glosses itself, even `(` or `)`: `((()`, `)())`.
-        let itself = {
-            let mut probe = text[after_open..].chars();
-            probe.next() == Some(glossed) && probe.next() == Some(')')
-        };
-        if itself {
-            let end = after_open + glossed.len_utf8() + 1;
-            found.push(Gloss { start: open, end, kind: GlossKind::Valid });
-            while chars.peek().is_some_and(|&(i, _)| i < end) {
-                chars.next();
-            }
+    let mut taken = 0;
+    for open in memchr::memchr_iter(b'(', text.as_bytes()) {
+        if open < taken {
             continue;
         }
-        let Some(len) = text[after_open..].chars().take(MAX_GLOSS + 1).position(|c| c == ')') else { continue };
-        let content: String = text[after_open..].chars().take(len).collect();
-        let end = after_open + content.len() + 1;
-        let kind = if is_han(glossed) && is_reading_of(&content, glossed) {
-            GlossKind::Valid
-        } else if (glossed.is_ascii_alphanumeric() || glossed == '?') && is_toned_syllable(&content) {
-            GlossKind::Damaged
+        let Some(glossed) = text[taken..open].chars().next_back() else { continue };
+        let after_open = &text[open + 1..];
+        // A character that glosses itself, even `(` or `)`: `((()`, `)())`.
+        let gloss = if after_open.strip_prefix(glossed).is_some_and(|rest| rest.starts_with(')')) {
+            Some((open + 1 + glossed.len_utf8() + 1, GlossKind::Valid))
         } else {
-            continue;
+            after_open.char_indices().take(MAX_GLOSS + 1).find(|&(_, c)| c == ')').and_then(|(len, _)| {
+                let content = &after_open[..len];
+                let end = open + 1 + len + 1;
+                if is_han(glossed) && is_reading_of(content, glossed) {
+                    Some((end, GlossKind::Valid))
+                } else if (glossed.is_ascii_alphanumeric() || glossed == '?') && is_toned_syllable(content) {
+                    Some((end, GlossKind::Damaged))
+                } else {
+                    None
+                }
+            })
         };
-        found.push(Gloss { start: open, end, kind });
-        if kind == GlossKind::Valid {
-            while chars.peek().is_some_and(|&(i, _)| i < end) {
-                chars.next();
+        if let Some((end, kind)) = gloss {
+            found.push(Gloss { start: open, end, kind });
+            if kind == GlossKind::Valid {
+                taken = end;
             }
         }
     }
@@ -255,36 +252,58 @@ fn is_han(c: char) -> bool {
 /// `content` spells one of `c`'s readings: toned with marks (`guó`), with a
 /// digit (`guo2`), or toneless (`guo`), with `ü`, `v` or `u:`.
 fn is_reading_of(content: &str, c: char) -> bool {
-    let Some(wanted) = syllable_letters(content) else { return false };
+    let Some(wanted) = Syllable::parse(content) else { return false };
     let Some(readings) = c.to_pinyin_multi() else { return false };
-    readings.into_iter().any(|reading| {
-        let reading = reading.plain().replace('ü', "v");
-        // Scraped text often writes `ü` as plain `u` (`lu` for 绿).
-        reading == wanted || reading.replace('v', "u") == wanted
-    })
-}
-
-/// The toneless letters of a pinyin syllable (`ü` spelled `v`), or `None`
-/// when `content` is not shaped like one.
-fn syllable_letters(content: &str) -> Option<String> {
-    let content = content.strip_suffix(|c: char| matches!(c, '0'..='5')).unwrap_or(content);
-    let content = content.replace("u:", "v").replace("U:", "v");
-    let mut letters = String::with_capacity(content.len());
-    for c in content.chars() {
-        letters.push(match c {
-            'a'..='z' => c,
-            'A'..='Z' => c.to_ascii_lowercase(),
-            _ => untoned(c)?,
-        });
-    }
-    (!letters.is_empty() && letters.len() <= 6).then_some(letters)
+    readings.into_iter().any(|reading| wanted.spells(reading.plain()))
 }
 
 /// A syllable that carries a tone mark or digit: unmistakably pinyin.
 fn is_toned_syllable(content: &str) -> bool {
     let toned = content.chars().any(|c| untoned(c).is_some_and(|u| u != c))
         || content.ends_with(|c: char| matches!(c, '1'..='4'));
-    toned && syllable_letters(content).is_some()
+    toned && Syllable::parse(content).is_some()
+}
+
+/// The toneless letters of a pinyin syllable, lower case, `ü` spelled `v`;
+/// kept on the stack because every `(` in a text may ask for one.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+struct Syllable {
+    letters: [u8; 6],
+    len: usize,
+}
+
+impl Syllable {
+    fn parse(content: &str) -> Option<Syllable> {
+        let content = content.strip_suffix(|c: char| matches!(c, '0'..='5')).unwrap_or(content);
+        let mut syllable = Syllable { letters: [0; 6], len: 0 };
+        let mut chars = content.chars().peekable();
+        while let Some(c) = chars.next() {
+            let letter = match c {
+                'u' | 'U' if chars.peek() == Some(&':') => {
+                    chars.next();
+                    'v'
+                }
+                'a'..='z' => c,
+                'A'..='Z' => c.to_ascii_lowercase(),
+                _ => untoned(c)?,
+            };
+            *syllable.letters.get_mut(syllable.len)? = letter as u8;
+            syllable.len += 1;
+        }
+        (syllable.len > 0).then_some(syllable)
+    }
+
+    /// Whether this spells `reading` (plain pinyin, which writes `ü`).
+    /// Scraped text often writes `ü` as plain `u` (`lu` for 绿): that counts.
+    fn spells(&self, reading: &str) -> bool {
+        let mut letters = self.letters[..self.len].iter();
+        reading.chars().all(|r| {
+            letters.next().is_some_and(|&l| {
+                let l = char::from(l);
+                l == r || (r == 'ü' && (l == 'v' || l == 'u')) || (r == 'v' && l == 'u')
+            })
+        }) && letters.next().is_none()
+    }
 }
 
 /// The base letter of a pinyin vowel with a tone mark (`ü` forms give `v`).
