@@ -60,7 +60,7 @@ pub struct Args {
     #[arg(long)]
     pub nfc: bool,
 
-    /// Skip the repair stage and its damage report.
+    /// Do not repair mojibake (damage is still reported).
     #[arg(long)]
     pub no_repair: bool,
 

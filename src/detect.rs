@@ -62,7 +62,7 @@ pub enum Method {
 
 impl Method {
     /// How sure the detector is, from 0 to 1, for people and scripts.
-    pub fn confidence(self) -> f32 {
+    pub fn confidence(self) -> f64 {
         match self {
             Method::Forced | Method::Bom => 1.0,
             Method::ValidUtf8 => 0.99,
@@ -235,7 +235,7 @@ pub fn plausibility(text: &str) -> f64 {
     }
 }
 
-fn char_score(c: char, prev: char, next: char) -> f64 {
+pub(crate) fn char_score(c: char, prev: char, next: char) -> f64 {
     let cp = u32::from(c);
     match cp {
         0x4E00..=0x9FFF | 0x3400..=0x4DBF if common_han::is_common(c) => 2.0,

@@ -1,10 +1,8 @@
-//! Repair: find what went wrong with the text before it reached us.
-//!
-//! This stage reports damage that cannot be undone, with its position, so
-//! that a person can go back to a better source: U+FFFD, `锟斤拷` (U+FFFD
-//! written as UTF-8 and read as GBK), and `烫烫烫`/`屯屯屯` (uninitialised
-//! memory from MSVC debug builds). The text itself is left as it is: a guess
-//! would be invention.
+//! Damage that cannot be undone, reported with its position so that a person
+//! can go back to a better source: U+FFFD, `锟斤拷` (U+FFFD written as UTF-8
+//! and read as GBK), and `烫烫烫`/`屯屯屯` (uninitialised memory from MSVC
+//! debug builds). The text itself is left as it is: a guess would be
+//! invention.
 
 use serde::Serialize;
 

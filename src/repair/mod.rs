@@ -1,0 +1,11 @@
+//! Repair: undo what went wrong with the text before it reached us.
+//!
+//! Two jobs: [`mojibake`] reverses text that was decoded with the wrong
+//! charset (`鍙戝竷` → `发布`, `ÖÐÎÄ` → `中文`) when the reversal is lossless
+//! and clearly more plausible, and [`damage`] reports what cannot be undone.
+
+pub mod damage;
+pub mod mojibake;
+
+pub use damage::{scan_damage, Damage, DamageKind, Position};
+pub use mojibake::{Family, Repairer};

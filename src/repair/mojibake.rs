@@ -1,0 +1,452 @@
+//! Mojibake: text whose bytes were decoded with the wrong charset.
+//!
+//! A candidate repair of a span re-encodes it with the charset it was
+//! wrongly decoded with (this must be lossless) and decodes the bytes with
+//! the right one (this must be strict: no malformed sequence). It is kept
+//! only when the result is clearly more plausible text than the span, by
+//! [`crate::detect::plausibility`]: common Chinese characters and CJK
+//! punctuation score high, while the rare characters, lone Latin-1 letters,
+//! private-use and control characters that mojibake is made of score low.
+//! Correct common Chinese already scores at the top, so it can never be
+//! "improved"; that is the guarantee that correct text is not changed.
+//!
+//! Latin-1 here is "sloppy" like ftfy's codecs: windows-1252, with the five
+//! bytes it leaves undefined (and C1 controls) mapped straight through, so
+//! both a windows-1252 and an ISO-8859-1 reading can be reversed.
+
+use std::borrow::Cow;
+
+use encoding_rs::{BIG5, GB18030, GBK};
+use serde::Serialize;
+
+use crate::detect::{char_score, plausibility};
+
+/// How many layers of the same or different mojibake are undone at most.
+const MAX_LAYERS: usize = 3;
+/// Longest span, in characters, tried inside a longer run.
+const MAX_SPAN: usize = 24;
+/// Reversals tried per run, at most: a fixed part plus this many per
+/// character. Text that is garbage all through (a binary read as Latin-1)
+/// would otherwise cost quadratic time for nothing.
+const BUDGET_BASE: usize = 500;
+const BUDGET_PER_CHAR: usize = 8;
+/// A repair must score at least this (mostly common characters)...
+const MIN_REPAIRED_SCORE: f64 = 1.0;
+/// ...and this much above the span it replaces.
+const MIN_GAIN: f64 = 1.5;
+
+/// A way text gets garbled: bytes in `right` read as `wrong`.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize)]
+#[serde(rename_all = "kebab-case")]
+pub enum Family {
+    /// UTF-8 bytes decoded as GBK: `鍙戝竷` for `发布`.
+    Utf8AsGbk,
+    /// UTF-8 bytes decoded as Big5.
+    Utf8AsBig5,
+    /// UTF-8 bytes decoded as windows-1252 or Latin-1: `ä¸­æ–‡` for `中文`.
+    Utf8AsLatin1,
+    /// GBK bytes decoded as windows-1252 or Latin-1: `ÖÐÎÄ` for `中文`.
+    GbkAsLatin1,
+    /// Big5 bytes decoded as windows-1252 or Latin-1.
+    Big5AsLatin1,
+    /// GBK bytes decoded as Big5.
+    GbkAsBig5,
+    /// Big5 bytes decoded as GBK.
+    Big5AsGbk,
+}
+
+/// Every family, in the order tried (ties go to the earlier).
+pub const FAMILIES: [Family; 7] = [
+    Family::Utf8AsGbk,
+    Family::Utf8AsLatin1,
+    Family::Utf8AsBig5,
+    Family::GbkAsLatin1,
+    Family::Big5AsLatin1,
+    Family::GbkAsBig5,
+    Family::Big5AsGbk,
+];
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum Codec {
+    Utf8,
+    Gbk,
+    Big5,
+    Latin1,
+}
+
+impl Family {
+    fn codecs(self) -> (Codec, Codec) {
+        match self {
+            Family::Utf8AsGbk => (Codec::Gbk, Codec::Utf8),
+            Family::Utf8AsBig5 => (Codec::Big5, Codec::Utf8),
+            Family::Utf8AsLatin1 => (Codec::Latin1, Codec::Utf8),
+            Family::GbkAsLatin1 => (Codec::Latin1, Codec::Gbk),
+            Family::Big5AsLatin1 => (Codec::Latin1, Codec::Big5),
+            Family::GbkAsBig5 => (Codec::Big5, Codec::Gbk),
+            Family::Big5AsGbk => (Codec::Gbk, Codec::Big5),
+        }
+    }
+
+    /// A short description for people.
+    pub fn describe(self) -> &'static str {
+        match self {
+            Family::Utf8AsGbk => "utf-8 read as gbk",
+            Family::Utf8AsBig5 => "utf-8 read as big5",
+            Family::Utf8AsLatin1 => "utf-8 read as latin-1",
+            Family::GbkAsLatin1 => "gbk read as latin-1",
+            Family::Big5AsLatin1 => "big5 read as latin-1",
+            Family::GbkAsBig5 => "gbk read as big5",
+            Family::Big5AsGbk => "big5 read as gbk",
+        }
+    }
+
+    /// Undoes this garbling of `span`, if that is lossless and strict.
+    pub fn reverse(self, span: &str) -> Option<String> {
+        let (wrong, right) = self.codecs();
+        decode(right, &encode(wrong, span)?)
+    }
+}
+
+fn encode(codec: Codec, text: &str) -> Option<Vec<u8>> {
+    match codec {
+        Codec::Utf8 => Some(text.as_bytes().to_vec()),
+        Codec::Latin1 => text.chars().map(latin1_byte).collect(),
+        Codec::Gbk | Codec::Big5 => {
+            let encoding = if codec == Codec::Gbk { GBK } else { BIG5 };
+            let (bytes, _, unmappable) = encoding.encode(text);
+            (!unmappable).then(|| bytes.into_owned())
+        }
+    }
+}
+
+fn decode(codec: Codec, bytes: &[u8]) -> Option<String> {
+    let text = match codec {
+        Codec::Utf8 => Cow::Borrowed(std::str::from_utf8(bytes).ok()?),
+        Codec::Gbk => GB18030.decode_without_bom_handling_and_without_replacement(bytes)?,
+        Codec::Big5 => BIG5.decode_without_bom_handling_and_without_replacement(bytes)?,
+        Codec::Latin1 => Cow::Owned(bytes.iter().map(|&b| latin1_char(b)).collect()),
+    };
+    Some(text.into_owned())
+}
+
+/// Windows-1252's row 0x80..=0x9F; the five bytes it leaves undefined map
+/// to the C1 controls of the same value, as in the WHATWG index.
+const WINDOWS_1252_HIGH: [char; 32] = [
+    '€', '\u{81}', '‚', 'ƒ', '„', '…', '†', '‡', 'ˆ', '‰', 'Š', '‹', 'Œ', '\u{8D}', 'Ž', '\u{8F}', //
+    '\u{90}', '‘', '’', '“', '”', '•', '–', '—', '˜', '™', 'š', '›', 'œ', '\u{9D}', 'ž', 'Ÿ',
+];
+
+/// The byte that sloppy windows-1252 decodes to `c`.
+fn latin1_byte(c: char) -> Option<u8> {
+    match u32::from(c) {
+        cp @ (0..=0x7F | 0xA0..=0xFF | 0x80..=0x9F) => u8::try_from(cp).ok(),
+        _ => WINDOWS_1252_HIGH.iter().position(|&h| h == c).map(|i| 0x80 + i as u8),
+    }
+}
+
+fn latin1_char(byte: u8) -> char {
+    match byte {
+        0x80..=0x9F => WINDOWS_1252_HIGH[usize::from(byte - 0x80)],
+        _ => char::from(byte),
+    }
+}
+
+/// The repair stage over a stream of text: counts what it repaired.
+#[derive(Debug, Default)]
+pub struct Repairer {
+    repaired: Vec<(Family, u64)>,
+}
+
+impl Repairer {
+    /// Spans repaired so far, per family (a layer of double encoding counts
+    /// once in its family).
+    pub fn repaired(&self) -> &[(Family, u64)] {
+        &self.repaired
+    }
+
+    /// Repairs the mojibake in `text`; borrowed when there is none.
+    pub fn repair<'a>(&mut self, text: &'a str) -> Cow<'a, str> {
+        if !has_suspicious(text) {
+            return Cow::Borrowed(text);
+        }
+        let mut out = String::with_capacity(text.len());
+        let mut changed = false;
+        let mut prev = None;
+        for (start, run, is_run) in runs(text) {
+            let next = text[start + run.len()..].chars().next();
+            if is_run && run.chars().any(is_suspicious) {
+                if let Some(repaired) = self.repair_run(run, prev, next) {
+                    out.push_str(&repaired);
+                    changed = true;
+                    prev = run.chars().next_back();
+                    continue;
+                }
+            }
+            out.push_str(run);
+            prev = run.chars().next_back();
+        }
+        if changed {
+            Cow::Owned(out)
+        } else {
+            Cow::Borrowed(text)
+        }
+    }
+
+    /// Repairs a run: whole (with every layering), else in spans of it.
+    /// `None` when nothing in it improves.
+    fn repair_run(&mut self, run: &str, prev: Option<char>, next: Option<char>) -> Option<String> {
+        let mut budget = BUDGET_BASE + BUDGET_PER_CHAR * run.chars().count();
+        if let Some((path, repaired)) = best_repair(run, prev, next, MAX_LAYERS, &mut budget) {
+            path.into_iter().for_each(|family| self.count(family));
+            return Some(repaired);
+        }
+        let chars: Vec<(usize, char)> = run.char_indices().collect();
+        let byte_at = |i: usize| chars.get(i).map_or(run.len(), |&(b, _)| b);
+        let char_at = |i: usize| chars.get(i).map(|&(_, c)| c);
+        let mut out = String::new();
+        let mut done = 0;
+        let mut start = 0;
+        while start < chars.len() {
+            if !is_suspicious(chars[start].1) && !char_at(start + 1).is_some_and(is_suspicious) {
+                start += 1;
+                continue;
+            }
+            let before = if start == 0 { prev } else { char_at(start - 1) };
+            let longest = (start + MAX_SPAN).min(chars.len());
+            // The first layer finds the span; the span then gets every layering.
+            let found = (start + 2..=longest).rev().find_map(|end| {
+                let span = &run[byte_at(start)..byte_at(end)];
+                let after = if end == chars.len() { next } else { char_at(end) };
+                best_repair(span, before, after, 1, &mut budget)?;
+                best_repair(span, before, after, MAX_LAYERS, &mut budget).map(|repair| (end, repair))
+            });
+            match found {
+                Some((end, (path, repaired))) => {
+                    path.into_iter().for_each(|family| self.count(family));
+                    out.push_str(&run[byte_at(done)..byte_at(start)]);
+                    out.push_str(&repaired);
+                    done = end;
+                    start = end;
+                }
+                None => start += 1,
+            }
+        }
+        (done > 0).then(|| {
+            out.push_str(&run[byte_at(done)..]);
+            out
+        })
+    }
+
+    fn count(&mut self, family: Family) {
+        match self.repaired.iter_mut().find(|(f, _)| *f == family) {
+            Some((_, n)) => *n += 1,
+            None => self.repaired.push((family, 1)),
+        }
+    }
+}
+
+/// The most plausible acceptable repair of the whole of `span` (between the
+/// characters `prev` and `next`), trying up to `layers` layers of garbling.
+/// Every path is explored, and the final text decides: with double encoding
+/// a wrong first layer can look better than the right one does halfway.
+fn best_repair(
+    span: &str,
+    prev: Option<char>,
+    next: Option<char>,
+    layers: usize,
+    budget: &mut usize,
+) -> Option<(Vec<Family>, String)> {
+    if span.chars().nth(1).is_none() || *budget == 0 {
+        return None;
+    }
+    // The neighbours give context: `é` inside `café` is a plausible letter.
+    let in_context = |text: &str| {
+        let mut with = String::with_capacity(text.len() + 8);
+        with.extend(prev);
+        with.push_str(text);
+        with.extend(next);
+        plausibility(&with)
+    };
+    let before = in_context(span);
+    let mut best: Option<(Vec<Family>, String, f64)> = None;
+    let mut frontier = vec![(Vec::new(), span.to_owned())];
+    let mut seen = std::collections::HashSet::from([span.to_owned()]);
+    for _ in 0..layers {
+        let mut deeper = Vec::new();
+        for (path, text) in &frontier {
+            for family in FAMILIES {
+                if *budget == 0 {
+                    break;
+                }
+                *budget -= 1;
+                let Some(repaired) = family.reverse(text) else { continue };
+                if !seen.insert(repaired.clone()) {
+                    continue;
+                }
+                let mut path = path.clone();
+                path.push(family);
+                let latin_too_short = family.codecs().0 == Codec::Latin1 && text.chars().count() < 3;
+                if is_clean(&repaired) && !latin_too_short {
+                    let after = in_context(&repaired);
+                    let better = best.as_ref().is_none_or(|b| after > b.2);
+                    if after >= MIN_REPAIRED_SCORE && after - before >= MIN_GAIN && better {
+                        best = Some((path.clone(), repaired.clone(), after));
+                    }
+                }
+                deeper.push((path, repaired));
+            }
+        }
+        frontier = deeper;
+    }
+    best.map(|(path, repaired, _)| (path, repaired))
+}
+
+/// No control, private-use or replacement characters: what a repair must
+/// never produce.
+fn is_clean(text: &str) -> bool {
+    text.chars().all(|c| !(c.is_control() && c != '\t' || matches!(u32::from(c), 0xE000..=0xF8FF | 0xFFFD | 0xF0000..)))
+}
+
+/// A character that correct Chinese text rarely has and mojibake has a lot
+/// of: anything non-ASCII that does not score as common CJK.
+fn is_suspicious(c: char) -> bool {
+    let cp = u32::from(c) as usize;
+    match plausible_bmp().get(cp / 64) {
+        Some(bits) => c != '\u{FFFD}' && !c.is_ascii() && bits & (1 << (cp % 64)) == 0,
+        None => char_score(c, ' ', ' ') <= 0.0,
+    }
+}
+
+/// One bit per BMP character: plausible in Chinese text. Built once, so
+/// that clean text (the common case) costs one lookup per character.
+fn plausible_bmp() -> &'static [u64] {
+    static TABLE: std::sync::OnceLock<Vec<u64>> = std::sync::OnceLock::new();
+    TABLE.get_or_init(|| {
+        let mut bits = vec![0u64; 0x10000 / 64];
+        for (cp, c) in (0..0x10000u32).filter_map(|cp| Some((cp as usize, char::from_u32(cp)?))) {
+            if char_score(c, ' ', ' ') > 0.0 {
+                bits[cp / 64] |= 1 << (cp % 64);
+            }
+        }
+        bits
+    })
+}
+
+/// Whether `text` has a suspicious character; ASCII is skipped bytewise.
+fn has_suspicious(text: &str) -> bool {
+    let bytes = text.as_bytes();
+    let mut i = 0;
+    while let Some(skip) = bytes[i..].iter().position(|b| !b.is_ascii()) {
+        i += skip;
+        let Some(c) = text[i..].chars().next() else { break };
+        if is_suspicious(c) {
+            return true;
+        }
+        i += c.len_utf8();
+    }
+    false
+}
+
+/// Splits `text` into runs of non-space characters (`true`) and the space
+/// between them (`false`), each with its byte offset. Runs include ASCII, because GBK and Big5 trail
+/// bytes can be ASCII (`¦b` is Big5 `在` read as Latin-1). U+FFFD ends a
+/// run: it is a hole, not mojibake.
+fn runs(text: &str) -> impl Iterator<Item = (usize, &str, bool)> {
+    let mut offset = 0;
+    std::iter::from_fn(move || {
+        let rest = &text[offset..];
+        let first = rest.chars().next()?;
+        let in_run = |c: char| !c.is_whitespace() && c != '\u{FFFD}';
+        let kind = in_run(first);
+        let len = rest.find(|c: char| in_run(c) != kind).unwrap_or(rest.len());
+        let start = offset;
+        offset += len;
+        Some((start, &rest[..len], kind))
+    })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn repair(text: &str) -> String {
+        Repairer::default().repair(text).into_owned()
+    }
+
+    /// Garbles `text` the way `family` does.
+    fn garble(family: Family, text: &str) -> String {
+        let (wrong, right) = family.codecs();
+        decode(wrong, &encode(right, text).unwrap()).unwrap()
+    }
+
+    #[test]
+    fn sloppy_latin1_table_agrees_with_encoding_rs() {
+        for byte in 0..=255u8 {
+            let bytes = [byte];
+            let (text, _) = encoding_rs::WINDOWS_1252.decode_without_bom_handling(&bytes);
+            assert_eq!(text.chars().next(), Some(latin1_char(byte)), "{byte:#x}");
+            assert_eq!(latin1_byte(latin1_char(byte)), Some(byte));
+        }
+        assert_eq!(latin1_byte('\u{80}'), Some(0x80), "ISO-8859-1's C1 controls go straight through");
+    }
+
+    #[test]
+    fn literal_examples() {
+        assert_eq!(repair("鍙戝竷"), "发布");
+        assert_eq!(repair("ä¸­æ–‡"), "中文");
+        assert_eq!(repair("ÖÐÎÄ"), "中文");
+        assert_eq!(repair("新闻 鍙戝竷 today"), "新闻 发布 today");
+    }
+
+    #[test]
+    fn every_family_round_trips_on_a_sentence() {
+        let simplified = "我们在图书馆见面，然后一起去吃午饭。";
+        let traditional = "我們在圖書館見面，然後一起去吃午飯。";
+        for family in FAMILIES {
+            let text = if matches!(family, Family::Big5AsLatin1 | Family::Big5AsGbk | Family::Utf8AsBig5) {
+                traditional
+            } else {
+                simplified
+            };
+            let Some(garbled) = garble_if_possible(family, text) else { continue };
+            assert_eq!(repair(&garbled), text, "{family:?}: {garbled}");
+        }
+    }
+
+    fn garble_if_possible(family: Family, text: &str) -> Option<String> {
+        let (wrong, right) = family.codecs();
+        decode(wrong, &encode(right, text)?)
+    }
+
+    #[test]
+    fn double_encoding_is_undone() {
+        let once = garble(Family::Utf8AsLatin1, "中文测试");
+        let twice = garble(Family::Utf8AsLatin1, &once);
+        assert_eq!(repair(&twice), "中文测试");
+    }
+
+    #[test]
+    fn a_mojibake_word_inside_a_clean_sentence() {
+        let garbled = format!("今天{}大家都来了。", garble(Family::Utf8AsGbk, "发布会，"));
+        assert_eq!(repair(&garbled), "今天发布会，大家都来了。");
+        let garbled = format!("标题：{}", garble(Family::GbkAsLatin1, "中文测试"));
+        assert_eq!(repair(&garbled), "标题：中文测试");
+    }
+
+    #[test]
+    fn correct_text_is_never_changed() {
+        for text in [
+            "中文文本，完全正确。",
+            "國家互聯網信息辦公室",
+            "Größe, café, crème brûlée, naïve, Ærøskøbing",
+            "日本語のテキストです。",
+            "한국어 텍스트입니다.",
+            "∑ x² ≤ π · r² — “quotes” and ‘more’ …",
+            "emoji 😀👍🏽 and 中文",
+            "犇羴鱻猋 are rare but correct",
+            "// 计算校验和\nfn checksum() {}",
+        ] {
+            assert_eq!(repair(text), text);
+        }
+    }
+}
