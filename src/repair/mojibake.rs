@@ -139,7 +139,7 @@ const WINDOWS_1252_HIGH: [char; 32] = [
 /// The byte that sloppy windows-1252 decodes to `c`.
 fn latin1_byte(c: char) -> Option<u8> {
     match u32::from(c) {
-        cp @ (0..=0x7F | 0xA0..=0xFF | 0x80..=0x9F) => u8::try_from(cp).ok(),
+        cp @ 0..=0xFF => u8::try_from(cp).ok(),
         _ => WINDOWS_1252_HIGH.iter().position(|&h| h == c).map(|i| 0x80 + i as u8),
     }
 }
@@ -285,8 +285,7 @@ fn best_repair(
                 }
                 let mut path = path.clone();
                 path.push(family);
-                let latin_too_short = family.codecs().0 == Codec::Latin1 && text.chars().count() < 3;
-                if is_clean(&repaired) && !latin_too_short {
+                if is_clean(&repaired) && is_shaped_like(family, text, &repaired) {
                     let after = in_context(&repaired);
                     let better = best.as_ref().is_none_or(|b| after > b.2);
                     if after >= MIN_REPAIRED_SCORE && after - before >= MIN_GAIN && better {
@@ -299,6 +298,29 @@ fn best_repair(
         frontier = deeper;
     }
     best.map(|(path, repaired, _)| (path, repaired))
+}
+
+/// Whether `span` can be `family`'s mojibake at all, and `repaired` a
+/// repair worth making. A GBK or Big5 reading never yields ASCII (trail
+/// bytes in the ASCII range are read into the character), so such mojibake
+/// is all non-ASCII. A Latin-1 reading shows those trail bytes as ASCII, but
+/// only right after a non-ASCII lead (`¦b` is Big5 `在`), never two in a
+/// row. One character of output is too little evidence either way.
+fn is_shaped_like(family: Family, span: &str, repaired: &str) -> bool {
+    let non_ascii = |text: &str| text.chars().filter(|c| !c.is_ascii()).count();
+    let shaped = match family.codecs().0 {
+        Codec::Latin1 => {
+            let mut prev = ' ';
+            span.chars().count() >= 3
+                && span.chars().all(|c| {
+                    let trail_like = !c.is_ascii() || !prev.is_ascii();
+                    prev = c;
+                    trail_like
+                })
+        }
+        _ => non_ascii(span) == span.chars().count(),
+    };
+    shaped && non_ascii(repaired) >= 2
 }
 
 /// No control, private-use or replacement characters: what a repair must
@@ -393,7 +415,7 @@ mod tests {
     #[test]
     fn literal_examples() {
         assert_eq!(repair("鍙戝竷"), "发布");
-        assert_eq!(repair("ä¸­æ–‡"), "中文");
+        assert_eq!(repair("ä¸\u{AD}æ–‡"), "中文");
         assert_eq!(repair("ÖÐÎÄ"), "中文");
         assert_eq!(repair("新闻 鍙戝竷 today"), "新闻 发布 today");
     }
@@ -445,6 +467,10 @@ mod tests {
             "emoji 😀👍🏽 and 中文",
             "犇羴鱻猋 are rare but correct",
             "// 计算校验和\nfn checksum() {}",
+            "北京(Běijīng)第(1)項，推M(jìn)",
+            "中華網(wǎng)訊，國(guó)家互聯(lián)網(wǎng)",
+            "Zhōngguó rénmín yínháng, lǜsè, nǚ'ér",
+            "Œuvres complètes — « Les Misérables » (1862), ½ €",
         ] {
             assert_eq!(repair(text), text);
         }
