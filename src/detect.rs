@@ -144,7 +144,8 @@ fn is_utf8(bytes: &[u8], complete: bool) -> bool {
 /// 0x80..=0xBF: UTF-8 then reads it as a jumble of letters from unrelated
 /// alphabets. Returns the Chinese charset when `prefix` is short, its UTF-8
 /// reading has only two-byte characters, two of which stand side by side
-/// from different alphabets (as in "ͳһ", 统一 in GBK), and GBK or Big5 reads
+/// from different alphabets (as in "ͳһ", 统一 in GBK) or a letter and a
+/// Latin-1 sign (as in "Ŀ¼", 目录), and GBK or Big5 reads
 /// it as common Han without a fault.
 fn chinese_not_utf8(prefix: &[u8], complete: bool) -> Option<&'static Encoding> {
     let non_ascii = prefix.iter().filter(|b| !b.is_ascii()).count();
@@ -158,7 +159,10 @@ fn chinese_not_utf8(prefix: &[u8], complete: bool) -> Option<&'static Encoding> 
     }
     let jumbled = utf8.chars().zip(utf8.chars().skip(1)).any(|(a, b)| match (alphabet(a), alphabet(b)) {
         (Some(x), Some(y)) => x != y,
-        _ => false,
+        // A Latin-1 sign right after or before a letter, as in "Ŀ¼" (目录).
+        (Some(_), None) => is_latin1_sign(b),
+        (None, Some(_)) => is_latin1_sign(a),
+        (None, None) => false,
     });
     if !jumbled {
         return None;
@@ -167,11 +171,17 @@ fn chinese_not_utf8(prefix: &[u8], complete: bool) -> Option<&'static Encoding> 
         .into_iter()
         .filter_map(|encoding| {
             let (text, had_errors) = encoding.decode_without_bom_handling(body);
-            (!had_errors).then(|| (encoding, plausibility(&text)))
+            (!had_errors).then(|| (encoding, plausibility_as(&text, Script::of(encoding))))
         })
         .filter(|&(_, score)| score >= 2.0)
         .max_by(|a, b| a.1.total_cmp(&b.1))
         .map(|(encoding, _)| encoding)
+}
+
+/// Latin-1 signs that do not stand next to letters in real text (no-break
+/// space, micro sign and middle dot do).
+fn is_latin1_sign(c: char) -> bool {
+    matches!(u32::from(c), 0xA1..=0xBF) && !matches!(c, '\u{B5}' | '\u{B7}')
 }
 
 /// The alphabet of a letter that UTF-8 writes in two bytes, `None` for
@@ -260,7 +270,7 @@ fn most_plausible(prefix: &[u8], complete: bool, guess: &'static Encoding) -> Op
     let score = |encoding: &'static Encoding| {
         let (text, _) = encoding.decode_without_bom_handling(body);
         let replaced = text.chars().filter(|&c| c == '\u{FFFD}').count();
-        let mut s = plausibility(&text);
+        let mut s = plausibility_as(&text, Script::of(encoding));
         if encoding == guess {
             s += GUESS_BONUS;
         }
@@ -290,6 +300,32 @@ fn trim_partial_tail(prefix: &[u8]) -> &[u8] {
 /// Mean plausibility of the non-ASCII characters of `text` as CJK text,
 /// between -5 (garbage) and 2.5 (frequent Chinese). ASCII is neutral.
 pub fn plausibility(text: &str) -> f64 {
+    plausibility_as(text, Script::Any)
+}
+
+/// Which frequent Han characters score as frequent: a GBK reading is
+/// expected to be Simplified text, a Big5 reading Traditional.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum Script {
+    Simplified,
+    Traditional,
+    Any,
+}
+
+impl Script {
+    fn of(encoding: &'static Encoding) -> Script {
+        if encoding == GBK {
+            Script::Simplified
+        } else if encoding == BIG5 {
+            Script::Traditional
+        } else {
+            Script::Any
+        }
+    }
+}
+
+/// [`plausibility`], with the frequent characters of `script`.
+fn plausibility_as(text: &str, script: Script) -> f64 {
     let mut total = 0.0;
     let mut count = 0u32;
     let mut prev = ' ';
@@ -297,7 +333,7 @@ pub fn plausibility(text: &str) -> f64 {
     while let Some(c) = chars.next() {
         let next = chars.peek().copied().unwrap_or(' ');
         if !c.is_ascii() {
-            total += char_score(c, prev, next);
+            total += char_score_as(c, prev, next, script);
             count += 1;
         }
         prev = c;
@@ -314,9 +350,13 @@ const COMMON_PUNCTUATION: &str =
     "\u{3000}、。〈〉《》「」『』【】〔〕“”‘’，．：；！？（）［］｛｝～％＃＆＊＋－／＜＝＞＠｜＂＇";
 
 fn char_score(c: char, prev: char, next: char) -> f64 {
+    char_score_as(c, prev, next, Script::Any)
+}
+
+fn char_score_as(c: char, prev: char, next: char, script: Script) -> f64 {
     let cp = u32::from(c);
     match cp {
-        0x4E00..=0x9FFF if common_han::is_frequent(c) => 2.5,
+        0x4E00..=0x9FFF if common_han::is_frequent(c, script) => 2.5,
         0x4E00..=0x9FFF | 0x3400..=0x4DBF if common_han::is_common(c) => 2.0,
         0x4E00..=0x9FFF | 0x3400..=0x4DBF => -1.0,
         // The punctuation of Chinese text; the other CJK symbols and
@@ -330,7 +370,8 @@ fn char_score(c: char, prev: char, next: char) -> f64 {
         // Latin-1 letters make sense inside Latin words, not in runs of
         // their own (that is what GBK read as Latin-1 looks like).
         0xC0..=0xFF if prev.is_ascii_alphabetic() || next.is_ascii_alphabetic() => 1.0,
-        0x2026 | 0x00B7 | 0x2014 => 1.0,
+        // Ellipsis, middle dot, dash; arrows (menu paths: 首選項 → 網路).
+        0x2026 | 0x00B7 | 0x2014 | 0x2190..=0x2193 => 1.0,
         0xFF61..=0xFF9F => -2.0,
         0x80..=0x9F | 0xE000..=0xF8FF | 0xFFFD => -5.0,
         _ => -1.0,
@@ -347,6 +388,8 @@ mod common_han {
     //! `scripts/make-frequent-han.py`), which break ties between a GBK and
     //! a Big5 reading that are both common Han.
 
+    use super::Script;
+    use std::collections::HashSet;
     use std::sync::OnceLock;
 
     const HAN_START: u32 = 0x3400;
@@ -364,9 +407,17 @@ mod common_han {
     /// The frequent characters, Simplified then Traditional.
     const FREQUENT: &str = include_str!("frequent_han.txt");
 
-    pub fn is_frequent(c: char) -> bool {
-        static SET: OnceLock<std::collections::HashSet<char>> = OnceLock::new();
-        SET.get_or_init(|| FREQUENT.chars().filter(|c| !c.is_whitespace()).collect()).contains(&c)
+    pub fn is_frequent(c: char, script: Script) -> bool {
+        static SETS: OnceLock<[HashSet<char>; 2]> = OnceLock::new();
+        let [simplified, traditional] = SETS.get_or_init(|| {
+            let mut lines = FREQUENT.lines().map(|line| line.chars().collect());
+            [lines.next().unwrap_or_default(), lines.next().unwrap_or_default()]
+        });
+        match script {
+            Script::Simplified => simplified.contains(&c),
+            Script::Traditional => traditional.contains(&c),
+            Script::Any => simplified.contains(&c) || traditional.contains(&c),
+        }
     }
 
     fn table() -> &'static [u64] {
@@ -445,6 +496,36 @@ mod tests {
         for title in ["中華民國", "發佈會", "天氣預報", "我們的時代", "第一章 開始"] {
             assert_eq!(charset(&encode(BIG5, title)), "Big5", "{title}");
         }
+    }
+
+    #[test]
+    fn short_gbk_that_is_valid_utf8_is_gbk() {
+        assert_eq!(charset(&encode(GBK, "e Firmware Interface (UEFI) 统一")), "gb18030"); // "ͳһ" in UTF-8
+        assert_eq!(charset(&encode(GBK, "$HOME/Desktop 目录")), "gb18030"); // "Ŀ¼" in UTF-8
+    }
+
+    #[test]
+    fn real_utf8_latin_greek_cyrillic_stays_utf8() {
+        for text in ["café crème", "10 µΩ", "the α particle", "«\u{a0}Élise\u{a0}»", "Привет, мир", "Ωμέγα"]
+        {
+            assert_eq!(charset(text.as_bytes()), "UTF-8", "{text}");
+        }
+    }
+
+    #[test]
+    fn long_korean_and_japanese_keep_their_charset() {
+        let korean = "우리는 항상 창가 자리에 앉아서 요즘 일이나 여행 이야기를 합니다. ".repeat(8);
+        assert_eq!(charset(&encode(EUC_KR, &korean)), "EUC-KR");
+        let japanese = "私たちはいつも窓際の席に座って、最近の仕事や旅行の話をします。".repeat(8);
+        assert_eq!(charset(&encode(SHIFT_JIS, &japanese)), "Shift_JIS");
+        assert_eq!(charset(&encode(EUC_JP, &japanese)), "EUC-JP");
+    }
+
+    #[test]
+    fn chinese_punctuation_beats_its_euc_jp_reading() {
+        assert_eq!(charset(&encode(GBK, "第 2.7.10 节 “")), "gb18030");
+        assert_eq!(charset(&encode(BIG5, "槽 “/dev/sdb1”")), "Big5");
+        assert_eq!(charset(&encode(BIG5, "→ 首選項 → 正")), "Big5");
     }
 
     #[test]

@@ -19,7 +19,12 @@ const TRADITIONAL: &str = include_str!("../corpus/zh-hant.txt");
 const LENGTHS: [usize; 5] = [16, 32, 64, 256, 4096];
 
 /// Samples per cell, fewer for the long ones to keep the debug test fast.
+/// `ZHNORM_ACCURACY_SAMPLES=n` sets the count for every cell (a thorough run:
+/// `cargo test --release --test detection_accuracy`).
 fn samples_per_cell(len: usize) -> usize {
+    if let Some(n) = std::env::var("ZHNORM_ACCURACY_SAMPLES").ok().and_then(|n| n.parse().ok()) {
+        return n;
+    }
     if len >= 4096 {
         60
     } else {
@@ -182,7 +187,7 @@ fn chinese_detection_meets_targets() {
         table.push_str(&format!("{:<14}", form.name));
         for cell in cells.iter().filter(|c| c.form == form.name) {
             let entry =
-                format!("{:.1} / {:.1} ({})", percent(cell.zhnorm, cell.n), percent(cell.chardetng, cell.n), cell.n);
+                format!("{:.2} / {:.2} ({})", percent(cell.zhnorm, cell.n), percent(cell.chardetng, cell.n), cell.n);
             table.push_str(&format!("{entry:>24}"));
         }
         table.push('\n');
