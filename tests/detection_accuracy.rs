@@ -10,7 +10,7 @@
 //! fails when Chinese accuracy falls below the targets or below `chardetng`
 //! in any cell.
 
-use encoding_rs::{Encoding, BIG5, EUC_KR, GBK, SHIFT_JIS, UTF_16BE, UTF_16LE, UTF_8, WINDOWS_1252};
+use encoding_rs::{Encoding, BIG5, EUC_JP, EUC_KR, GBK, SHIFT_JIS, UTF_16BE, UTF_16LE, UTF_8, WINDOWS_1252};
 use zhnorm::detect::{detect, Detection};
 
 const SIMPLIFIED: &str = include_str!("../corpus/zh-hans.txt");
@@ -152,7 +152,7 @@ fn chinese_detection_meets_targets() {
                         Detection::Text(c) => c.encoding.name(),
                         Detection::Binary => "binary",
                     };
-                    let scores: Vec<String> = [GBK, BIG5, encoding_rs::EUC_JP, SHIFT_JIS, EUC_KR, UTF_8]
+                    let scores: Vec<String> = [GBK, BIG5, EUC_JP, SHIFT_JIS, EUC_KR, UTF_8]
                         .iter()
                         .map(|e| {
                             let (t, err) = e.decode_without_bom_handling(&bytes);
@@ -218,6 +218,7 @@ fn chinese_detection_meets_targets() {
 /// for Chinese. The paragraphs are written for this test.
 #[test]
 fn non_chinese_texts_keep_their_charset() {
+    // (Each paragraph is also cut to 64 and 128 bytes below.)
     let japanese = "昨日は一日中雨が降っていたので、私は家で本を読んでいました。\
         午後になると友達から電話があり、明日の朝いっしょに駅前の喫茶店で会うことになりました。\
         その店のコーヒーはとてもおいしくて、ケーキも有名です。\
@@ -234,7 +235,31 @@ fn non_chinese_texts_keep_their_charset() {
         Nous nous asseyons toujours près de la fenêtre pour parler du travail et des voyages. \
         Le mois prochain, nous irons voir les feuilles d'automne en Bourgogne ; \
         c'est déjà décidé, même si l'hôtel n'est pas encore réservé.\n";
-    for (text, encoding) in [(japanese, SHIFT_JIS), (korean, EUC_KR), (french, WINDOWS_1252)] {
+    // Cut to 64 and 128 bytes (every start), Japanese and Korean must still
+    // be themselves: zhnorm trusts a Japanese or Korean guess of chardetng
+    // from 48 non-ASCII bytes on. (Under that, zhnorm prefers a Chinese
+    // reading, by design.)
+    for (text, encoding) in [(japanese, SHIFT_JIS), (japanese, EUC_JP), (korean, EUC_KR)] {
+        let form = Form { name: encoding.name(), text, encoding, bom: b"" };
+        let chars = encoded_chars(&form);
+        for len in [64, 128] {
+            for start in 0..chars.len() {
+                let mut sample = String::new();
+                let mut bytes = Vec::new();
+                for (c, encoded) in &chars[start..] {
+                    if bytes.len() + encoded.len() > len {
+                        break;
+                    }
+                    sample.push(*c);
+                    bytes.extend_from_slice(encoded);
+                }
+                if bytes.len() + 2 >= len {
+                    assert!(zhnorm_right(&bytes, &sample), "{} {len} B misread: {sample:?}", encoding.name());
+                }
+            }
+        }
+    }
+    for (text, encoding) in [(japanese, SHIFT_JIS), (japanese, EUC_JP), (korean, EUC_KR), (french, WINDOWS_1252)] {
         let (bytes, _, unmappable) = encoding.encode(text);
         assert!(!unmappable && bytes.len() >= 256, "{}", encoding.name());
         match detect(&bytes, true) {
