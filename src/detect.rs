@@ -20,6 +20,13 @@ pub const PREFIX_LEN: usize = 64 * 1024;
 /// `chardetng`'s statistics alone.
 const SHORT_NON_ASCII: usize = 256;
 
+/// From this many non-ASCII bytes on, a Japanese or Korean guess of
+/// `chardetng` that decodes cleanly is trusted: on the accuracy test's
+/// corpus `chardetng` no longer takes Chinese for them at this length,
+/// while the plausibility scoring (which prefers Chinese on a near-tie) reads
+/// most short EUC-KR and EUC-JP texts as GBK.
+const NEIGHBOUR_NON_ASCII: usize = 48;
+
 /// What detection concluded.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum Detection {
@@ -87,6 +94,9 @@ pub fn detect(prefix: &[u8], complete: bool) -> Detection {
         return Detection::Binary;
     }
     if is_utf8(prefix, complete) {
+        if let Some(encoding) = chinese_not_utf8(prefix, complete) {
+            return text(widen_gbk(encoding), 0, Method::Plausibility);
+        }
         return text(UTF_8, 0, Method::ValidUtf8);
     }
     let mut detector = chardetng::EncodingDetector::new(chardetng::Iso2022JpDetection::Deny);
@@ -94,16 +104,25 @@ pub fn detect(prefix: &[u8], complete: bool) -> Detection {
     let guess = detector.guess(None, chardetng::Utf8Detection::Allow);
     let non_ascii = prefix.iter().filter(|b| !b.is_ascii()).count();
     let chinese = guess == GBK || guess == BIG5;
-    if chinese && non_ascii >= SHORT_NON_ASCII {
+    let neighbour = guess == EUC_KR || guess == EUC_JP || guess == SHIFT_JIS;
+    let trusted = non_ascii >= SHORT_NON_ASCII || (neighbour && non_ascii >= NEIGHBOUR_NON_ASCII);
+    if trusted && (chinese || decodes_cleanly(guess, prefix, complete)) {
+        // Enough text for chardetng's statistics: trust them. (Rescoring a
+        // long EUC-KR text as Chinese would win, as Hangul in EUC-KR is
+        // GB2312's common Han in GBK.)
         return text(widen_gbk(guess), 0, Method::Statistics);
     }
     match most_plausible(prefix, complete, guess) {
-        Some(encoding) if encoding == guess && non_ascii >= SHORT_NON_ASCII => {
-            text(widen_gbk(guess), 0, Method::Statistics)
-        }
         Some(encoding) => text(widen_gbk(encoding), 0, Method::Plausibility),
         None => Detection::Binary,
     }
+}
+
+/// Whether `encoding` decodes `prefix` without malformed sequences (a cut
+/// character at the end of an incomplete prefix excepted).
+fn decodes_cleanly(encoding: &'static Encoding, prefix: &[u8], complete: bool) -> bool {
+    let body = if complete { prefix } else { trim_partial_tail(prefix) };
+    !encoding.decode_without_bom_handling(body).1
 }
 
 /// Reports GBK as GB18030, which decodes every GBK file identically and
@@ -126,6 +145,67 @@ fn is_utf8(bytes: &[u8], complete: bool) -> bool {
         // error_len() is None when the input ends inside a sequence: fine
         // when `bytes` is only the prefix of a longer input.
         Err(e) => !complete && e.error_len().is_none() && bytes.len() - e.valid_up_to() < 4,
+    }
+}
+
+/// A short GBK or Big5 text can happen to be valid UTF-8, when each of
+/// its characters has a lead byte in 0xC2..=0xDF and a trail byte in
+/// 0x80..=0xBF: UTF-8 then reads it as a jumble of letters from unrelated
+/// alphabets. Returns the Chinese charset when `prefix` is short, its UTF-8
+/// reading has only two-byte characters, two of which stand side by side
+/// from different alphabets (as in "ͳһ", 统一 in GBK) or a letter and a
+/// Latin-1 sign (as in "Ŀ¼", 目录), and GBK or Big5 reads
+/// it as common Han without a fault.
+fn chinese_not_utf8(prefix: &[u8], complete: bool) -> Option<&'static Encoding> {
+    let non_ascii = prefix.iter().filter(|b| !b.is_ascii()).count();
+    if non_ascii == 0 || non_ascii >= SHORT_NON_ASCII {
+        return None;
+    }
+    let body = if complete { prefix } else { trim_partial_tail(prefix) };
+    let utf8 = std::str::from_utf8(body).ok()?;
+    if utf8.chars().any(|c| u32::from(c) >= 0x800) {
+        return None;
+    }
+    let jumbled = utf8.chars().zip(utf8.chars().skip(1)).any(|(a, b)| match (alphabet(a), alphabet(b)) {
+        (Some(x), Some(y)) => x != y,
+        // A Latin-1 sign right after or before a letter, as in "Ŀ¼" (目录).
+        (Some(_), None) => is_latin1_sign(b),
+        (None, Some(_)) => is_latin1_sign(a),
+        (None, None) => false,
+    });
+    if !jumbled {
+        return None;
+    }
+    [GBK, BIG5]
+        .into_iter()
+        .filter_map(|encoding| {
+            let (text, had_errors) = encoding.decode_without_bom_handling(body);
+            (!had_errors).then(|| (encoding, plausibility_as(&text, Script::of(encoding))))
+        })
+        .filter(|&(_, score)| score >= 2.0)
+        .max_by(|a, b| a.1.total_cmp(&b.1))
+        .map(|(encoding, _)| encoding)
+}
+
+/// Latin-1 signs that do not stand next to letters in real text (no-break
+/// space, micro sign and middle dot do).
+fn is_latin1_sign(c: char) -> bool {
+    matches!(u32::from(c), 0xA1..=0xBF) && !matches!(c, '\u{B5}' | '\u{B7}')
+}
+
+/// The alphabet of a letter that UTF-8 writes in two bytes, `None` for
+/// ASCII, Latin-1 symbols, combining marks and the rest.
+fn alphabet(c: char) -> Option<u32> {
+    match u32::from(c) {
+        0xC0..=0x24F => Some(0),
+        0x250..=0x2FF => Some(1),
+        0x370..=0x3FF => Some(2),
+        0x400..=0x52F => Some(3),
+        0x530..=0x58F => Some(4),
+        0x590..=0x5FF => Some(5),
+        0x600..=0x6FF => Some(6),
+        0x700..=0x7FF => Some(7),
+        _ => None,
     }
 }
 
@@ -177,32 +257,45 @@ fn text_share(text: &str) -> f64 {
 /// wins a tie after `chardetng`'s own guess.
 const CANDIDATES: [&Encoding; 5] = [GBK, BIG5, SHIFT_JIS, EUC_JP, EUC_KR];
 
+/// Head start of `chardetng`'s guess over the other candidates.
+const GUESS_BONUS: f64 = 0.05;
+
+/// Head start of the Chinese charsets: a short input that reads as well in
+/// GBK or Big5 as in a neighbour is taken for Chinese, which is what a
+/// Chinese-text tool should do. Larger than [`GUESS_BONUS`], so that it also
+/// overrules a non-Chinese guess on a tie.
+const CHINESE_BONUS: f64 = 0.1;
+
 /// Decodes `prefix` with `chardetng`'s guess and each candidate, and returns
 /// the one whose text scores best as Chinese (or as the CJK text its charset
-/// is for); `chardetng`'s guess wins near-ties. Malformed sequences count
-/// against a candidate rather than ruling it out, so that a GBK file with one
-/// bad byte is still read as GBK (and then refused as malformed) instead of
-/// as windows-1252 mojibake. `None` when even the best reading is mostly
-/// replacement characters: not text.
+/// is for); on a near-tie a Chinese charset wins, then `chardetng`'s guess.
+/// Malformed sequences count against a candidate rather than ruling it out,
+/// so that a GBK file with one bad byte is still read as GBK (and then
+/// refused as malformed) instead of as windows-1252 mojibake. `None` when
+/// even the best reading is mostly replacement characters: not text.
 fn most_plausible(prefix: &[u8], complete: bool, guess: &'static Encoding) -> Option<&'static Encoding> {
     // A cut prefix may end in half a character: score only what is whole.
     let body = if complete { prefix } else { trim_partial_tail(prefix) };
     let score = |encoding: &'static Encoding| {
         let (text, _) = encoding.decode_without_bom_handling(body);
         let replaced = text.chars().filter(|&c| c == '\u{FFFD}').count();
-        (plausibility(&text), replaced * 10 > text.chars().count())
+        let mut s = plausibility_as(&text, Script::of(encoding));
+        if encoding == guess {
+            s += GUESS_BONUS;
+        }
+        if encoding == GBK || encoding == BIG5 {
+            s += CHINESE_BONUS;
+        }
+        (s, replaced * 10 > text.chars().count())
     };
-    let (guess_score, guess_mostly_broken) = score(guess);
-    let mut best = (guess, guess_score, guess_mostly_broken);
+    let mut best = (guess, score(guess));
     for &candidate in CANDIDATES.iter().filter(|&&c| c != guess) {
-        let (s, mostly_broken) = score(candidate);
-        // A candidate must be clearly better to overrule the guess.
-        let margin = if best.0 == guess { 0.05 } else { 0.0 };
-        if s > best.1 + margin {
-            best = (candidate, s, mostly_broken);
+        let scored = score(candidate);
+        if scored.0 > best.1 .0 {
+            best = (candidate, scored);
         }
     }
-    (!best.2).then_some(best.0)
+    (!best.1 .1).then_some(best.0)
 }
 
 /// Drops up to 3 trailing bytes that start a multi-byte character cut by
@@ -214,8 +307,34 @@ fn trim_partial_tail(prefix: &[u8]) -> &[u8] {
 }
 
 /// Mean plausibility of the non-ASCII characters of `text` as CJK text,
-/// between -5 (garbage) and 2 (common Chinese). ASCII is neutral.
+/// between -5 (garbage) and 2.5 (frequent Chinese). ASCII is neutral.
 pub fn plausibility(text: &str) -> f64 {
+    plausibility_as(text, Script::Any)
+}
+
+/// Which frequent Han characters score as frequent: a GBK reading is
+/// expected to be Simplified text, a Big5 reading Traditional.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum Script {
+    Simplified,
+    Traditional,
+    Any,
+}
+
+impl Script {
+    fn of(encoding: &'static Encoding) -> Script {
+        if encoding == GBK {
+            Script::Simplified
+        } else if encoding == BIG5 {
+            Script::Traditional
+        } else {
+            Script::Any
+        }
+    }
+}
+
+/// [`plausibility`], with the frequent characters of `script`.
+fn plausibility_as(text: &str, script: Script) -> f64 {
     let mut total = 0.0;
     let mut count = 0u32;
     let mut prev = ' ';
@@ -223,7 +342,7 @@ pub fn plausibility(text: &str) -> f64 {
     while let Some(c) = chars.next() {
         let next = chars.peek().copied().unwrap_or(' ');
         if !c.is_ascii() {
-            total += char_score(c, prev, next);
+            total += char_score_as(c, prev, next, script);
             count += 1;
         }
         prev = c;
@@ -235,18 +354,33 @@ pub fn plausibility(text: &str) -> f64 {
     }
 }
 
+/// Punctuation common in Chinese text, as GBK and Big5 encode it.
+const COMMON_PUNCTUATION: &str =
+    "\u{3000}、。〈〉《》「」『』【】〔〕“”‘’，．：；！？（）［］｛｝～％＃＆＊＋－／＜＝＞＠｜＂＇";
+
 pub(crate) fn char_score(c: char, prev: char, next: char) -> f64 {
+    char_score_as(c, prev, next, Script::Any)
+}
+
+fn char_score_as(c: char, prev: char, next: char, script: Script) -> f64 {
     let cp = u32::from(c);
     match cp {
+        0x4E00..=0x9FFF if common_han::is_frequent(c, script) => 2.5,
         0x4E00..=0x9FFF | 0x3400..=0x4DBF if common_han::is_common(c) => 2.0,
         0x4E00..=0x9FFF | 0x3400..=0x4DBF => -1.0,
-        // CJK punctuation, fullwidth forms, hiragana, katakana, Hangul syllables.
-        0x3000..=0x303F | 0xFF01..=0xFF5E => 2.0,
+        // The punctuation of Chinese text; the other CJK symbols and
+        // fullwidth forms are rare in it (and are what Chinese punctuation
+        // read in a neighbouring charset often looks like).
+        _ if COMMON_PUNCTUATION.contains(c) => 2.0,
+        0xFF10..=0xFF19 | 0xFF21..=0xFF3A | 0xFF41..=0xFF5A => 1.0,
+        0x3000..=0x303F | 0xFF01..=0xFF5E => 0.0,
+        // Hiragana, katakana, Hangul syllables.
         0x3041..=0x309F | 0x30A0..=0x30FF | 0xAC00..=0xD7A3 => 1.5,
         // Latin-1 letters make sense inside Latin words, not in runs of
         // their own (that is what GBK read as Latin-1 looks like).
         0xC0..=0xFF if prev.is_ascii_alphabetic() || next.is_ascii_alphabetic() => 1.0,
-        0x2018..=0x201D | 0x2026 | 0x00B7 | 0x2014 => 1.0,
+        // Ellipsis, middle dot, dash; arrows (menu paths: 首選項 → 網路).
+        0x2026 | 0x00B7 | 0x2014 | 0x2190..=0x2193 => 1.0,
         0xFF61..=0xFF9F => -2.0,
         0x80..=0x9F | 0xE000..=0xF8FF | 0xFFFD => -5.0,
         _ => -1.0,
@@ -256,8 +390,15 @@ pub(crate) fn char_score(c: char, prev: char, next: char) -> f64 {
 mod common_han {
     //! The common Han characters: GB2312 level 1 (the 3,755 most used
     //! Simplified characters) and Big5 level 1 (the 5,401 common Traditional
-    //! characters), read from `encoding_rs`'s own tables once.
+    //! characters), read from `encoding_rs`'s own tables once; and among
+    //! them the frequent ones, the 1,000 most used Simplified and the 1,000
+    //! most used Traditional characters of Chinese technical prose (counted
+    //! in the manual pages of Debian's manpages-zh by
+    //! `scripts/make-frequent-han.py`), which break ties between a GBK and
+    //! a Big5 reading that are both common Han.
 
+    use super::Script;
+    use std::collections::HashSet;
     use std::sync::OnceLock;
 
     const HAN_START: u32 = 0x3400;
@@ -270,6 +411,22 @@ mod common_han {
         }
         let i = (cp - HAN_START) as usize;
         table()[i / 64] & (1 << (i % 64)) != 0
+    }
+
+    /// The frequent characters, Simplified then Traditional.
+    const FREQUENT: &str = include_str!("frequent_han.txt");
+
+    pub fn is_frequent(c: char, script: Script) -> bool {
+        static SETS: OnceLock<[HashSet<char>; 2]> = OnceLock::new();
+        let [simplified, traditional] = SETS.get_or_init(|| {
+            let mut lines = FREQUENT.lines().map(|line| line.chars().collect());
+            [lines.next().unwrap_or_default(), lines.next().unwrap_or_default()]
+        });
+        match script {
+            Script::Simplified => simplified.contains(&c),
+            Script::Traditional => traditional.contains(&c),
+            Script::Any => simplified.contains(&c) || traditional.contains(&c),
+        }
     }
 
     fn table() -> &'static [u64] {
@@ -348,6 +505,36 @@ mod tests {
         for title in ["中華民國", "發佈會", "天氣預報", "我們的時代", "第一章 開始"] {
             assert_eq!(charset(&encode(BIG5, title)), "Big5", "{title}");
         }
+    }
+
+    #[test]
+    fn short_gbk_that_is_valid_utf8_is_gbk() {
+        assert_eq!(charset(&encode(GBK, "e Firmware Interface (UEFI) 统一")), "gb18030"); // "ͳһ" in UTF-8
+        assert_eq!(charset(&encode(GBK, "$HOME/Desktop 目录")), "gb18030"); // "Ŀ¼" in UTF-8
+    }
+
+    #[test]
+    fn real_utf8_latin_greek_cyrillic_stays_utf8() {
+        for text in ["café crème", "10 µΩ", "the α particle", "«\u{a0}Élise\u{a0}»", "Привет, мир", "Ωμέγα"]
+        {
+            assert_eq!(charset(text.as_bytes()), "UTF-8", "{text}");
+        }
+    }
+
+    #[test]
+    fn long_korean_and_japanese_keep_their_charset() {
+        let korean = "우리는 항상 창가 자리에 앉아서 요즘 일이나 여행 이야기를 합니다. ".repeat(8);
+        assert_eq!(charset(&encode(EUC_KR, &korean)), "EUC-KR");
+        let japanese = "私たちはいつも窓際の席に座って、最近の仕事や旅行の話をします。".repeat(8);
+        assert_eq!(charset(&encode(SHIFT_JIS, &japanese)), "Shift_JIS");
+        assert_eq!(charset(&encode(EUC_JP, &japanese)), "EUC-JP");
+    }
+
+    #[test]
+    fn chinese_punctuation_beats_its_euc_jp_reading() {
+        assert_eq!(charset(&encode(GBK, "第 2.7.10 节 “")), "gb18030");
+        assert_eq!(charset(&encode(BIG5, "槽 “/dev/sdb1”")), "Big5");
+        assert_eq!(charset(&encode(BIG5, "→ 首選項 → 正")), "Big5");
     }
 
     #[test]
