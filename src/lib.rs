@@ -41,6 +41,7 @@
 //! - UTF-16 without a BOM is recognised by its pattern of NUL bytes, which
 //!   needs some ASCII (spaces, newlines, digits) in the text.
 
+pub mod convert;
 pub mod decode;
 pub mod detect;
 mod error;

@@ -1,0 +1,303 @@
+//! Chinese script conversion with OpenCC 1.4.2's semantics, in pure Rust.
+//!
+//! [`Converter::builtin`] knows OpenCC's sixteen bundled configurations
+//! (`s2t`, `t2s`, `s2tw`, `tw2s`, `s2twp`, `tw2sp`, `s2hk`, `hk2s`, `s2hkp`,
+//! `hk2sp`, `t2tw`, `tw2t`, `t2hk`, `hk2t`, `t2jp`, `jp2t`) and converts text
+//! exactly as `opencc -c NAME` 1.4.2 does; the differential test
+//! `tests/opencc_differential.rs` holds it to that.
+//!
+//! ```
+//! use zhnorm::convert::Converter;
+//! let conv = Converter::builtin("s2t")?;
+//! let mut out = String::new();
+//! conv.convert("汉字转换\n", &mut out);
+//! assert_eq!(out, "漢字轉換\n");
+//! # Ok::<(), zhnorm::Error>(())
+//! ```
+//!
+//! ## How OpenCC converts (and so how this module does)
+//!
+//! Every 1.4.2 configuration is a pipeline of two stages:
+//!
+//! 1. *normalization*: the whole text is converted with
+//!    `CJK_Compatibility_Ideographs.txt` (compatibility ideographs to their
+//!    unified forms);
+//! 2. the configuration proper: optional *segmentation*, then a
+//!    *conversion chain*.
+//!
+//! Segmentation (`mmseg`) walks the text and takes, at each position, the
+//! longest key of its dictionary that is a prefix of the rest. A matched key
+//! is one segment; characters that start no key are gathered into runs, and
+//! each run is one segment. Without segmentation the whole text is one
+//! segment.
+//!
+//! Each step of the chain converts every segment on its own: at each position
+//! the step's dictionary gives its prefix match and the first of the matched
+//! entry's values is written; where nothing matches, one character is copied.
+//! Segment boundaries survive from step to step.
+//!
+//! A dictionary is a text file, or a group with a `match_policy`:
+//! `short_circuit` asks its members in order and answers with the first that
+//! matches (its longest match), `union` answers with the longest match of all
+//! its members (the first member wins a tie).
+//!
+//! No dictionary key contains a line break and line breaks start no key, so
+//! converting a text line by line gives the same result as converting it
+//! whole.
+//!
+//! ## Data structure
+//!
+//! The dictionaries are OpenCC's text files, embedded with `include_str!` and
+//! parsed on first use into hash maps (key to first value) with, per first
+//! character, the longest key length. Each dictionary file is parsed once
+//! per process and shared by all converters. This is the simple, obviously
+//! correct form; a precompiled automaton would start faster.
+//!
+//! OpenCC's C++ code reads its input as a NUL-terminated string, so it stops
+//! at U+0000; this module does not.
+
+use std::collections::HashMap;
+use std::sync::OnceLock;
+
+mod data;
+
+use data::{DictId, Spec, CONFIGS};
+
+/// The names of OpenCC's built-in configurations, as [`Converter::builtin`]
+/// accepts them.
+pub const BUILTIN_NAMES: [&str; 16] = [
+    "s2t", "t2s", "s2tw", "tw2s", "s2twp", "tw2sp", "s2hk", "hk2s", "s2hkp", "hk2sp", "t2tw", "tw2t", "t2hk", "hk2t",
+    "t2jp", "jp2t",
+];
+
+/// One parsed dictionary file: key to its first value.
+#[derive(Debug, Default)]
+struct TextDict {
+    map: HashMap<&'static str, &'static str>,
+    /// Longest key length in bytes, per first character of the key.
+    max_len: HashMap<char, usize>,
+}
+
+impl TextDict {
+    fn parse(text: &'static str) -> TextDict {
+        let mut dict = TextDict::default();
+        for line in text.lines() {
+            if line.is_empty() || line.starts_with('#') {
+                continue;
+            }
+            let Some((key, values)) = line.split_once('\t') else {
+                continue;
+            };
+            let value = values.split(' ').next().unwrap_or("");
+            if key.is_empty() {
+                continue;
+            }
+            // OpenCC keeps the first entry of a duplicated key.
+            dict.map.entry(key).or_insert(value);
+            let first = key.chars().next().unwrap_or_default();
+            let max = dict.max_len.entry(first).or_insert(0);
+            *max = (*max).max(key.len());
+        }
+        dict
+    }
+
+    /// Longest key that is a prefix of `s`: its length in bytes and value.
+    fn match_prefix(&self, s: &str) -> Option<(usize, &'static str)> {
+        let first = s.chars().next()?;
+        let max = *self.max_len.get(&first)?;
+        let mut len = max.min(s.len());
+        while len > 0 {
+            if s.is_char_boundary(len) {
+                if let Some(value) = self.map.get(&s[..len]) {
+                    return Some((len, value));
+                }
+            }
+            len -= 1;
+        }
+        None
+    }
+}
+
+fn text_dict(id: DictId) -> &'static TextDict {
+    static DICTS: [OnceLock<TextDict>; data::DICT_COUNT] = [const { OnceLock::new() }; data::DICT_COUNT];
+    DICTS[id as usize].get_or_init(|| TextDict::parse(data::dict_text(id)))
+}
+
+/// A dictionary as a configuration composes it.
+#[derive(Debug)]
+enum Matcher {
+    Text(&'static TextDict),
+    /// `match_policy: union`: the longest match of any member.
+    Union(Vec<Matcher>),
+    /// `match_policy: short_circuit`: the first member that matches.
+    ShortCircuit(Vec<Matcher>),
+}
+
+impl Matcher {
+    fn build(spec: &Spec) -> Matcher {
+        match spec {
+            Spec::Text(id) => Matcher::Text(text_dict(*id)),
+            Spec::Union(members) => Matcher::Union(members.iter().map(Matcher::build).collect()),
+            Spec::ShortCircuit(members) => Matcher::ShortCircuit(members.iter().map(Matcher::build).collect()),
+        }
+    }
+
+    fn match_prefix(&self, s: &str) -> Option<(usize, &'static str)> {
+        match self {
+            Matcher::Text(dict) => dict.match_prefix(s),
+            Matcher::Union(members) => {
+                let mut best: Option<(usize, &'static str)> = None;
+                for m in members {
+                    if let Some(found) = m.match_prefix(s) {
+                        if best.map_or(true, |(len, _)| found.0 > len) {
+                            best = Some(found);
+                        }
+                    }
+                }
+                best
+            }
+            Matcher::ShortCircuit(members) => members.iter().find_map(|m| m.match_prefix(s)),
+        }
+    }
+
+    /// One conversion step over one segment, appended to `out`.
+    fn convert_segment(&self, mut s: &str, out: &mut String) {
+        while let Some(c) = s.chars().next() {
+            match self.match_prefix(s) {
+                Some((len, value)) => {
+                    out.push_str(value);
+                    s = &s[len..];
+                }
+                None => {
+                    out.push(c);
+                    s = &s[c.len_utf8()..];
+                }
+            }
+        }
+    }
+}
+
+/// One stage of a pipeline: optional segmentation, then a conversion chain.
+#[derive(Debug)]
+struct Stage {
+    segmentation: Option<Matcher>,
+    chain: Vec<Matcher>,
+}
+
+impl Stage {
+    fn convert(&self, text: &str, out: &mut String) {
+        match &self.segmentation {
+            None => self.convert_segment(text, out),
+            Some(seg) => {
+                let mut rest = text;
+                let mut run_start = 0; // start of the pending unmatched run
+                let mut pos = 0;
+                while let Some(c) = rest.chars().next() {
+                    match seg.match_prefix(rest) {
+                        Some((len, _)) => {
+                            if run_start < pos {
+                                self.convert_segment(&text[run_start..pos], out);
+                            }
+                            self.convert_segment(&rest[..len], out);
+                            pos += len;
+                            run_start = pos;
+                            rest = &rest[len..];
+                        }
+                        None => {
+                            pos += c.len_utf8();
+                            rest = &rest[c.len_utf8()..];
+                        }
+                    }
+                }
+                if run_start < pos {
+                    self.convert_segment(&text[run_start..pos], out);
+                }
+            }
+        }
+    }
+
+    fn convert_segment(&self, segment: &str, out: &mut String) {
+        match self.chain.as_slice() {
+            [] => out.push_str(segment),
+            [only] => only.convert_segment(segment, out),
+            [first, rest @ ..] => {
+                let mut cur = String::with_capacity(segment.len() + 8);
+                first.convert_segment(segment, &mut cur);
+                let mut next = String::with_capacity(cur.len() + 8);
+                for (i, step) in rest.iter().enumerate() {
+                    if i + 1 == rest.len() {
+                        step.convert_segment(&cur, out);
+                    } else {
+                        next.clear();
+                        step.convert_segment(&cur, &mut next);
+                        std::mem::swap(&mut cur, &mut next);
+                    }
+                }
+            }
+        }
+    }
+}
+
+/// A converter for one of OpenCC's built-in configurations.
+#[derive(Debug)]
+pub struct Converter {
+    name: &'static str,
+    stages: Vec<Stage>,
+}
+
+impl Converter {
+    /// The converter for OpenCC's built-in configuration `name` (for
+    /// example `"s2t"`; see [`BUILTIN_NAMES`]). A trailing `.json` is
+    /// accepted, as `opencc -c` accepts it.
+    pub fn builtin(name: &str) -> crate::Result<Converter> {
+        let bare = name.strip_suffix(".json").unwrap_or(name);
+        let config =
+            CONFIGS.iter().find(|c| c.name == bare).ok_or_else(|| crate::Error::UnknownConversion(name.to_owned()))?;
+        let stages = config
+            .stages
+            .iter()
+            .map(|s| Stage {
+                segmentation: s.segmentation.as_ref().map(Matcher::build),
+                chain: s.chain.iter().map(Matcher::build).collect(),
+            })
+            .collect();
+        Ok(Converter { name: config.name, stages })
+    }
+
+    /// The configuration's name, such as `"s2t"`.
+    pub fn name(&self) -> &'static str {
+        self.name
+    }
+
+    /// Converts `text` and appends the result to `out`.
+    pub fn convert(&self, text: &str, out: &mut String) {
+        match self.stages.as_slice() {
+            [] => out.push_str(text),
+            [only] => only.convert(text, out),
+            [first, rest @ ..] => {
+                let mut cur = String::with_capacity(text.len() + text.len() / 5);
+                first.convert(text, &mut cur);
+                let mut next = String::new();
+                for (i, stage) in rest.iter().enumerate() {
+                    if i + 1 == rest.len() {
+                        stage.convert(&cur, out);
+                    } else {
+                        next.clear();
+                        stage.convert(&cur, &mut next);
+                        std::mem::swap(&mut cur, &mut next);
+                    }
+                }
+            }
+        }
+    }
+
+    /// Converts `text` into a new string.
+    pub fn convert_to_string(&self, text: &str) -> String {
+        let mut out = String::with_capacity(text.len() + text.len() / 5);
+        self.convert(text, &mut out);
+        out
+    }
+}
+
+#[cfg(test)]
+mod tests;
