@@ -93,6 +93,10 @@ pub(super) fn dict_text(id: DictId) -> &'static str {
 #[derive(Debug)]
 pub(super) enum Spec {
     Text(DictId),
+    /// A text dictionary marked `"may_output_tofu": true`: its output may
+    /// hold characters that few fonts have. The `opencc` command skips such
+    /// dictionaries unless given `--include-tofu-risk-dictionaries`.
+    TofuRisk(DictId),
     Union(&'static [Spec]),
     ShortCircuit(&'static [Spec]),
 }
@@ -136,7 +140,7 @@ pub(super) const CONFIGS: &[Config] = &[
                 segmentation: None,
                 chain: &[Spec::ShortCircuit(&[
                     Spec::Text(DictId::TSPhrases),
-                    Spec::Text(DictId::TSCharactersExt),
+                    Spec::TofuRisk(DictId::TSCharactersExt),
                     Spec::Text(DictId::TSCharacters),
                 ])],
             },
@@ -174,7 +178,7 @@ pub(super) const CONFIGS: &[Config] = &[
                     Spec::ShortCircuit(&[Spec::Text(DictId::TWVariantsRevPhrases), Spec::Text(DictId::TWVariantsRev)]),
                     Spec::ShortCircuit(&[
                         Spec::Text(DictId::TSPhrases),
-                        Spec::Text(DictId::TSCharactersExt),
+                        Spec::TofuRisk(DictId::TSCharactersExt),
                         Spec::Text(DictId::TSCharacters),
                     ]),
                 ],
@@ -221,7 +225,7 @@ pub(super) const CONFIGS: &[Config] = &[
                     ]),
                     Spec::ShortCircuit(&[
                         Spec::Text(DictId::TSPhrases),
-                        Spec::Text(DictId::TSCharactersExt),
+                        Spec::TofuRisk(DictId::TSCharactersExt),
                         Spec::Text(DictId::TSCharacters),
                     ]),
                 ],
@@ -260,7 +264,7 @@ pub(super) const CONFIGS: &[Config] = &[
                     Spec::ShortCircuit(&[Spec::Text(DictId::HKVariantsRevPhrases), Spec::Text(DictId::HKVariantsRev)]),
                     Spec::ShortCircuit(&[
                         Spec::Text(DictId::TSPhrases),
-                        Spec::Text(DictId::TSCharactersExt),
+                        Spec::TofuRisk(DictId::TSCharactersExt),
                         Spec::Text(DictId::TSCharacters),
                     ]),
                 ],
@@ -307,7 +311,7 @@ pub(super) const CONFIGS: &[Config] = &[
                     ]),
                     Spec::ShortCircuit(&[
                         Spec::Text(DictId::TSPhrases),
-                        Spec::Text(DictId::TSCharactersExt),
+                        Spec::TofuRisk(DictId::TSCharactersExt),
                         Spec::Text(DictId::TSCharacters),
                     ]),
                 ],

@@ -41,6 +41,10 @@
 //! matches (its longest match), `union` answers with the longest match of all
 //! its members (the first member wins a tie).
 //!
+//! Some dictionaries are marked `"may_output_tofu": true`; the `opencc`
+//! command leaves them out unless told otherwise, and so does
+//! [`Converter::builtin`] (see [`TofuRisk`]).
+//!
 //! No dictionary key contains a line break and line breaks start no key, so
 //! converting a text line by line gives the same result as converting it
 //! whole.
@@ -69,6 +73,21 @@ pub const BUILTIN_NAMES: [&str; 16] = [
     "s2t", "t2s", "s2tw", "tw2s", "s2twp", "tw2sp", "s2hk", "hk2s", "s2hkp", "hk2sp", "t2tw", "tw2t", "t2hk", "hk2t",
     "t2jp", "jp2t",
 ];
+
+/// Whether to use the dictionaries that OpenCC 1.4.2's configurations mark
+/// `"may_output_tofu": true` (in 1.4.2 only `TSCharactersExt.txt`, used by
+/// `t2s`, `tw2s`, `tw2sp`, `hk2s` and `hk2sp`). It maps traditional
+/// characters to simplified forms from the CJK extension blocks (such as
+/// 㒓 to 𠉂), which many fonts lack.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
+pub enum TofuRisk {
+    /// Leave them out, as the `opencc` command does by default.
+    #[default]
+    Skip,
+    /// Use them, as `opencc --include-tofu-risk-dictionaries` and OpenCC's
+    /// library API (`opencc.OpenCC("t2s")` in Python) do.
+    Include,
+}
 
 /// One parsed dictionary file: key to its first value.
 #[derive(Debug, Default)]
@@ -134,11 +153,23 @@ enum Matcher {
 }
 
 impl Matcher {
-    fn build(spec: &Spec) -> Matcher {
-        match spec {
+    /// The matcher for `spec`, or `None` when `spec` is a dictionary that
+    /// `tofu` leaves out (or a group with nothing left in it).
+    fn build(spec: &Spec, tofu: TofuRisk) -> Option<Matcher> {
+        let members =
+            |specs: &[Spec]| -> Vec<Matcher> { specs.iter().filter_map(|s| Matcher::build(s, tofu)).collect() };
+        let matcher = match spec {
             Spec::Text(id) => Matcher::Text(text_dict(*id)),
-            Spec::Union(members) => Matcher::Union(members.iter().map(Matcher::build).collect()),
-            Spec::ShortCircuit(members) => Matcher::ShortCircuit(members.iter().map(Matcher::build).collect()),
+            Spec::TofuRisk(id) => match tofu {
+                TofuRisk::Include => Matcher::Text(text_dict(*id)),
+                TofuRisk::Skip => return None,
+            },
+            Spec::Union(specs) => Matcher::Union(members(specs)),
+            Spec::ShortCircuit(specs) => Matcher::ShortCircuit(members(specs)),
+        };
+        match &matcher {
+            Matcher::Union(m) | Matcher::ShortCircuit(m) if m.is_empty() => None,
+            _ => Some(matcher),
         }
     }
 
@@ -247,9 +278,17 @@ pub struct Converter {
 
 impl Converter {
     /// The converter for OpenCC's built-in configuration `name` (for
-    /// example `"s2t"`; see [`BUILTIN_NAMES`]). A trailing `.json` is
-    /// accepted, as `opencc -c` accepts it.
+    /// example `"s2t"`; see [`BUILTIN_NAMES`]), as the `opencc` command runs
+    /// it by default: dictionaries that may output tofu are left out (see
+    /// [`TofuRisk`]). A trailing `.json` is accepted, as `opencc -c`
+    /// accepts it.
     pub fn builtin(name: &str) -> crate::Result<Converter> {
+        Converter::builtin_with(name, TofuRisk::Skip)
+    }
+
+    /// The converter for the built-in configuration `name`, with or without
+    /// the dictionaries that may output tofu.
+    pub fn builtin_with(name: &str, tofu: TofuRisk) -> crate::Result<Converter> {
         let bare = name.strip_suffix(".json").unwrap_or(name);
         let config =
             CONFIGS.iter().find(|c| c.name == bare).ok_or_else(|| crate::Error::UnknownConversion(name.to_owned()))?;
@@ -257,8 +296,8 @@ impl Converter {
             .stages
             .iter()
             .map(|s| Stage {
-                segmentation: s.segmentation.as_ref().map(Matcher::build),
-                chain: s.chain.iter().map(Matcher::build).collect(),
+                segmentation: s.segmentation.as_ref().and_then(|d| Matcher::build(d, tofu)),
+                chain: s.chain.iter().filter_map(|d| Matcher::build(d, tofu)).collect(),
             })
             .collect();
         Ok(Converter { name: config.name, stages })

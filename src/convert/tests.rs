@@ -88,6 +88,15 @@ fn every_builtin_loads_and_converts() {
 }
 
 #[test]
+fn tofu_risk_dictionaries_are_optional() {
+    // TSCharactersExt.txt maps 㒓 to 𠉂; the `opencc` command skips it.
+    let skip = Converter::builtin("t2s").unwrap();
+    let include = Converter::builtin_with("t2s", TofuRisk::Include).unwrap();
+    assert_eq!(skip.convert_to_string("㒓臺灣"), "㒓台湾");
+    assert_eq!(include.convert_to_string("㒓臺灣"), "𠉂台湾");
+}
+
+#[test]
 fn line_blocks_convert_like_whole_text() {
     let text = "香烟盒子里有一只烟头\n我们的计算机软件\n\n头发干了，后台程序\n";
     for name in BUILTIN_NAMES {
@@ -106,7 +115,14 @@ fn line_blocks_convert_like_whole_text() {
 fn config_tables_match_opencc_json() {
     fn json_spec(v: &serde_json::Value) -> String {
         match v["type"].as_str().unwrap() {
-            "text" => v["file"].as_str().unwrap().trim_end_matches(".txt").to_owned(),
+            "text" => {
+                let file = v["file"].as_str().unwrap().trim_end_matches(".txt");
+                match v.get("may_output_tofu") {
+                    Some(serde_json::Value::Bool(true)) => format!("tofu:{file}"),
+                    None => file.to_owned(),
+                    Some(other) => panic!("may_output_tofu: {other}"),
+                }
+            }
             "group" => {
                 let members: Vec<String> = v["dicts"].as_array().unwrap().iter().map(json_spec).collect();
                 format!("{}[{}]", v["match_policy"].as_str().unwrap(), members.join(","))
@@ -121,6 +137,7 @@ fn config_tables_match_opencc_json() {
         };
         match s {
             Spec::Text(id) => data::DICT_NAMES[*id as usize].to_owned(),
+            Spec::TofuRisk(id) => format!("tofu:{}", data::DICT_NAMES[*id as usize]),
             Spec::Union(m) => group("union", m),
             Spec::ShortCircuit(m) => group("short_circuit", m),
         }
