@@ -51,17 +51,27 @@
 //!
 //! ## Data structure
 //!
-//! The dictionaries are OpenCC's text files, embedded with `include_str!` and
-//! parsed on first use into hash maps (key to first value) with, per first
-//! character, the longest key length. Each dictionary file is parsed once
-//! per process and shared by all converters. This is the simple, obviously
-//! correct form; a precompiled automaton would start faster.
+//! The dictionaries are OpenCC's text files, embedded with `include_str!`.
+//! On first use of a configuration, each of its dictionaries and groups is
+//! flattened into one key set that a leftmost-longest search answers exactly
+//! as the group does (see [`flatten`]), and compiled into a character-wise
+//! double-array Aho-Corasick automaton (`daachorse`). Conversion is then one
+//! linear scan per segment and step. The compiled automata are cached per
+//! process. Building them takes tens of milliseconds (more for the
+//! configurations with phrase segmentation); precompiling them at build
+//! time is the next step.
+//!
+//! The unit tests keep a plain reference implementation (hash maps tried
+//! from the longest key down, groups asked member by member) and check the
+//! automata against it.
 //!
 //! OpenCC's C++ code reads its input as a NUL-terminated string, so it stops
 //! at U+0000; this module does not.
 
 use std::collections::HashMap;
 use std::sync::OnceLock;
+
+use daachorse::{CharwiseDoubleArrayAhoCorasick, CharwiseDoubleArrayAhoCorasickBuilder, MatchKind};
 
 mod data;
 
@@ -92,8 +102,12 @@ pub enum TofuRisk {
 /// One parsed dictionary file: key to its first value.
 #[derive(Debug, Default)]
 struct TextDict {
+    /// Each key with its first value, in file order, first entry of a key.
+    entries: Vec<(&'static str, &'static str)>,
+    #[cfg_attr(not(test), allow(dead_code))]
     map: HashMap<&'static str, &'static str>,
     /// Longest key length in bytes, per first character of the key.
+    #[cfg_attr(not(test), allow(dead_code))]
     max_len: HashMap<char, usize>,
 }
 
@@ -112,7 +126,11 @@ impl TextDict {
                 continue;
             }
             // OpenCC keeps the first entry of a duplicated key.
-            dict.map.entry(key).or_insert(value);
+            if dict.map.insert(key, value).is_none() {
+                dict.entries.push((key, value));
+            } else {
+                dict.map.insert(key, dict.entries.iter().find(|e| e.0 == key).unwrap().1);
+            }
             let first = key.chars().next().unwrap_or_default();
             let max = dict.max_len.entry(first).or_insert(0);
             *max = (*max).max(key.len());
@@ -121,6 +139,7 @@ impl TextDict {
     }
 
     /// Longest key that is a prefix of `s`: its length in bytes and value.
+    #[cfg(test)]
     fn match_prefix(&self, s: &str) -> Option<(usize, &'static str)> {
         let first = s.chars().next()?;
         let max = *self.max_len.get(&first)?;
@@ -142,7 +161,10 @@ fn text_dict(id: DictId) -> &'static TextDict {
     DICTS[id as usize].get_or_init(|| TextDict::parse(data::dict_text(id)))
 }
 
-/// A dictionary as a configuration composes it.
+/// A dictionary as a configuration composes it: the reference
+/// implementation of OpenCC's matching, kept for the tests, which check the
+/// compiled automata against it.
+#[cfg(test)]
 #[derive(Debug)]
 enum Matcher {
     Text(&'static TextDict),
@@ -152,6 +174,7 @@ enum Matcher {
     ShortCircuit(Vec<Matcher>),
 }
 
+#[cfg(test)]
 impl Matcher {
     /// The matcher for `spec`, or `None` when `spec` is a dictionary that
     /// `tofu` leaves out (or a group with nothing left in it).
@@ -208,13 +231,15 @@ impl Matcher {
     }
 }
 
-/// One stage of a pipeline: optional segmentation, then a conversion chain.
+/// One stage of a pipeline, with reference matchers (see [`Matcher`]).
+#[cfg(test)]
 #[derive(Debug)]
 struct Stage {
     segmentation: Option<Matcher>,
     chain: Vec<Matcher>,
 }
 
+#[cfg(test)]
 impl Stage {
     fn convert(&self, text: &str, out: &mut String) {
         match &self.segmentation {
@@ -269,11 +294,161 @@ impl Stage {
     }
 }
 
-/// A converter for one of OpenCC's built-in configurations.
+/// A dictionary compiled for matching: one leftmost-longest automaton that
+/// answers as the dictionary (or group) does at every position.
+///
+/// At a position, a group's answer is always the longest key of some
+/// flattened key set (see [`flatten`]), so greedy leftmost-longest search
+/// over a segment gives exactly OpenCC's "match here or copy one character".
+struct Compiled {
+    automaton: CharwiseDoubleArrayAhoCorasick<u32>,
+    values: Vec<&'static str>,
+}
+
+impl std::fmt::Debug for Compiled {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("Compiled").field("keys", &self.values.len()).finish()
+    }
+}
+
+/// The key-value pairs that one leftmost-longest match over answers as
+/// `spec` does:
+///
+/// - a text dictionary: its keys, each with its first value;
+/// - `union`: every member's keys; for a key in several members, the first
+///   member's value (a longest match of the union is a longest match of the
+///   member that has it);
+/// - `short_circuit`: the first member's keys, then each later member's keys
+///   that have no key of an earlier member as a prefix (or equal). Where an
+///   earlier member matches, its longest match is a prefix of the text, so
+///   any later key that also matches and is longer has that key as a prefix
+///   and was dropped; where no earlier member matches, no dropped key can
+///   match either.
+///
+/// `None` when `tofu` leaves out everything.
+fn flatten(spec: &Spec, tofu: TofuRisk) -> Option<Vec<(&'static str, &'static str)>> {
+    let members = |specs: &[Spec]| -> Vec<Vec<(&'static str, &'static str)>> {
+        specs.iter().filter_map(|s| flatten(s, tofu)).collect()
+    };
+    let pairs = match spec {
+        Spec::Text(id) => text_pairs(*id),
+        Spec::TofuRisk(id) => match tofu {
+            TofuRisk::Include => text_pairs(*id),
+            TofuRisk::Skip => return None,
+        },
+        Spec::Union(specs) => {
+            let mut seen = HashMap::new();
+            let mut pairs = Vec::new();
+            for member in members(specs) {
+                for (k, v) in member {
+                    if seen.insert(k, ()).is_none() {
+                        pairs.push((k, v));
+                    }
+                }
+            }
+            pairs
+        }
+        Spec::ShortCircuit(specs) => {
+            let mut earlier: HashMap<&'static str, ()> = HashMap::new();
+            let mut pairs = Vec::new();
+            for member in members(specs) {
+                let kept: Vec<_> = member
+                    .iter()
+                    .filter(|(k, _)| {
+                        !k.char_indices().map(|(i, c)| &k[..i + c.len_utf8()]).any(|p| earlier.contains_key(p))
+                    })
+                    .copied()
+                    .collect();
+                earlier.extend(member.iter().map(|(k, _)| (*k, ())));
+                pairs.extend(kept);
+            }
+            pairs
+        }
+    };
+    if pairs.is_empty() && !matches!(spec, Spec::Text(_) | Spec::TofuRisk(_)) {
+        return None;
+    }
+    Some(pairs)
+}
+
+fn text_pairs(id: DictId) -> Vec<(&'static str, &'static str)> {
+    text_dict(id).entries.clone()
+}
+
+impl Compiled {
+    fn new(pairs: Vec<(&'static str, &'static str)>) -> Compiled {
+        let values: Vec<&'static str> = pairs.iter().map(|(_, v)| *v).collect();
+        let automaton = CharwiseDoubleArrayAhoCorasickBuilder::new()
+            .match_kind(MatchKind::LeftmostLongest)
+            .build_with_values(pairs.iter().enumerate().map(|(i, (k, _))| (*k, i as u32)))
+            .expect("OpenCC dictionary keys are distinct and non-empty");
+        Compiled { automaton, values }
+    }
+
+    /// One conversion step over one segment, appended to `out`.
+    fn convert_segment(&self, segment: &str, out: &mut String) {
+        let mut last = 0;
+        for m in self.automaton.leftmost_find_iter(segment) {
+            out.push_str(&segment[last..m.start()]);
+            out.push_str(self.values[m.value() as usize]);
+            last = m.end();
+        }
+        out.push_str(&segment[last..]);
+    }
+}
+
+/// One compiled stage: optional segmentation, then a conversion chain.
 #[derive(Debug)]
+struct CompiledStage {
+    segmentation: Option<Compiled>,
+    chain: Vec<Compiled>,
+}
+
+impl CompiledStage {
+    fn convert(&self, text: &str, out: &mut String, scratch: &mut [String; 2]) {
+        let Some(seg) = &self.segmentation else {
+            return self.convert_segment(text, out, scratch);
+        };
+        let mut last = 0;
+        for m in seg.automaton.leftmost_find_iter(text) {
+            if last < m.start() {
+                self.convert_segment(&text[last..m.start()], out, scratch);
+            }
+            self.convert_segment(&text[m.start()..m.end()], out, scratch);
+            last = m.end();
+        }
+        if last < text.len() {
+            self.convert_segment(&text[last..], out, scratch);
+        }
+    }
+
+    fn convert_segment(&self, segment: &str, out: &mut String, scratch: &mut [String; 2]) {
+        let Some((last, steps)) = self.chain.split_last() else {
+            return out.push_str(segment);
+        };
+        if steps.is_empty() {
+            return last.convert_segment(segment, out);
+        }
+        let [cur, next] = scratch;
+        cur.clear();
+        cur.push_str(segment);
+        for step in steps {
+            next.clear();
+            step.convert_segment(cur, next);
+            std::mem::swap(cur, next);
+        }
+        last.convert_segment(cur, out);
+    }
+}
+
+/// A converter for one of OpenCC's built-in configurations.
+///
+/// Cheap to create after the first time: the compiled dictionaries of each
+/// configuration are built once per process and shared.
+#[derive(Debug, Clone, Copy)]
 pub struct Converter {
     name: &'static str,
-    stages: Vec<Stage>,
+    stages: &'static [CompiledStage],
 }
 
 impl Converter {
@@ -289,17 +464,24 @@ impl Converter {
     /// The converter for the built-in configuration `name`, with or without
     /// the dictionaries that may output tofu.
     pub fn builtin_with(name: &str, tofu: TofuRisk) -> crate::Result<Converter> {
+        static CACHE: [[OnceLock<Vec<CompiledStage>>; 2]; BUILTIN_NAMES.len()] =
+            [const { [const { OnceLock::new() }, const { OnceLock::new() }] }; BUILTIN_NAMES.len()];
         let bare = name.strip_suffix(".json").unwrap_or(name);
-        let config =
-            CONFIGS.iter().find(|c| c.name == bare).ok_or_else(|| crate::Error::UnknownConversion(name.to_owned()))?;
-        let stages = config
-            .stages
+        let index = CONFIGS
             .iter()
-            .map(|s| Stage {
-                segmentation: s.segmentation.as_ref().and_then(|d| Matcher::build(d, tofu)),
-                chain: s.chain.iter().filter_map(|d| Matcher::build(d, tofu)).collect(),
-            })
-            .collect();
+            .position(|c| c.name == bare)
+            .ok_or_else(|| crate::Error::UnknownConversion(name.to_owned()))?;
+        let config = &CONFIGS[index];
+        let stages = CACHE[index][tofu as usize].get_or_init(|| {
+            config
+                .stages
+                .iter()
+                .map(|s| CompiledStage {
+                    segmentation: s.segmentation.as_ref().and_then(|d| flatten(d, tofu)).map(Compiled::new),
+                    chain: s.chain.iter().filter_map(|d| flatten(d, tofu)).map(Compiled::new).collect(),
+                })
+                .collect()
+        });
         Ok(Converter { name: config.name, stages })
     }
 
@@ -310,19 +492,20 @@ impl Converter {
 
     /// Converts `text` and appends the result to `out`.
     pub fn convert(&self, text: &str, out: &mut String) {
-        match self.stages.as_slice() {
+        let mut scratch = [String::new(), String::new()];
+        match self.stages {
             [] => out.push_str(text),
-            [only] => only.convert(text, out),
+            [only] => only.convert(text, out, &mut scratch),
             [first, rest @ ..] => {
                 let mut cur = String::with_capacity(text.len() + text.len() / 5);
-                first.convert(text, &mut cur);
+                first.convert(text, &mut cur, &mut scratch);
                 let mut next = String::new();
                 for (i, stage) in rest.iter().enumerate() {
                     if i + 1 == rest.len() {
-                        stage.convert(&cur, out);
+                        stage.convert(&cur, out, &mut scratch);
                     } else {
                         next.clear();
-                        stage.convert(&cur, &mut next);
+                        stage.convert(&cur, &mut next, &mut scratch);
                         std::mem::swap(&mut cur, &mut next);
                     }
                 }

@@ -181,3 +181,78 @@ fn config_tables_match_opencc_json() {
         assert_eq!(actual, expected, "{name}");
     }
 }
+
+/// The compiled automata (flattened groups, leftmost-longest search) give
+/// what the reference matchers give, for every configuration, on text made
+/// of dictionary keys and pieces of them.
+#[test]
+fn compiled_engine_matches_reference_engine() {
+    let mut text = String::new();
+    let mut n = 0usize;
+    for id in CONFIGS_DICT_IDS {
+        for line in data::dict_text(id).lines().filter(|l| !l.starts_with('#')) {
+            n += 1;
+            if n % 23 != 0 {
+                continue;
+            }
+            let key = line.split('\t').next().unwrap_or("");
+            match n % 5 {
+                0 => text.extend(key.chars().skip(1)),
+                1 => text.push_str(line.split(['\t', ' ']).nth(1).unwrap_or("")),
+                _ => text.push_str(key),
+            }
+            if n % 11 == 0 {
+                text.push('\n');
+            }
+        }
+    }
+    for (config, name) in CONFIGS.iter().zip(BUILTIN_NAMES) {
+        for tofu in [TofuRisk::Skip, TofuRisk::Include] {
+            let stages: Vec<Stage> = config
+                .stages
+                .iter()
+                .map(|s| Stage {
+                    segmentation: s.segmentation.as_ref().and_then(|d| Matcher::build(d, tofu)),
+                    chain: s.chain.iter().filter_map(|d| Matcher::build(d, tofu)).collect(),
+                })
+                .collect();
+            let mut expected = text.clone();
+            for stage in &stages {
+                expected = run(stage, &expected);
+            }
+            let got = Converter::builtin_with(name, tofu).unwrap().convert_to_string(&text);
+            if got != expected {
+                let (e, g) = expected.lines().zip(got.lines()).find(|(e, g)| e != g).unwrap_or_default();
+                panic!("{name} {tofu:?}:\nreference: {e}\n compiled: {g}");
+            }
+        }
+    }
+}
+
+const CONFIGS_DICT_IDS: [data::DictId; data::DICT_COUNT] = {
+    use data::DictId::*;
+    [
+        CJKCompatibilityIdeographs,
+        HKPhrases,
+        HKPhrasesRev,
+        HKVariants,
+        HKVariantsPhrases,
+        HKVariantsRev,
+        HKVariantsRevPhrases,
+        JPShinjitaiCharacters,
+        JPShinjitaiCharactersRev,
+        JPShinjitaiPhrases,
+        STCharacters,
+        STPhrases,
+        STPhrasesGeneratedFromRegionalPhrases,
+        TSCharacters,
+        TSCharactersExt,
+        TSPhrases,
+        TWPhrases,
+        TWPhrasesRev,
+        TWVariants,
+        TWVariantsPhrases,
+        TWVariantsRev,
+        TWVariantsRevPhrases,
+    ]
+};
