@@ -51,15 +51,14 @@
 //!
 //! ## Data structure
 //!
-//! The dictionaries are OpenCC's text files, embedded with `include_str!`.
-//! On first use of a configuration, each of its dictionaries and groups is
-//! flattened into one key set that a leftmost-longest search answers exactly
-//! as the group does (see [`flatten`]), and compiled into a character-wise
-//! double-array Aho-Corasick automaton (`daachorse`). Conversion is then one
-//! linear scan per segment and step. The compiled automata are cached per
-//! process. Building them takes tens of milliseconds (more for the
-//! configurations with phrase segmentation); precompiling them at build
-//! time is the next step.
+//! The dictionaries are OpenCC's text files in `data/opencc/`. At build
+//! time, `build.rs` flattens each of a configuration's dictionaries and
+//! groups into one key set that a leftmost-longest search answers exactly as
+//! the group does (see `flatten.rs`), and compiles it into a character-wise
+//! double-array Aho-Corasick automaton (`daachorse`), serialized and
+//! embedded with `include_bytes!`. At run time an automaton is deserialized
+//! on first use (a copy of its arrays, no parsing of text) and cached per
+//! process; conversion is one linear scan per segment and step.
 //!
 //! The unit tests keep a plain reference implementation (hash maps tried
 //! from the longest key down, groups asked member by member) and check the
@@ -68,14 +67,26 @@
 //! OpenCC's C++ code reads its input as a NUL-terminated string, so it stops
 //! at U+0000; this module does not.
 
+#[cfg(test)]
 use std::collections::HashMap;
 use std::sync::OnceLock;
 
-use daachorse::{CharwiseDoubleArrayAhoCorasick, CharwiseDoubleArrayAhoCorasickBuilder, MatchKind};
+use daachorse::CharwiseDoubleArrayAhoCorasick;
 
+// The dictionary texts and specs are for build.rs and the tests.
+#[cfg_attr(not(test), allow(dead_code))]
 mod data;
 
-use data::{DictId, Spec, CONFIGS};
+/// The automata `build.rs` compiled (`AUTOMATA`) and which of them each
+/// configuration uses (`PLANS`).
+#[allow(clippy::type_complexity)]
+mod compiled {
+    include!(concat!(env!("OUT_DIR"), "/opencc_compiled.rs"));
+}
+
+use data::CONFIGS;
+#[cfg(test)]
+use data::{DictId, Spec};
 
 /// The names of OpenCC's built-in configurations, as [`Converter::builtin`]
 /// accepts them.
@@ -99,18 +110,17 @@ pub enum TofuRisk {
     Include,
 }
 
-/// One parsed dictionary file: key to its first value.
+/// One parsed dictionary file: key to its first value (for the reference
+/// implementation in the tests).
+#[cfg(test)]
 #[derive(Debug, Default)]
 struct TextDict {
-    /// Each key with its first value, in file order, first entry of a key.
-    entries: Vec<(&'static str, &'static str)>,
-    #[cfg_attr(not(test), allow(dead_code))]
     map: HashMap<&'static str, &'static str>,
     /// Longest key length in bytes, per first character of the key.
-    #[cfg_attr(not(test), allow(dead_code))]
     max_len: HashMap<char, usize>,
 }
 
+#[cfg(test)]
 impl TextDict {
     fn parse(text: &'static str) -> TextDict {
         let mut dict = TextDict::default();
@@ -126,11 +136,7 @@ impl TextDict {
                 continue;
             }
             // OpenCC keeps the first entry of a duplicated key.
-            if dict.map.insert(key, value).is_none() {
-                dict.entries.push((key, value));
-            } else {
-                dict.map.insert(key, dict.entries.iter().find(|e| e.0 == key).unwrap().1);
-            }
+            dict.map.entry(key).or_insert(value);
             let first = key.chars().next().unwrap_or_default();
             let max = dict.max_len.entry(first).or_insert(0);
             *max = (*max).max(key.len());
@@ -139,7 +145,6 @@ impl TextDict {
     }
 
     /// Longest key that is a prefix of `s`: its length in bytes and value.
-    #[cfg(test)]
     fn match_prefix(&self, s: &str) -> Option<(usize, &'static str)> {
         let first = s.chars().next()?;
         let max = *self.max_len.get(&first)?;
@@ -156,6 +161,7 @@ impl TextDict {
     }
 }
 
+#[cfg(test)]
 fn text_dict(id: DictId) -> &'static TextDict {
     static DICTS: [OnceLock<TextDict>; data::DICT_COUNT] = [const { OnceLock::new() }; data::DICT_COUNT];
     DICTS[id as usize].get_or_init(|| TextDict::parse(data::dict_text(id)))
@@ -311,78 +317,18 @@ impl std::fmt::Debug for Compiled {
     }
 }
 
-/// The key-value pairs that one leftmost-longest match over answers as
-/// `spec` does:
-///
-/// - a text dictionary: its keys, each with its first value;
-/// - `union`: every member's keys; for a key in several members, the first
-///   member's value (a longest match of the union is a longest match of the
-///   member that has it);
-/// - `short_circuit`: the first member's keys, then each later member's keys
-///   that have no key of an earlier member as a prefix (or equal). Where an
-///   earlier member matches, its longest match is a prefix of the text, so
-///   any later key that also matches and is longer has that key as a prefix
-///   and was dropped; where no earlier member matches, no dropped key can
-///   match either.
-///
-/// `None` when `tofu` leaves out everything.
-fn flatten(spec: &Spec, tofu: TofuRisk) -> Option<Vec<(&'static str, &'static str)>> {
-    let members = |specs: &[Spec]| -> Vec<Vec<(&'static str, &'static str)>> {
-        specs.iter().filter_map(|s| flatten(s, tofu)).collect()
-    };
-    let pairs = match spec {
-        Spec::Text(id) => text_pairs(*id),
-        Spec::TofuRisk(id) => match tofu {
-            TofuRisk::Include => text_pairs(*id),
-            TofuRisk::Skip => return None,
-        },
-        Spec::Union(specs) => {
-            let mut seen = HashMap::new();
-            let mut pairs = Vec::new();
-            for member in members(specs) {
-                for (k, v) in member {
-                    if seen.insert(k, ()).is_none() {
-                        pairs.push((k, v));
-                    }
-                }
-            }
-            pairs
-        }
-        Spec::ShortCircuit(specs) => {
-            let mut earlier: HashMap<&'static str, ()> = HashMap::new();
-            let mut pairs = Vec::new();
-            for member in members(specs) {
-                let kept: Vec<_> = member
-                    .iter()
-                    .filter(|(k, _)| {
-                        !k.char_indices().map(|(i, c)| &k[..i + c.len_utf8()]).any(|p| earlier.contains_key(p))
-                    })
-                    .copied()
-                    .collect();
-                earlier.extend(member.iter().map(|(k, _)| (*k, ())));
-                pairs.extend(kept);
-            }
-            pairs
-        }
-    };
-    if pairs.is_empty() && !matches!(spec, Spec::Text(_) | Spec::TofuRisk(_)) {
-        return None;
-    }
-    Some(pairs)
-}
-
-fn text_pairs(id: DictId) -> Vec<(&'static str, &'static str)> {
-    text_dict(id).entries.clone()
-}
-
 impl Compiled {
-    fn new(pairs: Vec<(&'static str, &'static str)>) -> Compiled {
-        let values: Vec<&'static str> = pairs.iter().map(|(_, v)| *v).collect();
-        let automaton = CharwiseDoubleArrayAhoCorasickBuilder::new()
-            .match_kind(MatchKind::LeftmostLongest)
-            .build_with_values(pairs.iter().enumerate().map(|(i, (k, _))| (*k, i as u32)))
-            .expect("OpenCC dictionary keys are distinct and non-empty");
-        Compiled { automaton, values }
+    /// The automaton `index` of the ones `build.rs` compiled, loaded once
+    /// per process.
+    fn get(index: u16) -> &'static Compiled {
+        static LOADED: [OnceLock<Compiled>; compiled::AUTOMATA.len()] =
+            [const { OnceLock::new() }; compiled::AUTOMATA.len()];
+        LOADED[usize::from(index)].get_or_init(|| {
+            let (automaton, values) = compiled::AUTOMATA[usize::from(index)];
+            let (automaton, _) =
+                CharwiseDoubleArrayAhoCorasick::deserialize(automaton).expect("build.rs serialized this automaton");
+            Compiled { automaton, values: load_values(values) }
+        })
     }
 
     /// One conversion step over one segment, appended to `out`.
@@ -397,11 +343,20 @@ impl Compiled {
     }
 }
 
+/// The values table `build.rs` wrote: u32 count, count + 1 u32 offsets,
+/// then the text.
+fn load_values(bytes: &'static [u8]) -> Vec<&'static str> {
+    let word = |i: usize| u32::from_le_bytes(bytes[4 * i..4 * i + 4].try_into().unwrap()) as usize;
+    let count = word(0);
+    let text = std::str::from_utf8(&bytes[4 * (count + 2)..]).expect("values are UTF-8");
+    (0..count).map(|i| &text[word(i + 1)..word(i + 2)]).collect()
+}
+
 /// One compiled stage: optional segmentation, then a conversion chain.
 #[derive(Debug)]
 struct CompiledStage {
-    segmentation: Option<Compiled>,
-    chain: Vec<Compiled>,
+    segmentation: Option<&'static Compiled>,
+    chain: Vec<&'static Compiled>,
 }
 
 impl CompiledStage {
@@ -473,12 +428,11 @@ impl Converter {
             .ok_or_else(|| crate::Error::UnknownConversion(name.to_owned()))?;
         let config = &CONFIGS[index];
         let stages = CACHE[index][tofu as usize].get_or_init(|| {
-            config
-                .stages
+            compiled::PLANS[index][tofu as usize]
                 .iter()
-                .map(|s| CompiledStage {
-                    segmentation: s.segmentation.as_ref().and_then(|d| flatten(d, tofu)).map(Compiled::new),
-                    chain: s.chain.iter().filter_map(|d| flatten(d, tofu)).map(Compiled::new).collect(),
+                .map(|(seg, chain)| CompiledStage {
+                    segmentation: (*seg != u16::MAX).then(|| Compiled::get(*seg)),
+                    chain: chain.iter().map(|&i| Compiled::get(i)).collect(),
                 })
                 .collect()
         });
