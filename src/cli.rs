@@ -81,6 +81,18 @@ pub struct Args {
     #[arg(long)]
     pub fullwidth_ascii: bool,
 
+    /// Convert between Traditional and Simplified with an OpenCC 1.4.2
+    /// configuration: s2t, t2s, s2tw, tw2s, s2twp, tw2sp, s2hk, hk2s, s2hkp,
+    /// hk2sp, t2tw, tw2t, t2hk, hk2t, t2jp, jp2t; `none` converts nothing.
+    #[arg(short = 'c', long = "config", value_name = "NAME", default_value = "none")]
+    pub conversion: String,
+
+    /// With -c, also use the dictionaries OpenCC marks as possibly
+    /// producing characters many fonts lack (like opencc's
+    /// --include-tofu-risk-dictionaries).
+    #[arg(long)]
+    pub include_tofu_risk_dictionaries: bool,
+
     /// With --write, keep the original as PATH + SUFFIX.
     #[arg(long, value_name = "SUFFIX", num_args = 0..=1, default_missing_value = ".bak", require_equals = true)]
     pub backup: Option<String>,

@@ -28,6 +28,12 @@ pub enum Error {
     /// `--from` named a label that the WHATWG Encoding Standard does not know.
     #[error("unknown encoding label {0:?} (use a WHATWG label such as gbk, gb18030, big5, shift_jis, utf-16le)")]
     UnknownEncoding(String),
+    /// A conversion name that is not one of OpenCC's built-in configurations.
+    #[error(
+        "unknown conversion {0:?} (expected one of s2t, t2s, s2tw, tw2s, s2twp, tw2sp, \
+         s2hk, hk2s, s2hkp, hk2sp, t2tw, tw2t, t2hk, hk2t, t2jp, jp2t)"
+    )]
+    UnknownConversion(String),
     /// Rewriting in place would split a file with several hard links.
     #[error("refusing to rewrite a file with {0} hard links (a rename would split them)")]
     HardLinks(u64),

@@ -12,7 +12,9 @@
 //! 4. [`clean`] removes artefacts of scraped text: inline pinyin glosses
 //!    (`國(guó)家` → `國家`), and on request compatibility ideographs,
 //!    zero-width characters and full-width ASCII;
-//! 5. [`write`] gives the text its output form (UTF-8, BOM and line-ending
+//! 5. [`convert`] converts between Traditional and Simplified Chinese with
+//!    OpenCC 1.4.2's configurations, byte-identical to OpenCC;
+//! 6. [`write`] gives the text its output form (UTF-8, BOM and line-ending
 //!    policy, optional NFC) and writes files safely: atomically in place, or
 //!    into a mirrored folder.
 //!
@@ -45,6 +47,7 @@
 //!   needs some ASCII (spaces, newlines, digits) in the text.
 
 pub mod clean;
+pub mod convert;
 pub mod decode;
 pub mod detect;
 mod error;

@@ -79,6 +79,17 @@ fn run(args: &Args) -> anyhow::Result<Status> {
             zero_width: args.zero_width,
             fullwidth_ascii: args.fullwidth_ascii,
         },
+        convert: match args.conversion.as_str() {
+            "none" => None,
+            name => {
+                let tofu = if args.include_tofu_risk_dictionaries {
+                    zhnorm::convert::TofuRisk::Include
+                } else {
+                    zhnorm::convert::TofuRisk::Skip
+                };
+                Some(zhnorm::convert::Converter::builtin_with(name, tofu)?)
+            }
+        },
     };
     let mode = if args.write {
         Mode::Write

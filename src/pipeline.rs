@@ -8,6 +8,7 @@ use encoding_rs::{Encoding, UTF_8};
 use serde::Serialize;
 
 use crate::clean::{CleanCounts, CleanOptions, Cleaner};
+use crate::convert::Converter;
 use crate::decode::{Decoder, Malformed};
 use crate::detect::{self, Charset, Detection, Method};
 use crate::repair::{self, Damage, Family, Position, Repairer};
@@ -37,6 +38,8 @@ pub struct Options {
     pub no_repair: bool,
     /// What the clean stage does.
     pub clean: CleanOptions,
+    /// Traditional/Simplified conversion; `None` converts nothing.
+    pub convert: Option<Converter>,
 }
 
 /// The result of running the pipeline over one input.
@@ -75,6 +78,8 @@ pub struct Report {
     pub damage: Vec<Damage>,
     /// What the clean stage removed or changed.
     pub clean: CleanCounts,
+    /// The conversion changed the text.
+    pub converted: bool,
     /// Bytes read.
     pub bytes_in: u64,
     /// Bytes written.
@@ -128,6 +133,9 @@ impl Report {
         if self.clean.characters_changed > 0 {
             changes.push(format!("{} characters cleaned", self.clean.characters_changed));
         }
+        if self.converted {
+            changes.push("converted".into());
+        }
         if self.malformed.count > 0 {
             changes.push(format!(
                 "{} malformed sequences replaced with U+FFFD (first at byte {})",
@@ -177,6 +185,7 @@ pub fn normalize<R: Read, W: Write>(mut input: R, output: &mut W, options: &Opti
             repaired: Vec::new(),
             damage: Vec::new(),
             clean: CleanCounts::default(),
+            converted: false,
             bytes_in: prefix.len() as u64,
             bytes_out: 0,
         },
@@ -259,7 +268,16 @@ impl<W: Write> Stream<'_, W> {
         } else {
             Cow::Borrowed(&*repaired)
         };
-        let normalized = if self.options.nfc { write::nfc(&cleaned) } else { Cow::Borrowed(&*cleaned) };
+        let converted = match &self.options.convert {
+            Some(converter) => {
+                let mut out = String::with_capacity(cleaned.len() + cleaned.len() / 8);
+                converter.convert(&cleaned, &mut out);
+                self.report.converted |= out != *cleaned;
+                Cow::Owned(out)
+            }
+            None => Cow::Borrowed(&*cleaned),
+        };
+        let normalized = if self.options.nfc { write::nfc(&converted) } else { Cow::Borrowed(&*converted) };
         self.report.nfc_changed |= matches!(normalized, Cow::Owned(_));
         let text = write::line_endings(&normalized, self.options.eol);
         Ok(self.emit(&text)?)

@@ -339,3 +339,22 @@ fn pinyin_glosses_are_removed_and_legitimate_parentheses_kept() {
     assert_eq!(value["clean"]["glosses_removed"], 32);
     assert_eq!(value["damage"][0]["kind"], "lost-glossed-character");
 }
+
+#[test]
+fn conversion_runs_after_gloss_cleanup() {
+    let output = zhnorm(["-c".as_ref(), "t2s".as_ref(), sample_path("glossed.txt").as_os_str()]).run();
+    assert!(output.status.success(), "{}", stderr(&output));
+    assert!(stdout(&output).starts_with("英伟达H20对华销售\n中华网讯，国家互联网信息办公室"), "{}", stdout(&output));
+    let output = zhnorm(["-c", "s2twp", "-"]).stdin("鼠标里面的硅二极管坏了\n".as_bytes()).run();
+    assert_eq!(stdout(&output), "滑鼠裡面的矽二極體壞了\n");
+    let check = zhnorm(["--check", "-c", "s2t", "-"]).stdin("头发\n".as_bytes()).run();
+    assert_eq!(check.status.code(), Some(1));
+    assert_eq!(stdout(&check), "<stdin>: converted\n");
+}
+
+#[test]
+fn unknown_conversion_is_an_error() {
+    let output = zhnorm(["-c", "s2x", "-"]).stdin(b"abc").run();
+    assert_eq!(output.status.code(), Some(2));
+    assert!(stderr(&output).contains("unknown conversion \"s2x\""), "{}", stderr(&output));
+}

