@@ -209,7 +209,7 @@ impl Matcher {
                 let mut best: Option<(usize, &'static str)> = None;
                 for m in members {
                     if let Some(found) = m.match_prefix(s) {
-                        if best.map_or(true, |(len, _)| found.0 > len) {
+                        if best.is_none_or(|(len, _)| found.0 > len) {
                             best = Some(found);
                         }
                     }
