@@ -112,9 +112,12 @@ fn encode(codec: Codec, text: &str) -> Option<Vec<u8>> {
         Codec::Utf8 => Some(text.as_bytes().to_vec()),
         Codec::Latin1 => text.chars().map(latin1_byte).collect(),
         Codec::Gbk | Codec::Big5 => {
-            let encoding = if codec == Codec::Gbk { GBK } else { BIG5 };
-            let (bytes, _, unmappable) = encoding.encode(text);
-            (!unmappable).then(|| bytes.into_owned())
+            // Stops at the first unmappable character instead of writing an
+            // HTML numeric reference for it and going on.
+            let mut encoder = if codec == Codec::Gbk { GBK } else { BIG5 }.new_encoder();
+            let mut bytes = Vec::with_capacity(text.len() * 2);
+            let (result, _) = encoder.encode_from_utf8_to_vec_without_replacement(text, &mut bytes, true);
+            (result == encoding_rs::EncoderResult::InputEmpty).then_some(bytes)
         }
     }
 }
@@ -212,7 +215,13 @@ impl Repairer {
                 continue;
             }
             let before = if start == 0 { prev } else { char_at(start - 1) };
-            let longest = (start + MAX_SPAN).min(chars.len());
+            // Mojibake is shaped: Latin-1 readings stay within characters that
+            // Latin-1 can encode, GBK and Big5 readings within non-ASCII ones.
+            // No span outside both stretches can be repaired; don't try it.
+            let stretch = |keep: fn(char) -> bool| chars[start..].iter().take_while(|&&(_, c)| keep(c)).count();
+            let latin = stretch(|c| latin1_byte(c).is_some());
+            let cjk = stretch(|c| !c.is_ascii());
+            let longest = (start + MAX_SPAN).min(start + latin.max(cjk));
             // The first layer finds the span; the span then gets every layering.
             let found = (start + 2..=longest).rev().find_map(|end| {
                 let span = &run[byte_at(start)..byte_at(end)];
@@ -274,9 +283,18 @@ fn best_repair(
     for _ in 0..layers {
         let mut deeper = Vec::new();
         for (path, text) in &frontier {
+            let latin = text.chars().all(|c| latin1_byte(c).is_some());
+            let all_non_ascii = !text.chars().any(|c| c.is_ascii());
             for family in FAMILIES {
+                let possible = match family.codecs().0 {
+                    Codec::Latin1 => latin,
+                    _ => all_non_ascii,
+                };
                 if *budget == 0 {
                     break;
+                }
+                if !possible {
+                    continue;
                 }
                 *budget -= 1;
                 let Some(repaired) = family.reverse(text) else { continue };
