@@ -344,7 +344,14 @@ fn pinyin_glosses_are_removed_and_legitimate_parentheses_kept() {
 fn conversion_runs_after_gloss_cleanup() {
     let output = zhnorm(["-c".as_ref(), "t2s".as_ref(), sample_path("glossed.txt").as_os_str()]).run();
     assert!(output.status.success(), "{}", stderr(&output));
-    assert!(stdout(&output).starts_with("英伟达H20对华销售\n中华网讯，国家互联网信息办公室"), "{}", stdout(&output));
+    assert_eq!(
+        stdout(&output),
+        "英伟达H20对华销售\n\
+         中华网讯，国家互联网信息办公室与国际电信联盟(ITU)会谈，讨论《出口管制条例》(EAR)与芯片(如高性能计算芯片)。\n\
+         血压正常值：120/80mmHg。\n\
+         世界卫生组织(WHO)\n\
+         北京(Běijīng)第(1)项，推M(jìn)\n"
+    );
     let output = zhnorm(["-c", "s2twp", "-"]).stdin("鼠标里面的硅二极管坏了\n".as_bytes()).run();
     assert_eq!(stdout(&output), "滑鼠裡面的矽二極體壞了\n");
     let check = zhnorm(["--check", "-c", "s2t", "-"]).stdin("头发\n".as_bytes()).run();
