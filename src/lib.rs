@@ -41,8 +41,9 @@
 //!   error (never a silent loss); `--from` settles it.
 //! - Very short inputs (a few Han characters) can be valid in GBK, Big5,
 //!   Shift_JIS and EUC-KR at once. zhnorm prefers the reading that is
-//!   plausible Chinese, which is what a Chinese-text tool should do, but a
-//!   two-character Korean or Japanese string can be misread. `--from` settles it.
+//!   plausible Chinese, which is what a Chinese-text tool should do, so Korean
+//!   or Japanese shorter than about 48 non-ASCII bytes is often misread as
+//!   Chinese. `--from` settles it.
 //! - UTF-16 without a BOM is recognised by its pattern of NUL bytes, which
 //!   needs some ASCII (spaces, newlines, digits) in the text.
 

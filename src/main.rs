@@ -222,19 +222,16 @@ fn run_batch(mode: Mode, inputs: &[Found], args: &Args, options: &Options) -> an
         (Some(out), Mode::OutDir) => Some(mirror_destinations(out, inputs)),
         _ => None,
     };
-    let results: Vec<Option<FileResult>> = inputs
+    let results: Vec<FileResult> = inputs
         .par_iter()
         .enumerate()
         .map(|(i, input)| {
             let result = match input {
-                Ok(input) => Some((
-                    input.path.clone(),
-                    process_file(mode, input, destinations.as_ref().map(|d| &d[i]), args, options),
-                )),
-                Err((path, err)) => {
-                    // Walk errors are printed below, in order, as errors.
-                    Some((path.clone(), Err(zhnorm::Error::Io(io::Error::other(err.to_string())))))
+                Ok(input) => {
+                    (input.path.clone(), process_file(mode, input, destinations.as_ref().map(|d| &d[i]), args, options))
                 }
+                // Walk errors are printed below, in order, as errors.
+                Err((path, err)) => (path.clone(), Err(zhnorm::Error::Io(io::Error::other(err.to_string())))),
             };
             if let Some(progress) = &progress {
                 progress.inc(1);
@@ -245,7 +242,6 @@ fn run_batch(mode: Mode, inputs: &[Found], args: &Args, options: &Options) -> an
     if let Some(progress) = progress {
         progress.finish_and_clear();
     }
-    let results: Vec<FileResult> = results.into_iter().flatten().collect();
     Ok(print_batch(mode, &results, args, started.elapsed().as_secs_f64()))
 }
 
@@ -295,8 +291,7 @@ fn process_file(
         return Ok(Processed::Detected(detect::detect(&prefix, prefix.len() < detect::PREFIX_LEN)));
     }
     let bytes = fs::read(path)?;
-    let (outcome, normalized) = normalize_bytes(&bytes, options)?;
-    let changed = matches!(outcome, Outcome::Text(_)) && normalized != bytes;
+    let (outcome, normalized, changed) = normalize_bytes(&bytes, options)?;
     if matches!(outcome, Outcome::Text(_)) {
         match (mode, destination) {
             (Mode::Write, _) if changed => {
@@ -311,11 +306,13 @@ fn process_file(
     Ok(Processed::Normalized { outcome, changed })
 }
 
-/// Runs the pipeline over bytes held in memory, keeping the output.
-fn normalize_bytes(bytes: &[u8], options: &Options) -> Result<(Outcome, Vec<u8>), zhnorm::Error> {
+/// Runs the pipeline over bytes held in memory, keeping the output and
+/// whether it differs from the input.
+fn normalize_bytes(bytes: &[u8], options: &Options) -> Result<(Outcome, Vec<u8>, bool), zhnorm::Error> {
     let mut normalized = Vec::with_capacity(bytes.len() + bytes.len() / 2);
     let outcome = normalize(bytes, &mut normalized, options)?;
-    Ok((outcome, normalized))
+    let changed = matches!(outcome, Outcome::Text(_)) && normalized != bytes;
+    Ok((outcome, normalized, changed))
 }
 
 /// `--check`/`--detect` of bytes already in memory (standard input).
@@ -324,8 +321,7 @@ fn process_in_memory(mode: Mode, bytes: &[u8], options: &Options) -> Result<Proc
         let prefix = &bytes[..bytes.len().min(detect::PREFIX_LEN)];
         return Ok(Processed::Detected(detect::detect(prefix, prefix.len() == bytes.len())));
     }
-    let (outcome, normalized) = normalize_bytes(bytes, options)?;
-    let changed = matches!(outcome, Outcome::Text(_)) && normalized != bytes;
+    let (outcome, _, changed) = normalize_bytes(bytes, options)?;
     Ok(Processed::Normalized { outcome, changed })
 }
 

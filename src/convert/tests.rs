@@ -189,7 +189,7 @@ fn config_tables_match_opencc_json() {
 fn compiled_engine_matches_reference_engine() {
     let mut text = String::new();
     let mut n = 0usize;
-    for id in CONFIGS_DICT_IDS {
+    for id in configs_dict_ids() {
         for line in data::dict_text(id).lines().filter(|l| !l.starts_with('#')) {
             n += 1;
             if n % 23 != 0 {
@@ -229,30 +229,19 @@ fn compiled_engine_matches_reference_engine() {
     }
 }
 
-const CONFIGS_DICT_IDS: [data::DictId; data::DICT_COUNT] = {
-    use data::DictId::*;
-    [
-        CJKCompatibilityIdeographs,
-        HKPhrases,
-        HKPhrasesRev,
-        HKVariants,
-        HKVariantsPhrases,
-        HKVariantsRev,
-        HKVariantsRevPhrases,
-        JPShinjitaiCharacters,
-        JPShinjitaiCharactersRev,
-        JPShinjitaiPhrases,
-        STCharacters,
-        STPhrases,
-        STPhrasesGeneratedFromRegionalPhrases,
-        TSCharacters,
-        TSCharactersExt,
-        TSPhrases,
-        TWPhrases,
-        TWPhrasesRev,
-        TWVariants,
-        TWVariantsPhrases,
-        TWVariantsRev,
-        TWVariantsRevPhrases,
-    ]
-};
+/// Every dictionary the configurations use, in [`data::DictId`] order.
+fn configs_dict_ids() -> Vec<data::DictId> {
+    fn walk(spec: &Spec, ids: &mut Vec<data::DictId>) {
+        match spec {
+            Spec::Text(id) | Spec::TofuRisk(id) => ids.push(*id),
+            Spec::Union(members) | Spec::ShortCircuit(members) => members.iter().for_each(|m| walk(m, ids)),
+        }
+    }
+    let mut ids = Vec::new();
+    for stage in CONFIGS.iter().flat_map(|config| config.stages) {
+        stage.segmentation.iter().chain(stage.chain).for_each(|spec| walk(spec, &mut ids));
+    }
+    ids.sort_by_key(|&id| id as usize);
+    ids.dedup();
+    ids
+}
