@@ -93,6 +93,16 @@ pub struct Args {
     #[arg(long)]
     pub include_tofu_risk_dictionaries: bool,
 
+    /// With -c, leave text matching REGEX unconverted (repeatable; matched
+    /// line by line). Inline, `zhnorm: off` ... `zhnorm: on` does the same.
+    #[arg(long, value_name = "REGEX")]
+    pub protect: Vec<String>,
+
+    /// With -c, convert Japanese text (kana in a tenth of its CJK characters)
+    /// with a Chinese configuration too; it is left alone otherwise.
+    #[arg(long)]
+    pub force: bool,
+
     /// With --write, keep the original as PATH + SUFFIX.
     #[arg(long, value_name = "SUFFIX", num_args = 0..=1, default_missing_value = ".bak", require_equals = true)]
     pub backup: Option<String>,

@@ -90,6 +90,12 @@ fn run(args: &Args) -> anyhow::Result<Status> {
                 Some(zhnorm::convert::Converter::builtin_with(name, tofu)?)
             }
         },
+        protect: args
+            .protect
+            .iter()
+            .map(|pattern| regex::Regex::new(pattern).with_context(|| format!("bad --protect pattern {pattern:?}")))
+            .collect::<anyhow::Result<_>>()?,
+        force: args.force,
     };
     let mode = if args.write {
         Mode::Write
@@ -198,7 +204,11 @@ fn report_stdout(path: &Path, outcome: &Outcome, args: &Args) -> Status {
     Status::Success
 }
 
+/// Damage, and text left unconverted because it is Japanese, on stderr.
 fn print_damage(path: &Path, report: &Report) {
+    if report.japanese_not_converted {
+        eprintln!("zhnorm: {}: not converted: the text is Japanese (--force converts it)", path.display());
+    }
     for damage in &report.damage {
         eprintln!("zhnorm: {}:{}:{}: damage: {}", path.display(), damage.line, damage.column, damage.kind.describe());
     }

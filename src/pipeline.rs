@@ -8,18 +8,19 @@ use encoding_rs::{Encoding, UTF_8};
 use serde::Serialize;
 
 use crate::clean::{CleanCounts, CleanOptions, Cleaner};
-use crate::convert::Converter;
+use crate::convert::{Converter, Guard};
 use crate::decode::{Decoder, Malformed};
 use crate::detect::{self, Charset, Detection, Method};
 use crate::repair::{self, Damage, Family, Position, Repairer};
 use crate::write::{self, BomPolicy, EolCounts, EolPolicy};
 use crate::Result;
 
-/// How much input is read at a time after detection.
-const CHUNK_LEN: usize = 256 * 1024;
+/// How much input is read at a time after detection (small in unit tests,
+/// to put the streaming to work).
+const CHUNK_LEN: usize = if cfg!(test) { 8 * 1024 } else { 256 * 1024 };
 /// A line longer than this is processed in pieces, so that a file with no
-/// line breaks still streams.
-const MAX_PENDING: usize = 1024 * 1024;
+/// line breaks still streams (small in unit tests, to put cuts to work).
+const MAX_PENDING: usize = if cfg!(test) { 4096 } else { 1024 * 1024 };
 
 /// What the pipeline does; the defaults are the tool's defaults.
 #[derive(Debug, Clone, Default)]
@@ -40,6 +41,10 @@ pub struct Options {
     pub clean: CleanOptions,
     /// Traditional/Simplified conversion; `None` converts nothing.
     pub convert: Option<Converter>,
+    /// Text matching any of these is not converted (see [`Guard`]).
+    pub protect: Vec<regex::Regex>,
+    /// Convert Japanese text with a Chinese configuration too.
+    pub force: bool,
 }
 
 /// The result of running the pipeline over one input.
@@ -80,6 +85,8 @@ pub struct Report {
     pub clean: CleanCounts,
     /// The conversion changed the text.
     pub converted: bool,
+    /// The text is Japanese and was not converted (see [`Guard`]).
+    pub japanese_not_converted: bool,
     /// Bytes read.
     pub bytes_in: u64,
     /// Bytes written.
@@ -186,12 +193,14 @@ pub fn normalize<R: Read, W: Write>(mut input: R, output: &mut W, options: &Opti
             damage: Vec::new(),
             clean: CleanCounts::default(),
             converted: false,
+            japanese_not_converted: false,
             bytes_in: prefix.len() as u64,
             bytes_out: 0,
         },
         position: Position::default(),
         repairer: Repairer::default(),
         cleaner: Cleaner::new(options.clean),
+        guard: Guard::new(options.protect.clone(), options.force),
         pending: String::new(),
     };
     if stream.report.bom_written {
@@ -217,6 +226,7 @@ pub fn normalize<R: Read, W: Write>(mut input: R, output: &mut W, options: &Opti
     stream.report.clean = stream.cleaner.counts();
     stream.report.repaired = stream.repairer.repaired().to_vec();
     stream.report.eol_changed = stream.report.eol_found.changed_by(options.eol);
+    stream.report.japanese_not_converted = stream.guard.skipped_japanese();
     Ok(Outcome::Text(stream.report))
 }
 
@@ -228,6 +238,7 @@ struct Stream<'a, W> {
     position: Position,
     repairer: Repairer,
     cleaner: Cleaner,
+    guard: Guard,
     /// Decoded text not yet passed on: the unfinished last line.
     pending: String,
 }
@@ -240,13 +251,7 @@ impl<W: Write> Stream<'_, W> {
         } else if let Some(newline) = self.pending.rfind('\n') {
             newline + 1
         } else if self.pending.len() > MAX_PENDING {
-            // No line end in sight: cut at a character boundary, but never
-            // between the halves of a CRLF.
-            let mut cut = self.pending.len();
-            while !self.pending.is_char_boundary(cut) || self.pending[..cut].ends_with('\r') {
-                cut -= 1;
-            }
-            cut
+            safe_cut(&self.pending)
         } else {
             return Ok(());
         };
@@ -271,7 +276,7 @@ impl<W: Write> Stream<'_, W> {
         let converted = match &self.options.convert {
             Some(converter) => {
                 let mut out = String::with_capacity(cleaned.len() + cleaned.len() / 8);
-                converter.convert(&cleaned, &mut out);
+                self.guard.convert(converter, &cleaned, &mut out);
                 self.report.converted |= out != *cleaned;
                 Cow::Owned(out)
             }
@@ -287,6 +292,40 @@ impl<W: Write> Stream<'_, W> {
         self.report.bytes_out += text.len() as u64;
         self.output.write_all(text.as_bytes())
     }
+}
+
+/// Where to cut a line too long to wait for its end: in its last half
+/// [`MAX_PENDING`], after the last whitespace character (a space, a tab, an
+/// ideographic space) or, failing that, after the last `。`, `，`, `！`,
+/// `？` or `；` that is not glossed and not a gloss (`。(。)`).
+///
+/// No dictionary key of OpenCC contains these characters, so no phrase and
+/// no segment is cut, and conversion of the pieces is conversion of the
+/// whole; no pinyin gloss contains them either. A line without any of them
+/// there is cut after its last character (never between the halves of a
+/// CRLF).
+fn safe_cut(text: &str) -> usize {
+    let mut window = text.len().saturating_sub(MAX_PENDING / 2);
+    while !text.is_char_boundary(window) {
+        window += 1;
+    }
+    let tail = &text[window..];
+    if let Some(at) = memchr::memrchr2(b' ', b'\t', tail.as_bytes()) {
+        return window + at + 1;
+    }
+    let punctuation = tail.char_indices().rev().find(|&(at, c)| {
+        matches!(c, '\u{3000}' | '。' | '，' | '！' | '？' | '；')
+            && !tail[at + c.len_utf8()..].starts_with('(')
+            && !tail[..at].ends_with('(')
+    });
+    if let Some((at, c)) = punctuation {
+        return window + at + c.len_utf8();
+    }
+    let mut cut = text.len();
+    while !text.is_char_boundary(cut) || text[..cut].ends_with('\r') {
+        cut -= 1;
+    }
+    cut
 }
 
 /// Reads until `buf` holds `limit` bytes or the input ends; returns whether
@@ -363,6 +402,56 @@ mod tests {
                 prop_assert_eq!(String::from_utf8(whole_out).unwrap(), text);
             }
         }
+    }
+
+    /// Long lines without line breaks, of phrases that conversion changes
+    /// as wholes (头发 is 頭髮, not 頭發) and separators where a cut is safe.
+    fn long_line_of_phrases() -> impl Strategy<Value = String> {
+        let token = prop_oneof![
+            4 => prop::sample::select(vec!["头发", "鼠标", "硅二极管", "函数", "软件", "信息", "里面的", "坏了", "发展"]),
+            1 => prop::sample::select(vec![" ", "，", "。", "\u{3000}", "a"]),
+        ];
+        proptest::collection::vec(token, 20_000..30_000).prop_map(|tokens| tokens.concat())
+    }
+
+    proptest! {
+        #![proptest_config(ProptestConfig { cases: 8, ..ProptestConfig::default() })]
+
+        #[test]
+        fn conversion_of_a_stream_cut_in_long_lines_is_conversion_of_the_whole(
+            text in long_line_of_phrases(),
+            sizes in proptest::collection::vec(1usize..5000, 1..4),
+        ) {
+            let converter = Converter::builtin("s2twp").unwrap();
+            let options = Options { convert: Some(converter), ..Options::default() };
+            let (outcome, out) = run(Trickle { bytes: text.as_bytes(), sizes, turn: 0 }, &options);
+            prop_assert!(outcome.is_ok());
+            prop_assert!(text.len() > detect::PREFIX_LEN + 3 * CHUNK_LEN, "the text is cut several times");
+            prop_assert_eq!(String::from_utf8(out).unwrap(), converter.convert_to_string(&text));
+        }
+    }
+
+    #[test]
+    fn a_long_line_is_cut_after_its_last_safe_character() {
+        let text = format!("{}头发，{}", "中".repeat(MAX_PENDING / 3), "发".repeat(100));
+        assert_eq!(&text[safe_cut(&text)..], "发".repeat(100));
+        let text = format!("{}头发 (fà) {}", "中".repeat(MAX_PENDING / 3), "发".repeat(100));
+        assert_eq!(&text[safe_cut(&text)..], "发".repeat(100));
+        let glossed = format!("{}。(。){}", "中".repeat(MAX_PENDING / 3), "发".repeat(100));
+        assert_eq!(safe_cut(&glossed), glossed.len(), "no safe character: cut at the end");
+    }
+
+    #[test]
+    fn japanese_text_is_not_converted_and_the_report_says_so() {
+        let text = "広い会社の中で、新しい技術を学んでいます。\n";
+        let options = Options { convert: Some(Converter::builtin("s2t").unwrap()), ..Options::default() };
+        let (outcome, out) = run(text.as_bytes(), &options);
+        assert_eq!(out, text.as_bytes());
+        assert!(matches!(outcome, Ok(Outcome::Text(report)) if report.japanese_not_converted));
+        let forced = Options { force: true, ..options };
+        let (outcome, out) = run(text.as_bytes(), &forced);
+        assert!(String::from_utf8(out).unwrap().contains("會社"));
+        assert!(matches!(outcome, Ok(Outcome::Text(report)) if !report.japanese_not_converted && report.converted));
     }
 
     #[test]

@@ -365,3 +365,37 @@ fn unknown_conversion_is_an_error() {
     assert_eq!(output.status.code(), Some(2));
     assert!(stderr(&output).contains("unknown conversion \"s2x\""), "{}", stderr(&output));
 }
+
+#[test]
+fn japanese_text_is_not_converted_unless_forced() {
+    let dir = Dir::new();
+    let japanese = "広い会社の中で、新しい技術を学んでいます。\n";
+    let file = dir.write("ja.txt", japanese.as_bytes());
+    let output = zhnorm(["-c".as_ref(), "s2t".as_ref(), file.as_os_str()]).run();
+    assert!(output.status.success(), "{}", stderr(&output));
+    assert_eq!(stdout(&output), japanese);
+    assert_eq!(
+        stderr(&output),
+        format!("zhnorm: {}: not converted: the text is Japanese (--force converts it)\n", file.display())
+    );
+    let check = zhnorm(["--check".as_ref(), "--json".as_ref(), "-c".as_ref(), "s2t".as_ref(), file.as_os_str()]).run();
+    assert_eq!(check.status.code(), Some(0), "nothing would change");
+    let value: serde_json::Value = serde_json::from_slice(&check.stdout).unwrap();
+    assert_eq!(value["japanese_not_converted"], true);
+    let forced = zhnorm(["--force".as_ref(), "-c".as_ref(), "s2t".as_ref(), file.as_os_str()]).run();
+    assert_eq!(stdout(&forced), "広い會社の中で、新しい技術を學んでいます。\n");
+}
+
+#[test]
+fn protected_patterns_and_off_markers_are_not_converted() {
+    let input = "发布 `git 发布` 命令\n// zhnorm: off\n const LABEL: &str = \"发布\";\n// zhnorm: on\n发布\n";
+    let output = zhnorm(["-c", "s2t", "--protect", "`[^`]*`", "-"]).stdin(input.as_bytes()).run();
+    assert!(output.status.success(), "{}", stderr(&output));
+    assert_eq!(
+        stdout(&output),
+        "發佈 `git 发布` 命令\n// zhnorm: off\n const LABEL: &str = \"发布\";\n// zhnorm: on\n發佈\n"
+    );
+    let bad = zhnorm(["-c", "s2t", "--protect", "(", "-"]).stdin(b"x").run();
+    assert_eq!(bad.status.code(), Some(2));
+    assert!(stderr(&bad).starts_with("zhnorm: bad --protect pattern \"(\""), "{}", stderr(&bad));
+}

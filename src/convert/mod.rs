@@ -84,6 +84,9 @@ mod compiled {
     include!(concat!(env!("OUT_DIR"), "/opencc_compiled.rs"));
 }
 
+mod guard;
+pub use guard::Guard;
+
 use data::CONFIGS;
 #[cfg(test)]
 use data::{DictId, Spec};
@@ -442,6 +445,12 @@ impl Converter {
     /// The configuration's name, such as `"s2t"`.
     pub fn name(&self) -> &'static str {
         self.name
+    }
+
+    /// Whether the configuration is meant for Japanese text (`t2jp`,
+    /// `jp2t`); [`Guard`] keeps Japanese text from the others.
+    pub fn is_for_japanese(&self) -> bool {
+        matches!(self.name, "t2jp" | "jp2t")
     }
 
     /// Converts `text` and appends the result to `out`.

@@ -1,0 +1,237 @@
+//! What the converter may touch.
+//!
+//! Users convert whole files, but not everything in a file is theirs to
+//! convert: a code sample, a product name, a UI label that must match the
+//! program. And a Chinese configuration run over Japanese text damages it
+//! (s2t turns 会社 into 會社 and 学ぶ into 學ぶ). [`Guard`] sits in front of a
+//! [`Converter`] and keeps such text as it is:
+//!
+//! - **Japanese text** — kana in at least a tenth of the CJK characters —
+//!   is not converted by the Chinese configurations, unless forced. The
+//!   decision is made once per input, on the first text that has CJK
+//!   characters in it (the pipeline's first block: up to 64 KiB of whole
+//!   lines), so a stream is not converted in one part and left in another.
+//!   `t2jp` and `jp2t` are meant for Japanese and always run.
+//! - **Protected patterns** (`--protect REGEX`): every match of a pattern,
+//!   found line by line, is copied unconverted.
+//! - **Markers**: from a line's `zhnorm: off` to the next `zhnorm: on`, in
+//!   this line or a later one, nothing is converted. They are meant for
+//!   comments (`// zhnorm: off`), so any text may surround them; the space
+//!   after the colon is optional.
+//!
+//! Text between protected parts is converted piece by piece, so a phrase
+//! that runs into a protected part is not matched across it.
+
+use memchr::memmem;
+use regex::Regex;
+
+use super::Converter;
+
+/// How much kana makes a text Japanese: at least this share of its CJK
+/// characters (Han and kana), and at least [`MIN_KANA`] kana. Chinese text
+/// borrows a kana now and then (の in titles); Japanese prose is a third
+/// kana or more, and even kanji-dense Japanese headlines reach a tenth.
+const KANA_SHARE: f64 = 0.1;
+const MIN_KANA: usize = 3;
+
+/// Keeps protected and Japanese text away from a converter.
+#[derive(Debug, Clone, Default)]
+pub struct Guard {
+    protect: Vec<Regex>,
+    force: bool,
+    /// Whether the input is Japanese, once known.
+    japanese: Option<bool>,
+    /// Inside a `zhnorm: off` region.
+    off: bool,
+}
+
+impl Guard {
+    /// A guard for one input. `protect`: patterns whose matches are not
+    /// converted; `force`: convert Japanese text too.
+    pub fn new(protect: Vec<Regex>, force: bool) -> Guard {
+        Guard { protect, force, japanese: None, off: false }
+    }
+
+    /// Whether conversion was skipped because the input is Japanese.
+    pub fn skipped_japanese(&self) -> bool {
+        self.japanese == Some(true) && !self.force
+    }
+
+    /// Converts the parts of `text` that may be converted and copies the
+    /// rest, appending to `out`. `text` is whole lines, except at the end
+    /// of the input or where a very long line had to be cut.
+    pub fn convert(&mut self, converter: &Converter, text: &str, out: &mut String) {
+        if !self.force && !converter.is_for_japanese() {
+            if self.japanese.is_none() {
+                self.japanese = is_japanese(text);
+            }
+            if self.japanese == Some(true) {
+                out.push_str(text);
+                return;
+            }
+        }
+        if self.protect.is_empty() && !self.off && memmem::find(text.as_bytes(), MARKER).is_none() {
+            converter.convert(text, out);
+            return;
+        }
+        let mut protected = Vec::new();
+        for line in text.split_inclusive('\n') {
+            let start = line.as_ptr() as usize - text.as_ptr() as usize;
+            self.protected_ranges(line, start, &mut protected);
+        }
+        protected.sort_unstable();
+        let mut done = 0;
+        for (from, to) in protected {
+            if to <= done {
+                continue;
+            }
+            let from = from.max(done);
+            converter.convert(&text[done..from], out);
+            out.push_str(&text[from..to]);
+            done = to;
+        }
+        converter.convert(&text[done..], out);
+    }
+
+    /// Adds the byte ranges of `line` (which starts at `offset` in the
+    /// text) that must not be converted, and follows the markers.
+    fn protected_ranges(&mut self, line: &str, offset: usize, ranges: &mut Vec<(usize, usize)>) {
+        for pattern in &self.protect {
+            ranges.extend(pattern.find_iter(line).map(|m| (offset + m.start(), offset + m.end())));
+        }
+        let mut off_since = self.off.then_some(0);
+        for (at, end, on) in markers(line) {
+            match (off_since, on) {
+                (None, false) => off_since = Some(at),
+                (Some(from), true) => {
+                    ranges.push((offset + from, offset + end));
+                    off_since = None;
+                }
+                _ => {}
+            }
+        }
+        if let Some(from) = off_since {
+            ranges.push((offset + from, offset + line.len()));
+        }
+        self.off = off_since.is_some();
+    }
+}
+
+const MARKER: &[u8] = b"zhnorm:";
+
+/// The `zhnorm: off` and `zhnorm: on` markers of `line`: start, end, and
+/// whether it turns conversion back on.
+fn markers(line: &str) -> impl Iterator<Item = (usize, usize, bool)> + '_ {
+    memmem::find_iter(line.as_bytes(), MARKER).filter_map(move |at| {
+        let rest = &line[at + MARKER.len()..];
+        let word = rest.trim_start_matches(' ');
+        let skipped = rest.len() - word.len();
+        let (on, len) = if word.starts_with("off") {
+            (false, 3)
+        } else if word.starts_with("on") {
+            (true, 2)
+        } else {
+            return None;
+        };
+        let whole_word = !word[len..].starts_with(|c: char| c.is_ascii_alphanumeric());
+        whole_word.then_some((at, at + MARKER.len() + skipped + len, on))
+    })
+}
+
+/// Whether `text` is Japanese, or `None` when it has no CJK character to
+/// tell by.
+fn is_japanese(text: &str) -> Option<bool> {
+    let (mut kana, mut han) = (0usize, 0usize);
+    for c in text.chars().filter(|&c| c >= '\u{3040}') {
+        match c {
+            // Hiragana; katakana without the middle dot and the prolonged
+            // sound mark (Chinese text uses both); small and half-width kana.
+            '\u{3041}'..='\u{309F}' | '\u{30A1}'..='\u{30FA}' | '\u{31F0}'..='\u{31FF}' | '\u{FF66}'..='\u{FF9D}' => {
+                kana += 1
+            }
+            '\u{3400}'..='\u{4DBF}' | '\u{4E00}'..='\u{9FFF}' | '\u{F900}'..='\u{FAFF}' | '\u{20000}'..='\u{3FFFF}' => {
+                han += 1
+            }
+            _ => {}
+        }
+    }
+    (kana + han > 0).then(|| kana >= MIN_KANA && kana as f64 >= KANA_SHARE * (kana + han) as f64)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn convert(guard: &mut Guard, config: &str, lines: &[&str]) -> String {
+        let converter = Converter::builtin(config).unwrap();
+        let mut out = String::new();
+        for line in lines {
+            guard.convert(&converter, line, &mut out);
+        }
+        out
+    }
+
+    #[test]
+    fn japanese_text_is_left_alone_by_chinese_configs() {
+        let text = "広い会社の中で、新しい技術を学んでいます。\n";
+        assert_eq!(convert(&mut Guard::default(), "s2t", &[text]), text);
+        assert!(convert(&mut Guard::new(Vec::new(), true), "s2t", &[text]).contains("會社"));
+    }
+
+    #[test]
+    fn japanese_configs_run_on_japanese_text() {
+        let mut guard = Guard::default();
+        assert_eq!(convert(&mut guard, "jp2t", &["広い会社です。\n"]), "廣い會社です。\n");
+        assert!(!guard.skipped_japanese());
+    }
+
+    #[test]
+    fn the_decision_is_made_once_on_the_first_cjk_text() {
+        let mut guard = Guard::default();
+        let out = convert(&mut guard, "s2t", &["# README\n", "これは日本語です。\n", "汉字\n"]);
+        assert_eq!(out, "# README\nこれは日本語です。\n汉字\n");
+        assert!(guard.skipped_japanese());
+    }
+
+    #[test]
+    fn chinese_with_a_stray_kana_is_converted() {
+        assert_eq!(convert(&mut Guard::default(), "s2t", &["我の头发\n"]), "我の頭髮\n");
+        assert_eq!(is_japanese("我の头发很长，天气预报说明天下雨。"), Some(false));
+        assert_eq!(is_japanese("README.md"), None);
+        assert_eq!(is_japanese("東京都知事選挙の結果が発表された"), Some(true));
+    }
+
+    #[test]
+    fn protected_patterns_are_copied() {
+        let mut guard = Guard::new(vec![Regex::new(r"`[^`]*`").unwrap()], false);
+        assert_eq!(convert(&mut guard, "s2t", &["运行 `发布 后台` 以发布\n"]), "運行 `发布 后台` 以發佈\n");
+    }
+
+    #[test]
+    fn markers_turn_conversion_off_and_on_across_lines() {
+        let mut guard = Guard::default();
+        let out =
+            convert(&mut guard, "s2t", &["头发 // zhnorm: off\n", "头发\n", "头发 /* zhnorm:on */ 头发\n", "头发\n"]);
+        assert_eq!(out, "頭髮 // zhnorm: off\n头发\n头发 /* zhnorm:on */ 頭髮\n頭髮\n");
+    }
+
+    #[test]
+    fn markers_within_one_line() {
+        let out = convert(&mut Guard::default(), "s2t", &["头发 zhnorm: off 头发 zhnorm: on 头发\n"]);
+        assert_eq!(out, "頭髮 zhnorm: off 头发 zhnorm: on 頭髮\n");
+    }
+
+    #[test]
+    fn words_that_only_start_like_markers_are_not_markers() {
+        let out = convert(&mut Guard::default(), "s2t", &["zhnorm: offset 头发 zhnorm: once\n"]);
+        assert_eq!(out, "zhnorm: offset 頭髮 zhnorm: once\n");
+    }
+
+    #[test]
+    fn a_phrase_is_not_matched_across_a_protected_part() {
+        let mut guard = Guard::new(vec![Regex::new("X").unwrap()], false);
+        // 头发 is one phrase (頭髮); cut by a protected X, each half is
+        // converted on its own (头 → 頭, 发 → 發).
+        assert_eq!(convert(&mut guard, "s2t", &["头X发\n"]), "頭X發\n");
+    }
+}
