@@ -46,6 +46,15 @@
 //!   Chinese. `--from` settles it.
 //! - UTF-16 without a BOM is recognised by its pattern of NUL bytes, which
 //!   needs some ASCII (spaces, newlines, digits) in the text.
+//! - The stages work on blocks of whole lines, so memory stays bounded; a
+//!   line longer than 1 MiB is cut after a space or sentence punctuation,
+//!   where no dictionary phrase, mojibake span or gloss can be cut. A line
+//!   with neither in its last 512 KiB is cut anywhere, and a phrase may then
+//!   be converted as two pieces.
+//! - Whether a text is Japanese (and so not converted by a Chinese
+//!   configuration) is judged once per input, on its first text with CJK
+//!   characters; a Chinese file that opens with a long Japanese quotation is
+//!   taken for Japanese. `--force` settles it.
 
 pub mod clean;
 pub mod convert;
