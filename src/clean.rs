@@ -176,7 +176,9 @@ impl Cleaner {
         if valid >= PATTERN_MIN_GLOSSES {
             return true;
         }
-        valid >= 2 && valid * PATTERN_HAN_PER_GLOSS > text.chars().filter(|&c| is_han(c)).count() as u64
+        // Counting stops at the number of Han characters that would be too many.
+        let enough = (valid * PATTERN_HAN_PER_GLOSS) as usize;
+        valid >= 2 && text.chars().filter(|&c| is_han(c)).take(enough).count() < enough
     }
 }
 
@@ -219,22 +221,24 @@ fn find_glosses(text: &str) -> Vec<Gloss> {
         }
         let Some(glossed) = text[taken..open].chars().next_back() else { continue };
         let after_open = &text[open + 1..];
-        // A character that glosses itself, even `(` or `)`: `((()`, `)())`.
-        let gloss = if after_open.strip_prefix(glossed).is_some_and(|rest| rest.starts_with(')')) {
-            Some((open + 1 + glossed.len_utf8() + 1, GlossKind::Valid))
-        } else {
-            after_open.char_indices().take(MAX_GLOSS + 1).find(|&(_, c)| c == ')').and_then(|(len, _)| {
-                let content = &after_open[..len];
-                let end = open + 1 + len + 1;
-                if is_han(glossed) && is_reading_of(content, glossed) {
-                    Some((end, GlossKind::Valid))
-                } else if (glossed.is_ascii_alphanumeric() || glossed == '?') && is_toned_syllable(content) {
-                    Some((end, GlossKind::Damaged))
-                } else {
-                    None
-                }
-            })
-        };
+        // A character that glosses itself, even `(` or `)`: `((()`, `)())`;
+        // but `( )` after a space is just parentheses.
+        let gloss =
+            if !glossed.is_whitespace() && after_open.strip_prefix(glossed).is_some_and(|rest| rest.starts_with(')')) {
+                Some((open + 1 + glossed.len_utf8() + 1, GlossKind::Valid))
+            } else {
+                after_open.char_indices().take(MAX_GLOSS + 1).find(|&(_, c)| c == ')').and_then(|(len, _)| {
+                    let content = &after_open[..len];
+                    let end = open + 1 + len + 1;
+                    if is_han(glossed) && is_reading_of(content, glossed) {
+                        Some((end, GlossKind::Valid))
+                    } else if (glossed.is_ascii_alphanumeric() || glossed == '?') && is_toned_syllable(content) {
+                        Some((end, GlossKind::Damaged))
+                    } else {
+                        None
+                    }
+                })
+            };
         if let Some((end, kind)) = gloss {
             found.push(Gloss { start: open, end, kind });
             if kind == GlossKind::Valid {
@@ -257,12 +261,49 @@ fn is_reading_of(content: &str, c: char) -> bool {
     readings.into_iter().any(|reading| wanted.spells(reading.plain()))
 }
 
-/// A syllable that carries a tone mark or digit: unmistakably pinyin.
+/// A pinyin syllable that carries a tone mark or digit (`jìn`, `jin4`), not
+/// just any word that ends in a digit (`UCS4`).
 fn is_toned_syllable(content: &str) -> bool {
     let toned = content.chars().any(|c| untoned(c).is_some_and(|u| u != c))
         || content.ends_with(|c: char| matches!(c, '1'..='4'));
-    toned && Syllable::parse(content).is_some()
+    toned && Syllable::parse(content).is_some_and(|s| s.is_pinyin())
 }
+
+/// Every toneless syllable of Mandarin that the `pinyin` crate gives a
+/// reading for, spelled as [`Syllable`] spells it: `ü` as `v` (and as `u`,
+/// as scraped text writes it), `ê` as `e`. Sorted; a unit test checks that
+/// it covers the crate's readings.
+#[rustfmt::skip]
+const SYLLABLES: &[&str] = &[
+    "a", "ai", "an", "ang", "ao", "ba", "bai", "ban", "bang", "bao", "bei", "ben", "beng", "bi", "bian", "biang",
+    "biao", "bie", "bin", "bing", "bo", "bong", "bu", "ca", "cai", "can", "cang", "cao", "ce", "cei", "cen", "ceng",
+    "cha", "chai", "chan", "chang", "chao", "che", "chen", "cheng", "chi", "chong", "chou", "chu", "chua", "chuai",
+    "chuan", "chuang", "chui", "chun", "chuo", "ci", "cong", "cou", "cu", "cuan", "cui", "cun", "cuo", "da", "dai",
+    "dan", "dang", "dao", "de", "dei", "den", "deng", "di", "dia", "dian", "diao", "die", "din", "ding", "diu",
+    "dong", "dou", "du", "duan", "dui", "dun", "duo", "e", "ei", "en", "eng", "er", "fa", "fan", "fang", "fei", "fen",
+    "feng", "fiao", "fo", "fou", "fu", "ga", "gai", "gan", "gang", "gao", "ge", "gei", "gen", "geng", "gong", "gou",
+    "gu", "gua", "guai", "guan", "guang", "gui", "gun", "guo", "ha", "hai", "han", "hang", "hao", "he", "hei", "hen",
+    "heng", "hm", "hng", "hong", "hou", "hu", "hua", "huai", "huan", "huang", "hui", "hun", "huo", "ji", "jia",
+    "jian", "jiang", "jiao", "jie", "jin", "jing", "jiong", "jiu", "ju", "juan", "jue", "jun", "ka", "kai", "kan",
+    "kang", "kao", "ke", "kei", "ken", "keng", "kong", "kou", "ku", "kua", "kuai", "kuan", "kuang", "kui", "kun",
+    "kuo", "la", "lai", "lan", "lang", "lao", "le", "lei", "len", "leng", "li", "lia", "lian", "liang", "liao", "lie",
+    "lin", "ling", "liu", "lo", "long", "lou", "lu", "luan", "lue", "lun", "luo", "lv", "lve", "m", "ma", "mai",
+    "man", "mang", "mao", "me", "mei", "men", "meng", "mi", "mian", "miao", "mie", "min", "ming", "miu", "mo", "mou",
+    "mu", "n", "na", "nai", "nan", "nang", "nao", "ne", "nei", "nen", "neng", "ng", "ni", "nia", "nian", "niang",
+    "niao", "nie", "nin", "ning", "niu", "nong", "nou", "nu", "nuan", "nue", "nun", "nuo", "nv", "nve", "o", "ou",
+    "pa", "pai", "pan", "pang", "pao", "pei", "pen", "peng", "pi", "pian", "piao", "pie", "pin", "ping", "po", "pou",
+    "pu", "qi", "qia", "qian", "qiang", "qiao", "qie", "qin", "qing", "qiong", "qiu", "qu", "quan", "que", "qun",
+    "ran", "rang", "rao", "re", "ren", "reng", "ri", "rong", "rou", "ru", "rua", "ruan", "rui", "run", "ruo", "sa",
+    "sai", "san", "sang", "sao", "se", "sen", "seng", "sha", "shai", "shan", "shang", "shao", "she", "shei", "shen",
+    "sheng", "shi", "shou", "shu", "shua", "shuai", "shuan", "shuang", "shui", "shun", "shuo", "si", "song", "sou",
+    "su", "suan", "sui", "sun", "suo", "ta", "tai", "tan", "tang", "tao", "te", "tei", "teng", "ti", "tian", "tiao",
+    "tie", "ting", "tong", "tou", "tu", "tuan", "tui", "tun", "tuo", "wa", "wai", "wan", "wang", "wei", "wen", "weng",
+    "wo", "wong", "wu", "xi", "xia", "xian", "xiang", "xiao", "xie", "xin", "xing", "xiong", "xiu", "xu", "xuan",
+    "xue", "xun", "ya", "yan", "yang", "yao", "ye", "yi", "yin", "ying", "yo", "yong", "you", "yu", "yuan", "yue",
+    "yun", "za", "zai", "zan", "zang", "zao", "ze", "zei", "zen", "zeng", "zha", "zhai", "zhan", "zhang", "zhao",
+    "zhe", "zhei", "zhen", "zheng", "zhi", "zhong", "zhou", "zhu", "zhua", "zhuai", "zhuan", "zhuang", "zhui", "zhun",
+    "zhuo", "zi", "zong", "zou", "zu", "zuan", "zui", "zun", "zuo",
+];
 
 /// The toneless letters of a pinyin syllable, lower case, `ü` spelled `v`;
 /// kept on the stack because every `(` in a text may ask for one.
@@ -291,6 +332,12 @@ impl Syllable {
             syllable.len += 1;
         }
         (syllable.len > 0).then_some(syllable)
+    }
+
+    /// Whether this is a syllable of Mandarin at all.
+    fn is_pinyin(&self) -> bool {
+        let letters = &self.letters[..self.len];
+        SYLLABLES.binary_search_by(|s| s.as_bytes().cmp(letters)).is_ok()
     }
 
     /// Whether this spells `reading` (plain pinyin, which writes `ü`).
@@ -374,6 +421,27 @@ mod tests {
         assert!(is_reading_of("hai", '还') && is_reading_of("huan2", '还'));
         assert!(!is_reading_of("guo", '家'));
         assert!(!is_reading_of("Beijing", '京'));
+    }
+
+    #[test]
+    fn the_syllable_table_covers_every_reading() {
+        assert!(SYLLABLES.windows(2).all(|w| w[0] < w[1]), "sorted, no duplicates");
+        for c in ('\u{3400}'..='\u{9FFF}').chain('\u{20000}'..='\u{323AF}') {
+            for reading in c.to_pinyin_multi().into_iter().flatten() {
+                let syllable = Syllable::parse(reading.plain()).unwrap();
+                assert!(syllable.is_pinyin(), "{c}: {}", reading.plain());
+            }
+        }
+    }
+
+    #[test]
+    fn words_and_spaces_in_parentheses_are_not_glosses() {
+        assert_eq!(strip("特殊字符: { } ( ) [ ]"), "特殊字符: { } ( ) [ ]");
+        let (out, _, damage) = auto("内部使用 UTF-32(UCS4) 来支持 Unicode");
+        assert_eq!(out, "内部使用 UTF-32(UCS4) 来支持 Unicode");
+        assert_eq!(damage, []);
+        assert!(is_toned_syllable("jìn") && is_toned_syllable("lve4") && is_toned_syllable("nüè"));
+        assert!(!is_toned_syllable("UCS4") && !is_toned_syllable("x86") && !is_toned_syllable("IPv4"));
     }
 
     #[test]
