@@ -134,7 +134,7 @@ impl Cleaner {
     }
 
     fn clean_glosses<'a>(&mut self, text: &'a str, damage: &mut Vec<Damage>) -> Cow<'a, str> {
-        if self.options.glosses == GlossMode::Keep || !text.contains('(') {
+        if self.options.glosses == GlossMode::Keep || memchr::memchr(b'(', text.as_bytes()).is_none() {
             self.position.advance(text);
             return Cow::Borrowed(text);
         }
