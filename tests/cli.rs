@@ -399,3 +399,36 @@ fn protected_patterns_and_off_markers_are_not_converted() {
     assert_eq!(bad.status.code(), Some(2));
     assert!(stderr(&bad).starts_with("zhnorm: bad --protect pattern \"(\""), "{}", stderr(&bad));
 }
+
+/// Every configuration on a short input, through the binary; the expected
+/// lines are what `opencc -c CONFIG.json` 1.4.2 printed for the same input.
+#[test]
+fn every_conversion_config_on_a_short_sample() {
+    const S: &str = "鼠标里面的硅二极管坏了，头发的着装，出租车在立交桥下面。";
+    const T: &str = "滑鼠裡面的矽二極體壞了，頭髮的著裝，計程車在立交橋下面。裏面着裝";
+    const HK: &str = "鼠標裏面的硅二極管壞了，頭髮的着裝，的士在立交橋下面。";
+    #[rustfmt::skip]
+    let cases = [
+        ("s2t", S, "鼠標裏面的硅二極管壞了，頭髮的着裝，出租車在立交橋下面。"),
+        ("s2tw", S, "鼠標裡面的硅二極管壞了，頭髮的著裝，出租車在立交橋下面。"),
+        ("s2twp", S, "滑鼠裡面的矽二極體壞了，頭髮的著裝，計程車在立交橋下面。"),
+        ("s2hk", S, "鼠標裏面的硅二極管壞了，頭髮的着裝，出租車在立交橋下面。"),
+        ("s2hkp", S, "滑鼠裏面的硅二極管壞了，頭髮的着裝，出租車在立交橋下面。"),
+        ("t2s", T, "滑鼠里面的矽二极体坏了，头发的著装，计程车在立交桥下面。里面着装"),
+        ("tw2s", T, "滑鼠里面的矽二极体坏了，头发的着装，计程车在立交桥下面。里面着装"),
+        ("tw2sp", T, "鼠标里面的硅二极管坏了，头发的着装，出租车在立交桥下面。里面着装"),
+        ("t2tw", T, "滑鼠裡面的矽二極體壞了，頭髮的著裝，計程車在立交橋下面。裡面著裝"),
+        ("tw2t", T, "滑鼠裏面的矽二極體壞了，頭髮的着裝，計程車在立交橋下面。裏面着裝"),
+        ("t2hk", "為什麼他的衞生紙是僞造的？", "為什麼他的衞生紙是偽造的？"),
+        ("hk2t", "為什麼他的衛生紙是偽造的？", "爲什麼他的衛生紙是僞造的？"),
+        ("hk2s", HK, "鼠标里面的硅二极管坏了，头发的着装，的士在立交桥下面。"),
+        ("hk2sp", HK, "鼠标里面的硅二极管坏了，头发的着装，的士在立交桥下面。"),
+        ("t2jp", "廣い會社の中で、新しい技術を學ぶ。", "広い会社の中で、新しい技術を学ぶ。"),
+        ("jp2t", "広い会社の中で、新しい技術を学ぶ。", "廣い會社の中で、新しい技術を學ぶ。"),
+    ];
+    for (config, input, expected) in cases {
+        let output = zhnorm(["-c", config, "-"]).stdin(format!("{input}\n").as_bytes()).run();
+        assert!(output.status.success(), "{config}: {}", stderr(&output));
+        assert_eq!(stdout(&output), format!("{expected}\n"), "-c {config}");
+    }
+}
