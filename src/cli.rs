@@ -18,7 +18,7 @@ use zhnorm::write::{BomPolicy, EolPolicy};
 #[command(after_help = "\
 Exit codes:
   0  success: done, or nothing would change
-  1  --check: some file would change or has damage
+  1  --check, --diff: some file would change or has damage
   2  an error: some input could not be read, decoded or written
 
 Settings: zhnorm.toml in the current folder or the nearest one above it (up to

@@ -595,3 +595,18 @@ fn existing_prefix_canonical(path: &Path) -> PathBuf {
         }
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn paint_colours_each_kind_of_diff_line_and_keeps_carriage_returns() {
+        let diff = "--- a.txt\tgb18030\n+++ a.txt\tutf-8\n@@ -1,2 +1,2 @@\n 同\n-头发\r\n+頭髮\n";
+        assert_eq!(
+            paint(diff),
+            "\x1b[1m--- a.txt\tgb18030\x1b[0m\n\x1b[1m+++ a.txt\tutf-8\x1b[0m\n\x1b[36m@@ -1,2 +1,2 @@\x1b[0m\n 同\n\
+             \x1b[31m-头发\r\x1b[0m\n\x1b[32m+頭髮\x1b[0m\n"
+        );
+    }
+}
