@@ -4,6 +4,7 @@ use std::path::PathBuf;
 
 use clap::{ArgGroup, Parser};
 use zhnorm::clean::GlossMode;
+use zhnorm::convert::Engine;
 use zhnorm::write::{BomPolicy, EolPolicy};
 
 /// Turn messy Chinese text into clean, normalized UTF-8.
@@ -92,6 +93,12 @@ pub struct Args {
     /// --include-tofu-risk-dictionaries).
     #[arg(long)]
     pub include_tofu_risk_dictionaries: bool,
+
+    /// With -c, the implementation that converts: zhnorm's own, or OpenCC
+    /// 1.4.2's C++ library (only in builds with `--features opencc`). Both
+    /// give the same output.
+    #[arg(long, value_enum, default_value_t = Engine::Zhnorm, value_name = "ENGINE")]
+    pub engine: Engine,
 
     /// With -c, leave text matching REGEX unconverted (repeatable; matched
     /// line by line). Inline, `zhnorm: off` ... `zhnorm: on` does the same.
