@@ -4,6 +4,7 @@ use std::path::{Path, PathBuf};
 
 use clap::{ArgAction, ArgGroup, Parser, Subcommand};
 use zhnorm::clean::GlossMode;
+use zhnorm::convert::Engine;
 use zhnorm::settings::Settings;
 use zhnorm::write::{BomPolicy, EolPolicy};
 
@@ -120,6 +121,12 @@ pub struct Args {
     /// --include-tofu-risk-dictionaries).
     #[arg(long, action = ArgAction::Set, num_args = 0..=1, require_equals = true, default_value_t = false, default_missing_value = "true", value_name = "BOOL")]
     pub include_tofu_risk_dictionaries: bool,
+
+    /// With -c, the implementation that converts: zhnorm's own, or OpenCC
+    /// 1.4.2's C++ library (only in builds with `--features opencc`). Both
+    /// give the same output.
+    #[arg(long, value_enum, default_value_t = Engine::Zhnorm, value_name = "ENGINE")]
+    pub engine: Engine,
 
     /// With -c, leave text matching REGEX unconverted (repeatable; matched
     /// line by line). Inline, `zhnorm: off` ... `zhnorm: on` does the same.

@@ -34,6 +34,20 @@ pub enum Error {
          s2hk, hk2s, s2hkp, hk2sp, t2tw, tw2t, t2hk, hk2t, t2jp, jp2t)"
     )]
     UnknownConversion(String),
+    /// `--engine opencc` in a build without the `opencc` cargo feature.
+    #[error(
+        "this zhnorm was built without OpenCC's library; rebuild with `--features opencc` \
+         (see the README) or use the default engine, which gives the same output"
+    )]
+    EngineUnavailable,
+    /// OpenCC's library could not open a configuration.
+    #[error("OpenCC could not open {config}: {reason}")]
+    Opencc {
+        /// The configuration's name.
+        config: String,
+        /// What OpenCC or the file system said.
+        reason: String,
+    },
     /// Rewriting in place would split a file with several hard links.
     #[error("refusing to rewrite a file with {0} hard links (a rename would split them)")]
     HardLinks(u64),

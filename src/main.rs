@@ -135,7 +135,7 @@ fn run(args: &Args) -> anyhow::Result<Status> {
                 } else {
                     zhnorm::convert::TofuRisk::Skip
                 };
-                Some(zhnorm::convert::Converter::builtin_with(name, tofu)?)
+                Some(zhnorm::convert::Converter::with_engine(name, tofu, args.engine)?)
             }
         },
         protect: args

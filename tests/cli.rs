@@ -431,11 +431,27 @@ fn every_conversion_config_on_a_short_sample() {
         ("t2jp", "廣い會社の中で、新しい技術を學ぶ。", "広い会社の中で、新しい技術を学ぶ。"),
         ("jp2t", "広い会社の中で、新しい技術を学ぶ。", "廣い會社の中で、新しい技術を學ぶ。"),
     ];
-    for (config, input, expected) in cases {
-        let output = zhnorm(["-c", config, "-"]).stdin(format!("{input}\n").as_bytes()).run();
-        assert!(output.status.success(), "{config}: {}", stderr(&output));
-        assert_eq!(stdout(&output), format!("{expected}\n"), "-c {config}");
+    let engines: &[&str] = if cfg!(feature = "opencc") { &["zhnorm", "opencc"] } else { &["zhnorm"] };
+    for engine in engines {
+        for (config, input, expected) in cases {
+            let output = zhnorm(["-c", config, "--engine", engine, "-"]).stdin(format!("{input}\n").as_bytes()).run();
+            assert!(output.status.success(), "{config}: {}", stderr(&output));
+            assert_eq!(stdout(&output), format!("{expected}\n"), "-c {config} --engine {engine}");
+        }
     }
+}
+
+#[cfg(not(feature = "opencc"))]
+#[test]
+fn opencc_engine_in_a_build_without_it_is_an_error() {
+    let output = zhnorm(["-c", "s2t", "--engine", "opencc", "-"]).stdin("汉字\n".as_bytes()).run();
+    assert_eq!(output.status.code(), Some(2));
+    assert_eq!(stdout(&output), "");
+    assert!(
+        stderr(&output).contains("built without OpenCC's library; rebuild with `--features opencc`"),
+        "{}",
+        stderr(&output)
+    );
 }
 
 /// Project settings (`zhnorm.toml`, `.editorconfig`), `--check`/`--diff`

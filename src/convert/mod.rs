@@ -66,6 +66,12 @@
 //!
 //! OpenCC's C++ code reads its input as a NUL-terminated string, so it stops
 //! at U+0000; this module does not.
+//!
+//! ## The second engine
+//!
+//! With the cargo feature `opencc`, [`Engine::Opencc`] converts with OpenCC
+//! 1.4.2's own library instead (through `opencc-rust`). The output is the
+//! same; the differential tests use it as the oracle.
 
 #[cfg(test)]
 use std::collections::HashMap;
@@ -86,6 +92,8 @@ mod compiled {
 
 mod guard;
 pub use guard::Guard;
+#[cfg(feature = "opencc")]
+mod opencc_engine;
 
 use data::CONFIGS;
 #[cfg(test)]
@@ -399,14 +407,42 @@ impl CompiledStage {
     }
 }
 
+/// Which implementation converts.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, clap::ValueEnum)]
+pub enum Engine {
+    /// This module's pure-Rust engine.
+    #[default]
+    Zhnorm,
+    /// OpenCC 1.4.2's C++ library, linked through `opencc-rust`; only in
+    /// builds with the cargo feature `opencc`.
+    Opencc,
+}
+
+impl Engine {
+    /// Whether this build can convert with the engine.
+    pub fn is_available(self) -> bool {
+        match self {
+            Engine::Zhnorm => true,
+            Engine::Opencc => cfg!(feature = "opencc"),
+        }
+    }
+}
+
 /// A converter for one of OpenCC's built-in configurations.
 ///
-/// Cheap to create after the first time: the compiled dictionaries of each
-/// configuration are built once per process and shared.
-#[derive(Debug, Clone, Copy)]
+/// Cheap to create and to clone after the first time: the compiled
+/// dictionaries of each configuration are built once per process and shared.
+#[derive(Debug, Clone)]
 pub struct Converter {
     name: &'static str,
-    stages: &'static [CompiledStage],
+    implementation: Implementation,
+}
+
+#[derive(Debug, Clone)]
+enum Implementation {
+    Zhnorm(&'static [CompiledStage]),
+    #[cfg(feature = "opencc")]
+    Opencc(std::sync::Arc<opencc_engine::OpenccLibrary>),
 }
 
 impl Converter {
@@ -422,6 +458,12 @@ impl Converter {
     /// The converter for the built-in configuration `name`, with or without
     /// the dictionaries that may output tofu.
     pub fn builtin_with(name: &str, tofu: TofuRisk) -> crate::Result<Converter> {
+        Converter::with_engine(name, tofu, Engine::Zhnorm)
+    }
+
+    /// The converter for the built-in configuration `name`, run by `engine`.
+    /// [`Engine::Opencc`] is an error in builds without the `opencc` feature.
+    pub fn with_engine(name: &str, tofu: TofuRisk, engine: Engine) -> crate::Result<Converter> {
         static CACHE: [[OnceLock<Vec<CompiledStage>>; 2]; BUILTIN_NAMES.len()] =
             [const { [const { OnceLock::new() }, const { OnceLock::new() }] }; BUILTIN_NAMES.len()];
         let bare = name.strip_suffix(".json").unwrap_or(name);
@@ -430,6 +472,19 @@ impl Converter {
             .position(|c| c.name == bare)
             .ok_or_else(|| crate::Error::UnknownConversion(name.to_owned()))?;
         let config = &CONFIGS[index];
+        match engine {
+            Engine::Zhnorm => {}
+            #[cfg(feature = "opencc")]
+            Engine::Opencc => {
+                let opencc = opencc_engine::OpenccLibrary::open(config.name, tofu)?;
+                return Ok(Converter {
+                    name: config.name,
+                    implementation: Implementation::Opencc(std::sync::Arc::new(opencc)),
+                });
+            }
+            #[cfg(not(feature = "opencc"))]
+            Engine::Opencc => return Err(crate::Error::EngineUnavailable),
+        }
         let stages = CACHE[index][tofu as usize].get_or_init(|| {
             compiled::PLANS[index][tofu as usize]
                 .iter()
@@ -439,7 +494,7 @@ impl Converter {
                 })
                 .collect()
         });
-        Ok(Converter { name: config.name, stages })
+        Ok(Converter { name: config.name, implementation: Implementation::Zhnorm(stages) })
     }
 
     /// The configuration's name, such as `"s2t"`.
@@ -455,24 +510,10 @@ impl Converter {
 
     /// Converts `text` and appends the result to `out`.
     pub fn convert(&self, text: &str, out: &mut String) {
-        let mut scratch = [String::new(), String::new()];
-        match self.stages {
-            [] => out.push_str(text),
-            [only] => only.convert(text, out, &mut scratch),
-            [first, rest @ ..] => {
-                let mut cur = String::with_capacity(text.len() + text.len() / 5);
-                first.convert(text, &mut cur, &mut scratch);
-                let mut next = String::new();
-                for (i, stage) in rest.iter().enumerate() {
-                    if i + 1 == rest.len() {
-                        stage.convert(&cur, out, &mut scratch);
-                    } else {
-                        next.clear();
-                        stage.convert(&cur, &mut next, &mut scratch);
-                        std::mem::swap(&mut cur, &mut next);
-                    }
-                }
-            }
+        match &self.implementation {
+            Implementation::Zhnorm(stages) => convert_in_stages(stages, text, out),
+            #[cfg(feature = "opencc")]
+            Implementation::Opencc(opencc) => opencc.convert(text, out),
         }
     }
 
@@ -481,6 +522,31 @@ impl Converter {
         let mut out = String::with_capacity(text.len() + text.len() / 5);
         self.convert(text, &mut out);
         out
+    }
+}
+
+/// Runs `text` through each stage of a configuration (OpenCC's
+/// normalization, then the configuration proper) and appends the result to
+/// `out`.
+fn convert_in_stages(stages: &[CompiledStage], text: &str, out: &mut String) {
+    let mut scratch = [String::new(), String::new()];
+    match stages {
+        [] => out.push_str(text),
+        [only] => only.convert(text, out, &mut scratch),
+        [first, rest @ ..] => {
+            let mut cur = String::with_capacity(text.len() + text.len() / 5);
+            first.convert(text, &mut cur, &mut scratch);
+            let mut next = String::new();
+            for (i, stage) in rest.iter().enumerate() {
+                if i + 1 == rest.len() {
+                    stage.convert(&cur, out, &mut scratch);
+                } else {
+                    next.clear();
+                    stage.convert(&cur, &mut next, &mut scratch);
+                    std::mem::swap(&mut cur, &mut next);
+                }
+            }
+        }
     }
 }
 
