@@ -223,11 +223,7 @@ impl Args {
         }
         set!("conversion", conversion, settings.convert);
         set!("include_tofu_risk_dictionaries", include_tofu_risk_dictionaries, settings.include_tofu_risk_dictionaries);
-        set!(
-            "accept",
-            accept,
-            settings.accept.map(|list| list.iter().map(|e| e.name().to_ascii_lowercase()).collect())
-        );
+        set!("accept", accept, settings.accept);
         set!("bom", bom, settings.bom);
         set!("eol", eol, settings.eol);
         set!("nfc", nfc, settings.nfc);

@@ -144,16 +144,21 @@ fn run(args: &Args) -> anyhow::Result<Status> {
             .map(|pattern| regex::Regex::new(pattern).with_context(|| format!("bad --protect pattern {pattern:?}")))
             .collect::<anyhow::Result<_>>()?,
         force: args.force,
-        accept: match mode {
-            Mode::Check | Mode::Write | Mode::OutDir => args
+        accept: {
+            let accept = args
                 .accept
                 .iter()
                 .map(|label| {
                     zhnorm::settings::accepted_charset(label)
-                        .ok_or_else(|| zhnorm::Error::UnknownEncoding(label.clone()).into())
+                        .ok_or_else(|| zhnorm::Error::UnknownEncoding(label.clone()))
                 })
-                .collect::<anyhow::Result<_>>()?,
-            Mode::Stdout | Mode::Detect => Vec::new(),
+                .collect::<Result<Vec<_>, _>>()?;
+            // Printing is not checking: only the modes that judge or write files refuse.
+            if matches!(mode, Mode::Check | Mode::Write | Mode::OutDir) {
+                accept
+            } else {
+                Vec::new()
+            }
         },
     };
     if args.json && mode == Mode::Stdout {
