@@ -423,7 +423,7 @@ mod tests {
             sizes in proptest::collection::vec(1usize..5000, 1..4),
         ) {
             let converter = Converter::builtin("s2twp").unwrap();
-            let options = Options { convert: Some(converter), ..Options::default() };
+            let options = Options { convert: Some(converter.clone()), ..Options::default() };
             let (outcome, out) = run(Trickle { bytes: text.as_bytes(), sizes, turn: 0 }, &options);
             prop_assert!(outcome.is_ok());
             prop_assert!(text.len() > detect::PREFIX_LEN + 3 * CHUNK_LEN, "the text is cut several times");
