@@ -33,7 +33,7 @@ const PATTERN_MIN_GLOSSES: u64 = 5;
 const PATTERN_HAN_PER_GLOSS: u64 = 100;
 
 /// When to remove pinyin glosses.
-#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, clap::ValueEnum, Serialize)]
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, clap::ValueEnum, Serialize, serde::Deserialize)]
 #[serde(rename_all = "kebab-case")]
 pub enum GlossMode {
     /// Remove them once glossing is evidently a pattern of the text.

@@ -1,9 +1,11 @@
 //! Command-line arguments.
 
-use std::path::PathBuf;
+use std::path::{Path, PathBuf};
 
-use clap::{ArgGroup, Parser};
+use clap::{ArgAction, ArgGroup, Parser, Subcommand};
 use zhnorm::clean::GlossMode;
+use zhnorm::convert::Engine;
+use zhnorm::settings::Settings;
 use zhnorm::write::{BomPolicy, EolPolicy};
 
 /// Turn messy Chinese text into clean, normalized UTF-8.
@@ -13,12 +15,21 @@ use zhnorm::write::{BomPolicy, EolPolicy};
 #[derive(Debug, Parser)]
 #[command(name = "zhnorm", version, about, long_about = None)]
 #[command(group(ArgGroup::new("mode").args(["write", "out_dir", "check", "detect"])))]
+#[command(args_conflicts_with_subcommands = true)]
 #[command(after_help = "\
 Exit codes:
   0  success: done, or nothing would change
   1  --check: some file would change or has damage
-  2  an error: some input could not be read, decoded or written")]
+  2  an error: some input could not be read, decoded or written
+
+Settings: zhnorm.toml in the current folder or the nearest one above it (up to
+the repository root) sets defaults; flags override it. A file named like a
+subcommand is given as ./completions or after --.")]
 pub struct Args {
+    /// Print shell completions or the man page instead.
+    #[command(subcommand)]
+    pub tool: Option<Tool>,
+
     /// Files or folders to process; `-` or nothing means standard input.
     #[arg(value_name = "PATH")]
     pub paths: Vec<PathBuf>,
@@ -34,6 +45,24 @@ pub struct Args {
     /// Change nothing; list files that would change and why, exit 1 if any.
     #[arg(long)]
     pub check: bool,
+
+    /// Change nothing; print a unified diff of the text changes, exit 1 if
+    /// any file would change (coloured on a terminal unless NO_COLOR is set).
+    #[arg(long, conflicts_with_all = ["write", "out_dir", "detect"])]
+    pub diff: bool,
+
+    /// Read settings from this file instead of looking for zhnorm.toml.
+    #[arg(long, value_name = "PATH", conflicts_with = "no_config")]
+    pub config_file: Option<PathBuf>,
+
+    /// Do not read zhnorm.toml.
+    #[arg(long)]
+    pub no_config: bool,
+
+    /// With --check, --write or --out-dir, refuse files in any other charset
+    /// (WHATWG labels, repeatable or comma-separated; gbk and gb18030 are one).
+    #[arg(long, value_name = "CHARSET", value_delimiter = ',')]
+    pub accept: Vec<String>,
 
     /// Print each file's detected charset and how sure the detector is.
     #[arg(long)]
@@ -57,11 +86,11 @@ pub struct Args {
     pub eol: EolPolicy,
 
     /// Normalize the text to Unicode NFC.
-    #[arg(long)]
+    #[arg(long, action = ArgAction::Set, num_args = 0..=1, require_equals = true, default_value_t = false, default_missing_value = "true", value_name = "BOOL")]
     pub nfc: bool,
 
     /// Do not repair mojibake (damage is still reported).
-    #[arg(long)]
+    #[arg(long, action = ArgAction::Set, num_args = 0..=1, require_equals = true, default_value_t = false, default_missing_value = "true", value_name = "BOOL")]
     pub no_repair: bool,
 
     /// When to remove inline pinyin glosses such as `國(guó)`: `auto` once
@@ -70,15 +99,15 @@ pub struct Args {
     pub glosses: GlossMode,
 
     /// Map CJK Compatibility Ideographs (U+F900.., U+2F800..) to their unified characters.
-    #[arg(long)]
+    #[arg(long, action = ArgAction::Set, num_args = 0..=1, require_equals = true, default_value_t = false, default_missing_value = "true", value_name = "BOOL")]
     pub compat_ideographs: bool,
 
     /// Remove zero-width spaces (U+200B), word joiners (U+2060) and BOMs inside the text.
-    #[arg(long)]
+    #[arg(long, action = ArgAction::Set, num_args = 0..=1, require_equals = true, default_value_t = false, default_missing_value = "true", value_name = "BOOL")]
     pub zero_width: bool,
 
     /// Fold full-width ASCII letters and digits (ＡＢＣ１２３) to half-width.
-    #[arg(long)]
+    #[arg(long, action = ArgAction::Set, num_args = 0..=1, require_equals = true, default_value_t = false, default_missing_value = "true", value_name = "BOOL")]
     pub fullwidth_ascii: bool,
 
     /// Convert between Traditional and Simplified with an OpenCC 1.4.2
@@ -90,8 +119,14 @@ pub struct Args {
     /// With -c, also use the dictionaries OpenCC marks as possibly
     /// producing characters many fonts lack (like opencc's
     /// --include-tofu-risk-dictionaries).
-    #[arg(long)]
+    #[arg(long, action = ArgAction::Set, num_args = 0..=1, require_equals = true, default_value_t = false, default_missing_value = "true", value_name = "BOOL")]
     pub include_tofu_risk_dictionaries: bool,
+
+    /// With -c, the implementation that converts: zhnorm's own, or OpenCC
+    /// 1.4.2's C++ library (only in builds with `--features opencc`). Both
+    /// give the same output.
+    #[arg(long, value_enum, default_value_t = Engine::Zhnorm, value_name = "ENGINE")]
+    pub engine: Engine,
 
     /// With -c, leave text matching REGEX unconverted (repeatable; matched
     /// line by line). Inline, `zhnorm: off` ... `zhnorm: on` does the same.
@@ -100,7 +135,7 @@ pub struct Args {
 
     /// With -c, convert Japanese text (kana in a tenth of its CJK characters)
     /// with a Chinese configuration too; it is left alone otherwise.
-    #[arg(long)]
+    #[arg(long, action = ArgAction::Set, num_args = 0..=1, require_equals = true, default_value_t = false, default_missing_value = "true", value_name = "BOOL")]
     pub force: bool,
 
     /// With --write, keep the original as PATH + SUFFIX.
@@ -131,6 +166,15 @@ pub struct Args {
     #[arg(long, value_name = "GLOB")]
     pub exclude: Vec<String>,
 
+    /// Apply --glob and --exclude to the files named on the command line
+    /// too (for pre-commit, which names every file).
+    #[arg(long, action = ArgAction::Set, num_args = 0..=1, require_equals = true, default_value_t = false, default_missing_value = "true", value_name = "BOOL")]
+    pub force_exclude: bool,
+
+    /// Do not take the BOM from .editorconfig's charset property.
+    #[arg(long, action = ArgAction::Set, num_args = 0..=1, require_equals = true, default_value_t = false, default_missing_value = "true", value_name = "BOOL")]
+    pub no_editorconfig: bool,
+
     /// Number of threads (default: number of cores).
     #[arg(short = 'j', long, value_name = "N")]
     pub threads: Option<usize>,
@@ -138,4 +182,72 @@ pub struct Args {
     /// No progress bar and no summary.
     #[arg(short, long)]
     pub quiet: bool,
+
+    /// The folder --glob patterns are relative to (the settings file's when they come from it).
+    #[arg(skip)]
+    pub glob_base: PathBuf,
+
+    /// The folder --exclude patterns are relative to.
+    #[arg(skip)]
+    pub exclude_base: PathBuf,
+
+    /// The BOM policy was set by a flag or the settings file, so .editorconfig is not asked.
+    #[arg(skip)]
+    pub bom_fixed: bool,
+}
+
+/// Jobs other than normalizing text.
+#[derive(Debug, Subcommand)]
+pub enum Tool {
+    /// Print a completion script for SHELL on standard output.
+    Completions {
+        /// The shell.
+        shell: clap_complete::Shell,
+    },
+    /// Print the man page (roff) on standard output.
+    Man,
+}
+
+impl Args {
+    /// Applies project settings: each key sets its flag unless that flag was
+    /// given on the command line (`given`, by clap argument id).
+    pub fn apply_settings(&mut self, settings: Settings, dir: &Path, given: impl Fn(&str) -> bool) {
+        macro_rules! set {
+            ($id:literal, $field:ident, $value:expr) => {
+                if !given($id) {
+                    if let Some(value) = $value {
+                        self.$field = value;
+                    }
+                }
+            };
+        }
+        set!("conversion", conversion, settings.convert);
+        set!("include_tofu_risk_dictionaries", include_tofu_risk_dictionaries, settings.include_tofu_risk_dictionaries);
+        set!(
+            "accept",
+            accept,
+            settings.accept.map(|list| list.iter().map(|e| e.name().to_ascii_lowercase()).collect())
+        );
+        set!("bom", bom, settings.bom);
+        set!("eol", eol, settings.eol);
+        set!("nfc", nfc, settings.nfc);
+        set!("no_repair", no_repair, settings.repair.map(|repair| !repair));
+        set!("glosses", glosses, settings.glosses);
+        set!("compat_ideographs", compat_ideographs, settings.compat_ideographs);
+        set!("zero_width", zero_width, settings.zero_width);
+        set!("fullwidth_ascii", fullwidth_ascii, settings.fullwidth_ascii);
+        set!("protect", protect, settings.protect);
+        set!("force", force, settings.force);
+        set!("force_exclude", force_exclude, settings.force_exclude);
+        set!("no_editorconfig", no_editorconfig, settings.editorconfig.map(|read| !read));
+        if !given("glob") && settings.include.is_some() {
+            self.glob_base = dir.to_path_buf();
+        }
+        set!("glob", glob, settings.include);
+        if !given("exclude") && settings.exclude.is_some() {
+            self.exclude_base = dir.to_path_buf();
+        }
+        set!("exclude", exclude, settings.exclude);
+        self.bom_fixed = given("bom") || settings.bom.is_some();
+    }
 }

@@ -34,9 +34,47 @@ pub enum Error {
          s2hk, hk2s, s2hkp, hk2sp, t2tw, tw2t, t2hk, hk2t, t2jp, jp2t)"
     )]
     UnknownConversion(String),
+    /// `--engine opencc` in a build without the `opencc` cargo feature.
+    #[error(
+        "this zhnorm was built without OpenCC's library; rebuild with `--features opencc` \
+         (see the README) or use the default engine, which gives the same output"
+    )]
+    EngineUnavailable,
+    /// OpenCC's library could not open a configuration.
+    #[error("OpenCC could not open {config}: {reason}")]
+    Opencc {
+        /// The configuration's name.
+        config: String,
+        /// What OpenCC or the file system said.
+        reason: String,
+    },
     /// Rewriting in place would split a file with several hard links.
     #[error("refusing to rewrite a file with {0} hard links (a rename would split them)")]
     HardLinks(u64),
+    /// A settings file that cannot be read, or a key in it with a bad value.
+    #[error("{}{}{message}", path.display(), if message.starts_with(|c: char| c.is_ascii_digit()) { ":" } else { ": " })]
+    Settings {
+        /// The settings file.
+        path: PathBuf,
+        /// `LINE:COLUMN: KEY: what is wrong and what is allowed`, or why it cannot be read.
+        message: String,
+    },
+    /// An `.editorconfig` that applies to the file cannot be read or parsed.
+    #[error("bad .editorconfig: {0}")]
+    EditorConfig(String),
+    /// `.editorconfig` asks for a charset other than UTF-8 for the file.
+    #[error(
+        ".editorconfig sets charset = {0}, and zhnorm writes only UTF-8 (--bom, or bom in zhnorm.toml, overrides it)"
+    )]
+    EditorConfigCharset(String),
+    /// The input's charset is not one the settings accept.
+    #[error("charset {found} is not accepted (accepted: {accepted}); not written")]
+    NotAccepted {
+        /// The charset the input is in.
+        found: String,
+        /// The accepted charsets.
+        accepted: String,
+    },
     /// A path that `--out-dir` cannot mirror safely.
     #[error("cannot mirror {path} under the output folder: {reason}")]
     OutPath {

@@ -63,6 +63,7 @@ pub mod detect;
 mod error;
 mod pipeline;
 pub mod repair;
+pub mod settings;
 pub mod walk;
 pub mod write;
 

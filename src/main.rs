@@ -3,20 +3,21 @@
 
 mod cli;
 
+use std::borrow::Cow;
 use std::fs::{self, File};
 use std::io::{self, IsTerminal, Read, Write};
 use std::path::{Path, PathBuf};
 use std::time::Instant;
 
 use anyhow::{bail, Context};
-use clap::Parser;
+use clap::{CommandFactory, FromArgMatches};
 use rayon::prelude::*;
 use serde_json::json;
 use zhnorm::detect::{self, Detection};
 use zhnorm::walk::{self, Found, Input, WalkOptions};
 use zhnorm::{normalize, Options, Outcome, Report};
 
-use cli::Args;
+use cli::{Args, Tool};
 
 /// What the exit code tells the caller.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord)]
@@ -30,8 +31,9 @@ enum Status {
 }
 
 fn main() -> std::process::ExitCode {
-    let args = Args::parse();
-    let status = match run(&args) {
+    let matches = Args::command().get_matches();
+    let args = Args::from_arg_matches(&matches).unwrap_or_else(|err| err.exit());
+    let status = match settle(args, &matches).and_then(|args| run(&args)) {
         Ok(status) => status,
         Err(err) if is_broken_pipe(&err) => Status::Success,
         Err(err) => {
@@ -49,6 +51,38 @@ fn is_broken_pipe(err: &anyhow::Error) -> bool {
     })
 }
 
+/// Applies the project's settings file (unless `--no-config`) under the
+/// flags given on the command line.
+fn settle(mut args: Args, matches: &clap::ArgMatches) -> anyhow::Result<Args> {
+    let file = match (&args.config_file, args.no_config || args.tool.is_some()) {
+        (Some(path), _) => Some(std::path::absolute(path)?),
+        (None, false) => zhnorm::settings::discover(&std::env::current_dir()?),
+        (None, true) => None,
+    };
+    let settings = match &file {
+        Some(path) => zhnorm::settings::Settings::load(path)?,
+        None => zhnorm::settings::Settings::default(),
+    };
+    let dir = file.as_deref().and_then(Path::parent).unwrap_or(Path::new("."));
+    let given = |id: &str| matches.value_source(id) == Some(clap::parser::ValueSource::CommandLine);
+    args.apply_settings(settings, dir, given);
+    Ok(args)
+}
+
+/// `zhnorm completions SHELL` and `zhnorm man`, from the same definitions
+/// as the arguments themselves.
+fn run_tool(tool: &Tool) -> anyhow::Result<Status> {
+    // clap_complete panics on a write error: generate into memory, so that
+    // a closed pipe ends the run quietly as elsewhere.
+    let mut text = Vec::new();
+    match tool {
+        Tool::Completions { shell } => clap_complete::generate(*shell, &mut Args::command(), "zhnorm", &mut text),
+        Tool::Man => clap_mangen::Man::new(Args::command()).render(&mut text)?,
+    }
+    io::stdout().lock().write_all(&text)?;
+    Ok(Status::Success)
+}
+
 /// Which job the run does.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 enum Mode {
@@ -60,6 +94,20 @@ enum Mode {
 }
 
 fn run(args: &Args) -> anyhow::Result<Status> {
+    if let Some(tool) = &args.tool {
+        return run_tool(tool);
+    }
+    let mode = if args.write {
+        Mode::Write
+    } else if args.out_dir.is_some() {
+        Mode::OutDir
+    } else if args.check || args.diff {
+        Mode::Check
+    } else if args.detect {
+        Mode::Detect
+    } else {
+        Mode::Stdout
+    };
     let options = Options {
         from: match &args.from {
             Some(label) => Some(
@@ -87,7 +135,7 @@ fn run(args: &Args) -> anyhow::Result<Status> {
                 } else {
                     zhnorm::convert::TofuRisk::Skip
                 };
-                Some(zhnorm::convert::Converter::builtin_with(name, tofu)?)
+                Some(zhnorm::convert::Converter::with_engine(name, tofu, args.engine)?)
             }
         },
         protect: args
@@ -96,17 +144,17 @@ fn run(args: &Args) -> anyhow::Result<Status> {
             .map(|pattern| regex::Regex::new(pattern).with_context(|| format!("bad --protect pattern {pattern:?}")))
             .collect::<anyhow::Result<_>>()?,
         force: args.force,
-    };
-    let mode = if args.write {
-        Mode::Write
-    } else if args.out_dir.is_some() {
-        Mode::OutDir
-    } else if args.check {
-        Mode::Check
-    } else if args.detect {
-        Mode::Detect
-    } else {
-        Mode::Stdout
+        accept: match mode {
+            Mode::Check | Mode::Write | Mode::OutDir => args
+                .accept
+                .iter()
+                .map(|label| {
+                    zhnorm::settings::accepted_charset(label)
+                        .ok_or_else(|| zhnorm::Error::UnknownEncoding(label.clone()).into())
+                })
+                .collect::<anyhow::Result<_>>()?,
+            Mode::Stdout | Mode::Detect => Vec::new(),
+        },
     };
     if args.json && mode == Mode::Stdout {
         bail!("--json needs a mode that does not print text: --check, --detect, --write or --out-dir");
@@ -132,8 +180,9 @@ fn run(args: &Args) -> anyhow::Result<Status> {
         hidden: args.hidden,
         no_ignore: args.no_ignore,
         follow: args.follow,
-        globs: args.glob.clone(),
-        excludes: args.exclude.clone(),
+        globs: walk::Globs { base: args.glob_base.clone(), globs: args.glob.clone() },
+        excludes: walk::Globs { base: args.exclude_base.clone(), globs: args.exclude.clone() },
+        force_exclude: args.force_exclude,
     };
     if let Some(out) = &args.out_dir {
         refuse_out_dir_inside_inputs(out, &args.paths)?;
@@ -160,7 +209,7 @@ fn run_stdin(mode: Mode, args: &Args, options: &Options) -> anyhow::Result<Statu
         _ => {
             let mut bytes = Vec::new();
             stdin.take(u64::MAX).read_to_end(&mut bytes).context("<stdin>")?;
-            let result = process_in_memory(mode, &bytes, options);
+            let result = process_in_memory(mode, &bytes, args, options);
             Ok(print_batch(mode, &[(name.to_path_buf(), result)], args, 0.0))
         }
     }
@@ -179,7 +228,9 @@ fn run_stdout(inputs: &[Found], args: &Args, options: &Options) -> anyhow::Resul
                 continue;
             }
         };
-        let result = File::open(path).map_err(zhnorm::Error::from).and_then(|file| normalize(file, &mut out, options));
+        let result = options_for(path, args, options).and_then(|options| {
+            File::open(path).map_err(zhnorm::Error::from).and_then(|file| normalize(file, &mut out, &options))
+        });
         match result {
             Ok(outcome) => status = status.max(report_stdout(path, &outcome, args)),
             Err(zhnorm::Error::Io(err)) if err.kind() == io::ErrorKind::BrokenPipe => return Ok(status),
@@ -218,8 +269,9 @@ fn print_damage(path: &Path, report: &Report) {
 enum Processed {
     /// `--detect`: the charset only.
     Detected(Detection),
-    /// The pipeline ran; `changed` says whether the output differs from the input.
-    Normalized { outcome: Outcome, changed: bool },
+    /// The pipeline ran; `changed` says whether the output differs from the
+    /// input; `diff` is the unified diff, with `--diff`.
+    Normalized { outcome: Outcome, changed: bool, diff: Option<String> },
 }
 
 type FileResult = (PathBuf, Result<Processed, zhnorm::Error>);
@@ -300,8 +352,9 @@ fn process_file(
         File::open(path)?.take(detect::PREFIX_LEN as u64).read_to_end(&mut prefix)?;
         return Ok(Processed::Detected(detect::detect(&prefix, prefix.len() < detect::PREFIX_LEN)));
     }
+    let options = options_for(path, args, options)?;
     let bytes = fs::read(path)?;
-    let (outcome, normalized, changed) = normalize_bytes(&bytes, options)?;
+    let (outcome, normalized, changed) = normalize_bytes(&bytes, &options)?;
     if matches!(outcome, Outcome::Text(_)) {
         match (mode, destination) {
             (Mode::Write, _) if changed => {
@@ -313,7 +366,75 @@ fn process_file(
             _ => {}
         }
     }
-    Ok(Processed::Normalized { outcome, changed })
+    let diff = diff_if_asked(path, &bytes, &normalized, &outcome, changed, args);
+    Ok(Processed::Normalized { outcome, changed, diff })
+}
+
+/// The options for one file: `.editorconfig`'s `charset` gives the BOM
+/// unless a flag or the settings file did.
+fn options_for<'a>(path: &Path, args: &Args, options: &'a Options) -> Result<Cow<'a, Options>, zhnorm::Error> {
+    if args.bom_fixed || args.no_editorconfig {
+        return Ok(Cow::Borrowed(options));
+    }
+    Ok(match zhnorm::settings::editorconfig_bom(path)? {
+        Some(bom) if bom != options.bom => Cow::Owned(Options { bom, ..options.clone() }),
+        _ => Cow::Borrowed(options),
+    })
+}
+
+/// With `--diff`, the unified diff of a file that would change: the text as
+/// decoded against the text written. The `---`/`+++` lines name the
+/// charsets after a tab, where `patch` expects a date and ignores it, so a
+/// file whose text stays and whose charset or BOM changes still shows.
+fn diff_if_asked(
+    name: &Path,
+    bytes: &[u8],
+    normalized: &[u8],
+    outcome: &Outcome,
+    changed: bool,
+    args: &Args,
+) -> Option<String> {
+    let Outcome::Text(report) = outcome else { return None };
+    if !args.diff || !changed {
+        return None;
+    }
+    let bom_len = if report.bom_found { encoding_rs::Encoding::for_bom(bytes).map_or(0, |(_, len)| len) } else { 0 };
+    let (old, _) = report.encoding().decode_without_bom_handling(&bytes[bom_len..]);
+    let new = String::from_utf8_lossy(if report.bom_written { &normalized[3..] } else { normalized });
+    let with_bom = |bom: bool| if bom { ", bom" } else { "" };
+    let mut diff = format!(
+        "--- {name}\t{}{}\n+++ {name}\tutf-8{}\n",
+        report.encoding().name().to_ascii_lowercase(),
+        with_bom(report.bom_found),
+        with_bom(report.bom_written),
+        name = name.display()
+    );
+    for hunk in similar::TextDiff::from_lines(&*old, &*new).unified_diff().context_radius(3).iter_hunks() {
+        diff.push_str(&hunk.to_string());
+    }
+    Some(diff)
+}
+
+/// Colours a diff for a terminal: removed lines red, added green, hunk
+/// headers cyan, file headers bold.
+fn paint(diff: &str) -> String {
+    diff.split_inclusive('\n')
+        .map(|line| {
+            let code = if line.starts_with("---") || line.starts_with("+++") {
+                "1"
+            } else if line.starts_with('-') {
+                "31"
+            } else if line.starts_with('+') {
+                "32"
+            } else if line.starts_with("@@") {
+                "36"
+            } else {
+                return line.to_owned();
+            };
+            let (text, end) = line.strip_suffix('\n').map_or((line, ""), |text| (text, "\n"));
+            format!("\x1b[{code}m{text}\x1b[0m{end}")
+        })
+        .collect()
 }
 
 /// Runs the pipeline over bytes held in memory, keeping the output and
@@ -326,13 +447,14 @@ fn normalize_bytes(bytes: &[u8], options: &Options) -> Result<(Outcome, Vec<u8>,
 }
 
 /// `--check`/`--detect` of bytes already in memory (standard input).
-fn process_in_memory(mode: Mode, bytes: &[u8], options: &Options) -> Result<Processed, zhnorm::Error> {
+fn process_in_memory(mode: Mode, bytes: &[u8], args: &Args, options: &Options) -> Result<Processed, zhnorm::Error> {
     if mode == Mode::Detect {
         let prefix = &bytes[..bytes.len().min(detect::PREFIX_LEN)];
         return Ok(Processed::Detected(detect::detect(prefix, prefix.len() == bytes.len())));
     }
-    let (outcome, _, changed) = normalize_bytes(bytes, options)?;
-    Ok(Processed::Normalized { outcome, changed })
+    let (outcome, normalized, changed) = normalize_bytes(bytes, options)?;
+    let diff = diff_if_asked(Path::new("<stdin>"), bytes, &normalized, &outcome, changed, args);
+    Ok(Processed::Normalized { outcome, changed, diff })
 }
 
 /// Prints the per-file lines (or JSON objects), the errors and the
@@ -341,6 +463,7 @@ fn print_batch(mode: Mode, results: &[FileResult], args: &Args, seconds: f64) ->
     let mut status = Status::Success;
     let (mut changed_files, mut skipped, mut errors, mut bytes) = (0usize, 0usize, 0usize, 0u64);
     let mut stdout = io::stdout().lock();
+    let colour = args.diff && io::stdout().is_terminal() && std::env::var_os("NO_COLOR").is_none_or(|v| v.is_empty());
     for (path, result) in results {
         let shown = path.display();
         let line = match result {
@@ -373,7 +496,7 @@ fn print_batch(mode: Mode, results: &[FileResult], args: &Args, seconds: f64) ->
                 (Detection::Binary, false) => format!("{shown}: binary"),
                 (Detection::Binary, true) => json!({"path": path, "status": "binary"}).to_string(),
             }),
-            Ok(Processed::Normalized { outcome, changed }) => {
+            Ok(Processed::Normalized { outcome, changed, diff }) => {
                 let damaged = matches!(outcome, Outcome::Text(r) if !r.damage.is_empty());
                 if let Outcome::Text(report) = outcome {
                     bytes += report.bytes_in;
@@ -392,6 +515,9 @@ fn print_batch(mode: Mode, results: &[FileResult], args: &Args, seconds: f64) ->
                     if let Outcome::Text(report) = outcome {
                         value["changes"] = json!(report.changes());
                     }
+                    if let Some(diff) = diff {
+                        value["diff"] = json!(diff);
+                    }
                     Some(value.to_string())
                 } else {
                     match outcome {
@@ -405,8 +531,11 @@ fn print_batch(mode: Mode, results: &[FileResult], args: &Args, seconds: f64) ->
                             if mode == Mode::Check || !args.quiet {
                                 print_damage(path, report);
                             }
-                            (mode == Mode::Check && *changed)
-                                .then(|| format!("{shown}: {}", report.changes().join(", ")))
+                            let summary =
+                                (args.check && *changed).then(|| format!("{shown}: {}\n", report.changes().join(", ")));
+                            let diff = diff.as_deref().map(|diff| if colour { paint(diff) } else { diff.to_owned() });
+                            let text = summary.into_iter().chain(diff).collect::<String>();
+                            (!text.is_empty()).then(|| text.trim_end_matches('\n').to_owned())
                         }
                     }
                 }

@@ -13,7 +13,7 @@ use crate::decode::{Decoder, Malformed};
 use crate::detect::{self, Charset, Detection, Method};
 use crate::repair::{self, Damage, Family, Position, Repairer};
 use crate::write::{self, BomPolicy, EolCounts, EolPolicy};
-use crate::Result;
+use crate::{Error, Result};
 
 /// How much input is read at a time after detection (small in unit tests,
 /// to put the streaming to work).
@@ -45,6 +45,9 @@ pub struct Options {
     pub protect: Vec<regex::Regex>,
     /// Convert Japanese text with a Chinese configuration too.
     pub force: bool,
+    /// Refuse input in any charset but these (empty: any); GBK is named
+    /// GB18030, its superset, as the detector names it.
+    pub accept: Vec<&'static Encoding>,
 }
 
 /// The result of running the pipeline over one input.
@@ -83,8 +86,8 @@ pub struct Report {
     pub damage: Vec<Damage>,
     /// What the clean stage removed or changed.
     pub clean: CleanCounts,
-    /// The conversion changed the text.
-    pub converted: bool,
+    /// Characters the conversion changed (those it wrote in place of others).
+    pub chars_converted: u64,
     /// The text is Japanese and was not converted (see [`Guard`]).
     pub japanese_not_converted: bool,
     /// Bytes read.
@@ -140,8 +143,8 @@ impl Report {
         if self.clean.characters_changed > 0 {
             changes.push(format!("{} characters cleaned", self.clean.characters_changed));
         }
-        if self.converted {
-            changes.push("converted".into());
+        if self.chars_converted > 0 {
+            changes.push(format!("{} characters converted", self.chars_converted));
         }
         if self.malformed.count > 0 {
             changes.push(format!(
@@ -175,6 +178,13 @@ pub fn normalize<R: Read, W: Write>(mut input: R, output: &mut W, options: &Opti
             Detection::Binary => return Ok(Outcome::Binary),
         },
     };
+    if !options.accept.is_empty() && !options.accept.contains(&charset.encoding) {
+        let name = |e: &&'static Encoding| e.name().to_ascii_lowercase();
+        return Err(Error::NotAccepted {
+            found: name(&charset.encoding),
+            accepted: options.accept.iter().map(name).collect::<Vec<_>>().join(", "),
+        });
+    }
 
     let mut stream = Stream {
         output,
@@ -192,7 +202,7 @@ pub fn normalize<R: Read, W: Write>(mut input: R, output: &mut W, options: &Opti
             repaired: Vec::new(),
             damage: Vec::new(),
             clean: CleanCounts::default(),
-            converted: false,
+            chars_converted: 0,
             japanese_not_converted: false,
             bytes_in: prefix.len() as u64,
             bytes_out: 0,
@@ -277,7 +287,9 @@ impl<W: Write> Stream<'_, W> {
             Some(converter) => {
                 let mut out = String::with_capacity(cleaned.len() + cleaned.len() / 8);
                 self.guard.convert(converter, &cleaned, &mut out);
-                self.report.converted |= out != *cleaned;
+                if out != *cleaned {
+                    self.report.chars_converted += chars_changed(&cleaned, &out);
+                }
                 Cow::Owned(out)
             }
             None => Cow::Borrowed(&*cleaned),
@@ -326,6 +338,32 @@ fn safe_cut(text: &str) -> usize {
         cut -= 1;
     }
     cut
+}
+
+/// How many characters of `after` replace others of `before`, line by line:
+/// conversion never adds or removes a line break. Most dictionary entries
+/// keep the length, so characters are compared in step; a line where an
+/// entry changed the length is compared with a diff.
+fn chars_changed(before: &str, after: &str) -> u64 {
+    let lines = before.split_inclusive('\n').zip(after.split_inclusive('\n'));
+    let changed: usize = lines
+        .filter(|(old, new)| old != new)
+        .map(|(old, new)| {
+            if old.chars().count() == new.chars().count() {
+                return old.chars().zip(new.chars()).filter(|(a, b)| a != b).count();
+            }
+            let (old, new): (Vec<char>, Vec<char>) = (old.chars().collect(), new.chars().collect());
+            similar::capture_diff_slices(similar::Algorithm::Myers, &old, &new)
+                .iter()
+                .map(|op| match *op {
+                    similar::DiffOp::Equal { .. } => 0,
+                    similar::DiffOp::Delete { old_len, .. } => old_len,
+                    similar::DiffOp::Insert { new_len, .. } | similar::DiffOp::Replace { new_len, .. } => new_len,
+                })
+                .sum()
+        })
+        .sum();
+    changed as u64
 }
 
 /// Reads until `buf` holds `limit` bytes or the input ends; returns whether
@@ -451,7 +489,36 @@ mod tests {
         let forced = Options { force: true, ..options };
         let (outcome, out) = run(text.as_bytes(), &forced);
         assert!(String::from_utf8(out).unwrap().contains("會社"));
-        assert!(matches!(outcome, Ok(Outcome::Text(report)) if !report.japanese_not_converted && report.converted));
+        assert!(
+            matches!(outcome, Ok(Outcome::Text(report)) if !report.japanese_not_converted && report.chars_converted == 2)
+        );
+    }
+
+    #[test]
+    fn converted_characters_are_counted_even_where_a_phrase_changes_length() {
+        assert_eq!(chars_changed("头发\n鼠标\n", "頭髮\n滑鼠\n"), 4);
+        assert_eq!(chars_changed("中文\n", "中文\n"), 0);
+        // U盘 is 隨身碟 in s2twp: three characters written in place of two.
+        assert_eq!(chars_changed("买了U盘。\n", "買了隨身碟。\n"), 4);
+        let options = Options { convert: Some(Converter::builtin("s2twp").unwrap()), ..Options::default() };
+        let (outcome, out) = run("鼠标和U盘\n".as_bytes(), &options);
+        assert_eq!(String::from_utf8(out).unwrap(), "滑鼠和隨身碟\n");
+        let Ok(Outcome::Text(report)) = outcome else { panic!("not text") };
+        assert_eq!(report.chars_converted, 5);
+        assert_eq!(report.changes(), ["5 characters converted"]);
+    }
+
+    #[test]
+    fn only_accepted_charsets_are_read() {
+        let options = Options { accept: vec![UTF_8, encoding_rs::BIG5], ..Options::default() };
+        let gbk = b"\xd6\xd0\xce\xc4\xce\xc4\xb1\xbe\r\n";
+        let (outcome, out) = run(&gbk[..], &options);
+        assert_eq!(
+            outcome.unwrap_err().to_string(),
+            "charset gb18030 is not accepted (accepted: utf-8, big5); not written"
+        );
+        assert!(out.is_empty());
+        assert!(run("中文".as_bytes(), &options).0.is_ok());
     }
 
     #[test]

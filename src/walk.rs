@@ -4,9 +4,9 @@
 //! Walking uses the `ignore` crate, the walker behind ripgrep: `.gitignore`,
 //! `.ignore` and hidden files are respected by default.
 
-use std::path::{Path, PathBuf};
+use std::path::{Component, Path, PathBuf};
 
-use ignore::overrides::OverrideBuilder;
+use ignore::overrides::{Override, OverrideBuilder};
 use ignore::WalkBuilder;
 
 /// How folders are walked.
@@ -19,9 +19,24 @@ pub struct WalkOptions {
     /// Follow symbolic links.
     pub follow: bool,
     /// Only files matching these globs (gitignore syntax; `!` negates).
-    pub globs: Vec<String>,
+    pub globs: Globs,
     /// Skip files matching these globs.
-    pub excludes: Vec<String>,
+    pub excludes: Globs,
+    /// Apply `globs` and `excludes` to the paths given too, not only to what
+    /// is found under folders (pre-commit names every file it checks).
+    pub force_exclude: bool,
+}
+
+/// Globs and the folder they are relative to: the current folder for
+/// command-line globs, the settings file's folder for those of a settings
+/// file. A glob with a `/` is anchored there; one without matches a name at
+/// any depth, as in `.gitignore`.
+#[derive(Debug, Clone, Default)]
+pub struct Globs {
+    /// The folder anchored globs start from (relative or empty: from the current folder).
+    pub base: PathBuf,
+    /// The globs.
+    pub globs: Vec<String>,
 }
 
 /// One file to process, and the input it was found under.
@@ -39,14 +54,18 @@ pub type Found = Result<Input, (PathBuf, ignore::Error)>;
 /// Expands `paths` into files. Errors (a missing path, an unreadable folder)
 /// come back in place, in order, so that the run can report them and go on.
 pub fn inputs(paths: &[PathBuf], options: &WalkOptions) -> Result<Vec<Found>, ignore::Error> {
-    let overrides = overrides(options)?;
+    let filter = Filter::new(options)?;
     let mut found = Vec::new();
     for root in paths {
+        if options.force_exclude && filter.excludes_given(root) {
+            continue;
+        }
         if !root.is_dir() {
             found.push(Ok(Input { path: root.clone(), root: root.clone() }));
             continue;
         }
         let mut walker = WalkBuilder::new(root);
+        let walk_filter = filter.clone();
         walker
             .hidden(!options.hidden)
             .ignore(!options.no_ignore)
@@ -56,15 +75,12 @@ pub fn inputs(paths: &[PathBuf], options: &WalkOptions) -> Result<Vec<Found>, ig
             .parents(!options.no_ignore)
             .require_git(false)
             .follow_links(options.follow)
-            .overrides(overrides.clone())
+            .filter_entry(move |entry| {
+                entry.depth() == 0 || !walk_filter.excludes(entry.path(), entry.file_type().is_some_and(|t| t.is_dir()))
+            })
             .sort_by_file_name(|a, b| a.cmp(b));
         for entry in walker.build() {
             match entry {
-                // A --glob whitelist outranks the hidden-file rule in
-                // `ignore`; hidden files stay out unless asked for.
-                Ok(entry)
-                    if !options.hidden && entry.depth() > 0 && entry.file_name().to_string_lossy().starts_with('.') => {
-                }
                 Ok(entry) if entry.file_type().is_some_and(|t| t.is_file()) => {
                     found.push(Ok(Input { path: entry.into_path(), root: root.clone() }));
                 }
@@ -76,16 +92,68 @@ pub fn inputs(paths: &[PathBuf], options: &WalkOptions) -> Result<Vec<Found>, ig
     Ok(found)
 }
 
-fn overrides(options: &WalkOptions) -> Result<ignore::overrides::Override, ignore::Error> {
-    let mut builder = OverrideBuilder::new(".");
-    for glob in &options.globs {
+/// The include and exclude globs, each matched from its own folder.
+///
+/// Paths are made absolute before matching, so that a settings file's globs
+/// mean the same from whatever folder zhnorm runs in. Globs narrow what is
+/// found; they never bring back a file that `.gitignore` or the hidden-file
+/// rule leaves out.
+#[derive(Debug, Clone)]
+struct Filter {
+    include: Override,
+    /// Built with the exclude globs as positive globs: a match excludes.
+    exclude: Override,
+}
+
+impl Filter {
+    fn new(options: &WalkOptions) -> Result<Filter, ignore::Error> {
+        Ok(Filter { include: matcher(&options.globs)?, exclude: matcher(&options.excludes)? })
+    }
+
+    fn excludes(&self, path: &Path, is_dir: bool) -> bool {
+        let Ok(path) = absolute(path) else { return false };
+        self.include.matched(&path, is_dir).is_ignore() || self.exclude.matched(&path, is_dir).is_whitelist()
+    }
+
+    /// Whether a path named on the command line is filtered out, by a glob
+    /// on itself or on a folder it is in (below the globs' folder).
+    fn excludes_given(&self, path: &Path) -> bool {
+        let Ok(path) = absolute(path) else { return false };
+        if self.excludes(&path, path.is_dir()) {
+            return true;
+        }
+        let base = self.exclude.path();
+        path.ancestors()
+            .skip(1)
+            .take_while(|dir| dir.starts_with(base) && *dir != base)
+            .any(|dir| self.exclude.matched(dir, true).is_whitelist())
+    }
+}
+
+fn matcher(globs: &Globs) -> Result<Override, ignore::Error> {
+    let base = if globs.base.as_os_str().is_empty() { Path::new(".") } else { &globs.base };
+    let mut builder = OverrideBuilder::new(absolute(base)?);
+    for glob in &globs.globs {
         builder.add(glob)?;
     }
-    for glob in &options.excludes {
-        let glob = glob.strip_prefix('!').map_or_else(|| format!("!{glob}"), str::to_owned);
-        builder.add(&glob)?;
-    }
     builder.build()
+}
+
+/// `path` from the root, with `.` and `..` resolved by name (`docs/../a`
+/// is `a`), so that globs anchored at a folder match whichever way a path
+/// was written.
+fn absolute(path: &Path) -> std::io::Result<PathBuf> {
+    let mut resolved = PathBuf::new();
+    for component in std::path::absolute(path)?.components() {
+        match component {
+            Component::ParentDir => {
+                resolved.pop();
+            }
+            Component::CurDir => {}
+            other => resolved.push(other),
+        }
+    }
+    Ok(resolved)
 }
 
 fn error_path(err: &ignore::Error) -> Option<&Path> {
@@ -122,7 +190,28 @@ mod tests {
         assert_eq!(names(&paths, &WalkOptions::default()), ["a.txt", "b.txt", "c.txt", "d.md"]);
         let all = WalkOptions { hidden: true, no_ignore: true, ..Default::default() };
         assert_eq!(names(&paths, &all), [".gitignore", ".hidden.txt", "a.txt", "b.txt", "skip.log", "c.txt", "d.md"]);
-        let globbed = WalkOptions { globs: vec!["*.txt".into()], excludes: vec!["b.txt".into()], ..Default::default() };
+        let globs =
+            |globs: &[&str]| Globs { base: root.to_path_buf(), globs: globs.iter().map(|g| g.to_string()).collect() };
+        let globbed = WalkOptions { globs: globs(&["*.txt"]), excludes: globs(&["b.txt"]), ..Default::default() };
         assert_eq!(names(&paths, &globbed), ["a.txt", "c.txt"]);
+        let anchored = WalkOptions { excludes: globs(&["sub/*.txt"]), ..Default::default() };
+        assert_eq!(names(&paths, &anchored), ["a.txt", "b.txt", "d.md"]);
+    }
+
+    #[test]
+    fn force_exclude_applies_globs_to_the_paths_given() {
+        let dir = tempfile::tempdir().unwrap();
+        let root = dir.path();
+        fs::create_dir_all(root.join("fixtures/deep")).unwrap();
+        for name in ["a.txt", "b.md", "fixtures/deep/c.txt"] {
+            fs::write(root.join(name), "x").unwrap();
+        }
+        let given: Vec<PathBuf> = ["a.txt", "b.md", "fixtures/deep/c.txt"].iter().map(|n| root.join(n)).collect();
+        let globs =
+            |globs: &[&str]| Globs { base: root.to_path_buf(), globs: globs.iter().map(|g| g.to_string()).collect() };
+        let options = WalkOptions { globs: globs(&["*.txt"]), excludes: globs(&["fixtures/"]), ..Default::default() };
+        assert_eq!(names(&given, &options), ["a.txt", "b.md", "c.txt"], "paths given are taken as they are");
+        let forced = WalkOptions { force_exclude: true, ..options };
+        assert_eq!(names(&given, &forced), ["a.txt"]);
     }
 }

@@ -16,7 +16,8 @@ use unicode_normalization::{is_nfc_quick, IsNormalized, UnicodeNormalization};
 use crate::{Error, Result};
 
 /// What to do with a byte-order mark.
-#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, clap::ValueEnum, serde::Serialize)]
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, clap::ValueEnum, serde::Serialize, serde::Deserialize)]
+#[serde(rename_all = "kebab-case")]
 pub enum BomPolicy {
     /// Never write a BOM (UTF-8 needs none).
     #[default]
@@ -28,7 +29,8 @@ pub enum BomPolicy {
 }
 
 /// What to do with line endings.
-#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, clap::ValueEnum, serde::Serialize)]
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, clap::ValueEnum, serde::Serialize, serde::Deserialize)]
+#[serde(rename_all = "kebab-case")]
 pub enum EolPolicy {
     /// Keep every line ending as found.
     #[default]

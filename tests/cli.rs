@@ -59,6 +59,11 @@ fn zhnorm<I: IntoIterator<Item = S>, S: AsRef<std::ffi::OsStr>>(args: I) -> Test
 }
 
 impl TestCommand {
+    fn in_dir(mut self, dir: &Path) -> Self {
+        self.command.current_dir(dir);
+        self
+    }
+
     fn stdin(mut self, bytes: &[u8]) -> Self {
         self.stdin = bytes.to_vec();
         self
@@ -356,7 +361,7 @@ fn conversion_runs_after_gloss_cleanup() {
     assert_eq!(stdout(&output), "滑鼠裡面的矽二極體壞了\n");
     let check = zhnorm(["--check", "-c", "s2t", "-"]).stdin("头发\n".as_bytes()).run();
     assert_eq!(check.status.code(), Some(1));
-    assert_eq!(stdout(&check), "<stdin>: converted\n");
+    assert_eq!(stdout(&check), "<stdin>: 2 characters converted\n");
 }
 
 #[test]
@@ -426,9 +431,222 @@ fn every_conversion_config_on_a_short_sample() {
         ("t2jp", "廣い會社の中で、新しい技術を學ぶ。", "広い会社の中で、新しい技術を学ぶ。"),
         ("jp2t", "広い会社の中で、新しい技術を学ぶ。", "廣い會社の中で、新しい技術を學ぶ。"),
     ];
-    for (config, input, expected) in cases {
-        let output = zhnorm(["-c", config, "-"]).stdin(format!("{input}\n").as_bytes()).run();
-        assert!(output.status.success(), "{config}: {}", stderr(&output));
-        assert_eq!(stdout(&output), format!("{expected}\n"), "-c {config}");
+    let engines: &[&str] = if cfg!(feature = "opencc") { &["zhnorm", "opencc"] } else { &["zhnorm"] };
+    for engine in engines {
+        for (config, input, expected) in cases {
+            let output = zhnorm(["-c", config, "--engine", engine, "-"]).stdin(format!("{input}\n").as_bytes()).run();
+            assert!(output.status.success(), "{config}: {}", stderr(&output));
+            assert_eq!(stdout(&output), format!("{expected}\n"), "-c {config} --engine {engine}");
+        }
+    }
+}
+
+#[cfg(not(feature = "opencc"))]
+#[test]
+fn opencc_engine_in_a_build_without_it_is_an_error() {
+    let output = zhnorm(["-c", "s2t", "--engine", "opencc", "-"]).stdin("汉字\n".as_bytes()).run();
+    assert_eq!(output.status.code(), Some(2));
+    assert_eq!(stdout(&output), "");
+    assert!(
+        stderr(&output).contains("built without OpenCC's library; rebuild with `--features opencc`"),
+        "{}",
+        stderr(&output)
+    );
+}
+
+/// Project settings (`zhnorm.toml`, `.editorconfig`), `--check`/`--diff`
+/// reports, excludes, completions and the man page.
+mod project {
+    use super::*;
+
+    /// A folder that looks like a repository root, so that the search for
+    /// zhnorm.toml stops there whatever lies above the temporary folder.
+    fn repo() -> Dir {
+        let dir = Dir::new();
+        fs::create_dir(dir.path(".git")).unwrap();
+        dir
+    }
+
+    #[test]
+    fn settings_are_found_from_a_subfolder_and_flags_override_them() {
+        let dir = repo();
+        dir.write("zhnorm.toml", b"convert = \"s2twp\"\nglosses = \"keep\"\n");
+        dir.write("docs/a.txt", "鼠(shǔ)标\n".as_bytes());
+        let docs = dir.path("docs");
+        let output = zhnorm(["a.txt"]).in_dir(&docs).run();
+        assert!(output.status.success(), "{}", stderr(&output));
+        assert_eq!(stdout(&output), "鼠(shǔ)標\n");
+        assert_eq!(stdout(&zhnorm(["-c", "s2t", "a.txt"]).in_dir(&docs).run()), "鼠(shǔ)標\n");
+        assert_eq!(stdout(&zhnorm(["--glosses=strip", "a.txt"]).in_dir(&docs).run()), "滑鼠\n");
+        assert_eq!(stdout(&zhnorm(["--no-config", "a.txt"]).in_dir(&docs).run()), "鼠(shǔ)标\n");
+        dir.write("other.toml", b"convert = \"s2hk\"\nnfc = true\n");
+        let other = zhnorm(["--config-file", "../other.toml", "a.txt"]).in_dir(&docs).run();
+        assert_eq!(stdout(&other), "鼠(shǔ)標\n", "the file given replaces zhnorm.toml");
+        dir.write("docs/e.txt", "e\u{301}\n".as_bytes());
+        let nfc = zhnorm(["--config-file", "../other.toml", "e.txt"]).in_dir(&docs).run();
+        assert_eq!(stdout(&nfc), "\u{e9}\n");
+        let no_nfc = zhnorm(["--config-file", "../other.toml", "--nfc=false", "e.txt"]).in_dir(&docs).run();
+        assert_eq!(stdout(&no_nfc), "e\u{301}\n", "--nfc=false overrides nfc = true");
+    }
+
+    #[test]
+    fn a_bad_settings_file_is_an_error_naming_the_file_the_key_and_what_is_allowed() {
+        let dir = repo();
+        let settings = dir.write("zhnorm.toml", b"convert = \"s2twp\"\nbom = \"yes\"\n");
+        let output = zhnorm(["-"]).in_dir(dir.temp.path()).stdin(b"abc").run();
+        assert_eq!(output.status.code(), Some(2));
+        assert_eq!(stdout(&output), "");
+        assert_eq!(
+            stderr(&output),
+            format!(
+                "zhnorm: {}:2:7: bom: unknown variant `yes`, expected one of `strip`, `keep`, `add`\n",
+                settings.display()
+            )
+        );
+        dir.write("zhnorm.toml", b"colour = true\n");
+        let output = zhnorm(["-"]).in_dir(dir.temp.path()).stdin(b"abc").run();
+        assert_eq!(output.status.code(), Some(2));
+        let err = stderr(&output);
+        assert!(
+            err.starts_with(&format!(
+                "zhnorm: {}:1:1: colour: unknown key `colour`, expected one of `convert`, ",
+                settings.display()
+            )),
+            "{err}"
+        );
+        let missing = zhnorm(["--config-file", "nowhere.toml", "-"]).in_dir(dir.temp.path()).stdin(b"abc").run();
+        assert_eq!(missing.status.code(), Some(2));
+        assert!(stderr(&missing).contains("nowhere.toml: No such file or directory"), "{}", stderr(&missing));
+    }
+
+    #[test]
+    fn settings_globs_are_relative_to_the_settings_folder_and_force_exclude_applies_them_to_paths_given() {
+        let dir = repo();
+        dir.write("zhnorm.toml", b"exclude = [\"fixtures/**\"]\n");
+        dir.copy_sample("gbk.txt", "fixtures/a.txt");
+        dir.copy_sample("gbk.txt", "docs/b.txt");
+        let docs = dir.path("docs");
+        let output = zhnorm(["--check", ".."]).in_dir(&docs).run();
+        assert_eq!(output.status.code(), Some(1));
+        assert_eq!(stdout(&output), "../docs/b.txt: gb18030 -> utf-8\n");
+
+        let given = zhnorm(["--check", "../fixtures/a.txt", "b.txt"]).in_dir(&docs).run();
+        assert_eq!(stdout(&given), "../fixtures/a.txt: gb18030 -> utf-8\nb.txt: gb18030 -> utf-8\n");
+        let forced = zhnorm(["--check", "--force-exclude", "../fixtures/a.txt", "b.txt"]).in_dir(&docs).run();
+        assert_eq!(stdout(&forced), "b.txt: gb18030 -> utf-8\n");
+        let only_fixture = zhnorm(["--check", "--force-exclude", "../fixtures/a.txt"]).in_dir(&docs).run();
+        assert_eq!((only_fixture.status.code(), stdout(&only_fixture)), (Some(0), String::new()));
+        let cli_exclude = zhnorm(["--check", "--exclude", "b.txt", ".."]).in_dir(&docs).run();
+        assert_eq!(stdout(&cli_exclude), "../fixtures/a.txt: gb18030 -> utf-8\n", "--exclude replaces the file's list");
+    }
+
+    #[test]
+    fn a_charset_the_settings_do_not_accept_is_an_error_in_check_and_fix_modes() {
+        let dir = repo();
+        dir.write("zhnorm.toml", b"accept = [\"utf-8\", \"big5\"]\n");
+        let gbk = dir.copy_sample("gbk.txt", "a.txt");
+        let output = zhnorm(["--write", "a.txt"]).in_dir(dir.temp.path()).run();
+        assert_eq!(output.status.code(), Some(2));
+        assert!(
+            stderr(&output)
+                .starts_with("zhnorm: a.txt: charset gb18030 is not accepted (accepted: utf-8, big5); not written\n"),
+            "{}",
+            stderr(&output)
+        );
+        assert_eq!(fs::read(&gbk).unwrap(), fs::read(sample_path("gbk.txt")).unwrap());
+        let check = zhnorm(["--check", "a.txt"]).in_dir(dir.temp.path()).run();
+        assert_eq!(check.status.code(), Some(2));
+        assert_eq!(stdout(&zhnorm(["a.txt"]).in_dir(dir.temp.path()).run()), SIMPLIFIED, "printing is not checking");
+        let accepted = zhnorm(["--check", "--accept", "utf-8,gbk", "a.txt"]).in_dir(dir.temp.path()).run();
+        assert_eq!(accepted.status.code(), Some(1));
+        assert_eq!(stdout(&accepted), "a.txt: gb18030 -> utf-8\n");
+    }
+
+    #[test]
+    fn editorconfig_charset_sets_the_bom_unless_a_flag_or_the_settings_do() {
+        let dir = repo();
+        dir.write(".editorconfig", b"root = true\n[*.txt]\ncharset = utf-8-bom\n[*.lat]\ncharset = latin1\n");
+        dir.copy_sample("utf8.txt", "a.txt");
+        dir.copy_sample("utf8-bom.txt", "b.txt");
+        dir.copy_sample("utf8.txt", "c.lat");
+        let run = |args: &[&str]| zhnorm(args).in_dir(dir.temp.path()).run();
+        let output = run(&["--check", "a.txt", "b.txt"]);
+        assert_eq!((output.status.code(), stdout(&output)), (Some(1), "a.txt: bom added\n".to_owned()));
+        let output = run(&["--check", "--bom=strip", "a.txt", "b.txt"]);
+        assert_eq!((output.status.code(), stdout(&output)), (Some(1), "b.txt: bom removed\n".to_owned()));
+        let output = run(&["--check", "--no-editorconfig", "a.txt"]);
+        assert_eq!(output.status.code(), Some(0));
+        let output = run(&["--check", "c.lat"]);
+        assert_eq!(output.status.code(), Some(2));
+        assert_eq!(
+            stderr(&output),
+            "zhnorm: c.lat: .editorconfig sets charset = latin1, and zhnorm writes only UTF-8 (--bom, or bom in zhnorm.toml, overrides it)\n"
+        );
+        dir.write("zhnorm.toml", b"bom = \"keep\"\n");
+        let output = run(&["--check", "a.txt", "b.txt", "c.lat"]);
+        assert_eq!((output.status.code(), stdout(&output)), (Some(0), String::new()), "{}", stderr(&output));
+    }
+
+    #[test]
+    fn check_names_what_would_change_and_diff_shows_the_text_changes() {
+        let dir = repo();
+        dir.write("a.txt", "头发很长\r\n鼠标\r\n".as_bytes());
+        dir.copy_sample("gbk.txt", "b.txt");
+        dir.write("c.txt", "計程車\n".as_bytes());
+        let run = |args: &[&str]| zhnorm(args).in_dir(dir.temp.path()).run();
+        let check = run(&["--check", "-c", "s2twp", "--eol", "lf", "a.txt", "b.txt", "c.txt"]);
+        assert_eq!(check.status.code(), Some(1));
+        assert_eq!(
+            stdout(&check),
+            "a.txt: line endings normalized (0 lf, 2 crlf, 0 cr found), 5 characters converted\n\
+             b.txt: gb18030 -> utf-8, 12 characters converted\n"
+        );
+        let diff = run(&["--diff", "-c", "s2twp", "--eol", "lf", "a.txt", "c.txt"]);
+        assert_eq!(diff.status.code(), Some(1));
+        assert_eq!(
+            stdout(&diff),
+            "--- a.txt\tutf-8\n+++ a.txt\tutf-8\n@@ -1,2 +1,2 @@\n-头发很长\r\n-鼠标\r\n+頭髮很長\n+滑鼠\n"
+        );
+        let charset_only = run(&["--diff", "b.txt"]);
+        assert_eq!(charset_only.status.code(), Some(1));
+        assert_eq!(stdout(&charset_only), "--- b.txt\tgb18030\n+++ b.txt\tutf-8\n", "no text change, no hunk");
+        let both = run(&["--check", "--diff", "c.txt", "b.txt"]);
+        assert_eq!(stdout(&both), "b.txt: gb18030 -> utf-8\n--- b.txt\tgb18030\n+++ b.txt\tutf-8\n");
+        let clean = run(&["--diff", "-c", "s2twp", "c.txt"]);
+        assert_eq!((clean.status.code(), stdout(&clean)), (Some(0), String::new()));
+        assert_eq!(fs::read(dir.path("a.txt")).unwrap(), "头发很长\r\n鼠标\r\n".as_bytes(), "nothing is written");
+        let refused = run(&["--diff", "--write", "a.txt"]);
+        assert_eq!(refused.status.code(), Some(2));
+    }
+
+    #[test]
+    fn completions_and_man_page_come_from_the_argument_definitions() {
+        for (shell, marker) in [
+            ("bash", "_zhnorm()"),
+            ("zsh", "#compdef zhnorm"),
+            ("fish", "complete -c zhnorm"),
+            ("powershell", "Register-ArgumentCompleter"),
+        ] {
+            let output = zhnorm(["completions", shell]).run();
+            assert!(output.status.success(), "{shell}: {}", stderr(&output));
+            let script = stdout(&output);
+            assert!(
+                script.contains(marker) && script.contains("config-file") && script.contains("force-exclude"),
+                "{shell}"
+            );
+        }
+        let man = zhnorm(["man"]).run();
+        assert!(man.status.success());
+        let page = stdout(&man);
+        assert!(page.contains(".TH zhnorm 1") && page.contains("\\-\\-force\\-exclude"), "{page}");
+        let bad = zhnorm(["completions", "tcsh"]).run();
+        assert_eq!(bad.status.code(), Some(2));
+
+        let dir = repo();
+        dir.copy_sample("gbk.txt", "completions");
+        let file = zhnorm(["./completions"]).in_dir(dir.temp.path()).run();
+        assert_eq!(stdout(&file), SIMPLIFIED, "a file named like the subcommand, given as ./completions");
+        let after_dashes = zhnorm(["--", "completions"]).in_dir(dir.temp.path()).run();
+        assert_eq!(stdout(&after_dashes), SIMPLIFIED, "or after --");
     }
 }

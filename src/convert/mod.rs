@@ -66,6 +66,12 @@
 //!
 //! OpenCC's C++ code reads its input as a NUL-terminated string, so it stops
 //! at U+0000; this module does not.
+//!
+//! ## The second engine
+//!
+//! With the cargo feature `opencc`, [`Engine::Opencc`] converts with OpenCC
+//! 1.4.2's own library instead (through `opencc-rust`). The output is the
+//! same; the differential tests use it as the oracle.
 
 #[cfg(test)]
 use std::collections::HashMap;
@@ -92,6 +98,8 @@ use engine::{Dict, Scratch, Stage, Trace};
 
 mod guard;
 pub use guard::Guard;
+#[cfg(feature = "opencc")]
+mod opencc_engine;
 
 use data::CONFIGS;
 #[cfg(test)]
@@ -309,14 +317,42 @@ impl RefStage {
     }
 }
 
+/// Which implementation converts.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, clap::ValueEnum)]
+pub enum Engine {
+    /// This module's pure-Rust engine.
+    #[default]
+    Zhnorm,
+    /// OpenCC 1.4.2's C++ library, linked through `opencc-rust`; only in
+    /// builds with the cargo feature `opencc`.
+    Opencc,
+}
+
+impl Engine {
+    /// Whether this build can convert with the engine.
+    pub fn is_available(self) -> bool {
+        match self {
+            Engine::Zhnorm => true,
+            Engine::Opencc => cfg!(feature = "opencc"),
+        }
+    }
+}
+
 /// A converter for one of OpenCC's built-in configurations.
 ///
 /// Cheap to create and to clone: the built-in dictionaries are read in
 /// place from the binary.
 #[derive(Debug, Clone)]
 pub struct Converter {
-    name: Arc<str>,
-    stages: Arc<[Stage]>,
+    name: &'static str,
+    implementation: Implementation,
+}
+
+#[derive(Debug, Clone)]
+enum Implementation {
+    Zhnorm(Arc<[Stage]>),
+    #[cfg(feature = "opencc")]
+    Opencc(std::sync::Arc<opencc_engine::OpenccLibrary>),
 }
 
 impl Converter {
@@ -332,58 +368,59 @@ impl Converter {
     /// The converter for the built-in configuration `name`, with or without
     /// the dictionaries that may output tofu.
     pub fn builtin_with(name: &str, tofu: TofuRisk) -> crate::Result<Converter> {
+        Converter::with_engine(name, tofu, Engine::Zhnorm)
+    }
+
+    /// The converter for the built-in configuration `name`, run by `engine`.
+    /// [`Engine::Opencc`] is an error in builds without the `opencc` feature.
+    pub fn with_engine(name: &str, tofu: TofuRisk, engine: Engine) -> crate::Result<Converter> {
         let bare = name.strip_suffix(".json").unwrap_or(name);
         let index = CONFIGS
             .iter()
             .position(|c| c.name == bare)
             .ok_or_else(|| crate::Error::UnknownConversion(name.to_owned()))?;
-        let trie = Dict;
+        let config = &CONFIGS[index];
+        match engine {
+            Engine::Zhnorm => {}
+            #[cfg(feature = "opencc")]
+            Engine::Opencc => {
+                let opencc = opencc_engine::OpenccLibrary::open(config.name, tofu)?;
+                return Ok(Converter {
+                    name: config.name,
+                    implementation: Implementation::Opencc(std::sync::Arc::new(opencc)),
+                });
+            }
+            #[cfg(not(feature = "opencc"))]
+            Engine::Opencc => return Err(crate::Error::EngineUnavailable),
+        }
         let stages: Vec<Stage> = compiled::PLANS[index][tofu as usize]
             .iter()
             .map(|&(seg, chain)| Stage {
-                segmentation: (seg != u16::MAX && seg != compiled::FUSED).then(|| trie(seg)),
+                segmentation: (seg != u16::MAX && seg != compiled::FUSED).then_some(Dict(seg)),
                 fused: seg == compiled::FUSED,
-                chain: chain.iter().map(|&i| trie(i)).collect(),
+                chain: chain.iter().map(|&i| Dict(i)).collect(),
             })
             .collect();
-        Ok(Converter { name: CONFIGS[index].name.into(), stages: stages.into() })
+        Ok(Converter { name: config.name, implementation: Implementation::Zhnorm(stages.into()) })
     }
 
     /// The configuration's name, such as `"s2t"`.
-    pub fn name(&self) -> &str {
-        &self.name
+    pub fn name(&self) -> &'static str {
+        self.name
     }
 
     /// Whether the configuration is meant for Japanese text (`t2jp`,
     /// `jp2t`); [`Guard`] keeps Japanese text from the others.
     pub fn is_for_japanese(&self) -> bool {
-        matches!(&*self.name, "t2jp" | "jp2t")
+        matches!(self.name, "t2jp" | "jp2t")
     }
 
     /// Converts `text` and appends the result to `out`.
     pub fn convert(&self, text: &str, out: &mut String) {
-        self.convert_traced(text, out, &mut ());
-    }
-
-    fn convert_traced<T: Trace>(&self, text: &str, out: &mut String, trace: &mut T) {
-        let mut scratch = Scratch::default();
-        match &*self.stages {
-            [] => out.push_str(text),
-            [only] => only.convert(text, out, &mut scratch, trace),
-            [first, rest @ ..] => {
-                let mut cur = String::with_capacity(text.len() + text.len() / 5);
-                first.convert(text, &mut cur, &mut scratch, trace);
-                let mut next = String::new();
-                for (i, stage) in rest.iter().enumerate() {
-                    if i + 1 == rest.len() {
-                        stage.convert(&cur, out, &mut scratch, trace);
-                    } else {
-                        next.clear();
-                        stage.convert(&cur, &mut next, &mut scratch, trace);
-                        std::mem::swap(&mut cur, &mut next);
-                    }
-                }
-            }
+        match &self.implementation {
+            Implementation::Zhnorm(stages) => convert_in_stages(stages, text, out, &mut ()),
+            #[cfg(feature = "opencc")]
+            Implementation::Opencc(opencc) => opencc.convert(text, out),
         }
     }
 
@@ -392,6 +429,31 @@ impl Converter {
         let mut out = String::with_capacity(text.len() + text.len() / 5);
         self.convert(text, &mut out);
         out
+    }
+}
+
+/// Runs `text` through each stage of a configuration (OpenCC's
+/// normalization, then the configuration proper) and appends the result to
+/// `out`.
+fn convert_in_stages<T: Trace>(stages: &[Stage], text: &str, out: &mut String, trace: &mut T) {
+    let mut scratch = Scratch::default();
+    match stages {
+        [] => out.push_str(text),
+        [only] => only.convert(text, out, &mut scratch, trace),
+        [first, rest @ ..] => {
+            let mut cur = String::with_capacity(text.len() + text.len() / 5);
+            first.convert(text, &mut cur, &mut scratch, trace);
+            let mut next = String::new();
+            for (i, stage) in rest.iter().enumerate() {
+                if i + 1 == rest.len() {
+                    stage.convert(&cur, out, &mut scratch, trace);
+                } else {
+                    next.clear();
+                    stage.convert(&cur, &mut next, &mut scratch, trace);
+                    std::mem::swap(&mut cur, &mut next);
+                }
+            }
+        }
     }
 }
 

@@ -251,7 +251,8 @@ fn configs_dict_ids() -> Vec<data::DictId> {
 #[test]
 fn double_array_trie_takes_longest_key_and_first_of_repeated_keys() {
     use super::engine::{Dat, Longest};
-    let entries = [("ab", "X", 0), ("a", "Y", 1), ("abc", "Z", 2), ("ab", "W", 3), ("汉字", "漢字", 4), ("𠀀", "4B", 5)];
+    let entries =
+        [("ab", "X", 0), ("a", "Y", 1), ("abc", "Z", 2), ("ab", "W", 3), ("汉字", "漢字", 4), ("𠀀", "4B", 5)];
     let (words, text) = dat::build(&entries);
     let trie = Dat::new(&words, &text);
     let mut out = String::new();

@@ -1,0 +1,294 @@
+//! Project settings: `zhnorm.toml`, found from the current folder upward, and
+//! the `charset` property of `.editorconfig`.
+//!
+//! A team fixes its policy (target conversion, accepted charsets, BOM and
+//! line endings, glob filters) once, in the repository, so that every
+//! developer, CI job and pre-commit hook applies the same one. Command-line
+//! flags still win; merging is the CLI's job, this module only finds, parses
+//! and validates, with errors that name the file, the key and what is allowed.
+
+use std::path::{Path, PathBuf};
+
+use encoding_rs::Encoding;
+use serde::{Deserialize, Deserializer};
+
+use crate::clean::GlossMode;
+use crate::convert::BUILTIN_NAMES;
+use crate::write::{BomPolicy, EolPolicy};
+use crate::{Error, Result};
+
+/// The name of the settings file.
+pub const FILE_NAME: &str = "zhnorm.toml";
+
+/// The contents of a settings file. Every key is optional: a missing key
+/// leaves the command line's default.
+#[derive(Debug, Clone, Default, Deserialize)]
+#[serde(deny_unknown_fields, rename_all = "kebab-case")]
+pub struct Settings {
+    /// OpenCC configuration name, or `none` (`-c`).
+    #[serde(default, deserialize_with = "conversion")]
+    pub convert: Option<String>,
+    /// `--include-tofu-risk-dictionaries`.
+    pub include_tofu_risk_dictionaries: Option<bool>,
+    /// Input charsets allowed in check and fix modes (`--accept`).
+    #[serde(default, deserialize_with = "charsets")]
+    pub accept: Option<Vec<&'static Encoding>>,
+    /// `--bom`.
+    pub bom: Option<BomPolicy>,
+    /// `--eol`.
+    pub eol: Option<EolPolicy>,
+    /// `--nfc`.
+    pub nfc: Option<bool>,
+    /// Repair mojibake (`--no-repair` turns it off).
+    pub repair: Option<bool>,
+    /// `--glosses`.
+    pub glosses: Option<GlossMode>,
+    /// `--compat-ideographs`.
+    pub compat_ideographs: Option<bool>,
+    /// `--zero-width`.
+    pub zero_width: Option<bool>,
+    /// `--fullwidth-ascii`.
+    pub fullwidth_ascii: Option<bool>,
+    /// `--protect`, each a valid regular expression.
+    #[serde(default, deserialize_with = "regexes")]
+    pub protect: Option<Vec<String>>,
+    /// `--force`.
+    pub force: Option<bool>,
+    /// `--glob`: only files matching these (relative to the settings file's folder).
+    #[serde(default, deserialize_with = "globs")]
+    pub include: Option<Vec<String>>,
+    /// `--exclude` (relative to the settings file's folder).
+    #[serde(default, deserialize_with = "globs")]
+    pub exclude: Option<Vec<String>>,
+    /// `--force-exclude`.
+    pub force_exclude: Option<bool>,
+    /// Read `.editorconfig`'s `charset` (`--no-editorconfig` turns it off).
+    pub editorconfig: Option<bool>,
+}
+
+/// The settings file that applies in `start`: `zhnorm.toml` in `start` or
+/// the nearest folder above it. The search stops at the first folder that
+/// holds `.git` (the repository root), so a repository never picks up the
+/// settings of a folder it happens to sit in.
+pub fn discover(start: &Path) -> Option<PathBuf> {
+    for dir in start.ancestors() {
+        let candidate = dir.join(FILE_NAME);
+        if candidate.is_file() {
+            return Some(candidate);
+        }
+        if dir.join(".git").exists() {
+            return None;
+        }
+    }
+    None
+}
+
+impl Settings {
+    /// Reads and validates a settings file.
+    pub fn load(path: &Path) -> Result<Settings> {
+        let text = std::fs::read_to_string(path)
+            .map_err(|err| Error::Settings { path: path.to_path_buf(), message: err.to_string() })?;
+        Settings::parse(&text).map_err(|message| Error::Settings { path: path.to_path_buf(), message })
+    }
+
+    /// Parses settings text; the error is `LINE:COLUMN: KEY: what is wrong
+    /// and what is allowed`.
+    pub fn parse(text: &str) -> std::result::Result<Settings, String> {
+        toml::from_str(text).map_err(|err| {
+            let message = err.message().trim_end();
+            let message = match message.strip_prefix("unknown field") {
+                Some(rest) => format!("unknown key{rest}"),
+                None => message.to_owned(),
+            };
+            let Some(span) = err.span() else { return message };
+            let (line, column) = line_and_column(text, span.start);
+            match key_at(text, span.start) {
+                Some(key) => format!("{line}:{column}: {key}: {message}"),
+                None => format!("{line}:{column}: {message}"),
+            }
+        })
+    }
+}
+
+fn line_and_column(text: &str, offset: usize) -> (usize, usize) {
+    let before = &text[..offset.min(text.len())];
+    let line = before.matches('\n').count() + 1;
+    let column = before.rfind('\n').map_or(before, |at| &before[at + 1..]).chars().count() + 1;
+    (line, column)
+}
+
+/// The key whose entry holds `offset`: the last `key =` at the start of a
+/// line before it (the settings are flat, values span lines only in arrays).
+fn key_at(text: &str, offset: usize) -> Option<&str> {
+    let end = text[offset.min(text.len())..].find('\n').map_or(text.len(), |at| offset + at);
+    text[..end].lines().rev().find_map(|line| {
+        let (key, _) = line.split_once('=')?;
+        let key = key.trim();
+        (!key.is_empty() && key.bytes().all(|b| b.is_ascii_alphanumeric() || b == b'-' || b == b'_')).then_some(key)
+    })
+}
+
+fn conversion<'de, D: Deserializer<'de>>(deserializer: D) -> std::result::Result<Option<String>, D::Error> {
+    let name = String::deserialize(deserializer)?;
+    if name == "none" || BUILTIN_NAMES.contains(&name.as_str()) {
+        return Ok(Some(name));
+    }
+    Err(serde::de::Error::custom(format!(
+        "unknown conversion {name:?}, expected none or one of {}",
+        BUILTIN_NAMES.join(", ")
+    )))
+}
+
+fn charsets<'de, D: Deserializer<'de>>(
+    deserializer: D,
+) -> std::result::Result<Option<Vec<&'static Encoding>>, D::Error> {
+    Vec::<String>::deserialize(deserializer)?
+        .iter()
+        .map(|label| {
+            accepted_charset(label).ok_or_else(|| {
+                serde::de::Error::custom(format!(
+                    "unknown charset {label:?}, expected WHATWG labels such as utf-8, gbk, gb18030, big5, utf-16le"
+                ))
+            })
+        })
+        .collect::<std::result::Result<_, _>>()
+        .map(Some)
+}
+
+/// The charset a label in an accept list stands for. GBK is read as its
+/// superset GB18030 (the detector names GB18030), so accepting either
+/// accepts both.
+pub fn accepted_charset(label: &str) -> Option<&'static Encoding> {
+    let encoding = Encoding::for_label(label.trim().as_bytes())?;
+    Some(if encoding == encoding_rs::GBK { encoding_rs::GB18030 } else { encoding })
+}
+
+fn regexes<'de, D: Deserializer<'de>>(deserializer: D) -> std::result::Result<Option<Vec<String>>, D::Error> {
+    let patterns = Vec::<String>::deserialize(deserializer)?;
+    for pattern in &patterns {
+        regex::Regex::new(pattern)
+            .map_err(|err| serde::de::Error::custom(format!("bad regular expression {pattern:?}: {err}")))?;
+    }
+    Ok(Some(patterns))
+}
+
+fn globs<'de, D: Deserializer<'de>>(deserializer: D) -> std::result::Result<Option<Vec<String>>, D::Error> {
+    let globs = Vec::<String>::deserialize(deserializer)?;
+    for glob in &globs {
+        ignore::overrides::OverrideBuilder::new("/")
+            .add(glob)
+            .map_err(|err| serde::de::Error::custom(format!("bad glob {glob:?}: {err}")))?;
+    }
+    Ok(Some(globs))
+}
+
+/// The output form `.editorconfig` asks of `path` through its `charset`
+/// property: `utf-8` is UTF-8 without a BOM, `utf-8-bom` with one. `None`
+/// when no `.editorconfig` sets it. `latin1`, `utf-16le` and `utf-16be` are
+/// an error: zhnorm writes UTF-8 only, and rewriting such a file would go
+/// against the project's own rule.
+pub fn editorconfig_bom(path: &Path) -> Result<Option<BomPolicy>> {
+    use ec4rs::property::Charset;
+    let properties = ec4rs::properties_of(path).map_err(|err| Error::EditorConfig(err.to_string()))?;
+    match properties.get::<Charset>() {
+        Ok(Charset::Utf8) => Ok(Some(BomPolicy::Strip)),
+        Ok(Charset::Utf8Bom) => Ok(Some(BomPolicy::Add)),
+        Ok(other) => Err(Error::EditorConfigCharset(other.to_string())),
+        // Not set, or a value the spec does not define: not ours to judge.
+        Err(_) => Ok(None),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use std::fs;
+
+    #[test]
+    fn every_key_parses() {
+        let settings = Settings::parse(
+            r#"
+convert = "s2twp"
+include-tofu-risk-dictionaries = true
+accept = ["utf-8", "gbk"]
+bom = "keep"
+eol = "lf"
+nfc = true
+repair = false
+glosses = "strip"
+compat-ideographs = true
+zero-width = true
+fullwidth-ascii = true
+protect = ["`[^`]*`"]
+force = true
+include = ["*.txt", "docs/**"]
+exclude = ["tests/fixtures/**"]
+force-exclude = true
+editorconfig = false
+"#,
+        )
+        .unwrap();
+        assert_eq!(settings.convert.as_deref(), Some("s2twp"));
+        assert_eq!(settings.accept, Some(vec![encoding_rs::UTF_8, encoding_rs::GB18030]));
+        assert_eq!(settings.bom, Some(BomPolicy::Keep));
+        assert_eq!(settings.eol, Some(EolPolicy::Lf));
+        assert_eq!(settings.glosses, Some(GlossMode::Strip));
+        assert_eq!(settings.repair, Some(false));
+        assert_eq!(settings.exclude.unwrap(), ["tests/fixtures/**"]);
+        assert_eq!(settings.editorconfig, Some(false));
+        assert!(Settings::parse("").unwrap().convert.is_none());
+    }
+
+    #[test]
+    fn errors_name_the_key_and_what_is_allowed() {
+        let err = Settings::parse("convert = \"s2twp\"\ncolour = true\n").unwrap_err();
+        assert!(err.starts_with("2:1: colour: unknown key `colour`, expected one of `convert`, "), "{err}");
+        assert_eq!(
+            Settings::parse("bom = \"yes\"\n").unwrap_err(),
+            "1:7: bom: unknown variant `yes`, expected one of `strip`, `keep`, `add`"
+        );
+        assert_eq!(
+            Settings::parse("nfc = 1\n").unwrap_err(),
+            "1:7: nfc: invalid type: integer `1`, expected a boolean"
+        );
+        let err = Settings::parse("accept = [\n  \"utf-8\",\n  \"klingon\",\n]\n").unwrap_err();
+        assert!(err.starts_with("1:10: accept: unknown charset \"klingon\""), "{err}");
+        let err = Settings::parse("convert = \"s2x\"").unwrap_err();
+        assert!(err.starts_with("1:11: convert: unknown conversion \"s2x\", expected none or one of s2t, "), "{err}");
+        assert!(Settings::parse("protect = [\"(\"]").unwrap_err().starts_with("1:11: protect: bad regular expression"));
+        assert!(Settings::parse("exclude = [\"a[\"]").unwrap_err().starts_with("1:11: exclude: bad glob \"a[\""));
+    }
+
+    #[test]
+    fn discovery_walks_up_and_stops_at_the_repository_root() {
+        let dir = tempfile::tempdir().unwrap();
+        let root = dir.path();
+        fs::create_dir_all(root.join("repo/.git")).unwrap();
+        fs::create_dir_all(root.join("repo/a/b")).unwrap();
+        fs::write(root.join(FILE_NAME), "").unwrap();
+        assert_eq!(discover(&root.join("repo/a/b")), None, "the repository root ends the search");
+        fs::write(root.join("repo").join(FILE_NAME), "").unwrap();
+        assert_eq!(discover(&root.join("repo/a/b")), Some(root.join("repo").join(FILE_NAME)));
+        fs::write(root.join("repo/a").join(FILE_NAME), "").unwrap();
+        assert_eq!(discover(&root.join("repo/a/b")), Some(root.join("repo/a").join(FILE_NAME)));
+        assert_eq!(discover(root), Some(root.join(FILE_NAME)));
+    }
+
+    #[test]
+    fn editorconfig_charset_gives_the_bom_or_an_error() {
+        let dir = tempfile::tempdir().unwrap();
+        let root = dir.path();
+        fs::write(
+            root.join(".editorconfig"),
+            "root = true\n[*.txt]\ncharset = utf-8\n[*.bom]\ncharset = utf-8-bom\n[*.lat]\ncharset = latin1\n",
+        )
+        .unwrap();
+        assert_eq!(editorconfig_bom(&root.join("a.txt")).unwrap(), Some(BomPolicy::Strip));
+        assert_eq!(editorconfig_bom(&root.join("a.bom")).unwrap(), Some(BomPolicy::Add));
+        assert_eq!(editorconfig_bom(&root.join("a.md")).unwrap(), None);
+        assert_eq!(
+            editorconfig_bom(&root.join("a.lat")).unwrap_err().to_string(),
+            ".editorconfig sets charset = latin1, and zhnorm writes only UTF-8 (--bom, or bom in zhnorm.toml, overrides it)"
+        );
+    }
+}
