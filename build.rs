@@ -1,17 +1,18 @@
-//! Compiles OpenCC's dictionaries (`data/opencc/*.txt`) into the automata
-//! that `zhnorm::convert` loads at run time: for every built-in
+//! Compiles OpenCC's dictionaries (`data/opencc/*.txt`) into the tries
+//! that `zhnorm::convert` reads in place at run time: for every built-in
 //! configuration, with and without the tofu-risk dictionaries, each
 //! segmentation and conversion dictionary is flattened into one key set
-//! (`src/convert/flatten.rs`) and built into a leftmost-longest character-wise
-//! double-array Aho-Corasick automaton (`daachorse`), serialized into
-//! `OUT_DIR`. Identical key sets are compiled once.
+//! (`src/convert/flatten.rs`) and built into a double-array trie
+//! (`src/convert/dat.rs`), written into `OUT_DIR`. Identical key sets are
+//! compiled once.
 
 use std::collections::HashMap;
 use std::fmt::Write as _;
 use std::path::PathBuf;
 
-use daachorse::{CharwiseDoubleArrayAhoCorasickBuilder, MatchKind};
-
+#[allow(dead_code)]
+#[path = "src/convert/dat.rs"]
+mod dat;
 #[allow(dead_code)]
 #[path = "src/convert/data.rs"]
 mod data;
@@ -19,10 +20,10 @@ mod data;
 #[path = "src/convert/flatten.rs"]
 mod flatten;
 
-type Pairs = Vec<(&'static str, &'static str)>;
+type Pairs = Vec<dat::Entry<'static>>;
 
 fn main() {
-    for path in ["build.rs", "src/convert/data.rs", "src/convert/flatten.rs", "data/opencc"] {
+    for path in ["build.rs", "src/convert/dat.rs", "src/convert/data.rs", "src/convert/flatten.rs", "data/opencc"] {
         println!("cargo:rerun-if-changed={path}");
     }
     let out = PathBuf::from(std::env::var_os("OUT_DIR").expect("OUT_DIR is set"));
@@ -32,24 +33,9 @@ fn main() {
             return i;
         }
         let i = interned.len();
-        let automaton = CharwiseDoubleArrayAhoCorasickBuilder::new()
-            .match_kind(MatchKind::LeftmostLongest)
-            .build_with_values(pairs.iter().enumerate().map(|(i, (k, _))| (*k, i as u32)))
-            .expect("OpenCC dictionary keys are distinct and non-empty");
-        std::fs::write(out.join(format!("automaton{i}.bin")), automaton.serialize()).unwrap();
-        // Values: u32 count, count + 1 u32 offsets, then the UTF-8 text.
-        let mut values = Vec::new();
-        values.extend_from_slice(&(pairs.len() as u32).to_le_bytes());
-        let mut offset = 0u32;
-        values.extend_from_slice(&offset.to_le_bytes());
-        for (_, v) in &pairs {
-            offset += v.len() as u32;
-            values.extend_from_slice(&offset.to_le_bytes());
-        }
-        for (_, v) in &pairs {
-            values.extend_from_slice(v.as_bytes());
-        }
-        std::fs::write(out.join(format!("values{i}.bin")), values).unwrap();
+        let (words, text) = dat::build(&pairs);
+        std::fs::write(out.join(format!("trie{i}.bin")), words).unwrap();
+        std::fs::write(out.join(format!("values{i}.txt")), text).unwrap();
         interned.insert(pairs, i);
         i
     };
@@ -60,17 +46,15 @@ fn main() {
         for include_tofu in [false, true] {
             plans.push_str("        &[\n");
             for stage in config.stages {
-                let seg = stage
-                    .segmentation
-                    .as_ref()
-                    .and_then(|d| flatten::flatten(d, include_tofu))
-                    .map_or(u16::MAX as usize, &mut intern);
-                let chain: Vec<String> = stage
-                    .chain
-                    .iter()
-                    .filter_map(|d| flatten::flatten(d, include_tofu))
-                    .map(|p| intern(p).to_string())
-                    .collect();
+                let seg = stage.segmentation.as_ref().and_then(|d| flatten::flatten(d, include_tofu));
+                let mut chain: Vec<Pairs> =
+                    stage.chain.iter().filter_map(|d| flatten::flatten(d, include_tofu)).collect();
+                let fused = match (&seg, chain.first_mut()) {
+                    (Some(seg), Some(first)) => fuse(seg, first),
+                    _ => false,
+                };
+                let seg = if fused { FUSED as usize } else { seg.map_or(u16::MAX as usize, &mut intern) };
+                let chain: Vec<String> = chain.into_iter().map(|p| intern(p).to_string()).collect();
                 writeln!(plans, "            ({seg}, &[{}]),", chain.join(", ")).unwrap();
             }
             plans.push_str("        ],\n");
@@ -80,24 +64,48 @@ fn main() {
 
     let count = interned.len();
     let mut code = String::new();
-    writeln!(code, "/// Serialized automata and their values, by index.").unwrap();
-    writeln!(code, "pub(super) static AUTOMATA: [(&[u8], &[u8]); {count}] = [").unwrap();
+    writeln!(code, "/// The tries (`dat.rs` layout) and their value texts, by index.").unwrap();
+    writeln!(code, "pub(super) static AUTOMATA: [(&[u8], &str); {count}] = [").unwrap();
     for i in 0..count {
         writeln!(
             code,
-            "    (include_bytes!(concat!(env!(\"OUT_DIR\"), \"/automaton{i}.bin\")), \
-             include_bytes!(concat!(env!(\"OUT_DIR\"), \"/values{i}.bin\"))),"
+            "    (include_bytes!(concat!(env!(\"OUT_DIR\"), \"/trie{i}.bin\")), \
+             include_str!(concat!(env!(\"OUT_DIR\"), \"/values{i}.txt\"))),"
         )
         .unwrap();
     }
     code.push_str("];\n\n");
     code.push_str(
         "/// Per configuration (in `CONFIGS` order), per tofu-risk setting (skip,\n\
-         /// include): the stages, as (segmentation automaton or `u16::MAX`,\n\
-         /// conversion chain automata).\n",
+         /// include): the stages, as (segmentation trie, or `u16::MAX` for none,\n\
+         /// or `FUSED` when the first conversion step segments, conversion\n\
+         /// chain tries).\n",
     );
     writeln!(code, "pub(super) static PLANS: [[&[(u16, &[u16])]; 2]; {}] = [", data::CONFIGS.len()).unwrap();
     code.push_str(&plans);
     code.push_str("];\n");
+    writeln!(code, "pub(super) const FUSED: u16 = {FUSED};").unwrap();
     std::fs::write(out.join("opencc_compiled.rs"), code).unwrap();
+}
+
+/// Marks a stage whose first step does the segmentation.
+const FUSED: u16 = u16::MAX - 1;
+
+/// Whether the first conversion step `first` can do the segmentation with
+/// `seg` (see `Stage::fused` in `src/convert/engine.rs`): every
+/// segmentation key is a key of the step, and the step's other keys are
+/// single characters. If so, marks the step's segmentation keys.
+fn fuse(seg: &Pairs, first: &mut Pairs) -> bool {
+    let seg_keys: std::collections::HashSet<&str> = seg.iter().map(|e| e.0).collect();
+    let first_keys: std::collections::HashSet<&str> = first.iter().map(|e| e.0).collect();
+    let fits = seg_keys.iter().all(|k| first_keys.contains(k))
+        && first.iter().all(|e| seg_keys.contains(e.0) || e.0.chars().count() == 1);
+    if fits {
+        for entry in first.iter_mut() {
+            if seg_keys.contains(entry.0) {
+                entry.2 |= dat::SEGMENT;
+            }
+        }
+    }
+    fits
 }

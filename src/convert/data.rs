@@ -33,7 +33,6 @@ pub(super) enum DictId {
 pub(super) const DICT_COUNT: usize = 22;
 
 /// File name (without `.txt`) of each dictionary, in [`DictId`] order.
-#[cfg(test)]
 pub(super) const DICT_NAMES: [&str; DICT_COUNT] = [
     "CJK_Compatibility_Ideographs",
     "HKPhrases",

@@ -4,6 +4,7 @@
 
 use std::collections::HashSet;
 
+use super::dat::Entry;
 use super::data::{dict_text, DictId, Spec};
 
 /// The key-value pairs that one leftmost-longest match over answers as
@@ -21,8 +22,8 @@ use super::data::{dict_text, DictId, Spec};
 ///   match either.
 ///
 /// `None` when `tofu` leaves out everything.
-pub(super) fn flatten(spec: &Spec, include_tofu: bool) -> Option<Vec<(&'static str, &'static str)>> {
-    let members = |specs: &[Spec]| -> Vec<Vec<(&'static str, &'static str)>> {
+pub(super) fn flatten(spec: &Spec, include_tofu: bool) -> Option<Vec<Entry<'static>>> {
+    let members = |specs: &[Spec]| -> Vec<Vec<Entry<'static>>> {
         specs.iter().filter_map(|s| flatten(s, include_tofu)).collect()
     };
     let pairs = match spec {
@@ -33,9 +34,9 @@ pub(super) fn flatten(spec: &Spec, include_tofu: bool) -> Option<Vec<(&'static s
             let mut seen = HashSet::new();
             let mut pairs = Vec::new();
             for member in members(specs) {
-                for (k, v) in member {
-                    if seen.insert(k) {
-                        pairs.push((k, v));
+                for entry in member {
+                    if seen.insert(entry.0) {
+                        pairs.push(entry);
                     }
                 }
             }
@@ -47,12 +48,12 @@ pub(super) fn flatten(spec: &Spec, include_tofu: bool) -> Option<Vec<(&'static s
             for member in members(specs) {
                 let kept: Vec<_> = member
                     .iter()
-                    .filter(|(k, _)| {
+                    .filter(|(k, _, _)| {
                         !k.char_indices().map(|(i, c)| &k[..i + c.len_utf8()]).any(|p| earlier.contains(p))
                     })
                     .copied()
                     .collect();
-                earlier.extend(member.iter().map(|(k, _)| *k));
+                earlier.extend(member.iter().map(|(k, _, _)| *k));
                 pairs.extend(kept);
             }
             pairs
@@ -64,9 +65,9 @@ pub(super) fn flatten(spec: &Spec, include_tofu: bool) -> Option<Vec<(&'static s
     Some(pairs)
 }
 
-/// A dictionary file's keys, each with its first value, in file order (the
-/// first entry of a repeated key wins).
-pub(super) fn text_pairs(id: DictId) -> Vec<(&'static str, &'static str)> {
+/// A dictionary file's keys, each with its first value and the file's
+/// number, in file order (the first entry of a repeated key wins).
+pub(super) fn text_pairs(id: DictId) -> Vec<Entry<'static>> {
     let mut seen = HashSet::new();
     let mut pairs = Vec::new();
     for line in dict_text(id).lines() {
@@ -78,7 +79,7 @@ pub(super) fn text_pairs(id: DictId) -> Vec<(&'static str, &'static str)> {
         };
         let value = values.split(' ').next().unwrap_or("");
         if !key.is_empty() && seen.insert(key) {
-            pairs.push((key, value));
+            pairs.push((key, value, id as u16));
         }
     }
     pairs

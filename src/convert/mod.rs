@@ -53,12 +53,12 @@
 //!
 //! The dictionaries are OpenCC's text files in `data/opencc/`. At build
 //! time, `build.rs` flattens each of a configuration's dictionaries and
-//! groups into one key set that a leftmost-longest search answers exactly as
-//! the group does (see `flatten.rs`), and compiles it into a character-wise
-//! double-array Aho-Corasick automaton (`daachorse`), serialized and
-//! embedded with `include_bytes!`. At run time an automaton is deserialized
-//! on first use (a copy of its arrays, no parsing of text) and cached per
-//! process; conversion is one linear scan per segment and step.
+//! groups into one key set that a longest-prefix search answers exactly as
+//! the group does (see `flatten.rs`), and compiles it into a double-array
+//! trie (`dat.rs`) embedded with `include_bytes!`. At run time the tries
+//! are read in place: nothing is parsed, copied or built, so a converter
+//! is ready at once (`engine.rs` says why this structure and gives the
+//! figures).
 //!
 //! The unit tests keep a plain reference implementation (hash maps tried
 //! from the longest key down, groups asked member by member) and check the
@@ -75,20 +75,26 @@
 
 #[cfg(test)]
 use std::collections::HashMap;
+use std::sync::Arc;
+#[cfg(test)]
 use std::sync::OnceLock;
-
-use daachorse::CharwiseDoubleArrayAhoCorasick;
 
 // The dictionary texts and specs are for build.rs and the tests.
 #[cfg_attr(not(test), allow(dead_code))]
 mod data;
 
-/// The automata `build.rs` compiled (`AUTOMATA`) and which of them each
+/// The tries `build.rs` compiled (`AUTOMATA`) and which of them each
 /// configuration uses (`PLANS`).
 #[allow(clippy::type_complexity)]
 mod compiled {
     include!(concat!(env!("OUT_DIR"), "/opencc_compiled.rs"));
 }
+
+// `build` is for build.rs and the tests.
+#[cfg_attr(not(test), allow(dead_code))]
+mod dat;
+mod engine;
+use engine::{Dict, Scratch, Stage, Trace};
 
 mod guard;
 pub use guard::Guard;
@@ -251,13 +257,13 @@ impl Matcher {
 /// One stage of a pipeline, with reference matchers (see [`Matcher`]).
 #[cfg(test)]
 #[derive(Debug)]
-struct Stage {
+struct RefStage {
     segmentation: Option<Matcher>,
     chain: Vec<Matcher>,
 }
 
 #[cfg(test)]
-impl Stage {
+impl RefStage {
     fn convert(&self, text: &str, out: &mut String) {
         match &self.segmentation {
             None => self.convert_segment(text, out),
@@ -311,102 +317,6 @@ impl Stage {
     }
 }
 
-/// A dictionary compiled for matching: one leftmost-longest automaton that
-/// answers as the dictionary (or group) does at every position.
-///
-/// At a position, a group's answer is always the longest key of some
-/// flattened key set (see [`flatten`]), so greedy leftmost-longest search
-/// over a segment gives exactly OpenCC's "match here or copy one character".
-struct Compiled {
-    automaton: CharwiseDoubleArrayAhoCorasick<u32>,
-    values: Vec<&'static str>,
-}
-
-impl std::fmt::Debug for Compiled {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.debug_struct("Compiled").field("keys", &self.values.len()).finish()
-    }
-}
-
-impl Compiled {
-    /// The automaton `index` of the ones `build.rs` compiled, loaded once
-    /// per process.
-    fn get(index: u16) -> &'static Compiled {
-        static LOADED: [OnceLock<Compiled>; compiled::AUTOMATA.len()] =
-            [const { OnceLock::new() }; compiled::AUTOMATA.len()];
-        LOADED[usize::from(index)].get_or_init(|| {
-            let (automaton, values) = compiled::AUTOMATA[usize::from(index)];
-            let (automaton, _) =
-                CharwiseDoubleArrayAhoCorasick::deserialize(automaton).expect("build.rs serialized this automaton");
-            Compiled { automaton, values: load_values(values) }
-        })
-    }
-
-    /// One conversion step over one segment, appended to `out`.
-    fn convert_segment(&self, segment: &str, out: &mut String) {
-        let mut last = 0;
-        for m in self.automaton.leftmost_find_iter(segment) {
-            out.push_str(&segment[last..m.start()]);
-            out.push_str(self.values[m.value() as usize]);
-            last = m.end();
-        }
-        out.push_str(&segment[last..]);
-    }
-}
-
-/// The values table `build.rs` wrote: u32 count, count + 1 u32 offsets,
-/// then the text.
-fn load_values(bytes: &'static [u8]) -> Vec<&'static str> {
-    let word = |i: usize| u32::from_le_bytes(bytes[4 * i..4 * i + 4].try_into().unwrap()) as usize;
-    let count = word(0);
-    let text = std::str::from_utf8(&bytes[4 * (count + 2)..]).expect("values are UTF-8");
-    (0..count).map(|i| &text[word(i + 1)..word(i + 2)]).collect()
-}
-
-/// One compiled stage: optional segmentation, then a conversion chain.
-#[derive(Debug)]
-struct CompiledStage {
-    segmentation: Option<&'static Compiled>,
-    chain: Vec<&'static Compiled>,
-}
-
-impl CompiledStage {
-    fn convert(&self, text: &str, out: &mut String, scratch: &mut [String; 2]) {
-        let Some(seg) = &self.segmentation else {
-            return self.convert_segment(text, out, scratch);
-        };
-        let mut last = 0;
-        for m in seg.automaton.leftmost_find_iter(text) {
-            if last < m.start() {
-                self.convert_segment(&text[last..m.start()], out, scratch);
-            }
-            self.convert_segment(&text[m.start()..m.end()], out, scratch);
-            last = m.end();
-        }
-        if last < text.len() {
-            self.convert_segment(&text[last..], out, scratch);
-        }
-    }
-
-    fn convert_segment(&self, segment: &str, out: &mut String, scratch: &mut [String; 2]) {
-        let Some((last, steps)) = self.chain.split_last() else {
-            return out.push_str(segment);
-        };
-        if steps.is_empty() {
-            return last.convert_segment(segment, out);
-        }
-        let [cur, next] = scratch;
-        cur.clear();
-        cur.push_str(segment);
-        for step in steps {
-            next.clear();
-            step.convert_segment(cur, next);
-            std::mem::swap(cur, next);
-        }
-        last.convert_segment(cur, out);
-    }
-}
-
 /// Which implementation converts.
 #[derive(Debug, Clone, Copy, Default, PartialEq, Eq, clap::ValueEnum)]
 pub enum Engine {
@@ -430,8 +340,8 @@ impl Engine {
 
 /// A converter for one of OpenCC's built-in configurations.
 ///
-/// Cheap to create and to clone after the first time: the compiled
-/// dictionaries of each configuration are built once per process and shared.
+/// Cheap to create and to clone: the built-in dictionaries are read in
+/// place from the binary.
 #[derive(Debug, Clone)]
 pub struct Converter {
     name: &'static str,
@@ -440,7 +350,7 @@ pub struct Converter {
 
 #[derive(Debug, Clone)]
 enum Implementation {
-    Zhnorm(&'static [CompiledStage]),
+    Zhnorm(Arc<[Stage]>),
     #[cfg(feature = "opencc")]
     Opencc(std::sync::Arc<opencc_engine::OpenccLibrary>),
 }
@@ -464,8 +374,6 @@ impl Converter {
     /// The converter for the built-in configuration `name`, run by `engine`.
     /// [`Engine::Opencc`] is an error in builds without the `opencc` feature.
     pub fn with_engine(name: &str, tofu: TofuRisk, engine: Engine) -> crate::Result<Converter> {
-        static CACHE: [[OnceLock<Vec<CompiledStage>>; 2]; BUILTIN_NAMES.len()] =
-            [const { [const { OnceLock::new() }, const { OnceLock::new() }] }; BUILTIN_NAMES.len()];
         let bare = name.strip_suffix(".json").unwrap_or(name);
         let index = CONFIGS
             .iter()
@@ -485,16 +393,15 @@ impl Converter {
             #[cfg(not(feature = "opencc"))]
             Engine::Opencc => return Err(crate::Error::EngineUnavailable),
         }
-        let stages = CACHE[index][tofu as usize].get_or_init(|| {
-            compiled::PLANS[index][tofu as usize]
-                .iter()
-                .map(|(seg, chain)| CompiledStage {
-                    segmentation: (*seg != u16::MAX).then(|| Compiled::get(*seg)),
-                    chain: chain.iter().map(|&i| Compiled::get(i)).collect(),
-                })
-                .collect()
-        });
-        Ok(Converter { name: config.name, implementation: Implementation::Zhnorm(stages) })
+        let stages: Vec<Stage> = compiled::PLANS[index][tofu as usize]
+            .iter()
+            .map(|&(seg, chain)| Stage {
+                segmentation: (seg != u16::MAX && seg != compiled::FUSED).then_some(Dict(seg)),
+                fused: seg == compiled::FUSED,
+                chain: chain.iter().map(|&i| Dict(i)).collect(),
+            })
+            .collect();
+        Ok(Converter { name: config.name, implementation: Implementation::Zhnorm(stages.into()) })
     }
 
     /// The configuration's name, such as `"s2t"`.
@@ -511,7 +418,7 @@ impl Converter {
     /// Converts `text` and appends the result to `out`.
     pub fn convert(&self, text: &str, out: &mut String) {
         match &self.implementation {
-            Implementation::Zhnorm(stages) => convert_in_stages(stages, text, out),
+            Implementation::Zhnorm(stages) => convert_in_stages(stages, text, out, &mut ()),
             #[cfg(feature = "opencc")]
             Implementation::Opencc(opencc) => opencc.convert(text, out),
         }
@@ -528,21 +435,21 @@ impl Converter {
 /// Runs `text` through each stage of a configuration (OpenCC's
 /// normalization, then the configuration proper) and appends the result to
 /// `out`.
-fn convert_in_stages(stages: &[CompiledStage], text: &str, out: &mut String) {
-    let mut scratch = [String::new(), String::new()];
+fn convert_in_stages<T: Trace>(stages: &[Stage], text: &str, out: &mut String, trace: &mut T) {
+    let mut scratch = Scratch::default();
     match stages {
         [] => out.push_str(text),
-        [only] => only.convert(text, out, &mut scratch),
+        [only] => only.convert(text, out, &mut scratch, trace),
         [first, rest @ ..] => {
             let mut cur = String::with_capacity(text.len() + text.len() / 5);
-            first.convert(text, &mut cur, &mut scratch);
+            first.convert(text, &mut cur, &mut scratch, trace);
             let mut next = String::new();
             for (i, stage) in rest.iter().enumerate() {
                 if i + 1 == rest.len() {
-                    stage.convert(&cur, out, &mut scratch);
+                    stage.convert(&cur, out, &mut scratch, trace);
                 } else {
                     next.clear();
-                    stage.convert(&cur, &mut next, &mut scratch);
+                    stage.convert(&cur, &mut next, &mut scratch, trace);
                     std::mem::swap(&mut cur, &mut next);
                 }
             }

@@ -5,7 +5,7 @@ fn dict(text: &str) -> Matcher {
     Matcher::Text(Box::leak(Box::new(TextDict::parse(text))))
 }
 
-fn run(stage: &Stage, text: &str) -> String {
+fn run(stage: &RefStage, text: &str) -> String {
     let mut out = String::new();
     stage.convert(text, &mut out);
     out
@@ -54,7 +54,7 @@ fn conversion_copies_unmatched_chars() {
 fn segmentation_keeps_matches_and_groups_unmatched_runs() {
     // The chain's phrase "bc" may not span the segment boundary after the
     // segmentation key "ab", but may match inside an unmatched run.
-    let stage = Stage { segmentation: Some(dict("ab\t-\n")), chain: vec![dict("bc\tBC\nab\tAB\nxy\tXY\n")] };
+    let stage = RefStage { segmentation: Some(dict("ab\t-\n")), chain: vec![dict("bc\tBC\nab\tAB\nxy\tXY\n")] };
     assert_eq!(run(&stage, "abc"), "ABc");
     assert_eq!(run(&stage, "xyab"), "XYAB");
     assert_eq!(run(&stage, "bcxy"), "BCXY");
@@ -62,10 +62,12 @@ fn segmentation_keeps_matches_and_groups_unmatched_runs() {
 
 #[test]
 fn chain_steps_keep_segment_boundaries() {
-    let stage =
-        Stage { segmentation: Some(dict("ab\t-\ncd\t-\n")), chain: vec![dict("a\t1\n"), dict("1bc\tNO\n1b\tYES\n")] };
+    let stage = RefStage {
+        segmentation: Some(dict("ab\t-\ncd\t-\n")),
+        chain: vec![dict("a\t1\n"), dict("1bc\tNO\n1b\tYES\n")],
+    };
     assert_eq!(run(&stage, "abcd"), "YEScd");
-    let whole = Stage { segmentation: None, chain: stage.chain };
+    let whole = RefStage { segmentation: None, chain: stage.chain };
     assert_eq!(run(&whole, "abcd"), "NOd");
 }
 
@@ -208,10 +210,10 @@ fn compiled_engine_matches_reference_engine() {
     }
     for (config, name) in CONFIGS.iter().zip(BUILTIN_NAMES) {
         for tofu in [TofuRisk::Skip, TofuRisk::Include] {
-            let stages: Vec<Stage> = config
+            let stages: Vec<RefStage> = config
                 .stages
                 .iter()
-                .map(|s| Stage {
+                .map(|s| RefStage {
                     segmentation: s.segmentation.as_ref().and_then(|d| Matcher::build(d, tofu)),
                     chain: s.chain.iter().filter_map(|d| Matcher::build(d, tofu)).collect(),
                 })
@@ -244,4 +246,16 @@ fn configs_dict_ids() -> Vec<data::DictId> {
     ids.sort_by_key(|&id| id as usize);
     ids.dedup();
     ids
+}
+
+#[test]
+fn double_array_trie_takes_longest_key_and_first_of_repeated_keys() {
+    use super::engine::{Dat, Longest};
+    let entries =
+        [("ab", "X", 0), ("a", "Y", 1), ("abc", "Z", 2), ("ab", "W", 3), ("汉字", "漢字", 4), ("𠀀", "4B", 5)];
+    let (words, text) = dat::build(&entries);
+    let trie = Dat::new(&words, &text);
+    let mut out = String::new();
+    trie.convert_segment("abcabxab汉字𠀀a汉", &mut out, &mut ());
+    assert_eq!(out, "ZXxX漢字4BY汉");
 }

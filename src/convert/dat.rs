@@ -1,0 +1,191 @@
+//! Building the double-array tries that the converter matches with: shared
+//! by `build.rs`, which compiles the built-in dictionaries into them, and
+//! by custom dictionaries (`-c my.json`, `--dict`), built at run time.
+//!
+//! The layout is made to be read in place (see `Dat` in `engine.rs`), so
+//! a built-in trie is used straight from the bytes `include_bytes!` put in
+//! the binary: nothing is parsed, copied or built when the program starts.
+//!
+//! A blob is little-endian `u32` words:
+//!
+//! | words              | what                                                       |
+//! |--------------------|------------------------------------------------------------|
+//! | 3                  | header: block count, unit count, value count               |
+//! | 64                 | 256 bytes: 1 where a key's first byte may be this byte     |
+//! | `HI_LEN`           | code map, level 1: block of each 256 code points (0: none) |
+//! | blocks × 256       | code map, level 2: code of each character (0: in no key)   |
+//! | units × 3          | the double array: base, check, value index (`NONE`: none)  |
+//! | values + 1         | offsets of the values in the value text                    |
+//! | values             | source of each value (which dictionary it came from, and   |
+//! |                    | [`SEGMENT`] if the key is also a segmentation key)         |
+//!
+//! The value text is kept apart, as a `&str` (`include_str!` for the
+//! built-in tries, so that it is checked to be UTF-8 at compile time).
+//!
+//! Characters get codes by how often they occur in the keys, most frequent
+//! first, so the children of busy nodes have small codes and pack densely.
+
+use std::collections::HashMap;
+
+/// Entries of the code map's first level: one per 256 code points.
+pub(super) const HI_LEN: usize = 0x1100;
+/// Words in the header.
+pub(super) const HEADER: usize = 3;
+/// Not a value index; also the `check` of a free unit and of the root.
+pub(super) const NONE: u32 = u32::MAX;
+/// Words of the table of first bytes.
+pub(super) const LEAD_WORDS: usize = 64;
+/// Bit of an entry's source that marks a key of the stage's segmentation
+/// dictionary, for a conversion step that does the segmentation too.
+pub(super) const SEGMENT: u16 = 0x8000;
+
+/// One dictionary entry: key, value, and the number of the dictionary it
+/// came from (shown by `--explain`).
+pub(super) type Entry<'a> = (&'a str, &'a str, u16);
+
+/// Builds the trie of `entries` (keys non-empty; for a repeated key the
+/// first entry counts): the word blob and the value text.
+pub(super) fn build(entries: &[Entry<'_>]) -> (Vec<u8>, String) {
+    let mut freq: HashMap<char, u64> = HashMap::new();
+    for (key, _, _) in entries {
+        for c in key.chars() {
+            *freq.entry(c).or_default() += 1;
+        }
+    }
+    let mut alphabet: Vec<(char, u64)> = freq.into_iter().collect();
+    alphabet.sort_by(|a, b| b.1.cmp(&a.1).then(a.0.cmp(&b.0)));
+    let mut code_of: HashMap<char, u32> = HashMap::with_capacity(alphabet.len());
+    let mut hi = vec![0u32; HI_LEN];
+    let mut lo: Vec<u32> = vec![0; 256]; // block 0: no character has a code
+    for (i, &(c, _)) in alphabet.iter().enumerate() {
+        let code = i as u32 + 1;
+        code_of.insert(c, code);
+        let cp = c as usize;
+        if hi[cp >> 8] == 0 {
+            hi[cp >> 8] = (lo.len() / 256) as u32;
+            lo.resize(lo.len() + 256, 0);
+        }
+        lo[hi[cp >> 8] as usize * 256 + (cp & 0xFF)] = code;
+    }
+
+    // Keys as codes, sorted; the first entry of a repeated key stays.
+    let mut keys: Vec<(Vec<u32>, u32)> = Vec::with_capacity(entries.len());
+    for (i, (key, _, _)) in entries.iter().enumerate() {
+        if !key.is_empty() {
+            keys.push((key.chars().map(|c| code_of[&c]).collect(), i as u32));
+        }
+    }
+    keys.sort_by(|a, b| a.0.cmp(&b.0));
+    keys.dedup_by(|later, first| later.0 == first.0);
+
+    let mut units = Units::default();
+    units.take(0, NONE);
+    // (unit, range of `keys` under it, depth)
+    let mut stack = vec![(0usize, 0..keys.len(), 0usize)];
+    let mut children: Vec<(u32, std::ops::Range<usize>)> = Vec::new();
+    while let Some((unit, range, depth)) = stack.pop() {
+        children.clear();
+        let mut start = range.start;
+        if let Some((key, index)) = keys.get(start) {
+            if key.len() == depth {
+                units.value[unit] = *index;
+                start += 1;
+            }
+        }
+        for (j, (key, _)) in keys.iter().enumerate().take(range.end).skip(start) {
+            let code = key[depth];
+            match children.last_mut() {
+                Some((c, r)) if *c == code => r.end = j + 1,
+                _ => children.push((code, j..j + 1)),
+            }
+        }
+        if children.is_empty() {
+            continue;
+        }
+        let base = units.find_base(&children);
+        units.base[unit] = base;
+        for (code, r) in children.drain(..) {
+            let child = (base + code) as usize;
+            units.take(child, unit as u32);
+            stack.push((child, r, depth + 1));
+        }
+    }
+
+    // Values in entry order; only the kept ones are referenced.
+    let mut text = String::new();
+    let mut offsets = Vec::with_capacity(entries.len() + 1);
+    offsets.push(0u32);
+    for (_, value, _) in entries {
+        text.push_str(value);
+        offsets.push(text.len() as u32);
+    }
+
+    let n_units = units.check.len();
+    let mut words: Vec<u32> =
+        Vec::with_capacity(HEADER + LEAD_WORDS + HI_LEN + lo.len() + 3 * n_units + 2 * entries.len() + 1);
+    words.extend([(lo.len() / 256) as u32, n_units as u32, entries.len() as u32]);
+    let mut lead = [0u8; 4 * LEAD_WORDS];
+    for (key, _, _) in entries {
+        if let Some(&b) = key.as_bytes().first() {
+            lead[usize::from(b)] = 1;
+        }
+    }
+    words.extend(lead.chunks_exact(4).map(|w| u32::from_le_bytes([w[0], w[1], w[2], w[3]])));
+    words.extend(&hi);
+    words.extend(&lo);
+    for i in 0..n_units {
+        words.extend([units.base[i], units.check[i], units.value[i]]);
+    }
+    words.extend(&offsets);
+    words.extend(entries.iter().map(|e| u32::from(e.2)));
+    (words.iter().flat_map(|w| w.to_le_bytes()).collect(), text)
+}
+
+/// The double array under construction.
+#[derive(Default)]
+struct Units {
+    base: Vec<u32>,
+    check: Vec<u32>,
+    value: Vec<u32>,
+    /// Every unit before this one is taken.
+    first_free: usize,
+}
+
+impl Units {
+    fn grow(&mut self, len: usize) {
+        if self.check.len() < len {
+            self.base.resize(len, 0);
+            self.check.resize(len, NONE);
+            self.value.resize(len, NONE);
+        }
+    }
+
+    fn is_free(&self, i: usize) -> bool {
+        self.check.get(i).is_none_or(|&c| c == NONE) && i != 0
+    }
+
+    fn take(&mut self, i: usize, parent: u32) {
+        self.grow(i + 1);
+        self.check[i] = parent;
+        while !self.is_free(self.first_free) && self.first_free < self.check.len() {
+            self.first_free += 1;
+        }
+    }
+
+    /// The smallest base at which every child's unit is free, trying free
+    /// units for the first child in order.
+    fn find_base(&mut self, children: &[(u32, std::ops::Range<usize>)]) -> u32 {
+        let first = children[0].0 as usize;
+        let mut slot = self.first_free.max(first);
+        loop {
+            if self.is_free(slot) {
+                let base = slot - first;
+                if children.iter().all(|(c, _)| self.is_free(base + *c as usize)) {
+                    self.grow(base + children.last().map_or(0, |(c, _)| *c as usize) + 1);
+                    return base as u32;
+                }
+            }
+            slot += 1;
+        }
+    }
+}
