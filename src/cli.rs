@@ -15,7 +15,7 @@ use zhnorm::write::{BomPolicy, EolPolicy};
 #[derive(Debug, Parser)]
 #[command(name = "zhnorm", version, about, long_about = None)]
 #[command(group(ArgGroup::new("mode").args(["write", "out_dir", "check", "detect"])))]
-#[command(args_conflicts_with_subcommands = true)]
+#[command(args_conflicts_with_subcommands = true, disable_help_subcommand = true)]
 #[command(after_help = "\
 Exit codes:
   0  success: done, or nothing would change
