@@ -2,7 +2,7 @@
 
 use std::path::{Path, PathBuf};
 
-use clap::{ArgAction, ArgGroup, Parser, Subcommand};
+use clap::{ArgAction, ArgGroup, Parser, Subcommand, ValueHint};
 use zhnorm::clean::GlossMode;
 use zhnorm::convert::Engine;
 use zhnorm::settings::Settings;
@@ -31,7 +31,7 @@ pub struct Args {
     pub tool: Option<Tool>,
 
     /// Files or folders to process; `-` or nothing means standard input.
-    #[arg(value_name = "PATH")]
+    #[arg(value_name = "PATH", value_hint = ValueHint::AnyPath)]
     pub paths: Vec<PathBuf>,
 
     /// Rewrite files in place (atomically; unchanged files are not touched).
@@ -39,7 +39,7 @@ pub struct Args {
     pub write: bool,
 
     /// Write normalized copies into a mirrored tree under DIR.
-    #[arg(long, value_name = "DIR")]
+    #[arg(long, value_name = "DIR", value_hint = ValueHint::DirPath)]
     pub out_dir: Option<PathBuf>,
 
     /// Change nothing; list files that would change and why, exit 1 if any.
@@ -52,7 +52,7 @@ pub struct Args {
     pub diff: bool,
 
     /// Read settings from this file instead of looking for zhnorm.toml.
-    #[arg(long, value_name = "PATH", conflicts_with = "no_config")]
+    #[arg(long, value_name = "PATH", value_hint = ValueHint::FilePath, conflicts_with = "no_config")]
     pub config_file: Option<PathBuf>,
 
     /// Do not read zhnorm.toml.
