@@ -128,6 +128,7 @@ fn run(args: &Args) -> anyhow::Result<Status> {
             fullwidth_ascii: args.fullwidth_ascii,
         },
         convert: match args.conversion.as_str() {
+            "none" if !args.dict.is_empty() => bail!("--dict needs a conversion (-c NAME)"),
             "none" => None,
             name => {
                 let tofu = if args.include_tofu_risk_dictionaries {
@@ -135,7 +136,7 @@ fn run(args: &Args) -> anyhow::Result<Status> {
                 } else {
                     zhnorm::convert::TofuRisk::Skip
                 };
-                Some(zhnorm::convert::Converter::with_engine(name, tofu, args.engine)?)
+                Some(zhnorm::convert::Converter::open(name, tofu, args.engine)?.with_dictionaries(&args.dict)?)
             }
         },
         protect: args
