@@ -19,7 +19,7 @@ use zhnorm::write::{BomPolicy, EolPolicy};
 #[command(after_help = "\
 Exit codes:
   0  success: done, or nothing would change
-  1  --check: some file would change or has damage
+  1  --check, --diff: some file would change or has damage
   2  an error: some input could not be read, decoded or written
 
 Settings: zhnorm.toml in the current folder or the nearest one above it (up to
@@ -231,11 +231,7 @@ impl Args {
         }
         set!("conversion", conversion, settings.convert);
         set!("include_tofu_risk_dictionaries", include_tofu_risk_dictionaries, settings.include_tofu_risk_dictionaries);
-        set!(
-            "accept",
-            accept,
-            settings.accept.map(|list| list.iter().map(|e| e.name().to_ascii_lowercase()).collect())
-        );
+        set!("accept", accept, settings.accept);
         set!("bom", bom, settings.bom);
         set!("eol", eol, settings.eol);
         set!("nfc", nfc, settings.nfc);

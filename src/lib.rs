@@ -18,6 +18,9 @@
 //!    policy, optional NFC) and writes files safely: atomically in place, or
 //!    into a mirrored folder.
 //!
+//! [`settings`] finds and checks a project's settings (`zhnorm.toml`, and
+//! the `charset` of `.editorconfig`); [`walk`] finds the files.
+//!
 //! [`normalize`] is that pipeline; the command-line tool, the tests and the
 //! benchmarks all call it. The library never prints: it returns a [`Report`]
 //! per input and the caller decides what to show.

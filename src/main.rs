@@ -145,16 +145,21 @@ fn run(args: &Args) -> anyhow::Result<Status> {
             .map(|pattern| regex::Regex::new(pattern).with_context(|| format!("bad --protect pattern {pattern:?}")))
             .collect::<anyhow::Result<_>>()?,
         force: args.force,
-        accept: match mode {
-            Mode::Check | Mode::Write | Mode::OutDir => args
+        accept: {
+            let accept = args
                 .accept
                 .iter()
                 .map(|label| {
                     zhnorm::settings::accepted_charset(label)
-                        .ok_or_else(|| zhnorm::Error::UnknownEncoding(label.clone()).into())
+                        .ok_or_else(|| zhnorm::Error::UnknownEncoding(label.clone()))
                 })
-                .collect::<anyhow::Result<_>>()?,
-            Mode::Stdout | Mode::Detect => Vec::new(),
+                .collect::<Result<Vec<_>, _>>()?;
+            // Printing is not checking: only the modes that judge or write files refuse.
+            if matches!(mode, Mode::Check | Mode::Write | Mode::OutDir) {
+                accept
+            } else {
+                Vec::new()
+            }
         },
     };
     if args.json && mode == Mode::Stdout {
@@ -594,5 +599,20 @@ fn existing_prefix_canonical(path: &Path) -> PathBuf {
             }
             _ => return path.to_path_buf(),
         }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn paint_colours_each_kind_of_diff_line_and_keeps_carriage_returns() {
+        let diff = "--- a.txt\tgb18030\n+++ a.txt\tutf-8\n@@ -1,2 +1,2 @@\n 同\n-头发\r\n+頭髮\n";
+        assert_eq!(
+            paint(diff),
+            "\x1b[1m--- a.txt\tgb18030\x1b[0m\n\x1b[1m+++ a.txt\tutf-8\x1b[0m\n\x1b[36m@@ -1,2 +1,2 @@\x1b[0m\n 同\n\
+             \x1b[31m-头发\r\x1b[0m\n\x1b[32m+頭髮\x1b[0m\n"
+        );
     }
 }

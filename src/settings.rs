@@ -30,9 +30,10 @@ pub struct Settings {
     pub convert: Option<String>,
     /// `--include-tofu-risk-dictionaries`.
     pub include_tofu_risk_dictionaries: Option<bool>,
-    /// Input charsets allowed in check and fix modes (`--accept`).
+    /// Input charsets allowed in check and fix modes (`--accept`), each a
+    /// label [`accepted_charset`] knows.
     #[serde(default, deserialize_with = "charsets")]
-    pub accept: Option<Vec<&'static Encoding>>,
+    pub accept: Option<Vec<String>>,
     /// `--bom`.
     pub bom: Option<BomPolicy>,
     /// `--eol`.
@@ -139,20 +140,16 @@ fn conversion<'de, D: Deserializer<'de>>(deserializer: D) -> std::result::Result
     )))
 }
 
-fn charsets<'de, D: Deserializer<'de>>(
-    deserializer: D,
-) -> std::result::Result<Option<Vec<&'static Encoding>>, D::Error> {
-    Vec::<String>::deserialize(deserializer)?
-        .iter()
-        .map(|label| {
-            accepted_charset(label).ok_or_else(|| {
-                serde::de::Error::custom(format!(
-                    "unknown charset {label:?}, expected WHATWG labels such as utf-8, gbk, gb18030, big5, utf-16le"
-                ))
-            })
-        })
-        .collect::<std::result::Result<_, _>>()
-        .map(Some)
+fn charsets<'de, D: Deserializer<'de>>(deserializer: D) -> std::result::Result<Option<Vec<String>>, D::Error> {
+    let labels = Vec::<String>::deserialize(deserializer)?;
+    for label in &labels {
+        accepted_charset(label).ok_or_else(|| {
+            serde::de::Error::custom(format!(
+                "unknown charset {label:?}, expected WHATWG labels such as utf-8, gbk, gb18030, big5, utf-16le"
+            ))
+        })?;
+    }
+    Ok(Some(labels))
 }
 
 /// The charset a label in an accept list stands for. GBK is read as its
@@ -229,7 +226,8 @@ editorconfig = false
         )
         .unwrap();
         assert_eq!(settings.convert.as_deref(), Some("s2twp"));
-        assert_eq!(settings.accept, Some(vec![encoding_rs::UTF_8, encoding_rs::GB18030]));
+        assert_eq!(settings.accept.unwrap(), ["utf-8", "gbk"]);
+        assert_eq!(accepted_charset("gbk"), Some(encoding_rs::GB18030), "gbk is read as gb18030");
         assert_eq!(settings.bom, Some(BomPolicy::Keep));
         assert_eq!(settings.eol, Some(EolPolicy::Lf));
         assert_eq!(settings.glosses, Some(GlossMode::Strip));

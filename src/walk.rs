@@ -111,6 +111,9 @@ impl Filter {
     }
 
     fn excludes(&self, path: &Path, is_dir: bool) -> bool {
+        if self.include.is_empty() && self.exclude.is_empty() {
+            return false;
+        }
         let Ok(path) = absolute(path) else { return false };
         self.include.matched(&path, is_dir).is_ignore() || self.exclude.matched(&path, is_dir).is_whitelist()
     }

@@ -619,6 +619,31 @@ mod project {
         assert_eq!(refused.status.code(), Some(2));
     }
 
+    /// `script` (util-linux) gives the binary a terminal for its stdout.
+    #[cfg(target_os = "linux")]
+    #[test]
+    fn diff_is_coloured_on_a_terminal_unless_no_color() {
+        let dir = repo();
+        dir.write("a.txt", "头发\n".as_bytes());
+        let on_terminal = |no_color: Option<&str>| {
+            let line = format!("'{}' --diff -c s2t a.txt", env!("CARGO_BIN_EXE_zhnorm"));
+            let mut command = Command::new("script");
+            command.args(["-qec", &line, "/dev/null"]).current_dir(dir.temp.path()).env_remove("NO_COLOR");
+            if let Some(value) = no_color {
+                command.env("NO_COLOR", value);
+            }
+            let output = command.output().expect("script (util-linux)");
+            String::from_utf8(output.stdout).unwrap().replace("\r\n", "\n")
+        };
+        assert_eq!(
+            on_terminal(None),
+            "\x1b[1m--- a.txt\tutf-8\x1b[0m\n\x1b[1m+++ a.txt\tutf-8\x1b[0m\n\x1b[36m@@ -1 +1 @@\x1b[0m\n\
+             \x1b[31m-头发\x1b[0m\n\x1b[32m+頭髮\x1b[0m\n"
+        );
+        assert_eq!(on_terminal(Some("1")), "--- a.txt\tutf-8\n+++ a.txt\tutf-8\n@@ -1 +1 @@\n-头发\n+頭髮\n");
+        assert!(on_terminal(Some("")).contains("\x1b[31m"), "an empty NO_COLOR does not count");
+    }
+
     #[test]
     fn completions_and_man_page_come_from_the_argument_definitions() {
         for (shell, marker) in [

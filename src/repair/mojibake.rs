@@ -221,9 +221,13 @@ impl Repairer {
             let stretch = |keep: fn(char) -> bool| chars[start..].iter().take_while(|&&(_, c)| keep(c)).count();
             let latin = stretch(|c| latin1_byte(c).is_some());
             let cjk = stretch(|c| !c.is_ascii());
-            let longest = (start + MAX_SPAN).min(start + latin.max(cjk));
-            // The first layer finds the span; the span then gets every layering.
-            let found = (start + 2..=longest).rev().find_map(|end| {
+            let whole = start + latin.max(cjk);
+            let longest = (start + MAX_SPAN).min(whole);
+            // The whole stretch first (a long garbled sentence in one piece),
+            // then spans of it, longest first. The first layer finds the span;
+            // the span then gets every layering.
+            let ends = (whole > longest).then_some(whole).into_iter().chain((start + 2..=longest).rev());
+            let found = ends.into_iter().find_map(|end| {
                 let span = &run[byte_at(start)..byte_at(end)];
                 let after = if end == chars.len() { next } else { char_at(end) };
                 best_repair(span, before, after, 1, &mut budget)?;
@@ -303,7 +307,7 @@ fn best_repair(
                 }
                 let mut path = path.clone();
                 path.push(family);
-                if is_clean(&repaired) && is_shaped_like(family, text, &repaired) {
+                if is_clean(&repaired) && is_shaped_like(family, text, prev, &repaired) {
                     let after = in_context(&repaired);
                     let better = best.as_ref().is_none_or(|b| after > b.2);
                     if after >= MIN_REPAIRED_SCORE && after - before >= MIN_GAIN && better {
@@ -321,24 +325,58 @@ fn best_repair(
 /// Whether `span` can be `family`'s mojibake at all, and `repaired` a
 /// repair worth making. A GBK or Big5 reading never yields ASCII (trail
 /// bytes in the ASCII range are read into the character), so such mojibake
-/// is all non-ASCII. A Latin-1 reading shows those trail bytes as ASCII, but
-/// only right after a non-ASCII lead (`¦b` is Big5 `在`), never two in a
-/// row. One character of output is too little evidence either way.
-fn is_shaped_like(family: Family, span: &str, repaired: &str) -> bool {
+/// is all non-ASCII; and it is mostly Han, while Greek, Cyrillic, kana and
+/// box drawing, which GBK also encodes, are text of their own (Japanese and
+/// Russian read as Big5 would turn into common Han). Three characters of
+/// GBK read as Big5 or back are too little evidence: correct rare
+/// characters (`忡忡`, `旂淠淠`) read so can look more common. A Latin-1 reading shows
+/// those trail bytes as ASCII, but only right after a non-ASCII lead (`¦b`
+/// is Big5 `在`), never two in a row, and it takes three non-ASCII
+/// characters at least (`créé` is French, not mojibake); and GBK's trail
+/// bytes in the ASCII range belong to characters outside GB2312, which
+/// Simplified text hardly has (`MÄ£ÄM` is not GBK). Glued to a Latin word
+/// on its left (`prev`), a Latin-1 reading takes a fourth. One character of
+/// output is too little evidence, except for one UTF-8 character of three
+/// bytes read as Latin-1 (`ä¸\u{AD}` for `中`): correct text does not put
+/// a letter and two symbols of 0x80..=0xBF together.
+fn is_shaped_like(family: Family, span: &str, prev: Option<char>, repaired: &str) -> bool {
     let non_ascii = |text: &str| text.chars().filter(|c| !c.is_ascii()).count();
+    let len = span.chars().count();
     let shaped = match family.codecs().0 {
         Codec::Latin1 => {
-            let mut prev = ' ';
-            span.chars().count() >= 3
+            // GB2312, where the characters of Simplified text are, has no
+            // trail byte in the ASCII range.
+            let ascii_trails = family != Family::GbkAsLatin1 || non_ascii(span) == len;
+            // Glued to a Latin word, it takes one more.
+            let least = if prev.is_some_and(|c| c.is_ascii_alphanumeric()) { 4 } else { 3 };
+            let mut before = ' ';
+            ascii_trails
+                && non_ascii(span) >= least
                 && span.chars().all(|c| {
-                    let trail_like = !c.is_ascii() || !prev.is_ascii();
-                    prev = c;
+                    let trail_like = !c.is_ascii() || !before.is_ascii();
+                    before = c;
                     trail_like
                 })
         }
-        _ => non_ascii(span) == span.chars().count(),
+        _ => {
+            let foreign = span.chars().filter(|&c| is_foreign_script(c)).count();
+            // Valid UTF-8 does not happen by chance; a GBK or Big5 reading
+            // of another CJK charset does.
+            let least = if family.codecs().1 == Codec::Utf8 { 3 } else { 4 };
+            non_ascii(span) == len && len >= least && foreign * 4 <= len
+        }
     };
-    shaped && non_ascii(repaired) >= 2
+    let one_utf8_char = family == Family::Utf8AsLatin1
+        && len == 3
+        && repaired.chars().count() == 1
+        && repaired.chars().all(|c| char_score(c, ' ', ' ') >= 2.0);
+    shaped && (non_ascii(repaired) >= 2 || one_utf8_char)
+}
+
+/// Letters of scripts that GBK and Big5 encode besides Chinese (Greek,
+/// Cyrillic, kana, bopomofo), and box drawing: a run of them is text (or art) of its own.
+fn is_foreign_script(c: char) -> bool {
+    matches!(u32::from(c), 0x370..=0x4FF | 0x2500..=0x257F | 0x3041..=0x30FF | 0x3105..=0x312F)
 }
 
 /// No control, private-use or replacement characters: what a repair must
@@ -387,8 +425,10 @@ fn has_suspicious(text: &str) -> bool {
     false
 }
 
-/// Splits `text` into runs of non-space characters (`true`) and the space
-/// between them (`false`), each with its byte offset. Runs include ASCII, because GBK and Big5 trail
+/// Splits `text` into runs of characters other than ASCII whitespace
+/// (`true`) and the whitespace between them (`false`), each with its byte
+/// offset. Other whitespace belongs to runs: a Latin-1 reading of UTF-8
+/// shows the bytes 0x85 and 0xA0 as NEL and no-break space. Runs include ASCII, because GBK and Big5 trail
 /// bytes can be ASCII (`¦b` is Big5 `在` read as Latin-1). U+FFFD ends a
 /// run: it is a hole, not mojibake.
 fn runs(text: &str) -> impl Iterator<Item = (usize, &str, bool)> {
@@ -396,7 +436,7 @@ fn runs(text: &str) -> impl Iterator<Item = (usize, &str, bool)> {
     std::iter::from_fn(move || {
         let rest = &text[offset..];
         let first = rest.chars().next()?;
-        let in_run = |c: char| !c.is_whitespace() && c != '\u{FFFD}';
+        let in_run = |c: char| !c.is_ascii_whitespace() && c != '\u{FFFD}';
         let kind = in_run(first);
         let len = rest.find(|c: char| in_run(c) != kind).unwrap_or(rest.len());
         let start = offset;
