@@ -112,7 +112,9 @@ pub struct Args {
 
     /// Convert between Traditional and Simplified with an OpenCC 1.4.2
     /// configuration: s2t, t2s, s2tw, tw2s, s2twp, tw2sp, s2hk, hk2s, s2hkp,
-    /// hk2sp, t2tw, tw2t, t2hk, hk2t, t2jp, jp2t; `none` converts nothing.
+    /// hk2sp, t2tw, tw2t, t2hk, hk2t, t2jp, jp2t, or the path of an OpenCC
+    /// JSON configuration whose dictionaries are text files; `none` converts
+    /// nothing.
     #[arg(short = 'c', long = "config", value_name = "NAME", default_value = "none")]
     pub conversion: String,
 
@@ -127,6 +129,12 @@ pub struct Args {
     /// give the same output.
     #[arg(long, value_enum, default_value_t = Engine::Zhnorm, value_name = "ENGINE")]
     pub engine: Engine,
+
+    /// With -c, add your own OpenCC text dictionary (`word<TAB>replacement`,
+    /// one entry a line) on top of the configuration (repeatable): at each
+    /// position the longest key wins, yours on a tie.
+    #[arg(long = "dict", value_name = "FILE")]
+    pub dict: Vec<PathBuf>,
 
     /// With -c, leave text matching REGEX unconverted (repeatable; matched
     /// line by line). Inline, `zhnorm: off` ... `zhnorm: on` does the same.

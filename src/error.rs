@@ -61,6 +61,25 @@ pub enum Error {
         /// What OpenCC or the file system said.
         reason: String,
     },
+    /// A custom conversion configuration (`-c FILE.json`) or user
+    /// dictionary (`--dict`) that cannot be used.
+    #[error("{}: {reason}", path.display())]
+    Config {
+        /// The configuration or dictionary file.
+        path: PathBuf,
+        /// What is wrong, and where in the JSON.
+        reason: String,
+    },
+    /// A line of a text dictionary that is not `key<TAB>value`.
+    #[error("{}:{line}: {reason} (expected KEY<TAB>VALUE VALUE...)", path.display())]
+    Dictionary {
+        /// The dictionary file.
+        path: PathBuf,
+        /// The line, counted from 1.
+        line: usize,
+        /// What is wrong with it.
+        reason: String,
+    },
     /// Rewriting in place would split a file with several hard links.
     #[error("refusing to rewrite a file with {0} hard links (a rename would split them)")]
     HardLinks(u64),

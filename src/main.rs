@@ -131,6 +131,7 @@ fn run(args: &Args) -> anyhow::Result<Status> {
             fullwidth_ascii: args.fullwidth_ascii,
         },
         convert: match args.conversion.as_str() {
+            "none" if !args.dict.is_empty() => bail!("--dict needs a conversion (-c NAME)"),
             "none" => None,
             name => {
                 let tofu = if args.include_tofu_risk_dictionaries {
@@ -138,7 +139,7 @@ fn run(args: &Args) -> anyhow::Result<Status> {
                 } else {
                     zhnorm::convert::TofuRisk::Skip
                 };
-                Some(zhnorm::convert::Converter::with_engine(name, tofu, args.engine)?)
+                Some(zhnorm::convert::Converter::open(name, tofu, args.engine)?.with_dictionaries(&args.dict)?)
             }
         },
         protect: args

@@ -712,3 +712,102 @@ fn lost_characters_in_a_misaligned_gbk_stream_are_reported_not_changed() {
     let printed = zhnorm(["-"]).stdin(text.as_bytes()).run();
     assert_eq!(stdout(&printed), text, "damage is reported, never guessed at");
 }
+
+/// `-c custom.json` and `--dict`: OpenCC text dictionaries of the user's,
+/// on top of or inside OpenCC's configurations. The expected outputs are
+/// what `opencc -c` 1.4.2 printed for the same configuration.
+mod custom_conversion {
+    use super::*;
+
+    const INPUT: &str = "鼠标坏了，硅谷的头发干了。\n";
+    const MINE: &str = "# our words\n鼠标\t滑鼠\n硅谷\t矽谷\n头发\t头发\n";
+
+    fn team() -> Dir {
+        let dir = Dir::new();
+        dir.write("dicts/mine.txt", MINE.as_bytes());
+        dir.write(
+            "team.json",
+            r#"{
+  "name": "s2t with our words",
+  "segmentation": {"type": "mmseg", "dict": {"type": "group", "match_policy": "union", "dicts": [
+    {"type": "text", "file": "dicts/mine.txt"}, {"type": "ocd2", "file": "STPhrases.ocd2"}]}},
+  "conversion_chain": [{"dict": {"type": "group", "dicts": [
+    {"type": "text", "file": "dicts/mine.txt"}, {"type": "ocd2", "file": "STPhrases.ocd2"},
+    {"type": "ocd2", "file": "STCharacters.ocd2"}]}}]
+}"#
+            .as_bytes(),
+        );
+        dir
+    }
+
+    #[test]
+    fn a_custom_config_uses_its_text_dictionaries_relative_to_the_json_file() {
+        let dir = team();
+        let output =
+            zhnorm(["-c".as_ref(), dir.path("team.json").as_os_str(), "-".as_ref()]).stdin(INPUT.as_bytes()).run();
+        assert!(output.status.success(), "{}", stderr(&output));
+        assert_eq!(stdout(&output), "滑鼠壞了，矽谷的头发幹了。\n");
+    }
+
+    #[test]
+    fn opencc_s_own_json_configuration_gives_the_built_in_result() {
+        let json = Path::new(env!("CARGO_MANIFEST_DIR")).join("data/opencc/config/s2twp.json");
+        let output = zhnorm(["-c".as_ref(), json.as_os_str(), "-".as_ref()]).stdin(INPUT.as_bytes()).run();
+        let builtin = zhnorm(["-c", "s2twp", "-"]).stdin(INPUT.as_bytes()).run();
+        assert_eq!(stdout(&output), "滑鼠壞了，矽谷的頭髮幹了。\n");
+        assert_eq!(stdout(&output), stdout(&builtin));
+    }
+
+    #[test]
+    fn dict_entries_win_ties_and_longer_built_in_phrases_still_win() {
+        let dir = team();
+        let mine = dir.path("dicts/mine.txt");
+        let run = |config: &str, input: &str| {
+            let output = zhnorm(["-c".as_ref(), config.as_ref(), "--dict".as_ref(), mine.as_os_str(), "-".as_ref()])
+                .stdin(input.as_bytes())
+                .run();
+            assert!(output.status.success(), "{}", stderr(&output));
+            stdout(&output)
+        };
+        // Same as the custom configuration that adds the file to s2t's groups.
+        assert_eq!(run("s2t", INPUT), "滑鼠壞了，矽谷的头发幹了。\n");
+        // s2twp segments in its first step; the user's phrases still apply,
+        // and their values go through the Taiwan step.
+        assert_eq!(run("s2twp", INPUT), "滑鼠壞了，矽谷的头发幹了。\n");
+        // 头发 is the user's, but the built-in 头发壳子 is longer.
+        assert_eq!(run("s2t", "头发壳子\n"), "頭髮殼子\n");
+    }
+
+    #[test]
+    fn bad_configurations_and_dictionaries_are_errors_naming_the_file_and_the_place() {
+        let dir = team();
+        dir.write("broken.txt", "鼠标\t滑鼠\n硅谷 矽谷\n".as_bytes());
+        dir.write("uses-broken.json", br#"{"conversion_chain": [{"dict": {"type": "text", "file": "broken.txt"}}]}"#);
+        dir.write("missing.json", br#"{"conversion_chain": [{"dict": {"type": "text", "file": "nope.txt"}}]}"#);
+        dir.write("bad.json", br#"{"conversion_chain": [{"dict": {"type": "text" "file": "x.txt"}}]}"#);
+        let error = |args: &[&str]| {
+            let output = zhnorm(args).in_dir(dir.temp.path()).stdin(INPUT.as_bytes()).run();
+            assert_eq!(output.status.code(), Some(2), "{args:?}");
+            assert_eq!(stdout(&output), "");
+            stderr(&output)
+        };
+        assert_eq!(
+            error(&["-c", "uses-broken.json", "-"]),
+            "zhnorm: uses-broken.json: conversion_chain[0].dict: broken.txt:2: no tab between the key and its values \
+             (expected KEY<TAB>VALUE VALUE...)\n"
+        );
+        assert_eq!(
+            error(&["-c", "s2t", "--dict", "broken.txt", "-"]),
+            "zhnorm: broken.txt:2: no tab between the key and its values (expected KEY<TAB>VALUE VALUE...)\n"
+        );
+        assert_eq!(
+            error(&["-c", "missing.json", "-"]),
+            "zhnorm: missing.json: conversion_chain[0].dict: dictionary nope.txt not found\n"
+        );
+        assert_eq!(
+            error(&["-c", "bad.json", "-"]),
+            "zhnorm: bad.json: not valid JSON: expected `,` or `}` at line 1 column 48\n"
+        );
+        assert_eq!(error(&["--dict", "dicts/mine.txt", "-"]), "zhnorm: --dict needs a conversion (-c NAME)\n");
+    }
+}
