@@ -230,7 +230,19 @@ impl Args {
                 }
             };
         }
-        set!("conversion", conversion, settings.convert);
+        let from_dir = |path: &Path| dir.join(path);
+        set!(
+            "conversion",
+            conversion,
+            settings.convert.map(|name| {
+                if zhnorm::settings::is_builtin_conversion(&name) {
+                    name
+                } else {
+                    from_dir(Path::new(&name)).to_string_lossy().into_owned()
+                }
+            })
+        );
+        set!("dict", dict, settings.dict.map(|paths| paths.iter().map(|path| from_dir(path)).collect()));
         set!("include_tofu_risk_dictionaries", include_tofu_risk_dictionaries, settings.include_tofu_risk_dictionaries);
         set!("accept", accept, settings.accept);
         set!("bom", bom, settings.bom);
