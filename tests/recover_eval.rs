@@ -4,7 +4,7 @@
 //! `corpus/zh-hant.txt`, see `corpus/README.md`) at `。！？；`, keeping
 //! those of 10 to 60 characters. Each is encoded as UTF-8 and read back by
 //! [`gbk_with_holes`], a model of the decoders that leave holes (Python's
-//! `gbk` with `errors='replace'`, iconv): a byte that does not start a pair
+//! `gbk` with `errors='replace'`): a byte that does not start a pair
 //! GBK maps becomes one U+FFFD and the decoder goes on at the next byte.
 //! The mapped pairs are those of encoding_rs's GBK without its user-defined
 //! area (which encoding_rs reads as private use and those decoders do not
@@ -193,7 +193,9 @@ fn holes_are_filled_rightly_or_left_and_wrong_fills_stay_under_one_percent() {
     }
     assert!(total.with_holes >= 1000, "only {} sentences with holes", total.with_holes);
     assert!(percent(total.wrong, total.holes) < 1.0, "{} of {} holes filled wrongly", total.wrong, total.holes);
-    assert!(total.right > 0, "no hole filled");
+    // 24.9% when this was written; a floor, so that a change that fills
+    // far fewer holes shows.
+    assert!(percent(total.right, total.holes) >= 15.0, "{} of {} holes filled", total.right, total.holes);
 }
 
 #[test]
