@@ -211,17 +211,21 @@ impl<'a> Dat<'a> {
 pub(super) trait Trace {
     /// Whether anything is recorded.
     const ON: bool;
+    /// A stage starts converting `input`.
+    fn stage(&mut self, input: &str);
     /// The following hits are in conversion step `step` of a segment that
     /// starts at byte `origin` of the stage's input.
     fn segment(&mut self, step: usize, origin: usize);
-    /// A dictionary entry matched `key` at byte `at` of the segment.
-    fn hit(&mut self, at: usize, key: &str, value: &str, source: &str);
+    /// A dictionary entry matched `key` at byte `at` of `segment` (the
+    /// segment as the step sees it).
+    fn hit(&mut self, segment: &str, at: usize, key: &str, value: &str, source: &str);
 }
 
 impl Trace for () {
     const ON: bool = false;
+    fn stage(&mut self, _: &str) {}
     fn segment(&mut self, _: usize, _: usize) {}
-    fn hit(&mut self, _: usize, _: &str, _: &str, _: &str) {}
+    fn hit(&mut self, _: &str, _: usize, _: &str, _: &str, _: &str) {}
 }
 
 /// Anything that answers "the longest match at byte `i`".
@@ -251,7 +255,7 @@ pub(super) trait Longest {
                     }
                     out.push_str(hit.value);
                     if T::ON {
-                        trace.hit(i, &s[i..hit.end], hit.value, hit.source.name());
+                        trace.hit(s, i, &s[i..hit.end], hit.value, hit.source.name());
                     }
                     i = hit.end;
                     copied = i;
@@ -427,6 +431,7 @@ impl Stage {
 
     /// Converts `text` and appends the result to `out`.
     pub(super) fn convert<T: Trace>(&self, text: &str, out: &mut String, scratch: &mut Scratch, trace: &mut T) {
+        trace.stage(text);
         let n = self.chain.len();
         if n == 0 {
             return out.push_str(text);
@@ -519,7 +524,7 @@ fn fused_step<M: Longest, T: Trace>(
         }
         out.push_str(hit.value);
         if T::ON {
-            trace.hit(i, &text[i..hit.end], hit.value, hit.source.name());
+            trace.hit(text, i, &text[i..hit.end], hit.value, hit.source.name());
         }
         if own_segment {
             ends.push(out.len() - base);
