@@ -189,7 +189,8 @@ pub struct Args {
     #[arg(long, action = ArgAction::Set, num_args = 0..=1, require_equals = true, default_value_t = false, default_missing_value = "true", value_name = "BOOL")]
     pub no_editorconfig: bool,
 
-    /// Number of threads (default: number of cores).
+    /// Number of threads (default: number of cores; at least 8 with
+    /// --write and --out-dir, which mostly wait for the disk).
     #[arg(short = 'j', long, value_name = "N")]
     pub threads: Option<usize>,
 

@@ -25,6 +25,18 @@ pub enum Error {
         /// Byte offset of the first malformed sequence in the input.
         offset: u64,
     },
+    /// The input ends inside a multi-byte character: the file was cut (a
+    /// download or a copy that stopped, a byte limit).
+    #[error(
+        "the input ends inside a {encoding} character (byte offset {offset}): the file was cut; \
+         not written (pass --lossy to keep it with U+FFFD in place of the half character)"
+    )]
+    Truncated {
+        /// Name of the charset used for decoding.
+        encoding: &'static str,
+        /// Byte offset of the incomplete character.
+        offset: u64,
+    },
     /// `--from` named a label that the WHATWG Encoding Standard does not know.
     #[error("unknown encoding label {0:?} (use a WHATWG label such as gbk, gb18030, big5, shift_jis, utf-16le)")]
     UnknownEncoding(String),

@@ -676,6 +676,43 @@ mod project {
     }
 }
 
+#[test]
+fn a_file_cut_inside_a_character_is_an_error_or_reported_damage_with_lossy() {
+    let dir = Dir::new();
+    let whole = format!("{SIMPLIFIED}我们明天见。");
+    let cut = dir.write("cut.txt", &whole.as_bytes()[..whole.len() - 1]);
+    let output = zhnorm([&cut]).run();
+    assert_eq!(output.status.code(), Some(2));
+    assert!(
+        stderr(&output).contains(&format!(
+            "cut.txt: the input ends inside a UTF-8 character (byte offset {}): the file was cut",
+            whole.len() - "。".len()
+        )),
+        "{}",
+        stderr(&output)
+    );
+    let json = zhnorm(["--lossy".as_ref(), "--check".as_ref(), "--json".as_ref(), cut.as_os_str()]).run();
+    assert_eq!(json.status.code(), Some(1), "damage fails --check");
+    let value: serde_json::Value = serde_json::from_slice(&json.stdout).unwrap();
+    assert_eq!(value["damage"][0]["kind"], "cut-character");
+    assert_eq!((value["damage"][0]["line"].as_u64(), value["damage"][0]["column"].as_u64()), (Some(3), Some(6)));
+}
+
+#[test]
+fn lost_characters_in_a_misaligned_gbk_stream_are_reported_not_changed() {
+    // A line of Debian's manpages-zh whose GBK bytes were read one byte off.
+    let damaged = "如果第二?龆丝诤糯笥诘谝桓觯?敲此\n";
+    let text = format!("{SIMPLIFIED}{damaged}");
+    let output = zhnorm(["--check", "-"]).stdin(text.as_bytes()).run();
+    assert_eq!(output.status.code(), Some(1));
+    let stderr = stderr(&output);
+    let reported: Vec<&str> = stderr.lines().filter(|l| l.contains("damage:")).collect();
+    assert_eq!(reported.len(), 2, "{stderr}");
+    assert!(reported[0].contains("<stdin>:3:5: damage: ? or a lone letter among rare Han characters"), "{reported:?}");
+    let printed = zhnorm(["-"]).stdin(text.as_bytes()).run();
+    assert_eq!(stdout(&printed), text, "damage is reported, never guessed at");
+}
+
 /// `-c custom.json` and `--dict`: OpenCC text dictionaries of the user's,
 /// on top of or inside OpenCC's configurations. The expected outputs are
 /// what `opencc -c` 1.4.2 printed for the same configuration.
