@@ -1,7 +1,8 @@
 //! Why a file could not be normalized.
 //!
-//! Every variant is a per-file outcome: the CLI prints it as
-//! `zhnorm: PATH: reason` and goes on with the other files.
+//! Every variant but [`Error::Settings`] is a per-file outcome: the CLI
+//! prints it as `zhnorm: PATH: reason` and goes on with the other files. A
+//! bad settings file stops the run before any file is read.
 
 use std::io;
 use std::path::PathBuf;

@@ -490,6 +490,22 @@ mod project {
     }
 
     #[test]
+    fn settings_name_dictionaries_and_configurations_relative_to_their_folder() {
+        let dir = repo();
+        dir.write("zhnorm.toml", b"convert = \"s2t\"\ndict = [\"terms/ours.txt\"]\n");
+        dir.write("terms/ours.txt", "鼠标\t滑鼠\n".as_bytes());
+        dir.write("docs/a.txt", "鼠标坏了\n".as_bytes());
+        let docs = dir.path("docs");
+        assert_eq!(stdout(&zhnorm(["a.txt"]).in_dir(&docs).run()), "滑鼠壞了\n");
+        dir.write("conf/team.json", br#"{"conversion_chain": [{"dict": {"type": "text", "file": "team.txt"}}]}"#);
+        dir.write("conf/team.txt", "坏\t壊\n".as_bytes());
+        dir.write("zhnorm.toml", b"convert = \"conf/team.json\"\n");
+        let output = zhnorm(["a.txt"]).in_dir(&docs).run();
+        assert!(output.status.success(), "{}", stderr(&output));
+        assert_eq!(stdout(&output), "鼠标壊了\n");
+    }
+
+    #[test]
     fn a_bad_settings_file_is_an_error_naming_the_file_the_key_and_what_is_allowed() {
         let dir = repo();
         let settings = dir.write("zhnorm.toml", b"convert = \"s2twp\"\nbom = \"yes\"\n");
