@@ -675,3 +675,41 @@ mod project {
         assert_eq!(stdout(&after_dashes), SIMPLIFIED, "or after --");
     }
 }
+
+mod repair {
+    use super::*;
+
+    /// A file mixing clean lines, mojibake and damage: the mojibake is
+    /// repaired, the clean lines and the damage are left as they are, and
+    /// the damage is reported with line and column.
+    #[test]
+    fn mixed_file_is_repaired_and_its_damage_reported_with_check_and_json() {
+        let dir = Dir::new();
+        let mut bytes = "标题：".as_bytes().to_vec();
+        // "中文测试" written in GBK and read as Latin-1, then saved as UTF-8.
+        bytes.extend("ÖÐÎÄ²âÊÔ\n".as_bytes());
+        bytes.extend("买入A股，中?文丢了一个字。\n".as_bytes());
+        // The last character cut in half: "文" is E6 96 87 in UTF-8. A file
+        // that ends so is not valid UTF-8, hence --from.
+        bytes.extend(b"\xe4\xb8\xad\xe6\x96");
+        let file = dir.write("mixed.txt", &bytes);
+        let output = zhnorm(["--lossy".as_ref(), "--from".as_ref(), "utf-8".as_ref(), file.as_os_str()]).run();
+        assert_eq!(stdout(&output), "标题：中文测试\n买入A股，中?文丢了一个字。\n中\u{FFFD}");
+        let err = stderr(&output);
+        assert!(err.contains("mixed.txt:2:7: damage: '?' or a lone Latin letter"), "{err}");
+        assert!(err.contains("mixed.txt:3:2: damage: half a character cut off"), "{err}");
+        assert!(!err.contains("mixed.txt:2:3:"), "A股 is a word: {err}");
+
+        let check = zhnorm(
+            ["--check", "--json", "--lossy", "--from", "utf-8"]
+                .iter()
+                .map(std::ffi::OsStr::new)
+                .chain([file.as_os_str()]),
+        )
+        .run();
+        assert_eq!(check.status.code(), Some(1));
+        let value: serde_json::Value = serde_json::from_slice(&check.stdout).unwrap();
+        let kinds: Vec<&str> = value["damage"].as_array().unwrap().iter().filter_map(|d| d["kind"].as_str()).collect();
+        assert_eq!(kinds, ["lost-character", "cut-character"]);
+    }
+}
