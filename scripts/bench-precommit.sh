@@ -11,7 +11,8 @@
 # already clean. Runs:
 #   - `zhnorm --check --force-exclude FILES` (the zhnorm-check hook), one process;
 #   - the same split like pre-commit's xargs: one batch per core, in parallel;
-#   - `zhnorm --write --force-exclude FILES` (the zhnorm hook) on fresh copies;
+#   - `zhnorm --write --force-exclude FILES` (the zhnorm hook) on fresh copies,
+#     one process and in batches;
 #   - one 1 KB file: start-up, settings and dictionary loading included.
 # Uses hyperfine when it is installed, else a loop timed with date +%s%N.
 set -euo pipefail
@@ -49,9 +50,17 @@ cat >"$work/xargs.sh" <<EOF
 #!/usr/bin/env bash
 printf '%s\0' doc*.txt | xargs -0 -P $cores -n $per_batch "$zhnorm" --check --force-exclude >/dev/null || true
 EOF
+cat >"$work/fix-xargs.sh" <<EOF
+#!/usr/bin/env bash
+printf '%s\0' doc*.txt | xargs -0 -P $cores -n $per_batch "$zhnorm" --write --force-exclude -q
+EOF
 cat >"$work/fix.sh" <<EOF
 #!/usr/bin/env bash
 cp "$work"/pristine/* "$work/repo/" && "$zhnorm" --write --force-exclude -q doc*.txt
+EOF
+cat >"$work/fix-xargs-fresh.sh" <<EOF
+#!/usr/bin/env bash
+cp "$work"/pristine/* "$work/repo/" && "$work/fix-xargs.sh"
 EOF
 cat >"$work/restore.sh" <<EOF
 #!/usr/bin/env bash
@@ -67,7 +76,8 @@ if command -v hyperfine >/dev/null; then
     -n "check, $cores processes (xargs)" "$work/xargs.sh" \
     -n "one file ($small)" "$zhnorm --check $small"
   hyperfine --warmup 1 -N --prepare "$work/restore.sh" \
-    -n "write, 1 process" "$zhnorm --write --force-exclude -q ${files[*]}"
+    -n "write, 1 process" "$zhnorm --write --force-exclude -q ${files[*]}" \
+    -n "write, $cores processes (xargs)" "$work/fix-xargs.sh"
 else
   time_ms() { # LABEL RUNS COMMAND...: mean wall time in ms
     local label=$1 runs=$2 start end
@@ -83,4 +93,5 @@ else
   time_ms "one file ($small)" 50 "$zhnorm" --check "$small"
   time_ms "copy the files back (subtract it)" 20 "$work/restore.sh"
   time_ms "copy back + write, 1 process" 20 "$work/fix.sh"
+  time_ms "copy back + write, $cores processes" 20 "$work/fix-xargs-fresh.sh"
 fi

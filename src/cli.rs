@@ -2,7 +2,7 @@
 
 use std::path::{Path, PathBuf};
 
-use clap::{ArgAction, ArgGroup, Parser, Subcommand};
+use clap::{ArgAction, ArgGroup, Parser, Subcommand, ValueHint};
 use zhnorm::clean::GlossMode;
 use zhnorm::convert::Engine;
 use zhnorm::settings::Settings;
@@ -15,7 +15,7 @@ use zhnorm::write::{BomPolicy, EolPolicy};
 #[derive(Debug, Parser)]
 #[command(name = "zhnorm", version, about, long_about = None)]
 #[command(group(ArgGroup::new("mode").args(["write", "out_dir", "check", "detect"])))]
-#[command(args_conflicts_with_subcommands = true)]
+#[command(args_conflicts_with_subcommands = true, disable_help_subcommand = true)]
 #[command(after_help = "\
 Exit codes:
   0  success: done, or nothing would change
@@ -31,7 +31,7 @@ pub struct Args {
     pub tool: Option<Tool>,
 
     /// Files or folders to process; `-` or nothing means standard input.
-    #[arg(value_name = "PATH")]
+    #[arg(value_name = "PATH", value_hint = ValueHint::AnyPath)]
     pub paths: Vec<PathBuf>,
 
     /// Rewrite files in place (atomically; unchanged files are not touched).
@@ -39,7 +39,7 @@ pub struct Args {
     pub write: bool,
 
     /// Write normalized copies into a mirrored tree under DIR.
-    #[arg(long, value_name = "DIR")]
+    #[arg(long, value_name = "DIR", value_hint = ValueHint::DirPath)]
     pub out_dir: Option<PathBuf>,
 
     /// Change nothing; list files that would change and why, exit 1 if any.
@@ -52,7 +52,7 @@ pub struct Args {
     pub diff: bool,
 
     /// Read settings from this file instead of looking for zhnorm.toml.
-    #[arg(long, value_name = "PATH", conflicts_with = "no_config")]
+    #[arg(long, value_name = "PATH", value_hint = ValueHint::FilePath, conflicts_with = "no_config")]
     pub config_file: Option<PathBuf>,
 
     /// Do not read zhnorm.toml.
@@ -112,7 +112,9 @@ pub struct Args {
 
     /// Convert between Traditional and Simplified with an OpenCC 1.4.2
     /// configuration: s2t, t2s, s2tw, tw2s, s2twp, tw2sp, s2hk, hk2s, s2hkp,
-    /// hk2sp, t2tw, tw2t, t2hk, hk2t, t2jp, jp2t; `none` converts nothing.
+    /// hk2sp, t2tw, tw2t, t2hk, hk2t, t2jp, jp2t, or the path of an OpenCC
+    /// JSON configuration whose dictionaries are text files; `none` converts
+    /// nothing.
     #[arg(short = 'c', long = "config", value_name = "NAME", default_value = "none")]
     pub conversion: String,
 
@@ -127,6 +129,12 @@ pub struct Args {
     /// give the same output.
     #[arg(long, value_enum, default_value_t = Engine::Zhnorm, value_name = "ENGINE")]
     pub engine: Engine,
+
+    /// With -c, add your own OpenCC text dictionary (`word<TAB>replacement`,
+    /// one entry a line) on top of the configuration (repeatable): at each
+    /// position the longest key wins, yours on a tie.
+    #[arg(long = "dict", value_name = "FILE")]
+    pub dict: Vec<PathBuf>,
 
     /// With -c, leave text matching REGEX unconverted (repeatable; matched
     /// line by line). Inline, `zhnorm: off` ... `zhnorm: on` does the same.
@@ -175,7 +183,8 @@ pub struct Args {
     #[arg(long, action = ArgAction::Set, num_args = 0..=1, require_equals = true, default_value_t = false, default_missing_value = "true", value_name = "BOOL")]
     pub no_editorconfig: bool,
 
-    /// Number of threads (default: number of cores).
+    /// Number of threads (default: number of cores; at least 8 with
+    /// --write and --out-dir, which mostly wait for the disk).
     #[arg(short = 'j', long, value_name = "N")]
     pub threads: Option<usize>,
 
@@ -221,7 +230,19 @@ impl Args {
                 }
             };
         }
-        set!("conversion", conversion, settings.convert);
+        let from_dir = |path: &Path| dir.join(path);
+        set!(
+            "conversion",
+            conversion,
+            settings.convert.map(|name| {
+                if zhnorm::settings::is_builtin_conversion(&name) {
+                    name
+                } else {
+                    from_dir(Path::new(&name)).to_string_lossy().into_owned()
+                }
+            })
+        );
+        set!("dict", dict, settings.dict.map(|paths| paths.iter().map(|path| from_dir(path)).collect()));
         set!("include_tofu_risk_dictionaries", include_tofu_risk_dictionaries, settings.include_tofu_risk_dictionaries);
         set!("accept", accept, settings.accept);
         set!("bom", bom, settings.bom);

@@ -59,7 +59,13 @@ impl Decoder {
                     let end = self.offset + (read - usize::from(after)) as u64;
                     let start = end.saturating_sub(u64::from(len));
                     if !self.lossy {
-                        return Err(Error::Malformed { encoding: self.encoding.name(), offset: start });
+                        let encoding = self.encoding.name();
+                        let cut = last && read == bytes.len() && after == 0;
+                        return Err(if cut {
+                            Error::Truncated { encoding, offset: start }
+                        } else {
+                            Error::Malformed { encoding, offset: start }
+                        });
                     }
                     self.malformed.count += 1;
                     self.malformed.first_offset.get_or_insert(start);
@@ -120,8 +126,26 @@ mod tests {
     }
 
     #[test]
-    fn truncated_final_character_is_malformed() {
-        let err = decode_in_chunks(UTF_8, "中".as_bytes()[..2].as_ref(), 1, false).unwrap_err();
-        assert!(matches!(err, Error::Malformed { offset: 0, .. }), "{err:?}");
+    fn a_character_cut_at_the_end_is_reported_as_a_cut() {
+        for (encoding, bytes, offset) in [
+            (UTF_8, &b"ab\xe4\xb8"[..], 2),
+            (UTF_8, &b"\xe4"[..], 0),
+            (GB18030, &b"\xd6\xd0\xce"[..], 2),
+            (GB18030, &b"a\x81\x30\x81"[..], 1),
+            (BIG5, &b"\xa4\xa4\xa4"[..], 2),
+        ] {
+            for chunk in 1..=bytes.len() {
+                let err = decode_in_chunks(encoding, bytes, chunk, false).unwrap_err();
+                assert!(matches!(err, Error::Truncated { offset: o, .. } if o == offset), "{bytes:x?}: {err:?}");
+            }
+        }
+    }
+
+    #[test]
+    fn a_character_cut_before_more_text_is_malformed() {
+        for (encoding, bytes) in [(UTF_8, &b"\xe4\xb8\n"[..]), (GB18030, &b"\xd6\n"[..]), (BIG5, &b"\xa4\n"[..])] {
+            let err = decode_in_chunks(encoding, bytes, 1, false).unwrap_err();
+            assert!(matches!(err, Error::Malformed { offset: 0, .. }), "{bytes:x?}: {err:?}");
+        }
     }
 }

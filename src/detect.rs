@@ -93,7 +93,7 @@ pub fn detect(prefix: &[u8], complete: bool) -> Detection {
     if prefix.contains(&0) {
         return Detection::Binary;
     }
-    if is_utf8(prefix, complete) {
+    if is_utf8(prefix, complete) || is_cut_utf8(prefix) {
         if let Some(encoding) = chinese_not_utf8(prefix, complete) {
             return text(widen_gbk(encoding), 0, Method::Plausibility);
         }
@@ -145,6 +145,20 @@ fn is_utf8(bytes: &[u8], complete: bool) -> bool {
         // error_len() is None when the input ends inside a sequence: fine
         // when `bytes` is only the prefix of a longer input.
         Err(e) => !complete && e.error_len().is_none() && bytes.len() - e.valid_up_to() < 4,
+    }
+}
+
+/// Whether `bytes`, a whole input, is UTF-8 cut inside its last character
+/// (a download or copy that stopped), with enough text before the cut that
+/// no other charset is likely: decoding then reports the cut, where another
+/// charset's reading would be garbage.
+fn is_cut_utf8(bytes: &[u8]) -> bool {
+    match std::str::from_utf8(bytes) {
+        Ok(_) => false,
+        Err(e) => {
+            let valid = &bytes[..e.valid_up_to()];
+            is_utf8(bytes, false) && valid.iter().filter(|b| !b.is_ascii()).count() >= NEIGHBOUR_NON_ASCII
+        }
     }
 }
 
@@ -486,6 +500,8 @@ mod tests {
         assert_eq!(charset(b"\xd6\xd0\xce\xc4"), "gb18030"); // 中文 GBK
         assert_eq!(charset(b"\xa4\xa4\xa4\xe5"), "Big5"); // 中文 Big5
         assert_eq!(charset(b"\x00\x01\x02\x03\xff\x00\x10"), "binary");
+        let cut = "天气预报：明天北京晴，最高气温二十五度。\n我们在图书馆见面。".as_bytes();
+        assert_eq!(charset(&cut[..cut.len() - 1]), "UTF-8", "UTF-8 cut inside its last character");
         assert_eq!(charset(b"\x81\x30\x81\x30"), "gb18030"); // GB18030 four-byte
     }
 

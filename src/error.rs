@@ -1,7 +1,8 @@
 //! Why a file could not be normalized.
 //!
-//! Every variant is a per-file outcome: the CLI prints it as
-//! `zhnorm: PATH: reason` and goes on with the other files.
+//! Every variant but [`Error::Settings`] is a per-file outcome: the CLI
+//! prints it as `zhnorm: PATH: reason` and goes on with the other files. A
+//! bad settings file stops the run before any file is read.
 
 use std::io;
 use std::path::PathBuf;
@@ -25,6 +26,18 @@ pub enum Error {
         /// Byte offset of the first malformed sequence in the input.
         offset: u64,
     },
+    /// The input ends inside a multi-byte character: the file was cut (a
+    /// download or a copy that stopped, a byte limit).
+    #[error(
+        "the input ends inside a {encoding} character (byte offset {offset}): the file was cut; \
+         not written (pass --lossy to keep it with U+FFFD in place of the half character)"
+    )]
+    Truncated {
+        /// Name of the charset used for decoding.
+        encoding: &'static str,
+        /// Byte offset of the incomplete character.
+        offset: u64,
+    },
     /// `--from` named a label that the WHATWG Encoding Standard does not know.
     #[error("unknown encoding label {0:?} (use a WHATWG label such as gbk, gb18030, big5, shift_jis, utf-16le)")]
     UnknownEncoding(String),
@@ -46,6 +59,25 @@ pub enum Error {
         /// The configuration's name.
         config: String,
         /// What OpenCC or the file system said.
+        reason: String,
+    },
+    /// A custom conversion configuration (`-c FILE.json`) or user
+    /// dictionary (`--dict`) that cannot be used.
+    #[error("{}: {reason}", path.display())]
+    Config {
+        /// The configuration or dictionary file.
+        path: PathBuf,
+        /// What is wrong, and where in the JSON.
+        reason: String,
+    },
+    /// A line of a text dictionary that is not `key<TAB>value`.
+    #[error("{}:{line}: {reason} (expected KEY<TAB>VALUE VALUE...)", path.display())]
+    Dictionary {
+        /// The dictionary file.
+        path: PathBuf,
+        /// The line, counted from 1.
+        line: usize,
+        /// What is wrong with it.
         reason: String,
     },
     /// Rewriting in place would split a file with several hard links.

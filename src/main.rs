@@ -83,6 +83,9 @@ fn run_tool(tool: &Tool) -> anyhow::Result<Status> {
     Ok(Status::Success)
 }
 
+/// The fewest threads `--write` and `--out-dir` use unless `-j` says.
+const WRITE_THREADS: usize = 8;
+
 /// Which job the run does.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 enum Mode {
@@ -128,6 +131,7 @@ fn run(args: &Args) -> anyhow::Result<Status> {
             fullwidth_ascii: args.fullwidth_ascii,
         },
         convert: match args.conversion.as_str() {
+            "none" if !args.dict.is_empty() => bail!("--dict needs a conversion (-c NAME)"),
             "none" => None,
             name => {
                 let tofu = if args.include_tofu_risk_dictionaries {
@@ -135,7 +139,7 @@ fn run(args: &Args) -> anyhow::Result<Status> {
                 } else {
                     zhnorm::convert::TofuRisk::Skip
                 };
-                Some(zhnorm::convert::Converter::with_engine(name, tofu, args.engine)?)
+                Some(zhnorm::convert::Converter::open(name, tofu, args.engine)?.with_dictionaries(&args.dict)?)
             }
         },
         protect: args
@@ -167,8 +171,17 @@ fn run(args: &Args) -> anyhow::Result<Status> {
     if args.backup.is_some() && mode != Mode::Write {
         bail!("--backup only applies to --write");
     }
-    if let Some(threads) = args.threads {
-        rayon::ThreadPoolBuilder::new().num_threads(threads.max(1)).build_global()?;
+    // Writing waits on the disk (each file is synced before its rename), so
+    // it gains from more threads than cores; CPU-bound modes do not.
+    let threads = match (args.threads, mode) {
+        (Some(threads), _) => Some(threads.max(1)),
+        (None, Mode::Write | Mode::OutDir) => {
+            Some(std::thread::available_parallelism().map_or(1, |n| n.get()).max(WRITE_THREADS))
+        }
+        (None, _) => None,
+    };
+    if let Some(threads) = threads {
+        rayon::ThreadPoolBuilder::new().num_threads(threads).build_global()?;
     }
 
     let stdin_only = args.paths.is_empty() || args.paths.iter().all(|p| p == Path::new("-"));

@@ -25,9 +25,12 @@ pub const FILE_NAME: &str = "zhnorm.toml";
 #[derive(Debug, Clone, Default, Deserialize)]
 #[serde(deny_unknown_fields, rename_all = "kebab-case")]
 pub struct Settings {
-    /// OpenCC configuration name, or `none` (`-c`).
+    /// OpenCC configuration name, `none`, or the path of an OpenCC JSON
+    /// configuration, relative to the settings file's folder (`-c`).
     #[serde(default, deserialize_with = "conversion")]
     pub convert: Option<String>,
+    /// User dictionaries, relative to the settings file's folder (`--dict`).
+    pub dict: Option<Vec<PathBuf>>,
     /// `--include-tofu-risk-dictionaries`.
     pub include_tofu_risk_dictionaries: Option<bool>,
     /// Input charsets allowed in check and fix modes (`--accept`), each a
@@ -131,13 +134,19 @@ fn key_at(text: &str, offset: usize) -> Option<&str> {
 
 fn conversion<'de, D: Deserializer<'de>>(deserializer: D) -> std::result::Result<Option<String>, D::Error> {
     let name = String::deserialize(deserializer)?;
-    if name == "none" || BUILTIN_NAMES.contains(&name.as_str()) {
+    if is_builtin_conversion(&name) || name.ends_with(".json") || name.contains('/') {
         return Ok(Some(name));
     }
     Err(serde::de::Error::custom(format!(
-        "unknown conversion {name:?}, expected none or one of {}",
+        "unknown conversion {name:?}, expected none, one of {}, or the path of an OpenCC JSON configuration",
         BUILTIN_NAMES.join(", ")
     )))
+}
+
+/// `none` or the name of one of OpenCC's configurations (`s2t`, `s2t.json`),
+/// as opposed to the path of a configuration file.
+pub fn is_builtin_conversion(name: &str) -> bool {
+    name == "none" || BUILTIN_NAMES.contains(&name.strip_suffix(".json").unwrap_or(name))
 }
 
 fn charsets<'de, D: Deserializer<'de>>(deserializer: D) -> std::result::Result<Option<Vec<String>>, D::Error> {
@@ -206,6 +215,7 @@ mod tests {
         let settings = Settings::parse(
             r#"
 convert = "s2twp"
+dict = ["terms.txt"]
 include-tofu-risk-dictionaries = true
 accept = ["utf-8", "gbk"]
 bom = "keep"
@@ -226,6 +236,8 @@ editorconfig = false
         )
         .unwrap();
         assert_eq!(settings.convert.as_deref(), Some("s2twp"));
+        assert_eq!(settings.dict.unwrap(), [Path::new("terms.txt")]);
+        assert_eq!(Settings::parse("convert = \"conf/team.json\"").unwrap().convert.unwrap(), "conf/team.json");
         assert_eq!(settings.accept.unwrap(), ["utf-8", "gbk"]);
         assert_eq!(accepted_charset("gbk"), Some(encoding_rs::GB18030), "gbk is read as gb18030");
         assert_eq!(settings.bom, Some(BomPolicy::Keep));
@@ -252,7 +264,8 @@ editorconfig = false
         let err = Settings::parse("accept = [\n  \"utf-8\",\n  \"klingon\",\n]\n").unwrap_err();
         assert!(err.starts_with("1:10: accept: unknown charset \"klingon\""), "{err}");
         let err = Settings::parse("convert = \"s2x\"").unwrap_err();
-        assert!(err.starts_with("1:11: convert: unknown conversion \"s2x\", expected none or one of s2t, "), "{err}");
+        assert!(err.starts_with("1:11: convert: unknown conversion \"s2x\", expected none, one of s2t, "), "{err}");
+        assert!(err.ends_with(", or the path of an OpenCC JSON configuration"), "{err}");
         assert!(Settings::parse("protect = [\"(\"]").unwrap_err().starts_with("1:11: protect: bad regular expression"));
         assert!(Settings::parse("exclude = [\"a[\"]").unwrap_err().starts_with("1:11: exclude: bad glob \"a[\""));
     }

@@ -490,6 +490,22 @@ mod project {
     }
 
     #[test]
+    fn settings_name_dictionaries_and_configurations_relative_to_their_folder() {
+        let dir = repo();
+        dir.write("zhnorm.toml", b"convert = \"s2t\"\ndict = [\"terms/ours.txt\"]\n");
+        dir.write("terms/ours.txt", "鼠标\t滑鼠\n".as_bytes());
+        dir.write("docs/a.txt", "鼠标坏了\n".as_bytes());
+        let docs = dir.path("docs");
+        assert_eq!(stdout(&zhnorm(["a.txt"]).in_dir(&docs).run()), "滑鼠壞了\n");
+        dir.write("conf/team.json", br#"{"conversion_chain": [{"dict": {"type": "text", "file": "team.txt"}}]}"#);
+        dir.write("conf/team.txt", "坏\t壊\n".as_bytes());
+        dir.write("zhnorm.toml", b"convert = \"conf/team.json\"\n");
+        let output = zhnorm(["a.txt"]).in_dir(&docs).run();
+        assert!(output.status.success(), "{}", stderr(&output));
+        assert_eq!(stdout(&output), "鼠标壊了\n");
+    }
+
+    #[test]
     fn a_bad_settings_file_is_an_error_naming_the_file_the_key_and_what_is_allowed() {
         let dir = repo();
         let settings = dir.write("zhnorm.toml", b"convert = \"s2twp\"\nbom = \"yes\"\n");
@@ -688,16 +704,17 @@ mod repair {
         let mut bytes = "标题：".as_bytes().to_vec();
         // "中文测试" written in GBK and read as Latin-1, then saved as UTF-8.
         bytes.extend("ÖÐÎÄ²âÊÔ\n".as_bytes());
-        bytes.extend("买入A股，中?文丢了一个字。\n".as_bytes());
+        // A GBK stream read one byte off (from Debian's manpages-zh).
+        bytes.extend("买入A股，第二?龆丝诤糯笥诘谝桓觯?敲此?腔\n".as_bytes());
         // The last character cut in half: "文" is E6 96 87 in UTF-8. A file
         // that ends so is not valid UTF-8, hence --from.
         bytes.extend(b"\xe4\xb8\xad\xe6\x96");
         let file = dir.write("mixed.txt", &bytes);
         let output = zhnorm(["--lossy".as_ref(), "--from".as_ref(), "utf-8".as_ref(), file.as_os_str()]).run();
-        assert_eq!(stdout(&output), "标题：中文测试\n买入A股，中?文丢了一个字。\n中\u{FFFD}");
+        assert_eq!(stdout(&output), "标题：中文测试\n买入A股，第二?龆丝诤糯笥诘谝桓觯?敲此?腔\n中\u{FFFD}");
         let err = stderr(&output);
-        assert!(err.contains("mixed.txt:2:7: damage: '?' or a lone Latin letter"), "{err}");
-        assert!(err.contains("mixed.txt:3:2: damage: half a character cut off"), "{err}");
+        assert!(err.contains("mixed.txt:2:8: damage: ? or a lone letter"), "{err}");
+        assert!(err.contains("mixed.txt:3:2: damage: U+FFFD at a line end"), "{err}");
         assert!(!err.contains("mixed.txt:2:3:"), "A股 is a word: {err}");
 
         let check = zhnorm(
@@ -710,6 +727,142 @@ mod repair {
         assert_eq!(check.status.code(), Some(1));
         let value: serde_json::Value = serde_json::from_slice(&check.stdout).unwrap();
         let kinds: Vec<&str> = value["damage"].as_array().unwrap().iter().filter_map(|d| d["kind"].as_str()).collect();
-        assert_eq!(kinds, ["lost-character", "cut-character"]);
+        assert_eq!(kinds, ["lost-character", "lost-character", "lost-character", "cut-character"]);
+    }
+}
+
+#[test]
+fn a_file_cut_inside_a_character_is_an_error_or_reported_damage_with_lossy() {
+    let dir = Dir::new();
+    let whole = format!("{SIMPLIFIED}我们明天见。");
+    let cut = dir.write("cut.txt", &whole.as_bytes()[..whole.len() - 1]);
+    let output = zhnorm([&cut]).run();
+    assert_eq!(output.status.code(), Some(2));
+    assert!(
+        stderr(&output).contains(&format!(
+            "cut.txt: the input ends inside a UTF-8 character (byte offset {}): the file was cut",
+            whole.len() - "。".len()
+        )),
+        "{}",
+        stderr(&output)
+    );
+    let json = zhnorm(["--lossy".as_ref(), "--check".as_ref(), "--json".as_ref(), cut.as_os_str()]).run();
+    assert_eq!(json.status.code(), Some(1), "damage fails --check");
+    let value: serde_json::Value = serde_json::from_slice(&json.stdout).unwrap();
+    assert_eq!(value["damage"][0]["kind"], "cut-character");
+    assert_eq!((value["damage"][0]["line"].as_u64(), value["damage"][0]["column"].as_u64()), (Some(3), Some(6)));
+}
+
+#[test]
+fn lost_characters_in_a_misaligned_gbk_stream_are_reported_not_changed() {
+    // A line of Debian's manpages-zh whose GBK bytes were read one byte off.
+    let damaged = "如果第二?龆丝诤糯笥诘谝桓觯?敲此\n";
+    let text = format!("{SIMPLIFIED}{damaged}");
+    let output = zhnorm(["--check", "-"]).stdin(text.as_bytes()).run();
+    assert_eq!(output.status.code(), Some(1));
+    let stderr = stderr(&output);
+    let reported: Vec<&str> = stderr.lines().filter(|l| l.contains("damage:")).collect();
+    assert_eq!(reported.len(), 2, "{stderr}");
+    assert!(reported[0].contains("<stdin>:3:5: damage: ? or a lone letter among rare Han characters"), "{reported:?}");
+    let printed = zhnorm(["-"]).stdin(text.as_bytes()).run();
+    assert_eq!(stdout(&printed), text, "damage is reported, never guessed at");
+}
+
+/// `-c custom.json` and `--dict`: OpenCC text dictionaries of the user's,
+/// on top of or inside OpenCC's configurations. The expected outputs are
+/// what `opencc -c` 1.4.2 printed for the same configuration.
+mod custom_conversion {
+    use super::*;
+
+    const INPUT: &str = "鼠标坏了，硅谷的头发干了。\n";
+    const MINE: &str = "# our words\n鼠标\t滑鼠\n硅谷\t矽谷\n头发\t头发\n";
+
+    fn team() -> Dir {
+        let dir = Dir::new();
+        dir.write("dicts/mine.txt", MINE.as_bytes());
+        dir.write(
+            "team.json",
+            r#"{
+  "name": "s2t with our words",
+  "segmentation": {"type": "mmseg", "dict": {"type": "group", "match_policy": "union", "dicts": [
+    {"type": "text", "file": "dicts/mine.txt"}, {"type": "ocd2", "file": "STPhrases.ocd2"}]}},
+  "conversion_chain": [{"dict": {"type": "group", "dicts": [
+    {"type": "text", "file": "dicts/mine.txt"}, {"type": "ocd2", "file": "STPhrases.ocd2"},
+    {"type": "ocd2", "file": "STCharacters.ocd2"}]}}]
+}"#
+            .as_bytes(),
+        );
+        dir
+    }
+
+    #[test]
+    fn a_custom_config_uses_its_text_dictionaries_relative_to_the_json_file() {
+        let dir = team();
+        let output =
+            zhnorm(["-c".as_ref(), dir.path("team.json").as_os_str(), "-".as_ref()]).stdin(INPUT.as_bytes()).run();
+        assert!(output.status.success(), "{}", stderr(&output));
+        assert_eq!(stdout(&output), "滑鼠壞了，矽谷的头发幹了。\n");
+    }
+
+    #[test]
+    fn opencc_s_own_json_configuration_gives_the_built_in_result() {
+        let json = Path::new(env!("CARGO_MANIFEST_DIR")).join("data/opencc/config/s2twp.json");
+        let output = zhnorm(["-c".as_ref(), json.as_os_str(), "-".as_ref()]).stdin(INPUT.as_bytes()).run();
+        let builtin = zhnorm(["-c", "s2twp", "-"]).stdin(INPUT.as_bytes()).run();
+        assert_eq!(stdout(&output), "滑鼠壞了，矽谷的頭髮幹了。\n");
+        assert_eq!(stdout(&output), stdout(&builtin));
+    }
+
+    #[test]
+    fn dict_entries_win_ties_and_longer_built_in_phrases_still_win() {
+        let dir = team();
+        let mine = dir.path("dicts/mine.txt");
+        let run = |config: &str, input: &str| {
+            let output = zhnorm(["-c".as_ref(), config.as_ref(), "--dict".as_ref(), mine.as_os_str(), "-".as_ref()])
+                .stdin(input.as_bytes())
+                .run();
+            assert!(output.status.success(), "{}", stderr(&output));
+            stdout(&output)
+        };
+        // Same as the custom configuration that adds the file to s2t's groups.
+        assert_eq!(run("s2t", INPUT), "滑鼠壞了，矽谷的头发幹了。\n");
+        // s2twp segments in its first step; the user's phrases still apply,
+        // and their values go through the Taiwan step.
+        assert_eq!(run("s2twp", INPUT), "滑鼠壞了，矽谷的头发幹了。\n");
+        // 头发 is the user's, but the built-in 头发壳子 is longer.
+        assert_eq!(run("s2t", "头发壳子\n"), "頭髮殼子\n");
+    }
+
+    #[test]
+    fn bad_configurations_and_dictionaries_are_errors_naming_the_file_and_the_place() {
+        let dir = team();
+        dir.write("broken.txt", "鼠标\t滑鼠\n硅谷 矽谷\n".as_bytes());
+        dir.write("uses-broken.json", br#"{"conversion_chain": [{"dict": {"type": "text", "file": "broken.txt"}}]}"#);
+        dir.write("missing.json", br#"{"conversion_chain": [{"dict": {"type": "text", "file": "nope.txt"}}]}"#);
+        dir.write("bad.json", br#"{"conversion_chain": [{"dict": {"type": "text" "file": "x.txt"}}]}"#);
+        let error = |args: &[&str]| {
+            let output = zhnorm(args).in_dir(dir.temp.path()).stdin(INPUT.as_bytes()).run();
+            assert_eq!(output.status.code(), Some(2), "{args:?}");
+            assert_eq!(stdout(&output), "");
+            stderr(&output)
+        };
+        assert_eq!(
+            error(&["-c", "uses-broken.json", "-"]),
+            "zhnorm: uses-broken.json: conversion_chain[0].dict: broken.txt:2: no tab between the key and its values \
+             (expected KEY<TAB>VALUE VALUE...)\n"
+        );
+        assert_eq!(
+            error(&["-c", "s2t", "--dict", "broken.txt", "-"]),
+            "zhnorm: broken.txt:2: no tab between the key and its values (expected KEY<TAB>VALUE VALUE...)\n"
+        );
+        assert_eq!(
+            error(&["-c", "missing.json", "-"]),
+            "zhnorm: missing.json: conversion_chain[0].dict: dictionary nope.txt not found\n"
+        );
+        assert_eq!(
+            error(&["-c", "bad.json", "-"]),
+            "zhnorm: bad.json: not valid JSON: expected `,` or `}` at line 1 column 48\n"
+        );
+        assert_eq!(error(&["--dict", "dicts/mine.txt", "-"]), "zhnorm: --dict needs a conversion (-c NAME)\n");
     }
 }

@@ -10,11 +10,13 @@
 //!
 //! | words              | what                                                       |
 //! |--------------------|------------------------------------------------------------|
-//! | 3                  | header: block count, unit count, value count               |
+//! | 4                  | header: block count, unit count, value count, first bytes  |
+//! |                    | (count, or 255 if more than 3; then up to 3 bytes)         |
 //! | 64                 | 256 bytes: 1 where a key's first byte may be this byte     |
 //! | `HI_LEN`           | code map, level 1: block of each 256 code points (0: none) |
 //! | blocks × 256       | code map, level 2: code of each character (0: in no key)   |
-//! | units × 3          | the double array: base, check, value index (`NONE`: none)  |
+//! | units × 4          | the double array: base, check, value index (`NONE`: none), |
+//! |                    | and a mask of the children's codes modulo 32               |
 //! | values + 1         | offsets of the values in the value text                    |
 //! | values             | source of each value (which dictionary it came from, and   |
 //! |                    | [`SEGMENT`] if the key is also a segmentation key)         |
@@ -24,15 +26,29 @@
 //!
 //! Characters get codes by how often they occur in the keys, most frequent
 //! first, so the children of busy nodes have small codes and pack densely.
+//!
+//! The mask is there for speed: most lookups of a second character fail
+//! (the text's next two characters start no phrase), and the mask, in the
+//! unit already read, rules most of them out without reading the child's
+//! unit, which is far away in the array and usually not in the cache.
 
 use std::collections::HashMap;
 
 /// Entries of the code map's first level: one per 256 code points.
 pub(super) const HI_LEN: usize = 0x1100;
 /// Words in the header.
-pub(super) const HEADER: usize = 3;
+pub(super) const HEADER: usize = 4;
 /// Not a value index; also the `check` of a free unit and of the root.
 pub(super) const NONE: u32 = u32::MAX;
+/// Words per unit of the double array.
+pub(super) const UNIT_WORDS: usize = 4;
+
+/// The bit of a child's code in its parent's mask.
+#[inline(always)]
+pub(super) fn child_bit(code: u32) -> u32 {
+    1 << (code & 31)
+}
+
 /// Words of the table of first bytes.
 pub(super) const LEAD_WORDS: usize = 64;
 /// Bit of an entry's source that marks a key of the stage's segmentation
@@ -42,6 +58,33 @@ pub(super) const SEGMENT: u16 = 0x8000;
 /// One dictionary entry: key, value, and the number of the dictionary it
 /// came from (shown by `--explain`).
 pub(super) type Entry<'a> = (&'a str, &'a str, u16);
+
+/// The entries of an OpenCC text dictionary, in file order: one a line,
+/// the key, a tab, then the values separated by spaces, of which the first
+/// is used (as OpenCC does). Empty lines and lines that start with `#` are
+/// skipped; a byte-order mark and `\r\n` line ends are allowed. An error
+/// is the line number and what is wrong with the line.
+pub(super) fn parse_text(text: &str) -> Result<Vec<(&str, &str)>, (usize, &'static str)> {
+    let text = text.strip_prefix('\u{FEFF}').unwrap_or(text);
+    let mut entries = Vec::new();
+    for (i, line) in text.lines().enumerate() {
+        if line.is_empty() || line.starts_with('#') {
+            continue;
+        }
+        let Some((key, values)) = line.split_once('\t') else {
+            return Err((i + 1, "no tab between the key and its values"));
+        };
+        let value = values.split(' ').next().unwrap_or_default();
+        if key.is_empty() {
+            return Err((i + 1, "the key is empty"));
+        }
+        if value.is_empty() {
+            return Err((i + 1, "no value after the tab"));
+        }
+        entries.push((key, value));
+    }
+    Ok(entries)
+}
 
 /// Builds the trie of `entries` (keys non-empty; for a repeated key the
 /// first entry counts): the word blob and the value text.
@@ -104,6 +147,7 @@ pub(super) fn build(entries: &[Entry<'_>]) -> (Vec<u8>, String) {
         }
         let base = units.find_base(&children);
         units.base[unit] = base;
+        units.mask[unit] = children.iter().fold(0, |m, (c, _)| m | child_bit(*c));
         for (code, r) in children.drain(..) {
             let child = (base + code) as usize;
             units.take(child, unit as u32);
@@ -122,19 +166,24 @@ pub(super) fn build(entries: &[Entry<'_>]) -> (Vec<u8>, String) {
 
     let n_units = units.check.len();
     let mut words: Vec<u32> =
-        Vec::with_capacity(HEADER + LEAD_WORDS + HI_LEN + lo.len() + 3 * n_units + 2 * entries.len() + 1);
-    words.extend([(lo.len() / 256) as u32, n_units as u32, entries.len() as u32]);
+        Vec::with_capacity(HEADER + LEAD_WORDS + HI_LEN + lo.len() + UNIT_WORDS * n_units + 2 * entries.len() + 1);
     let mut lead = [0u8; 4 * LEAD_WORDS];
     for (key, _, _) in entries {
         if let Some(&b) = key.as_bytes().first() {
             lead[usize::from(b)] = 1;
         }
     }
+    let firsts: Vec<u8> = (0..=255u8).filter(|&b| lead[usize::from(b)] != 0).collect();
+    let few = match firsts.as_slice() {
+        f if f.len() <= 3 => f.iter().enumerate().fold(f.len() as u32, |w, (i, &b)| w | u32::from(b) << (8 * (i + 1))),
+        _ => 255,
+    };
+    words.extend([(lo.len() / 256) as u32, n_units as u32, entries.len() as u32, few]);
     words.extend(lead.chunks_exact(4).map(|w| u32::from_le_bytes([w[0], w[1], w[2], w[3]])));
     words.extend(&hi);
     words.extend(&lo);
     for i in 0..n_units {
-        words.extend([units.base[i], units.check[i], units.value[i]]);
+        words.extend([units.base[i], units.check[i], units.value[i], units.mask[i]]);
     }
     words.extend(&offsets);
     words.extend(entries.iter().map(|e| u32::from(e.2)));
@@ -147,6 +196,7 @@ struct Units {
     base: Vec<u32>,
     check: Vec<u32>,
     value: Vec<u32>,
+    mask: Vec<u32>,
     /// Every unit before this one is taken.
     first_free: usize,
 }
@@ -157,6 +207,7 @@ impl Units {
             self.base.resize(len, 0);
             self.check.resize(len, NONE);
             self.value.resize(len, NONE);
+            self.mask.resize(len, 0);
         }
     }
 

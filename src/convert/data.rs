@@ -32,6 +32,32 @@ pub(super) enum DictId {
 
 pub(super) const DICT_COUNT: usize = 22;
 
+/// Every dictionary, in [`DictId`] order.
+pub(super) const DICT_IDS: [DictId; DICT_COUNT] = [
+    DictId::CJKCompatibilityIdeographs,
+    DictId::HKPhrases,
+    DictId::HKPhrasesRev,
+    DictId::HKVariants,
+    DictId::HKVariantsPhrases,
+    DictId::HKVariantsRev,
+    DictId::HKVariantsRevPhrases,
+    DictId::JPShinjitaiCharacters,
+    DictId::JPShinjitaiCharactersRev,
+    DictId::JPShinjitaiPhrases,
+    DictId::STCharacters,
+    DictId::STPhrases,
+    DictId::STPhrasesGeneratedFromRegionalPhrases,
+    DictId::TSCharacters,
+    DictId::TSCharactersExt,
+    DictId::TSPhrases,
+    DictId::TWPhrases,
+    DictId::TWPhrasesRev,
+    DictId::TWVariants,
+    DictId::TWVariantsPhrases,
+    DictId::TWVariantsRev,
+    DictId::TWVariantsRevPhrases,
+];
+
 /// File name (without `.txt`) of each dictionary, in [`DictId`] order.
 pub(super) const DICT_NAMES: [&str; DICT_COUNT] = [
     "CJK_Compatibility_Ideographs",

@@ -34,7 +34,9 @@
 //! the largest key character, 870 KB even for the 60-key compatibility
 //! dictionary), so it cannot start in place.
 
-use super::dat::{HEADER, HI_LEN, LEAD_WORDS, NONE, SEGMENT};
+use std::sync::Arc;
+
+use super::dat::{child_bit, HEADER, HI_LEN, LEAD_WORDS, NONE, SEGMENT, UNIT_WORDS};
 
 /// A little-endian `u32` of a word array; `NONE` past its end, which no
 /// lookup takes for a real unit or code.
@@ -75,16 +77,31 @@ fn utf8_len(lead: u8) -> usize {
     }
 }
 
+/// Where the dictionary names of a trie's values come from.
+#[derive(Debug, Clone, Copy)]
+pub(super) enum Names<'a> {
+    /// Source numbers are [`super::data::DictId`]s.
+    Builtin,
+    /// The trie was built from this file.
+    File(&'a str),
+}
+
 /// Which dictionary a value came from.
 #[derive(Debug, Clone, Copy)]
-pub(super) struct Source {
+pub(super) struct Source<'a> {
+    names: Names<'a>,
     index: u32,
 }
 
-impl Source {
-    pub(super) fn name(&self) -> &'static str {
-        let id = self.index & !u32::from(SEGMENT);
-        super::data::DICT_NAMES.get(id as usize).copied().unwrap_or("?")
+impl<'a> Source<'a> {
+    pub(super) fn name(&self) -> &'a str {
+        match self.names {
+            Names::Builtin => {
+                let id = self.index & !u32::from(SEGMENT);
+                super::data::DICT_NAMES.get(id as usize).copied().unwrap_or("?")
+            }
+            Names::File(name) => name,
+        }
     }
 }
 
@@ -93,7 +110,7 @@ impl Source {
 pub(super) struct Hit<'a> {
     end: usize,
     value: &'a str,
-    source: Source,
+    source: Source<'a>,
 }
 
 impl Hit<'_> {
@@ -107,6 +124,9 @@ impl Hit<'_> {
 /// A double-array trie, read in place (layout in `dat.rs`).
 #[derive(Debug, Clone, Copy)]
 pub(super) struct Dat<'a> {
+    /// The bytes keys start with, when there are at most three (searched
+    /// for with `memchr`), as (count, bytes).
+    few_firsts: (u8, [u8; 3]),
     lead: &'a [u8; 4 * LEAD_WORDS],
     hi: &'a [u8],
     lo: &'a [u8],
@@ -114,11 +134,12 @@ pub(super) struct Dat<'a> {
     offsets: &'a [u8],
     sources: &'a [u8],
     text: &'a str,
+    names: Names<'a>,
 }
 
 impl<'a> Dat<'a> {
     /// The trie in `words` (as `dat::build` wrote it) with its value text.
-    pub(super) fn new(words: &'a [u8], text: &'a str) -> Dat<'a> {
+    pub(super) fn new(words: &'a [u8], text: &'a str, names: Names<'a>) -> Dat<'a> {
         let blocks = word(words, 0) as usize;
         let units = word(words, 1) as usize;
         let values = word(words, 2) as usize;
@@ -129,20 +150,24 @@ impl<'a> Dat<'a> {
             part
         };
         const NO_LEAD: [u8; 4 * LEAD_WORDS] = [0; 4 * LEAD_WORDS];
+        let [count, b1, b2, b3] = word(words, 3).to_le_bytes();
         Dat {
+            few_firsts: (count, [b1, b2, b3]),
             lead: take(LEAD_WORDS).try_into().unwrap_or(&NO_LEAD),
             hi: take(HI_LEN),
             lo: take(blocks * 256),
-            units: take(units * 3),
+            units: take(units * UNIT_WORDS),
             offsets: take(values + 1),
             sources: take(values),
             text,
+            names,
         }
     }
 
-    /// The longest key that starts at byte `i` of `b`.
+    /// The longest key that starts at byte `i` of `b`; with `SEGMENT_KEYS`,
+    /// only keys marked [`SEGMENT`] count.
     #[inline(always)]
-    fn longest(&self, b: &[u8], mut i: usize) -> Option<Hit<'a>> {
+    fn longest<const SEGMENT_KEYS: bool>(&self, b: &[u8], mut i: usize) -> Option<Hit<'a>> {
         let mut state = 0u32;
         let mut found = NONE;
         let mut end = i;
@@ -153,14 +178,18 @@ impl<'a> Dat<'a> {
             if code == 0 {
                 break;
             }
-            let next = word(self.units, 3 * state as usize).wrapping_add(code);
-            if word(self.units, 3 * next as usize + 1) != state {
+            let unit = UNIT_WORDS * state as usize;
+            if word(self.units, unit + 3) & child_bit(code) == 0 {
+                break;
+            }
+            let next = word(self.units, unit).wrapping_add(code);
+            if word(self.units, UNIT_WORDS * next as usize + 1) != state {
                 break;
             }
             state = next;
             i += len;
-            let value = word(self.units, 3 * state as usize + 2);
-            if value != NONE {
+            let value = word(self.units, UNIT_WORDS * state as usize + 2);
+            if value != NONE && (!SEGMENT_KEYS || word(self.sources, value as usize) & u32::from(SEGMENT) != 0) {
                 found = value;
                 end = i;
             }
@@ -172,7 +201,7 @@ impl<'a> Dat<'a> {
         Some(Hit {
             end,
             value: self.text.get(start as usize..stop as usize).unwrap_or_default(),
-            source: Source { index: word(self.sources, found as usize) },
+            source: Source { names: self.names, index: word(self.sources, found as usize) },
         })
     }
 }
@@ -199,10 +228,9 @@ impl Trace for () {
 pub(super) trait Longest {
     fn longest_at<'s>(&'s self, b: &[u8], i: usize) -> Option<Hit<'s>>;
 
-    /// Whether a key may start with the byte `b` (never for UTF-8
-    /// continuation bytes, so skipping bytes for which this is false
-    /// always lands on a character boundary).
-    fn may_start(&self, b: u8) -> bool;
+    /// The first byte at or after `i` where a key may start (never a UTF-8
+    /// continuation byte, so it is a character boundary), or `b.len()`.
+    fn next_start(&self, b: &[u8], i: usize) -> usize;
 
     /// One conversion step over one segment, appended to `out`: at each
     /// position the longest match's value, or the character itself.
@@ -211,14 +239,16 @@ pub(super) trait Longest {
         let b = s.as_bytes();
         let mut i = 0;
         let mut copied = 0;
-        while i < b.len() {
-            if !self.may_start(b[i]) {
-                i += 1;
-                continue;
+        loop {
+            i = self.next_start(b, i);
+            if i >= b.len() {
+                break;
             }
             match self.longest_at(b, i) {
                 Some(hit) => {
-                    out.push_str(&s[copied..i]);
+                    if copied < i {
+                        out.push_str(&s[copied..i]);
+                    }
                     out.push_str(hit.value);
                     if T::ON {
                         trace.hit(i, &s[i..hit.end], hit.value, hit.source.name());
@@ -231,29 +261,114 @@ pub(super) trait Longest {
         }
         out.push_str(&s[copied..]);
     }
+
+    /// Whether any key occurs in `s`.
+    fn occurs_in(&self, s: &str) -> bool {
+        let b = s.as_bytes();
+        let mut i = 0;
+        loop {
+            i = self.next_start(b, i);
+            if i >= b.len() {
+                return false;
+            }
+            if self.longest_at(b, i).is_some() {
+                return true;
+            }
+            i += 1;
+        }
+    }
 }
 
 impl Longest for Dat<'_> {
     #[inline(always)]
     fn longest_at<'s>(&'s self, b: &[u8], i: usize) -> Option<Hit<'s>> {
-        self.longest(b, i)
+        self.longest::<false>(b, i)
     }
 
     #[inline(always)]
-    fn may_start(&self, b: u8) -> bool {
-        self.lead[usize::from(b)] != 0
+    fn next_start(&self, b: &[u8], i: usize) -> usize {
+        let rest = b.get(i..).unwrap_or_default();
+        let found = match self.few_firsts {
+            (0, _) => None,
+            (1, [x, ..]) => memchr::memchr(x, rest),
+            (2, [x, y, _]) => memchr::memchr2(x, y, rest),
+            (3, [x, y, z]) => memchr::memchr3(x, y, z, rest),
+            _ => rest.iter().position(|&c| self.lead[usize::from(c)] != 0),
+        };
+        found.map_or(b.len(), |j| i + j)
     }
 }
 
-/// A trie: an index into the ones `build.rs` compiled.
-#[derive(Debug, Clone, Copy)]
-pub(super) struct Dict(pub(super) u16);
+/// A trie built at run time (custom configurations and `--dict`).
+#[derive(Debug)]
+pub(super) struct Owned {
+    pub(super) words: Vec<u8>,
+    pub(super) text: String,
+    /// The file it was built from.
+    pub(super) name: String,
+}
+
+/// A trie: one of the built-in ones, or one built at run time.
+#[derive(Debug, Clone)]
+pub(super) enum Dict {
+    /// Index into the tries `build.rs` compiled.
+    Builtin(u16),
+    Owned(Arc<Owned>),
+}
 
 impl Dict {
     #[inline(always)]
-    fn dat(&self) -> Dat<'static> {
-        let (words, text) = super::compiled::AUTOMATA[usize::from(self.0)];
-        Dat::new(words, text)
+    fn dat(&self) -> Dat<'_> {
+        match self {
+            Dict::Builtin(i) => {
+                let (words, text) = super::compiled::AUTOMATA[usize::from(*i)];
+                Dat::new(words, text, Names::Builtin)
+            }
+            Dict::Owned(owned) => Dat::new(&owned.words, &owned.text, Names::File(&owned.name)),
+        }
+    }
+}
+
+/// A dictionary as a step or the segmentation uses it: one trie (the
+/// built-in configurations' groups are flattened into one at build time),
+/// or a group asked member by member at run time.
+#[derive(Debug, Clone)]
+pub(super) enum Node {
+    Dict(Dict),
+    /// The keys of a fused first step (see [`Stage::fused`]) that are
+    /// segmentation keys: the segmentation dictionary, when a stage is
+    /// taken apart again (`--dict`).
+    SegmentKeys(Dict),
+    /// `match_policy: union`: the longest match of any member, the first
+    /// member on a tie.
+    Union(Vec<Node>),
+    /// `match_policy: short_circuit`: the first member that matches.
+    ShortCircuit(Vec<Node>),
+}
+
+impl Longest for Node {
+    fn longest_at<'s>(&'s self, b: &[u8], i: usize) -> Option<Hit<'s>> {
+        match self {
+            Node::Dict(d) => d.dat().longest::<false>(b, i),
+            Node::SegmentKeys(d) => d.dat().longest::<true>(b, i),
+            Node::Union(members) => {
+                let mut best: Option<Hit<'s>> = None;
+                for m in members {
+                    if let Some(hit) = m.longest_at(b, i) {
+                        if best.is_none_or(|b| hit.end > b.end) {
+                            best = Some(hit);
+                        }
+                    }
+                }
+                best
+            }
+            Node::ShortCircuit(members) => members.iter().find_map(|m| m.longest_at(b, i)),
+        }
+    }
+
+    fn next_start(&self, b: &[u8], i: usize) -> usize {
+        // Any character boundary.
+        b.iter().skip(i).position(|&c| !(0x80..0xC0).contains(&c)).map_or(b.len(), |j| i + j)
     }
 }
 
@@ -261,7 +376,7 @@ impl Dict {
 /// conversion chain.
 #[derive(Debug, Clone)]
 pub(super) struct Stage {
-    pub(super) segmentation: Option<Dict>,
+    pub(super) segmentation: Option<Node>,
     /// The first step of the chain does the segmentation: its keys are the
     /// segmentation dictionary's keys (marked [`SEGMENT`]) plus single
     /// characters. At a position where a segmentation key matches, the
@@ -270,7 +385,7 @@ pub(super) struct Stage {
     /// segment; so one walk gives OpenCC's segments and the step's output.
     /// `build.rs` checks these conditions before it fuses a stage.
     pub(super) fused: bool,
-    pub(super) chain: Vec<Dict>,
+    pub(super) chain: Vec<Node>,
 }
 
 /// Buffers reused from stage to stage.
@@ -283,7 +398,33 @@ pub(super) struct Scratch {
     next: String,
 }
 
+impl Scratch {
+    /// Lets go of memory beyond what a pipeline block needs, so that one
+    /// huge conversion does not keep its buffers for the thread's life.
+    pub(super) fn trim(&mut self) {
+        const KEEP: usize = 1 << 20;
+        for v in [&mut self.ends, &mut self.new_ends, &mut self.origins] {
+            v.clear();
+            v.shrink_to(KEEP / 8);
+        }
+        for s in [&mut self.cur, &mut self.next] {
+            s.clear();
+            s.shrink_to(KEEP);
+        }
+    }
+}
+
 impl Stage {
+    /// Whether converting `text` would copy it unchanged because no key of
+    /// this one-step, unsegmented stage occurs in it (OpenCC's
+    /// normalization, on almost any text).
+    pub(super) fn passes_through(&self, text: &str) -> bool {
+        match self.chain.as_slice() {
+            [Node::Dict(only)] if self.segmentation.is_none() && !self.fused => !only.dat().occurs_in(text),
+            _ => false,
+        }
+    }
+
     /// Converts `text` and appends the result to `out`.
     pub(super) fn convert<T: Trace>(&self, text: &str, out: &mut String, scratch: &mut Scratch, trace: &mut T) {
         let n = self.chain.len();
@@ -292,7 +433,10 @@ impl Stage {
         }
         if self.segmentation.is_none() && !self.fused && n == 1 {
             trace.segment(0, 0);
-            return self.chain[0].dat().convert_segment(text, out, trace);
+            return match &self.chain[0] {
+                Node::Dict(d) => d.dat().convert_segment(text, out, trace),
+                node => node.convert_segment(text, out, trace),
+            };
         }
         let Scratch { ends, new_ends, origins, cur, next } = scratch;
         ends.clear();
@@ -305,12 +449,17 @@ impl Stage {
                 cur.clear();
                 cur
             };
-            fused_step(&self.chain[0].dat(), text, dst, ends, origins, trace);
+            match &self.chain[0] {
+                Node::Dict(d) => fused_step(&d.dat(), text, dst, ends, origins, trace),
+                node => fused_step(node, text, dst, ends, origins, trace),
+            }
             done = 1;
         } else {
             match &self.segmentation {
                 None => ends.push(text.len()),
-                Some(seg) => segment(&seg.dat(), text, ends),
+                // A trie's arrays are looked up once, not at every position.
+                Some(Node::Dict(d)) => segment(&d.dat(), text, ends),
+                Some(seg) => segment(seg, text, ends),
             }
             if T::ON {
                 origins.push(0);
@@ -320,10 +469,10 @@ impl Stage {
         for k in done..n {
             let src: &str = if k == 0 { text } else { cur };
             if k + 1 == n {
-                run_step(&self.chain[k].dat(), k, src, ends, out, new_ends, origins, trace);
+                run_step(&self.chain[k], k, src, ends, out, new_ends, origins, trace);
             } else {
                 next.clear();
-                run_step(&self.chain[k].dat(), k, src, ends, next, new_ends, origins, trace);
+                run_step(&self.chain[k], k, src, ends, next, new_ends, origins, trace);
                 std::mem::swap(cur, next);
             }
             std::mem::swap(ends, new_ends);
@@ -349,16 +498,18 @@ fn fused_step<M: Longest, T: Trace>(
     let b = text.as_bytes();
     let base = out.len();
     let (mut i, mut copied, mut run_start) = (0, 0, 0);
-    while i < b.len() {
-        if !step.may_start(b[i]) {
-            i += 1;
-            continue;
+    loop {
+        i = step.next_start(b, i);
+        if i >= b.len() {
+            break;
         }
         let Some(hit) = step.longest_at(b, i) else {
             i += utf8_len(b[i]);
             continue;
         };
-        out.push_str(&text[copied..i]);
+        if copied < i {
+            out.push_str(&text[copied..i]);
+        }
         let own_segment = hit.is_segment();
         if own_segment && run_start < i {
             ends.push(out.len() - base);
@@ -396,10 +547,10 @@ fn segment<M: Longest>(seg: &M, text: &str, ends: &mut Vec<usize>) {
     let b = text.as_bytes();
     let mut i = 0;
     let mut run_start = 0;
-    while i < b.len() {
-        if !seg.may_start(b[i]) {
-            i += 1;
-            continue;
+    loop {
+        i = seg.next_start(b, i);
+        if i >= b.len() {
+            break;
         }
         match seg.longest_at(b, i) {
             Some(hit) => {
@@ -422,7 +573,24 @@ fn segment<M: Longest>(seg: &M, text: &str, ends: &mut Vec<usize>) {
 /// to `out`, and pushes the segments' new ends (relative to where `out`
 /// started) to `new_ends`.
 #[allow(clippy::too_many_arguments)]
-fn run_step<M: Longest, T: Trace>(
+fn run_step<T: Trace>(
+    step: &Node,
+    k: usize,
+    src: &str,
+    ends: &[usize],
+    out: &mut String,
+    new_ends: &mut Vec<usize>,
+    origins: &[usize],
+    trace: &mut T,
+) {
+    match step {
+        Node::Dict(d) => run_step_with(&d.dat(), k, src, ends, out, new_ends, origins, trace),
+        node => run_step_with(node, k, src, ends, out, new_ends, origins, trace),
+    }
+}
+
+#[allow(clippy::too_many_arguments)]
+fn run_step_with<M: Longest, T: Trace>(
     step: &M,
     k: usize,
     src: &str,

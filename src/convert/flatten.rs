@@ -4,7 +4,7 @@
 
 use std::collections::HashSet;
 
-use super::dat::Entry;
+use super::dat::{parse_text, Entry};
 use super::data::{dict_text, DictId, Spec};
 
 /// The key-value pairs that one leftmost-longest match over answers as
@@ -69,18 +69,6 @@ pub(super) fn flatten(spec: &Spec, include_tofu: bool) -> Option<Vec<Entry<'stat
 /// number, in file order (the first entry of a repeated key wins).
 pub(super) fn text_pairs(id: DictId) -> Vec<Entry<'static>> {
     let mut seen = HashSet::new();
-    let mut pairs = Vec::new();
-    for line in dict_text(id).lines() {
-        if line.is_empty() || line.starts_with('#') {
-            continue;
-        }
-        let Some((key, values)) = line.split_once('\t') else {
-            continue;
-        };
-        let value = values.split(' ').next().unwrap_or("");
-        if !key.is_empty() && seen.insert(key) {
-            pairs.push((key, value, id as u16));
-        }
-    }
-    pairs
+    let entries = parse_text(dict_text(id)).expect("OpenCC's dictionaries are well-formed");
+    entries.into_iter().filter(|(key, _)| seen.insert(*key)).map(|(key, value)| (key, value, id as u16)).collect()
 }

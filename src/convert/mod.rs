@@ -90,11 +90,10 @@ mod compiled {
     include!(concat!(env!("OUT_DIR"), "/opencc_compiled.rs"));
 }
 
-// `build` is for build.rs and the tests.
-#[cfg_attr(not(test), allow(dead_code))]
 mod dat;
 mod engine;
-use engine::{Dict, Scratch, Stage, Trace};
+use engine::{Dict, Node, Scratch, Stage, Trace};
+mod custom;
 
 mod guard;
 pub use guard::Guard;
@@ -338,13 +337,14 @@ impl Engine {
     }
 }
 
-/// A converter for one of OpenCC's built-in configurations.
+/// A converter for one of OpenCC's built-in configurations, or a custom
+/// one (see [`Converter::from_config_file`]).
 ///
 /// Cheap to create and to clone: the built-in dictionaries are read in
 /// place from the binary.
 #[derive(Debug, Clone)]
 pub struct Converter {
-    name: &'static str,
+    name: Arc<str>,
     implementation: Implementation,
 }
 
@@ -380,13 +380,14 @@ impl Converter {
             .position(|c| c.name == bare)
             .ok_or_else(|| crate::Error::UnknownConversion(name.to_owned()))?;
         let config = &CONFIGS[index];
+        let trie = |i: u16| Node::Dict(Dict::Builtin(i));
         match engine {
             Engine::Zhnorm => {}
             #[cfg(feature = "opencc")]
             Engine::Opencc => {
                 let opencc = opencc_engine::OpenccLibrary::open(config.name, tofu)?;
                 return Ok(Converter {
-                    name: config.name,
+                    name: config.name.into(),
                     implementation: Implementation::Opencc(std::sync::Arc::new(opencc)),
                 });
             }
@@ -396,23 +397,85 @@ impl Converter {
         let stages: Vec<Stage> = compiled::PLANS[index][tofu as usize]
             .iter()
             .map(|&(seg, chain)| Stage {
-                segmentation: (seg != u16::MAX && seg != compiled::FUSED).then_some(Dict(seg)),
+                segmentation: (seg != u16::MAX && seg != compiled::FUSED).then(|| trie(seg)),
                 fused: seg == compiled::FUSED,
-                chain: chain.iter().map(|&i| Dict(i)).collect(),
+                chain: chain.iter().map(|&i| trie(i)).collect(),
             })
             .collect();
-        Ok(Converter { name: config.name, implementation: Implementation::Zhnorm(stages.into()) })
+        Ok(Converter { name: config.name.into(), implementation: Implementation::Zhnorm(stages.into()) })
+    }
+
+    /// The converter for `config`: a built-in configuration's name (see
+    /// [`Converter::with_engine`]) or the path of an OpenCC JSON
+    /// configuration file (see [`Converter::from_config_file`]; the default
+    /// engine only). A name that is neither a built-in one nor an existing
+    /// file, and has no `/` and no `.json`, is an unknown conversion.
+    pub fn open(config: &str, tofu: TofuRisk, engine: Engine) -> crate::Result<Converter> {
+        let bare = config.strip_suffix(".json").unwrap_or(config);
+        let path = std::path::Path::new(config);
+        let is_file = !BUILTIN_NAMES.contains(&bare)
+            && (path.is_file() || config.ends_with(".json") || config.contains(std::path::MAIN_SEPARATOR));
+        match (is_file, engine) {
+            (false, _) => Converter::with_engine(config, tofu, engine),
+            (true, Engine::Zhnorm) => Converter::from_config_file(path, tofu),
+            (true, Engine::Opencc) => Err(crate::Error::Config {
+                path: path.to_owned(),
+                reason: "custom configurations work with the default engine (--engine zhnorm)".into(),
+            }),
+        }
+    }
+
+    /// The converter for the OpenCC JSON configuration file at `path`, whose
+    /// dictionaries are OpenCC text dictionaries (paths relative to the JSON
+    /// file) or OpenCC 1.4.2's own, by name; the format is described in
+    /// `custom.rs`. Errors name the file, the place in the JSON or the line
+    /// of a dictionary, and what is wrong.
+    pub fn from_config_file(path: &std::path::Path, tofu: TofuRisk) -> crate::Result<Converter> {
+        let (name, stages) = custom::config_file(path, tofu)?;
+        Ok(Converter { name: name.into(), implementation: Implementation::Zhnorm(stages.into()) })
+    }
+
+    /// This converter with the user dictionaries at `paths` (OpenCC text
+    /// dictionaries) on top.
+    ///
+    /// They join the segmentation and the first conversion step of the
+    /// configuration's last stage (after OpenCC's normalization) as the
+    /// first members of a `union` group: at each position the longest key
+    /// wins, whether it is the user's or a built-in one, and on a tie the
+    /// user's; among the user's files, the earlier file wins a tie. So a
+    /// user phrase is one segment unless a longer built-in phrase starts at
+    /// the same place, and its value then goes through the later steps of
+    /// the chain, as the value of a built-in phrase does (in s2twp, the
+    /// Taiwan phrases and variants).
+    pub fn with_dictionaries(&self, paths: &[std::path::PathBuf]) -> crate::Result<Converter> {
+        #[allow(clippy::infallible_destructuring_match)] // not without the opencc feature
+        let stages = match &self.implementation {
+            Implementation::Zhnorm(stages) => stages,
+            #[cfg(feature = "opencc")]
+            Implementation::Opencc(_) => {
+                return Err(crate::Error::Config {
+                    path: paths.first().cloned().unwrap_or_default(),
+                    reason: "--dict works with the default engine (--engine zhnorm)".into(),
+                })
+            }
+        };
+        if paths.is_empty() {
+            return Ok(self.clone());
+        }
+        let user = paths.iter().map(|p| custom::dict_file(p)).collect::<crate::Result<Vec<_>>>()?;
+        let stages = custom::with_user_dictionaries(stages, user);
+        Ok(Converter { name: self.name.clone(), implementation: Implementation::Zhnorm(stages.into()) })
     }
 
     /// The configuration's name, such as `"s2t"`.
-    pub fn name(&self) -> &'static str {
-        self.name
+    pub fn name(&self) -> &str {
+        &self.name
     }
 
     /// Whether the configuration is meant for Japanese text (`t2jp`,
     /// `jp2t`); [`Guard`] keeps Japanese text from the others.
     pub fn is_for_japanese(&self) -> bool {
-        matches!(self.name, "t2jp" | "jp2t")
+        matches!(&*self.name, "t2jp" | "jp2t")
     }
 
     /// Converts `text` and appends the result to `out`.
@@ -436,25 +499,27 @@ impl Converter {
 /// normalization, then the configuration proper) and appends the result to
 /// `out`.
 fn convert_in_stages<T: Trace>(stages: &[Stage], text: &str, out: &mut String, trace: &mut T) {
-    let mut scratch = Scratch::default();
-    match stages {
-        [] => out.push_str(text),
-        [only] => only.convert(text, out, &mut scratch, trace),
-        [first, rest @ ..] => {
-            let mut cur = String::with_capacity(text.len() + text.len() / 5);
-            first.convert(text, &mut cur, &mut scratch, trace);
-            let mut next = String::new();
-            for (i, stage) in rest.iter().enumerate() {
-                if i + 1 == rest.len() {
-                    stage.convert(&cur, out, &mut scratch, trace);
-                } else {
-                    next.clear();
-                    stage.convert(&cur, &mut next, &mut scratch, trace);
-                    std::mem::swap(&mut cur, &mut next);
-                }
-            }
+    thread_local! {
+        static SCRATCH: std::cell::Cell<Scratch> = std::cell::Cell::new(Scratch::default());
+    }
+    // Reused buffers: the pipeline converts block by block, many times.
+    let mut scratch = SCRATCH.take();
+    let mut converted: Option<String> = None;
+    for (i, stage) in stages.iter().enumerate() {
+        let src = converted.as_deref().unwrap_or(text);
+        if i + 1 == stages.len() {
+            stage.convert(src, out, &mut scratch, trace);
+        } else if !stage.passes_through(src) {
+            let mut next = String::with_capacity(src.len() + src.len() / 5);
+            stage.convert(src, &mut next, &mut scratch, trace);
+            converted = Some(next);
         }
     }
+    if stages.is_empty() {
+        out.push_str(text);
+    }
+    scratch.trim();
+    SCRATCH.set(scratch);
 }
 
 #[cfg(test)]

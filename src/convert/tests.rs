@@ -250,12 +250,101 @@ fn configs_dict_ids() -> Vec<data::DictId> {
 
 #[test]
 fn double_array_trie_takes_longest_key_and_first_of_repeated_keys() {
-    use super::engine::{Dat, Longest};
+    use super::engine::{Dat, Longest, Names};
     let entries =
         [("ab", "X", 0), ("a", "Y", 1), ("abc", "Z", 2), ("ab", "W", 3), ("汉字", "漢字", 4), ("𠀀", "4B", 5)];
     let (words, text) = dat::build(&entries);
-    let trie = Dat::new(&words, &text);
+    let trie = Dat::new(&words, &text, Names::File("test"));
     let mut out = String::new();
     trie.convert_segment("abcabxab汉字𠀀a汉", &mut out, &mut ());
     assert_eq!(out, "ZXxX漢字4BY汉");
+}
+
+/// A configuration written to a temporary folder with its dictionaries.
+fn custom(json: &str, dicts: &[(&str, &str)]) -> Converter {
+    let dir = tempfile::tempdir().unwrap();
+    for (name, text) in dicts {
+        std::fs::write(dir.path().join(name), text).unwrap();
+    }
+    let path = dir.path().join("c.json");
+    std::fs::write(&path, json).unwrap();
+    Converter::from_config_file(&path, TofuRisk::Skip).unwrap()
+}
+
+const A: (&str, &str) = ("a.txt", "a\tX\nab\tY\nq\tQ1\n");
+const B: (&str, &str) = ("b.txt", "ab\tZ\nabc\tW\nq\tQ2\nb\tB\n");
+
+#[test]
+fn custom_group_policies_short_circuit_and_union() {
+    let group = |policy: &str| {
+        format!(
+            r#"{{"conversion_chain": [{{"dict": {{"type": "group", {policy} "dicts": [
+                {{"type": "text", "file": "a.txt"}}, {{"type": "text", "file": "b.txt"}}]}}}}]}}"#
+        )
+    };
+    // short_circuit (also the default): a.txt answers wherever it matches.
+    let sc = custom(&group(r#""match_policy": "short_circuit","#), &[A, B]);
+    assert_eq!(sc.convert_to_string("abc q b"), "Yc Q1 B");
+    assert_eq!(custom(&group(""), &[A, B]).convert_to_string("abc q b"), "Yc Q1 B");
+    // union: the longest of both; a.txt wins a tie.
+    let union = custom(&group(r#""match_policy": "union","#), &[A, B]);
+    assert_eq!(union.convert_to_string("abc q b"), "W Q1 B");
+}
+
+#[test]
+fn custom_segmentation_keeps_steps_inside_segments() {
+    // Segments: "ab" (a key), then the run "c"; the step's "bc" may not
+    // cross from one into the other, and chain steps keep the segments.
+    let json = r#"{"segmentation": {"type": "mmseg", "dict": {"type": "text", "file": "seg.txt"}},
+        "conversion_chain": [{"dict": {"type": "text", "file": "one.txt"}}, {"dict": {"type": "text", "file": "two.txt"}}]}"#;
+    let conv =
+        custom(json, &[("seg.txt", "ab\t-\n"), ("one.txt", "bc\tBC\na\t1\n"), ("two.txt", "1bc\tNO\n1b\tYES\n")]);
+    assert_eq!(conv.convert_to_string("abc"), "YESc");
+    let unsegmented = r#"{"conversion_chain": [{"dict": {"type": "text", "file": "one.txt"}}, {"dict": {"type": "text", "file": "two.txt"}}]}"#;
+    let conv = custom(unsegmented, &[("one.txt", "bc\tBC\na\t1\n"), ("two.txt", "1bc\tNO\n1b\tYES\n")]);
+    assert_eq!(conv.convert_to_string("abc"), "1BC");
+}
+
+#[test]
+fn custom_normalization_runs_first_and_tofu_risk_dictionaries_are_left_out() {
+    let json = r#"{"normalization": [{"dict": {"type": "text", "file": "n.txt"}}],
+        "conversion_chain": [{"dict": {"type": "group", "dicts": [
+            {"type": "text", "file": "t.txt", "may_output_tofu": true}, {"type": "text", "file": "a.txt"}]}}]}"#;
+    let conv = custom(json, &[("n.txt", "x\ta\n"), ("t.txt", "a\tTOFU\n"), A]);
+    assert_eq!(conv.convert_to_string("xbq"), "YQ1");
+}
+
+#[test]
+fn user_dictionaries_join_the_segmentation_and_first_step_of_every_builtin() {
+    // For each configuration, --dict equals a configuration whose
+    // segmentation and first step are union groups led by the user's file.
+    let dir = tempfile::tempdir().unwrap();
+    let mine = dir.path().join("mine.txt");
+    std::fs::write(&mine, "鼠标\t滑鼠\n头发\t头发\n发干\tFG\n裏面\tLM\n").unwrap();
+    let text = "鼠标里面的头发干了，裏面的头发夹\n";
+    for (config, name) in CONFIGS.iter().zip(BUILTIN_NAMES) {
+        let with_dict = Converter::builtin(name).unwrap().with_dictionaries(std::slice::from_ref(&mine)).unwrap();
+        let stages: Vec<RefStage> = config
+            .stages
+            .iter()
+            .enumerate()
+            .map(|(i, s)| {
+                let mut seg = s.segmentation.as_ref().and_then(|d| Matcher::build(d, TofuRisk::Skip));
+                let mut chain: Vec<Matcher> =
+                    s.chain.iter().filter_map(|d| Matcher::build(d, TofuRisk::Skip)).collect();
+                if i + 1 == config.stages.len() {
+                    let user = || dict("鼠标\t滑鼠\n头发\t头发\n发干\tFG\n裏面\tLM\n");
+                    seg = seg.map(|s| Matcher::Union(vec![user(), s]));
+                    let first = chain.remove(0);
+                    chain.insert(0, Matcher::Union(vec![user(), first]));
+                }
+                RefStage { segmentation: seg, chain }
+            })
+            .collect();
+        let mut expected = text.to_owned();
+        for stage in &stages {
+            expected = run(stage, &expected);
+        }
+        assert_eq!(with_dict.convert_to_string(text), expected, "{name}");
+    }
 }
