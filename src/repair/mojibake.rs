@@ -25,6 +25,9 @@ use crate::detect::{char_score, plausibility};
 const MAX_LAYERS: usize = 3;
 /// Longest span, in characters, tried inside a longer run.
 const MAX_SPAN: usize = 24;
+/// A span search starts only where two of this many characters are
+/// suspicious.
+const SPAN_WINDOW: usize = 4;
 /// Reversals tried per run, at most: a fixed part plus this many per
 /// character. Text that is garbage all through (a binary read as Latin-1)
 /// would otherwise cost quadratic time for nothing.
@@ -182,7 +185,7 @@ impl Repairer {
                 out.push_str(line);
                 continue;
             }
-            let whole = self.repair_whole_line(line);
+            let whole = if mostly_suspicious(line) { self.repair_whole_line(line) } else { None };
             let line = whole.as_deref().unwrap_or(line);
             changed |= whole.is_some();
             match self.repair_runs(line) {
@@ -247,7 +250,9 @@ impl Repairer {
                     {
                         best = Some((path.clone(), repaired.clone(), after));
                     }
-                    deeper.push((path, repaired));
+                    if repaired.chars().all(|c| latin1_byte(c).is_some()) {
+                        deeper.push((path, repaired));
+                    }
                 }
             }
             frontier = deeper;
@@ -282,7 +287,8 @@ impl Repairer {
     /// `None` when nothing in it improves.
     fn repair_run(&mut self, run: &str, prev: Option<char>, next: Option<char>) -> Option<String> {
         let mut budget = BUDGET_BASE + BUDGET_PER_CHAR * run.chars().count();
-        if let Some((path, repaired)) = best_repair(run, prev, next, MAX_LAYERS, &mut budget) {
+        let whole = if mostly_suspicious(run) { best_repair(run, prev, next, MAX_LAYERS, &mut budget) } else { None };
+        if let Some((path, repaired)) = whole {
             path.into_iter().for_each(|family| self.count(family));
             return Some(repaired);
         }
@@ -293,7 +299,10 @@ impl Repairer {
         let mut done = 0;
         let mut start = 0;
         while start < chars.len() {
-            if !is_suspicious(chars[start].1) && !char_at(start + 1).is_some_and(is_suspicious) {
+            // Mojibake comes in clusters; a rare character alone in clean
+            // text is not worth a search.
+            let cluster = chars[start..].iter().take(SPAN_WINDOW).filter(|&&(_, c)| is_suspicious(c)).count();
+            if cluster < 2 || !is_suspicious(chars[start].1) && !char_at(start + 1).is_some_and(is_suspicious) {
                 start += 1;
                 continue;
             }
@@ -397,7 +406,12 @@ fn best_repair(
                         best = Some((path.clone(), repaired.clone(), after));
                     }
                 }
-                deeper.push((path, repaired));
+                // Only Latin-1 readings are undone further: double encoding
+                // goes through windows-1252 (a GBK or Big5 reading of a GBK
+                // or Big5 reading is not something editors make).
+                if repaired.chars().all(|c| latin1_byte(c).is_some()) {
+                    deeper.push((path, repaired));
+                }
             }
         }
         frontier = deeper;
@@ -454,6 +468,18 @@ fn is_shaped_like(family: Family, span: &str, prev: Option<char>, repaired: &str
         && repaired.chars().count() == 1
         && repaired.chars().all(|c| char_score(c, ' ', ' ') >= 2.0);
     shaped && (non_ascii(repaired) >= 2 || one_utf8_char)
+}
+
+/// Whether a quarter or more of the non-ASCII characters of `line` are
+/// suspicious: mojibake all through is, clean text with a rare character or
+/// a symbol is not, and is spared the cost of whole-line reversals.
+fn mostly_suspicious(line: &str) -> bool {
+    let (mut non_ascii, mut suspicious) = (0usize, 0usize);
+    for c in line.chars().filter(|c| !c.is_ascii()) {
+        non_ascii += 1;
+        suspicious += usize::from(is_suspicious(c));
+    }
+    suspicious * 4 >= non_ascii
 }
 
 /// Whether the non-ASCII characters of `text` come in runs, as GBK and
