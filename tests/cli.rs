@@ -865,4 +865,31 @@ mod custom_conversion {
         );
         assert_eq!(error(&["--dict", "dicts/mine.txt", "-"]), "zhnorm: --dict needs a conversion (-c NAME)\n");
     }
+
+    #[test]
+    fn explain_lists_each_change_with_its_position_and_dictionary() {
+        let output =
+            zhnorm(["-c", "s2twp", "--explain", "-"]).stdin("鼠标里面的硅二极管坏了，\n头发干了。\n".as_bytes()).run();
+        assert!(output.status.success(), "{}", stderr(&output));
+        assert_eq!(
+            stdout(&output),
+            "1:1  鼠标里面 → 鼠標裏面  STPhrases\n\
+             1:1  鼠標 → 滑鼠  TWPhrases\n\
+             1:3  裏 → 裡  TWVariants\n\
+             1:6  硅 → 矽  TWPhrases\n\
+             1:7  二极管 → 二極管  STPhrases_GeneratedFromRegionalPhrases\n\
+             1:7  二極管 → 二極體  TWPhrases\n\
+             1:10  坏了 → 壞了  STPhrases\n\
+             2:1  头发 → 頭髮  STPhrases\n\
+             2:3  干了 → 幹了  STPhrases\n"
+        );
+        let dir = team();
+        let with_dict = zhnorm(["-c", "s2t", "--explain", "--dict", "dicts/mine.txt", "-"])
+            .in_dir(dir.temp.path())
+            .stdin(INPUT.as_bytes())
+            .run();
+        assert_eq!(stdout(&with_dict), "1:1  鼠标 → 滑鼠  mine.txt\n1:3  坏了 → 壞了  STPhrases\n1:6  硅谷 → 矽谷  mine.txt\n1:11  干了 → 幹了  STPhrases\n");
+        let unasked = zhnorm(["--explain", "-"]).stdin(INPUT.as_bytes()).run();
+        assert_eq!(stderr(&unasked), "zhnorm: --explain needs a conversion (-c NAME)\n");
+    }
 }
