@@ -692,6 +692,45 @@ mod project {
     }
 }
 
+mod repair {
+    use super::*;
+
+    /// A file mixing clean lines, mojibake and damage: the mojibake is
+    /// repaired, the clean lines and the damage are left as they are, and
+    /// the damage is reported with line and column.
+    #[test]
+    fn mixed_file_is_repaired_and_its_damage_reported_with_check_and_json() {
+        let dir = Dir::new();
+        let mut bytes = "标题：".as_bytes().to_vec();
+        // "中文测试" written in GBK and read as Latin-1, then saved as UTF-8.
+        bytes.extend("ÖÐÎÄ²âÊÔ\n".as_bytes());
+        // A GBK stream read one byte off (from Debian's manpages-zh).
+        bytes.extend("买入A股，第二?龆丝诤糯笥诘谝桓觯?敲此?腔\n".as_bytes());
+        // The last character cut in half: "文" is E6 96 87 in UTF-8. A file
+        // that ends so is not valid UTF-8, hence --from.
+        bytes.extend(b"\xe4\xb8\xad\xe6\x96");
+        let file = dir.write("mixed.txt", &bytes);
+        let output = zhnorm(["--lossy".as_ref(), "--from".as_ref(), "utf-8".as_ref(), file.as_os_str()]).run();
+        assert_eq!(stdout(&output), "标题：中文测试\n买入A股，第二?龆丝诤糯笥诘谝桓觯?敲此?腔\n中\u{FFFD}");
+        let err = stderr(&output);
+        assert!(err.contains("mixed.txt:2:8: damage: ? or a lone letter"), "{err}");
+        assert!(err.contains("mixed.txt:3:2: damage: U+FFFD at a line end"), "{err}");
+        assert!(!err.contains("mixed.txt:2:3:"), "A股 is a word: {err}");
+
+        let check = zhnorm(
+            ["--check", "--json", "--lossy", "--from", "utf-8"]
+                .iter()
+                .map(std::ffi::OsStr::new)
+                .chain([file.as_os_str()]),
+        )
+        .run();
+        assert_eq!(check.status.code(), Some(1));
+        let value: serde_json::Value = serde_json::from_slice(&check.stdout).unwrap();
+        let kinds: Vec<&str> = value["damage"].as_array().unwrap().iter().filter_map(|d| d["kind"].as_str()).collect();
+        assert_eq!(kinds, ["lost-character", "lost-character", "lost-character", "cut-character"]);
+    }
+}
+
 #[test]
 fn a_file_cut_inside_a_character_is_an_error_or_reported_damage_with_lossy() {
     let dir = Dir::new();
