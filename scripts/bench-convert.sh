@@ -21,7 +21,8 @@
 #   --configs LIST    configurations (default: "s2t t2s s2twp tw2sp")
 #   --runs N          runs per measurement, the best counts (default: 1;
 #                     start-up is the median of 20 runs)
-# Installs and fetches nothing. The inputs: the Simplified corpus files
+# Needs python3 and /usr/bin/time (Debian: package time). Installs and
+# fetches nothing. The inputs: the Simplified corpus files
 # (zh_CN, zh-cn) repeated up to --mb for configurations from Simplified
 # (s2*), the Traditional ones (zh_TW, zh-tw) for the others.
 # Prints a Markdown table.
@@ -72,14 +73,15 @@ def make_input(script):
 inputs = {s: make_input(s) for s in ("hans", "hant")}
 
 def run(cmd):
-    """Wall seconds and peak RSS (KiB) of one run of the shell command."""
+    """Wall seconds and peak RSS (KiB, from /usr/bin/time) of one run of the
+    shell command; the tools' warnings are dropped."""
+    rss = work / "rss"
     start = time.perf_counter()
-    proc = subprocess.Popen(["bash", "-c", cmd])
-    _, status, usage = os.wait4(proc.pid, 0)
+    done = subprocess.run(["/usr/bin/time", "-f", "%M", "-o", str(rss), "bash", "-c", cmd], stderr=subprocess.DEVNULL)
     wall = time.perf_counter() - start
-    if status != 0:
+    if done.returncode != 0:
         sys.exit(f"bench-convert.sh: failed: {cmd}")
-    return wall, usage.ru_maxrss
+    return wall, int(rss.read_text().split()[-1])
 
 def commands(config):
     q = shlex.quote
@@ -107,7 +109,7 @@ for config in configs:
         base = base or speed
         print(f"| {config} | {name} | {speed:.1f} | {startup * 1e3:.1f} | {rss / 1024:.0f} | {speed / base:.1f} |")
 bash = statistics.median(run("true")[0] for _ in range(20))
-print(f"\nStart-up figures include about {bash * 1e3:.1f} ms for the `bash -c` that runs each command.")
+print(f"\nStart-up figures include about {bash * 1e3:.1f} ms for the `/usr/bin/time bash -c` that runs each command.")
 for f in work.iterdir():
     f.unlink()
 work.rmdir()

@@ -141,6 +141,12 @@ pub struct Args {
     #[arg(long = "dict", value_name = "FILE")]
     pub dict: Vec<PathBuf>,
 
+    /// With -c, print which dictionary entry makes each change
+    /// (`LINE:COLUMN  头发 → 頭髮  STPhrases`) instead of the converted text;
+    /// for short inputs. --protect and markers are not applied.
+    #[arg(long)]
+    pub explain: bool,
+
     /// With -c, leave text matching REGEX unconverted (repeatable; matched
     /// line by line). Inline, `zhnorm: off` ... `zhnorm: on` does the same.
     #[arg(long, value_name = "REGEX")]

@@ -166,6 +166,9 @@ fn run(args: &Args) -> anyhow::Result<Status> {
             }
         },
     };
+    if args.explain {
+        return run_explain(args, &options);
+    }
     if args.json && mode == Mode::Stdout {
         bail!("--json needs a mode that does not print text: --check, --detect, --write or --out-dir");
     }
@@ -214,6 +217,37 @@ fn run(args: &Args) -> anyhow::Result<Status> {
 }
 
 /// Standard input: streamed to standard output, or checked, or detected.
+/// `--explain`: each input decoded, repaired and cleaned as usual, then the
+/// changes the conversion would make, one a line.
+fn run_explain(args: &Args, options: &Options) -> anyhow::Result<Status> {
+    let Some(converter) = &options.convert else {
+        bail!("--explain needs a conversion (-c NAME)");
+    };
+    if args.engine != zhnorm::convert::Engine::Zhnorm {
+        bail!("--explain works with the default engine (--engine zhnorm)");
+    }
+    let plain = Options { convert: None, ..options.clone() };
+    let stdin = [PathBuf::from("-")];
+    let paths = if args.paths.is_empty() { &stdin[..] } else { &args.paths[..] };
+    let mut out = io::stdout().lock();
+    for path in paths {
+        let mut text = Vec::new();
+        let read = if path == Path::new("-") {
+            normalize(io::stdin().lock(), &mut text, &plain)
+        } else {
+            File::open(path).map_err(zhnorm::Error::from).and_then(|f| normalize(f, &mut text, &plain))
+        };
+        if let Err(err) = read {
+            bail!("{}: {err}", path.display());
+        }
+        let prefix = if paths.len() > 1 { format!("{}:", path.display()) } else { String::new() };
+        for c in converter.explain(&String::from_utf8_lossy(&text)) {
+            writeln!(out, "{prefix}{}:{}  {} → {}  {}", c.line, c.column, c.from, c.to, c.dictionary)?;
+        }
+    }
+    Ok(Status::Success)
+}
+
 fn run_stdin(mode: Mode, args: &Args, options: &Options) -> anyhow::Result<Status> {
     let name = Path::new("<stdin>");
     let stdin = io::stdin().lock();

@@ -692,6 +692,45 @@ mod project {
     }
 }
 
+mod repair {
+    use super::*;
+
+    /// A file mixing clean lines, mojibake and damage: the mojibake is
+    /// repaired, the clean lines and the damage are left as they are, and
+    /// the damage is reported with line and column.
+    #[test]
+    fn mixed_file_is_repaired_and_its_damage_reported_with_check_and_json() {
+        let dir = Dir::new();
+        let mut bytes = "标题：".as_bytes().to_vec();
+        // "中文测试" written in GBK and read as Latin-1, then saved as UTF-8.
+        bytes.extend("ÖÐÎÄ²âÊÔ\n".as_bytes());
+        // A GBK stream read one byte off (from Debian's manpages-zh).
+        bytes.extend("买入A股，第二?龆丝诤糯笥诘谝桓觯?敲此?腔\n".as_bytes());
+        // The last character cut in half: "文" is E6 96 87 in UTF-8. A file
+        // that ends so is not valid UTF-8, hence --from.
+        bytes.extend(b"\xe4\xb8\xad\xe6\x96");
+        let file = dir.write("mixed.txt", &bytes);
+        let output = zhnorm(["--lossy".as_ref(), "--from".as_ref(), "utf-8".as_ref(), file.as_os_str()]).run();
+        assert_eq!(stdout(&output), "标题：中文测试\n买入A股，第二?龆丝诤糯笥诘谝桓觯?敲此?腔\n中\u{FFFD}");
+        let err = stderr(&output);
+        assert!(err.contains("mixed.txt:2:8: damage: ? or a lone letter"), "{err}");
+        assert!(err.contains("mixed.txt:3:2: damage: U+FFFD at a line end"), "{err}");
+        assert!(!err.contains("mixed.txt:2:3:"), "A股 is a word: {err}");
+
+        let check = zhnorm(
+            ["--check", "--json", "--lossy", "--from", "utf-8"]
+                .iter()
+                .map(std::ffi::OsStr::new)
+                .chain([file.as_os_str()]),
+        )
+        .run();
+        assert_eq!(check.status.code(), Some(1));
+        let value: serde_json::Value = serde_json::from_slice(&check.stdout).unwrap();
+        let kinds: Vec<&str> = value["damage"].as_array().unwrap().iter().filter_map(|d| d["kind"].as_str()).collect();
+        assert_eq!(kinds, ["lost-character", "lost-character", "lost-character", "cut-character"]);
+    }
+}
+
 #[test]
 fn a_file_cut_inside_a_character_is_an_error_or_reported_damage_with_lossy() {
     let dir = Dir::new();
@@ -825,6 +864,33 @@ mod custom_conversion {
             "zhnorm: bad.json: not valid JSON: expected `,` or `}` at line 1 column 48\n"
         );
         assert_eq!(error(&["--dict", "dicts/mine.txt", "-"]), "zhnorm: --dict needs a conversion (-c NAME)\n");
+    }
+
+    #[test]
+    fn explain_lists_each_change_with_its_position_and_dictionary() {
+        let output =
+            zhnorm(["-c", "s2twp", "--explain", "-"]).stdin("鼠标里面的硅二极管坏了，\n头发干了。\n".as_bytes()).run();
+        assert!(output.status.success(), "{}", stderr(&output));
+        assert_eq!(
+            stdout(&output),
+            "1:1  鼠标里面 → 鼠標裏面  STPhrases\n\
+             1:1  鼠標 → 滑鼠  TWPhrases\n\
+             1:3  裏 → 裡  TWVariants\n\
+             1:6  硅 → 矽  TWPhrases\n\
+             1:7  二极管 → 二極管  STPhrases_GeneratedFromRegionalPhrases\n\
+             1:7  二極管 → 二極體  TWPhrases\n\
+             1:10  坏了 → 壞了  STPhrases\n\
+             2:1  头发 → 頭髮  STPhrases\n\
+             2:3  干了 → 幹了  STPhrases\n"
+        );
+        let dir = team();
+        let with_dict = zhnorm(["-c", "s2t", "--explain", "--dict", "dicts/mine.txt", "-"])
+            .in_dir(dir.temp.path())
+            .stdin(INPUT.as_bytes())
+            .run();
+        assert_eq!(stdout(&with_dict), "1:1  鼠标 → 滑鼠  mine.txt\n1:3  坏了 → 壞了  STPhrases\n1:6  硅谷 → 矽谷  mine.txt\n1:11  干了 → 幹了  STPhrases\n");
+        let unasked = zhnorm(["--explain", "-"]).stdin(INPUT.as_bytes()).run();
+        assert_eq!(stderr(&unasked), "zhnorm: --explain needs a conversion (-c NAME)\n");
     }
 }
 

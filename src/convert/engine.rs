@@ -13,9 +13,10 @@
 //! Measured candidates, release build on this machine (2 cores shared with
 //! other builds, so wall times wander by ±30%; the instruction counts are
 //! `valgrind --tool=callgrind`, which does not), with
-//! `examples/convert_bench.rs` on 10.2 MiB of Simplified (s2t, s2twp) and
-//! 10.3 MiB of Traditional (t2s, tw2sp) text from
-//! `scripts/fetch-opencc-corpus.sh`, best of 5, both in the same run:
+//! `examples/convert_bench.rs` (then converting line by line) on 10.2 MiB of
+//! Simplified (s2t, s2twp) and 10.3 MiB of Traditional (t2s, tw2sp) text
+//! from `scripts/fetch-opencc-corpus.sh`, best of 5, both in the same run;
+//! instructions for the first 1 MB of the same text:
 //!
 //! | structure                             | start-up + 1 KB s2t / s2twp / t2s / tw2sp | MiB/s s2t / s2twp / t2s / tw2sp | instructions for 1 MB s2t / s2twp / t2s / tw2sp |
 //! |---------------------------------------|-------------------------------------------|---------------------------------|-------------------------------------------------|
@@ -23,11 +24,16 @@
 //! | double-array tries read in place      | 1.2 / 0.20 / 0.11 / 0.08 ms               | 131 / 60 / 178 / 63             | 45 / 88 / 36 / 88 M                             |
 //!
 //! (The first start-up figure includes the process's first page faults.)
-//! Two things make the tries cheaper per character besides loading: a
+//! Later figures of this engine are in the README. Two things make the
+//! tries cheaper per character besides loading: a
 //! table of the bytes keys can start with, so text no key starts in
-//! (ASCII, punctuation) is skipped byte by byte without decoding; and
-//! [`Stage::fused`], which lets the first conversion step of s2tw, s2twp,
-//! s2hk and s2hkp do the segmentation in the same walk.
+//! (ASCII, punctuation) is skipped byte by byte without decoding (with
+//! `memchr` when at most three bytes start keys, as in the normalization
+//! dictionary); and [`Stage::fused`], which lets the first conversion step
+//! of s2tw, s2twp, s2hk and s2hkp do the segmentation in the same walk.
+//! Tried and dropped, as they cost more instructions than they saved: one
+//! walk over all segments with matches cut at segment ends instead of a
+//! call per segment, and skipping ASCII eight bytes at a time.
 //!
 //! `daachorse`'s `deserialize_unchecked` skips validation but still copies
 //! every array into a `Vec` (and its character map is a dense table up to
@@ -211,17 +217,21 @@ impl<'a> Dat<'a> {
 pub(super) trait Trace {
     /// Whether anything is recorded.
     const ON: bool;
+    /// A stage starts converting `input`.
+    fn stage(&mut self, input: &str);
     /// The following hits are in conversion step `step` of a segment that
     /// starts at byte `origin` of the stage's input.
     fn segment(&mut self, step: usize, origin: usize);
-    /// A dictionary entry matched `key` at byte `at` of the segment.
-    fn hit(&mut self, at: usize, key: &str, value: &str, source: &str);
+    /// A dictionary entry matched `key` at byte `at` of `segment` (the
+    /// segment as the step sees it).
+    fn hit(&mut self, segment: &str, at: usize, key: &str, value: &str, source: &str);
 }
 
 impl Trace for () {
     const ON: bool = false;
+    fn stage(&mut self, _: &str) {}
     fn segment(&mut self, _: usize, _: usize) {}
-    fn hit(&mut self, _: usize, _: &str, _: &str, _: &str) {}
+    fn hit(&mut self, _: &str, _: usize, _: &str, _: &str, _: &str) {}
 }
 
 /// Anything that answers "the longest match at byte `i`".
@@ -251,7 +261,7 @@ pub(super) trait Longest {
                     }
                     out.push_str(hit.value);
                     if T::ON {
-                        trace.hit(i, &s[i..hit.end], hit.value, hit.source.name());
+                        trace.hit(s, i, &s[i..hit.end], hit.value, hit.source.name());
                     }
                     i = hit.end;
                     copied = i;
@@ -427,6 +437,7 @@ impl Stage {
 
     /// Converts `text` and appends the result to `out`.
     pub(super) fn convert<T: Trace>(&self, text: &str, out: &mut String, scratch: &mut Scratch, trace: &mut T) {
+        trace.stage(text);
         let n = self.chain.len();
         if n == 0 {
             return out.push_str(text);
@@ -519,7 +530,7 @@ fn fused_step<M: Longest, T: Trace>(
         }
         out.push_str(hit.value);
         if T::ON {
-            trace.hit(i, &text[i..hit.end], hit.value, hit.source.name());
+            trace.hit(text, i, &text[i..hit.end], hit.value, hit.source.name());
         }
         if own_segment {
             ends.push(out.len() - base);

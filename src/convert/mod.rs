@@ -448,23 +448,41 @@ impl Converter {
     /// the chain, as the value of a built-in phrase does (in s2twp, the
     /// Taiwan phrases and variants).
     pub fn with_dictionaries(&self, paths: &[std::path::PathBuf]) -> crate::Result<Converter> {
+        if paths.is_empty() {
+            return Ok(self.clone());
+        }
         #[allow(clippy::infallible_destructuring_match)] // not without the opencc feature
         let stages = match &self.implementation {
             Implementation::Zhnorm(stages) => stages,
             #[cfg(feature = "opencc")]
             Implementation::Opencc(_) => {
                 return Err(crate::Error::Config {
-                    path: paths.first().cloned().unwrap_or_default(),
+                    path: paths[0].clone(),
                     reason: "--dict works with the default engine (--engine zhnorm)".into(),
                 })
             }
         };
-        if paths.is_empty() {
-            return Ok(self.clone());
-        }
         let user = paths.iter().map(|p| custom::dict_file(p)).collect::<crate::Result<Vec<_>>>()?;
         let stages = custom::with_user_dictionaries(stages, user);
         Ok(Converter { name: self.name.clone(), implementation: Implementation::Zhnorm(stages.into()) })
+    }
+
+    /// Which dictionary entry makes each change to `text`, for people who
+    /// want to know why 头发 became 頭髮 (`--explain`); meant for short
+    /// texts. Sorted by position; where several steps change the same
+    /// place (s2twp: 软件 → 軟件 by STPhrases, then 軟件 → 軟體 by
+    /// TWPhrases), in the order of the steps. Entries that leave their key
+    /// as it is are not changes and are not listed. Empty with the OpenCC
+    /// engine, which does not say.
+    pub fn explain(&self, text: &str) -> Vec<Change> {
+        let mut explainer = Explainer::default();
+        match &self.implementation {
+            Implementation::Zhnorm(stages) => convert_in_stages(stages, text, &mut String::new(), &mut explainer),
+            #[cfg(feature = "opencc")]
+            Implementation::Opencc(_) => {}
+        }
+        explainer.changes.sort_by_key(|c| (c.line, c.column));
+        explainer.changes
     }
 
     /// The configuration's name, such as `"s2t"`.
@@ -498,6 +516,68 @@ impl Converter {
 /// Runs `text` through each stage of a configuration (OpenCC's
 /// normalization, then the configuration proper) and appends the result to
 /// `out`.
+/// One change a conversion makes (see [`Converter::explain`]).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Change {
+    /// Line (from 1) where the replaced text starts.
+    pub line: usize,
+    /// Column (in characters, from 1) where the replaced text starts. For
+    /// a later step of a chain, the column of its segment in the input plus
+    /// the offset in the segment as the step sees it.
+    pub column: usize,
+    /// The text replaced, as the step saw it.
+    pub from: String,
+    /// What replaced it.
+    pub to: String,
+    /// The dictionary of the entry: one of OpenCC's (`STPhrases`) or the
+    /// file name of the user's.
+    pub dictionary: String,
+}
+
+/// Collects [`Change`]s while a conversion runs.
+#[derive(Debug, Default)]
+struct Explainer {
+    /// The input of the current stage.
+    input: String,
+    /// Where the current segment starts in `input`.
+    origin: usize,
+    changes: Vec<Change>,
+}
+
+impl Trace for Explainer {
+    const ON: bool = true;
+
+    fn stage(&mut self, input: &str) {
+        input.clone_into(&mut self.input);
+    }
+
+    fn segment(&mut self, _step: usize, origin: usize) {
+        self.origin = origin;
+    }
+
+    fn hit(&mut self, segment: &str, at: usize, key: &str, value: &str, source: &str) {
+        if key == value {
+            return;
+        }
+        let before = self.input.get(..self.origin).unwrap_or_default();
+        let (line, column) = advance(advance((1, 1), before), segment.get(..at).unwrap_or_default());
+        self.changes.push(Change { line, column, from: key.into(), to: value.into(), dictionary: source.into() });
+    }
+}
+
+/// The line and column after `text`, from `(line, column)`.
+fn advance((mut line, mut column): (usize, usize), text: &str) -> (usize, usize) {
+    for c in text.chars() {
+        if c == '\n' {
+            line += 1;
+            column = 1;
+        } else {
+            column += 1;
+        }
+    }
+    (line, column)
+}
+
 fn convert_in_stages<T: Trace>(stages: &[Stage], text: &str, out: &mut String, trace: &mut T) {
     thread_local! {
         static SCRATCH: std::cell::Cell<Scratch> = std::cell::Cell::new(Scratch::default());

@@ -129,7 +129,7 @@ pub fn scan_damage(text: &str, position: &mut Position, found: &mut Vec<Damage>)
             hits.push((start, run_end, kind));
         }
     }
-    hits.extend(lost_characters(text).map(|at| (at, at + 1, DamageKind::LostCharacter)));
+    hits.extend(lost_characters(text).into_iter().map(|at| (at, at + 1, DamageKind::LostCharacter)));
     hits.sort_unstable_by_key(|&(start, _, _)| start);
     let mut scanned = 0;
     for (start, _, kind) in hits {
@@ -147,25 +147,44 @@ const LOST_MIN_RARE: usize = 2;
 
 /// Byte offsets of `?`s and lone ASCII letters that stand between two Han
 /// characters among at least [`LOST_MIN_RARE`] rare ones.
-fn lost_characters(text: &str) -> impl Iterator<Item = usize> + '_ {
+fn lost_characters(text: &str) -> Vec<usize> {
+    const BLOCK: usize = 64;
     let bytes = text.as_bytes();
-    // Candidates are ASCII bytes with non-ASCII bytes on both sides, found
-    // 64 bytes at a time through bit masks (clean text is the common case).
-    bytes
-        .chunks(64)
-        .enumerate()
-        .flat_map(move |(chunk_index, chunk)| {
-            let base = chunk_index * 64;
-            let (mut high, mut candidate) = (0u64, 0u64);
-            for (i, &b) in chunk.iter().enumerate() {
-                high |= u64::from(b >> 7) << i;
-                candidate |= u64::from(b == b'?' || b.is_ascii_alphabetic()) << i;
-            }
-            // The neighbours across the chunk's edges are checked below.
-            let inside = candidate & (high << 1 | 1) & (high >> 1 | 1 << (chunk.len() - 1));
-            (0..chunk.len()).filter(move |i| inside >> i & 1 == 1).map(move |i| base + i)
-        })
-        .filter(move |&at| is_lost_character(text, at))
+    let mut found = Vec::new();
+    let mut look_closely = |start: usize, end: usize| {
+        found.extend((start..end).filter(|&at| {
+            is_lone_candidate(bytes[at - 1], bytes[at], bytes[at + 1]) != 0 && is_lost_character(text, at)
+        }));
+    };
+    // Candidates are rare in clean text: each block is first tested as a
+    // whole, in a loop without early exit over fixed-size arrays, which the
+    // compiler turns into vector instructions.
+    let mut start = 1;
+    while start + BLOCK < bytes.len() {
+        let window = |from: usize| -> &[u8; BLOCK] { bytes[from..from + BLOCK].try_into().expect("BLOCK bytes") };
+        let (prev, cur, next) = (window(start - 1), window(start), window(start + 1));
+        let mut any = 0;
+        for i in 0..BLOCK {
+            any |= is_lone_candidate(prev[i], cur[i], next[i]);
+        }
+        if any != 0 {
+            look_closely(start, start + BLOCK);
+        }
+        start += BLOCK;
+    }
+    if start + 1 < bytes.len() {
+        look_closely(start, bytes.len() - 1);
+    }
+    found
+}
+
+/// Non-zero when `c` is `?` or an ASCII letter and `p` and `x`, the bytes on
+/// either side, are not ASCII. Branch-free, for vectorized loops.
+#[inline(always)]
+fn is_lone_candidate(p: u8, c: u8, x: u8) -> u8 {
+    let letter = (c | 0x20).wrapping_sub(b'a') < 26;
+    let candidate = u8::from(letter | (c == b'?')) << 7;
+    p & x & candidate
 }
 
 /// `at` is the offset of an ASCII byte, so it and `at + 1` are character

@@ -25,11 +25,17 @@ use crate::detect::{char_score, plausibility};
 const MAX_LAYERS: usize = 3;
 /// Longest span, in characters, tried inside a longer run.
 const MAX_SPAN: usize = 24;
+/// A span search starts only where two of this many characters are
+/// suspicious.
+const SPAN_WINDOW: usize = 4;
 /// Reversals tried per run, at most: a fixed part plus this many per
 /// character. Text that is garbage all through (a binary read as Latin-1)
 /// would otherwise cost quadratic time for nothing.
 const BUDGET_BASE: usize = 500;
 const BUDGET_PER_CHAR: usize = 8;
+/// Reversals tried on a whole line, at most (every layering of every
+/// family is 7 + 49 + 343; most fail at once and are not followed).
+const WHOLE_LINE_BUDGET: usize = 120;
 /// A repair must score at least this (mostly common characters)...
 const MIN_REPAIRED_SCORE: f64 = 1.0;
 /// ...and this much above the span it replaces.
@@ -174,6 +180,92 @@ impl Repairer {
         }
         let mut out = String::with_capacity(text.len());
         let mut changed = false;
+        for line in text.split_inclusive('\n') {
+            if !has_suspicious(line) {
+                out.push_str(line);
+                continue;
+            }
+            let whole = if mostly_suspicious(line) { self.repair_whole_line(line) } else { None };
+            let line = whole.as_deref().unwrap_or(line);
+            changed |= whole.is_some();
+            match self.repair_runs(line) {
+                Some(repaired) => {
+                    out.push_str(&repaired);
+                    changed = true;
+                }
+                None => out.push_str(line),
+            }
+        }
+        if changed {
+            Cow::Owned(out)
+        } else {
+            Cow::Borrowed(text)
+        }
+    }
+
+    /// Undoes mojibake on a whole line, with every layering, as ftfy does:
+    /// ASCII words and spaces between the mojibake don't matter then. A
+    /// strict decoding of a whole line does not happen by chance for UTF-8;
+    /// for GBK and Big5 it may, so their repair must be plausible in every
+    /// character. `None` when the line is not such mojibake.
+    fn repair_whole_line(&mut self, line: &str) -> Option<String> {
+        let body = line.trim_end_matches(['\n', '\r']);
+        let before = plausibility(body);
+        let mut best: Option<(Vec<Family>, String, f64)> = None;
+        let mut frontier = vec![(Vec::new(), body.to_owned())];
+        let mut budget = WHOLE_LINE_BUDGET;
+        for _ in 0..MAX_LAYERS {
+            let mut deeper = Vec::new();
+            for (path, text) in &frontier {
+                let non_ascii = text.chars().filter(|c| !c.is_ascii()).count();
+                let foreign = text.chars().filter(|&c| is_foreign_script(c)).count();
+                if non_ascii < 2 || foreign * 4 > non_ascii || !has_suspicious(text) {
+                    continue;
+                }
+                // Accented letters are GBK's too (its pinyin row), but a
+                // line of them is French or German, not GBK.
+                let letters = text.chars().filter(|&c| matches!(u32::from(c), 0xC0..=0x24F)).count();
+                for family in FAMILIES {
+                    if family.codecs().0 != Codec::Latin1 && letters * 4 > non_ascii {
+                        continue;
+                    }
+                    if budget == 0 {
+                        break;
+                    }
+                    budget -= 1;
+                    let Some(repaired) = family.reverse(text) else { continue };
+                    let after = plausibility(&repaired);
+                    let enough = repaired.chars().filter(|c| !c.is_ascii()).count() >= 2;
+                    let mut path = path.clone();
+                    path.push(family);
+                    let by_chance = path.iter().any(|f| f.codecs().1 != Codec::Utf8)
+                        && (repaired.chars().any(|c| !c.is_ascii() && char_score(c, ' ', ' ') <= 0.0)
+                            || path[0].codecs().0 == Codec::Latin1 && !paired(body));
+                    if enough
+                        && !by_chance
+                        && is_clean(&repaired)
+                        && after >= MIN_REPAIRED_SCORE
+                        && after - before >= MIN_GAIN
+                        && best.as_ref().is_none_or(|b| after > b.2)
+                    {
+                        best = Some((path.clone(), repaired.clone(), after));
+                    }
+                    if repaired.chars().all(|c| latin1_byte(c).is_some()) {
+                        deeper.push((path, repaired));
+                    }
+                }
+            }
+            frontier = deeper;
+        }
+        let (path, repaired, _) = best?;
+        path.into_iter().for_each(|family| self.count(family));
+        Some(repaired + &line[body.len()..])
+    }
+
+    /// Repairs the runs of `text` that have mojibake; `None` when none has.
+    fn repair_runs(&mut self, text: &str) -> Option<String> {
+        let mut out = String::with_capacity(text.len());
+        let mut changed = false;
         let mut prev = None;
         for (start, run, is_run) in runs(text) {
             let next = text[start + run.len()..].chars().next();
@@ -188,18 +280,15 @@ impl Repairer {
             out.push_str(run);
             prev = run.chars().next_back();
         }
-        if changed {
-            Cow::Owned(out)
-        } else {
-            Cow::Borrowed(text)
-        }
+        changed.then_some(out)
     }
 
     /// Repairs a run: whole (with every layering), else in spans of it.
     /// `None` when nothing in it improves.
     fn repair_run(&mut self, run: &str, prev: Option<char>, next: Option<char>) -> Option<String> {
         let mut budget = BUDGET_BASE + BUDGET_PER_CHAR * run.chars().count();
-        if let Some((path, repaired)) = best_repair(run, prev, next, MAX_LAYERS, &mut budget) {
+        let whole = if mostly_suspicious(run) { best_repair(run, prev, next, MAX_LAYERS, &mut budget) } else { None };
+        if let Some((path, repaired)) = whole {
             path.into_iter().for_each(|family| self.count(family));
             return Some(repaired);
         }
@@ -210,7 +299,10 @@ impl Repairer {
         let mut done = 0;
         let mut start = 0;
         while start < chars.len() {
-            if !is_suspicious(chars[start].1) && !char_at(start + 1).is_some_and(is_suspicious) {
+            // Mojibake comes in clusters; a rare character alone in clean
+            // text is not worth a search.
+            let cluster = chars[start..].iter().take(SPAN_WINDOW).filter(|&&(_, c)| is_suspicious(c)).count();
+            if cluster < 2 || !is_suspicious(chars[start].1) && !char_at(start + 1).is_some_and(is_suspicious) {
                 start += 1;
                 continue;
             }
@@ -314,7 +406,12 @@ fn best_repair(
                         best = Some((path.clone(), repaired.clone(), after));
                     }
                 }
-                deeper.push((path, repaired));
+                // Only Latin-1 readings are undone further: double encoding
+                // goes through windows-1252 (a GBK or Big5 reading of a GBK
+                // or Big5 reading is not something editors make).
+                if repaired.chars().all(|c| latin1_byte(c).is_some()) {
+                    deeper.push((path, repaired));
+                }
             }
         }
         frontier = deeper;
@@ -371,6 +468,33 @@ fn is_shaped_like(family: Family, span: &str, prev: Option<char>, repaired: &str
         && repaired.chars().count() == 1
         && repaired.chars().all(|c| char_score(c, ' ', ' ') >= 2.0);
     shaped && (non_ascii(repaired) >= 2 || one_utf8_char)
+}
+
+/// Whether a quarter or more of the non-ASCII characters of `line` are
+/// suspicious: mojibake all through is, clean text with a rare character or
+/// a symbol is not, and is spared the cost of whole-line reversals.
+fn mostly_suspicious(line: &str) -> bool {
+    let (mut non_ascii, mut suspicious) = (0usize, 0usize);
+    for c in line.chars().filter(|c| !c.is_ascii()) {
+        non_ascii += 1;
+        suspicious += usize::from(is_suspicious(c));
+    }
+    suspicious * 4 >= non_ascii
+}
+
+/// Whether the non-ASCII characters of `text` come in runs, as GBK and
+/// Big5 read as Latin-1 make them (two bytes of 0x80 and up for most
+/// characters), rather than one by one between ASCII letters, as accented
+/// letters in French or German do: at most a quarter stand alone.
+fn paired(text: &str) -> bool {
+    let chars: Vec<char> = text.chars().collect();
+    let non_ascii = chars.iter().filter(|c| !c.is_ascii()).count();
+    let alone = (0..chars.len())
+        .filter(|&i| !chars[i].is_ascii())
+        .filter(|&i| i == 0 || chars[i - 1].is_ascii())
+        .filter(|&i| chars.get(i + 1).is_none_or(|c| c.is_ascii()))
+        .count();
+    alone * 4 <= non_ascii
 }
 
 /// Letters of scripts that GBK and Big5 encode besides Chinese (Greek,

@@ -1,0 +1,51 @@
+#!/usr/bin/env bash
+# Cost of the repair stage on clean text: zhnorm with and without
+# --no-repair on the same UTF-8 input (so decoding is trivial and the repair
+# scan is the difference), best of 3 wall-clock runs each.
+#
+# Two inputs, each repeated up to MB megabytes:
+#   prose    the Chinese lines of corpus/control.txt (modern and classical
+#            prose, manual pages): ordinary Chinese text
+#   symbols  corpus/zh-hans.txt and zh-hant.txt, the Debian Reference, full
+#            of Latin words, box drawing, arrows and quotes: the worst case of
+#            clean text, where many lines have a character the repair looks at
+#
+# usage: scripts/bench-repair.sh [ZHNORM] [MB]
+#   ZHNORM  the zhnorm binary (default: target/release/zhnorm; build it with
+#           `cargo build --release` first)
+#   MB      size of each generated input in MB (default: 100)
+set -euo pipefail
+zhnorm=${1:-target/release/zhnorm}
+mb=${2:-100}
+work=$(mktemp -d)
+trap 'rm -rf "$work"' EXIT
+
+python3 - "$work" "$mb" <<'PY'
+import pathlib, sys
+work, mb = pathlib.Path(sys.argv[1]), int(sys.argv[2])
+control = pathlib.Path("corpus/control.txt").read_text("utf-8").splitlines()
+prose = "".join(l.split("\t", 1)[1] + "\n" for l in control if l.startswith("zh-"))
+symbols = pathlib.Path("corpus/zh-hans.txt").read_text("utf-8") + pathlib.Path("corpus/zh-hant.txt").read_text("utf-8")
+for name, text in [("prose", prose), ("symbols", symbols)]:
+    unit = text.encode("utf-8")
+    (work / f"{name}.txt").write_bytes(unit * max(1, mb * 1_000_000 // len(unit)))
+PY
+
+best() { # best wall time of 3 runs of "$@", in seconds
+  local best=999999 t
+  for _ in 1 2 3; do
+    t=$( { /usr/bin/time -f %e "$@" > "$work/out" ; } 2>&1 | tail -1 )
+    best=$(python3 -c "print(min($best, $t))")
+  done
+  echo "$best"
+}
+
+printf '%-10s %8s %14s %14s %10s\n' input MB "repair (s)" "no-repair (s)" "cost"
+for name in prose symbols; do
+  file="$work/$name.txt"
+  with=$(best "$zhnorm" --from utf-8 --glosses=keep "$file")
+  cp "$work/out" "$work/with.out"
+  without=$(best "$zhnorm" --from utf-8 --glosses=keep --no-repair "$file")
+  cmp -s "$work/out" "$work/with.out" || echo "note: repair changed the $name text" >&2
+  python3 -c "import os,sys; mb=os.path.getsize('$file')/1e6; w,o=$with,$without; print(f'{\"$name\":<10} {mb:8.1f} {w:14.2f} {o:14.2f} {100*(w-o)/o:+9.1f}%')"
+done
