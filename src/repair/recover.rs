@@ -83,9 +83,11 @@ impl Recoverer {
             }
             let mut tokens = vec![(start, c)];
             while let Some(&(at, next)) = chars.peek() {
-                // A `?` is a hole only inside a run, never at its end.
-                let inside = next != '?' || text[at + 1..].chars().next().and_then(token).is_some();
-                if !inside || token(next).is_none() {
+                // A `?` after a run is a hole too (a run cut short at its last
+                // character cannot decode), at most two: no character lost
+                // more bytes.
+                let trailing = text[start..at].chars().rev().take_while(|&c| c == '?').count();
+                if token(next).is_none() || (next == '?' && trailing >= 2) {
                     break;
                 }
                 tokens.push((at, next));
@@ -366,8 +368,14 @@ mod tests {
     }
 
     #[test]
+    fn question_marks_are_holes_too() {
+        assert_eq!(recover("杩欐暣浣撳彨鍋氣?滅洰褰曟爲鈥濄??"), "这整体叫做“目录树”�");
+    }
+
+    #[test]
     fn correct_text_with_a_genuine_hole_is_left_alone() {
-        for text in ["你好�世界", "这是什么?为什么", "中文?", "�", "?中?", "数据�库"] {
+        for text in ["你好�世界", "这是什么?为什么", "中文?", "中文??", "�", "?中?", "数据�库"]
+        {
             assert_eq!(recover(text), text);
         }
     }
