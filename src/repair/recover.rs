@@ -70,30 +70,27 @@ impl Recoverer {
 
     /// Recovers the runs of holed UTF-8-as-GBK mojibake in `text`; borrowed
     /// when there is nothing to recover.
+    ///
+    /// Only the runs around a hole are looked at, so clean text costs a
+    /// search for U+FFFD and `?`, and a `?` in clean text costs a look at
+    /// its neighbours.
     pub fn recover<'a>(&mut self, text: &'a str) -> Cow<'a, str> {
-        if !text.contains('\u{FFFD}') && !text.contains('?') {
-            return Cow::Borrowed(text);
-        }
         let mut out = String::new();
         let mut done = 0;
-        let mut chars = text.char_indices().peekable();
-        while let Some((start, c)) = chars.next() {
-            if c == '?' || token(c).is_none() {
+        let mut scanned = 0;
+        for (hole, _) in text.match_indices(['\u{FFFD}', '?']) {
+            if hole < scanned {
                 continue;
             }
-            let mut tokens = vec![(start, c)];
-            while let Some(&(at, next)) = chars.peek() {
-                // A `?` after a run is a hole too (a run cut short at its last
-                // character cannot decode), at most two: no character lost
-                // more bytes.
-                let trailing = text[start..at].chars().rev().take_while(|&c| c == '?').count();
-                if token(next).is_none() || (next == '?' && trailing >= 2) {
-                    break;
-                }
-                tokens.push((at, next));
-                chars.next();
+            let before = text[scanned..hole].char_indices().rev().take_while(|&(_, c)| token(c).is_some()).last();
+            let mut start = before.map_or(hole, |(at, _)| scanned + at);
+            // A run starts with a character or a U+FFFD, not with a `?`.
+            start += text[start..].bytes().take_while(|&b| b == b'?').count();
+            let end = run_end(text, start);
+            scanned = end.max(hole + 1);
+            if start >= end {
+                continue;
             }
-            let end = chars.peek().map_or(text.len(), |&(at, _)| at);
             let after = text[end..].bytes().next().filter(u8::is_ascii);
             if let Some(recovered) = self.recover_run(&text[start..end], after) {
                 out.push_str(&text[done..start]);
@@ -152,6 +149,21 @@ impl Recoverer {
         self.holes_filled += filled as u64;
         Some(recovered)
     }
+}
+
+/// Where the run that starts at `start` ends.
+fn run_end(text: &str, start: usize) -> usize {
+    let mut trailing = 0;
+    for (at, c) in text[start..].char_indices() {
+        // A `?` after a run is a hole too (a run cut short at its last
+        // character cannot decode), at most two: no character lost more
+        // bytes.
+        trailing = if c == '?' { trailing + 1 } else { 0 };
+        if token(c).is_none() || trailing > 2 {
+            return start + at;
+        }
+    }
+    text.len()
 }
 
 /// What `c` is in a run: the pair a GBK decoder read it from, or a hole.
