@@ -107,6 +107,13 @@ impl Recoverer {
 
     /// Recovers one run; `after` is the ASCII byte that follows it, if any.
     fn recover_run(&mut self, run: &str, after: Option<u8>) -> Option<String> {
+        let without_holes = |text: &str| plausibility(&text.replace(['\u{FFFD}', '?'], ""));
+        let before = without_holes(run);
+        // No text scores above 2.5: correct text (a `?` after a Chinese
+        // question) can never gain enough, and is not decoded at all.
+        if before + MIN_GAIN > 2.5 {
+            return None;
+        }
         let tokens: Vec<Token> = run.chars().map(|c| token(c).unwrap_or(Token::Hole)).collect();
         if !tokens.iter().any(|t| matches!(t, Token::Hole)) || !tokens.iter().any(|t| matches!(t, Token::Pair(_))) {
             return None;
@@ -137,12 +144,8 @@ impl Recoverer {
                 None => recovered.push('\u{FFFD}'),
             }
         }
-        let without_holes = |text: &str| plausibility(&text.replace(['\u{FFFD}', '?'], ""));
         let score = without_holes(&recovered);
-        if recovered.chars().all(|c| c == '\u{FFFD}')
-            || score < MIN_RECOVERED_SCORE
-            || score < without_holes(run) + MIN_GAIN
-        {
+        if recovered.chars().all(|c| c == '\u{FFFD}') || score < MIN_RECOVERED_SCORE || score < before + MIN_GAIN {
             return None;
         }
         self.runs += 1;
@@ -179,10 +182,11 @@ fn token(c: char) -> Option<Token> {
         // place for it), not from CP936's single byte 80.
         return Some(Token::Pair([0xA2, 0xE3]));
     }
-    let mut buf = [0; 4];
-    let (bytes, _, unmappable) = GBK.encode(c.encode_utf8(&mut buf));
-    match *bytes {
-        [lead, trail] if !unmappable => Some(Token::Pair([lead, trail])),
+    let (mut buf, mut bytes) = ([0; 4], [0; 4]);
+    let (result, _, written) =
+        GBK.new_encoder().encode_from_utf8_without_replacement(c.encode_utf8(&mut buf), &mut bytes, true);
+    match bytes[..written] {
+        [lead, trail] if result == encoding_rs::EncoderResult::InputEmpty => Some(Token::Pair([lead, trail])),
         _ => None,
     }
 }
