@@ -67,12 +67,35 @@ impl Recoverer {
     /// Recovers the runs of holed UTF-8-as-GBK mojibake in `text`; borrowed
     /// when there is nothing to recover.
     pub fn recover<'a>(&mut self, text: &'a str) -> Cow<'a, str> {
-        if !text.contains('\u{FFFD}') && !text.contains('?') {
-            return Cow::Borrowed(text);
-        }
         let mut out = String::new();
         let mut done = 0;
-        let mut chars = text.char_indices().peekable();
+        // Only the stretches of possible run characters around a hole can
+        // hold a run to recover; clean text has few holes, and its `?`s
+        // mostly sit in ASCII, so the rest is never looked at.
+        let bytes = text.as_bytes();
+        let mut from = 0;
+        while let Some(hole) = memchr::memchr2_iter(b'?', 0xEF, &bytes[from..])
+            .map(|i| from + i)
+            .find(|&i| bytes[i] == b'?' || bytes[i..].starts_with("\u{FFFD}".as_bytes()))
+        {
+            let run_chars = |c: &char| token(*c).is_some();
+            let start = hole - text[..hole].chars().rev().take_while(run_chars).map(char::len_utf8).sum::<usize>();
+            let end = hole + text[hole..].chars().take_while(run_chars).map(char::len_utf8).sum::<usize>();
+            self.recover_stretch(text, start, end, &mut out, &mut done);
+            from = end;
+        }
+        if done == 0 {
+            return Cow::Borrowed(text);
+        }
+        out.push_str(&text[done..]);
+        Cow::Owned(out)
+    }
+
+    /// Recovers the runs in `text[start..end]`, a stretch of run characters
+    /// (see [`token`]) with something else or the text's edge on both
+    /// sides; what is recovered goes to `out`, after the text from `done`.
+    fn recover_stretch(&mut self, text: &str, start: usize, end: usize, out: &mut String, done: &mut usize) {
+        let mut chars = text[start..end].char_indices().map(|(at, c)| (start + at, c)).peekable();
         while let Some((start, c)) = chars.next() {
             if c == '?' || token(c).is_none() {
                 continue;
@@ -87,19 +110,14 @@ impl Recoverer {
                 tokens.push((at, next));
                 chars.next();
             }
-            let end = chars.peek().map_or(text.len(), |&(at, _)| at);
-            let after = text[end..].bytes().next().filter(u8::is_ascii);
-            if let Some(recovered) = self.recover_run(&text[start..end], after) {
-                out.push_str(&text[done..start]);
+            let run_end = chars.peek().map_or(end, |&(at, _)| at);
+            let after = text[run_end..].bytes().next().filter(u8::is_ascii);
+            if let Some(recovered) = self.recover_run(&text[start..run_end], after) {
+                out.push_str(&text[*done..start]);
                 out.push_str(&recovered);
-                done = end;
+                *done = run_end;
             }
         }
-        if done == 0 {
-            return Cow::Borrowed(text);
-        }
-        out.push_str(&text[done..]);
-        Cow::Owned(out)
     }
 
     /// Recovers one run; `after` is the ASCII byte that follows it, if any.
