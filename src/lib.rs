@@ -75,9 +75,9 @@
 //!   risk changing correct rare characters. UTF-8 read as GBK with holes
 //!   (`涓�`) is not recovered; the holes are reported as U+FFFD.
 //! - Repair is slow on clean text with clusters of rare characters (classical
-//!   Chinese: about 60 times the cost of decoding) because each cluster is
-//!   tried as GBK or Big5 mojibake with `encoding_rs`'s table-searching
-//!   encoders. `--no-repair` skips it.
+//!   Chinese: about 20 times the cost of passing UTF-8 through, see
+//!   `scripts/bench-repair.sh`) because each cluster is tried as GBK or Big5
+//!   mojibake. `--no-repair` skips it.
 
 pub mod clean;
 pub mod convert;
