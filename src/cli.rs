@@ -93,6 +93,11 @@ pub struct Args {
     #[arg(long, action = ArgAction::Set, num_args = 0..=1, require_equals = true, default_value_t = false, default_missing_value = "true", value_name = "BOOL")]
     pub no_repair: bool,
 
+    /// Do not fill the holes of UTF-8 read as GBK (`涓�鏂�`); they are
+    /// still reported.
+    #[arg(long, action = ArgAction::Set, num_args = 0..=1, require_equals = true, default_value_t = false, default_missing_value = "true", value_name = "BOOL")]
+    pub no_recover: bool,
+
     /// When to remove inline pinyin glosses such as `國(guó)`: `auto` once
     /// glossing is evidently a pattern of the text.
     #[arg(long, value_enum, default_value_t = GlossMode::Auto, value_name = "WHEN")]
@@ -255,6 +260,7 @@ impl Args {
         set!("eol", eol, settings.eol);
         set!("nfc", nfc, settings.nfc);
         set!("no_repair", no_repair, settings.repair.map(|repair| !repair));
+        set!("no_recover", no_recover, settings.recover.map(|recover| !recover));
         set!("glosses", glosses, settings.glosses);
         set!("compat_ideographs", compat_ideographs, settings.compat_ideographs);
         set!("zero_width", zero_width, settings.zero_width);

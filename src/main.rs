@@ -124,6 +124,7 @@ fn run(args: &Args) -> anyhow::Result<Status> {
         eol: args.eol,
         nfc: args.nfc,
         no_repair: args.no_repair,
+        no_recover: args.no_recover,
         clean: zhnorm::clean::CleanOptions {
             glosses: args.glosses,
             compat_ideographs: args.compat_ideographs,

@@ -11,7 +11,7 @@ use crate::clean::{CleanCounts, CleanOptions, Cleaner};
 use crate::convert::{Converter, Guard};
 use crate::decode::{Decoder, Malformed};
 use crate::detect::{self, Charset, Detection, Method};
-use crate::repair::{self, Damage, Family, Position, Repairer};
+use crate::repair::{self, Damage, Family, Position, Recoverer, Repairer};
 use crate::write::{self, BomPolicy, EolCounts, EolPolicy};
 use crate::{Error, Result};
 
@@ -37,6 +37,8 @@ pub struct Options {
     pub nfc: bool,
     /// Skip mojibake repair (damage is still reported).
     pub no_repair: bool,
+    /// Skip filling the holes of UTF-8 read as GBK (also off with `no_repair`).
+    pub no_recover: bool,
     /// What the clean stage does.
     pub clean: CleanOptions,
     /// Traditional/Simplified conversion; `None` converts nothing.
@@ -82,6 +84,10 @@ pub struct Report {
     /// Mojibake spans repaired, per family.
     #[serde(serialize_with = "serialize_repaired")]
     pub repaired: Vec<(Family, u64)>,
+    /// Runs of UTF-8 read as GBK with holes that were recovered.
+    pub runs_recovered: u64,
+    /// Holes in those runs filled with a recovered character.
+    pub holes_filled: u64,
     /// Damage found by the repair and clean stages.
     pub damage: Vec<Damage>,
     /// What the clean stage removed or changed.
@@ -136,6 +142,12 @@ impl Report {
         }
         for (family, n) in &self.repaired {
             changes.push(format!("{n} mojibake spans repaired ({})", family.describe()));
+        }
+        if self.runs_recovered > 0 {
+            changes.push(format!(
+                "{} mojibake runs with holes recovered ({} holes filled)",
+                self.runs_recovered, self.holes_filled
+            ));
         }
         if self.clean.glosses_removed > 0 {
             changes.push(format!("{} pinyin glosses removed", self.clean.glosses_removed));
@@ -200,6 +212,8 @@ pub fn normalize<R: Read, W: Write>(mut input: R, output: &mut W, options: &Opti
             nfc_changed: false,
             malformed: Malformed::default(),
             repaired: Vec::new(),
+            runs_recovered: 0,
+            holes_filled: 0,
             damage: Vec::new(),
             clean: CleanCounts::default(),
             chars_converted: 0,
@@ -209,6 +223,7 @@ pub fn normalize<R: Read, W: Write>(mut input: R, output: &mut W, options: &Opti
         },
         position: Position::default(),
         repairer: Repairer::default(),
+        recoverer: Recoverer::default(),
         cleaner: Cleaner::new(options.clean),
         guard: Guard::new(options.protect.clone(), options.force),
         pending: String::new(),
@@ -235,6 +250,8 @@ pub fn normalize<R: Read, W: Write>(mut input: R, output: &mut W, options: &Opti
     stream.report.malformed = decoder.malformed();
     stream.report.clean = stream.cleaner.counts();
     stream.report.repaired = stream.repairer.repaired().to_vec();
+    stream.report.runs_recovered = stream.recoverer.runs();
+    stream.report.holes_filled = stream.recoverer.holes_filled();
     stream.report.eol_changed = stream.report.eol_found.changed_by(options.eol);
     stream.report.japanese_not_converted = stream.guard.skipped_japanese();
     Ok(Outcome::Text(stream.report))
@@ -247,6 +264,7 @@ struct Stream<'a, W> {
     report: Report,
     position: Position,
     repairer: Repairer,
+    recoverer: Recoverer,
     cleaner: Cleaner,
     guard: Guard,
     /// Decoded text not yet passed on: the unfinished last line.
@@ -276,7 +294,19 @@ impl<W: Write> Stream<'_, W> {
             return Ok(());
         }
         self.report.eol_found.add(EolCounts::count(block));
-        let repaired = if self.options.no_repair { Cow::Borrowed(block) } else { self.repairer.repair(block) };
+        let recovered = if self.options.no_repair || self.options.no_recover {
+            Cow::Borrowed(block)
+        } else {
+            self.recoverer.recover(block)
+        };
+        let repaired = if self.options.no_repair {
+            recovered
+        } else {
+            match self.repairer.repair(&recovered) {
+                Cow::Borrowed(_) => recovered,
+                Cow::Owned(text) => Cow::Owned(text),
+            }
+        };
         repair::scan_damage(&repaired, &mut self.position, &mut self.report.damage);
         let cleaned = if self.cleaner.is_active() {
             self.cleaner.clean(&repaired, &mut self.report.damage)

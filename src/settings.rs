@@ -45,6 +45,8 @@ pub struct Settings {
     pub nfc: Option<bool>,
     /// Repair mojibake (`--no-repair` turns it off).
     pub repair: Option<bool>,
+    /// Fill the holes of UTF-8 read as GBK (`--no-recover` turns it off).
+    pub recover: Option<bool>,
     /// `--glosses`.
     pub glosses: Option<GlossMode>,
     /// `--compat-ideographs`.
@@ -222,6 +224,7 @@ bom = "keep"
 eol = "lf"
 nfc = true
 repair = false
+recover = false
 glosses = "strip"
 compat-ideographs = true
 zero-width = true
@@ -244,6 +247,7 @@ editorconfig = false
         assert_eq!(settings.eol, Some(EolPolicy::Lf));
         assert_eq!(settings.glosses, Some(GlossMode::Strip));
         assert_eq!(settings.repair, Some(false));
+        assert_eq!(settings.recover, Some(false));
         assert_eq!(settings.exclude.unwrap(), ["tests/fixtures/**"]);
         assert_eq!(settings.editorconfig, Some(false));
         assert!(Settings::parse("").unwrap().convert.is_none());

@@ -893,3 +893,43 @@ mod custom_conversion {
         assert_eq!(stderr(&unasked), "zhnorm: --explain needs a conversion (-c NAME)\n");
     }
 }
+
+mod recover {
+    use super::*;
+
+    /// `这整体叫做“目录树”。` as UTF-8 read by Python's `gbk` with
+    /// `errors='replace'`, then saved as UTF-8: three holes.
+    const HOLED: &str = "杩欐暣浣撳彨鍋氣�滅洰褰曟爲鈥濄��\n";
+
+    #[test]
+    fn holes_in_utf8_read_as_gbk_are_recovered_and_the_undecided_ones_reported() {
+        let dir = Dir::new();
+        let file = dir.write("holed.txt", HOLED.as_bytes());
+        let output = zhnorm([&file]).run();
+        assert_eq!(output.status.code(), Some(0), "{}", stderr(&output));
+        // The hole in “ is filled; 。 lost two bytes and 、 or 」 fit as well.
+        assert_eq!(stdout(&output), "这整体叫做“目录树”�\n");
+
+        let check = zhnorm(["--check".as_ref(), file.as_os_str()]).run();
+        assert_eq!(check.status.code(), Some(1));
+        assert!(stdout(&check).contains("1 mojibake runs with holes recovered (1 holes filled)"), "{}", stdout(&check));
+        let err = stderr(&check);
+        assert!(err.contains("holed.txt:1:11: damage: U+FFFD"), "{err}");
+    }
+
+    #[test]
+    fn no_recover_leaves_the_holes_and_reports_them() {
+        let dir = Dir::new();
+        let file = dir.write("holed.txt", HOLED.as_bytes());
+        let output = zhnorm(["--no-recover".as_ref(), file.as_os_str()]).run();
+        assert_eq!(output.status.code(), Some(0), "{}", stderr(&output));
+        let out = stdout(&output);
+        assert_eq!(out.matches('\u{FFFD}').count(), 3, "{out}");
+
+        let check = zhnorm(["--check".as_ref(), "--no-recover".as_ref(), file.as_os_str()]).run();
+        assert_eq!(check.status.code(), Some(1));
+        assert!(!stdout(&check).contains("holes recovered"), "{}", stdout(&check));
+        let err = stderr(&check);
+        assert!(err.contains("holed.txt:1:7: damage: U+FFFD"), "{err}");
+    }
+}

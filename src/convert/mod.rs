@@ -448,20 +448,20 @@ impl Converter {
     /// the chain, as the value of a built-in phrase does (in s2twp, the
     /// Taiwan phrases and variants).
     pub fn with_dictionaries(&self, paths: &[std::path::PathBuf]) -> crate::Result<Converter> {
+        if paths.is_empty() {
+            return Ok(self.clone());
+        }
         #[allow(clippy::infallible_destructuring_match)] // not without the opencc feature
         let stages = match &self.implementation {
             Implementation::Zhnorm(stages) => stages,
             #[cfg(feature = "opencc")]
             Implementation::Opencc(_) => {
                 return Err(crate::Error::Config {
-                    path: paths.first().cloned().unwrap_or_default(),
+                    path: paths[0].clone(),
                     reason: "--dict works with the default engine (--engine zhnorm)".into(),
                 })
             }
         };
-        if paths.is_empty() {
-            return Ok(self.clone());
-        }
         let user = paths.iter().map(|p| custom::dict_file(p)).collect::<crate::Result<Vec<_>>>()?;
         let stages = custom::with_user_dictionaries(stages, user);
         Ok(Converter { name: self.name.clone(), implementation: Implementation::Zhnorm(stages.into()) })

@@ -2,10 +2,14 @@
 //!
 //! Two jobs: [`mojibake`] reverses text that was decoded with the wrong
 //! charset (`鍙戝竷` → `发布`, `ÖÐÎÄ` → `中文`) when the reversal is lossless
-//! and clearly more plausible, and [`damage`] reports what cannot be undone.
+//! and clearly more plausible, [`recover`] fills the holes a GBK decoder
+//! left in UTF-8 where the statistics allow, and [`damage`] reports what
+//! cannot be undone.
 
 pub mod damage;
 pub mod mojibake;
+pub mod recover;
 
 pub use damage::{scan_damage, Damage, DamageKind, Position};
 pub use mojibake::{Family, Repairer};
+pub use recover::Recoverer;
