@@ -72,8 +72,7 @@
 //!   or Big5 read as Latin-1 is repaired in 86–99% of paragraphs, GBK and
 //!   Big5 read as each other in 63–95% of the cases, and one garbled word in
 //!   a clean sentence in about half: short spans are left alone rather than
-//!   risk changing correct rare characters. UTF-8 read as GBK with holes
-//!   (`涓�`) is not recovered; the holes are reported as U+FFFD.
+//!   risk changing correct rare characters.
 //! - Repair is slow on clean text with clusters of rare characters (classical
 //!   Chinese: about 20 times the cost of passing UTF-8 through, see
 //!   `scripts/bench-repair.sh`) because each cluster is tried as GBK or Big5
