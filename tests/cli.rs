@@ -915,6 +915,10 @@ mod recover {
         assert!(stdout(&check).contains("1 mojibake runs with holes recovered (1 holes filled)"), "{}", stdout(&check));
         let err = stderr(&check);
         assert!(err.contains("holed.txt:1:11: damage: U+FFFD"), "{err}");
+
+        let json = zhnorm(["--check".as_ref(), "--json".as_ref(), file.as_os_str()]).run();
+        let json = stdout(&json);
+        assert!(json.contains(r#""holes_filled":1"#) && json.contains(r#""runs_recovered":1"#), "{json}");
     }
 
     #[test]

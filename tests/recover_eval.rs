@@ -4,7 +4,7 @@
 //! `corpus/zh-hant.txt`, see `corpus/README.md`) at `。！？；`, keeping
 //! those of 10 to 60 characters. Each is encoded as UTF-8 and read back by
 //! [`gbk_with_holes`], a model of the decoders that leave holes (Python's
-//! `gbk` with `errors='replace'`, iconv): a byte that does not start a pair
+//! `gbk` with `errors='replace'`): a byte that does not start a pair
 //! GBK maps becomes one U+FFFD and the decoder goes on at the next byte.
 //! The mapped pairs are those of encoding_rs's GBK without its user-defined
 //! area (which encoding_rs reads as private use and those decoders do not
@@ -37,9 +37,9 @@ fn mapped(lead: u8, trail: u8) -> bool {
     }
 }
 
-/// `bytes` read as GBK by a decoder that leaves holes; also the offset of
-/// the byte behind each hole.
-fn gbk_with_holes(bytes: &[u8]) -> (String, Vec<usize>) {
+/// `bytes` read as GBK by a decoder that leaves holes (`mark`, U+FFFD or
+/// `?`); also the offset of the byte behind each hole.
+fn gbk_with_holes(bytes: &[u8], mark: char) -> (String, Vec<usize>) {
     let mut text = String::new();
     let mut holes = Vec::new();
     let mut i = 0;
@@ -53,7 +53,7 @@ fn gbk_with_holes(bytes: &[u8]) -> (String, Vec<usize>) {
             text.push_str(&pair);
             i += 2;
         } else {
-            text.push('\u{FFFD}');
+            text.push(mark);
             holes.push(i);
             i += 1;
         }
@@ -90,9 +90,9 @@ struct Tally {
     left: usize,
 }
 
-fn measure(original: &str, tally: &mut Tally) -> Option<String> {
+fn measure(original: &str, mark: char, tally: &mut Tally) -> Option<String> {
     tally.sentences += 1;
-    let (damaged, holes) = gbk_with_holes(original.as_bytes());
+    let (damaged, holes) = gbk_with_holes(original.as_bytes(), mark);
     if holes.is_empty() {
         return None;
     }
@@ -153,23 +153,26 @@ fn percent(n: usize, of: usize) -> f64 {
 
 #[test]
 fn holes_are_filled_rightly_or_left_and_wrong_fills_stay_under_one_percent() {
-    let mut tallies: BTreeMap<&str, Tally> = BTreeMap::new();
+    let mut tallies: BTreeMap<(&str, &str), Tally> = BTreeMap::new();
     let mut wrong = Vec::new();
-    for (script, corpus) in [("simplified", SIMPLIFIED), ("traditional", TRADITIONAL)] {
-        let tally = tallies.entry(script).or_default();
-        for sentence in sentences(corpus) {
-            wrong.extend(measure(&sentence, tally));
+    for (mark, name) in [('\u{FFFD}', "U+FFFD"), ('?', "?")] {
+        for (script, corpus) in [("simplified", SIMPLIFIED), ("traditional", TRADITIONAL)] {
+            let tally = tallies.entry((name, script)).or_default();
+            for sentence in sentences(corpus) {
+                wrong.extend(measure(&sentence, mark, tally));
+            }
         }
     }
-    println!("UTF-8 read as GBK with holes (one U+FFFD per unread byte), sentences of 10-60 characters:");
+    println!("UTF-8 read as GBK with holes (one U+FFFD or ? per unread byte), sentences of 10-60 characters:");
     println!(
-        "  {:<12} {:>9} {:>10} {:>7} {:>16} {:>14} {:>14} {:>18}",
-        "script", "sentences", "with holes", "holes", "filled right", "filled wrong", "left", "restored"
+        "  {:<6} {:<12} {:>9} {:>10} {:>7} {:>16} {:>14} {:>14} {:>18}",
+        "hole", "script", "sentences", "with holes", "holes", "filled right", "filled wrong", "left", "restored"
     );
     let mut total = Tally::default();
-    for (script, t) in &tallies {
+    for (&(mark, script), t) in &tallies {
         println!(
-            "  {:<12} {:>9} {:>10} {:>7} {:>8} {:>6.1}% {:>6} {:>6.2}% {:>6} {:>6.1}% {:>10} {:>6.1}%",
+            "  {:<6} {:<12} {:>9} {:>10} {:>7} {:>8} {:>6.1}% {:>6} {:>6.2}% {:>6} {:>6.1}% {:>10} {:>6.1}%",
+            mark,
             script,
             t.sentences,
             t.with_holes,
@@ -183,17 +186,20 @@ fn holes_are_filled_rightly_or_left_and_wrong_fills_stay_under_one_percent() {
             t.restored,
             percent(t.restored, t.with_holes)
         );
-        total.holes += t.holes;
-        total.right += t.right;
-        total.wrong += t.wrong;
-        total.with_holes += t.with_holes;
+        assert!(percent(t.wrong, t.holes) < 1.0, "{mark} {script}: {} of {} holes filled wrongly", t.wrong, t.holes);
+        if mark == "U+FFFD" {
+            total.holes += t.holes;
+            total.right += t.right;
+            total.with_holes += t.with_holes;
+        }
     }
     for line in &wrong {
         println!("  wrong: {line}");
     }
     assert!(total.with_holes >= 1000, "only {} sentences with holes", total.with_holes);
-    assert!(percent(total.wrong, total.holes) < 1.0, "{} of {} holes filled wrongly", total.wrong, total.holes);
-    assert!(total.right > 0, "no hole filled");
+    // 24.9% of the U+FFFD holes when this was written; a floor, so that a change that fills
+    // far fewer holes shows.
+    assert!(percent(total.right, total.holes) >= 15.0, "{} of {} holes filled", total.right, total.holes);
 }
 
 #[test]
