@@ -118,14 +118,68 @@ fn encode(codec: Codec, text: &str) -> Option<Vec<u8>> {
         Codec::Utf8 => Some(text.as_bytes().to_vec()),
         Codec::Latin1 => text.chars().map(latin1_byte).collect(),
         Codec::Gbk | Codec::Big5 => {
-            // Stops at the first unmappable character instead of writing an
-            // HTML numeric reference for it and going on.
-            let mut encoder = if codec == Codec::Gbk { GBK } else { BIG5 }.new_encoder();
-            let mut bytes = Vec::with_capacity(text.len() * 2);
-            let (result, _) = encoder.encode_from_utf8_to_vec_without_replacement(text, &mut bytes, true);
-            (result == encoding_rs::EncoderResult::InputEmpty).then_some(bytes)
+            let table = double_byte_table(codec);
+            let mut bytes = Vec::with_capacity(text.len());
+            for c in text.chars() {
+                match table.get(u32::from(c) as usize).copied() {
+                    _ if c.is_ascii() => bytes.push(c as u8),
+                    Some(pair) if pair != 0 => bytes.extend_from_slice(&pair.to_be_bytes()),
+                    _ => return encode_slowly(codec, text),
+                }
+            }
+            Some(bytes)
         }
     }
+}
+
+/// `encoding_rs`'s encoder, for what the table does not have (€ in GBK,
+/// characters beyond the BMP): stops at the first unmappable character
+/// instead of writing an HTML numeric reference for it and going on.
+fn encode_slowly(codec: Codec, text: &str) -> Option<Vec<u8>> {
+    let mut encoder = if codec == Codec::Gbk { GBK } else { BIG5 }.new_encoder();
+    let mut bytes = Vec::with_capacity(text.len() * 2);
+    let (result, _) = encoder.encode_from_utf8_to_vec_without_replacement(text, &mut bytes, true);
+    (result == encoding_rs::EncoderResult::InputEmpty).then_some(bytes)
+}
+
+/// The two bytes GBK or Big5 encodes each BMP character to (0: none), read
+/// from the decoders once. `encoding_rs`'s encoders search their tables for
+/// each Han character, which made trying spans of clean text as mojibake
+/// cost most of the repair stage. The WHATWG rules for characters with two
+/// byte pairs are kept: the first pair, and for Big5 none with a lead byte
+/// below 0xA1 (HKSCS) and the last pair for six characters (a unit test
+/// compares every BMP character with `encoding_rs`).
+fn double_byte_table(codec: Codec) -> &'static [u16] {
+    static TABLES: [std::sync::OnceLock<Vec<u16>>; 2] = [std::sync::OnceLock::new(), std::sync::OnceLock::new()];
+    let (slot, encoding, leads) = match codec {
+        Codec::Big5 => (&TABLES[1], BIG5, 0xA1..=0xFEu8),
+        _ => (&TABLES[0], GBK, 0x81..=0xFEu8),
+    };
+    slot.get_or_init(|| {
+        let mut table = vec![0u16; 0x10000];
+        for lead in leads {
+            for trail in (0x40..=0xFEu8).filter(|&t| t != 0x7F) {
+                let pair = [lead, trail];
+                let Some(text) = encoding.decode_without_bom_handling_and_without_replacement(&pair) else {
+                    continue;
+                };
+                let mut chars = text.chars();
+                let (Some(c), None) = (chars.next(), chars.next()) else { continue };
+                // GBK writes € as the single byte 0x80; beyond the BMP is
+                // left to the encoder.
+                if c == '€' && encoding == GBK || u32::from(c) > 0xFFFF {
+                    continue;
+                }
+                let last_wins = encoding == BIG5
+                    && matches!(c, '\u{2550}' | '\u{255E}' | '\u{2561}' | '\u{256A}' | '\u{5341}' | '\u{5345}');
+                let entry = &mut table[u32::from(c) as usize];
+                if *entry == 0 || last_wins {
+                    *entry = u16::from_be_bytes([lead, trail]);
+                }
+            }
+        }
+        table
+    })
 }
 
 fn decode(codec: Codec, bytes: &[u8]) -> Option<String> {
@@ -592,6 +646,16 @@ mod tests {
             assert_eq!(latin1_byte(latin1_char(byte)), Some(byte));
         }
         assert_eq!(latin1_byte('\u{80}'), Some(0x80), "ISO-8859-1's C1 controls go straight through");
+    }
+
+    #[test]
+    fn double_byte_tables_encode_as_encoding_rs_does() {
+        for codec in [Codec::Gbk, Codec::Big5] {
+            for c in (0x80..0x10000u32).filter_map(char::from_u32) {
+                let text = c.to_string();
+                assert_eq!(encode(codec, &text), encode_slowly(codec, &text), "{codec:?} {c:?}");
+            }
+        }
     }
 
     #[test]
