@@ -31,14 +31,7 @@ reps = max(1, mb * 1_000_000 // len(unit))
 (work / "in.gbk").write_bytes(unit * reps)
 PY
 
-best() { # best wall time of 3 runs of "$@", in seconds
-  local best=999999 t
-  for _ in 1 2 3; do
-    t=$( { /usr/bin/time -f %e "$@" > "$work/out" ; } 2>&1 | tail -1 )
-    best=$(python3 -c "print(min($best, $t))")
-  done
-  echo "$best"
-}
+. "$(dirname "$0")/best-time.sh"
 
 size=$(stat -c %s "$work/in.gbk")
 z=$(best "$zhnorm" --from gbk "$work/in.gbk")

@@ -31,14 +31,7 @@ for name, text in [("prose", prose), ("symbols", symbols)]:
     (work / f"{name}.txt").write_bytes(unit * max(1, mb * 1_000_000 // len(unit)))
 PY
 
-best() { # best wall time of 3 runs of "$@", in seconds
-  local best=999999 t
-  for _ in 1 2 3; do
-    t=$( { /usr/bin/time -f %e "$@" > "$work/out" ; } 2>&1 | tail -1 )
-    best=$(python3 -c "print(min($best, $t))")
-  done
-  echo "$best"
-}
+. "$(dirname "$0")/best-time.sh"
 
 printf '%-10s %8s %14s %14s %10s\n' input MB "repair (s)" "no-repair (s)" "cost"
 for name in prose symbols; do

@@ -554,6 +554,10 @@ fn fused_step<M: Longest, T: Trace>(
 /// Cuts `text` as OpenCC's `mmseg` does and pushes the end of each segment:
 /// each longest match is a segment, and so is each run of characters that
 /// start no match.
+///
+/// This walk, `convert_segment` and `fused_step` share their shape on
+/// purpose: one iterator of hits serving all three cost 8% more
+/// instructions in conversion (callgrind, s2twp on 1 MB of manual pages).
 fn segment<M: Longest>(seg: &M, text: &str, ends: &mut Vec<usize>) {
     let b = text.as_bytes();
     let mut i = 0;
