@@ -327,16 +327,6 @@ pub enum Engine {
     Opencc,
 }
 
-impl Engine {
-    /// Whether this build can convert with the engine.
-    pub fn is_available(self) -> bool {
-        match self {
-            Engine::Zhnorm => true,
-            Engine::Opencc => cfg!(feature = "opencc"),
-        }
-    }
-}
-
 /// A converter for one of OpenCC's built-in configurations, or a custom
 /// one (see [`Converter::from_config_file`]).
 ///
