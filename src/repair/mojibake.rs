@@ -255,7 +255,7 @@ impl Repairer {
                 continue;
             };
             changed = true;
-            match self.repair_along(line) {
+            match self.repair_along(line, &first) {
                 Some((second, notes)) if leaves_less(&second, &first) => {
                     out.push_str(&second);
                     self.line = notes;
@@ -280,7 +280,7 @@ impl Repairer {
     /// words; `©¦`, GBK's box drawing `│`; a span that read better in
     /// another charset) are undone too. Only for paths through Latin-1,
     /// whose one byte per character lets each piece be cut exactly.
-    fn repair_along(&self, line: &str) -> Option<(String, Notes)> {
+    fn repair_along(&self, line: &str, first: &str) -> Option<(String, Notes)> {
         let mut weights: Vec<(&[Family], usize)> = Vec::new();
         for (path, n) in &self.line {
             match weights.iter_mut().find(|(p, _)| *p == path.as_slice()) {
@@ -289,6 +289,10 @@ impl Repairer {
             }
         }
         let (path, _) = weights.into_iter().rev().max_by_key(|&(_, n)| n)?;
+        if let [family @ (Family::GbkAsBig5 | Family::Big5AsGbk)] = path {
+            let (text, pieces) = undo_characters(first, *family);
+            return (text != first).then(|| (text, pieces.into_iter().map(|n| (vec![*family], n)).collect()));
+        }
         if path.iter().any(|family| family.codecs().0 != Codec::Latin1) {
             return None;
         }
@@ -574,6 +578,47 @@ fn undo_pieces(text: &str, family: Family, last: bool) -> (String, Vec<usize>) {
     (out, pieces)
 }
 
+/// Undoes `family`, a GBK or Big5 reading of the other, in each stretch of
+/// suspicious or foreign characters of `text` that reads back as more
+/// plausible common text: what the span search left of a line it found so
+/// garbled (`ㄏノ`, Big5 `使用` read as GBK, between repaired words).
+fn undo_characters(text: &str, family: Family) -> (String, Vec<usize>) {
+    // Kana and bopomofo are what GBK makes of Big5's most common
+    // characters. A rare character alone may be right (`郿`); kana in Chinese text
+    // are not.
+    let is_odd = |c: char| is_suspicious(c) || is_foreign_script(c);
+    let gain_needed = |piece: &str| if piece.chars().any(is_foreign_script) { f64::MIN_POSITIVE } else { MIN_GAIN };
+    let chars: Vec<char> = text.chars().collect();
+    let mut out = String::with_capacity(text.len());
+    let mut pieces = Vec::new();
+    let mut start = 0;
+    while start < chars.len() {
+        let end = start + chars[start..].iter().take_while(|&&c| is_odd(c)).count();
+        if end == start {
+            out.push(chars[start]);
+            start += 1;
+            continue;
+        }
+        let piece: String = chars[start..end].iter().collect();
+        let (prev, next) = (out.chars().next_back(), chars.get(end).copied());
+        let in_context = |text: &str| plausibility(&format!("{}{text}{}", prev.unwrap_or(' '), next.unwrap_or(' ')));
+        match family.reverse(&piece) {
+            Some(repaired)
+                if repaired.chars().count() == end - start
+                    && repaired.chars().all(|c| !is_odd(c))
+                    && is_clean(&repaired)
+                    && in_context(&repaired) - in_context(&piece) >= gain_needed(&piece) =>
+            {
+                out.push_str(&repaired);
+                pieces.push(end - start);
+            }
+            _ => out.push_str(&piece),
+        }
+        start = end;
+    }
+    (out, pieces)
+}
+
 /// The first character of `right` in `bytes` when they start with a whole
 /// multi-byte sequence of it, with the sequence's length.
 fn sequence(bytes: impl Iterator<Item = u8>, right: Codec) -> Option<(usize, String)> {
@@ -826,6 +871,15 @@ mod tests {
         let garbled = garble(Family::GbkAsLatin1, text);
         assert_eq!(repair(&garbled), text, "{garbled}");
         let garbled = garble(Family::Utf8AsLatin1, &garble(Family::GbkAsLatin1, text));
+        assert_eq!(repair(&garbled), text, "{garbled}");
+    }
+
+    #[test]
+    fn kana_left_in_a_big5_line_read_as_gbk_are_undone() {
+        // GBK reads Big5's most common characters (`使用`, `由`) as kana and
+        // bopomofo, which the span search does not take for mojibake.
+        let text = "額外的使用者帳號由root使用者用 adduser(8)";
+        let garbled = garble(Family::Big5AsGbk, text);
         assert_eq!(repair(&garbled), text, "{garbled}");
     }
 
