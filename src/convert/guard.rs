@@ -58,21 +58,21 @@ impl Guard {
     }
 
     /// Converts the parts of `text` that may be converted and copies the
-    /// rest, appending to `out`. `text` is whole lines, except at the end
-    /// of the input or where a very long line had to be cut.
-    pub fn convert(&mut self, converter: &Converter, text: &str, out: &mut String) {
+    /// rest, appending to `out`; returns the characters converted (see
+    /// [`Converter::convert`]). `text` is whole lines, except at the end of
+    /// the input or where a very long line had to be cut.
+    pub fn convert(&mut self, converter: &Converter, text: &str, out: &mut String) -> u64 {
         if !self.force && !converter.is_for_japanese() {
             if self.japanese.is_none() {
                 self.japanese = is_japanese(text);
             }
             if self.japanese == Some(true) {
                 out.push_str(text);
-                return;
+                return 0;
             }
         }
         if self.protect.is_empty() && !self.off && memmem::find(text.as_bytes(), MARKER).is_none() {
-            converter.convert(text, out);
-            return;
+            return converter.convert(text, out);
         }
         let mut protected = Vec::new();
         for line in text.split_inclusive('\n') {
@@ -80,17 +80,17 @@ impl Guard {
             self.protected_ranges(line, start, &mut protected);
         }
         protected.sort_unstable();
-        let mut done = 0;
+        let (mut done, mut changes) = (0, 0);
         for (from, to) in protected {
             if to <= done {
                 continue;
             }
             let from = from.max(done);
-            converter.convert(&text[done..from], out);
+            changes += converter.convert(&text[done..from], out);
             out.push_str(&text[from..to]);
             done = to;
         }
-        converter.convert(&text[done..], out);
+        changes + converter.convert(&text[done..], out)
     }
 
     /// Adds the byte ranges of `line` (which starts at `offset` in the
