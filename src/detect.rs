@@ -404,52 +404,75 @@ fn char_score_as(c: char, prev: char, next: char, script: Script) -> f64 {
 mod common_han {
     //! The common Han characters: GB2312 level 1 (the 3,755 most used
     //! Simplified characters) and Big5 level 1 (the 5,401 common Traditional
-    //! characters), read from `encoding_rs`'s own tables once; and among
-    //! them the frequent ones, the 1,000 most used Simplified and the 1,000
-    //! most used Traditional characters of Chinese technical prose (counted
-    //! in the manual pages of Debian's manpages-zh by
-    //! `scripts/make-frequent-han.py`), which break ties between a GBK and
-    //! a Big5 reading that are both common Han.
+    //! characters), as `encoding_rs` decodes them; and the frequent ones, the
+    //! 1,000 most used Simplified and the 1,000 most used Traditional
+    //! characters of Chinese technical prose (counted in the manual pages of
+    //! Debian's manpages-zh by `scripts/make-frequent-han.py`), which break
+    //! ties between a GBK and a Big5 reading that are both common Han.
+    //!
+    //! Every character of every input may be looked up here, and a run that
+    //! built the sets first spent more on that than on a small file, so they
+    //! are bitmaps generated into `han_classes.bin` (checked in; a unit test
+    //! regenerates them from `encoding_rs` and `frequent_han.txt` and fails
+    //! when they differ).
 
     use super::Script;
-    use std::collections::HashSet;
-    use std::sync::OnceLock;
 
     const HAN_START: u32 = 0x3400;
     const HAN_END: u32 = 0xA000;
+    /// Bytes of one bitmap: a bit per code point of `HAN_START..HAN_END`.
+    const BITMAP_LEN: usize = (HAN_END - HAN_START) as usize / 8;
 
-    pub fn is_common(c: char) -> bool {
+    /// Which bitmap of `han_classes.bin`, in file order.
+    #[derive(Debug, Clone, Copy)]
+    enum Class {
+        Common = 0,
+        FrequentSimplified = 1,
+        FrequentTraditional = 2,
+    }
+
+    static CLASSES: &[u8; 3 * BITMAP_LEN] = include_bytes!("han_classes.bin");
+
+    fn has(class: Class, c: char) -> bool {
         let cp = u32::from(c);
         if !(HAN_START..HAN_END).contains(&cp) {
             return false;
         }
         let i = (cp - HAN_START) as usize;
-        table()[i / 64] & (1 << (i % 64)) != 0
+        CLASSES[class as usize * BITMAP_LEN + i / 8] & (1 << (i % 8)) != 0
     }
 
-    /// The frequent characters, Simplified then Traditional.
-    const FREQUENT: &str = include_str!("frequent_han.txt");
+    pub fn is_common(c: char) -> bool {
+        has(Class::Common, c)
+    }
 
     pub fn is_frequent(c: char, script: Script) -> bool {
-        static SETS: OnceLock<[HashSet<char>; 2]> = OnceLock::new();
-        let [simplified, traditional] = SETS.get_or_init(|| {
-            let mut lines = FREQUENT.lines().map(|line| line.chars().collect());
-            [lines.next().unwrap_or_default(), lines.next().unwrap_or_default()]
-        });
         match script {
-            Script::Simplified => simplified.contains(&c),
-            Script::Traditional => traditional.contains(&c),
-            Script::Any => simplified.contains(&c) || traditional.contains(&c),
+            Script::Simplified => has(Class::FrequentSimplified, c),
+            Script::Traditional => has(Class::FrequentTraditional, c),
+            Script::Any => has(Class::FrequentSimplified, c) || has(Class::FrequentTraditional, c),
         }
     }
 
-    fn table() -> &'static [u64] {
-        static TABLE: OnceLock<Vec<u64>> = OnceLock::new();
-        TABLE.get_or_init(|| {
-            let mut bits = vec![0u64; ((HAN_END - HAN_START) as usize).div_ceil(64)];
-            let mut mark = |encoding: &'static encoding_rs::Encoding,
-                            leads: std::ops::RangeInclusive<u8>,
-                            trails: &[std::ops::RangeInclusive<u8>]| {
+    #[cfg(test)]
+    mod tests {
+        use super::*;
+
+        /// `han_classes.bin` as it should be.
+        fn generate() -> Vec<u8> {
+            let mut bits = vec![0u8; 3 * BITMAP_LEN];
+            let mut mark = |class: Class, c: char| {
+                let cp = u32::from(c);
+                if (HAN_START..HAN_END).contains(&cp) {
+                    let i = (cp - HAN_START) as usize;
+                    bits[class as usize * BITMAP_LEN + i / 8] |= 1 << (i % 8);
+                }
+            };
+            let levels: [(_, _, &[std::ops::RangeInclusive<u8>]); 2] = [
+                (encoding_rs::GBK, 0xB0..=0xD7u8, &[0xA1..=0xFE]),
+                (encoding_rs::BIG5, 0xA4..=0xC6, &[0x40..=0x7E, 0xA1..=0xFE]),
+            ];
+            for (encoding, leads, trails) in levels {
                 let mut bytes = Vec::new();
                 for lead in leads {
                     for trail in trails.iter().cloned().flatten() {
@@ -457,18 +480,19 @@ mod common_han {
                     }
                 }
                 let (text, _) = encoding.decode_without_bom_handling(&bytes);
-                for c in text.chars() {
-                    let cp = u32::from(c);
-                    if (HAN_START..HAN_END).contains(&cp) {
-                        let i = (cp - HAN_START) as usize;
-                        bits[i / 64] |= 1 << (i % 64);
-                    }
-                }
-            };
-            mark(encoding_rs::GBK, 0xB0..=0xD7, &[0xA1..=0xFE]);
-            mark(encoding_rs::BIG5, 0xA4..=0xC6, &[0x40..=0x7E, 0xA1..=0xFE]);
+                text.chars().for_each(|c| mark(Class::Common, c));
+            }
+            let mut lines = include_str!("frequent_han.txt").lines();
+            for class in [Class::FrequentSimplified, Class::FrequentTraditional] {
+                lines.next().unwrap_or_default().chars().for_each(|c| mark(class, c));
+            }
             bits
-        })
+        }
+
+        #[test]
+        fn han_classes_bin_is_current() {
+            crate::generated::assert_current("src/han_classes.bin", &generate());
+        }
     }
 }
 

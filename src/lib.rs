@@ -91,3 +91,28 @@ pub mod write;
 
 pub use error::{Error, Result};
 pub use pipeline::{normalize, Options, Outcome, Report};
+
+#[cfg(test)]
+mod generated {
+    //! Tables that would cost more to build at every start than the work
+    //! they serve are generated and checked in; their unit tests compare them
+    //! with what the code that defines them gives now.
+
+    /// Fails when the checked-in `path` (from the crate root) is not
+    /// `expected`; with `ZHNORM_UPDATE_TABLES=1` in the environment, writes
+    /// it instead.
+    pub fn assert_current(path: &str, expected: &[u8]) {
+        let path = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join(path);
+        if std::env::var_os("ZHNORM_UPDATE_TABLES").is_some() {
+            std::fs::write(&path, expected).expect("write the generated table");
+            return;
+        }
+        let current = std::fs::read(&path).unwrap_or_default();
+        assert!(
+            current == expected,
+            "{} is out of date: run `ZHNORM_UPDATE_TABLES=1 cargo test --lib` (twice when han_classes.bin \
+             changes: plausible.bin is built from it) and commit it",
+            path.display()
+        );
+    }
+}

@@ -241,8 +241,12 @@ fn run_explain(args: &Args, options: &Options) -> anyhow::Result<Status> {
             bail!("{}: {err}", path.display());
         }
         let prefix = if paths.len() > 1 { format!("{}:", path.display()) } else { String::new() };
-        for c in converter.explain(&String::from_utf8_lossy(&text)) {
+        let mut guard = zhnorm::convert::Guard::new(options.protect.clone(), options.force);
+        for c in guard.explain(converter, &String::from_utf8_lossy(&text)) {
             writeln!(out, "{prefix}{}:{}  {} → {}  {}", c.line, c.column, c.from, c.to, c.dictionary)?;
+        }
+        if guard.skipped_japanese() {
+            eprintln!("zhnorm: {}: not converted: the text is Japanese (--force converts it)", path.display());
         }
     }
     Ok(Status::Success)

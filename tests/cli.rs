@@ -892,6 +892,15 @@ mod custom_conversion {
         let unasked = zhnorm(["--explain", "-"]).stdin(INPUT.as_bytes()).run();
         assert_eq!(stderr(&unasked), "zhnorm: --explain needs a conversion (-c NAME)\n");
     }
+
+    #[test]
+    fn explain_leaves_out_what_protect_and_markers_keep() {
+        let output = zhnorm(["-c", "s2t", "--explain", "--protect", "`[^`]*`", "-"])
+            .stdin("`头发` 头发\n<!-- zhnorm: off -->\n鼠标\n<!-- zhnorm: on -->\n鼠标\n".as_bytes())
+            .run();
+        assert!(output.status.success(), "{}", stderr(&output));
+        assert_eq!(stdout(&output), "1:6  头发 → 頭髮  STPhrases\n5:2  标 → 標  STCharacters\n");
+    }
 }
 
 mod recover {

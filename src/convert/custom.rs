@@ -57,19 +57,30 @@ pub(super) fn dict_file(path: &Path) -> crate::Result<Dict> {
     text_dict(&text, path, &name)
 }
 
-/// The stages of the configuration in the JSON file at `path`, and its
-/// name (its `"name"`, or the file name).
-pub(super) fn config_file(path: &Path, tofu: TofuRisk) -> crate::Result<(String, Vec<Stage>)> {
+/// A configuration read from a JSON file.
+pub(super) struct ConfigFile {
+    /// Its `"name"`, or the file name.
+    pub(super) name: String,
+    pub(super) stages: Vec<Stage>,
+    /// Whether it is meant for Japanese text: it uses one of OpenCC's
+    /// Japanese dictionaries (`JPVariants`, `JPShinjitaiCharacters`, ...),
+    /// as `t2jp` and `jp2t` do.
+    pub(super) for_japanese: bool,
+}
+
+/// The configuration in the JSON file at `path`.
+pub(super) fn config_file(path: &Path, tofu: TofuRisk) -> crate::Result<ConfigFile> {
     let fail = |reason: String| Error::Config { path: path.to_owned(), reason };
     let text = std::fs::read_to_string(path).map_err(|e| fail(format!("cannot read the configuration: {e}")))?;
     let json: Value = serde_json::from_str(&text).map_err(|e| fail(format!("not valid JSON: {e}")))?;
-    let mut loader = Loader { path, dir: path.parent().unwrap_or(Path::new("")), tofu, loaded: HashMap::new() };
+    let mut loader =
+        Loader { path, dir: path.parent().unwrap_or(Path::new("")), tofu, loaded: HashMap::new(), for_japanese: false };
     let stages = loader.stages(&json).map_err(|(at, reason)| fail(format!("{at}: {reason}")))?;
     let name = json
         .get("name")
         .and_then(Value::as_str)
         .map_or_else(|| path.file_stem().map_or_else(String::new, |n| n.to_string_lossy().into_owned()), str::to_owned);
-    Ok((name, stages))
+    Ok(ConfigFile { name, stages, for_japanese: loader.for_japanese })
 }
 
 /// A problem in the configuration: where in the JSON (`conversion_chain[1].dict`)
@@ -84,6 +95,8 @@ struct Loader<'a> {
     /// Dictionaries already built, by file (configurations name the same
     /// file in several places).
     loaded: HashMap<PathBuf, Dict>,
+    /// A Japanese dictionary was named.
+    for_japanese: bool,
 }
 
 impl Loader<'_> {
@@ -149,6 +162,9 @@ impl Loader<'_> {
             return Ok(None);
         }
         let file = || spec.get("file").and_then(Value::as_str).ok_or_else(|| problem("has no \"file\"".into()));
+        if let Some(file) = spec.get("file").and_then(Value::as_str) {
+            self.for_japanese |= is_japanese_dictionary(file);
+        }
         match spec.get("type").and_then(Value::as_str) {
             Some("text") => {
                 let file = file()?;
@@ -216,6 +232,12 @@ impl Loader<'_> {
         self.loaded.insert(key, dict.clone());
         Some(Node::Dict(dict))
     }
+}
+
+/// Whether `file` names one of OpenCC's Japanese dictionaries
+/// (`JPVariants.ocd2`, `JPShinjitaiPhrases.txt`, ...).
+fn is_japanese_dictionary(file: &str) -> bool {
+    Path::new(file).file_stem().and_then(|s| s.to_str()).is_some_and(|stem| stem.starts_with("JP"))
 }
 
 /// `stages` with the user dictionaries `user` on top (see

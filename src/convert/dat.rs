@@ -75,8 +75,16 @@ pub(super) fn changed(before: &str, after: &str) -> usize {
     if before == after {
         return 0;
     }
-    let lines = before.split_inclusive('\n').zip(after.split_inclusive('\n'));
-    lines.filter(|(x, y)| x != y).map(|(x, y)| changed_in_line(x, y)).sum()
+    let (mut xs, mut ys) = (before.split_inclusive('\n'), after.split_inclusive('\n'));
+    let mut count = 0;
+    loop {
+        count += match (xs.next(), ys.next()) {
+            (Some(x), Some(y)) if x == y => 0,
+            (Some(x), Some(y)) => changed_in_line(x, y),
+            (Some(only), None) | (None, Some(only)) => only.chars().count(),
+            (None, None) => return count,
+        };
+    }
 }
 
 fn changed_in_line(before: &str, after: &str) -> usize {

@@ -140,6 +140,13 @@ pub(super) struct Config {
     pub(super) stages: &'static [StageSpec],
 }
 
+impl Config {
+    /// Whether the configuration is meant for Japanese text.
+    pub(super) fn for_japanese(&self) -> bool {
+        matches!(self.name, "t2jp" | "jp2t")
+    }
+}
+
 pub(super) const CONFIGS: &[Config] = &[
     Config {
         name: "s2t",

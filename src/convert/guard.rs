@@ -25,7 +25,7 @@
 use memchr::memmem;
 use regex::Regex;
 
-use super::Converter;
+use super::{Change, Converter};
 
 /// How much kana makes a text Japanese: at least this share of its CJK
 /// characters (Han and kana), and at least [`MIN_KANA`] kana. Chinese text
@@ -62,17 +62,58 @@ impl Guard {
     /// [`Converter::convert`]). `text` is whole lines, except at the end of
     /// the input or where a very long line had to be cut.
     pub fn convert(&mut self, converter: &Converter, text: &str, out: &mut String) -> u64 {
+        let mut changes = 0;
+        self.split(converter, text, |part, convertible| {
+            if convertible {
+                changes += converter.convert(part, out);
+            } else {
+                out.push_str(part);
+            }
+        });
+        changes
+    }
+
+    /// The changes [`Guard::convert`] would make to `text` (see
+    /// [`Converter::explain`]), with lines and columns counted in `text`.
+    pub fn explain(&mut self, converter: &Converter, text: &str) -> Vec<Change> {
+        let mut changes = Vec::new();
+        let (mut line, mut column) = (1, 1);
+        self.split(converter, text, |part, convertible| {
+            if convertible {
+                changes.extend(converter.explain(part).into_iter().map(|mut change| {
+                    if change.line == 1 {
+                        change.column += column - 1;
+                    }
+                    change.line += line - 1;
+                    change
+                }));
+            }
+            match part.rfind('\n') {
+                Some(at) => {
+                    line += part.matches('\n').count();
+                    column = 1 + part[at + 1..].chars().count();
+                }
+                None => column += part.chars().count(),
+            }
+        });
+        changes
+    }
+
+    /// Calls `part` on each part of `text` in order, saying whether it may
+    /// be converted.
+    fn split<'t>(&mut self, converter: &Converter, text: &'t str, mut part: impl FnMut(&'t str, bool)) {
         if !self.force && !converter.is_for_japanese() {
             if self.japanese.is_none() {
                 self.japanese = is_japanese(text);
             }
             if self.japanese == Some(true) {
-                out.push_str(text);
-                return 0;
+                part(text, false);
+                return;
             }
         }
         if self.protect.is_empty() && !self.off && memmem::find(text.as_bytes(), MARKER).is_none() {
-            return converter.convert(text, out);
+            part(text, true);
+            return;
         }
         let mut protected = Vec::new();
         for line in text.split_inclusive('\n') {
@@ -80,17 +121,21 @@ impl Guard {
             self.protected_ranges(line, start, &mut protected);
         }
         protected.sort_unstable();
-        let (mut done, mut changes) = (0, 0);
+        let mut done = 0;
         for (from, to) in protected {
             if to <= done {
                 continue;
             }
             let from = from.max(done);
-            changes += converter.convert(&text[done..from], out);
-            out.push_str(&text[from..to]);
+            if from > done {
+                part(&text[done..from], true);
+            }
+            part(&text[from..to], false);
             done = to;
         }
-        changes + converter.convert(&text[done..], out)
+        if done < text.len() {
+            part(&text[done..], true);
+        }
     }
 
     /// Adds the byte ranges of `line` (which starts at `offset` in the
@@ -225,6 +270,17 @@ mod tests {
     fn words_that_only_start_like_markers_are_not_markers() {
         let out = convert(&mut Guard::default(), "s2t", &["zhnorm: offset 头发 zhnorm: once\n"]);
         assert_eq!(out, "zhnorm: offset 頭髮 zhnorm: once\n");
+    }
+
+    #[test]
+    fn explain_leaves_out_protected_parts_and_counts_positions_in_the_whole_text() {
+        let converter = Converter::builtin("s2t").unwrap();
+        let mut guard = Guard::new(vec![Regex::new(r"`[^`]*`").unwrap()], false);
+        let changes = guard.explain(&converter, "`头发` 头发\n// zhnorm: off\n头发\n// zhnorm: on\n鼠标\n");
+        let found: Vec<_> = changes.iter().map(|c| (c.line, c.column, c.from.as_str(), c.to.as_str())).collect();
+        assert_eq!(found, [(1, 6, "头发", "頭髮"), (5, 2, "标", "標")]);
+        let mut japanese = Guard::default();
+        assert!(japanese.explain(&converter, "広い会社の中で、新しい技術を学んでいます。\n").is_empty());
     }
 
     #[test]

@@ -336,6 +336,8 @@ pub enum Engine {
 pub struct Converter {
     name: Arc<str>,
     implementation: Implementation,
+    /// See [`Converter::is_for_japanese`].
+    for_japanese: bool,
 }
 
 #[derive(Debug, Clone)]
@@ -379,6 +381,7 @@ impl Converter {
                 return Ok(Converter {
                     name: config.name.into(),
                     implementation: Implementation::Opencc(std::sync::Arc::new(opencc)),
+                    for_japanese: config.for_japanese(),
                 });
             }
             #[cfg(not(feature = "opencc"))]
@@ -392,7 +395,11 @@ impl Converter {
                 chain: chain.iter().map(|&i| trie(i)).collect(),
             })
             .collect();
-        Ok(Converter { name: config.name.into(), implementation: Implementation::Zhnorm(stages.into()) })
+        Ok(Converter {
+            name: config.name.into(),
+            implementation: Implementation::Zhnorm(stages.into()),
+            for_japanese: config.for_japanese(),
+        })
     }
 
     /// The converter for `config`: a built-in configuration's name (see
@@ -421,8 +428,12 @@ impl Converter {
     /// `custom.rs`. Errors name the file, the place in the JSON or the line
     /// of a dictionary, and what is wrong.
     pub fn from_config_file(path: &std::path::Path, tofu: TofuRisk) -> crate::Result<Converter> {
-        let (name, stages) = custom::config_file(path, tofu)?;
-        Ok(Converter { name: name.into(), implementation: Implementation::Zhnorm(stages.into()) })
+        let config = custom::config_file(path, tofu)?;
+        Ok(Converter {
+            name: config.name.into(),
+            implementation: Implementation::Zhnorm(config.stages.into()),
+            for_japanese: config.for_japanese,
+        })
     }
 
     /// This converter with the user dictionaries at `paths` (OpenCC text
@@ -454,7 +465,7 @@ impl Converter {
         };
         let user = paths.iter().map(|p| custom::dict_file(p)).collect::<crate::Result<Vec<_>>>()?;
         let stages = custom::with_user_dictionaries(stages, user);
-        Ok(Converter { name: self.name.clone(), implementation: Implementation::Zhnorm(stages.into()) })
+        Ok(Converter { implementation: Implementation::Zhnorm(stages.into()), ..self.clone() })
     }
 
     /// Which dictionary entry makes each change to `text`, for people who
@@ -482,10 +493,11 @@ impl Converter {
         &self.name
     }
 
-    /// Whether the configuration is meant for Japanese text (`t2jp`,
-    /// `jp2t`); [`Guard`] keeps Japanese text from the others.
+    /// Whether the configuration is meant for Japanese text: `t2jp`,
+    /// `jp2t`, and custom configurations that use one of OpenCC's Japanese
+    /// dictionaries. [`Guard`] keeps Japanese text from the others.
     pub fn is_for_japanese(&self) -> bool {
-        matches!(&*self.name, "t2jp" | "jp2t")
+        self.for_japanese
     }
 
     /// Converts `text`, appends the result to `out`, and returns how many

@@ -351,6 +351,22 @@ fn custom_normalization_runs_first_and_tofu_risk_dictionaries_are_left_out() {
 }
 
 #[test]
+fn custom_configs_with_japanese_dictionaries_are_for_japanese_text() {
+    let japanese =
+        custom(r#"{"conversion_chain": [{"dict": {"type": "ocd2", "file": "JPShinjitaiCharacters.ocd2"}}]}"#, &[]);
+    assert!(japanese.is_for_japanese());
+    let chinese = custom(r#"{"conversion_chain": [{"dict": {"type": "ocd2", "file": "STCharacters.ocd2"}}]}"#, &[]);
+    assert!(!chinese.is_for_japanese());
+    assert!(Converter::builtin("jp2t").unwrap().is_for_japanese());
+    assert!(!Converter::builtin("s2t").unwrap().is_for_japanese());
+    // --dict keeps what the configuration is for.
+    let dir = tempfile::tempdir().unwrap();
+    let mine = dir.path().join("mine.txt");
+    std::fs::write(&mine, "会社	會社\n").unwrap();
+    assert!(japanese.with_dictionaries(std::slice::from_ref(&mine)).unwrap().is_for_japanese());
+}
+
+#[test]
 fn user_dictionaries_join_the_segmentation_and_first_step_of_every_builtin() {
     // For each configuration, --dict equals a configuration whose
     // segmentation and first step are union groups led by the user's file.

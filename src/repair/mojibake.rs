@@ -124,6 +124,10 @@ fn encode(codec: Codec, text: &str) -> Option<Vec<u8>> {
                 match table.get(u32::from(c) as usize).copied() {
                     _ if c.is_ascii() => bytes.push(c as u8),
                     Some(pair) if pair != 0 => bytes.extend_from_slice(&pair.to_be_bytes()),
+                    // The table has every BMP character the encoder has,
+                    // but GBK's € and the private-use characters GBK also
+                    // writes as pairs that decode to something else now.
+                    Some(_) if c != '€' && !('\u{E000}'..='\u{F8FF}').contains(&c) => return None,
                     _ => return encode_slowly(codec, text),
                 }
             }
@@ -132,7 +136,7 @@ fn encode(codec: Codec, text: &str) -> Option<Vec<u8>> {
     }
 }
 
-/// `encoding_rs`'s encoder, for what the table does not have (€ in GBK,
+/// `encoding_rs`'s encoder, for what the table does not have (€ and private use in GBK,
 /// characters beyond the BMP): stops at the first unmappable character
 /// instead of writing an HTML numeric reference for it and going on.
 fn encode_slowly(codec: Codec, text: &str) -> Option<Vec<u8>> {
@@ -156,26 +160,33 @@ fn double_byte_table(codec: Codec) -> &'static [u16] {
         _ => (&TABLES[0], GBK, 0x81..=0xFEu8),
     };
     slot.get_or_init(|| {
+        // Every pair decoded in one call (one call per pair cost 20 million
+        // instructions): a pair that is mapped decodes to one character, one
+        // that is not to U+FFFD, followed by its trail byte when that is
+        // ASCII (the WHATWG decoders put it back).
+        let pairs: Vec<[u8; 2]> =
+            leads.flat_map(|lead| (0x40..=0xFEu8).filter(|&t| t != 0x7F).map(move |trail| [lead, trail])).collect();
+        let (text, _) = encoding.decode_without_bom_handling(pairs.as_flattened());
         let mut table = vec![0u16; 0x10000];
-        for lead in leads {
-            for trail in (0x40..=0xFEu8).filter(|&t| t != 0x7F) {
-                let pair = [lead, trail];
-                let Some(text) = encoding.decode_without_bom_handling_and_without_replacement(&pair) else {
-                    continue;
-                };
-                let mut chars = text.chars();
-                let (Some(c), None) = (chars.next(), chars.next()) else { continue };
-                // GBK writes € as the single byte 0x80; beyond the BMP is
-                // left to the encoder.
-                if c == '€' && encoding == GBK || u32::from(c) > 0xFFFF {
-                    continue;
+        let mut decoded = text.chars();
+        for &[lead, trail] in &pairs {
+            let Some(c) = decoded.next() else { break };
+            if c == '\u{FFFD}' {
+                if trail.is_ascii() {
+                    decoded.next();
                 }
-                let last_wins = encoding == BIG5
-                    && matches!(c, '\u{2550}' | '\u{255E}' | '\u{2561}' | '\u{256A}' | '\u{5341}' | '\u{5345}');
-                let entry = &mut table[u32::from(c) as usize];
-                if *entry == 0 || last_wins {
-                    *entry = u16::from_be_bytes([lead, trail]);
-                }
+                continue;
+            }
+            // GBK writes € as the single byte 0x80; beyond the BMP is left
+            // to the encoder.
+            if c == '€' && encoding == GBK || u32::from(c) > 0xFFFF {
+                continue;
+            }
+            let last_wins = encoding == BIG5
+                && matches!(c, '\u{2550}' | '\u{255E}' | '\u{2561}' | '\u{256A}' | '\u{5341}' | '\u{5345}');
+            let entry = &mut table[u32::from(c) as usize];
+            if *entry == 0 || last_wins {
+                *entry = u16::from_be_bytes([lead, trail]);
             }
         }
         table
@@ -567,26 +578,21 @@ fn is_clean(text: &str) -> bool {
 /// of: anything non-ASCII that does not score as common CJK.
 fn is_suspicious(c: char) -> bool {
     let cp = u32::from(c) as usize;
-    match plausible_bmp().get(cp / 64) {
-        Some(bits) => c != '\u{FFFD}' && !c.is_ascii() && bits & (1 << (cp % 64)) == 0,
-        None => char_score(c, ' ', ' ') <= 0.0,
+    match PLAUSIBLE.get(cp / 8) {
+        Some(bits) => bits & (1 << (cp % 8)) == 0,
+        None => scores_low(c),
     }
 }
 
-/// One bit per BMP character: plausible in Chinese text. Built once, so
-/// that clean text (the common case) costs one lookup per character.
-fn plausible_bmp() -> &'static [u64] {
-    static TABLE: std::sync::OnceLock<Vec<u64>> = std::sync::OnceLock::new();
-    TABLE.get_or_init(|| {
-        let mut bits = vec![0u64; 0x10000 / 64];
-        for (cp, c) in (0..0x10000u32).filter_map(|cp| Some((cp as usize, char::from_u32(cp)?))) {
-            if char_score(c, ' ', ' ') > 0.0 {
-                bits[cp / 64] |= 1 << (cp % 64);
-            }
-        }
-        bits
-    })
+/// What [`is_suspicious`] means; [`PLAUSIBLE`] is generated from it.
+fn scores_low(c: char) -> bool {
+    !c.is_ascii() && c != '\u{FFFD}' && char_score(c, ' ', ' ') <= 0.0
 }
+
+/// One bit per BMP character, set where [`scores_low`] is false: clean text
+/// (the common case) costs one lookup per character, and nothing to build
+/// first. Generated (see the unit test `plausible_bin_is_current`).
+static PLAUSIBLE: &[u8; 0x10000 / 8] = include_bytes!("plausible.bin");
 
 /// Whether `text` has a suspicious character; ASCII is skipped bytewise.
 fn has_suspicious(text: &str) -> bool {
@@ -656,6 +662,15 @@ mod tests {
                 assert_eq!(encode(codec, &text), encode_slowly(codec, &text), "{codec:?} {c:?}");
             }
         }
+    }
+
+    #[test]
+    fn plausible_bin_is_current() {
+        let mut bits = vec![0u8; 0x10000 / 8];
+        for c in (0..0x10000u32).filter_map(char::from_u32).filter(|&c| !scores_low(c)) {
+            bits[c as usize / 8] |= 1 << (c as usize % 8);
+        }
+        crate::generated::assert_current("src/repair/plausible.bin", &bits);
     }
 
     #[test]
