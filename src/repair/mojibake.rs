@@ -19,7 +19,7 @@ use std::borrow::Cow;
 use encoding_rs::{BIG5, GB18030, GBK};
 use serde::Serialize;
 
-use crate::detect::{char_score, plausibility};
+use crate::detect::{char_score, plausibility, MAX_PLAUSIBILITY};
 
 /// How many layers of the same or different mojibake are undone at most.
 const MAX_LAYERS: usize = 3;
@@ -245,12 +245,15 @@ impl Repairer {
 
     /// Repairs the mojibake in `text`; borrowed when there is none.
     pub fn repair<'a>(&mut self, text: &'a str) -> Cow<'a, str> {
-        if !has_suspicious(text) {
+        let Some(first) = first_suspicious(text) else {
             return Cow::Borrowed(text);
-        }
+        };
+        // The lines before the first suspicious character are clean.
+        let clean = text[..first].rfind('\n').map_or(0, |newline| newline + 1);
         let mut out = String::with_capacity(text.len());
+        out.push_str(&text[..clean]);
         let mut changed = false;
-        for line in text.split_inclusive('\n') {
+        for line in text[clean..].split_inclusive('\n') {
             if !has_suspicious(line) {
                 out.push_str(line);
                 continue;
@@ -319,6 +322,9 @@ impl Repairer {
     fn repair_whole_line(&mut self, line: &str) -> Option<String> {
         let body = line.trim_end_matches(['\n', '\r']);
         let before = plausibility(body);
+        if !can_gain(before) {
+            return None;
+        }
         let mut best: Option<(Vec<Family>, String, f64)> = None;
         let mut frontier = vec![(Vec::new(), body.to_owned())];
         let mut budget = WHOLE_LINE_BUDGET;
@@ -481,6 +487,9 @@ fn best_repair(
         plausibility(&with)
     };
     let before = in_context(span);
+    if !can_gain(before) {
+        return None;
+    }
     let mut best: Option<(Vec<Family>, String, f64)> = None;
     let mut frontier = vec![(Vec::new(), span.to_owned())];
     let mut seen = std::collections::HashSet::from([span.to_owned()]);
@@ -525,6 +534,14 @@ fn best_repair(
         frontier = deeper;
     }
     best.map(|(path, repaired, _)| (path, repaired))
+}
+
+/// Whether text that scores `before` can be repaired into text that gains
+/// [`MIN_GAIN`] on it: not when it is that close to the top score already,
+/// as correct Chinese with a few rare characters is. This spares such text
+/// every reversal.
+fn can_gain(before: f64) -> bool {
+    before + MIN_GAIN <= MAX_PLAUSIBILITY
 }
 
 /// `line` undone along `path`: all through for paths through Latin-1, whose
@@ -757,10 +774,9 @@ fn is_clean(text: &str) -> bool {
 /// A character that correct Chinese text rarely has and mojibake has a lot
 /// of: anything non-ASCII that does not score as common CJK.
 fn is_suspicious(c: char) -> bool {
-    let cp = u32::from(c) as usize;
-    match PLAUSIBLE.get(cp / 8) {
-        Some(bits) => bits & (1 << (cp % 8)) == 0,
-        None => scores_low(c),
+    match u32::from(c) {
+        cp @ 0..=0xFFFF => !plausible_bmp(cp as usize),
+        _ => scores_low(c),
     }
 }
 
@@ -774,19 +790,77 @@ fn scores_low(c: char) -> bool {
 /// first. Generated (see the unit test `plausible_bin_is_current`).
 static PLAUSIBLE: &[u8; 0x10000 / 8] = include_bytes!("plausible.bin");
 
-/// Whether `text` has a suspicious character; ASCII is skipped bytewise.
+/// Whether `text` has a suspicious character.
 fn has_suspicious(text: &str) -> bool {
+    first_suspicious(text).is_some()
+}
+
+/// The byte offset of the first suspicious character of `text`.
+///
+/// Every block of input goes through here, and clean text (the common case)
+/// goes through all of it, so this works on the bytes: ASCII eight bytes at
+/// a time, a BMP character by its [`PLAUSIBLE`] bit straight from its
+/// UTF-8 bytes, and Chinese (three-byte characters) four at a time, with
+/// one branch for the four.
+fn first_suspicious(text: &str) -> Option<usize> {
+    const HIGH_BITS: u64 = 0x8080_8080_8080_8080;
     let bytes = text.as_bytes();
     let mut i = 0;
-    while let Some(skip) = bytes[i..].iter().position(|b| !b.is_ascii()) {
-        i += skip;
-        let Some(c) = text[i..].chars().next() else { break };
-        if is_suspicious(c) {
-            return true;
+    loop {
+        match bytes[i..] {
+            [] => return None,
+            [a @ 0xE0..=0xEF, a1, a2, b @ 0xE0..=0xEF, b1, b2, c @ 0xE0..=0xEF, c1, c2, d @ 0xE0..=0xEF, d1, d2, ..]
+                if plausible_bmp3(a, a1, a2)
+                    & plausible_bmp3(b, b1, b2)
+                    & plausible_bmp3(c, c1, c2)
+                    & plausible_bmp3(d, d1, d2) =>
+            {
+                i += 12
+            }
+            [lead @ 0xE0..=0xEF, b1, b2, ..] => {
+                if !plausible_bmp3(lead, b1, b2) {
+                    return Some(i);
+                }
+                i += 3;
+            }
+            [0x00..=0x7F, ..] => {
+                i += 1;
+                while let Some(word) = bytes.get(i..i + 8) {
+                    if u64::from_le_bytes(word.try_into().expect("8 bytes")) & HIGH_BITS != 0 {
+                        break;
+                    }
+                    i += 8;
+                }
+            }
+            [lead @ 0xC0..=0xDF, b1, ..] => {
+                if !plausible_bmp(usize::from(lead & 0x1F) << 6 | usize::from(b1 & 0x3F)) {
+                    return Some(i);
+                }
+                i += 2;
+            }
+            _ => {
+                // Beyond the BMP (`text` is UTF-8, so this starts a
+                // four-byte character).
+                let c = text[i..].chars().next()?;
+                if scores_low(c) {
+                    return Some(i);
+                }
+                i += c.len_utf8();
+            }
         }
-        i += c.len_utf8();
     }
-    false
+}
+
+/// The [`PLAUSIBLE`] bit of the BMP code point `cp`.
+#[inline(always)]
+fn plausible_bmp(cp: usize) -> bool {
+    PLAUSIBLE[cp / 8] & (1 << (cp % 8)) != 0
+}
+
+/// [`plausible_bmp`] of the character that `lead, b1, b2` encode in UTF-8.
+#[inline(always)]
+fn plausible_bmp3(lead: u8, b1: u8, b2: u8) -> bool {
+    plausible_bmp(usize::from(lead & 0x0F) << 12 | usize::from(b1 & 0x3F) << 6 | usize::from(b2 & 0x3F))
 }
 
 /// Splits `text` into runs of characters other than ASCII whitespace
@@ -851,6 +925,25 @@ mod tests {
             bits[c as usize / 8] |= 1 << (c as usize % 8);
         }
         crate::generated::assert_current("src/repair/plausible.bin", &bits);
+    }
+
+    #[test]
+    fn the_byte_scan_agrees_with_is_suspicious() {
+        // Each character at places of a clean text with words of ASCII
+        // longer and shorter than the eight bytes read at a time, and a run
+        // of Chinese longer than the four characters read at a time.
+        let clean = "中文 a plain ASCII text,\u{FFFD}，。中文字样";
+        assert!(!has_suspicious(clean));
+        let places: Vec<usize> = (0..=clean.len()).filter(|&at| clean.is_char_boundary(at)).collect();
+        for c in (0..0x11000u32).filter_map(char::from_u32) {
+            for (n, &at) in places.iter().enumerate() {
+                if n % 5 != usize::from(u32::from(c) as u8 % 5) && at != 0 && at != clean.len() {
+                    continue;
+                }
+                let text = format!("{}{c}{}", &clean[..at], &clean[at..]);
+                assert_eq!(has_suspicious(&text), is_suspicious(c), "{c:?} at {at}");
+            }
+        }
     }
 
     #[test]
