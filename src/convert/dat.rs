@@ -6,7 +6,8 @@
 //! a built-in trie is used straight from the bytes `include_bytes!` put in
 //! the binary: nothing is parsed, copied or built when the program starts.
 //!
-//! A blob is little-endian `u32` words:
+//! A blob is `u32` words (in the target's byte order, so that the built-in
+//! ones are read as `&[u32]` where `include_bytes!` put them):
 //!
 //! | words              | what                                                       |
 //! |--------------------|------------------------------------------------------------|
@@ -148,8 +149,8 @@ pub(super) fn parse_text(text: &str) -> Result<Vec<(&str, &str)>, (usize, &'stat
 }
 
 /// Builds the trie of `entries` (keys non-empty; for a repeated key the
-/// first entry counts): the word blob and the value text.
-pub(super) fn build(entries: &[Entry<'_>]) -> (Vec<u8>, String) {
+/// first entry counts): the words and the value text.
+pub(super) fn build(entries: &[Entry<'_>]) -> (Vec<u32>, String) {
     let mut freq: HashMap<char, u64> = HashMap::new();
     for (key, _, _) in entries {
         for c in key.chars() {
@@ -251,7 +252,7 @@ pub(super) fn build(entries: &[Entry<'_>]) -> (Vec<u8>, String) {
         let changed = changed(key, value).min(u16::MAX.into()) as u32;
         u32::from(source) | changed << SOURCE_BITS
     }));
-    (words.iter().flat_map(|w| w.to_le_bytes()).collect(), text)
+    (words, text)
 }
 
 /// The double array under construction.
