@@ -320,8 +320,13 @@ fn trim_partial_tail(prefix: &[u8]) -> &[u8] {
     &prefix[..cut]
 }
 
+/// The highest [`plausibility`] there is: text of frequent Chinese
+/// characters only. Text that scores near it cannot be made much more
+/// plausible, which lets the repair stage pass over it without trying.
+pub const MAX_PLAUSIBILITY: f64 = 2.5;
+
 /// Mean plausibility of the non-ASCII characters of `text` as CJK text,
-/// between -5 (garbage) and 2.5 (frequent Chinese). ASCII is neutral.
+/// between -5 (garbage) and [`MAX_PLAUSIBILITY`]. ASCII is neutral.
 pub fn plausibility(text: &str) -> f64 {
     plausibility_as(text, Script::Any)
 }
@@ -379,7 +384,7 @@ pub(crate) fn char_score(c: char, prev: char, next: char) -> f64 {
 fn char_score_as(c: char, prev: char, next: char, script: Script) -> f64 {
     let cp = u32::from(c);
     match cp {
-        0x4E00..=0x9FFF if common_han::is_frequent(c, script) => 2.5,
+        0x4E00..=0x9FFF if common_han::is_frequent(c, script) => MAX_PLAUSIBILITY,
         0x4E00..=0x9FFF | 0x3400..=0x4DBF if common_han::is_common(c) => 2.0,
         0x4E00..=0x9FFF | 0x3400..=0x4DBF => -1.0,
         // The punctuation of Chinese text; the other CJK symbols and

@@ -19,7 +19,7 @@ use std::borrow::Cow;
 use encoding_rs::{BIG5, GB18030, GBK};
 use serde::Serialize;
 
-use crate::detect::{char_score, plausibility};
+use crate::detect::{char_score, plausibility, MAX_PLAUSIBILITY};
 
 /// How many layers of the same or different mojibake are undone at most.
 const MAX_LAYERS: usize = 3;
@@ -229,7 +229,12 @@ fn latin1_char(byte: u8) -> char {
 #[derive(Debug, Default)]
 pub struct Repairer {
     repaired: Vec<(Family, u64)>,
+    line: Notes,
 }
+
+/// The repairs made in a line: the path of each and how many characters of
+/// mojibake it undid.
+type Notes = Vec<(Vec<Family>, usize)>;
 
 impl Repairer {
     /// Spans repaired so far, per family (a layer of double encoding counts
@@ -240,25 +245,39 @@ impl Repairer {
 
     /// Repairs the mojibake in `text`; borrowed when there is none.
     pub fn repair<'a>(&mut self, text: &'a str) -> Cow<'a, str> {
-        if !has_suspicious(text) {
+        let Some(first) = first_suspicious(text) else {
             return Cow::Borrowed(text);
-        }
+        };
+        // The lines before the first suspicious character are clean.
+        let clean = text[..first].rfind('\n').map_or(0, |newline| newline + 1);
         let mut out = String::with_capacity(text.len());
+        out.push_str(&text[..clean]);
         let mut changed = false;
-        for line in text.split_inclusive('\n') {
+        for line in text[clean..].split_inclusive('\n') {
             if !has_suspicious(line) {
                 out.push_str(line);
                 continue;
             }
+            self.line.clear();
             let whole = if mostly_suspicious(line) { self.repair_whole_line(line) } else { None };
-            let line = whole.as_deref().unwrap_or(line);
-            changed |= whole.is_some();
-            match self.repair_runs(line) {
-                Some(repaired) => {
-                    out.push_str(&repaired);
-                    changed = true;
+            let first = match self.repair_runs(whole.as_deref().unwrap_or(line)) {
+                Some(repaired) => Some(repaired),
+                None => whole,
+            };
+            let Some(first) = first else {
+                out.push_str(line);
+                continue;
+            };
+            changed = true;
+            match self.repair_along(line, &first) {
+                Some((second, notes)) if leaves_less(&second, &first) => {
+                    out.push_str(&second);
+                    self.line = notes;
                 }
-                None => out.push_str(line),
+                _ => out.push_str(&first),
+            }
+            for (path, _) in std::mem::take(&mut self.line) {
+                path.into_iter().for_each(|family| self.count(family));
             }
         }
         if changed {
@@ -266,6 +285,39 @@ impl Repairer {
         } else {
             Cow::Borrowed(text)
         }
+    }
+
+    /// `line` repaired again, all through, along the path that undid most
+    /// of it in the first pass, with the repairs it made: a line is garbled
+    /// one way, and once that way is known, the pieces too short or too
+    /// implausible to be undone on their own (`µÄ`, GBK `的`, between ASCII
+    /// words; `©¦`, GBK's box drawing `│`; a span that read better in
+    /// another charset) are undone too. Only for paths through Latin-1,
+    /// whose one byte per character lets each piece be cut exactly.
+    fn repair_along(&self, line: &str, first: &str) -> Option<(String, Notes)> {
+        let mut weights: Vec<(&[Family], usize)> = Vec::new();
+        for (path, n) in &self.line {
+            match weights.iter_mut().find(|(p, _)| *p == path.as_slice()) {
+                Some(weight) => weight.1 += n,
+                None => weights.push((path, *n)),
+            }
+        }
+        let (path, _) = weights.into_iter().rev().max_by_key(|&(_, n)| n)?;
+        if let [family @ (Family::GbkAsBig5 | Family::Big5AsGbk)] = path {
+            let (text, pieces) = undo_characters(first, *family);
+            return (text != first).then(|| (text, pieces.into_iter().map(|n| (vec![*family], n)).collect()));
+        }
+        if path.iter().any(|family| family.codecs().0 != Codec::Latin1) {
+            return None;
+        }
+        let mut text = line.to_owned();
+        let mut notes = Vec::new();
+        for (layer, &family) in path.iter().enumerate() {
+            let (undone, pieces) = undo_pieces(&text, family, layer + 1 == path.len());
+            text = undone;
+            notes.extend(pieces.into_iter().map(|n| (vec![family], n)));
+        }
+        (text != line).then_some((text, notes))
     }
 
     /// Undoes mojibake on a whole line, with every layering, as ftfy does:
@@ -276,6 +328,9 @@ impl Repairer {
     fn repair_whole_line(&mut self, line: &str) -> Option<String> {
         let body = line.trim_end_matches(['\n', '\r']);
         let before = plausibility(body);
+        if !can_gain(before) {
+            return None;
+        }
         let mut best: Option<(Vec<Family>, String, f64)> = None;
         let mut frontier = vec![(Vec::new(), body.to_owned())];
         let mut budget = WHOLE_LINE_BUDGET;
@@ -323,7 +378,7 @@ impl Repairer {
             frontier = deeper;
         }
         let (path, repaired, _) = best?;
-        path.into_iter().for_each(|family| self.count(family));
+        self.line.push((path, body.chars().count()));
         Some(repaired + &line[body.len()..])
     }
 
@@ -354,7 +409,7 @@ impl Repairer {
         let mut budget = BUDGET_BASE + BUDGET_PER_CHAR * run.chars().count();
         let whole = if mostly_suspicious(run) { best_repair(run, prev, next, MAX_LAYERS, &mut budget) } else { None };
         if let Some((path, repaired)) = whole {
-            path.into_iter().for_each(|family| self.count(family));
+            self.line.push((path, run.chars().count()));
             return Some(repaired);
         }
         let chars: Vec<(usize, char)> = run.char_indices().collect();
@@ -392,7 +447,7 @@ impl Repairer {
             });
             match found {
                 Some((end, (path, repaired))) => {
-                    path.into_iter().for_each(|family| self.count(family));
+                    self.line.push((path, end - start));
                     out.push_str(&run[byte_at(done)..byte_at(start)]);
                     out.push_str(&repaired);
                     done = end;
@@ -438,6 +493,9 @@ fn best_repair(
         plausibility(&with)
     };
     let before = in_context(span);
+    if !can_gain(before) {
+        return None;
+    }
     let mut best: Option<(Vec<Family>, String, f64)> = None;
     let mut frontier = vec![(Vec::new(), span.to_owned())];
     let mut seen = std::collections::HashSet::from([span.to_owned()]);
@@ -482,6 +540,127 @@ fn best_repair(
         frontier = deeper;
     }
     best.map(|(path, repaired, _)| (path, repaired))
+}
+
+/// Whether text that scores `before` can be repaired into text that gains
+/// [`MIN_GAIN`] on it: not when it is that close to the top score already,
+/// as correct Chinese with a few rare characters is. This spares such text
+/// every reversal.
+fn can_gain(before: f64) -> bool {
+    before + MIN_GAIN <= MAX_PLAUSIBILITY
+}
+
+/// Whether `repaired` leaves less mojibake than `other` (fewer suspicious
+/// characters), or as much in more plausible text.
+fn leaves_less(repaired: &str, other: &str) -> bool {
+    let left = |text: &str| text.chars().filter(|&c| is_suspicious(c)).count();
+    match left(repaired).cmp(&left(other)) {
+        std::cmp::Ordering::Less => true,
+        std::cmp::Ordering::Equal => plausibility(repaired) >= plausibility(other),
+        std::cmp::Ordering::Greater => false,
+    }
+}
+
+/// Undoes `family`, a Latin-1 reading, in every piece of `text` that is
+/// whole sequences of the right charset's bytes and nothing but suspicious
+/// characters, with the length of each piece undone. The `last` layer of a
+/// path must not make the text less plausible; a layer below it must leave
+/// text that Latin-1 encodes, for the next layer to undo.
+fn undo_pieces(text: &str, family: Family, last: bool) -> (String, Vec<usize>) {
+    let right = family.codecs().1;
+    let chars: Vec<char> = text.chars().collect();
+    let bytes: Vec<Option<u8>> = chars.iter().map(|&c| latin1_byte(c)).collect();
+    let mut out = String::with_capacity(text.len());
+    let mut pieces = Vec::new();
+    let mut start = 0;
+    while start < chars.len() {
+        let mut end = start;
+        let mut repaired = String::new();
+        while let Some((len, decoded)) = sequence(bytes[end..].iter().take(4).map_while(|&b| b), right) {
+            repaired.push_str(&decoded);
+            end += len;
+        }
+        if end == start {
+            out.push(chars[start]);
+            start += 1;
+            continue;
+        }
+        let piece: String = chars[start..end].iter().collect();
+        let (prev, next) = (out.chars().next_back(), chars.get(end).copied());
+        let in_context = |text: &str| plausibility(&format!("{}{text}{}", prev.unwrap_or(' '), next.unwrap_or(' ')));
+        let fits = if last {
+            in_context(&repaired) >= in_context(&piece)
+        } else {
+            repaired.chars().all(|c| latin1_byte(c).is_some())
+        };
+        let non_ascii = piece.chars().filter(|c| !c.is_ascii()).count();
+        let suspicious = piece.chars().filter(|&c| is_suspicious(c)).count();
+        if suspicious * 2 >= non_ascii && is_clean(&repaired) && fits {
+            out.push_str(&repaired);
+            pieces.push(end - start);
+        } else {
+            out.push_str(&piece);
+        }
+        start = end;
+    }
+    (out, pieces)
+}
+
+/// Undoes `family`, a GBK or Big5 reading of the other, in each stretch of
+/// suspicious or foreign characters of `text` that reads back as more
+/// plausible common text: what the span search left of a line it found so
+/// garbled (`ㄏノ`, Big5 `使用` read as GBK, between repaired words).
+fn undo_characters(text: &str, family: Family) -> (String, Vec<usize>) {
+    // Kana and bopomofo are what GBK makes of Big5's most common
+    // characters. A rare character alone may be right (`郿`); kana in Chinese text
+    // are not.
+    let is_odd = |c: char| is_suspicious(c) || is_foreign_script(c);
+    let gain_needed = |piece: &str| if piece.chars().any(is_foreign_script) { f64::MIN_POSITIVE } else { MIN_GAIN };
+    let chars: Vec<char> = text.chars().collect();
+    let mut out = String::with_capacity(text.len());
+    let mut pieces = Vec::new();
+    let mut start = 0;
+    while start < chars.len() {
+        let end = start + chars[start..].iter().take_while(|&&c| is_odd(c)).count();
+        if end == start {
+            out.push(chars[start]);
+            start += 1;
+            continue;
+        }
+        let piece: String = chars[start..end].iter().collect();
+        let (prev, next) = (out.chars().next_back(), chars.get(end).copied());
+        let in_context = |text: &str| plausibility(&format!("{}{text}{}", prev.unwrap_or(' '), next.unwrap_or(' ')));
+        match family.reverse(&piece) {
+            Some(repaired)
+                if repaired.chars().count() == end - start
+                    && repaired.chars().all(|c| !is_odd(c))
+                    && is_clean(&repaired)
+                    && in_context(&repaired) - in_context(&piece) >= gain_needed(&piece) =>
+            {
+                out.push_str(&repaired);
+                pieces.push(end - start);
+            }
+            _ => out.push_str(&piece),
+        }
+        start = end;
+    }
+    (out, pieces)
+}
+
+/// The first character of `right` in `bytes` when they start with a whole
+/// multi-byte sequence of it, with the sequence's length.
+fn sequence(bytes: impl Iterator<Item = u8>, right: Codec) -> Option<(usize, String)> {
+    let bytes: Vec<u8> = bytes.collect();
+    let &lead = bytes.first()?;
+    let len = match (right, lead) {
+        (Codec::Utf8, 0xC2..=0xDF) | (Codec::Gbk | Codec::Big5, 0x81..=0xFE) => 2,
+        (Codec::Utf8, 0xE0..=0xEF) => 3,
+        (Codec::Utf8, 0xF0..=0xF4) => 4,
+        _ => return None,
+    };
+    let len = if right == Codec::Gbk && bytes.get(1).is_some_and(u8::is_ascii_digit) { 4 } else { len };
+    let decoded = decode(right, bytes.get(..len)?)?;
+    (!decoded.contains(|c: char| c.is_ascii())).then_some((len, decoded))
 }
 
 /// Whether `span` can be `family`'s mojibake at all, and `repaired` a
@@ -577,10 +756,9 @@ fn is_clean(text: &str) -> bool {
 /// A character that correct Chinese text rarely has and mojibake has a lot
 /// of: anything non-ASCII that does not score as common CJK.
 fn is_suspicious(c: char) -> bool {
-    let cp = u32::from(c) as usize;
-    match PLAUSIBLE.get(cp / 8) {
-        Some(bits) => bits & (1 << (cp % 8)) == 0,
-        None => scores_low(c),
+    match u32::from(c) {
+        cp @ 0..=0xFFFF => !plausible_bmp(cp as usize),
+        _ => scores_low(c),
     }
 }
 
@@ -594,19 +772,77 @@ fn scores_low(c: char) -> bool {
 /// first. Generated (see the unit test `plausible_bin_is_current`).
 static PLAUSIBLE: &[u8; 0x10000 / 8] = include_bytes!("plausible.bin");
 
-/// Whether `text` has a suspicious character; ASCII is skipped bytewise.
+/// Whether `text` has a suspicious character.
 fn has_suspicious(text: &str) -> bool {
+    first_suspicious(text).is_some()
+}
+
+/// The byte offset of the first suspicious character of `text`.
+///
+/// Every block of input goes through here, and clean text (the common case)
+/// goes through all of it, so this works on the bytes: ASCII eight bytes at
+/// a time, a BMP character by its [`PLAUSIBLE`] bit straight from its
+/// UTF-8 bytes, and Chinese (three-byte characters) four at a time, with
+/// one branch for the four.
+fn first_suspicious(text: &str) -> Option<usize> {
+    const HIGH_BITS: u64 = 0x8080_8080_8080_8080;
     let bytes = text.as_bytes();
     let mut i = 0;
-    while let Some(skip) = bytes[i..].iter().position(|b| !b.is_ascii()) {
-        i += skip;
-        let Some(c) = text[i..].chars().next() else { break };
-        if is_suspicious(c) {
-            return true;
+    loop {
+        match bytes[i..] {
+            [] => return None,
+            [a @ 0xE0..=0xEF, a1, a2, b @ 0xE0..=0xEF, b1, b2, c @ 0xE0..=0xEF, c1, c2, d @ 0xE0..=0xEF, d1, d2, ..]
+                if plausible_bmp3(a, a1, a2)
+                    & plausible_bmp3(b, b1, b2)
+                    & plausible_bmp3(c, c1, c2)
+                    & plausible_bmp3(d, d1, d2) =>
+            {
+                i += 12
+            }
+            [lead @ 0xE0..=0xEF, b1, b2, ..] => {
+                if !plausible_bmp3(lead, b1, b2) {
+                    return Some(i);
+                }
+                i += 3;
+            }
+            [0x00..=0x7F, ..] => {
+                i += 1;
+                while let Some(word) = bytes.get(i..i + 8) {
+                    if u64::from_le_bytes(word.try_into().expect("8 bytes")) & HIGH_BITS != 0 {
+                        break;
+                    }
+                    i += 8;
+                }
+            }
+            [lead @ 0xC0..=0xDF, b1, ..] => {
+                if !plausible_bmp(usize::from(lead & 0x1F) << 6 | usize::from(b1 & 0x3F)) {
+                    return Some(i);
+                }
+                i += 2;
+            }
+            _ => {
+                // Beyond the BMP (`text` is UTF-8, so this starts a
+                // four-byte character).
+                let c = text[i..].chars().next()?;
+                if scores_low(c) {
+                    return Some(i);
+                }
+                i += c.len_utf8();
+            }
         }
-        i += c.len_utf8();
     }
-    false
+}
+
+/// The [`PLAUSIBLE`] bit of the BMP code point `cp`.
+#[inline(always)]
+fn plausible_bmp(cp: usize) -> bool {
+    PLAUSIBLE[cp / 8] & (1 << (cp % 8)) != 0
+}
+
+/// [`plausible_bmp`] of the character that `lead, b1, b2` encode in UTF-8.
+#[inline(always)]
+fn plausible_bmp3(lead: u8, b1: u8, b2: u8) -> bool {
+    plausible_bmp(usize::from(lead & 0x0F) << 12 | usize::from(b1 & 0x3F) << 6 | usize::from(b2 & 0x3F))
 }
 
 /// Splits `text` into runs of characters other than ASCII whitespace
@@ -674,6 +910,25 @@ mod tests {
     }
 
     #[test]
+    fn the_byte_scan_agrees_with_is_suspicious() {
+        // Each character at places of a clean text with words of ASCII
+        // longer and shorter than the eight bytes read at a time, and a run
+        // of Chinese longer than the four characters read at a time.
+        let clean = "中文 a plain ASCII text,\u{FFFD}，。中文字样";
+        assert!(!has_suspicious(clean));
+        let places: Vec<usize> = (0..=clean.len()).filter(|&at| clean.is_char_boundary(at)).collect();
+        for c in (0..0x11000u32).filter_map(char::from_u32) {
+            for (n, &at) in places.iter().enumerate() {
+                if n % 5 != usize::from(u32::from(c) as u8 % 5) && at != 0 && at != clean.len() {
+                    continue;
+                }
+                let text = format!("{}{c}{}", &clean[..at], &clean[at..]);
+                assert_eq!(has_suspicious(&text), is_suspicious(c), "{c:?} at {at}");
+            }
+        }
+    }
+
+    #[test]
     fn literal_examples() {
         assert_eq!(repair("鍙戝竷"), "发布");
         assert_eq!(repair("ä¸\u{AD}æ–‡"), "中文");
@@ -714,6 +969,26 @@ mod tests {
         assert_eq!(repair(&garbled), "今天发布会，大家都来了。");
         let garbled = format!("标题：{}", garble(Family::GbkAsLatin1, "中文测试"));
         assert_eq!(repair(&garbled), "标题：中文测试");
+    }
+
+    #[test]
+    fn short_pieces_of_a_garbled_line_are_undone_along_its_path() {
+        // `的` alone between ASCII words and the box drawing `│` are too
+        // little to undo on their own; the rest of the line says how.
+        let text = "参见 第 5 章 网络设置，通过设置他们的阈值水平来配置。│ SP 的 sm";
+        let garbled = garble(Family::GbkAsLatin1, text);
+        assert_eq!(repair(&garbled), text, "{garbled}");
+        let garbled = garble(Family::Utf8AsLatin1, &garble(Family::GbkAsLatin1, text));
+        assert_eq!(repair(&garbled), text, "{garbled}");
+    }
+
+    #[test]
+    fn kana_left_in_a_big5_line_read_as_gbk_are_undone() {
+        // GBK reads Big5's most common characters (`使用`, `由`) as kana and
+        // bopomofo, which the span search does not take for mojibake.
+        let text = "額外的使用者帳號由root使用者用 adduser(8)";
+        let garbled = garble(Family::Big5AsGbk, text);
+        assert_eq!(repair(&garbled), text, "{garbled}");
     }
 
     #[test]
