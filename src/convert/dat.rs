@@ -88,6 +88,7 @@ pub(super) fn changed(before: &str, after: &str) -> usize {
     }
 }
 
+/// [`changed`] for one line that differs.
 fn changed_in_line(before: &str, after: &str) -> usize {
     let (mut x, mut y) = (before.chars(), after.chars());
     let mut differ = 0;
