@@ -59,17 +59,15 @@ fn word(words: &[u32], i: usize) -> u32 {
 /// its length.
 #[inline(always)]
 fn decode(b: &[u8], i: usize) -> (u32, usize) {
-    let b0 = u32::from(b[i]);
-    if b0 < 0x80 {
-        return (b0, 1);
-    }
-    let cont = |k: usize| u32::from(b.get(i + k).copied().unwrap_or(0) & 0x3F);
-    if b0 < 0xE0 {
-        (((b0 & 0x1F) << 6) | cont(1), 2)
-    } else if b0 < 0xF0 {
-        (((b0 & 0x0F) << 12) | (cont(1) << 6) | cont(2), 3)
-    } else {
-        (((b0 & 0x07) << 18) | (cont(1) << 12) | (cont(2) << 6) | cont(3), 4)
+    let tail = |x: u8| u32::from(x & 0x3F);
+    match *b.get(i..).unwrap_or_default() {
+        [b0, ..] if b0 < 0x80 => (u32::from(b0), 1),
+        // Han characters, the common case, first.
+        [b0 @ 0xE0..0xF0, b1, b2, ..] => ((u32::from(b0 & 0x0F) << 12) | (tail(b1) << 6) | tail(b2), 3),
+        [b0 @ 0xC0..0xE0, b1, ..] => ((u32::from(b0 & 0x1F) << 6) | tail(b1), 2),
+        [b0, b1, b2, b3, ..] => ((u32::from(b0 & 0x07) << 18) | (tail(b1) << 12) | (tail(b2) << 6) | tail(b3), 4),
+        // Not after a `str`'s character boundary: a character in no key.
+        _ => (0, 1),
     }
 }
 
@@ -307,6 +305,12 @@ impl Longest for Dat<'_> {
 
     #[inline(always)]
     fn next_start(&self, b: &[u8], i: usize) -> usize {
+        // In Chinese text, most characters start a key: no search then.
+        match b.get(i) {
+            None => return b.len(),
+            Some(&c) if self.lead[usize::from(c ^ LEAD_FLIP)] != 0 => return i,
+            Some(_) => {}
+        }
         let rest = b.get(i..).unwrap_or_default();
         let found = match self.few_firsts {
             (0, _) => None,
