@@ -76,16 +76,17 @@ pub(super) fn changed(before: &str, after: &str) -> usize {
     if before == after {
         return 0;
     }
-    let (mut xs, mut ys) = (before.split_inclusive('\n'), after.split_inclusive('\n'));
+    let line = |s: &str| memchr::memchr(b'\n', s.as_bytes()).map_or(s.len(), |k| k + 1);
+    let (mut x, mut y) = (before, after);
     let mut count = 0;
-    loop {
-        count += match (xs.next(), ys.next()) {
-            (Some(x), Some(y)) if x == y => 0,
-            (Some(x), Some(y)) => changed_in_line(x, y),
-            (Some(only), None) | (None, Some(only)) => only.chars().count(),
-            (None, None) => return count,
-        };
+    while !(x.is_empty() && y.is_empty()) {
+        let (i, j) = (line(x), line(y));
+        if x[..i] != y[..j] {
+            count += changed_in_line(&x[..i], &y[..j]);
+        }
+        (x, y) = (&x[i..], &y[j..]);
     }
+    count
 }
 
 /// [`changed`] for one line that differs.
