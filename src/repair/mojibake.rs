@@ -287,13 +287,14 @@ impl Repairer {
         }
     }
 
-    /// `line` repaired again, all through, along the path that undid most
-    /// of it in the first pass, with the repairs it made: a line is garbled
-    /// one way, and once that way is known, the pieces too short or too
-    /// implausible to be undone on their own (`µÄ`, GBK `的`, between ASCII
-    /// words; `©¦`, GBK's box drawing `│`; a span that read better in
-    /// another charset) are undone too. Only for paths through Latin-1,
-    /// whose one byte per character lets each piece be cut exactly.
+    /// `line` repaired again, all through, along one of the paths the
+    /// first pass took (`first` is its result), with the repairs it made: a
+    /// line is garbled one way, and once that way is known, the pieces too
+    /// short or too implausible to be undone on their own (`µÄ`, GBK `的`,
+    /// between ASCII words; `©¦`, GBK's box drawing `│`; a span that read
+    /// better in another charset) are undone too. The path that leaves the
+    /// least mojibake wins, the one that undid most in the first pass on a
+    /// tie.
     fn repair_along(&self, line: &str, first: &str) -> Option<(String, Notes)> {
         let mut weights: Vec<(&[Family], usize)> = Vec::new();
         for (path, n) in &self.line {
@@ -302,22 +303,15 @@ impl Repairer {
                 None => weights.push((path, *n)),
             }
         }
-        let (path, _) = weights.into_iter().rev().max_by_key(|&(_, n)| n)?;
-        if let [family @ (Family::GbkAsBig5 | Family::Big5AsGbk)] = path {
-            let (text, pieces) = undo_characters(first, *family);
-            return (text != first).then(|| (text, pieces.into_iter().map(|n| (vec![*family], n)).collect()));
+        weights.sort_by_key(|&(_, n)| std::cmp::Reverse(n));
+        let mut best: Option<(String, Notes)> = None;
+        for (path, _) in weights {
+            let Some((text, notes)) = undo_along(path, line, first) else { continue };
+            if best.as_ref().is_none_or(|(b, _)| mojibake_left(&text) < mojibake_left(b)) {
+                best = Some((text, notes));
+            }
         }
-        if path.iter().any(|family| family.codecs().0 != Codec::Latin1) {
-            return None;
-        }
-        let mut text = line.to_owned();
-        let mut notes = Vec::new();
-        for (layer, &family) in path.iter().enumerate() {
-            let (undone, pieces) = undo_pieces(&text, family, layer + 1 == path.len());
-            text = undone;
-            notes.extend(pieces.into_iter().map(|n| (vec![family], n)));
-        }
-        (text != line).then_some((text, notes))
+        best
     }
 
     /// Undoes mojibake on a whole line, with every layering, as ftfy does:
@@ -550,15 +544,39 @@ fn can_gain(before: f64) -> bool {
     before + MIN_GAIN <= MAX_PLAUSIBILITY
 }
 
-/// Whether `repaired` leaves less mojibake than `other` (fewer suspicious
-/// characters), or as much in more plausible text.
-fn leaves_less(repaired: &str, other: &str) -> bool {
-    let left = |text: &str| text.chars().filter(|&c| is_suspicious(c)).count();
-    match left(repaired).cmp(&left(other)) {
-        std::cmp::Ordering::Less => true,
-        std::cmp::Ordering::Equal => plausibility(repaired) >= plausibility(other),
-        std::cmp::Ordering::Greater => false,
+/// `line` undone along `path`: all through for paths through Latin-1, whose
+/// one byte per character lets each piece be cut exactly; in what `first`,
+/// the first pass, left, for Big5 and GBK read as each other.
+fn undo_along(path: &[Family], line: &str, first: &str) -> Option<(String, Notes)> {
+    if let [family @ (Family::GbkAsBig5 | Family::Big5AsGbk)] = path {
+        let (text, pieces) = undo_characters(first, *family);
+        return (text != first).then(|| (text, pieces.into_iter().map(|n| (vec![*family], n)).collect()));
     }
+    if path.iter().any(|family| family.codecs().0 != Codec::Latin1) {
+        return None;
+    }
+    let mut text = line.to_owned();
+    let mut notes = Vec::new();
+    for (layer, &family) in path.iter().enumerate() {
+        let (undone, pieces) = undo_pieces(&text, family, layer + 1 == path.len());
+        text = undone;
+        notes.extend(pieces.into_iter().map(|n| (vec![family], n)));
+    }
+    (text != line).then_some((text, notes))
+}
+
+/// Whether `repaired`, the line undone along one path, leaves no more
+/// mojibake than `other` (suspicious characters): then its one consistent
+/// reading wins. Box drawing is the tables of the text (`│`), not mojibake
+/// left, though a reading of its bytes in another charset may look like
+/// common words (`漏娄`).
+fn leaves_less(repaired: &str, other: &str) -> bool {
+    mojibake_left(repaired) <= mojibake_left(other)
+}
+
+/// The suspicious characters of `text` but box drawing.
+fn mojibake_left(text: &str) -> usize {
+    text.chars().filter(|&c| is_suspicious(c) && !matches!(c, '\u{2500}'..='\u{257F}')).count()
 }
 
 /// Undoes `family`, a Latin-1 reading, in every piece of `text` that is
@@ -978,6 +996,15 @@ mod tests {
         let text = "参见 第 5 章 网络设置，通过设置他们的阈值水平来配置。│ SP 的 sm";
         let garbled = garble(Family::GbkAsLatin1, text);
         assert_eq!(repair(&garbled), text, "{garbled}");
+        let garbled = garble(Family::Utf8AsLatin1, &garble(Family::GbkAsLatin1, text));
+        assert_eq!(repair(&garbled), text, "{garbled}");
+    }
+
+    #[test]
+    fn box_drawing_of_a_doubly_garbled_table_is_not_read_as_words() {
+        // `Â©Â¦`, the box drawing `│` in GBK twice garbled, reads as the
+        // common words `漏娄` when undone as one layer.
+        let text = "│apt         │aptitude    │apt-get     │安装已安装的软件包的候选│";
         let garbled = garble(Family::Utf8AsLatin1, &garble(Family::GbkAsLatin1, text));
         assert_eq!(repair(&garbled), text, "{garbled}");
     }
