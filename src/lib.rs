@@ -67,12 +67,14 @@
 //!   configuration) is judged once per input, on its first text with CJK
 //!   characters; a Chinese file that opens with a long Japanese quotation is
 //!   taken for Japanese. `--force` settles it.
-//! - Mojibake repair falls short of its targets outside the UTF-8 families:
-//!   on the generated set (`tests/repair_eval.rs`, figures in the README) GBK
-//!   or Big5 read as Latin-1 is repaired in 86–99% of paragraphs, GBK and
-//!   Big5 read as each other in 63–95% of the cases, and one garbled word in
-//!   a clean sentence in about half: short spans are left alone rather than
-//!   risk changing correct rare characters.
+//! - Mojibake repair falls short of its targets where GBK and Big5 are read
+//!   as each other: on the generated set (`tests/repair_eval.rs`, figures in
+//!   the README) in 63–97% of the cases (titles worst: both readings are
+//!   valid Han, and the model knows only common and frequent characters, no
+//!   bigrams), and so one garbled word in a clean sentence in 49–65%: two or
+//!   three such characters among clean ones (`婓奻扴例子中` for `在上述例子中`)
+//!   are left alone rather than risk changing correct rare characters. GBK
+//!   read as Latin-1 and then as cp1252 reaches 96% of paragraphs.
 //! - Repair is slow on clean text with clusters of rare characters (classical
 //!   Chinese: about 20 times the cost of passing UTF-8 through, see
 //!   `scripts/bench-repair.sh`) because each cluster is tried as GBK or Big5

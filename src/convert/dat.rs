@@ -18,8 +18,9 @@
 //! | units × 4          | the double array: base, check, value index (`NONE`: none), |
 //! |                    | and a mask of the children's codes modulo 32               |
 //! | values + 1         | offsets of the values in the value text                    |
-//! | values             | source of each value (which dictionary it came from, and   |
-//! |                    | [`SEGMENT`] if the key is also a segmentation key)         |
+//! | values             | source of each value: low half, which dictionary it came   |
+//! |                    | from, and [`SEGMENT`] if the key is also a segmentation    |
+//! |                    | key; high half, [`changed`] from the key to the value      |
 //!
 //! The value text is kept apart, as a `&str` (`include_str!` for the
 //! built-in tries, so that it is checked to be UTF-8 at compile time).
@@ -54,6 +55,66 @@ pub(super) const LEAD_WORDS: usize = 64;
 /// Bit of an entry's source that marks a key of the stage's segmentation
 /// dictionary, for a conversion step that does the segmentation too.
 pub(super) const SEGMENT: u16 = 0x8000;
+
+/// How many of a source word's bits say where the entry came from; the
+/// bits above hold the characters it changes.
+pub(super) const SOURCE_BITS: u32 = 16;
+
+/// How many characters of `after` were written in place of others of
+/// `before`, the count a conversion reports; line by line (a conversion
+/// keeps the lines), so that a long text costs only its lines that differ.
+/// In a line where both have as many characters, those that differ,
+/// position by position (发展 → 發展: 1). Otherwise the characters are
+/// lined up from the start up to some point and from the end after it, at
+/// the point that leaves the fewest differences; the count is those
+/// differences plus the characters inserted or deleted at the point
+/// (买了U盘 → 買了隨身碟: 4). A conversion changes the length by a phrase
+/// here and there, so one point per line finds what a diff would, in one
+/// pass.
+pub(super) fn changed(before: &str, after: &str) -> usize {
+    if before == after {
+        return 0;
+    }
+    let (mut xs, mut ys) = (before.split_inclusive('\n'), after.split_inclusive('\n'));
+    let mut count = 0;
+    loop {
+        count += match (xs.next(), ys.next()) {
+            (Some(x), Some(y)) if x == y => 0,
+            (Some(x), Some(y)) => changed_in_line(x, y),
+            (Some(only), None) | (None, Some(only)) => only.chars().count(),
+            (None, None) => return count,
+        };
+    }
+}
+
+fn changed_in_line(before: &str, after: &str) -> usize {
+    let (mut x, mut y) = (before.chars(), after.chars());
+    let mut differ = 0;
+    loop {
+        match (x.next(), y.next()) {
+            (Some(a), Some(b)) => differ += usize::from(a != b),
+            (None, None) => return differ,
+            _ => break,
+        }
+    }
+    let (a, b): (Vec<char>, Vec<char>) = (before.chars().collect(), after.chars().collect());
+    let (n, m) = (a.len(), b.len());
+    let lined_up = n.min(m);
+    // from_end[j]: differences among the last j characters, lined up from the end.
+    let mut from_end = Vec::with_capacity(lined_up + 1);
+    from_end.push(0);
+    for j in 0..lined_up {
+        from_end.push(from_end[j] + usize::from(a[n - 1 - j] != b[m - 1 - j]));
+    }
+    let (mut from_start, mut best) = (0, usize::MAX);
+    for p in 0..=lined_up {
+        best = best.min(from_start + from_end[lined_up - p]);
+        if p < lined_up {
+            from_start += usize::from(a[p] != b[p]);
+        }
+    }
+    best + n.abs_diff(m)
+}
 
 /// One dictionary entry: key, value, and the number of the dictionary it
 /// came from (shown by `--explain`).
@@ -186,7 +247,10 @@ pub(super) fn build(entries: &[Entry<'_>]) -> (Vec<u8>, String) {
         words.extend([units.base[i], units.check[i], units.value[i], units.mask[i]]);
     }
     words.extend(&offsets);
-    words.extend(entries.iter().map(|e| u32::from(e.2)));
+    words.extend(entries.iter().map(|&(key, value, source)| {
+        let changed = changed(key, value).min(u16::MAX.into()) as u32;
+        u32::from(source) | changed << SOURCE_BITS
+    }));
     (words.iter().flat_map(|w| w.to_le_bytes()).collect(), text)
 }
 

@@ -42,7 +42,7 @@
 
 use std::sync::Arc;
 
-use super::dat::{child_bit, HEADER, HI_LEN, LEAD_WORDS, NONE, SEGMENT, UNIT_WORDS};
+use super::dat::{changed, child_bit, HEADER, HI_LEN, LEAD_WORDS, NONE, SEGMENT, SOURCE_BITS, UNIT_WORDS};
 
 /// A little-endian `u32` of a word array; `NONE` past its end, which no
 /// lookup takes for a real unit or code.
@@ -103,7 +103,7 @@ impl<'a> Source<'a> {
     pub(super) fn name(&self) -> &'a str {
         match self.names {
             Names::Builtin => {
-                let id = self.index & !u32::from(SEGMENT);
+                let id = self.index & u32::from(!SEGMENT);
                 super::data::DICT_NAMES.get(id as usize).copied().unwrap_or("?")
             }
             Names::File(name) => name,
@@ -124,6 +124,12 @@ impl Hit<'_> {
     /// marked in a step that does the segmentation, see [`Stage::fused`]).
     fn is_segment(&self) -> bool {
         self.source.index & u32::from(SEGMENT) != 0
+    }
+
+    /// How many characters the entry changes (see [`changed`]).
+    #[inline(always)]
+    fn changed(&self) -> u64 {
+        u64::from(self.source.index >> SOURCE_BITS)
     }
 }
 
@@ -243,9 +249,10 @@ pub(super) trait Longest {
     fn next_start(&self, b: &[u8], i: usize) -> usize;
 
     /// One conversion step over one segment, appended to `out`: at each
-    /// position the longest match's value, or the character itself.
+    /// position the longest match's value, or the character itself. Adds
+    /// the characters the matches changed to `changes`.
     #[inline(always)]
-    fn convert_segment<T: Trace>(&self, s: &str, out: &mut String, trace: &mut T) {
+    fn convert_segment<T: Trace>(&self, s: &str, out: &mut String, changes: &mut u64, trace: &mut T) {
         let b = s.as_bytes();
         let mut i = 0;
         let mut copied = 0;
@@ -260,6 +267,7 @@ pub(super) trait Longest {
                         out.push_str(&s[copied..i]);
                     }
                     out.push_str(hit.value);
+                    *changes += hit.changed();
                     if T::ON {
                         trace.hit(s, i, &s[i..hit.end], hit.value, hit.source.name());
                     }
@@ -404,6 +412,8 @@ pub(super) struct Scratch {
     ends: Vec<usize>,
     new_ends: Vec<usize>,
     origins: Vec<usize>,
+    /// The first step's count of characters changed, per segment.
+    counts: Vec<u64>,
     cur: String,
     next: String,
 }
@@ -417,6 +427,8 @@ impl Scratch {
             v.clear();
             v.shrink_to(KEEP / 8);
         }
+        self.counts.clear();
+        self.counts.shrink_to(KEEP / 8);
         for s in [&mut self.cur, &mut self.next] {
             s.clear();
             s.shrink_to(KEEP);
@@ -435,23 +447,37 @@ impl Stage {
         }
     }
 
-    /// Converts `text` and appends the result to `out`.
-    pub(super) fn convert<T: Trace>(&self, text: &str, out: &mut String, scratch: &mut Scratch, trace: &mut T) {
+    /// Converts `text`, appends the result to `out`, and returns how many
+    /// characters it changed (see [`changed`]).
+    ///
+    /// The matches' counts are stored with them ([`Hit::changed`]), so a
+    /// one-step stage adds them up. In a chain, a later step may change
+    /// again what an earlier one wrote (s2twp: 里 → 裏 → 裡), and a
+    /// character changed twice must count once: in a two-step chain, a
+    /// segment that one step changes counts that step's matches, and one
+    /// that both steps change (a few in a hundred) is compared with the
+    /// stage's input; in longer chains (custom configurations only), every
+    /// segment is compared.
+    pub(super) fn convert<T: Trace>(&self, text: &str, out: &mut String, scratch: &mut Scratch, trace: &mut T) -> u64 {
         trace.stage(text);
         let n = self.chain.len();
+        let mut changes = 0;
         if n == 0 {
-            return out.push_str(text);
+            out.push_str(text);
+            return 0;
         }
         if self.segmentation.is_none() && !self.fused && n == 1 {
             trace.segment(0, 0);
-            return match &self.chain[0] {
-                Node::Dict(d) => d.dat().convert_segment(text, out, trace),
-                node => node.convert_segment(text, out, trace),
-            };
+            match &self.chain[0] {
+                Node::Dict(d) => d.dat().convert_segment(text, out, &mut changes, trace),
+                node => node.convert_segment(text, out, &mut changes, trace),
+            }
+            return changes;
         }
-        let Scratch { ends, new_ends, origins, cur, next } = scratch;
+        let Scratch { ends, new_ends, origins, counts, cur, next } = scratch;
         ends.clear();
         origins.clear();
+        counts.clear();
         let mut done = 0;
         if self.fused {
             let dst: &mut String = if n == 1 {
@@ -461,8 +487,11 @@ impl Stage {
                 cur
             };
             match &self.chain[0] {
-                Node::Dict(d) => fused_step(&d.dat(), text, dst, ends, origins, trace),
-                node => fused_step(node, text, dst, ends, origins, trace),
+                Node::Dict(d) => fused_step(&d.dat(), text, dst, ends, origins, counts, trace),
+                node => fused_step(node, text, dst, ends, origins, counts, trace),
+            }
+            if n == 1 {
+                changes = counts.iter().sum();
             }
             done = 1;
         } else {
@@ -472,22 +501,27 @@ impl Stage {
                 Some(Node::Dict(d)) => segment(&d.dat(), text, ends),
                 Some(seg) => segment(seg, text, ends),
             }
-            if T::ON {
-                origins.push(0);
-                origins.extend_from_slice(ends);
-            }
+            origins.push(0);
+            origins.extend_from_slice(ends);
         }
         for k in done..n {
             let src: &str = if k == 0 { text } else { cur };
+            let step = Step { node: &self.chain[k], k, src, ends, origins };
             if k + 1 == n {
-                run_step(&self.chain[k], k, src, ends, out, new_ends, origins, trace);
+                let tally = match n {
+                    1 => Tally::Matches,
+                    2 => Tally::Pairs(text, counts),
+                    _ => Tally::Segments(text),
+                };
+                changes = step.run(out, new_ends, tally, None, trace);
             } else {
                 next.clear();
-                run_step(&self.chain[k], k, src, ends, next, new_ends, origins, trace);
+                step.run(next, new_ends, Tally::Matches, (k == 0).then_some(&mut *counts), trace);
                 std::mem::swap(cur, next);
             }
             std::mem::swap(ends, new_ends);
         }
+        changes
     }
 }
 
@@ -495,20 +529,22 @@ impl Stage {
 /// (see [`Stage::fused`]): segments and converts in one walk. A hit marked
 /// as a segmentation key is a segment of its own; the other hits and the
 /// unmatched characters form the runs between them. Pushes each segment's
-/// end in `out` (relative to where `out` started) and, when tracing, its
-/// start in `text`.
+/// end in `out` (relative to where `out` started) to `ends`, its start in
+/// `text` to `origins` (and then the end of `text`), and the characters
+/// its matches changed to `counts`.
 fn fused_step<M: Longest, T: Trace>(
     step: &M,
     text: &str,
     out: &mut String,
     ends: &mut Vec<usize>,
     origins: &mut Vec<usize>,
+    counts: &mut Vec<u64>,
     trace: &mut T,
 ) {
     trace.segment(0, 0);
     let b = text.as_bytes();
     let base = out.len();
-    let (mut i, mut copied, mut run_start) = (0, 0, 0);
+    let (mut i, mut copied, mut run_start, mut run_count) = (0, 0, 0, 0);
     loop {
         i = step.next_start(b, i);
         if i >= b.len() {
@@ -524,9 +560,9 @@ fn fused_step<M: Longest, T: Trace>(
         let own_segment = hit.is_segment();
         if own_segment && run_start < i {
             ends.push(out.len() - base);
-            if T::ON {
-                origins.push(run_start);
-            }
+            origins.push(run_start);
+            counts.push(run_count);
+            run_count = 0;
         }
         out.push_str(hit.value);
         if T::ON {
@@ -534,10 +570,11 @@ fn fused_step<M: Longest, T: Trace>(
         }
         if own_segment {
             ends.push(out.len() - base);
-            if T::ON {
-                origins.push(i);
-            }
+            origins.push(i);
+            counts.push(hit.changed());
             run_start = hit.end;
+        } else {
+            run_count += hit.changed();
         }
         i = hit.end;
         copied = i;
@@ -545,10 +582,10 @@ fn fused_step<M: Longest, T: Trace>(
     out.push_str(&text[copied..]);
     if run_start < b.len() {
         ends.push(out.len() - base);
-        if T::ON {
-            origins.push(run_start);
-        }
+        origins.push(run_start);
+        counts.push(run_count);
     }
+    origins.push(b.len());
 }
 
 /// Cuts `text` as OpenCC's `mmseg` does and pushes the end of each segment:
@@ -584,46 +621,84 @@ fn segment<M: Longest>(seg: &M, text: &str, ends: &mut Vec<usize>) {
     }
 }
 
-/// Converts each segment of `src` (ending at `ends`) with `step`, appending
-/// to `out`, and pushes the segments' new ends (relative to where `out`
-/// started) to `new_ends`.
-#[allow(clippy::too_many_arguments)]
-fn run_step<T: Trace>(
-    step: &Node,
-    k: usize,
-    src: &str,
-    ends: &[usize],
-    out: &mut String,
-    new_ends: &mut Vec<usize>,
-    origins: &[usize],
-    trace: &mut T,
-) {
-    match step {
-        Node::Dict(d) => run_step_with(&d.dat(), k, src, ends, out, new_ends, origins, trace),
-        node => run_step_with(node, k, src, ends, out, new_ends, origins, trace),
-    }
+/// How a step counts the characters changed (see [`Stage::convert`]);
+/// each but `Matches` holds the stage's input.
+#[derive(Debug, Clone, Copy)]
+enum Tally<'a> {
+    /// Adds up its matches' counts.
+    Matches,
+    /// The second of two steps, with the first step's count per segment:
+    /// compares the segments that both steps change.
+    Pairs(&'a str, &'a [u64]),
+    /// Compares every segment's output with its input.
+    Segments(&'a str),
 }
 
-#[allow(clippy::too_many_arguments)]
-fn run_step_with<M: Longest, T: Trace>(
-    step: &M,
+/// One step of a chain over the segments of its input.
+struct Step<'a> {
+    node: &'a Node,
+    /// Its place in the chain.
     k: usize,
-    src: &str,
-    ends: &[usize],
-    out: &mut String,
-    new_ends: &mut Vec<usize>,
-    origins: &[usize],
-    trace: &mut T,
-) {
-    new_ends.clear();
-    let base = out.len();
-    let mut start = 0;
-    for (j, &end) in ends.iter().enumerate() {
-        if T::ON {
-            trace.segment(k, origins[j]);
+    /// The previous step's output (or the stage's input).
+    src: &'a str,
+    /// Where each segment of `src` ends.
+    ends: &'a [usize],
+    /// Where each segment starts in the stage's input, then its end.
+    origins: &'a [usize],
+}
+
+impl Step<'_> {
+    /// Converts each segment, appending to `out`, and pushes the segments'
+    /// new ends (relative to where `out` started) to `new_ends` and, if
+    /// given, their matches' counts to `counts`. Returns the characters
+    /// changed, as `tally` says.
+    fn run<T: Trace>(
+        &self,
+        out: &mut String,
+        new_ends: &mut Vec<usize>,
+        tally: Tally,
+        counts: Option<&mut Vec<u64>>,
+        trace: &mut T,
+    ) -> u64 {
+        match self.node {
+            Node::Dict(d) => self.run_with(&d.dat(), out, new_ends, tally, counts, trace),
+            node => self.run_with(node, out, new_ends, tally, counts, trace),
         }
-        step.convert_segment(&src[start..end], out, trace);
-        new_ends.push(out.len() - base);
-        start = end;
+    }
+
+    fn run_with<M: Longest, T: Trace>(
+        &self,
+        step: &M,
+        out: &mut String,
+        new_ends: &mut Vec<usize>,
+        tally: Tally,
+        mut counts: Option<&mut Vec<u64>>,
+        trace: &mut T,
+    ) -> u64 {
+        new_ends.clear();
+        let base = out.len();
+        let mut start = 0;
+        let mut changes = 0;
+        for (j, &end) in self.ends.iter().enumerate() {
+            if T::ON {
+                trace.segment(self.k, self.origins[j]);
+            }
+            let at = out.len();
+            let mut hits = 0;
+            step.convert_segment(&self.src[start..end], out, &mut hits, trace);
+            let input = self.origins[j]..self.origins[j + 1];
+            changes += match tally {
+                Tally::Matches => hits,
+                Tally::Pairs(text, first) if first[j] > 0 && hits > 0 => changed(&text[input], &out[at..]) as u64,
+                Tally::Pairs(_, first) => first[j] + hits,
+                Tally::Segments(text) => changed(&text[input], &out[at..]) as u64,
+            };
+            if let Some(counts) = counts.as_deref_mut() {
+                counts.push(hits);
+            }
+            new_ends.push(out.len() - base);
+            start = end;
+        }
+        changes
     }
 }

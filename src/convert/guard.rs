@@ -58,16 +58,19 @@ impl Guard {
     }
 
     /// Converts the parts of `text` that may be converted and copies the
-    /// rest, appending to `out`. `text` is whole lines, except at the end
-    /// of the input or where a very long line had to be cut.
-    pub fn convert(&mut self, converter: &Converter, text: &str, out: &mut String) {
+    /// rest, appending to `out`; returns the characters converted (see
+    /// [`Converter::convert`]). `text` is whole lines, except at the end of
+    /// the input or where a very long line had to be cut.
+    pub fn convert(&mut self, converter: &Converter, text: &str, out: &mut String) -> u64 {
+        let mut changes = 0;
         self.split(converter, text, |part, convertible| {
             if convertible {
-                converter.convert(part, out);
+                changes += converter.convert(part, out);
             } else {
                 out.push_str(part);
             }
         });
+        changes
     }
 
     /// The changes [`Guard::convert`] would make to `text` (see

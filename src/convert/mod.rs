@@ -478,7 +478,9 @@ impl Converter {
     pub fn explain(&self, text: &str) -> Vec<Change> {
         let mut explainer = Explainer::default();
         match &self.implementation {
-            Implementation::Zhnorm(stages) => convert_in_stages(stages, text, &mut String::new(), &mut explainer),
+            Implementation::Zhnorm(stages) => {
+                convert_in_stages(stages, text, &mut String::new(), &mut explainer);
+            }
             #[cfg(feature = "opencc")]
             Implementation::Opencc(_) => {}
         }
@@ -498,12 +500,23 @@ impl Converter {
         self.for_japanese
     }
 
-    /// Converts `text` and appends the result to `out`.
-    pub fn convert(&self, text: &str, out: &mut String) {
+    /// Converts `text`, appends the result to `out`, and returns how many
+    /// characters the conversion changed: for each dictionary entry that
+    /// changed something, the characters it wrote in place of others (头发
+    /// → 頭髮: 2, 发展 → 發展: 1, U盘 → 隨身碟: 3). Where the steps of a chain
+    /// change a segment one after the other (s2twp: 软件 → 軟件 → 軟體), the
+    /// segment's output is compared with its input, so a character counts
+    /// once. The OpenCC engine, which does not tell its matches, compares
+    /// its output with `text` in the same way, line by line.
+    pub fn convert(&self, text: &str, out: &mut String) -> u64 {
         match &self.implementation {
             Implementation::Zhnorm(stages) => convert_in_stages(stages, text, out, &mut ()),
             #[cfg(feature = "opencc")]
-            Implementation::Opencc(opencc) => opencc.convert(text, out),
+            Implementation::Opencc(opencc) => {
+                let start = out.len();
+                opencc.convert(text, out);
+                dat::changed(text, &out[start..]) as u64
+            }
         }
     }
 
@@ -515,9 +528,6 @@ impl Converter {
     }
 }
 
-/// Runs `text` through each stage of a configuration (OpenCC's
-/// normalization, then the configuration proper) and appends the result to
-/// `out`.
 /// One change a conversion makes (see [`Converter::explain`]).
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Change {
@@ -580,20 +590,24 @@ fn advance((mut line, mut column): (usize, usize), text: &str) -> (usize, usize)
     (line, column)
 }
 
-fn convert_in_stages<T: Trace>(stages: &[Stage], text: &str, out: &mut String, trace: &mut T) {
+/// Runs `text` through each stage of a configuration (OpenCC's
+/// normalization, then the configuration proper), appends the result to
+/// `out`, and returns the characters changed, stage by stage.
+fn convert_in_stages<T: Trace>(stages: &[Stage], text: &str, out: &mut String, trace: &mut T) -> u64 {
     thread_local! {
         static SCRATCH: std::cell::Cell<Scratch> = std::cell::Cell::new(Scratch::default());
     }
     // Reused buffers: the pipeline converts block by block, many times.
     let mut scratch = SCRATCH.take();
     let mut converted: Option<String> = None;
+    let mut changes = 0;
     for (i, stage) in stages.iter().enumerate() {
         let src = converted.as_deref().unwrap_or(text);
         if i + 1 == stages.len() {
-            stage.convert(src, out, &mut scratch, trace);
+            changes += stage.convert(src, out, &mut scratch, trace);
         } else if !stage.passes_through(src) {
             let mut next = String::with_capacity(src.len() + src.len() / 5);
-            stage.convert(src, &mut next, &mut scratch, trace);
+            changes += stage.convert(src, &mut next, &mut scratch, trace);
             converted = Some(next);
         }
     }
@@ -602,6 +616,7 @@ fn convert_in_stages<T: Trace>(stages: &[Stage], text: &str, out: &mut String, t
     }
     scratch.trim();
     SCRATCH.set(scratch);
+    changes
 }
 
 #[cfg(test)]

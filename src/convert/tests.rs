@@ -255,9 +255,45 @@ fn double_array_trie_takes_longest_key_and_first_of_repeated_keys() {
         [("ab", "X", 0), ("a", "Y", 1), ("abc", "Z", 2), ("ab", "W", 3), ("汉字", "漢字", 4), ("𠀀", "4B", 5)];
     let (words, text) = dat::build(&entries);
     let trie = Dat::new(&words, &text, Names::File("test"));
-    let mut out = String::new();
-    trie.convert_segment("abcabxab汉字𠀀a汉", &mut out, &mut ());
+    let (mut out, mut changes) = (String::new(), 0);
+    trie.convert_segment("abcabxab汉字𠀀a汉", &mut out, &mut changes, &mut ());
     assert_eq!(out, "ZXxX漢字4BY汉");
+    assert_eq!(changes, 3 + 2 + 2 + 1 + 2 + 1, "abc, ab, ab (deleted characters count), 汉 of 汉字, 𠀀, a");
+}
+
+#[test]
+fn changed_characters_are_counted_in_place_or_between_the_parts_that_stay() {
+    assert_eq!(dat::changed("头发", "頭髮"), 2);
+    assert_eq!(dat::changed("发展", "發展"), 1);
+    assert_eq!(dat::changed("中文", "中文"), 0);
+    assert_eq!(dat::changed("U盘", "隨身碟"), 3);
+    assert_eq!(dat::changed("买了U盘。", "買了隨身碟。"), 4);
+    assert_eq!(dat::changed("鼠标和U盘", "滑鼠和隨身碟"), 5);
+    assert_eq!(dat::changed("软件工程", "軟體工程"), 2);
+    assert_eq!(dat::changed("ab", ""), 2, "deleted");
+}
+
+#[test]
+fn a_conversion_counts_the_characters_it_changed() {
+    let count = |config: &str, text: &str| {
+        let mut out = String::new();
+        let changes = Converter::builtin(config).unwrap().convert(text, &mut out);
+        (out, changes)
+    };
+    assert_eq!(count("s2t", "头发和发展\n"), ("頭髮和發展\n".into(), 3));
+    assert_eq!(count("t2s", "頭髮\n"), ("头发\n".into(), 2));
+    assert_eq!(count("s2t", "English only\n"), ("English only\n".into(), 0));
+    // One segment, in which U盘 becomes three characters.
+    assert_eq!(count("s2twp", "鼠标和U盘\n"), ("滑鼠和隨身碟\n".into(), 5));
+}
+
+#[test]
+fn a_character_changed_by_two_steps_of_a_chain_counts_once() {
+    // s2twp: 里 → 裏 (STCharacters) → 裡 (TWVariants); 软件 → 軟件 → 軟體.
+    let mut out = String::new();
+    let changes = Converter::builtin("s2twp").unwrap().convert("这里的软件\n", &mut out);
+    assert_eq!(out, "這裡的軟體\n");
+    assert_eq!(changes, 4);
 }
 
 /// A configuration written to a temporary folder with its dictionaries.

@@ -235,7 +235,12 @@ fn latin1_char(byte: u8) -> char {
 #[derive(Debug, Default)]
 pub struct Repairer {
     repaired: Vec<(Family, u64)>,
+    line: Notes,
 }
+
+/// The repairs made in a line: the path of each and how many characters of
+/// mojibake it undid.
+type Notes = Vec<(Vec<Family>, usize)>;
 
 impl Repairer {
     /// Spans repaired so far, per family (a layer of double encoding counts
@@ -259,15 +264,26 @@ impl Repairer {
                 out.push_str(line);
                 continue;
             }
+            self.line.clear();
             let whole = if mostly_suspicious(line) { self.repair_whole_line(line) } else { None };
-            let line = whole.as_deref().unwrap_or(line);
-            changed |= whole.is_some();
-            match self.repair_runs(line) {
-                Some(repaired) => {
-                    out.push_str(&repaired);
-                    changed = true;
+            let first = match self.repair_runs(whole.as_deref().unwrap_or(line)) {
+                Some(repaired) => Some(repaired),
+                None => whole,
+            };
+            let Some(first) = first else {
+                out.push_str(line);
+                continue;
+            };
+            changed = true;
+            match self.repair_along(line, &first) {
+                Some((second, notes)) if leaves_less(&second, &first) => {
+                    out.push_str(&second);
+                    self.line = notes;
                 }
-                None => out.push_str(line),
+                _ => out.push_str(&first),
+            }
+            for (path, _) in std::mem::take(&mut self.line) {
+                path.into_iter().for_each(|family| self.count(family));
             }
         }
         if changed {
@@ -275,6 +291,33 @@ impl Repairer {
         } else {
             Cow::Borrowed(text)
         }
+    }
+
+    /// `line` repaired again, all through, along one of the paths the
+    /// first pass took (`first` is its result), with the repairs it made: a
+    /// line is garbled one way, and once that way is known, the pieces too
+    /// short or too implausible to be undone on their own (`µÄ`, GBK `的`,
+    /// between ASCII words; `©¦`, GBK's box drawing `│`; a span that read
+    /// better in another charset) are undone too. The path that leaves the
+    /// least mojibake wins, the one that undid most in the first pass on a
+    /// tie.
+    fn repair_along(&self, line: &str, first: &str) -> Option<(String, Notes)> {
+        let mut weights: Vec<(&[Family], usize)> = Vec::new();
+        for (path, n) in &self.line {
+            match weights.iter_mut().find(|(p, _)| *p == path.as_slice()) {
+                Some(weight) => weight.1 += n,
+                None => weights.push((path, *n)),
+            }
+        }
+        weights.sort_by_key(|&(_, n)| std::cmp::Reverse(n));
+        let mut best: Option<(String, Notes)> = None;
+        for (path, _) in weights {
+            let Some((text, notes)) = undo_along(path, line, first) else { continue };
+            if best.as_ref().is_none_or(|(b, _)| mojibake_left(&text) < mojibake_left(b)) {
+                best = Some((text, notes));
+            }
+        }
+        best
     }
 
     /// Undoes mojibake on a whole line, with every layering, as ftfy does:
@@ -335,7 +378,7 @@ impl Repairer {
             frontier = deeper;
         }
         let (path, repaired, _) = best?;
-        path.into_iter().for_each(|family| self.count(family));
+        self.line.push((path, body.chars().count()));
         Some(repaired + &line[body.len()..])
     }
 
@@ -366,7 +409,7 @@ impl Repairer {
         let mut budget = BUDGET_BASE + BUDGET_PER_CHAR * run.chars().count();
         let whole = if mostly_suspicious(run) { best_repair(run, prev, next, MAX_LAYERS, &mut budget) } else { None };
         if let Some((path, repaired)) = whole {
-            path.into_iter().for_each(|family| self.count(family));
+            self.line.push((path, run.chars().count()));
             return Some(repaired);
         }
         let chars: Vec<(usize, char)> = run.char_indices().collect();
@@ -406,7 +449,7 @@ impl Repairer {
             });
             match found {
                 Some((end, (path, repaired))) => {
-                    path.into_iter().for_each(|family| self.count(family));
+                    self.line.push((path, end - start));
                     out.push_str(&run[byte_at(done)..byte_at(start)]);
                     out.push_str(&repaired);
                     done = end;
@@ -597,6 +640,143 @@ fn best_repair(
 /// every reversal.
 fn can_gain(before: f64) -> bool {
     before + MIN_GAIN <= MAX_PLAUSIBILITY
+}
+
+/// `line` undone along `path`: all through for paths through Latin-1, whose
+/// one byte per character lets each piece be cut exactly; in what `first`,
+/// the first pass, left, for Big5 and GBK read as each other.
+fn undo_along(path: &[Family], line: &str, first: &str) -> Option<(String, Notes)> {
+    if let [family @ (Family::GbkAsBig5 | Family::Big5AsGbk)] = path {
+        let (text, pieces) = undo_characters(first, *family);
+        return (text != first).then(|| (text, pieces.into_iter().map(|n| (vec![*family], n)).collect()));
+    }
+    if path.iter().any(|family| family.codecs().0 != Codec::Latin1) {
+        return None;
+    }
+    let mut text = line.to_owned();
+    let mut notes = Vec::new();
+    for (layer, &family) in path.iter().enumerate() {
+        let (undone, pieces) = undo_pieces(&text, family, layer + 1 == path.len());
+        text = undone;
+        notes.extend(pieces.into_iter().map(|n| (vec![family], n)));
+    }
+    (text != line).then_some((text, notes))
+}
+
+/// Whether `repaired`, the line undone along one path, leaves no more
+/// mojibake than `other` (suspicious characters): then its one consistent
+/// reading wins. Box drawing is the tables of the text (`│`), not mojibake
+/// left, though a reading of its bytes in another charset may look like
+/// common words (`漏娄`).
+fn leaves_less(repaired: &str, other: &str) -> bool {
+    mojibake_left(repaired) <= mojibake_left(other)
+}
+
+/// The suspicious characters of `text` but box drawing.
+fn mojibake_left(text: &str) -> usize {
+    text.chars().filter(|&c| is_suspicious(c) && !matches!(c, '\u{2500}'..='\u{257F}')).count()
+}
+
+/// Undoes `family`, a Latin-1 reading, in every piece of `text` that is
+/// whole sequences of the right charset's bytes and nothing but suspicious
+/// characters, with the length of each piece undone. The `last` layer of a
+/// path must not make the text less plausible; a layer below it must leave
+/// text that Latin-1 encodes, for the next layer to undo.
+fn undo_pieces(text: &str, family: Family, last: bool) -> (String, Vec<usize>) {
+    let right = family.codecs().1;
+    let chars: Vec<char> = text.chars().collect();
+    let bytes: Vec<Option<u8>> = chars.iter().map(|&c| latin1_byte(c)).collect();
+    let mut out = String::with_capacity(text.len());
+    let mut pieces = Vec::new();
+    let mut start = 0;
+    while start < chars.len() {
+        let mut end = start;
+        let mut repaired = String::new();
+        while let Some((len, decoded)) = sequence(bytes[end..].iter().take(4).map_while(|&b| b), right) {
+            repaired.push_str(&decoded);
+            end += len;
+        }
+        if end == start {
+            out.push(chars[start]);
+            start += 1;
+            continue;
+        }
+        let piece: String = chars[start..end].iter().collect();
+        let (prev, next) = (out.chars().next_back(), chars.get(end).copied());
+        let in_context = |text: &str| plausibility(&format!("{}{text}{}", prev.unwrap_or(' '), next.unwrap_or(' ')));
+        let fits = if last {
+            in_context(&repaired) >= in_context(&piece)
+        } else {
+            repaired.chars().all(|c| latin1_byte(c).is_some())
+        };
+        let non_ascii = piece.chars().filter(|c| !c.is_ascii()).count();
+        let suspicious = piece.chars().filter(|&c| is_suspicious(c)).count();
+        if suspicious * 2 >= non_ascii && is_clean(&repaired) && fits {
+            out.push_str(&repaired);
+            pieces.push(end - start);
+        } else {
+            out.push_str(&piece);
+        }
+        start = end;
+    }
+    (out, pieces)
+}
+
+/// Undoes `family`, a GBK or Big5 reading of the other, in each stretch of
+/// suspicious or foreign characters of `text` that reads back as more
+/// plausible common text: what the span search left of a line it found so
+/// garbled (`ㄏノ`, Big5 `使用` read as GBK, between repaired words).
+fn undo_characters(text: &str, family: Family) -> (String, Vec<usize>) {
+    // Kana and bopomofo are what GBK makes of Big5's most common
+    // characters. A rare character alone may be right (`郿`); kana in Chinese text
+    // are not.
+    let is_odd = |c: char| is_suspicious(c) || is_foreign_script(c);
+    let gain_needed = |piece: &str| if piece.chars().any(is_foreign_script) { f64::MIN_POSITIVE } else { MIN_GAIN };
+    let chars: Vec<char> = text.chars().collect();
+    let mut out = String::with_capacity(text.len());
+    let mut pieces = Vec::new();
+    let mut start = 0;
+    while start < chars.len() {
+        let end = start + chars[start..].iter().take_while(|&&c| is_odd(c)).count();
+        if end == start {
+            out.push(chars[start]);
+            start += 1;
+            continue;
+        }
+        let piece: String = chars[start..end].iter().collect();
+        let (prev, next) = (out.chars().next_back(), chars.get(end).copied());
+        let in_context = |text: &str| plausibility(&format!("{}{text}{}", prev.unwrap_or(' '), next.unwrap_or(' ')));
+        match family.reverse(&piece) {
+            Some(repaired)
+                if repaired.chars().count() == end - start
+                    && repaired.chars().all(|c| !is_odd(c))
+                    && is_clean(&repaired)
+                    && in_context(&repaired) - in_context(&piece) >= gain_needed(&piece) =>
+            {
+                out.push_str(&repaired);
+                pieces.push(end - start);
+            }
+            _ => out.push_str(&piece),
+        }
+        start = end;
+    }
+    (out, pieces)
+}
+
+/// The first character of `right` in `bytes` when they start with a whole
+/// multi-byte sequence of it, with the sequence's length.
+fn sequence(bytes: impl Iterator<Item = u8>, right: Codec) -> Option<(usize, String)> {
+    let bytes: Vec<u8> = bytes.collect();
+    let &lead = bytes.first()?;
+    let len = match (right, lead) {
+        (Codec::Utf8, 0xC2..=0xDF) | (Codec::Gbk | Codec::Big5, 0x81..=0xFE) => 2,
+        (Codec::Utf8, 0xE0..=0xEF) => 3,
+        (Codec::Utf8, 0xF0..=0xF4) => 4,
+        _ => return None,
+    };
+    let len = if right == Codec::Gbk && bytes.get(1).is_some_and(u8::is_ascii_digit) { 4 } else { len };
+    let decoded = decode(right, bytes.get(..len)?)?;
+    (!decoded.contains(|c: char| c.is_ascii())).then_some((len, decoded))
 }
 
 /// Whether `span` can be `family`'s mojibake at all, and `repaired` a
@@ -975,6 +1155,35 @@ mod tests {
         assert_eq!(repair(&garbled), "今天发布会，大家都来了。");
         let garbled = format!("标题：{}", garble(Family::GbkAsLatin1, "中文测试"));
         assert_eq!(repair(&garbled), "标题：中文测试");
+    }
+
+    #[test]
+    fn short_pieces_of_a_garbled_line_are_undone_along_its_path() {
+        // `的` alone between ASCII words and the box drawing `│` are too
+        // little to undo on their own; the rest of the line says how.
+        let text = "参见 第 5 章 网络设置，通过设置他们的阈值水平来配置。│ SP 的 sm";
+        let garbled = garble(Family::GbkAsLatin1, text);
+        assert_eq!(repair(&garbled), text, "{garbled}");
+        let garbled = garble(Family::Utf8AsLatin1, &garble(Family::GbkAsLatin1, text));
+        assert_eq!(repair(&garbled), text, "{garbled}");
+    }
+
+    #[test]
+    fn box_drawing_of_a_doubly_garbled_table_is_not_read_as_words() {
+        // `Â©Â¦`, the box drawing `│` in GBK twice garbled, reads as the
+        // common words `漏娄` when undone as one layer.
+        let text = "│apt         │aptitude    │apt-get     │安装已安装的软件包的候选│";
+        let garbled = garble(Family::Utf8AsLatin1, &garble(Family::GbkAsLatin1, text));
+        assert_eq!(repair(&garbled), text, "{garbled}");
+    }
+
+    #[test]
+    fn kana_left_in_a_big5_line_read_as_gbk_are_undone() {
+        // GBK reads Big5's most common characters (`使用`, `由`) as kana and
+        // bopomofo, which the span search does not take for mojibake.
+        let text = "額外的使用者帳號由root使用者用 adduser(8)";
+        let garbled = garble(Family::Big5AsGbk, text);
+        assert_eq!(repair(&garbled), text, "{garbled}");
     }
 
     #[test]
