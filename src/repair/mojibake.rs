@@ -152,51 +152,55 @@ fn encode_slowly(codec: Codec, text: &str) -> Option<Vec<u8>> {
     (result == encoding_rs::EncoderResult::InputEmpty).then_some(bytes)
 }
 
-/// The two bytes GBK or Big5 encodes each BMP character to (0: none), read
-/// from the decoders once. `encoding_rs`'s encoders search their tables for
-/// each Han character, which made trying spans of clean text as mojibake
-/// cost most of the repair stage. The WHATWG rules for characters with two
-/// byte pairs are kept: the first pair, and for Big5 none with a lead byte
-/// below 0xA1 (HKSCS) and the last pair for six characters (a unit test
-/// compares every BMP character with `encoding_rs`).
+/// The two bytes GBK or Big5 encodes each BMP character to (0: none),
+/// built on the first candidate span from [`DOUBLE_BYTE`].
+/// `encoding_rs`'s encoders search their tables for each Han character,
+/// which made trying spans of clean text as mojibake cost most of the
+/// repair stage. The WHATWG rules for characters with two byte pairs are
+/// kept: the first pair, and for Big5 none with a lead byte below 0xA1
+/// (HKSCS) and the last pair for six characters (a unit test compares every
+/// BMP character with `encoding_rs`).
 fn double_byte_table(codec: Codec) -> &'static [u16] {
     static TABLES: [std::sync::OnceLock<Vec<u16>>; 2] = [std::sync::OnceLock::new(), std::sync::OnceLock::new()];
-    let (slot, encoding, leads) = match codec {
-        Codec::Big5 => (&TABLES[1], BIG5, 0xA1..=0xFEu8),
-        _ => (&TABLES[0], GBK, 0x81..=0xFEu8),
-    };
+    let slot = &TABLES[usize::from(codec == Codec::Big5)];
     slot.get_or_init(|| {
-        // Every pair decoded in one call (one call per pair cost 20 million
-        // instructions): a pair that is mapped decodes to one character, one
-        // that is not to U+FFFD, followed by its trail byte when that is
-        // ASCII (the WHATWG decoders put it back).
-        let pairs: Vec<[u8; 2]> =
-            leads.flat_map(|lead| (0x40..=0xFEu8).filter(|&t| t != 0x7F).map(move |trail| [lead, trail])).collect();
-        let (text, _) = encoding.decode_without_bom_handling(pairs.as_flattened());
         let mut table = vec![0u16; 0x10000];
-        let mut decoded = text.chars();
-        for &[lead, trail] in &pairs {
-            let Some(c) = decoded.next() else { break };
-            if c == '\u{FFFD}' {
-                if trail.is_ascii() {
-                    decoded.next();
+        let (leads, offset) = double_byte_leads(codec);
+        let mut entries = DOUBLE_BYTE[offset..].chunks_exact(2);
+        for lead in leads {
+            for trail in (0x40..=0xFEu8).filter(|&t| t != 0x7F) {
+                let Some(&[low, high]) = entries.next() else { break };
+                let cp = u16::from_le_bytes([low, high]);
+                // GBK writes € as the single byte 0x80.
+                if cp == 0 || cp == 0x20AC && codec == Codec::Gbk {
+                    continue;
                 }
-                continue;
-            }
-            // GBK writes € as the single byte 0x80; beyond the BMP is left
-            // to the encoder.
-            if c == '€' && encoding == GBK || u32::from(c) > 0xFFFF {
-                continue;
-            }
-            let last_wins = encoding == BIG5
-                && matches!(c, '\u{2550}' | '\u{255E}' | '\u{2561}' | '\u{256A}' | '\u{5341}' | '\u{5345}');
-            let entry = &mut table[u32::from(c) as usize];
-            if *entry == 0 || last_wins {
-                *entry = u16::from_be_bytes([lead, trail]);
+                let last_wins =
+                    codec == Codec::Big5 && matches!(cp, 0x2550 | 0x255E | 0x2561 | 0x256A | 0x5341 | 0x5345);
+                let entry = &mut table[usize::from(cp)];
+                if *entry == 0 || last_wins {
+                    *entry = u16::from_be_bytes([lead, trail]);
+                }
             }
         }
         table
     })
+}
+
+/// What GBK (lead bytes 0x81..=0xFE) and then Big5 (0xA1..=0xFE) decode
+/// each pair to, trail bytes 0x40..=0xFE without 0x7F: the BMP character
+/// as a little-endian `u16`, 0 for none (a pair not mapped, or mapped to
+/// more than one character or beyond the BMP). Read from `encoding_rs`'s
+/// decoders, which cost six million instructions at run time, so generated
+/// (see the unit test `double_byte_bin_is_current`).
+static DOUBLE_BYTE: &[u8; 2 * 190 * (126 + 94)] = include_bytes!("double_byte.bin");
+
+/// The lead bytes of each codec's part of [`DOUBLE_BYTE`], and its offset.
+fn double_byte_leads(codec: Codec) -> (std::ops::RangeInclusive<u8>, usize) {
+    match codec {
+        Codec::Big5 => (0xA1..=0xFE, 2 * 190 * 126),
+        _ => (0x81..=0xFE, 0),
+    }
 }
 
 fn decode(codec: Codec, bytes: &[u8]) -> Option<String> {
@@ -1040,6 +1044,29 @@ mod tests {
             assert_eq!(latin1_byte(latin1_char(byte)), Some(byte));
         }
         assert_eq!(latin1_byte('\u{80}'), Some(0x80), "ISO-8859-1's C1 controls go straight through");
+    }
+
+    #[test]
+    fn double_byte_bin_is_current() {
+        let mut bytes = Vec::new();
+        for codec in [Codec::Gbk, Codec::Big5] {
+            let (leads, offset) = double_byte_leads(codec);
+            assert_eq!(bytes.len(), offset);
+            let encoding = if codec == Codec::Gbk { GBK } else { BIG5 };
+            for lead in leads {
+                for trail in (0x40..=0xFEu8).filter(|&t| t != 0x7F) {
+                    let pair = [lead, trail];
+                    let text = encoding.decode_without_bom_handling_and_without_replacement(&pair);
+                    let mut chars = text.as_deref().unwrap_or_default().chars();
+                    let cp = match (chars.next(), chars.next()) {
+                        (Some(c), None) => u16::try_from(u32::from(c)).unwrap_or(0),
+                        _ => 0,
+                    };
+                    bytes.extend(cp.to_le_bytes());
+                }
+            }
+        }
+        crate::generated::assert_current("src/repair/double_byte.bin", &bytes);
     }
 
     #[test]
