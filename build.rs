@@ -34,7 +34,9 @@ fn main() {
         }
         let i = interned.len();
         let (words, text) = dat::build(&pairs);
-        std::fs::write(out.join(format!("trie{i}.bin")), words).unwrap();
+        let big = std::env::var("CARGO_CFG_TARGET_ENDIAN").is_ok_and(|e| e == "big");
+        let bytes: Vec<u8> = words.iter().flat_map(|w| if big { w.to_be_bytes() } else { w.to_le_bytes() }).collect();
+        std::fs::write(out.join(format!("trie{i}.bin")), bytes).unwrap();
         std::fs::write(out.join(format!("values{i}.txt")), text).unwrap();
         interned.insert(pairs, i);
         i
@@ -64,12 +66,17 @@ fn main() {
 
     let count = interned.len();
     let mut code = String::new();
+    code.push_str(
+        "/// Bytes aligned for reading as `u32` words.\n\
+         #[repr(C, align(4))]\n\
+         pub(super) struct Aligned<B: ?Sized>(pub(super) B);\n\n",
+    );
     writeln!(code, "/// The tries (`dat.rs` layout) and their value texts, by index.").unwrap();
-    writeln!(code, "pub(super) static AUTOMATA: [(&[u8], &str); {count}] = [").unwrap();
+    writeln!(code, "pub(super) static AUTOMATA: [(&Aligned<[u8]>, &str); {count}] = [").unwrap();
     for i in 0..count {
         writeln!(
             code,
-            "    (include_bytes!(concat!(env!(\"OUT_DIR\"), \"/trie{i}.bin\")), \
+            "    (&Aligned(*include_bytes!(concat!(env!(\"OUT_DIR\"), \"/trie{i}.bin\"))), \
              include_str!(concat!(env!(\"OUT_DIR\"), \"/values{i}.txt\"))),"
         )
         .unwrap();

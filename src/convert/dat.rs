@@ -6,7 +6,8 @@
 //! a built-in trie is used straight from the bytes `include_bytes!` put in
 //! the binary: nothing is parsed, copied or built when the program starts.
 //!
-//! A blob is little-endian `u32` words:
+//! A blob is `u32` words (in the target's byte order, so that the built-in
+//! ones are read as `&[u32]` where `include_bytes!` put them):
 //!
 //! | words              | what                                                       |
 //! |--------------------|------------------------------------------------------------|
@@ -75,18 +76,20 @@ pub(super) fn changed(before: &str, after: &str) -> usize {
     if before == after {
         return 0;
     }
-    let (mut xs, mut ys) = (before.split_inclusive('\n'), after.split_inclusive('\n'));
+    let line = |s: &str| memchr::memchr(b'\n', s.as_bytes()).map_or(s.len(), |k| k + 1);
+    let (mut x, mut y) = (before, after);
     let mut count = 0;
-    loop {
-        count += match (xs.next(), ys.next()) {
-            (Some(x), Some(y)) if x == y => 0,
-            (Some(x), Some(y)) => changed_in_line(x, y),
-            (Some(only), None) | (None, Some(only)) => only.chars().count(),
-            (None, None) => return count,
-        };
+    while !(x.is_empty() && y.is_empty()) {
+        let (i, j) = (line(x), line(y));
+        if x[..i] != y[..j] {
+            count += changed_in_line(&x[..i], &y[..j]);
+        }
+        (x, y) = (&x[i..], &y[j..]);
     }
+    count
 }
 
+/// [`changed`] for one line that differs.
 fn changed_in_line(before: &str, after: &str) -> usize {
     let (mut x, mut y) = (before.chars(), after.chars());
     let mut differ = 0;
@@ -148,8 +151,8 @@ pub(super) fn parse_text(text: &str) -> Result<Vec<(&str, &str)>, (usize, &'stat
 }
 
 /// Builds the trie of `entries` (keys non-empty; for a repeated key the
-/// first entry counts): the word blob and the value text.
-pub(super) fn build(entries: &[Entry<'_>]) -> (Vec<u8>, String) {
+/// first entry counts): the words and the value text.
+pub(super) fn build(entries: &[Entry<'_>]) -> (Vec<u32>, String) {
     let mut freq: HashMap<char, u64> = HashMap::new();
     for (key, _, _) in entries {
         for c in key.chars() {
@@ -251,7 +254,7 @@ pub(super) fn build(entries: &[Entry<'_>]) -> (Vec<u8>, String) {
         let changed = changed(key, value).min(u16::MAX.into()) as u32;
         u32::from(source) | changed << SOURCE_BITS
     }));
-    (words.iter().flat_map(|w| w.to_le_bytes()).collect(), text)
+    (words, text)
 }
 
 /// The double array under construction.

@@ -44,31 +44,30 @@ use std::sync::Arc;
 
 use super::dat::{changed, child_bit, HEADER, HI_LEN, LEAD_WORDS, NONE, SEGMENT, SOURCE_BITS, UNIT_WORDS};
 
-/// A little-endian `u32` of a word array; `NONE` past its end, which no
-/// lookup takes for a real unit or code.
+/// Where the table of first bytes has the entry of byte `c`: at `c ^
+/// LEAD_FLIP` (its words keep the first entry in the lowest byte).
+const LEAD_FLIP: u8 = if cfg!(target_endian = "big") { 3 } else { 0 };
+
+/// Word `i` of a word array; `NONE` past its end, which no lookup takes
+/// for a real unit or code.
 #[inline(always)]
-fn word(bytes: &[u8], i: usize) -> u32 {
-    match bytes.get(4 * i..4 * i + 4) {
-        Some(&[a, b, c, d]) => u32::from_le_bytes([a, b, c, d]),
-        _ => NONE,
-    }
+fn word(words: &[u32], i: usize) -> u32 {
+    words.get(i).copied().unwrap_or(NONE)
 }
 
 /// The character at byte `i` of the UTF-8 `b` (from a `str`, so valid) and
 /// its length.
 #[inline(always)]
 fn decode(b: &[u8], i: usize) -> (u32, usize) {
-    let b0 = u32::from(b[i]);
-    if b0 < 0x80 {
-        return (b0, 1);
-    }
-    let cont = |k: usize| u32::from(b.get(i + k).copied().unwrap_or(0) & 0x3F);
-    if b0 < 0xE0 {
-        (((b0 & 0x1F) << 6) | cont(1), 2)
-    } else if b0 < 0xF0 {
-        (((b0 & 0x0F) << 12) | (cont(1) << 6) | cont(2), 3)
-    } else {
-        (((b0 & 0x07) << 18) | (cont(1) << 12) | (cont(2) << 6) | cont(3), 4)
+    let tail = |x: u8| u32::from(x & 0x3F);
+    match *b.get(i..).unwrap_or_default() {
+        [b0, ..] if b0 < 0x80 => (u32::from(b0), 1),
+        // Han characters, the common case, first.
+        [b0 @ 0xE0..0xF0, b1, b2, ..] => ((u32::from(b0 & 0x0F) << 12) | (tail(b1) << 6) | tail(b2), 3),
+        [b0 @ 0xC0..0xE0, b1, ..] => ((u32::from(b0 & 0x1F) << 6) | tail(b1), 2),
+        [b0, b1, b2, b3, ..] => ((u32::from(b0 & 0x07) << 18) | (tail(b1) << 12) | (tail(b2) << 6) | tail(b3), 4),
+        // Not after a `str`'s character boundary: a character in no key.
+        _ => (0, 1),
     }
 }
 
@@ -140,24 +139,24 @@ pub(super) struct Dat<'a> {
     /// for with `memchr`), as (count, bytes).
     few_firsts: (u8, [u8; 3]),
     lead: &'a [u8; 4 * LEAD_WORDS],
-    hi: &'a [u8],
-    lo: &'a [u8],
-    units: &'a [u8],
-    offsets: &'a [u8],
-    sources: &'a [u8],
+    hi: &'a [u32],
+    lo: &'a [u32],
+    units: &'a [u32],
+    offsets: &'a [u32],
+    sources: &'a [u32],
     text: &'a str,
     names: Names<'a>,
 }
 
 impl<'a> Dat<'a> {
     /// The trie in `words` (as `dat::build` wrote it) with its value text.
-    pub(super) fn new(words: &'a [u8], text: &'a str, names: Names<'a>) -> Dat<'a> {
+    pub(super) fn new(words: &'a [u32], text: &'a str, names: Names<'a>) -> Dat<'a> {
         let blocks = word(words, 0) as usize;
         let units = word(words, 1) as usize;
         let values = word(words, 2) as usize;
-        let mut rest = words.get(4 * HEADER..).unwrap_or_default();
+        let mut rest = words.get(HEADER..).unwrap_or_default();
         let mut take = |n: usize| {
-            let (part, tail) = rest.split_at((4 * n).min(rest.len()));
+            let (part, tail) = rest.split_at(n.min(rest.len()));
             rest = tail;
             part
         };
@@ -165,7 +164,8 @@ impl<'a> Dat<'a> {
         let [count, b1, b2, b3] = word(words, 3).to_le_bytes();
         Dat {
             few_firsts: (count, [b1, b2, b3]),
-            lead: take(LEAD_WORDS).try_into().unwrap_or(&NO_LEAD),
+            // Each word holds four entries, the first in its lowest byte.
+            lead: bytemuck::cast_slice::<u32, u8>(take(LEAD_WORDS)).try_into().unwrap_or(&NO_LEAD),
             hi: take(HI_LEN),
             lo: take(blocks * 256),
             units: take(units * UNIT_WORDS),
@@ -305,13 +305,19 @@ impl Longest for Dat<'_> {
 
     #[inline(always)]
     fn next_start(&self, b: &[u8], i: usize) -> usize {
+        // In Chinese text, most characters start a key: no search then.
+        match b.get(i) {
+            None => return b.len(),
+            Some(&c) if self.lead[usize::from(c ^ LEAD_FLIP)] != 0 => return i,
+            Some(_) => {}
+        }
         let rest = b.get(i..).unwrap_or_default();
         let found = match self.few_firsts {
             (0, _) => None,
             (1, [x, ..]) => memchr::memchr(x, rest),
             (2, [x, y, _]) => memchr::memchr2(x, y, rest),
             (3, [x, y, z]) => memchr::memchr3(x, y, z, rest),
-            _ => rest.iter().position(|&c| self.lead[usize::from(c)] != 0),
+            _ => rest.iter().position(|&c| self.lead[usize::from(c ^ LEAD_FLIP)] != 0),
         };
         found.map_or(b.len(), |j| i + j)
     }
@@ -320,7 +326,7 @@ impl Longest for Dat<'_> {
 /// A trie built at run time (custom configurations and `--dict`).
 #[derive(Debug)]
 pub(super) struct Owned {
-    pub(super) words: Vec<u8>,
+    pub(super) words: Vec<u32>,
     pub(super) text: String,
     /// The file it was built from.
     pub(super) name: String,
@@ -339,7 +345,9 @@ impl Dict {
     fn dat(&self) -> Dat<'_> {
         match self {
             Dict::Builtin(i) => {
-                let (words, text) = super::compiled::AUTOMATA[usize::from(*i)];
+                let (aligned, text) = super::compiled::AUTOMATA[usize::from(*i)];
+                // `build.rs` wrote whole words, in the target's byte order.
+                let words = bytemuck::try_cast_slice(&aligned.0).unwrap_or_default();
                 Dat::new(words, text, Names::Builtin)
             }
             Dict::Owned(owned) => Dat::new(&owned.words, &owned.text, Names::File(&owned.name)),

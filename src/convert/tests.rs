@@ -288,6 +288,22 @@ fn a_conversion_counts_the_characters_it_changed() {
 }
 
 #[test]
+fn a_chain_counts_what_a_comparison_of_each_line_finds() {
+    let cases = [
+        ("s2twp", "English words 这里\nmore English 的软件\n里面\nplain\n鼠标和U盘\n头发 and 里\n"),
+        // One segment over several lines, the second step changing the middle one.
+        ("s2twp", "头\n里\n发\n"),
+        ("tw2sp", "Some text 使用者名稱\n裡面的軟體\nplain line\n滑鼠和隨身碟\n頭髮\n"),
+    ];
+    for (config, text) in cases {
+        let mut out = String::new();
+        let changes = Converter::builtin(config).unwrap().convert(text, &mut out);
+        assert_ne!(out, text);
+        assert_eq!(changes, dat::changed(text, &out) as u64, "{config}: {text:?} -> {out:?}");
+    }
+}
+
+#[test]
 fn a_character_changed_by_two_steps_of_a_chain_counts_once() {
     // s2twp: 里 → 裏 (STCharacters) → 裡 (TWVariants); 软件 → 軟件 → 軟體.
     let mut out = String::new();
