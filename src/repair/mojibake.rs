@@ -265,24 +265,11 @@ impl Repairer {
         out.push_str(&text[..clean]);
         let mut changed = false;
         for line in text[clean..].split_inclusive('\n') {
-            if !may_change(line) {
-                out.push_str(line);
-                continue;
-            }
             self.line.clear();
-            let whole = if mostly_suspicious(line) { self.repair_whole_line(line) } else { None };
-            let first = match self.repair_runs(whole.as_deref().unwrap_or(line)) {
-                Some(repaired) => Some(repaired),
-                None => whole,
-            };
-            let repaired = first.map(|first| match self.repair_along(line, &first) {
-                Some((second, notes)) if leaves_less(&second, &first) => {
-                    self.line = notes;
-                    second
-                }
-                _ => first,
-            });
-            let repaired = match undo_by_pairs(repaired.as_deref().unwrap_or(line)) {
+            let repaired = if may_change(line) { self.repair_line(line) } else { None };
+            // Character pairs may find a few characters of GBK read as Big5
+            // (or back) where a single rare character is all that shows.
+            let repaired = match undo_by_pairs(repaired.as_deref().unwrap_or(line), repaired.is_some()) {
                 Some((text, notes)) => {
                     self.line.extend(notes);
                     Some(text)
@@ -305,6 +292,23 @@ impl Repairer {
         } else {
             Cow::Borrowed(text)
         }
+    }
+
+    /// `line` repaired by the span search, then again along the path it
+    /// took; `None` when nothing in it improves.
+    fn repair_line(&mut self, line: &str) -> Option<String> {
+        let whole = if mostly_suspicious(line) { self.repair_whole_line(line) } else { None };
+        let first = match self.repair_runs(whole.as_deref().unwrap_or(line)) {
+            Some(repaired) => Some(repaired),
+            None => whole,
+        };
+        first.map(|first| match self.repair_along(line, &first) {
+            Some((second, notes)) if leaves_less(&second, &first) => {
+                self.line = notes;
+                second
+            }
+            _ => first,
+        })
     }
 
     /// `line` repaired again, all through, along one of the paths the
@@ -799,7 +803,10 @@ const SHORT_SPAN: usize = 4;
 /// in the script of the rest of the line (Simplified text is what GBK
 /// encodes, Traditional what Big5 does), and a line with kana outside the
 /// stretch is Japanese, whose kanji pair differently.
-fn undo_by_pairs(text: &str) -> Option<(String, Notes)> {
+fn undo_by_pairs(text: &str, garbled: bool) -> Option<(String, Notes)> {
+    if !garbled && !has_suspicious(text) {
+        return None;
+    }
     let chars: Vec<char> = text.chars().collect();
     let is_kana = |c: char| matches!(u32::from(c), 0x3041..=0x30FF);
     let is_letter = |c: char| is_foreign_script(c) && !matches!(c, '\u{2500}'..='\u{257F}');
@@ -819,7 +826,8 @@ fn undo_by_pairs(text: &str) -> Option<(String, Notes)> {
         }
         let stretch = &chars[start..end];
         let (prev, next) = (out.chars().next_back(), chars.get(end).copied());
-        if stretch.iter().filter(|&&c| is_kana(c)).count() < kana {
+        let odd = |c: char| garbled || is_suspicious(c) || is_letter(c);
+        if stretch.iter().filter(|&&c| is_kana(c)).count() < kana || !stretch.iter().any(|&c| odd(c)) {
             out.extend(stretch);
             start = end;
             continue;
@@ -854,7 +862,9 @@ fn undo_by_pairs(text: &str) -> Option<(String, Notes)> {
             for len in 2..=SHORT_SPAN.min(stretch.len()) {
                 for at in 0..=stretch.len() - len {
                     let span = &stretch[at..at + len];
-                    if !fits_rest(i, family, span) || !span.iter().all(|&c| bigram::covers(c)) {
+                    let touches =
+                        stretch[at.saturating_sub(1)..(at + len + 1).min(stretch.len())].iter().any(|&c| odd(c));
+                    if !touches || !fits_rest(i, family, span) || !span.iter().all(|&c| bigram::covers(c)) {
                         continue;
                     }
                     let before = if at == 0 { prev } else { Some(stretch[at - 1]) };
@@ -1406,7 +1416,7 @@ mod tests {
         for text in
             ["其旂淠淠，鸞聲嘒嘒。載驂載駟，君子所屆。", "王孙去，萋萋满别情。", "接続は 以我覃耜 鞫人忮忒，譖始竟背。"]
         {
-            assert_eq!(undo_by_pairs(text), None, "{text}");
+            assert_eq!(undo_by_pairs(text, false), None, "{text}");
             assert_eq!(repair(text), text);
         }
     }
