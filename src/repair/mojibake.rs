@@ -118,22 +118,28 @@ fn encode(codec: Codec, text: &str) -> Option<Vec<u8>> {
         Codec::Utf8 => Some(text.as_bytes().to_vec()),
         Codec::Latin1 => text.chars().map(latin1_byte).collect(),
         Codec::Gbk | Codec::Big5 => {
-            let table = double_byte_table(codec);
             let mut bytes = Vec::with_capacity(text.len());
-            for c in text.chars() {
-                match table.get(u32::from(c) as usize).copied() {
-                    _ if c.is_ascii() => bytes.push(c as u8),
-                    Some(pair) if pair != 0 => bytes.extend_from_slice(&pair.to_be_bytes()),
-                    // The table has every BMP character the encoder has,
-                    // but GBK's € and the private-use characters GBK also
-                    // writes as pairs that decode to something else now.
-                    Some(_) if c != '€' && !('\u{E000}'..='\u{F8FF}').contains(&c) => return None,
-                    _ => return encode_slowly(codec, text),
-                }
-            }
-            Some(bytes)
+            text.chars().all(|c| encode_char(codec, c, &mut bytes)).then_some(bytes)
         }
     }
+}
+
+/// Appends the bytes that GBK or Big5 (`codec`) encodes `c` to; false when
+/// it cannot.
+fn encode_char(codec: Codec, c: char, bytes: &mut Vec<u8>) -> bool {
+    match double_byte_table(codec).get(u32::from(c) as usize).copied() {
+        _ if c.is_ascii() => bytes.push(c as u8),
+        Some(pair) if pair != 0 => bytes.extend_from_slice(&pair.to_be_bytes()),
+        // The table has every BMP character the encoder has, but GBK's €
+        // and the private-use characters GBK also writes as pairs that
+        // decode to something else now.
+        Some(_) if c != '€' && !('\u{E000}'..='\u{F8FF}').contains(&c) => return false,
+        _ => match encode_slowly(codec, c.encode_utf8(&mut [0; 4])) {
+            Some(slowly) => bytes.extend(slowly),
+            None => return false,
+        },
+    }
+    true
 }
 
 /// `encoding_rs`'s encoder, for what the table does not have (€ and private use in GBK,
@@ -146,51 +152,55 @@ fn encode_slowly(codec: Codec, text: &str) -> Option<Vec<u8>> {
     (result == encoding_rs::EncoderResult::InputEmpty).then_some(bytes)
 }
 
-/// The two bytes GBK or Big5 encodes each BMP character to (0: none), read
-/// from the decoders once. `encoding_rs`'s encoders search their tables for
-/// each Han character, which made trying spans of clean text as mojibake
-/// cost most of the repair stage. The WHATWG rules for characters with two
-/// byte pairs are kept: the first pair, and for Big5 none with a lead byte
-/// below 0xA1 (HKSCS) and the last pair for six characters (a unit test
-/// compares every BMP character with `encoding_rs`).
+/// The two bytes GBK or Big5 encodes each BMP character to (0: none),
+/// built on the first candidate span from [`DOUBLE_BYTE`].
+/// `encoding_rs`'s encoders search their tables for each Han character,
+/// which made trying spans of clean text as mojibake cost most of the
+/// repair stage. The WHATWG rules for characters with two byte pairs are
+/// kept: the first pair, and for Big5 none with a lead byte below 0xA1
+/// (HKSCS) and the last pair for six characters (a unit test compares every
+/// BMP character with `encoding_rs`).
 fn double_byte_table(codec: Codec) -> &'static [u16] {
     static TABLES: [std::sync::OnceLock<Vec<u16>>; 2] = [std::sync::OnceLock::new(), std::sync::OnceLock::new()];
-    let (slot, encoding, leads) = match codec {
-        Codec::Big5 => (&TABLES[1], BIG5, 0xA1..=0xFEu8),
-        _ => (&TABLES[0], GBK, 0x81..=0xFEu8),
-    };
+    let slot = &TABLES[usize::from(codec == Codec::Big5)];
     slot.get_or_init(|| {
-        // Every pair decoded in one call (one call per pair cost 20 million
-        // instructions): a pair that is mapped decodes to one character, one
-        // that is not to U+FFFD, followed by its trail byte when that is
-        // ASCII (the WHATWG decoders put it back).
-        let pairs: Vec<[u8; 2]> =
-            leads.flat_map(|lead| (0x40..=0xFEu8).filter(|&t| t != 0x7F).map(move |trail| [lead, trail])).collect();
-        let (text, _) = encoding.decode_without_bom_handling(pairs.as_flattened());
         let mut table = vec![0u16; 0x10000];
-        let mut decoded = text.chars();
-        for &[lead, trail] in &pairs {
-            let Some(c) = decoded.next() else { break };
-            if c == '\u{FFFD}' {
-                if trail.is_ascii() {
-                    decoded.next();
+        let (leads, offset) = double_byte_leads(codec);
+        let mut entries = DOUBLE_BYTE[offset..].chunks_exact(2);
+        for lead in leads {
+            for trail in (0x40..=0xFEu8).filter(|&t| t != 0x7F) {
+                let Some(&[low, high]) = entries.next() else { break };
+                let cp = u16::from_le_bytes([low, high]);
+                // GBK writes € as the single byte 0x80.
+                if cp == 0 || cp == 0x20AC && codec == Codec::Gbk {
+                    continue;
                 }
-                continue;
-            }
-            // GBK writes € as the single byte 0x80; beyond the BMP is left
-            // to the encoder.
-            if c == '€' && encoding == GBK || u32::from(c) > 0xFFFF {
-                continue;
-            }
-            let last_wins = encoding == BIG5
-                && matches!(c, '\u{2550}' | '\u{255E}' | '\u{2561}' | '\u{256A}' | '\u{5341}' | '\u{5345}');
-            let entry = &mut table[u32::from(c) as usize];
-            if *entry == 0 || last_wins {
-                *entry = u16::from_be_bytes([lead, trail]);
+                let last_wins =
+                    codec == Codec::Big5 && matches!(cp, 0x2550 | 0x255E | 0x2561 | 0x256A | 0x5341 | 0x5345);
+                let entry = &mut table[usize::from(cp)];
+                if *entry == 0 || last_wins {
+                    *entry = u16::from_be_bytes([lead, trail]);
+                }
             }
         }
         table
     })
+}
+
+/// What GBK (lead bytes 0x81..=0xFE) and then Big5 (0xA1..=0xFE) decode
+/// each pair to, trail bytes 0x40..=0xFE without 0x7F: the BMP character
+/// as a little-endian `u16`, 0 for none (a pair not mapped, or mapped to
+/// more than one character or beyond the BMP). Read from `encoding_rs`'s
+/// decoders, which cost six million instructions at run time, so generated
+/// (see the unit test `double_byte_bin_is_current`).
+static DOUBLE_BYTE: &[u8; 2 * 190 * (126 + 94)] = include_bytes!("double_byte.bin");
+
+/// The lead bytes of each codec's part of [`DOUBLE_BYTE`], and its offset.
+fn double_byte_leads(codec: Codec) -> (std::ops::RangeInclusive<u8>, usize) {
+    match codec {
+        Codec::Big5 => (0xA1..=0xFE, 2 * 190 * 126),
+        _ => (0x81..=0xFE, 0),
+    }
 }
 
 fn decode(codec: Codec, bytes: &[u8]) -> Option<String> {
@@ -254,7 +264,7 @@ impl Repairer {
         out.push_str(&text[..clean]);
         let mut changed = false;
         for line in text[clean..].split_inclusive('\n') {
-            if !has_suspicious(line) {
+            if !may_change(line) {
                 out.push_str(line);
                 continue;
             }
@@ -409,6 +419,7 @@ impl Repairer {
         let chars: Vec<(usize, char)> = run.char_indices().collect();
         let byte_at = |i: usize| chars.get(i).map_or(run.len(), |&(b, _)| b);
         let char_at = |i: usize| chars.get(i).map(|&(_, c)| c);
+        let mut pairs = None;
         let mut out = String::new();
         let mut done = 0;
         let mut start = 0;
@@ -433,7 +444,8 @@ impl Repairer {
             // then spans of it, longest first. The first layer finds the span;
             // the span then gets every layering.
             let ends = (whole > longest).then_some(whole).into_iter().chain((start + 2..=longest).rev());
-            let found = ends.into_iter().find_map(|end| {
+            let reach = Reach::new(&chars, start, latin, cjk, pairs.get_or_insert_with(|| PairGains::new(&chars)));
+            let found = ends.into_iter().filter(|&end| reach.allows(end)).find_map(|end| {
                 let span = &run[byte_at(start)..byte_at(end)];
                 let after = if end == chars.len() { next } else { char_at(end) };
                 best_repair(span, before, after, 1, &mut budget)?;
@@ -461,6 +473,96 @@ impl Repairer {
             Some((_, n)) => *n += 1,
             None => self.repaired.push((family, 1)),
         }
+    }
+}
+
+/// Which spans that start at one place of a run the first layer of some
+/// family could repair: conditions that every such repair meets, checked
+/// for all the spans at once, so that clean text with clusters of rare
+/// characters (classical poetry, names) is not reversed span by span to
+/// learn that nothing in it reads better.
+struct Reach<'a> {
+    start: usize,
+    /// Latin-1 readings: spans end here at most (within the characters that
+    /// Latin-1 encodes, with three of them non-ASCII at least), or `start`.
+    latin: usize,
+    /// UTF-8 read as GBK, as Big5: spans end here at most (within the
+    /// non-ASCII characters that re-encode, whose bytes are valid UTF-8 so
+    /// far; three characters at least), or `start`.
+    utf8: [usize; 2],
+    pairs: &'a PairGains,
+}
+
+impl<'a> Reach<'a> {
+    fn new(chars: &[(usize, char)], start: usize, latin: usize, cjk: usize, pairs: &'a PairGains) -> Reach<'a> {
+        let non_ascii = chars[start..start + latin].iter().filter(|(_, c)| !c.is_ascii()).count();
+        let utf8 = [Codec::Gbk, Codec::Big5].map(|wrong| {
+            let mut bytes = Vec::new();
+            let mut ends = vec![0];
+            for &(_, c) in &chars[start..start + cjk] {
+                if !encode_char(wrong, c, &mut bytes) {
+                    break;
+                }
+                ends.push(bytes.len());
+            }
+            let valid = std::str::from_utf8(&bytes).map_or_else(|e| e.valid_up_to(), str::len);
+            let n = ends.iter().filter(|&&end| end <= valid).count() - 1;
+            if n >= 3 {
+                start + n
+            } else {
+                start
+            }
+        });
+        Reach { start, latin: if non_ascii >= 3 { start + latin } else { start }, utf8, pairs }
+    }
+
+    /// Whether some family's first layer may repair the span up to `end`.
+    fn allows(&self, end: usize) -> bool {
+        let n = end - self.start;
+        end <= self.latin
+            || self.utf8.iter().any(|&reach| end <= reach)
+            || self.pairs.0.iter().any(|gains| {
+                // Each character must map, four at least, and gain MIN_GAIN
+                // on average (the rounding of means allowed for).
+                let gains = gains.get(self.start..end).unwrap_or_default();
+                n >= 4
+                    && gains.iter().all(Option::is_some)
+                    && gains.iter().flatten().sum::<f64>() >= MIN_GAIN * n as f64 - 1e-6
+            })
+    }
+}
+
+/// For GBK read as Big5 and Big5 read as GBK, which map each character to
+/// one character, per character of a run: the most it can gain in
+/// plausibility when it is repaired, `None` when it cannot be. A span gains
+/// at most the sum for its characters: its neighbours' scores do not
+/// change, as [`crate::detect::char_score`] looks only at whether a
+/// neighbour is an ASCII letter, and a span of these families has no ASCII.
+struct PairGains([Vec<Option<f64>>; 2]);
+
+impl PairGains {
+    fn new(chars: &[(usize, char)]) -> PairGains {
+        let bounds = |c: char| [' ', 'a'].map(|neighbour| char_score(c, neighbour, neighbour));
+        PairGains([Family::GbkAsBig5, Family::Big5AsGbk].map(|family| {
+            let (wrong, right) = family.codecs();
+            chars
+                .iter()
+                .map(|&(_, c)| {
+                    let mut pair = Vec::with_capacity(4);
+                    if c.is_ascii() || !encode_char(wrong, c, &mut pair) {
+                        return None;
+                    }
+                    let repaired = decode(right, &pair).filter(|repaired| is_clean(repaired))?;
+                    let lowest = bounds(c).into_iter().fold(f64::INFINITY, f64::min);
+                    let mut repaired_chars = repaired.chars();
+                    match (repaired_chars.next(), repaired_chars.next()) {
+                        (Some(r), None) => Some(bounds(r).into_iter().fold(f64::NEG_INFINITY, f64::max) - lowest),
+                        // Two characters for one: no bound.
+                        _ => Some(f64::INFINITY),
+                    }
+                })
+                .collect()
+        }))
     }
 }
 
@@ -787,8 +889,20 @@ fn scores_low(c: char) -> bool {
 
 /// One bit per BMP character, set where [`scores_low`] is false: clean text
 /// (the common case) costs one lookup per character, and nothing to build
-/// first. Generated (see the unit test `plausible_bin_is_current`).
-static PLAUSIBLE: &[u8; 0x10000 / 8] = include_bytes!("plausible.bin");
+/// first. Generated (see the unit test `plausible_bin_is_current`), and
+/// read as 64-bit words, so that the word of a three-byte UTF-8 character
+/// is indexed by its first two bytes and the bit by the third.
+static PLAUSIBLE: [u64; 0x10000 / 64] = words(include_bytes!("plausible.bin"));
+
+const fn words(bytes: &[u8; 0x10000 / 8]) -> [u64; 0x10000 / 64] {
+    let mut words = [0; 0x10000 / 64];
+    let mut i = 0;
+    while i < bytes.len() {
+        words[i / 8] |= (bytes[i] as u64) << (i % 8 * 8);
+        i += 1;
+    }
+    words
+}
 
 /// Whether `text` has a suspicious character.
 fn has_suspicious(text: &str) -> bool {
@@ -810,15 +924,16 @@ fn first_suspicious(text: &str) -> Option<usize> {
         match bytes[i..] {
             [] => return None,
             [a @ 0xE0..=0xEF, a1, a2, b @ 0xE0..=0xEF, b1, b2, c @ 0xE0..=0xEF, c1, c2, d @ 0xE0..=0xEF, d1, d2, ..]
-                if plausible_bmp3(a, a1, a2)
-                    & plausible_bmp3(b, b1, b2)
-                    & plausible_bmp3(c, c1, c2)
-                    & plausible_bmp3(d, d1, d2) =>
+                if plausible_bit3(a, a1, a2)
+                    & plausible_bit3(b, b1, b2)
+                    & plausible_bit3(c, c1, c2)
+                    & plausible_bit3(d, d1, d2)
+                    != 0 =>
             {
                 i += 12
             }
             [lead @ 0xE0..=0xEF, b1, b2, ..] => {
-                if !plausible_bmp3(lead, b1, b2) {
+                if plausible_bit3(lead, b1, b2) == 0 {
                     return Some(i);
                 }
                 i += 3;
@@ -854,13 +969,32 @@ fn first_suspicious(text: &str) -> Option<usize> {
 /// The [`PLAUSIBLE`] bit of the BMP code point `cp`.
 #[inline(always)]
 fn plausible_bmp(cp: usize) -> bool {
-    PLAUSIBLE[cp / 8] & (1 << (cp % 8)) != 0
+    PLAUSIBLE[cp / 64] & (1 << (cp % 64)) != 0
 }
 
-/// [`plausible_bmp`] of the character that `lead, b1, b2` encode in UTF-8.
+/// The [`PLAUSIBLE`] bit, 0 or 1, of the character that `lead, b1, b2`
+/// encode in UTF-8.
 #[inline(always)]
-fn plausible_bmp3(lead: u8, b1: u8, b2: u8) -> bool {
-    plausible_bmp(usize::from(lead & 0x0F) << 12 | usize::from(b1 & 0x3F) << 6 | usize::from(b2 & 0x3F))
+fn plausible_bit3(lead: u8, b1: u8, b2: u8) -> u64 {
+    PLAUSIBLE[usize::from(lead & 0x0F) << 6 | usize::from(b1 & 0x3F)] >> (b2 & 0x3F) & 1
+}
+
+/// Whether anything in `line` may be repaired: it has two suspicious
+/// characters, or one in a run of four non-ASCII characters at most. One
+/// suspicious character makes no cluster for the span search, so only a
+/// run that is mostly suspicious could be repaired (and a line that is
+/// mostly suspicious has such a run). Most clean lines with a rare
+/// character are passed over here.
+fn may_change(line: &str) -> bool {
+    let Some(first) = first_suspicious(line) else { return false };
+    let next = first + line[first..].chars().next().map_or(1, char::len_utf8);
+    if has_suspicious(&line[next..]) {
+        return true;
+    }
+    let non_ascii = |chars: &mut dyn Iterator<Item = char>| {
+        chars.take_while(|&c| in_run(c)).filter(|c| !c.is_ascii()).take(4).count()
+    };
+    non_ascii(&mut line[..first].chars().rev()) + non_ascii(&mut line[next..].chars()) < 4
 }
 
 /// Splits `text` into runs of characters other than ASCII whitespace
@@ -874,13 +1008,17 @@ fn runs(text: &str) -> impl Iterator<Item = (usize, &str, bool)> {
     std::iter::from_fn(move || {
         let rest = &text[offset..];
         let first = rest.chars().next()?;
-        let in_run = |c: char| !c.is_ascii_whitespace() && c != '\u{FFFD}';
         let kind = in_run(first);
         let len = rest.find(|c: char| in_run(c) != kind).unwrap_or(rest.len());
         let start = offset;
         offset += len;
         Some((start, &rest[..len], kind))
     })
+}
+
+/// Whether `c` belongs to a run (see [`runs`]).
+fn in_run(c: char) -> bool {
+    !c.is_ascii_whitespace() && c != '\u{FFFD}'
 }
 
 #[cfg(test)]
@@ -906,6 +1044,29 @@ mod tests {
             assert_eq!(latin1_byte(latin1_char(byte)), Some(byte));
         }
         assert_eq!(latin1_byte('\u{80}'), Some(0x80), "ISO-8859-1's C1 controls go straight through");
+    }
+
+    #[test]
+    fn double_byte_bin_is_current() {
+        let mut bytes = Vec::new();
+        for codec in [Codec::Gbk, Codec::Big5] {
+            let (leads, offset) = double_byte_leads(codec);
+            assert_eq!(bytes.len(), offset);
+            let encoding = if codec == Codec::Gbk { GBK } else { BIG5 };
+            for lead in leads {
+                for trail in (0x40..=0xFEu8).filter(|&t| t != 0x7F) {
+                    let pair = [lead, trail];
+                    let text = encoding.decode_without_bom_handling_and_without_replacement(&pair);
+                    let mut chars = text.as_deref().unwrap_or_default().chars();
+                    let cp = match (chars.next(), chars.next()) {
+                        (Some(c), None) => u16::try_from(u32::from(c)).unwrap_or(0),
+                        _ => 0,
+                    };
+                    bytes.extend(cp.to_le_bytes());
+                }
+            }
+        }
+        crate::generated::assert_current("src/repair/double_byte.bin", &bytes);
     }
 
     #[test]
@@ -943,6 +1104,40 @@ mod tests {
                 let text = format!("{}{c}{}", &clean[..at], &clean[at..]);
                 assert_eq!(has_suspicious(&text), is_suspicious(c), "{c:?} at {at}");
             }
+        }
+    }
+
+    #[test]
+    fn a_line_with_one_suspicious_character_is_looked_at_only_in_a_short_run() {
+        assert!(!may_change("中文文本，完全正确。"));
+        assert!(!may_change("秋风萧瑟天气凉，草木摇落露为霜。鬓发如霜"), "one rare character in a long run");
+        assert!(may_change("标题 鬓发如霜"), "one rare character in a run of four");
+        assert!(may_change("鬓 and 鬟"), "two rare characters");
+        assert!(may_change("鍙戝竷"));
+    }
+
+    /// `Reach` of the spans of `text` from its start.
+    fn reach_from_start(text: &str) -> (usize, Vec<usize>) {
+        let chars: Vec<(usize, char)> = text.char_indices().collect();
+        let stretch = |keep: fn(char) -> bool| chars.iter().take_while(|&&(_, c)| keep(c)).count();
+        let (latin, cjk) = (stretch(|c| latin1_byte(c).is_some()), stretch(|c| !c.is_ascii()));
+        let pairs = PairGains::new(&chars);
+        let reach = Reach::new(&chars, 0, latin, cjk, &pairs);
+        (chars.len(), (2..=chars.len()).filter(|&end| reach.allows(end)).collect())
+    }
+
+    #[test]
+    fn reach_allows_mojibake_of_every_family_and_no_span_of_clean_rare_characters() {
+        for family in FAMILIES {
+            for text in ["我们在图书馆见面，然后一起去吃午饭。", "我們在圖書館見面，然後一起去吃午飯。"]
+            {
+                let Some(garbled) = garble_if_possible(family, text) else { continue };
+                let (len, allowed) = reach_from_start(&garbled);
+                assert!(allowed.contains(&len), "{family:?}: {garbled}");
+            }
+        }
+        for clean in ["犇羴鱻猋", "喓喓草虫，趯趯阜螽", "旂淠淠", "忡忡"] {
+            assert_eq!(reach_from_start(clean).1, Vec::<usize>::new(), "{clean}");
         }
     }
 
