@@ -69,12 +69,15 @@
 //!   taken for Japanese. `--force` settles it.
 //! - Mojibake repair falls short of its targets where GBK and Big5 are read
 //!   as each other: on the generated set (`tests/repair_eval.rs`, figures in
-//!   the README) in 63–97% of the cases (titles worst: both readings are
-//!   valid Han, and the model knows only common and frequent characters, no
-//!   bigrams), and so one garbled word in a clean sentence in 49–65%: two or
-//!   three such characters among clean ones (`婓奻扴例子中` for `在上述例子中`)
-//!   are left alone rather than risk changing correct rare characters. GBK
-//!   read as Latin-1 and then as cp1252 reaches 96% of paragraphs.
+//!   the README) in 81–97% of the cases, and one garbled word in a clean
+//!   sentence in 59–69%. The character-pair model catches two to four such
+//!   characters among clean ones (`婓奻扴例子中` for `在上述例子中`) only when
+//!   one of them is rare: a garbled word of common characters alone
+//!   (`韜鍔潰脤支持的编码` for `命令检查支持的编码`) is not looked at, since
+//!   trying every clean line that way would cost too much and risk correct
+//!   text. Pieces with GBK punctuation read as Big5 (`ラ夔有容`, `从［坻華源`)
+//!   and leftovers in lines garbled elsewhere are left too. GBK read as
+//!   Latin-1 and then as cp1252 reaches 96% of paragraphs.
 //! - Repair is slow on clean text with clusters of rare characters (classical
 //!   Chinese: about 20 times the cost of passing UTF-8 through, see
 //!   `scripts/bench-repair.sh`) because each cluster is tried as GBK or Big5

@@ -831,14 +831,16 @@ const SHORT_SPAN: usize = 4;
 
 /// Undoes GBK read as Big5, or back, where the character-pair model finds
 /// the other reading far more likely, with the length of each piece undone:
-/// stretches of Han and odd characters as a whole (a title garbled all
+/// stretches of Han characters and letters as a whole (a title garbled all
 /// through, what the span search left of a garbled line), else short spans
 /// of Han characters inside them (`婓奻扴例子中` for `在上述例子中`). Such
 /// mojibake is made of valid, often common characters, so the character
-/// scores of [`plausibility`] cannot tell; pairs can. A short span must read
-/// in the script of the rest of the line (Simplified text is what GBK
-/// encodes, Traditional what Big5 does), and a line with kana outside the
-/// stretch is Japanese, whose kanji pair differently.
+/// scores of [`plausibility`] cannot tell; pairs can. Unless the line was
+/// found `garbled` already, a stretch must have a suspicious character or a
+/// letter, and a short span must touch one. A short span must read in the
+/// script of the rest of the line (Simplified text is what GBK encodes,
+/// Traditional what Big5 does), and a line with kana outside the stretch is
+/// Japanese, whose kanji pair differently.
 fn undo_by_pairs(text: &str, garbled: bool) -> Option<(String, Notes)> {
     let chars: Vec<char> = text.chars().collect();
     let is_kana = |c: char| matches!(u32::from(c), 0x3041..=0x30FF);
@@ -904,9 +906,12 @@ fn undo_by_pairs(text: &str, garbled: bool) -> Option<(String, Notes)> {
                     let after = stretch.get(at + len).copied().or(next);
                     let Some((repaired, gain)) = pair_gain(span, family, before, after) else { continue };
                     let in_context = |text: &str| format!("{}{text}{}", before.unwrap_or(' '), after.unwrap_or(' '));
+                    // All but two of the pairs it makes, with its
+                    // neighbours too, must be known, and more than before.
+                    let neighbours = [before, after].iter().filter(|c| c.is_some_and(bigram::covers)).count();
                     let pairs = bigram::known_pairs(&in_context(&repaired));
-                    let paired =
-                        pairs + 1 >= len && pairs > bigram::known_pairs(&in_context(&span.iter().collect::<String>()));
+                    let paired = pairs + 2 >= len - 1 + neighbours
+                        && pairs > bigram::known_pairs(&in_context(&span.iter().collect::<String>()));
                     if paired && gain >= SHORT_PAIR_GAIN_MIN && gain >= SHORT_PAIR_GAIN * len as f64 {
                         found.push((gain, at, len, family, repaired));
                     }
