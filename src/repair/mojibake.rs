@@ -203,6 +203,21 @@ fn double_byte_leads(codec: Codec) -> (std::ops::RangeInclusive<u8>, usize) {
     }
 }
 
+/// What GBK or Big5 (`codec`) decodes `pair` to, when [`DOUBLE_BYTE`] has
+/// it (one BMP character).
+fn decode_pair(codec: Codec, pair: &[u8]) -> Option<char> {
+    let &[lead, trail] = pair else { return None };
+    let (leads, offset) = double_byte_leads(codec);
+    let trail_index = match trail {
+        0x40..=0x7E => trail - 0x40,
+        0x80..=0xFE => trail - 0x41,
+        _ => return None,
+    };
+    let row = usize::from(lead.checked_sub(*leads.start()).filter(|_| leads.contains(&lead))?);
+    let at = offset + 2 * (row * 190 + usize::from(trail_index));
+    char::from_u32(u32::from(u16::from_le_bytes([DOUBLE_BYTE[at], DOUBLE_BYTE[at + 1]]))).filter(|&c| c != '\0')
+}
+
 fn decode(codec: Codec, bytes: &[u8]) -> Option<String> {
     let text = match codec {
         Codec::Utf8 => Cow::Borrowed(std::str::from_utf8(bytes).ok()?),
@@ -255,15 +270,17 @@ impl Repairer {
 
     /// Repairs the mojibake in `text`; borrowed when there is none.
     pub fn repair<'a>(&mut self, text: &'a str) -> Cow<'a, str> {
-        let Some(first) = first_suspicious(text) else {
-            return Cow::Borrowed(text);
-        };
-        // The lines before the first suspicious character are clean.
-        let clean = text[..first].rfind('\n').map_or(0, |newline| newline + 1);
-        let mut out = String::with_capacity(text.len());
-        out.push_str(&text[..clean]);
+        let mut out = String::new();
         let mut changed = false;
-        for line in text[clean..].split_inclusive('\n') {
+        // From one suspicious character to the next: the lines between
+        // them are clean.
+        let mut rest = text;
+        while let Some(at) = first_suspicious(rest) {
+            let start = rest[..at].rfind('\n').map_or(0, |newline| newline + 1);
+            let end = rest[at..].find('\n').map_or(rest.len(), |newline| at + newline + 1);
+            out.push_str(&rest[..start]);
+            let line = &rest[start..end];
+            rest = &rest[end..];
             if !may_change(line) {
                 out.push_str(line);
                 continue;
@@ -291,6 +308,7 @@ impl Repairer {
             }
         }
         if changed {
+            out.push_str(rest);
             Cow::Owned(out)
         } else {
             Cow::Borrowed(text)
@@ -419,7 +437,7 @@ impl Repairer {
         let chars: Vec<(usize, char)> = run.char_indices().collect();
         let byte_at = |i: usize| chars.get(i).map_or(run.len(), |&(b, _)| b);
         let char_at = |i: usize| chars.get(i).map(|&(_, c)| c);
-        let mut pairs = None;
+        let pairs = PairGains::new(&chars);
         let mut out = String::new();
         let mut done = 0;
         let mut start = 0;
@@ -444,7 +462,7 @@ impl Repairer {
             // then spans of it, longest first. The first layer finds the span;
             // the span then gets every layering.
             let ends = (whole > longest).then_some(whole).into_iter().chain((start + 2..=longest).rev());
-            let reach = Reach::new(&chars, start, latin, cjk, pairs.get_or_insert_with(|| PairGains::new(&chars)));
+            let reach = Reach::new(&chars, start, latin, cjk, &pairs);
             let found = ends.into_iter().filter(|&end| reach.allows(end)).find_map(|end| {
                 let span = &run[byte_at(start)..byte_at(end)];
                 let after = if end == chars.len() { next } else { char_at(end) };
@@ -490,23 +508,29 @@ struct Reach<'a> {
     /// non-ASCII characters that re-encode, whose bytes are valid UTF-8 so
     /// far; three characters at least), or `start`.
     utf8: [usize; 2],
-    pairs: &'a PairGains,
+    pairs: &'a PairGains<'a>,
 }
 
 impl<'a> Reach<'a> {
-    fn new(chars: &[(usize, char)], start: usize, latin: usize, cjk: usize, pairs: &'a PairGains) -> Reach<'a> {
+    fn new(chars: &[(usize, char)], start: usize, latin: usize, cjk: usize, pairs: &'a PairGains<'a>) -> Reach<'a> {
         let non_ascii = chars[start..start + latin].iter().filter(|(_, c)| !c.is_ascii()).count();
         let utf8 = [Codec::Gbk, Codec::Big5].map(|wrong| {
-            let mut bytes = Vec::new();
-            let mut ends = vec![0];
-            for &(_, c) in &chars[start..start + cjk] {
+            // Character by character, up to the first byte that is not
+            // UTF-8 (in clean text, one of the first few).
+            let (mut bytes, mut valid, mut n) = (Vec::new(), 0, 0);
+            for (i, &(_, c)) in chars[start..start + cjk].iter().enumerate() {
                 if !encode_char(wrong, c, &mut bytes) {
                     break;
                 }
-                ends.push(bytes.len());
+                match std::str::from_utf8(&bytes[valid..]) {
+                    Ok(_) => valid = bytes.len(),
+                    Err(e) if e.error_len().is_none() => valid += e.valid_up_to(),
+                    Err(_) => break,
+                }
+                if valid == bytes.len() {
+                    n = i + 1;
+                }
             }
-            let valid = std::str::from_utf8(&bytes).map_or_else(|e| e.valid_up_to(), str::len);
-            let n = ends.iter().filter(|&&end| end <= valid).count() - 1;
             if n >= 3 {
                 start + n
             } else {
@@ -521,48 +545,60 @@ impl<'a> Reach<'a> {
         let n = end - self.start;
         end <= self.latin
             || self.utf8.iter().any(|&reach| end <= reach)
-            || self.pairs.0.iter().any(|gains| {
-                // Each character must map, four at least, and gain MIN_GAIN
-                // on average (the rounding of means allowed for).
-                let gains = gains.get(self.start..end).unwrap_or_default();
-                n >= 4
-                    && gains.iter().all(Option::is_some)
-                    && gains.iter().flatten().sum::<f64>() >= MIN_GAIN * n as f64 - 1e-6
-            })
+            || n >= 4
+                && (0..2).any(|family| {
+                    // Each character must map, and the span gain MIN_GAIN
+                    // on average (the rounding of means allowed for).
+                    let gains: Option<f64> = (self.start..end).map(|i| self.pairs.gain(family, i)).sum();
+                    gains.is_some_and(|gains| gains >= MIN_GAIN * n as f64 - 1e-6)
+                })
     }
 }
 
 /// For GBK read as Big5 and Big5 read as GBK, which map each character to
 /// one character, per character of a run: the most it can gain in
-/// plausibility when it is repaired, `None` when it cannot be. A span gains
-/// at most the sum for its characters: its neighbours' scores do not
-/// change, as [`crate::detect::char_score`] looks only at whether a
-/// neighbour is an ASCII letter, and a span of these families has no ASCII.
-struct PairGains([Vec<Option<f64>>; 2]);
+/// plausibility when it is repaired, `None` when it cannot be; worked out
+/// when first asked for. A span gains at most the sum for its characters:
+/// its neighbours' scores do not change, as [`crate::detect::char_score`]
+/// looks only at whether a neighbour is an ASCII letter, and a span of
+/// these families has no ASCII.
+struct PairGains<'a> {
+    chars: &'a [(usize, char)],
+    gains: [Vec<std::cell::OnceCell<Option<f64>>>; 2],
+}
 
-impl PairGains {
-    fn new(chars: &[(usize, char)]) -> PairGains {
-        let bounds = |c: char| [' ', 'a'].map(|neighbour| char_score(c, neighbour, neighbour));
-        PairGains([Family::GbkAsBig5, Family::Big5AsGbk].map(|family| {
-            let (wrong, right) = family.codecs();
-            chars
-                .iter()
-                .map(|&(_, c)| {
-                    let mut pair = Vec::with_capacity(4);
-                    if c.is_ascii() || !encode_char(wrong, c, &mut pair) {
-                        return None;
-                    }
-                    let repaired = decode(right, &pair).filter(|repaired| is_clean(repaired))?;
-                    let lowest = bounds(c).into_iter().fold(f64::INFINITY, f64::min);
-                    let mut repaired_chars = repaired.chars();
-                    match (repaired_chars.next(), repaired_chars.next()) {
-                        (Some(r), None) => Some(bounds(r).into_iter().fold(f64::NEG_INFINITY, f64::max) - lowest),
-                        // Two characters for one: no bound.
-                        _ => Some(f64::INFINITY),
-                    }
-                })
-                .collect()
-        }))
+impl<'a> PairGains<'a> {
+    const FAMILIES: [Family; 2] = [Family::GbkAsBig5, Family::Big5AsGbk];
+
+    fn new(chars: &'a [(usize, char)]) -> PairGains<'a> {
+        PairGains { chars, gains: [(); 2].map(|_| chars.iter().map(|_| std::cell::OnceCell::new()).collect()) }
+    }
+
+    /// The gain of character `i` in the `family`th of [`Self::FAMILIES`].
+    fn gain(&self, family: usize, i: usize) -> Option<f64> {
+        *self.gains[family][i].get_or_init(|| {
+            let (wrong, right) = Self::FAMILIES[family].codecs();
+            let c = self.chars[i].1;
+            let mut pair = Vec::with_capacity(4);
+            if c.is_ascii() || !encode_char(wrong, c, &mut pair) {
+                return None;
+            }
+            let repaired = match decode_pair(right, &pair) {
+                Some(c) => c.to_string(),
+                None => decode(right, &pair)?,
+            };
+            if !is_clean(&repaired) {
+                return None;
+            }
+            let bounds = |c: char| [' ', 'a'].map(|neighbour| char_score(c, neighbour, neighbour));
+            let lowest = bounds(c).into_iter().fold(f64::INFINITY, f64::min);
+            let mut repaired_chars = repaired.chars();
+            match (repaired_chars.next(), repaired_chars.next()) {
+                (Some(r), None) => Some(bounds(r).into_iter().fold(f64::NEG_INFINITY, f64::max) - lowest),
+                // Two characters for one: no bound.
+                _ => Some(f64::INFINITY),
+            }
+        })
     }
 }
 
@@ -1067,6 +1103,20 @@ mod tests {
             }
         }
         crate::generated::assert_current("src/repair/double_byte.bin", &bytes);
+    }
+
+    #[test]
+    fn decode_pair_agrees_with_encoding_rs() {
+        for codec in [Codec::Gbk, Codec::Big5] {
+            for pair in (0x8000..=0xFFFFu16).map(u16::to_be_bytes) {
+                if let Some(c) = decode_pair(codec, &pair) {
+                    assert_eq!(decode(codec, &pair), Some(c.to_string()), "{codec:?} {pair:02x?}");
+                }
+            }
+            assert_eq!(decode_pair(codec, "中".as_bytes()), None);
+        }
+        assert_eq!(decode_pair(Codec::Gbk, &[0xD6, 0xD0]), Some('中'));
+        assert_eq!(decode_pair(Codec::Big5, &[0xA4, 0xA4]), Some('中'));
     }
 
     #[test]
