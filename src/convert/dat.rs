@@ -65,13 +65,15 @@ pub(super) const SOURCE_BITS: u32 = 16;
 /// `before`, the count a conversion reports; line by line (a conversion
 /// keeps the lines), so that a long text costs only its lines that differ.
 /// In a line where both have as many characters, those that differ,
-/// position by position (发展 → 發展: 1). Otherwise the characters are
-/// lined up from the start up to some point and from the end after it, at
-/// the point that leaves the fewest differences; the count is those
-/// differences plus the characters inserted or deleted at the point
-/// (买了U盘 → 買了隨身碟: 4). A conversion changes the length by a phrase
-/// here and there, so one point per line finds what a diff would, in one
-/// pass.
+/// position by position (发展 → 發展: 1). Otherwise the characters of the
+/// shorter line are lined up in order with those of the longer, skipping
+/// as many of these as it has more, where that leaves the fewest
+/// differences; the count is those differences plus the characters skipped
+/// (inserted or deleted: 买了U盘 → 買了隨身碟 is 4). That is a diff that
+/// only inserts or only deletes, and costs the length of the line times
+/// the difference in length, which a conversion keeps small; a general
+/// diff (Myers') costs the square of the length when nearly every
+/// character changes, as in s2t.
 pub(super) fn changed(before: &str, after: &str) -> usize {
     if before == after {
         return 0;
@@ -101,22 +103,21 @@ fn changed_in_line(before: &str, after: &str) -> usize {
         }
     }
     let (a, b): (Vec<char>, Vec<char>) = (before.chars().collect(), after.chars().collect());
-    let (n, m) = (a.len(), b.len());
-    let lined_up = n.min(m);
-    // from_end[j]: differences among the last j characters, lined up from the end.
-    let mut from_end = Vec::with_capacity(lined_up + 1);
-    from_end.push(0);
-    for j in 0..lined_up {
-        from_end.push(from_end[j] + usize::from(a[n - 1 - j] != b[m - 1 - j]));
-    }
-    let (mut from_start, mut best) = (0, usize::MAX);
-    for p in 0..=lined_up {
-        best = best.min(from_start + from_end[lined_up - p]);
-        if p < lined_up {
-            from_start += usize::from(a[p] != b[p]);
+    let (short, long) = if a.len() <= b.len() { (&a, &b) } else { (&b, &a) };
+    let extra = long.len() - short.len();
+    // fewest[k]: the fewest differences with the characters of `short` so
+    // far lined up in order with those of `long`, k of which were skipped.
+    let mut fewest = vec![0; extra + 1];
+    for (i, c) in short.iter().enumerate() {
+        for k in 1..=extra {
+            fewest[k] = fewest[k].min(fewest[k - 1]);
+        }
+        for (k, n) in fewest.iter_mut().enumerate() {
+            *n += usize::from(*c != long[i + k]);
         }
     }
-    best + n.abs_diff(m)
+    // The characters of `long` not skipped yet are skipped at the end.
+    fewest.into_iter().min().unwrap_or(0) + extra
 }
 
 /// One dictionary entry: key, value, and the number of the dictionary it
