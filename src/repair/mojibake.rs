@@ -272,17 +272,16 @@ impl Repairer {
     pub fn repair<'a>(&mut self, text: &'a str) -> Cow<'a, str> {
         let mut out = String::new();
         let mut changed = false;
-        // From one suspicious character to the next: the lines between
-        // them are clean.
-        let mut rest = text;
-        while let Some(at) = first_suspicious(rest) {
-            let start = rest[..at].rfind('\n').map_or(0, |newline| newline + 1);
-            let end = rest[at..].find('\n').map_or(rest.len(), |newline| at + newline + 1);
-            out.push_str(&rest[..start]);
-            let line = &rest[start..end];
-            rest = &rest[end..];
+        // `text[..copied]` is in `out`, which is written only when a line
+        // changes. From one suspicious character to the next: the lines
+        // between them are clean.
+        let (mut copied, mut from) = (0, 0);
+        while let Some(at) = first_suspicious(&text[from..]).map(|at| from + at) {
+            let start = text[from..at].rfind('\n').map_or(from, |newline| from + newline + 1);
+            let end = text[at..].find('\n').map_or(text.len(), |newline| at + newline + 1);
+            let line = &text[start..end];
+            from = end;
             if !may_change(line) {
-                out.push_str(line);
                 continue;
             }
             self.line.clear();
@@ -292,10 +291,11 @@ impl Repairer {
                 None => whole,
             };
             let Some(first) = first else {
-                out.push_str(line);
                 continue;
             };
             changed = true;
+            out.push_str(&text[copied..start]);
+            copied = end;
             match self.repair_along(line, &first) {
                 Some((second, notes)) if leaves_less(&second, &first) => {
                     out.push_str(&second);
@@ -308,7 +308,7 @@ impl Repairer {
             }
         }
         if changed {
-            out.push_str(rest);
+            out.push_str(&text[copied..]);
             Cow::Owned(out)
         } else {
             Cow::Borrowed(text)
