@@ -616,6 +616,11 @@ fn best_repair(
     if span.chars().nth(1).is_none() || *budget == 0 {
         return None;
     }
+    // No family reads ASCII beside characters that Latin-1 does not encode
+    // (`│pwd` in a table of commands).
+    if span.contains(|c: char| c.is_ascii()) && !span.chars().all(|c| latin1_byte(c).is_some()) {
+        return None;
+    }
     // The neighbours give context: `é` inside `café` is a plausible letter.
     let in_context = |text: &str| {
         let mut with = String::with_capacity(text.len() + 8);
