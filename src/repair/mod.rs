@@ -2,10 +2,12 @@
 //!
 //! Two jobs: [`mojibake`] reverses text that was decoded with the wrong
 //! charset (`鍙戝竷` → `发布`, `ÖÐÎÄ` → `中文`) when the reversal is lossless
-//! and clearly more plausible, [`recover`] fills the holes a GBK decoder
+//! and clearly more plausible (with [`bigram`]'s character pairs for GBK
+//! and Big5 read as each other), [`recover`] fills the holes a GBK decoder
 //! left in UTF-8 where the statistics allow, and [`damage`] reports what
 //! cannot be undone.
 
+mod bigram;
 pub mod damage;
 pub mod mojibake;
 pub mod recover;

@@ -19,6 +19,7 @@ use std::borrow::Cow;
 use encoding_rs::{BIG5, GB18030, GBK};
 use serde::Serialize;
 
+use super::bigram;
 use crate::detect::{char_score, plausibility, MAX_PLAUSIBILITY};
 
 /// How many layers of the same or different mojibake are undone at most.
@@ -281,27 +282,22 @@ impl Repairer {
             let end = text[at..].find('\n').map_or(text.len(), |newline| at + newline + 1);
             let line = &text[start..end];
             from = end;
-            if !may_change(line) {
-                continue;
-            }
             self.line.clear();
-            let whole = if mostly_suspicious(line) { self.repair_whole_line(line) } else { None };
-            let first = match self.repair_runs(whole.as_deref().unwrap_or(line)) {
-                Some(repaired) => Some(repaired),
-                None => whole,
-            };
-            let Some(first) = first else {
-                continue;
-            };
-            changed = true;
-            out.push_str(&text[copied..start]);
-            copied = end;
-            match self.repair_along(line, &first) {
-                Some((second, notes)) if leaves_less(&second, &first) => {
-                    out.push_str(&second);
-                    self.line = notes;
+            let repaired = if may_change(line) { self.repair_line(line) } else { None };
+            // Character pairs may find a few characters of GBK read as Big5
+            // (or back) where a single rare character is all that shows.
+            let repaired = match undo_by_pairs(repaired.as_deref().unwrap_or(line), repaired.is_some()) {
+                Some((undone, notes)) => {
+                    self.line.extend(notes);
+                    Some(undone)
                 }
-                _ => out.push_str(&first),
+                None => repaired,
+            };
+            if let Some(repaired) = repaired {
+                changed = true;
+                out.push_str(&text[copied..start]);
+                out.push_str(&repaired);
+                copied = end;
             }
             for (path, _) in std::mem::take(&mut self.line) {
                 path.into_iter().for_each(|family| self.count(family));
@@ -313,6 +309,23 @@ impl Repairer {
         } else {
             Cow::Borrowed(text)
         }
+    }
+
+    /// `line` repaired by the span search, then again along the path it
+    /// took; `None` when nothing in it improves.
+    fn repair_line(&mut self, line: &str) -> Option<String> {
+        let whole = if mostly_suspicious(line) { self.repair_whole_line(line) } else { None };
+        let first = match self.repair_runs(whole.as_deref().unwrap_or(line)) {
+            Some(repaired) => Some(repaired),
+            None => whole,
+        };
+        first.map(|first| match self.repair_along(line, &first) {
+            Some((second, notes)) if leaves_less(&second, &first) => {
+                self.line = notes;
+                second
+            }
+            _ => first,
+        })
     }
 
     /// `line` repaired again, all through, along one of the paths the
@@ -808,6 +821,169 @@ fn undo_characters(text: &str, family: Family) -> (String, Vec<usize>) {
     (out, pieces)
 }
 
+/// A stretch that GBK and Big5 read as each other made, undone as a whole,
+/// must gain this much log-likelihood per Han character by
+/// [`bigram::log_likelihood`]...
+const PAIR_GAIN: f64 = 1.0;
+/// ...and a short span inside a stretch of clean text this much per
+/// character and this much at least: a few characters alone are little
+/// evidence, and classical Chinese has rare pairs.
+const SHORT_PAIR_GAIN: f64 = 3.0;
+const SHORT_PAIR_GAIN_MIN: f64 = 10.0;
+/// The longest such short span, in characters.
+const SHORT_SPAN: usize = 4;
+
+/// Undoes GBK read as Big5, or back, where the character-pair model finds
+/// the other reading far more likely, with the length of each piece undone:
+/// stretches of Han and odd characters as a whole (a title garbled all
+/// through, what the span search left of a garbled line), else short spans
+/// of Han characters inside them (`婓奻扴例子中` for `在上述例子中`). Such
+/// mojibake is made of valid, often common characters, so the character
+/// scores of [`plausibility`] cannot tell; pairs can. A short span must read
+/// in the script of the rest of the line (Simplified text is what GBK
+/// encodes, Traditional what Big5 does), and a line with kana outside the
+/// stretch is Japanese, whose kanji pair differently.
+fn undo_by_pairs(text: &str, garbled: bool) -> Option<(String, Notes)> {
+    let chars: Vec<char> = text.chars().collect();
+    let is_kana = |c: char| matches!(u32::from(c), 0x3041..=0x30FF);
+    let is_letter = |c: char| is_foreign_script(c) && !matches!(c, '\u{2500}'..='\u{257F}');
+    let in_stretch = |c: char| bigram::covers(c) || is_letter(c);
+    let kana = chars.iter().filter(|&&c| is_kana(c)).count();
+    let misfits = |family: Family| chars.iter().filter(|&&c| !reads_in(family, c)).count();
+    let misfits = [misfits(Family::GbkAsBig5), misfits(Family::Big5AsGbk)];
+    let mut out = String::with_capacity(text.len());
+    let mut notes = Vec::new();
+    let mut start = 0;
+    while start < chars.len() {
+        let end = start + chars[start..].iter().take_while(|&&c| in_stretch(c)).count();
+        if end == start {
+            out.push(chars[start]);
+            start += 1;
+            continue;
+        }
+        let stretch = &chars[start..end];
+        let (prev, next) = (out.chars().next_back(), chars.get(end).copied());
+        let odd = |c: char| garbled || is_suspicious(c) || is_letter(c);
+        if stretch.iter().filter(|&&c| is_kana(c)).count() < kana || !stretch.iter().any(|&c| odd(c)) {
+            out.extend(stretch);
+            start = end;
+            continue;
+        }
+        let letters = stretch.iter().filter(|&&c| is_letter(c)).count();
+        let fits_rest = |i: usize, family: Family, span: &[char]| {
+            misfits[i] == span.iter().filter(|&&c| !reads_in(family, c)).count()
+        };
+        let whole = [Family::GbkAsBig5, Family::Big5AsGbk]
+            .into_iter()
+            .enumerate()
+            .filter(|&(i, family)| {
+                letters * 4 <= stretch.len() && (stretch.len() >= 4 || fits_rest(i, family, stretch))
+            })
+            .filter_map(|(_, family)| {
+                let (repaired, gain) = pair_gain(stretch, family, prev, next)?;
+                let enough = gain >= SHORT_PAIR_GAIN_MIN && gain >= PAIR_GAIN * stretch.len() as f64;
+                enough.then_some((gain, family, repaired))
+            })
+            .max_by(|a, b| a.0.total_cmp(&b.0));
+        if let Some((_, family, repaired)) = whole {
+            out.push_str(&repaired);
+            notes.push((vec![family], stretch.len()));
+            start = end;
+            continue;
+        }
+        // Short spans, the most likely first, none overlapping; not in
+        // Japanese (kana anywhere).
+        let mut found = Vec::new();
+        let families = if kana == 0 { &[Family::GbkAsBig5, Family::Big5AsGbk][..] } else { &[] };
+        for (i, &family) in families.iter().enumerate() {
+            for len in 2..=SHORT_SPAN.min(stretch.len()) {
+                for at in 0..=stretch.len() - len {
+                    let span = &stretch[at..at + len];
+                    let touches =
+                        stretch[at.saturating_sub(1)..(at + len + 1).min(stretch.len())].iter().any(|&c| odd(c));
+                    if !touches || !fits_rest(i, family, span) || !span.iter().all(|&c| bigram::covers(c)) {
+                        continue;
+                    }
+                    let before = if at == 0 { prev } else { Some(stretch[at - 1]) };
+                    let after = stretch.get(at + len).copied().or(next);
+                    let Some((repaired, gain)) = pair_gain(span, family, before, after) else { continue };
+                    let in_context = |text: &str| format!("{}{text}{}", before.unwrap_or(' '), after.unwrap_or(' '));
+                    let pairs = bigram::known_pairs(&in_context(&repaired));
+                    let paired =
+                        pairs + 1 >= len && pairs > bigram::known_pairs(&in_context(&span.iter().collect::<String>()));
+                    if paired && gain >= SHORT_PAIR_GAIN_MIN && gain >= SHORT_PAIR_GAIN * len as f64 {
+                        found.push((gain, at, len, family, repaired));
+                    }
+                }
+            }
+        }
+        found.sort_by(|a, b| b.0.total_cmp(&a.0));
+        let mut taken: Vec<Option<(String, Family)>> = vec![None; stretch.len()];
+        let mut covered = vec![false; stretch.len()];
+        for (_, at, len, family, repaired) in found {
+            if covered[at..at + len].iter().any(|&c| c) {
+                continue;
+            }
+            covered[at..at + len].iter_mut().for_each(|c| *c = true);
+            taken[at] = Some((repaired, family));
+        }
+        let mut at = 0;
+        while at < stretch.len() {
+            match taken[at].take() {
+                Some((repaired, family)) => {
+                    let len = repaired.chars().count();
+                    out.push_str(&repaired);
+                    notes.push((vec![family], len));
+                    at += len;
+                }
+                None => {
+                    out.push(stretch[at]);
+                    at += 1;
+                }
+            }
+        }
+        start = end;
+    }
+    (!notes.is_empty()).then_some((out, notes))
+}
+
+/// `span` undone as `family` (GBK or Big5 read as the other), when that
+/// gives as many characters, all Han, with the log-likelihood it gains
+/// between `prev` and `next`.
+fn pair_gain(span: &[char], family: Family, prev: Option<char>, next: Option<char>) -> Option<(String, f64)> {
+    let text: String = span.iter().collect();
+    let repaired = family.reverse(&text)?;
+    if repaired.chars().count() != span.len() || !repaired.chars().all(|c| bigram::covers(c) && !is_suspicious(c)) {
+        return None;
+    }
+    let in_context = |text: &str| {
+        let mut with = String::with_capacity(text.len() + 8);
+        with.extend(prev);
+        with.push_str(text);
+        with.extend(next);
+        bigram::log_likelihood(&with)
+    };
+    let gain = in_context(&repaired) - in_context(&text);
+    Some((repaired, gain))
+}
+
+/// Whether a Han character `c` fits the text that undoing `family` gives:
+/// GB2312 (the Simplified characters) for a GBK reading of Big5 undone,
+/// Big5 for a Big5 one. Anything but Han fits.
+fn reads_in(family: Family, c: char) -> bool {
+    if !bigram::covers(c) {
+        return true;
+    }
+    let cp = u32::from(c) as usize;
+    match family.codecs().1 {
+        Codec::Gbk => {
+            let [lead, trail] = double_byte_table(Codec::Gbk)[cp].to_be_bytes();
+            (0xA1..=0xF7).contains(&lead) && trail >= 0xA1
+        }
+        _ => double_byte_table(Codec::Big5)[cp] != 0,
+    }
+}
+
 /// The first character of `right` in `bytes` when they start with a whole
 /// multi-byte sequence of it, with the sequence's length.
 fn sequence(bytes: impl Iterator<Item = u8>, right: Codec) -> Option<(usize, String)> {
@@ -1266,6 +1442,34 @@ mod tests {
         let text = "額外的使用者帳號由root使用者用 adduser(8)";
         let garbled = garble(Family::Big5AsGbk, text);
         assert_eq!(repair(&garbled), text, "{garbled}");
+    }
+
+    #[test]
+    fn gbk_and_big5_read_as_each_other_are_undone_by_character_pairs() {
+        // A title garbled all through: common characters both ways, so only
+        // pairs tell.
+        for (family, text) in [(Family::GbkAsBig5, "在两个窗口间复制"), (Family::Big5AsGbk, "目錄編輯器")]
+        {
+            let garbled = garble(family, text);
+            assert_eq!(repair(&garbled), text, "{garbled}");
+        }
+        // Three characters of GBK read as Big5 inside a clean sentence.
+        let text = "在上述例子中，命令的输出被重定向到文件。";
+        let garbled = format!("{}{}", garble(Family::GbkAsBig5, "在上述"), &text[9..]);
+        assert_eq!(garbled, "婓奻扴例子中，命令的输出被重定向到文件。");
+        assert_eq!(repair(&garbled), text);
+    }
+
+    #[test]
+    fn rare_pairs_of_correct_text_are_not_undone_by_character_pairs() {
+        // Classical poetry pairs rare characters; Japanese pairs kanji
+        // differently; a reading in the other script does not fit the line.
+        for text in
+            ["其旂淠淠，鸞聲嘒嘒。載驂載駟，君子所屆。", "王孙去，萋萋满别情。", "接続は 以我覃耜 鞫人忮忒，譖始竟背。"]
+        {
+            assert_eq!(undo_by_pairs(text, false), None, "{text}");
+            assert_eq!(repair(text), text);
+        }
     }
 
     #[test]
