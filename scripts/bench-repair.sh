@@ -1,7 +1,10 @@
 #!/usr/bin/env bash
 # Cost of the repair stage on clean text: zhnorm with and without
 # --no-repair on the same UTF-8 input (so decoding is trivial and the repair
-# scan is the difference), best of 3 wall-clock runs each.
+# scan is the difference), best of 3 wall-clock runs each; with --callgrind,
+# instructions counted by valgrind's callgrind instead (repeatable on a
+# shared machine, where wall clock is not), and a 1 KB input besides (the
+# start-up cost).
 #
 # Two inputs, each repeated up to MB megabytes:
 #   prose    the Chinese lines of corpus/control.txt (modern and classical
@@ -10,13 +13,19 @@
 #            of Latin words, box drawing, arrows and quotes: the worst case of
 #            clean text, where many lines have a character the repair looks at
 #
-# usage: scripts/bench-repair.sh [ZHNORM] [MB]
+# usage: scripts/bench-repair.sh [--callgrind] [ZHNORM] [MB]
 #   ZHNORM  the zhnorm binary (default: target/release/zhnorm; build it with
 #           `cargo build --release` first)
-#   MB      size of each generated input in MB (default: 100)
+#   MB      size of each generated input in MB (default: 100; 1 with
+#           --callgrind, which needs `apt-get install valgrind`)
 set -euo pipefail
+callgrind=
+if [ "${1:-}" = --callgrind ]; then
+  callgrind=1
+  shift
+fi
 zhnorm=${1:-target/release/zhnorm}
-mb=${2:-100}
+mb=${2:-$([ -n "$callgrind" ] && echo 1 || echo 100)}
 work=$(mktemp -d)
 trap 'rm -rf "$work"' EXIT
 
@@ -29,7 +38,24 @@ symbols = pathlib.Path("corpus/zh-hans.txt").read_text("utf-8") + pathlib.Path("
 for name, text in [("prose", prose), ("symbols", symbols)]:
     unit = text.encode("utf-8")
     (work / f"{name}.txt").write_bytes(unit * max(1, mb * 1_000_000 // len(unit)))
+(work / "1kb-prose.txt").write_text(prose.encode("utf-8")[:1000].decode("utf-8", "ignore"), "utf-8")
 PY
+
+if [ -n "$callgrind" ]; then
+  instructions() {
+    valgrind --tool=callgrind --callgrind-out-file="$work/cg" "$zhnorm" --no-config "$@" > /dev/null 2> "$work/err" \
+      || { cat "$work/err" >&2; exit 2; }
+    awk '/^(summary|totals):/ { print $2; exit }' "$work/cg"
+  }
+  printf '%-10s %8s %16s %16s %10s\n' input MB "repair (instr)" "no-repair" "cost"
+  for name in 1kb-prose prose symbols; do
+    file="$work/$name.txt"
+    with=$(instructions --from utf-8 --glosses=keep "$file")
+    without=$(instructions --from utf-8 --glosses=keep --no-repair "$file")
+    python3 -c "import os; mb=os.path.getsize('$file')/1e6; w,o=$with,$without; print(f'{\"$name\":<10} {mb:8.3f} {w:16,} {o:16,} {100*(w-o)/o:+9.1f}%')"
+  done
+  exit 0
+fi
 
 . "$(dirname "$0")/best-time.sh"
 

@@ -78,10 +78,12 @@
 //!   text. Pieces with GBK punctuation read as Big5 (`ラ夔有容`, `从［坻華源`)
 //!   and leftovers in lines garbled elsewhere are left too. GBK read as
 //!   Latin-1 and then as cp1252 reaches 96% of paragraphs.
-//! - Repair is slow on clean text with clusters of rare characters (classical
-//!   Chinese: about 20 times the cost of passing UTF-8 through, see
-//!   `scripts/bench-repair.sh`) because each cluster is tried as GBK or Big5
-//!   mojibake. `--no-repair` skips it.
+//! - Repair costs more than the 10% on top of decoding that issue 4 asks on
+//!   clean Chinese text: it looks up every character (about 20 instructions
+//!   each), and lines full of suspicious characters (box-drawing tables) are
+//!   looked at run by run; 1 MB of Chinese prose takes 2.5 to 5 times the
+//!   instructions of passing UTF-8 through (`scripts/bench-repair.sh
+//!   --callgrind`). `--no-repair` skips it.
 
 pub mod clean;
 pub mod convert;

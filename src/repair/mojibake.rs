@@ -273,39 +273,38 @@ impl Repairer {
     pub fn repair<'a>(&mut self, text: &'a str) -> Cow<'a, str> {
         let mut out = String::new();
         let mut changed = false;
-        // From one suspicious character to the next: the lines between
-        // them are clean.
-        let mut rest = text;
-        while let Some(at) = first_suspicious(rest) {
-            let start = rest[..at].rfind('\n').map_or(0, |newline| newline + 1);
-            let end = rest[at..].find('\n').map_or(rest.len(), |newline| at + newline + 1);
-            out.push_str(&rest[..start]);
-            let line = &rest[start..end];
-            rest = &rest[end..];
+        // `text[..copied]` is in `out`, which is written only when a line
+        // changes. From one suspicious character to the next: the lines
+        // between them are clean.
+        let (mut copied, mut from) = (0, 0);
+        while let Some(at) = first_suspicious(&text[from..]).map(|at| from + at) {
+            let start = text[from..at].rfind('\n').map_or(from, |newline| from + newline + 1);
+            let end = text[at..].find('\n').map_or(text.len(), |newline| at + newline + 1);
+            let line = &text[start..end];
+            from = end;
             self.line.clear();
             let repaired = if may_change(line) { self.repair_line(line) } else { None };
             // Character pairs may find a few characters of GBK read as Big5
             // (or back) where a single rare character is all that shows.
             let repaired = match undo_by_pairs(repaired.as_deref().unwrap_or(line), repaired.is_some()) {
-                Some((text, notes)) => {
+                Some((undone, notes)) => {
                     self.line.extend(notes);
-                    Some(text)
+                    Some(undone)
                 }
                 None => repaired,
             };
-            match repaired {
-                Some(text) => {
-                    changed = true;
-                    out.push_str(&text);
-                }
-                None => out.push_str(line),
+            if let Some(repaired) = repaired {
+                changed = true;
+                out.push_str(&text[copied..start]);
+                out.push_str(&repaired);
+                copied = end;
             }
             for (path, _) in std::mem::take(&mut self.line) {
                 path.into_iter().for_each(|family| self.count(family));
             }
         }
         if changed {
-            out.push_str(rest);
+            out.push_str(&text[copied..]);
             Cow::Owned(out)
         } else {
             Cow::Borrowed(text)
@@ -628,6 +627,11 @@ fn best_repair(
     budget: &mut usize,
 ) -> Option<(Vec<Family>, String)> {
     if span.chars().nth(1).is_none() || *budget == 0 {
+        return None;
+    }
+    // No family reads ASCII beside characters that Latin-1 does not encode
+    // (`│pwd` in a table of commands).
+    if span.contains(|c: char| c.is_ascii()) && !span.chars().all(|c| latin1_byte(c).is_some()) {
         return None;
     }
     // The neighbours give context: `é` inside `café` is a plausible letter.
