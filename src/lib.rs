@@ -56,13 +56,15 @@
 //!   be converted as two pieces.
 //! - A `--dict` or custom-configuration key that contains a space or one of
 //!   `。，！？；` can be cut at such a cut (OpenCC's own keys contain none).
-//! - Through the command-line tool, conversion runs at 0.6–1.4 times the
+//! - Through the command-line tool, conversion runs at 1.2–4.4 times the
 //!   speed of OpenCC's own command on the 50 MB test of
-//!   `scripts/bench-convert.sh`, far from the 10 times asked: the engine
-//!   alone converts 3–7 times as fast as that command
-//!   (`examples/convert_bench.rs`), but mojibake repair and the
-//!   per-block count of converted characters cost more than the
-//!   conversion itself.
+//!   `scripts/bench-convert.sh`, far from the 10 times asked, and the
+//!   two-step configurations (s2twp, tw2sp) convert at about half of
+//!   zhconv's speed: each step of the chain walks every segment again, and
+//!   counting characters changed by both steps only once costs 10–15% more.
+//!   Each segment's result depends on the segment alone, so compiling a
+//!   chain's result per segmentation key into one dictionary at build time
+//!   would make every configuration one walk; not done yet.
 //! - Whether a text is Japanese (and so not converted by a Chinese
 //!   configuration) is judged once per input, on its first text with CJK
 //!   characters; a Chinese file that opens with a long Japanese quotation is
