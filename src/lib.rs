@@ -78,7 +78,8 @@
 //!   (`韜鍔潰脤支持的编码` for `命令检查支持的编码`) is not looked at, since
 //!   trying every clean line that way would cost too much and risk correct
 //!   text. Pieces with GBK punctuation read as Big5 (`ラ夔有容`, `从［坻華源`)
-//!   and leftovers in lines garbled elsewhere are left too. GBK read as
+//!   and single characters left in lines garbled elsewhere (`腔` for `的`
+//!   between ASCII words) are left too. GBK read as
 //!   Latin-1 and then as cp1252 reaches 96% of paragraphs.
 //! - Repair costs more than the 10% on top of decoding that issue 4 asks on
 //!   clean Chinese text: it looks up every character (about 20 instructions

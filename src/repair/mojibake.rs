@@ -830,8 +830,10 @@ const PAIR_GAIN: f64 = 1.0;
 /// evidence, and classical Chinese has rare pairs.
 const SHORT_PAIR_GAIN: f64 = 3.0;
 const SHORT_PAIR_GAIN_MIN: f64 = 10.0;
-/// The longest such short span, in characters.
+/// The longest such short span, in characters, in clean text and in a line
+/// found garbled (what the span search left of it).
 const SHORT_SPAN: usize = 4;
+const LEFT_SPAN: usize = 12;
 
 /// Undoes GBK read as Big5, or back, where the character-pair model finds
 /// the other reading far more likely, with the length of each piece undone:
@@ -843,8 +845,9 @@ const SHORT_SPAN: usize = 4;
 /// found `garbled` already, a stretch must have a suspicious character or a
 /// letter, and a short span must touch one. A short span must read in the
 /// script of the rest of the line (Simplified text is what GBK encodes,
-/// Traditional what Big5 does), and a line with kana outside the stretch is
-/// Japanese, whose kanji pair differently.
+/// Traditional what Big5 does), of its neighbours in a line garbled
+/// elsewhere, where it may be longer; a line with kana outside the stretch
+/// is Japanese, whose kanji pair differently.
 fn undo_by_pairs(text: &str, garbled: bool) -> Option<(String, Notes)> {
     let chars: Vec<char> = text.chars().collect();
     let is_kana = |c: char| matches!(u32::from(c), 0x3041..=0x30FF);
@@ -898,16 +901,23 @@ fn undo_by_pairs(text: &str, garbled: bool) -> Option<(String, Notes)> {
         let mut found = Vec::new();
         let families = if kana == 0 { &[Family::GbkAsBig5, Family::Big5AsGbk][..] } else { &[] };
         for (i, &family) in families.iter().enumerate() {
-            for len in 2..=SHORT_SPAN.min(stretch.len()) {
+            for len in 2..=(if garbled { LEFT_SPAN } else { SHORT_SPAN }).min(stretch.len()) {
                 for at in 0..=stretch.len() - len {
                     let span = &stretch[at..at + len];
                     let touches =
                         stretch[at.saturating_sub(1)..(at + len + 1).min(stretch.len())].iter().any(|&c| odd(c));
-                    if !touches || !fits_rest(i, family, span) || !span.iter().all(|&c| bigram::covers(c)) {
-                        continue;
-                    }
                     let before = if at == 0 { prev } else { Some(stretch[at - 1]) };
                     let after = stretch.get(at + len).copied().or(next);
+                    // In a line garbled elsewhere, what is left garbled
+                    // misfits; the neighbours must fit.
+                    let fits = if garbled {
+                        [before, after].iter().flatten().all(|&c| reads_in(family, c) || is_suspicious(c))
+                    } else {
+                        fits_rest(i, family, span)
+                    };
+                    if !touches || !fits || !span.iter().all(|&c| bigram::covers(c)) {
+                        continue;
+                    }
                     let Some((repaired, gain)) = pair_gain(span, family, before, after) else { continue };
                     let in_context = |text: &str| format!("{}{text}{}", before.unwrap_or(' '), after.unwrap_or(' '));
                     // All but two of the pairs it makes, with its
