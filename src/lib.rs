@@ -84,9 +84,11 @@
 //! - Repair costs more than the 10% on top of decoding that issue 4 asks on
 //!   clean Chinese text: it looks up every character (about 20 instructions
 //!   each), and lines full of suspicious characters (box-drawing tables) are
-//!   looked at run by run; 1 MB of Chinese prose takes 2.5 to 5 times the
-//!   instructions of passing UTF-8 through (`scripts/bench-repair.sh
-//!   --callgrind`). `--no-repair` skips it.
+//!   looked at run by run, and every line with a rare character is scored
+//!   by the character-pair model; 1 MB of Chinese prose takes 3.8 to 9.3
+//!   times the instructions of passing UTF-8 through, the more rare
+//!   characters the more (`scripts/bench-repair.sh --callgrind`).
+//!   `--no-repair` skips it.
 
 pub mod clean;
 pub mod convert;

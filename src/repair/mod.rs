@@ -2,7 +2,7 @@
 //!
 //! Two jobs: [`mojibake`] reverses text that was decoded with the wrong
 //! charset (`鍙戝竷` → `发布`, `ÖÐÎÄ` → `中文`) when the reversal is lossless
-//! and clearly more plausible (with [`bigram`]'s character pairs for GBK
+//! and clearly more plausible (with the character pairs of `bigram.rs` for GBK
 //! and Big5 read as each other), [`recover`] fills the holes a GBK decoder
 //! left in UTF-8 where the statistics allow, and [`damage`] reports what
 //! cannot be undone.

@@ -875,6 +875,10 @@ fn undo_by_pairs(text: &str, garbled: bool) -> Option<(String, Notes)> {
             continue;
         }
         let letters = stretch.iter().filter(|&&c| is_letter(c)).count();
+        // Most spans of clean text are settled by one of their characters.
+        let undo = [Family::GbkAsBig5, Family::Big5AsGbk]
+            .map(|family| stretch.iter().map(|&c| Undo::of(c, family)).collect::<Vec<_>>());
+        let pairs_fail = |i: usize, at: usize, len: usize| Undo::fails(&undo[i][at..at + len]);
         let fits_rest = |i: usize, family: Family, span: &[char]| {
             misfits[i] == span.iter().filter(|&&c| !reads_in(family, c)).count()
         };
@@ -884,6 +888,7 @@ fn undo_by_pairs(text: &str, garbled: bool) -> Option<(String, Notes)> {
             .filter(|&(i, family)| {
                 letters * 4 <= stretch.len() && (stretch.len() >= 4 || fits_rest(i, family, stretch))
             })
+            .filter(|&(i, _)| !pairs_fail(i, 0, stretch.len()))
             .filter_map(|(_, family)| {
                 let (repaired, gain) = pair_gain(stretch, family, prev, next)?;
                 let enough = gain >= SHORT_PAIR_GAIN_MIN && gain >= PAIR_GAIN * stretch.len() as f64;
@@ -915,7 +920,7 @@ fn undo_by_pairs(text: &str, garbled: bool) -> Option<(String, Notes)> {
                     } else {
                         fits_rest(i, family, span)
                     };
-                    if !touches || !fits || !span.iter().all(|&c| bigram::covers(c)) {
+                    if !touches || !fits || !span.iter().all(|&c| bigram::covers(c)) || pairs_fail(i, at, len) {
                         continue;
                     }
                     let Some((repaired, gain)) = pair_gain(span, family, before, after) else { continue };
@@ -960,6 +965,48 @@ fn undo_by_pairs(text: &str, garbled: bool) -> Option<(String, Notes)> {
         start = end;
     }
     (!notes.is_empty()).then_some((out, notes))
+}
+
+/// What undoing `family` makes of one character, as far as [`pair_gain`]
+/// cares, from the generated tables alone.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum Undo {
+    /// One pair of the wrong charset, read by the right one as a
+    /// character the pair model takes...
+    Takes,
+    /// ...or as one it does not (uncovered, suspicious, or no character).
+    Refuses,
+    /// One pair the table cannot settle.
+    Unknown,
+    /// Not one pair: the pairs after it fall elsewhere.
+    Unaligned,
+    /// Not in the wrong charset at all.
+    Unencodable,
+}
+
+impl Undo {
+    fn of(c: char, family: Family) -> Undo {
+        let (wrong, right) = family.codecs();
+        let mut pair = Vec::with_capacity(4);
+        if !encode_char(wrong, c, &mut pair) {
+            return Undo::Unencodable;
+        }
+        if pair.len() != 2 {
+            return Undo::Unaligned;
+        }
+        match decode_pair(right, &pair) {
+            Some(r) if bigram::covers(r) && !is_suspicious(r) => Undo::Takes,
+            Some(_) => Undo::Refuses,
+            None => Undo::Unknown,
+        }
+    }
+
+    /// Whether [`pair_gain`] certainly refuses a span of characters that
+    /// undo so: one cannot be encoded, or, all being pairs (so each is
+    /// read on its own), one reads as a character it does not take.
+    fn fails(span: &[Undo]) -> bool {
+        span.contains(&Undo::Unencodable) || (!span.contains(&Undo::Unaligned) && span.contains(&Undo::Refuses))
+    }
 }
 
 /// `span` undone as `family` (GBK or Big5 read as the other), when that
@@ -1299,6 +1346,34 @@ mod tests {
             }
         }
         crate::generated::assert_current("src/repair/double_byte.bin", &bytes);
+    }
+
+    #[test]
+    fn spans_the_tables_refuse_are_refused_by_pair_gain() {
+        // Garbled text and clean rare characters, both ways.
+        let texts = [
+            garble(Family::GbkAsBig5, "在两个窗口间复制"),
+            garble(Family::Big5AsGbk, "目錄編輯器"),
+            "其旂淠淠，鸞聲嘒嘒".into(),
+            "犇羴鱻猋喓喓草虫".into(),
+            "婓奻扴例子中".into(),
+        ];
+        let mut refused = 0;
+        for family in [Family::GbkAsBig5, Family::Big5AsGbk] {
+            for text in &texts {
+                let chars: Vec<char> = text.chars().filter(|&c| bigram::covers(c)).collect();
+                let undo: Vec<Undo> = chars.iter().map(|&c| Undo::of(c, family)).collect();
+                for len in 1..=chars.len() {
+                    for at in 0..=chars.len() - len {
+                        if Undo::fails(&undo[at..at + len]) {
+                            refused += 1;
+                            assert_eq!(pair_gain(&chars[at..at + len], family, None, None), None, "{family:?} {text}");
+                        }
+                    }
+                }
+            }
+        }
+        assert!(refused > 0);
     }
 
     #[test]
