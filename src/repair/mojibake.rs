@@ -742,42 +742,69 @@ fn mojibake_left(text: &str) -> usize {
 /// text that Latin-1 encodes, for the next layer to undo.
 fn undo_pieces(text: &str, family: Family, last: bool) -> (String, Vec<usize>) {
     let right = family.codecs().1;
+    // The whole sequences of `right` at the start of `bytes`: how many
+    // bytes, and what they decode to.
+    let sequences = |bytes: &[Option<u8>]| {
+        let (mut len, mut decoded) = (0, String::new());
+        while let Some((n, next)) = sequence(bytes[len..].iter().take(4).map_while(|&b| b), right) {
+            decoded.push_str(&next);
+            len += n;
+        }
+        (len, decoded)
+    };
     let chars: Vec<char> = text.chars().collect();
     let bytes: Vec<Option<u8>> = chars.iter().map(|&c| latin1_byte(c)).collect();
-    let mut out = String::with_capacity(text.len());
-    let mut pieces = Vec::new();
+    undo_stretches(
+        &chars,
+        |start| sequences(&bytes[start..]).0,
+        |stretch, prev, next| {
+            let piece: String = stretch.iter().collect();
+            let (_, repaired) = sequences(&stretch.iter().map(|&c| latin1_byte(c)).collect::<Vec<_>>());
+            let in_context =
+                |text: &str| plausibility(&format!("{}{text}{}", prev.unwrap_or(' '), next.unwrap_or(' ')));
+            let fits = if last {
+                in_context(&repaired) >= in_context(&piece)
+            } else {
+                repaired.chars().all(|c| latin1_byte(c).is_some())
+            };
+            let non_ascii = piece.chars().filter(|c| !c.is_ascii()).count();
+            let suspicious = piece.chars().filter(|&c| is_suspicious(c)).count();
+            (suspicious * 2 >= non_ascii && is_clean(&repaired) && fits).then(|| (repaired, vec![stretch.len()]))
+        },
+    )
+}
+
+/// Walks `chars` stretch by stretch and replaces some: `stretch_len(start)`
+/// is the length of the stretch at `start` (0: that character is copied as
+/// it is), and `undo(stretch, prev, next)` what replaces it, with notes on
+/// what it undid, or `None` to copy it; `prev` is the character written
+/// last, `next` the one after the stretch.
+fn undo_stretches<N>(
+    chars: &[char],
+    mut stretch_len: impl FnMut(usize) -> usize,
+    mut undo: impl FnMut(&[char], Option<char>, Option<char>) -> Option<(String, Vec<N>)>,
+) -> (String, Vec<N>) {
+    let mut out = String::with_capacity(chars.len() * 3);
+    let mut notes = Vec::new();
     let mut start = 0;
     while start < chars.len() {
-        let mut end = start;
-        let mut repaired = String::new();
-        while let Some((len, decoded)) = sequence(bytes[end..].iter().take(4).map_while(|&b| b), right) {
-            repaired.push_str(&decoded);
-            end += len;
-        }
+        let end = start + stretch_len(start);
         if end == start {
             out.push(chars[start]);
             start += 1;
             continue;
         }
-        let piece: String = chars[start..end].iter().collect();
-        let (prev, next) = (out.chars().next_back(), chars.get(end).copied());
-        let in_context = |text: &str| plausibility(&format!("{}{text}{}", prev.unwrap_or(' '), next.unwrap_or(' ')));
-        let fits = if last {
-            in_context(&repaired) >= in_context(&piece)
-        } else {
-            repaired.chars().all(|c| latin1_byte(c).is_some())
-        };
-        let non_ascii = piece.chars().filter(|c| !c.is_ascii()).count();
-        let suspicious = piece.chars().filter(|&c| is_suspicious(c)).count();
-        if suspicious * 2 >= non_ascii && is_clean(&repaired) && fits {
-            out.push_str(&repaired);
-            pieces.push(end - start);
-        } else {
-            out.push_str(&piece);
+        let stretch = &chars[start..end];
+        match undo(stretch, out.chars().next_back(), chars.get(end).copied()) {
+            Some((undone, undone_notes)) => {
+                out.push_str(&undone);
+                notes.extend(undone_notes);
+            }
+            None => out.extend(stretch),
         }
         start = end;
     }
-    (out, pieces)
+    (out, notes)
 }
 
 /// Undoes `family`, a GBK or Big5 reading of the other, in each stretch of
@@ -791,34 +818,21 @@ fn undo_characters(text: &str, family: Family) -> (String, Vec<usize>) {
     let is_odd = |c: char| is_suspicious(c) || is_foreign_script(c);
     let gain_needed = |piece: &str| if piece.chars().any(is_foreign_script) { f64::MIN_POSITIVE } else { MIN_GAIN };
     let chars: Vec<char> = text.chars().collect();
-    let mut out = String::with_capacity(text.len());
-    let mut pieces = Vec::new();
-    let mut start = 0;
-    while start < chars.len() {
-        let end = start + chars[start..].iter().take_while(|&&c| is_odd(c)).count();
-        if end == start {
-            out.push(chars[start]);
-            start += 1;
-            continue;
-        }
-        let piece: String = chars[start..end].iter().collect();
-        let (prev, next) = (out.chars().next_back(), chars.get(end).copied());
-        let in_context = |text: &str| plausibility(&format!("{}{text}{}", prev.unwrap_or(' '), next.unwrap_or(' ')));
-        match family.reverse(&piece) {
-            Some(repaired)
-                if repaired.chars().count() == end - start
-                    && repaired.chars().all(|c| !is_odd(c))
-                    && is_clean(&repaired)
-                    && in_context(&repaired) - in_context(&piece) >= gain_needed(&piece) =>
-            {
-                out.push_str(&repaired);
-                pieces.push(end - start);
-            }
-            _ => out.push_str(&piece),
-        }
-        start = end;
-    }
-    (out, pieces)
+    undo_stretches(
+        &chars,
+        |start| chars[start..].iter().take_while(|&&c| is_odd(c)).count(),
+        |stretch, prev, next| {
+            let piece: String = stretch.iter().collect();
+            let in_context =
+                |text: &str| plausibility(&format!("{}{text}{}", prev.unwrap_or(' '), next.unwrap_or(' ')));
+            let repaired = family.reverse(&piece)?;
+            (repaired.chars().count() == stretch.len()
+                && repaired.chars().all(|c| !is_odd(c))
+                && is_clean(&repaired)
+                && in_context(&repaired) - in_context(&piece) >= gain_needed(&piece))
+            .then(|| (repaired, vec![stretch.len()]))
+        },
+    )
 }
 
 /// A stretch that GBK and Big5 read as each other made, undone as a whole,
@@ -856,23 +870,11 @@ fn undo_by_pairs(text: &str, garbled: bool) -> Option<(String, Notes)> {
     let kana = chars.iter().filter(|&&c| is_kana(c)).count();
     let misfits = |family: Family| chars.iter().filter(|&&c| !reads_in(family, c)).count();
     let misfits = [misfits(Family::GbkAsBig5), misfits(Family::Big5AsGbk)];
-    let mut out = String::with_capacity(text.len());
-    let mut notes = Vec::new();
-    let mut start = 0;
-    while start < chars.len() {
-        let end = start + chars[start..].iter().take_while(|&&c| in_stretch(c)).count();
-        if end == start {
-            out.push(chars[start]);
-            start += 1;
-            continue;
-        }
-        let stretch = &chars[start..end];
-        let (prev, next) = (out.chars().next_back(), chars.get(end).copied());
-        let odd = |c: char| garbled || is_suspicious(c) || is_letter(c);
+    let odd = |c: char| garbled || is_suspicious(c) || is_letter(c);
+    let stretch_len = |start: usize| chars[start..].iter().take_while(|&&c| in_stretch(c)).count();
+    let (out, notes) = undo_stretches(&chars, stretch_len, |stretch, prev, next| {
         if stretch.iter().filter(|&&c| is_kana(c)).count() < kana || !stretch.iter().any(|&c| odd(c)) {
-            out.extend(stretch);
-            start = end;
-            continue;
+            return None;
         }
         let letters = stretch.iter().filter(|&&c| is_letter(c)).count();
         // Most spans of clean text are settled by one of their characters.
@@ -896,10 +898,7 @@ fn undo_by_pairs(text: &str, garbled: bool) -> Option<(String, Notes)> {
             })
             .max_by(|a, b| a.0.total_cmp(&b.0));
         if let Some((_, family, repaired)) = whole {
-            out.push_str(&repaired);
-            notes.push((vec![family], stretch.len()));
-            start = end;
-            continue;
+            return Some((repaired, vec![(vec![family], stretch.len())]));
         }
         // Short spans, the most likely first, none overlapping; not in
         // Japanese (kana anywhere).
@@ -937,6 +936,9 @@ fn undo_by_pairs(text: &str, garbled: bool) -> Option<(String, Notes)> {
                 }
             }
         }
+        if found.is_empty() {
+            return None;
+        }
         found.sort_by(|a, b| b.0.total_cmp(&a.0));
         let mut taken: Vec<Option<(String, Family)>> = vec![None; stretch.len()];
         let mut covered = vec![false; stretch.len()];
@@ -947,6 +949,8 @@ fn undo_by_pairs(text: &str, garbled: bool) -> Option<(String, Notes)> {
             covered[at..at + len].iter_mut().for_each(|c| *c = true);
             taken[at] = Some((repaired, family));
         }
+        let mut out = String::with_capacity(3 * stretch.len());
+        let mut notes: Notes = Vec::new();
         let mut at = 0;
         while at < stretch.len() {
             match taken[at].take() {
@@ -962,8 +966,8 @@ fn undo_by_pairs(text: &str, garbled: bool) -> Option<(String, Notes)> {
                 }
             }
         }
-        start = end;
-    }
+        Some((out, notes))
+    });
     (!notes.is_empty()).then_some((out, notes))
 }
 
