@@ -25,7 +25,7 @@
 use memchr::memmem;
 use regex::Regex;
 
-use super::{Change, Converter};
+use super::{advance, Change, Converter};
 
 /// How much kana makes a text Japanese: at least this share of its CJK
 /// characters (Han and kana), and at least [`MIN_KANA`] kana. Chinese text
@@ -88,13 +88,7 @@ impl Guard {
                     change
                 }));
             }
-            match part.rfind('\n') {
-                Some(at) => {
-                    line += part.matches('\n').count();
-                    column = 1 + part[at + 1..].chars().count();
-                }
-                None => column += part.chars().count(),
-            }
+            (line, column) = advance((line, column), part);
         });
         changes
     }
