@@ -154,38 +154,48 @@ fn encode_slowly(codec: Codec, text: &str) -> Option<Vec<u8>> {
 }
 
 /// The two bytes GBK or Big5 encodes each BMP character to (0: none),
-/// built on the first candidate span from [`DOUBLE_BYTE`].
+/// inverted from [`DOUBLE_BYTE`] when the crate is compiled, so that
+/// nothing is built at run time (built on first use, they cost a 1 KB input
+/// 1.2 million instructions, more than all the rest of the repair).
 /// `encoding_rs`'s encoders search their tables for each Han character,
 /// which made trying spans of clean text as mojibake cost most of the
 /// repair stage. The WHATWG rules for characters with two byte pairs are
 /// kept: the first pair, and for Big5 none with a lead byte below 0xA1
 /// (HKSCS) and the last pair for six characters (a unit test compares every
 /// BMP character with `encoding_rs`).
-fn double_byte_table(codec: Codec) -> &'static [u16] {
-    static TABLES: [std::sync::OnceLock<Vec<u16>>; 2] = [std::sync::OnceLock::new(), std::sync::OnceLock::new()];
-    let slot = &TABLES[usize::from(codec == Codec::Big5)];
-    slot.get_or_init(|| {
-        let mut table = vec![0u16; 0x10000];
-        let (leads, offset) = double_byte_leads(codec);
-        let mut entries = DOUBLE_BYTE[offset..].chunks_exact(2);
-        for lead in leads {
-            for trail in (0x40..=0xFEu8).filter(|&t| t != 0x7F) {
-                let Some(&[low, high]) = entries.next() else { break };
-                let cp = u16::from_le_bytes([low, high]);
-                // GBK writes € as the single byte 0x80.
-                if cp == 0 || cp == 0x20AC && codec == Codec::Gbk {
-                    continue;
-                }
-                let last_wins =
-                    codec == Codec::Big5 && matches!(cp, 0x2550 | 0x255E | 0x2561 | 0x256A | 0x5341 | 0x5345);
-                let entry = &mut table[usize::from(cp)];
-                if *entry == 0 || last_wins {
-                    *entry = u16::from_be_bytes([lead, trail]);
-                }
+fn double_byte_table(codec: Codec) -> &'static [u16; 0x10000] {
+    static TABLES: [[u16; 0x10000]; 2] = [invert_double_byte(Codec::Gbk), invert_double_byte(Codec::Big5)];
+    &TABLES[usize::from(codec == Codec::Big5)]
+}
+
+/// [`double_byte_table`] for `codec`, GBK or Big5.
+const fn invert_double_byte(codec: Codec) -> [u16; 0x10000] {
+    let big5 = matches!(codec, Codec::Big5);
+    let mut table = [0u16; 0x10000];
+    let (leads, mut at) = double_byte_leads(codec);
+    let mut lead = *leads.start();
+    loop {
+        let mut trail = 0x40u8;
+        while trail <= 0xFE {
+            if trail == 0x7F {
+                trail += 1;
+                continue;
             }
+            let cp = DOUBLE_BYTE[at] as u16 | (DOUBLE_BYTE[at + 1] as u16) << 8;
+            at += 2;
+            // GBK writes € as the single byte 0x80.
+            let skip = cp == 0 || cp == 0x20AC && !big5;
+            let last_wins = big5 && matches!(cp, 0x2550 | 0x255E | 0x2561 | 0x256A | 0x5341 | 0x5345);
+            if !skip && (table[cp as usize] == 0 || last_wins) {
+                table[cp as usize] = (lead as u16) << 8 | trail as u16;
+            }
+            trail += 1;
         }
-        table
-    })
+        if lead == *leads.end() {
+            return table;
+        }
+        lead += 1;
+    }
 }
 
 /// What GBK (lead bytes 0x81..=0xFE) and then Big5 (0xA1..=0xFE) decode
@@ -197,7 +207,7 @@ fn double_byte_table(codec: Codec) -> &'static [u16] {
 static DOUBLE_BYTE: &[u8; 2 * 190 * (126 + 94)] = include_bytes!("double_byte.bin");
 
 /// The lead bytes of each codec's part of [`DOUBLE_BYTE`], and its offset.
-fn double_byte_leads(codec: Codec) -> (std::ops::RangeInclusive<u8>, usize) {
+const fn double_byte_leads(codec: Codec) -> (std::ops::RangeInclusive<u8>, usize) {
     match codec {
         Codec::Big5 => (0xA1..=0xFE, 2 * 190 * 126),
         _ => (0x81..=0xFE, 0),
@@ -868,8 +878,14 @@ fn undo_by_pairs(text: &str, garbled: bool) -> Option<(String, Notes)> {
     let is_letter = |c: char| is_foreign_script(c) && !matches!(c, '\u{2500}'..='\u{257F}');
     let in_stretch = |c: char| bigram::covers(c) || is_letter(c);
     let kana = chars.iter().filter(|&&c| is_kana(c)).count();
-    let misfits = |family: Family| chars.iter().filter(|&&c| !reads_in(family, c)).count();
-    let misfits = [misfits(Family::GbkAsBig5), misfits(Family::Big5AsGbk)];
+    // Counted when first needed: most lines with a rare character have no
+    // span worth it.
+    let misfits = std::cell::OnceCell::new();
+    let misfits = |i: usize| {
+        misfits.get_or_init(|| {
+            [Family::GbkAsBig5, Family::Big5AsGbk].map(|family| chars.iter().filter(|&&c| !reads_in(family, c)).count())
+        })[i]
+    };
     let odd = |c: char| garbled || is_suspicious(c) || is_letter(c);
     let stretch_len = |start: usize| chars[start..].iter().take_while(|&&c| in_stretch(c)).count();
     let (out, notes) = undo_stretches(&chars, stretch_len, |stretch, prev, next| {
@@ -878,11 +894,14 @@ fn undo_by_pairs(text: &str, garbled: bool) -> Option<(String, Notes)> {
         }
         let letters = stretch.iter().filter(|&&c| is_letter(c)).count();
         // Most spans of clean text are settled by one of their characters.
-        let undo = [Family::GbkAsBig5, Family::Big5AsGbk]
-            .map(|family| stretch.iter().map(|&c| Undo::of(c, family)).collect::<Vec<_>>());
-        let pairs_fail = |i: usize, at: usize, len: usize| Undo::fails(&undo[i][at..at + len]);
+        let undo = [(); 2].map(|_| std::cell::OnceCell::new());
+        let pairs_fail = |i: usize, at: usize, len: usize| {
+            let family = [Family::GbkAsBig5, Family::Big5AsGbk][i];
+            let undo = undo[i].get_or_init(|| stretch.iter().map(|&c| Undo::of(c, family)).collect::<Vec<_>>());
+            Undo::fails(&undo[at..at + len])
+        };
         let fits_rest = |i: usize, family: Family, span: &[char]| {
-            misfits[i] == span.iter().filter(|&&c| !reads_in(family, c)).count()
+            misfits(i) == span.iter().filter(|&&c| !reads_in(family, c)).count()
         };
         let whole = [Family::GbkAsBig5, Family::Big5AsGbk]
             .into_iter()
@@ -904,12 +923,22 @@ fn undo_by_pairs(text: &str, garbled: bool) -> Option<(String, Notes)> {
         // Japanese (kana anywhere).
         let mut found = Vec::new();
         let families = if kana == 0 { &[Family::GbkAsBig5, Family::Big5AsGbk][..] } else { &[] };
+        // Odd characters before each place of the stretch, so that whether a
+        // span touches one is known at once: in clean text few spans do.
+        let odd_before: Vec<usize> = std::iter::once(0)
+            .chain(stretch.iter().scan(0, |n, &c| {
+                *n += usize::from(odd(c));
+                Some(*n)
+            }))
+            .collect();
         for (i, &family) in families.iter().enumerate() {
             for len in 2..=(if garbled { LEFT_SPAN } else { SHORT_SPAN }).min(stretch.len()) {
                 for at in 0..=stretch.len() - len {
+                    let touches = odd_before[(at + len + 1).min(stretch.len())] > odd_before[at.saturating_sub(1)];
+                    if !touches {
+                        continue;
+                    }
                     let span = &stretch[at..at + len];
-                    let touches =
-                        stretch[at.saturating_sub(1)..(at + len + 1).min(stretch.len())].iter().any(|&c| odd(c));
                     let before = if at == 0 { prev } else { Some(stretch[at - 1]) };
                     let after = stretch.get(at + len).copied().or(next);
                     // In a line garbled elsewhere, what is left garbled
@@ -919,7 +948,7 @@ fn undo_by_pairs(text: &str, garbled: bool) -> Option<(String, Notes)> {
                     } else {
                         fits_rest(i, family, span)
                     };
-                    if !touches || !fits || !span.iter().all(|&c| bigram::covers(c)) || pairs_fail(i, at, len) {
+                    if !fits || !span.iter().all(|&c| bigram::covers(c)) || pairs_fail(i, at, len) {
                         continue;
                     }
                     let Some((repaired, gain)) = pair_gain(span, family, before, after) else { continue };
