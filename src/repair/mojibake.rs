@@ -874,9 +874,9 @@ const LEFT_SPAN: usize = 12;
 /// is Japanese, whose kanji pair differently.
 fn undo_by_pairs(text: &str, garbled: bool) -> Option<(String, Notes)> {
     let chars: Vec<char> = text.chars().collect();
-    let is_kana = |c: char| matches!(u32::from(c), 0x3041..=0x30FF);
-    let is_letter = |c: char| is_foreign_script(c) && !matches!(c, '\u{2500}'..='\u{257F}');
-    let in_stretch = |c: char| bigram::covers(c) || is_letter(c);
+    if !garbled && !pairs_may_undo(&chars) {
+        return None;
+    }
     let kana = chars.iter().filter(|&&c| is_kana(c)).count();
     // Counted when first needed: most lines with a rare character have no
     // span worth it.
@@ -887,7 +887,7 @@ fn undo_by_pairs(text: &str, garbled: bool) -> Option<(String, Notes)> {
         })[i]
     };
     let odd = |c: char| garbled || is_suspicious(c) || is_letter(c);
-    let stretch_len = |start: usize| chars[start..].iter().take_while(|&&c| in_stretch(c)).count();
+    let stretch_len = |start: usize| chars[start..].iter().take_while(|&&c| in_pair_stretch(c)).count();
     let (out, notes) = undo_stretches(&chars, stretch_len, |stretch, prev, next| {
         if stretch.iter().filter(|&&c| is_kana(c)).count() < kana || !stretch.iter().any(|&c| odd(c)) {
             return None;
@@ -998,6 +998,85 @@ fn undo_by_pairs(text: &str, garbled: bool) -> Option<(String, Notes)> {
         Some((out, notes))
     });
     (!notes.is_empty()).then_some((out, notes))
+}
+
+fn is_kana(c: char) -> bool {
+    matches!(u32::from(c), 0x3041..=0x30FF)
+}
+
+/// Greek, Cyrillic, kana and bopomofo: what GBK and Big5 read as each other
+/// make of common Han characters besides rare ones.
+fn is_letter(c: char) -> bool {
+    is_foreign_script(c) && !matches!(c, '\u{2500}'..='\u{257F}')
+}
+
+/// Whether `c` belongs to a stretch that [`undo_by_pairs`] may undo.
+fn in_pair_stretch(c: char) -> bool {
+    bigram::covers(c) || is_letter(c)
+}
+
+/// Whether [`undo_by_pairs`] may undo anything in `chars`, a line not found
+/// garbled: what each of its repairs needs, checked without allocating and
+/// with a few table lookups per odd character, so that the many lines of
+/// clean text with a rare character are passed over at once. A stretch
+/// must hold an odd character and all the kana of the line, and, in one of
+/// the two families, read as a whole without a character the tables refuse
+/// (see [`Undo::fails`]), or, outside Japanese, have two adjacent Han
+/// characters that the tables do not refuse next to or on an odd one: any
+/// short span that touches an odd character and is not refused has two.
+fn pairs_may_undo(chars: &[char]) -> bool {
+    let kana = chars.iter().filter(|&&c| is_kana(c)).count();
+    // The first and last of the characters of the line that do not read in
+    // the script of a family, and how many: a short span must hold them all.
+    let misfits = [(); 2].map(|_| std::cell::OnceCell::new());
+    let misfits = |i: usize, family: Family| {
+        *misfits[i].get_or_init(|| {
+            let mut at = (0..chars.len()).filter(|&at| !reads_in(family, chars[at]));
+            let first = at.next();
+            let last = at.next_back();
+            let n = at.count() + usize::from(first.is_some()) + usize::from(last.is_some());
+            (first, last.or(first), n)
+        })
+    };
+    let mut start = 0;
+    while start < chars.len() {
+        let len = chars[start..].iter().take_while(|&&c| in_pair_stretch(c)).count().max(1);
+        let stretch = &chars[start..start + len];
+        let offset = start;
+        start += len;
+        if !in_pair_stretch(stretch[0]) || stretch.iter().filter(|&&c| is_kana(c)).count() < kana {
+            continue;
+        }
+        let odd = || (0..len).filter(|&i| is_suspicious(stretch[i]) || is_letter(stretch[i]));
+        if odd().next().is_none() {
+            continue;
+        }
+        let letters = stretch.iter().filter(|&&c| is_letter(c)).count();
+        for (i, family) in [Family::GbkAsBig5, Family::Big5AsGbk].into_iter().enumerate() {
+            // Stretch characters are each one pair or none
+            // (`stretch_characters_are_one_pair_or_none`), so one refused
+            // character fails every span that holds it.
+            let takes = |c: char| !matches!(Undo::of(c, family), Undo::Unencodable | Undo::Refuses);
+            let han_takes = |i: usize| bigram::covers(stretch[i]) && takes(stretch[i]);
+            if letters * 4 <= len && stretch.iter().all(|&c| takes(c)) {
+                return true;
+            }
+            let short =
+                |p: usize| (p.saturating_sub(2)..=p + 1).any(|q| q + 1 < len && han_takes(q) && han_takes(q + 1));
+            // A short span that touches the odd character at `p` lies within
+            // SHORT_SPAN characters of it.
+            let fits_near = |p: usize| match misfits(i, family) {
+                (Some(first), Some(last), n) => {
+                    n <= SHORT_SPAN && first + SHORT_SPAN >= offset + p && last <= offset + p + SHORT_SPAN
+                }
+                _ => true,
+            };
+            if kana == 0 && odd().any(|p| short(p) && fits_near(p)) {
+                return true;
+            }
+        }
+    }
+    false
 }
 
 /// What undoing `family` makes of one character, as far as [`pair_gain`]
@@ -1581,6 +1660,33 @@ mod tests {
         let garbled = format!("{}{}", garble(Family::GbkAsBig5, "在上述"), &text[9..]);
         assert_eq!(garbled, "婓奻扴例子中，命令的输出被重定向到文件。");
         assert_eq!(repair(&garbled), text);
+    }
+
+    #[test]
+    fn stretch_characters_are_one_pair_or_none() {
+        for family in [Family::GbkAsBig5, Family::Big5AsGbk] {
+            for c in (0..0x10000u32).filter_map(char::from_u32).filter(|&c| in_pair_stretch(c)) {
+                assert_ne!(Undo::of(c, family), Undo::Unaligned, "{family:?} {c:?}");
+            }
+        }
+    }
+
+    #[test]
+    fn lines_the_pair_model_may_undo_are_told_from_clean_lines_with_rare_characters() {
+        for text in [
+            garble(Family::GbkAsBig5, "在两个窗口间复制"),
+            garble(Family::Big5AsGbk, "目錄編輯器"),
+            "婓奻扴例子中，命令的输出被重定向到文件。".into(),
+        ] {
+            let chars: Vec<char> = text.chars().collect();
+            assert!(pairs_may_undo(&chars), "{text}");
+        }
+        // Rare characters none of whose neighbours reads as a character in
+        // the other charset.
+        for text in ["秋风萧瑟天气凉，草木摇落露为霜。鬓发如霜", "王孙去，萋萋满别情。"] {
+            let chars: Vec<char> = text.chars().collect();
+            assert!(!pairs_may_undo(&chars), "{text}");
+        }
     }
 
     #[test]
