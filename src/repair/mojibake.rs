@@ -532,6 +532,13 @@ struct Reach<'a> {
     /// far; three characters at least), or `start`.
     utf8: [usize; 2],
     pairs: &'a PairGains<'a>,
+    /// Where spans end at most (`start` and the longer of the two
+    /// stretches).
+    end: usize,
+    /// For each family of [`PairGains`], the sums of the gains of the
+    /// characters from `start` on, up to the first that cannot be repaired;
+    /// added in the order a span's own sum would be, so each is the same.
+    sums: [std::cell::OnceCell<Vec<f64>>; 2],
 }
 
 impl<'a> Reach<'a> {
@@ -560,7 +567,9 @@ impl<'a> Reach<'a> {
                 start
             }
         });
-        Reach { start, latin: if non_ascii >= 3 { start + latin } else { start }, utf8, pairs }
+        let latin_end = if non_ascii >= 3 { start + latin } else { start };
+        let sums = [(); 2].map(|_| std::cell::OnceCell::new());
+        Reach { start, latin: latin_end, utf8, pairs, end: start + latin.max(cjk), sums }
     }
 
     /// Whether some family's first layer may repair the span up to `end`.
@@ -572,8 +581,16 @@ impl<'a> Reach<'a> {
                 && (0..2).any(|family| {
                     // Each character must map, and the span gain MIN_GAIN
                     // on average (the rounding of means allowed for).
-                    let gains: Option<f64> = (self.start..end).map(|i| self.pairs.gain(family, i)).sum();
-                    gains.is_some_and(|gains| gains >= MIN_GAIN * n as f64 - 1e-6)
+                    let sums = self.sums[family].get_or_init(|| {
+                        let gains = (self.start..self.end).map_while(|i| self.pairs.gain(family, i));
+                        gains
+                            .scan(-0.0, |sum: &mut f64, gain| {
+                                *sum += gain;
+                                Some(*sum)
+                            })
+                            .collect()
+                    });
+                    sums.get(n - 1).is_some_and(|&gains| gains >= MIN_GAIN * n as f64 - 1e-6)
                 })
     }
 }
@@ -1099,13 +1116,20 @@ enum Undo {
 impl Undo {
     fn of(c: char, family: Family) -> Undo {
         let (wrong, right) = family.codecs();
-        let mut pair = Vec::with_capacity(4);
-        if !encode_char(wrong, c, &mut pair) {
-            return Undo::Unencodable;
-        }
-        if pair.len() != 2 {
-            return Undo::Unaligned;
-        }
+        // The table has most characters (and allocates nothing).
+        let pair = match double_byte_table(wrong).get(u32::from(c) as usize) {
+            Some(&pair) if pair != 0 && !c.is_ascii() => pair.to_be_bytes(),
+            _ => {
+                let mut bytes = Vec::with_capacity(4);
+                if !encode_char(wrong, c, &mut bytes) {
+                    return Undo::Unencodable;
+                }
+                match bytes[..] {
+                    [lead, trail] => [lead, trail],
+                    _ => return Undo::Unaligned,
+                }
+            }
+        };
         match decode_pair(right, &pair) {
             Some(r) if bigram::covers(r) && !is_suspicious(r) => Undo::Takes,
             Some(_) => Undo::Refuses,
