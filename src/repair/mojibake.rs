@@ -372,6 +372,15 @@ impl Repairer {
     /// character. `None` when the line is not such mojibake.
     fn repair_whole_line(&mut self, line: &str) -> Option<String> {
         let body = line.trim_end_matches(['\n', '\r']);
+        // Text that no layer is tried on (a table drawn in box drawing, say).
+        let passed_over = |text: &str| {
+            let non_ascii = text.chars().filter(|c| !c.is_ascii()).count();
+            let foreign = text.chars().filter(|&c| is_foreign_script(c)).count();
+            non_ascii < 2 || foreign * 4 > non_ascii || !has_suspicious(text)
+        };
+        if passed_over(body) {
+            return None;
+        }
         let before = plausibility(body);
         if !can_gain(before) {
             return None;
@@ -382,11 +391,10 @@ impl Repairer {
         for _ in 0..MAX_LAYERS {
             let mut deeper = Vec::new();
             for (path, text) in &frontier {
-                let non_ascii = text.chars().filter(|c| !c.is_ascii()).count();
-                let foreign = text.chars().filter(|&c| is_foreign_script(c)).count();
-                if non_ascii < 2 || foreign * 4 > non_ascii || !has_suspicious(text) {
+                if passed_over(text) {
                     continue;
                 }
+                let non_ascii = text.chars().filter(|c| !c.is_ascii()).count();
                 // Accented letters are GBK's too (its pinyin row), but a
                 // line of them is French or German, not GBK.
                 let letters = text.chars().filter(|&c| matches!(u32::from(c), 0xC0..=0x24F)).count();
@@ -456,6 +464,17 @@ impl Repairer {
         if let Some((path, repaired)) = whole {
             self.line.push((path, run.chars().count()));
             return Some(repaired);
+        }
+        // The span search starts only at a cluster: two suspicious
+        // characters within SPAN_WINDOW of each other.
+        let mut last_suspicious = None;
+        let clustered = run.chars().enumerate().filter(|&(_, c)| is_suspicious(c)).any(|(i, _)| {
+            let near = last_suspicious.is_some_and(|last| i - last < SPAN_WINDOW);
+            last_suspicious = Some(i);
+            near
+        });
+        if !clustered {
+            return None;
         }
         let chars: Vec<(usize, char)> = run.char_indices().collect();
         let byte_at = |i: usize| chars.get(i).map_or(run.len(), |&(b, _)| b);
@@ -623,9 +642,10 @@ impl<'a> PairGains<'a> {
             if c.is_ascii() || !encode_char(wrong, c, &mut pair) {
                 return None;
             }
+            let mut one = [0; 4];
             let repaired = match decode_pair(right, &pair) {
-                Some(c) => c.to_string(),
-                None => decode(right, &pair)?,
+                Some(c) => Cow::Borrowed(&*c.encode_utf8(&mut one)),
+                None => Cow::Owned(decode(right, &pair)?),
             };
             if !is_clean(&repaired) {
                 return None;
