@@ -553,6 +553,14 @@ struct Explainer {
     input: String,
     /// Where the current segment starts in `input`.
     origin: usize,
+    /// The line and column at byte `counted` of `input`, and at byte
+    /// `in_segment` of the current segment: hits come in order, so each
+    /// position is counted on from the one before, not from the start
+    /// (which made long inputs quadratic; a fused step's segment is the
+    /// whole text).
+    counted: usize,
+    position: (usize, usize),
+    in_segment: Option<(usize, (usize, usize))>,
     changes: Vec<Change>,
 }
 
@@ -561,18 +569,31 @@ impl Trace for Explainer {
 
     fn stage(&mut self, input: &str) {
         input.clone_into(&mut self.input);
+        (self.counted, self.position, self.in_segment) = (0, (1, 1), None);
     }
 
     fn segment(&mut self, _step: usize, origin: usize) {
         self.origin = origin;
+        self.in_segment = None;
     }
 
     fn hit(&mut self, segment: &str, at: usize, key: &str, value: &str, source: &str) {
         if key == value {
             return;
         }
-        let before = self.input.get(..self.origin).unwrap_or_default();
-        let (line, column) = advance(advance((1, 1), before), segment.get(..at).unwrap_or_default());
+        let (counted, position) = match self.in_segment {
+            Some((counted, position)) if counted <= at => (counted, position),
+            _ => {
+                if self.origin < self.counted {
+                    (self.counted, self.position) = (0, (1, 1));
+                }
+                self.position = advance(self.position, self.input.get(self.counted..self.origin).unwrap_or_default());
+                self.counted = self.origin;
+                (0, self.position)
+            }
+        };
+        let (line, column) = advance(position, segment.get(counted..at).unwrap_or_default());
+        self.in_segment = Some((at, (line, column)));
         self.changes.push(Change { line, column, from: key.into(), to: value.into(), dictionary: source.into() });
     }
 }
