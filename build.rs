@@ -53,6 +53,7 @@ fn main() {
         i
     };
 
+    let mut contexts: HashMap<usize, Vec<(String, String, String)>> = HashMap::new();
     let mut plans = String::new();
     for config in data::CONFIGS {
         plans.push_str("    [\n");
@@ -63,8 +64,11 @@ fn main() {
                 let chain: Vec<Pairs> = stage.chain.iter().filter_map(|d| flatten::flatten(d, include_tofu)).collect();
                 let walk = match (&seg, chain.as_slice()) {
                     (Some(seg), [step1, step2]) => {
-                        let owned = Vec::leak(fuse::single_walk(seg, step1, step2));
-                        intern(owned.iter().map(|(k, v, flags)| (k.as_str(), v.as_str(), *flags)).collect())
+                        let walk = fuse::single_walk(seg, step1, step2);
+                        let owned = Vec::leak(walk.entries);
+                        let i = intern(owned.iter().map(|(k, v, flags)| (k.as_str(), v.as_str(), *flags)).collect());
+                        contexts.insert(i, walk.contexts);
+                        i
                     }
                     _ => u16::MAX as usize,
                 };
@@ -110,6 +114,19 @@ fn main() {
     code.push_str(&plans);
     code.push_str("];\n");
     writeln!(code, "pub(super) const WALK_KEYS: u16 = {WALK_KEYS};").unwrap();
+    code.push_str(
+        "\n/// Per trie, for a single-walk trie: its unsafe events, sorted, with the\n\
+         /// characters before and after them that make them overlap (`fuse.rs`).\n",
+    );
+    writeln!(code, "pub(super) static CONTEXTS: [&[(&str, &str, &str)]; {count}] = [").unwrap();
+    for i in 0..count {
+        code.push_str("    &[");
+        for (key, before, after) in contexts.get(&i).into_iter().flatten() {
+            write!(code, "({key:?}, {before:?}, {after:?}), ").unwrap();
+        }
+        code.push_str("],\n");
+    }
+    code.push_str("];\n");
     std::fs::write(out.join("opencc_compiled.rs"), code).unwrap();
 }
 

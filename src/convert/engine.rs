@@ -558,7 +558,11 @@ impl Stage {
     /// character changed by both steps counts once there too.
     pub(super) fn convert<T: Trace>(&self, text: &str, out: &mut String, scratch: &mut Scratch, trace: &mut T) -> u64 {
         if let (Some(walk), false, [step1, step2]) = (&self.walk, T::ON, self.chain.as_slice()) {
-            return one_walk(&walk.dat(), step1, step2, text, out, &mut scratch.cur);
+            let contexts = match walk {
+                Dict::Builtin(i) => super::compiled::CONTEXTS[usize::from(*i)],
+                Dict::Owned(_) => &[],
+            };
+            return one_walk(&walk.dat(), contexts, step1, step2, text, out, &mut scratch.cur);
         }
         trace.stage(text);
         let n = self.chain.len();
@@ -619,13 +623,22 @@ impl Stage {
 /// key must not reach over a position where a segmentation key matches
 /// (OpenCC's segment would end there), so its inner positions are looked
 /// up, and the match is cut back if one does; a preimage match with an
-/// event inside it, or an unsafe event, makes its stretch *dirty*. A
+/// event inside it, or an unsafe event with a neighbour that may let a key
+/// of the second step overlap it, makes its stretch *dirty*. A
 /// dirty stretch, from the last place no step can reach across (the end
 /// of a segmentation key, or a character in no key) to the next one, is
 /// converted again step by step (`tmp` is its buffer), which is exact
 /// there. The counts of such stretches are comparisons of their input and
 /// output.
-fn one_walk(walk: &Dat<'_>, step1: &Node, step2: &Node, text: &str, out: &mut String, tmp: &mut String) -> u64 {
+fn one_walk(
+    walk: &Dat<'_>,
+    contexts: &[(&str, &str, &str)],
+    step1: &Node,
+    step2: &Node,
+    text: &str,
+    out: &mut String,
+    tmp: &mut String,
+) -> u64 {
     let b = text.as_bytes();
     let (mut i, mut copied, mut count) = (0, 0, 0u64);
     // The last place no step reaches across: (byte in `text`, length of
@@ -701,7 +714,19 @@ fn one_walk(walk: &Dat<'_>, step1: &Node, step2: &Node, text: &str, out: &mut St
             }
             dirty |= event_inside && !hit.is_event();
         }
-        dirty |= hit.is_unsafe();
+        if hit.is_unsafe() && !dirty {
+            // Dirty if a neighbour may let a key of the second step overlap
+            // the event's value (see `fuse::SingleWalk::contexts`).
+            dirty = match contexts.binary_search_by(|c| c.0.cmp(&text[i..hit.end])) {
+                Ok(k) => {
+                    let (_, before, after) = contexts[k];
+                    let previous = text[cut.0.min(i)..i].chars().next_back();
+                    previous.is_some_and(|c| before.contains(c))
+                        || text[hit.end..].chars().next().is_some_and(|c| after.contains(c))
+                }
+                Err(_) => true,
+            };
+        }
         if copied < i {
             out.push_str(&text[copied..i]);
         }

@@ -78,11 +78,25 @@ impl<'a> Table<'a> {
     }
 }
 
+/// The single-walk dictionary of a stage and what the walk needs to know
+/// about its unsafe events.
+pub(super) struct SingleWalk {
+    /// Key, final value, and [`SEGMENT`], [`EVENT`] and [`UNSAFE`] bits. A
+    /// key is in one class only, the first of segmentation key, event,
+    /// preimage.
+    pub(super) entries: Vec<(String, String, u16)>,
+    /// For each unsafe event, sorted by key: the key, the characters that
+    /// before it, and those that after it, may let a longer key of the
+    /// second step overlap its value. Any other neighbour is one the first
+    /// step maps to a character that no such key has there; or it ends a
+    /// segment, or is an event of its own that such a key overlaps, and
+    /// so unsafe too.
+    pub(super) contexts: Vec<(String, String, String)>,
+}
+
 /// The single-walk dictionary of a stage with segmentation `seg` and the
-/// two conversion steps `step1` and `step2` (flattened): key, final value,
-/// and [`SEGMENT`], [`EVENT`] and [`UNSAFE`] bits. A key is in one class
-/// only, the first of segmentation key, event, preimage.
-pub(super) fn single_walk(seg: &[Entry<'_>], step1: &[Entry<'_>], step2: &[Entry<'_>]) -> Vec<(String, String, u16)> {
+/// two conversion steps `step1` and `step2` (flattened).
+pub(super) fn single_walk(seg: &[Entry<'_>], step1: &[Entry<'_>], step2: &[Entry<'_>]) -> SingleWalk {
     let (t1, t2) = (Table::new(step1), Table::new(step2));
     let mut taken: HashSet<String> = HashSet::new();
     let mut entries = Vec::new();
@@ -115,14 +129,6 @@ pub(super) fn single_walk(seg: &[Entry<'_>], step1: &[Entry<'_>], step2: &[Entry
 
     let multi2: Vec<Vec<char>> = t2.map.keys().filter(|k| single(k).is_none()).map(|k| k.chars().collect()).collect();
     let single_events: HashSet<char> = events.iter().filter_map(|(k, _)| single(k)).collect();
-    for &(key, value) in &events {
-        if taken.insert(key.to_owned()) {
-            let v: Vec<char> = value.chars().collect();
-            let flags = if multi2.iter().any(|s| overlaps(&v, s)) { EVENT | UNSAFE } else { EVENT };
-            entries.push((key.to_owned(), t2.convert(value), flags));
-        }
-    }
-
     // What the first step turns into each character, backwards.
     let mut preimages: HashMap<char, Vec<char>> = HashMap::new();
     for &(k, v) in &m1 {
@@ -135,6 +141,34 @@ pub(super) fn single_walk(seg: &[Entry<'_>], step1: &[Entry<'_>], step2: &[Entry
         }
         p
     };
+
+    let mut contexts = Vec::new();
+    for &(key, value) in &events {
+        if taken.insert(key.to_owned()) {
+            let v: Vec<char> = value.chars().collect();
+            let (mut before, mut after) = (Vec::new(), Vec::new());
+            for s in &multi2 {
+                for d in overlaps(&v, s) {
+                    if d < 0 {
+                        before.extend(preimages_of(s[(-d - 1) as usize]));
+                    }
+                    if d + s.len() as isize > v.len() as isize {
+                        after.extend(preimages_of(s[(v.len() as isize - d) as usize]));
+                    }
+                }
+            }
+            let unsafe_event = !before.is_empty() || !after.is_empty();
+            if unsafe_event {
+                for chars in [&mut before, &mut after] {
+                    chars.sort_unstable();
+                    chars.dedup();
+                }
+                contexts.push((key.to_owned(), before.into_iter().collect(), after.into_iter().collect()));
+            }
+            entries.push((key.to_owned(), t2.convert(value), if unsafe_event { EVENT | UNSAFE } else { EVENT }));
+        }
+    }
+    contexts.sort();
     let mut seen = HashSet::new();
     for &(key, value, _) in step2 {
         if !seen.insert(key) {
@@ -156,15 +190,15 @@ pub(super) fn single_walk(seg: &[Entry<'_>], step1: &[Entry<'_>], step2: &[Entry
             entries.push((k.to_string(), v.to_string(), 0));
         }
     }
-    entries
+    SingleWalk { entries, contexts }
 }
 
-/// Whether `key` can overlap `value` in a text, sharing at least one
-/// position with it and reaching beyond it on at least one side, with the
-/// shared characters equal.
-fn overlaps(value: &[char], key: &[char]) -> bool {
+/// Where `key` can overlap `value` in a text (the offsets of its start from
+/// the value's), sharing at least one position with it and reaching beyond
+/// it on at least one side, with the shared characters equal.
+fn overlaps<'k>(value: &'k [char], key: &'k [char]) -> impl Iterator<Item = isize> + 'k {
     let (n, m) = (value.len() as isize, key.len() as isize);
-    (1 - m..n).any(|d| {
+    (1 - m..n).filter(move |&d| {
         (d < 0 || d + m > n)
             && key.iter().enumerate().all(|(j, c)| {
                 let p = d + j as isize;

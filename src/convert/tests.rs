@@ -449,14 +449,23 @@ fn single_walk_converts_as_the_steps_do() {
             let chain: Vec<_> = stage.chain.iter().filter_map(|d| flatten::flatten(d, include)).collect();
             let (Some(seg), [step1, step2]) = (seg, chain.as_slice()) else { continue };
             walks += 1;
-            let entries = fuse::single_walk(&seg, step1, step2);
+            let walk = fuse::single_walk(&seg, step1, step2);
+            let entries = walk.entries;
             let keys: Vec<&str> = entries.iter().map(|e| e.0.as_str()).collect();
             let chars: Vec<char> = keys.iter().flat_map(|k| k.chars()).collect();
             let mut text = keys.join("\n");
             text.push('\n');
             text.extend(keys.iter().copied());
-            // Unsafe events inside the second step's keys that overlap
-            // their values.
+            // Unsafe events beside the characters that may make them
+            // overlap, and inside the second step's keys that overlap their
+            // values.
+            for (key, before, after) in &walk.contexts {
+                for c in before.chars().chain(after.chars()) {
+                    text.extend(['\n', c]);
+                    text.push_str(key);
+                    text.push(c);
+                }
+            }
             let values = fuse::Table::new(step1);
             for (key, _, flags) in &entries {
                 if flags & fuse::UNSAFE == 0 {
