@@ -162,8 +162,8 @@ pub(super) struct Dat<'a> {
     few_firsts: (u8, [u8; 3]),
     lead: &'a [u8; 4 * LEAD_WORDS],
     hi: &'a [u32],
-    lo: &'a [u32],
-    units: &'a [u32],
+    lo: &'a [[u32; 256]],
+    units: &'a [[u32; UNIT_WORDS]],
     offsets: &'a [u32],
     sources: &'a [u32],
     text: &'a str,
@@ -189,8 +189,8 @@ impl<'a> Dat<'a> {
             // Each word holds four entries, the first in its lowest byte.
             lead: bytemuck::cast_slice::<u32, u8>(take(LEAD_WORDS)).try_into().unwrap_or(&NO_LEAD),
             hi: take(HI_LEN),
-            lo: take(blocks * 256),
-            units: take(units * UNIT_WORDS),
+            lo: bytemuck::try_cast_slice(take(blocks * 256)).unwrap_or_default(),
+            units: bytemuck::try_cast_slice(take(units * UNIT_WORDS)).unwrap_or_default(),
             offsets: take(values + 1),
             sources: take(values),
             text,
@@ -207,22 +207,11 @@ impl<'a> Dat<'a> {
         let mut end = i;
         while i < b.len() {
             let (c, len) = decode(b, i);
-            let block = word(self.hi, (c >> 8) as usize);
-            let code = word(self.lo, (block as usize) * 256 + (c & 0xFF) as usize);
-            if code == 0 {
+            let Some((next, value)) = self.child(state, self.code(c)) else {
                 break;
-            }
-            let unit = UNIT_WORDS * state as usize;
-            if word(self.units, unit + 3) & child_bit(code) == 0 {
-                break;
-            }
-            let next = word(self.units, unit).wrapping_add(code);
-            if word(self.units, UNIT_WORDS * next as usize + 1) != state {
-                break;
-            }
+            };
             state = next;
             i += len;
-            let value = word(self.units, UNIT_WORDS * state as usize + 2);
             if value != NONE && (!SEGMENT_KEYS || word(self.sources, value as usize) & u32::from(SEGMENT) != 0) {
                 found = value;
                 end = i;
@@ -254,22 +243,11 @@ impl<'a> Dat<'a> {
         let mut found = [(NONE, i); 3];
         while i < b.len() {
             let (c, len) = decode(b, i);
-            let block = word(self.hi, (c >> 8) as usize);
-            let code = word(self.lo, (block as usize) * 256 + (c & 0xFF) as usize);
-            if code == 0 {
+            let Some((next, value)) = self.child(state, self.code(c)) else {
                 break;
-            }
-            let unit = UNIT_WORDS * state as usize;
-            if word(self.units, unit + 3) & child_bit(code) == 0 {
-                break;
-            }
-            let next = word(self.units, unit).wrapping_add(code);
-            if word(self.units, UNIT_WORDS * next as usize + 1) != state {
-                break;
-            }
+            };
             state = next;
             i += len;
-            let value = word(self.units, UNIT_WORDS * state as usize + 2);
             if value != NONE {
                 let source = word(self.sources, value as usize);
                 let class = if source & u32::from(SEGMENT) != 0 {
@@ -290,8 +268,27 @@ impl<'a> Dat<'a> {
     /// can reach across it.
     #[inline(always)]
     fn in_no_key(&self, c: u32) -> bool {
+        self.code(c) == 0
+    }
+
+    /// The code of character `c`; 0 if no key has it.
+    #[inline(always)]
+    fn code(&self, c: u32) -> u32 {
         let block = word(self.hi, (c >> 8) as usize);
-        word(self.lo, (block as usize) * 256 + (c & 0xFF) as usize) == 0
+        self.lo.get(block as usize).map_or(0, |lo| lo[(c & 0xFF) as usize])
+    }
+
+    /// The child of unit `state` by `code` (not 0) and its value index, if
+    /// there is such a child.
+    #[inline(always)]
+    fn child(&self, state: u32, code: u32) -> Option<(u32, u32)> {
+        let unit = self.units.get(state as usize)?;
+        if code == 0 || unit[3] & child_bit(code) == 0 {
+            return None;
+        }
+        let next = unit[0].wrapping_add(code);
+        let child = self.units.get(next as usize)?;
+        (child[1] == state).then_some((next, child[2]))
     }
 }
 
