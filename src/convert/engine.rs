@@ -494,7 +494,7 @@ pub(super) struct Stage {
     pub(super) segmentation: Option<Node>,
     pub(super) chain: Vec<Node>,
     /// For a built-in stage with segmentation and two steps: the trie that
-    /// converts it in one walk (see [`walk`]). Without it, or when the
+    /// converts it in one walk (see [`one_walk`]). Without it, or when the
     /// conversion is explained, the stage converts step by step.
     pub(super) walk: Option<Dict>,
 }
