@@ -60,6 +60,14 @@
 //! is ready at once (`engine.rs` says why this structure and gives the
 //! figures).
 //!
+//! A segment's output depends on the segment alone, so for the stages with
+//! segmentation and two steps (s2tw, s2twp, s2hk, s2hkp, tw2s, tw2sp, hk2s,
+//! hk2sp), `build.rs` also compiles one trie for the whole stage: each
+//! segmentation key with the chain's output on it, and what converts the
+//! runs between them (`fuse.rs`). Such a stage converts in one walk; it
+//! converts step by step with `--explain` and `--dict`, and in custom
+//! configurations, whose dictionaries are only known at run time.
+//!
 //! The unit tests keep a plain reference implementation (hash maps tried
 //! from the longest key down, groups asked member by member) and check the
 //! automata against it.
@@ -92,6 +100,10 @@ mod compiled {
 
 mod dat;
 mod engine;
+#[cfg(test)]
+mod flatten;
+#[cfg_attr(not(test), allow(dead_code))]
+mod fuse;
 use engine::{Dict, Node, Scratch, Stage, Trace};
 mod custom;
 
@@ -389,10 +401,14 @@ impl Converter {
         }
         let stages: Vec<Stage> = compiled::PLANS[index][tofu as usize]
             .iter()
-            .map(|&(seg, chain)| Stage {
-                segmentation: (seg != u16::MAX && seg != compiled::FUSED).then(|| trie(seg)),
-                fused: seg == compiled::FUSED,
+            .map(|&(seg, chain, walk)| Stage {
+                segmentation: match seg {
+                    u16::MAX => None,
+                    compiled::WALK_KEYS => Some(Node::SegmentKeys(Dict::Builtin(walk))),
+                    seg => Some(trie(seg)),
+                },
                 chain: chain.iter().map(|&i| trie(i)).collect(),
+                walk: (walk != u16::MAX).then_some(Dict::Builtin(walk)),
             })
             .collect();
         Ok(Converter {
