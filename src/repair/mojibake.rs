@@ -143,6 +143,25 @@ fn encode_char(codec: Codec, c: char, bytes: &mut Vec<u8>) -> bool {
     true
 }
 
+/// What GBK or Big5 (`codec`) encodes `c` to when that is one pair
+/// (`Ok`), or other bytes (`Err`); `None` when it cannot. The table has
+/// most characters, which then cost no allocation.
+fn encode_pair(codec: Codec, c: char) -> Option<Result<[u8; 2], ()>> {
+    match double_byte_table(codec).get(u32::from(c) as usize) {
+        Some(&pair) if pair != 0 && !c.is_ascii() => Some(Ok(pair.to_be_bytes())),
+        _ => {
+            let mut bytes = Vec::with_capacity(4);
+            encode_char(codec, c, &mut bytes).then(|| <[u8; 2]>::try_from(&bytes[..]).map_err(|_| ()))
+        }
+    }
+}
+
+/// The pair GBK encodes `c` to, when it is one pair, as `encoding_rs`'s
+/// encoder writes it.
+pub(crate) fn gbk_pair(c: char) -> Option<[u8; 2]> {
+    encode_pair(Codec::Gbk, c)?.ok()
+}
+
 /// `encoding_rs`'s encoder, for what the table does not have (€ and private use in GBK,
 /// characters beyond the BMP): stops at the first unmappable character
 /// instead of writing an HTML numeric reference for it and going on.
@@ -1136,19 +1155,10 @@ enum Undo {
 impl Undo {
     fn of(c: char, family: Family) -> Undo {
         let (wrong, right) = family.codecs();
-        // The table has most characters (and allocates nothing).
-        let pair = match double_byte_table(wrong).get(u32::from(c) as usize) {
-            Some(&pair) if pair != 0 && !c.is_ascii() => pair.to_be_bytes(),
-            _ => {
-                let mut bytes = Vec::with_capacity(4);
-                if !encode_char(wrong, c, &mut bytes) {
-                    return Undo::Unencodable;
-                }
-                match bytes[..] {
-                    [lead, trail] => [lead, trail],
-                    _ => return Undo::Unaligned,
-                }
-            }
+        let pair = match encode_pair(wrong, c) {
+            Some(Ok(pair)) => pair,
+            Some(Err(())) => return Undo::Unaligned,
+            None => return Undo::Unencodable,
         };
         match decode_pair(right, &pair) {
             Some(r) if bigram::covers(r) && !is_suspicious(r) => Undo::Takes,
