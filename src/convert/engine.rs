@@ -260,7 +260,14 @@ impl<'a> Dat<'a> {
             };
             found[class] = (value, at);
         });
-        let (value, end) = found.into_iter().find(|f| f.0 != NONE).unwrap_or((NONE, i));
+        let [segment, event, other] = found;
+        let (value, end) = if segment.0 != NONE {
+            segment
+        } else if event.0 != NONE {
+            event
+        } else {
+            other
+        };
         self.hit(value, end)
     }
 
