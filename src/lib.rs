@@ -70,9 +70,9 @@
 //!   the command's instructions). The single-walk tries make the binary
 //!   33 MB instead of 18 MB.
 //! - Whether a text is Japanese (and so not converted by a Chinese
-//!   configuration) is judged once per input, on its first text with CJK
-//!   characters; a Chinese file that opens with a long Japanese quotation is
-//!   taken for Japanese. `--force` settles it.
+//!   configuration) is judged once per input, on the first 10,000 CJK
+//!   characters of its first block with any; a Chinese file that opens with
+//!   a long Japanese quotation is taken for Japanese. `--force` settles it.
 //! - Mojibake repair falls short of its targets where GBK and Big5 are read
 //!   as each other: on the generated set (`tests/repair_eval.rs`, figures in
 //!   the README) in 81–97% of the cases, and one garbled word in a clean
