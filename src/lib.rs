@@ -92,8 +92,8 @@
 //!   symbol goes through the gates of the span search and the
 //!   character-pair model, which cost most on box-drawing tables and on
 //!   clusters of rare characters (classical poetry): 1 MB of the control
-//!   set's Chinese prose takes 5.2 times the instructions of passing UTF-8
-//!   through, the Debian Reference 2.6 times, start-up 1.02 times
+//!   set's Chinese prose takes 5.0 times the instructions of passing UTF-8
+//!   through, the Debian Reference 2.5 times, start-up 1.02 times
 //!   (`scripts/bench-repair.sh --callgrind`). `--no-repair` skips it.
 
 pub mod clean;
