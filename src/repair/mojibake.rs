@@ -1069,7 +1069,7 @@ fn is_letter(c: char) -> bool {
 
 /// Whether `c` belongs to a stretch that [`undo_by_pairs`] may undo.
 fn in_pair_stretch(c: char) -> bool {
-    bigram::covers(c) || is_letter(c)
+    !c.is_ascii() && (bigram::covers(c) || is_letter(c))
 }
 
 /// Whether [`undo_by_pairs`] may undo anything in `chars`, a line not found
@@ -1097,11 +1097,15 @@ fn pairs_may_undo(chars: &[char]) -> bool {
     };
     let mut start = 0;
     while start < chars.len() {
-        let len = chars[start..].iter().take_while(|&&c| in_pair_stretch(c)).count().max(1);
+        if !in_pair_stretch(chars[start]) {
+            start += 1;
+            continue;
+        }
+        let len = chars[start..].iter().take_while(|&&c| in_pair_stretch(c)).count();
         let stretch = &chars[start..start + len];
         let offset = start;
         start += len;
-        if !in_pair_stretch(stretch[0]) || stretch.iter().filter(|&&c| is_kana(c)).count() < kana {
+        if stretch.iter().filter(|&&c| is_kana(c)).count() < kana {
             continue;
         }
         let odd = || (0..len).filter(|&i| is_suspicious(stretch[i]) || is_letter(stretch[i]));
