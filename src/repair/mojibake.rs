@@ -444,8 +444,11 @@ impl Repairer {
         let mut budget = BUDGET_BASE + BUDGET_PER_CHAR * run.chars().count();
         let whole = if mostly_suspicious(run) { best_repair(run, prev, next, MAX_LAYERS, &mut budget) } else { None };
         if let Some((path, repaired)) = whole {
-            self.line.push((path, run.chars().count()));
-            return Some(repaired);
+            let span: Vec<char> = run.chars().collect();
+            if let Some((repaired, undone)) = undo_where_pairs_prefer(&path, &span, repaired, prev, next) {
+                self.line.push((path, undone));
+                return Some(repaired);
+            }
         }
         let chars: Vec<(usize, char)> = run.char_indices().collect();
         let byte_at = |i: usize| chars.get(i).map_or(run.len(), |&(b, _)| b);
@@ -482,9 +485,19 @@ impl Repairer {
                 best_repair(span, before, after, 1, &mut budget)?;
                 best_repair(span, before, after, MAX_LAYERS, &mut budget).map(|repair| (end, repair))
             });
+            // GBK and Big5 read as each other change character for
+            // character, and a span found by character scores may run into
+            // the clean words beside it (`ㄒ和修改時間`): the pairs say
+            // which of its characters to undo.
+            let found = found.and_then(|(end, (path, repaired))| {
+                let span: Vec<char> = chars[start..end].iter().map(|&(_, c)| c).collect();
+                let after = if end == chars.len() { next } else { char_at(end) };
+                let (repaired, undone) = undo_where_pairs_prefer(&path, &span, repaired, before, after)?;
+                Some((end, (path, repaired), undone))
+            });
             match found {
-                Some((end, (path, repaired))) => {
-                    self.line.push((path, end - start));
+                Some((end, (path, repaired), undone)) => {
+                    self.line.push((path, undone));
                     out.push_str(&run[byte_at(done)..byte_at(start)]);
                     out.push_str(&repaired);
                     done = end;
@@ -866,7 +879,10 @@ fn undo_by_pairs(text: &str, garbled: bool) -> Option<(String, Notes)> {
     let chars: Vec<char> = text.chars().collect();
     let is_kana = |c: char| matches!(u32::from(c), 0x3041..=0x30FF);
     let is_letter = |c: char| is_foreign_script(c) && !matches!(c, '\u{2500}'..='\u{257F}');
-    let in_stretch = |c: char| bigram::covers(c) || is_letter(c);
+    // Symbols and private use are what GBK and Big5 make of each other's
+    // punctuation and rarer characters (`［坻華源` for `其他地方`).
+    let is_symbol = |c: char| u32::from(c) >= 0x2000 && !matches!(c, '\u{2500}'..='\u{257F}') && is_suspicious(c);
+    let in_stretch = |c: char| bigram::covers(c) || is_letter(c) || is_symbol(c);
     let kana = chars.iter().filter(|&&c| is_kana(c)).count();
     let misfits = |family: Family| chars.iter().filter(|&&c| !reads_in(family, c)).count();
     let misfits = [misfits(Family::GbkAsBig5), misfits(Family::Big5AsGbk)];
@@ -893,7 +909,10 @@ fn undo_by_pairs(text: &str, garbled: bool) -> Option<(String, Notes)> {
             .filter(|&(i, _)| !pairs_fail(i, 0, stretch.len()))
             .filter_map(|(_, family)| {
                 let (repaired, gain) = pair_gain(stretch, family, prev, next)?;
-                let enough = gain >= SHORT_PAIR_GAIN_MIN && gain >= PAIR_GAIN * stretch.len() as f64;
+                // A symbol alone (`●`, `≈`) reads as some character: it
+                // takes two Han characters to judge by pairs.
+                let han = repaired.chars().filter(|&c| bigram::covers(c)).count();
+                let enough = gain >= SHORT_PAIR_GAIN_MIN && gain >= PAIR_GAIN * stretch.len() as f64 && han >= 2;
                 enough.then_some((gain, family, repaired))
             })
             .max_by(|a, b| a.0.total_cmp(&b.0));
@@ -919,17 +938,17 @@ fn undo_by_pairs(text: &str, garbled: bool) -> Option<(String, Notes)> {
                     } else {
                         fits_rest(i, family, span)
                     };
-                    if !touches || !fits || !span.iter().all(|&c| bigram::covers(c)) || pairs_fail(i, at, len) {
+                    if !touches || !fits || pairs_fail(i, at, len) {
                         continue;
                     }
                     let Some((repaired, gain)) = pair_gain(span, family, before, after) else { continue };
                     let in_context = |text: &str| format!("{}{text}{}", before.unwrap_or(' '), after.unwrap_or(' '));
-                    // All but two of the pairs it makes, with its
-                    // neighbours too, must be known, and more than before.
-                    let neighbours = [before, after].iter().filter(|c| c.is_some_and(bigram::covers)).count();
-                    let pairs = bigram::known_pairs(&in_context(&repaired));
-                    let paired = pairs + 2 >= len - 1 + neighbours
-                        && pairs > bigram::known_pairs(&in_context(&span.iter().collect::<String>()));
+                    // All but two of the pairs of Han characters it makes,
+                    // with its neighbours too, must be known, and more than
+                    // before.
+                    let (pairs, possible) = bigram::known_pairs(&in_context(&repaired));
+                    let paired = pairs + 2 >= possible
+                        && pairs > bigram::known_pairs(&in_context(&span.iter().collect::<String>())).0;
                     if paired && gain >= SHORT_PAIR_GAIN_MIN && gain >= SHORT_PAIR_GAIN * len as f64 {
                         found.push((gain, at, len, family, repaired));
                     }
@@ -971,6 +990,72 @@ fn undo_by_pairs(text: &str, garbled: bool) -> Option<(String, Notes)> {
     (!notes.is_empty()).then_some((out, notes))
 }
 
+/// What keeping a stretch of a span found garbled costs, in
+/// log-likelihood: the span search's word is overruled only where the
+/// character pairs clearly prefer the text as it is.
+const PAIR_SWITCH: f64 = 5.0;
+
+/// `span` undone along `path` only in the characters where `repaired`,
+/// its reading, is more likely by the character pairs (between `prev` and
+/// `next`), with how many characters that undoes; `None` when none. Each
+/// stretch kept costs [`PAIR_SWITCH`]; a symbol kept where the other
+/// reading is Han counts as a Han character never seen (`当［无` for
+/// `当其无`: the pair model finds symbols neutral). Only GBK and Big5 read
+/// as each other change character for character; any other repair is
+/// taken whole.
+fn undo_where_pairs_prefer(
+    path: &[Family],
+    span: &[char],
+    repaired: String,
+    prev: Option<char>,
+    next: Option<char>,
+) -> Option<(String, usize)> {
+    let alt: Vec<char> = repaired.chars().collect();
+    if alt.len() != span.len() || !matches!(path, [Family::GbkAsBig5 | Family::Big5AsGbk]) {
+        return Some((repaired, span.len()));
+    }
+    // Viterbi over two states per character, kept (0) or undone (1): the
+    // best score of each, with the character the next pair starts from
+    // and the way back.
+    let prev = prev.filter(|&c| bigram::covers(c));
+    let mut best = [(f64::NEG_INFINITY, prev), (0.0, prev)];
+    let mut back: Vec<[usize; 2]> = Vec::with_capacity(span.len());
+    for (&kept, &undone) in span.iter().zip(&alt) {
+        let mut next_best = [(f64::NEG_INFINITY, None); 2];
+        let mut from = [0; 2];
+        for (state, c) in [kept, undone].into_iter().enumerate() {
+            if state == 1 && (undone == kept || !is_clean(&undone.to_string())) {
+                continue;
+            }
+            let odd_symbol = state == 0 && !c.is_ascii() && !bigram::covers(c) && bigram::covers(undone);
+            for (was, &(score, after)) in best.iter().enumerate() {
+                let (log_p, follows) = bigram::step(after, c);
+                let log_p = if odd_symbol { log_p.min(bigram::unseen()) } else { log_p };
+                let switch = if state == 0 && was == 1 { PAIR_SWITCH } else { 0.0 };
+                let score = score + log_p - switch;
+                if score > next_best[state].0 {
+                    next_best[state] = (score, follows);
+                    from[state] = was;
+                }
+            }
+        }
+        back.push(from);
+        best = next_best;
+    }
+    let end = |state: usize| best[state].0 + next.map_or(0.0, |c| bigram::step(best[state].1, c).0);
+    let mut state = usize::from(end(1) > end(0));
+    let mut undo = vec![false; span.len()];
+    for i in (0..span.len()).rev() {
+        undo[i] = state == 1;
+        state = back[i][state];
+    }
+    let undone = undo.iter().filter(|&&u| u).count();
+    (undone > 0).then(|| {
+        let text = span.iter().zip(&alt).zip(&undo).map(|((&k, &a), &u)| if u { a } else { k }).collect();
+        (text, undone)
+    })
+}
+
 /// What undoing `family` makes of one character, as far as [`pair_gain`]
 /// cares, from the generated tables alone.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -999,7 +1084,7 @@ impl Undo {
             return Undo::Unaligned;
         }
         match decode_pair(right, &pair) {
-            Some(r) if bigram::covers(r) && !is_suspicious(r) => Undo::Takes,
+            Some(r) if undone_fits(c, r) => Undo::Takes,
             Some(_) => Undo::Refuses,
             None => Undo::Unknown,
         }
@@ -1013,13 +1098,23 @@ impl Undo {
     }
 }
 
+/// Whether `c`, a character of GBK read as Big5 or back, may be undone
+/// into `undone`: a Han character the pair model takes, or common
+/// punctuation in place of a symbol or letter (`ㄛ` for `，`).
+fn undone_fits(c: char, undone: char) -> bool {
+    if bigram::covers(undone) {
+        return !is_suspicious(undone);
+    }
+    !bigram::covers(c) && !undone.is_ascii() && char_score(undone, ' ', ' ') >= 2.0
+}
+
 /// `span` undone as `family` (GBK or Big5 read as the other), when that
-/// gives as many characters, all Han, with the log-likelihood it gains
-/// between `prev` and `next`.
+/// gives as many characters, each fitting ([`undone_fits`]), with the
+/// log-likelihood it gains between `prev` and `next`.
 fn pair_gain(span: &[char], family: Family, prev: Option<char>, next: Option<char>) -> Option<(String, f64)> {
     let text: String = span.iter().collect();
     let repaired = family.reverse(&text)?;
-    if repaired.chars().count() != span.len() || !repaired.chars().all(|c| bigram::covers(c) && !is_suspicious(c)) {
+    if repaired.chars().count() != span.len() || !span.iter().zip(repaired.chars()).all(|(&c, r)| undone_fits(c, r)) {
         return None;
     }
     let in_context = |text: &str| {
@@ -1555,6 +1650,26 @@ mod tests {
     }
 
     #[test]
+    fn a_span_found_garbled_is_not_undone_into_the_clean_words_beside_it() {
+        // Big5 `例如大小` read as GBK (kana and private use), then clean
+        // words whose GBK bytes read as Big5 would be common characters too.
+        let garbled = format!("{}和修改時間", garble(Family::Big5AsGbk, "例如大小"));
+        assert_eq!(repair(&garbled), "例如大小和修改時間");
+    }
+
+    #[test]
+    fn punctuation_in_gbk_read_as_big5_is_undone_with_its_words() {
+        // GBK `行，` read as Big5 is `俴ㄛ`: a rare character and a letter.
+        let garbled = format!("七十二{}庄稼为王。", garble(Family::GbkAsBig5, "行，"));
+        assert_eq!(garbled, "七十二俴ㄛ庄稼为王。");
+        assert_eq!(repair(&garbled), "七十二行，庄稼为王。");
+        // GBK `口（` read as Big5.
+        let garbled = format!("SMTP 端{}25）连接", garble(Family::GbkAsBig5, "口（"));
+        assert_eq!(garbled, "SMTP 端諳ㄗ25）连接");
+        assert_eq!(repair(&garbled), "SMTP 端口（25）连接");
+    }
+
+    #[test]
     fn rare_pairs_of_correct_text_are_not_undone_by_character_pairs() {
         // Classical poetry pairs rare characters; Japanese pairs kanji
         // differently; a reading in the other script does not fit the line.
@@ -1569,6 +1684,11 @@ mod tests {
     #[test]
     fn correct_text_is_never_changed() {
         for text in [
+            // Symbols alone, which GBK and Big5 read as characters of the
+            // other.
+            "∕ division slash",
+            "白色的 \"●\" 表示一个 \"不活动\"的状态。",
+            "epoll – Notifications d'événements",
             "中文文本，完全正确。",
             "國家互聯網信息辦公室",
             "Größe, café, crème brûlée, naïve, Ærøskøbing",
