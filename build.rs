@@ -4,7 +4,8 @@
 //! segmentation and conversion dictionary is flattened into one key set
 //! (`src/convert/flatten.rs`) and built into a double-array trie
 //! (`src/convert/dat.rs`), written into `OUT_DIR`. Identical key sets are
-//! compiled once.
+//! compiled once. Stages with segmentation and two conversion steps get
+//! one more trie, for converting in a single walk (`src/convert/fuse.rs`).
 
 use std::collections::HashMap;
 use std::fmt::Write as _;
@@ -19,11 +20,21 @@ mod data;
 #[allow(dead_code)]
 #[path = "src/convert/flatten.rs"]
 mod flatten;
+#[allow(dead_code)]
+#[path = "src/convert/fuse.rs"]
+mod fuse;
 
 type Pairs = Vec<dat::Entry<'static>>;
 
 fn main() {
-    for path in ["build.rs", "src/convert/dat.rs", "src/convert/data.rs", "src/convert/flatten.rs", "data/opencc"] {
+    for path in [
+        "build.rs",
+        "src/convert/dat.rs",
+        "src/convert/data.rs",
+        "src/convert/flatten.rs",
+        "src/convert/fuse.rs",
+        "data/opencc",
+    ] {
         println!("cargo:rerun-if-changed={path}");
     }
     let out = PathBuf::from(std::env::var_os("OUT_DIR").expect("OUT_DIR is set"));
@@ -42,6 +53,7 @@ fn main() {
         i
     };
 
+    let mut contexts: HashMap<usize, Vec<(String, String, String)>> = HashMap::new();
     let mut plans = String::new();
     for config in data::CONFIGS {
         plans.push_str("    [\n");
@@ -49,15 +61,25 @@ fn main() {
             plans.push_str("        &[\n");
             for stage in config.stages {
                 let seg = stage.segmentation.as_ref().and_then(|d| flatten::flatten(d, include_tofu));
-                let mut chain: Vec<Pairs> =
-                    stage.chain.iter().filter_map(|d| flatten::flatten(d, include_tofu)).collect();
-                let fused = match (&seg, chain.first_mut()) {
-                    (Some(seg), Some(first)) => fuse(seg, first),
-                    _ => false,
+                let chain: Vec<Pairs> = stage.chain.iter().filter_map(|d| flatten::flatten(d, include_tofu)).collect();
+                let walk = match (&seg, chain.as_slice()) {
+                    (Some(seg), [step1, step2]) => {
+                        let walk = fuse::single_walk(seg, step1, step2);
+                        let owned = Vec::leak(walk.entries);
+                        let i = intern(owned.iter().map(|(k, v, flags)| (k.as_str(), v.as_str(), *flags)).collect());
+                        contexts.insert(i, walk.contexts);
+                        i
+                    }
+                    _ => u16::MAX as usize,
                 };
-                let seg = if fused { FUSED as usize } else { seg.map_or(u16::MAX as usize, &mut intern) };
+                // The single-walk trie marks the segmentation keys, so it
+                // segments the step-by-step conversion too.
+                let seg = match seg {
+                    Some(_) if walk != u16::MAX as usize => WALK_KEYS as usize,
+                    seg => seg.map_or(u16::MAX as usize, &mut intern),
+                };
                 let chain: Vec<String> = chain.into_iter().map(|p| intern(p).to_string()).collect();
-                writeln!(plans, "            ({seg}, &[{}]),", chain.join(", ")).unwrap();
+                writeln!(plans, "            ({seg}, &[{}], {walk}),", chain.join(", ")).unwrap();
             }
             plans.push_str("        ],\n");
         }
@@ -85,34 +107,28 @@ fn main() {
     code.push_str(
         "/// Per configuration (in `CONFIGS` order), per tofu-risk setting (skip,\n\
          /// include): the stages, as (segmentation trie, or `u16::MAX` for none,\n\
-         /// or `FUSED` when the first conversion step segments, conversion\n\
-         /// chain tries).\n",
+         /// or `WALK_KEYS` for the single-walk trie's segmentation keys, conversion\n\
+         /// chain tries, single-walk trie or `u16::MAX` for none).\n",
     );
-    writeln!(code, "pub(super) static PLANS: [[&[(u16, &[u16])]; 2]; {}] = [", data::CONFIGS.len()).unwrap();
+    writeln!(code, "pub(super) static PLANS: [[&[(u16, &[u16], u16)]; 2]; {}] = [", data::CONFIGS.len()).unwrap();
     code.push_str(&plans);
     code.push_str("];\n");
-    writeln!(code, "pub(super) const FUSED: u16 = {FUSED};").unwrap();
+    writeln!(code, "pub(super) const WALK_KEYS: u16 = {WALK_KEYS};").unwrap();
+    code.push_str(
+        "\n/// Per trie, for a single-walk trie: its unsafe events, sorted, with the\n\
+         /// characters before and after them that make them overlap (`fuse.rs`).\n",
+    );
+    writeln!(code, "pub(super) static CONTEXTS: [&[(&str, &str, &str)]; {count}] = [").unwrap();
+    for i in 0..count {
+        code.push_str("    &[");
+        for (key, before, after) in contexts.get(&i).into_iter().flatten() {
+            write!(code, "({key:?}, {before:?}, {after:?}), ").unwrap();
+        }
+        code.push_str("],\n");
+    }
+    code.push_str("];\n");
     std::fs::write(out.join("opencc_compiled.rs"), code).unwrap();
 }
 
-/// Marks a stage whose first step does the segmentation.
-const FUSED: u16 = u16::MAX - 1;
-
-/// Whether the first conversion step `first` can do the segmentation with
-/// `seg` (see `Stage::fused` in `src/convert/engine.rs`): every
-/// segmentation key is a key of the step, and the step's other keys are
-/// single characters. If so, marks the step's segmentation keys.
-fn fuse(seg: &Pairs, first: &mut Pairs) -> bool {
-    let seg_keys: std::collections::HashSet<&str> = seg.iter().map(|e| e.0).collect();
-    let first_keys: std::collections::HashSet<&str> = first.iter().map(|e| e.0).collect();
-    let fits = seg_keys.iter().all(|k| first_keys.contains(k))
-        && first.iter().all(|e| seg_keys.contains(e.0) || e.0.chars().count() == 1);
-    if fits {
-        for entry in first.iter_mut() {
-            if seg_keys.contains(entry.0) {
-                entry.2 |= dat::SEGMENT;
-            }
-        }
-    }
-    fits
-}
+/// Marks a stage segmented by its single-walk trie's segmentation keys.
+const WALK_KEYS: u16 = u16::MAX - 1;

@@ -8,6 +8,10 @@ use zhnorm::convert::Engine;
 use zhnorm::settings::Settings;
 use zhnorm::write::{BomPolicy, EolPolicy};
 
+/// What `--backup` alone means, and which files under folders are taken for
+/// backups (and skipped) when `--backup` is not given.
+pub const DEFAULT_BACKUP_SUFFIX: &str = ".bak";
+
 /// Turn messy Chinese text into clean, normalized UTF-8.
 ///
 /// With no mode flag, zhnorm prints the normalized text of each file (or of
@@ -70,7 +74,7 @@ pub struct Args {
 
     /// Decode with this charset (a WHATWG label: gbk, gb18030, big5,
     /// shift_jis, utf-16le, ...) instead of detecting it.
-    #[arg(long, value_name = "ENCODING")]
+    #[arg(long, value_name = "ENCODING", conflicts_with = "detect")]
     pub from: Option<String>,
 
     /// Replace malformed byte sequences with U+FFFD instead of refusing the file.
@@ -143,8 +147,8 @@ pub struct Args {
 
     /// With -c, print which dictionary entry makes each change
     /// (`LINE:COLUMN  头发 → 頭髮  STPhrases`) instead of the converted text;
-    /// for short inputs. --protect and markers are not applied.
-    #[arg(long)]
+    /// what --protect, markers or the Japanese guard keep is left out.
+    #[arg(long, conflicts_with_all = ["write", "out_dir", "check", "diff", "detect", "json"])]
     pub explain: bool,
 
     /// With -c, leave text matching REGEX unconverted (repeatable; matched
@@ -157,8 +161,10 @@ pub struct Args {
     #[arg(long, action = ArgAction::Set, num_args = 0..=1, require_equals = true, default_value_t = false, default_missing_value = "true", value_name = "BOOL")]
     pub force: bool,
 
-    /// With --write, keep the original as PATH + SUFFIX.
-    #[arg(long, value_name = "SUFFIX", num_args = 0..=1, default_missing_value = ".bak", require_equals = true)]
+    /// With --write, keep the original as PATH + SUFFIX. Under folders, a
+    /// file named like the backup of a file next to it (`a.txt.bak` beside
+    /// `a.txt`; SUFFIX or .bak) is skipped.
+    #[arg(long, value_name = "SUFFIX", num_args = 0..=1, default_missing_value = DEFAULT_BACKUP_SUFFIX, require_equals = true)]
     pub backup: Option<String>,
 
     /// Print one JSON object per file (not with the stdout mode).
@@ -199,7 +205,8 @@ pub struct Args {
     #[arg(short = 'j', long, value_name = "N")]
     pub threads: Option<usize>,
 
-    /// No progress bar and no summary.
+    /// No progress bar, no summary, and no notes on standard error about
+    /// damage or skipped files (except with --check, which reports damage).
     #[arg(short, long)]
     pub quiet: bool,
 
@@ -253,7 +260,14 @@ impl Args {
                 }
             })
         );
-        set!("dict", dict, settings.dict.map(|paths| paths.iter().map(|path| from_dir(path)).collect()));
+        // `-c none` on the command line turns the settings' conversion off,
+        // dictionaries included.
+        let conversion_off = given("conversion") && self.conversion == "none";
+        set!(
+            "dict",
+            dict,
+            settings.dict.filter(|_| !conversion_off).map(|paths| paths.iter().map(|path| from_dir(path)).collect())
+        );
         set!("include_tofu_risk_dictionaries", include_tofu_risk_dictionaries, settings.include_tofu_risk_dictionaries);
         set!("accept", accept, settings.accept);
         set!("bom", bom, settings.bom);

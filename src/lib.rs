@@ -56,15 +56,19 @@
 //!   be converted as two pieces.
 //! - A `--dict` or custom-configuration key that contains a space or one of
 //!   `。，！？；` can be cut at such a cut (OpenCC's own keys contain none).
-//! - Through the command-line tool, conversion runs at 1.2–4.4 times the
-//!   speed of OpenCC's own command on the 50 MB test of
-//!   `scripts/bench-convert.sh`, far from the 10 times asked, and the
-//!   two-step configurations (s2twp, tw2sp) convert at about half of
-//!   zhconv's speed: each step of the chain walks every segment again, and
-//!   counting characters changed by both steps only once costs 10–15% more.
-//!   Each segment's result depends on the segment alone, so compiling a
-//!   chain's result per segmentation key into one dictionary at build time
-//!   would make every configuration one walk; not done yet.
+//! - Conversion is short of the speed issue 3 asks. Through the command-line
+//!   tool, on the 50 MB test of `scripts/bench-convert.sh` at load 7 on 2
+//!   shared cores, it runs at 1.9–4.7 times the speed of OpenCC's own
+//!   command (t2s 1.9–2.0, tw2sp 2.3–2.6, s2t 2.6–2.9, s2twp 4.4–4.7; 7.5
+//!   for s2twp in a noisier run), not the 10 times asked, and the engine
+//!   alone converts s2t at 95–97 MiB/s and s2twp at 70–76 MiB/s, below
+//!   zhconv's 96–105 (t2s 170–185, tw2sp 92–106). Every configuration is
+//!   now one walk over the text (the two-step ones through the single-walk
+//!   tries of `convert/fuse.rs`); what is left is the walk itself, about 110
+//!   instructions per Chinese character (decoding, the code map, two trie
+//!   units, copying the value), and the pipeline's other stages (15–30% of
+//!   the command's instructions). The single-walk tries make the binary
+//!   33 MB instead of 18 MB.
 //! - Whether a text is Japanese (and so not converted by a Chinese
 //!   configuration) is judged once per input, on its first text with CJK
 //!   characters; a Chinese file that opens with a long Japanese quotation is

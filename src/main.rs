@@ -175,6 +175,9 @@ fn run(args: &Args) -> anyhow::Result<Status> {
     if args.backup.is_some() && mode != Mode::Write {
         bail!("--backup only applies to --write");
     }
+    if args.backup.as_deref() == Some("") {
+        bail!("--backup needs a suffix (--backup alone means .bak)");
+    }
     // Writing waits on the disk (each file is synced before its rename), so
     // it gains from more threads than cores; CPU-bound modes do not.
     let threads = match (args.threads, mode) {
@@ -205,14 +208,16 @@ fn run(args: &Args) -> anyhow::Result<Status> {
         globs: walk::Globs { base: args.glob_base.clone(), globs: args.glob.clone() },
         excludes: walk::Globs { base: args.exclude_base.clone(), globs: args.exclude.clone() },
         force_exclude: args.force_exclude,
+        backup_suffix: args.backup.clone().unwrap_or_else(|| cli::DEFAULT_BACKUP_SUFFIX.to_owned()),
     };
     if let Some(out) = &args.out_dir {
         refuse_out_dir_inside_inputs(out, &args.paths)?;
     }
     let inputs = walk::inputs(&args.paths, &walk_options).context("bad --glob or --exclude pattern")?;
     match mode {
+        // Like `cat`, a file named twice is printed twice.
         Mode::Stdout => run_stdout(&inputs, args, &options),
-        _ => run_batch(mode, &inputs, args, &options),
+        _ => run_batch(mode, &walk::once_each(inputs), args, &options),
     }
 }
 
@@ -230,15 +235,27 @@ fn run_explain(args: &Args, options: &Options) -> anyhow::Result<Status> {
     let stdin = [PathBuf::from("-")];
     let paths = if args.paths.is_empty() { &stdin[..] } else { &args.paths[..] };
     let mut out = io::stdout().lock();
+    let mut status = Status::Success;
     for path in paths {
         let mut text = Vec::new();
         let read = if path == Path::new("-") {
             normalize(io::stdin().lock(), &mut text, &plain)
+        } else if path.is_dir() {
+            Err(io::Error::other("is a folder; --explain takes files").into())
         } else {
             File::open(path).map_err(zhnorm::Error::from).and_then(|f| normalize(f, &mut text, &plain))
         };
-        if let Err(err) = read {
-            bail!("{}: {err}", path.display());
+        match read {
+            Ok(Outcome::Text(_)) => {}
+            Ok(Outcome::Binary) => {
+                eprintln!("zhnorm: {}: skipped: binary file", path.display());
+                continue;
+            }
+            Err(err) => {
+                eprintln!("zhnorm: {}: {err}", path.display());
+                status = Status::Error;
+                continue;
+            }
         }
         let prefix = if paths.len() > 1 { format!("{}:", path.display()) } else { String::new() };
         let mut guard = zhnorm::convert::Guard::new(options.protect.clone(), options.force);
@@ -249,7 +266,7 @@ fn run_explain(args: &Args, options: &Options) -> anyhow::Result<Status> {
             eprintln!("zhnorm: {}: not converted: the text is Japanese (--force converts it)", path.display());
         }
     }
-    Ok(Status::Success)
+    Ok(status)
 }
 
 fn run_stdin(mode: Mode, args: &Args, options: &Options) -> anyhow::Result<Status> {
@@ -280,7 +297,7 @@ fn run_stdout(inputs: &[Found], args: &Args, options: &Options) -> anyhow::Resul
         let path = match input {
             Ok(input) => &input.path,
             Err((path, err)) => {
-                eprintln!("zhnorm: {}: {err}", path.display());
+                eprintln!("zhnorm: {}: {}", path.display(), walk::reason(err));
                 status = Status::Error;
                 continue;
             }
@@ -350,7 +367,7 @@ fn run_batch(mode: Mode, inputs: &[Found], args: &Args, options: &Options) -> an
                     (input.path.clone(), process_file(mode, input, destinations.as_ref().map(|d| &d[i]), args, options))
                 }
                 // Walk errors are printed below, in order, as errors.
-                Err((path, err)) => (path.clone(), Err(zhnorm::Error::Io(io::Error::other(err.to_string())))),
+                Err((path, err)) => (path.clone(), Err(zhnorm::Error::Io(io::Error::other(walk::reason(err))))),
             };
             if let Some(progress) = &progress {
                 progress.inc(1);
@@ -377,14 +394,25 @@ fn progress_bar(total: usize, args: &Args) -> Option<indicatif::ProgressBar> {
 }
 
 /// The mirrored path of each input under `--out-dir`, or why there is none
-/// (a path that cannot be mirrored, or one already taken by another input).
+/// (a path that cannot be mirrored, one already taken by another input, or
+/// an input itself: `--out-dir` never writes over what it reads).
 fn mirror_destinations(out: &Path, inputs: &[Found]) -> Vec<Result<PathBuf, String>> {
+    let sources: std::collections::HashSet<PathBuf> =
+        inputs.iter().flatten().filter_map(|input| fs::canonicalize(&input.path).ok()).collect();
     let mut taken = std::collections::HashSet::new();
     inputs
         .iter()
         .map(|input| {
             let Ok(input) = input else { return Err(String::new()) };
             let destination = zhnorm::write::mirror_path(out, &input.root, &input.path).map_err(|e| e.to_string())?;
+            if sources
+                .contains(&existing_prefix_canonical(&std::path::absolute(&destination).map_err(|e| e.to_string())?))
+            {
+                return Err(format!(
+                    "its mirror {} is an input; --out-dir does not write over inputs",
+                    destination.display()
+                ));
+            }
             if !taken.insert(destination.clone()) {
                 return Err(format!("{} is also the mirror of another input; not written", destination.display()));
             }
@@ -410,15 +438,21 @@ fn process_file(
         return Ok(Processed::Detected(detect::detect(&prefix, prefix.len() < detect::PREFIX_LEN)));
     }
     let options = options_for(path, args, options)?;
-    let bytes = fs::read(path)?;
+    let mut file = File::open(path)?;
+    let permissions = file.metadata()?.permissions();
+    let mut bytes = Vec::new();
+    file.read_to_end(&mut bytes)?;
     let (outcome, normalized, changed) = normalize_bytes(&bytes, &options)?;
     if matches!(outcome, Outcome::Text(_)) {
         match (mode, destination) {
             (Mode::Write, _) if changed => {
                 let target = if args.follow { fs::canonicalize(path)? } else { path.clone() };
-                zhnorm::write::replace_atomically(&target, &normalized, args.backup.as_deref())?;
+                let backup = args.backup.as_deref().map(|suffix| (suffix, &bytes[..]));
+                zhnorm::write::replace_atomically(&target, &normalized, backup)?;
             }
-            (Mode::OutDir, Some(Ok(destination))) => zhnorm::write::create_atomically(destination, &normalized)?,
+            (Mode::OutDir, Some(Ok(destination))) => {
+                zhnorm::write::create_atomically(destination, &normalized, permissions)?
+            }
             (Mode::OutDir, Some(Err(reason))) => return Err(io::Error::other(reason.clone()).into()),
             _ => {}
         }
@@ -528,7 +562,10 @@ fn print_batch(mode: Mode, results: &[FileResult], args: &Args, seconds: f64) ->
                 errors += 1;
                 status = Status::Error;
                 if args.json {
-                    Some(json!({"path": path, "status": "error", "error": err.to_string()}).to_string())
+                    Some(
+                        json!({"path": path.to_string_lossy(), "status": "error", "error": err.to_string()})
+                            .to_string(),
+                    )
                 } else {
                     eprintln!("zhnorm: {shown}: {err}");
                     None
@@ -542,7 +579,7 @@ fn print_batch(mode: Mode, results: &[FileResult], args: &Args, seconds: f64) ->
                     serde_json::to_value(c.method).ok().and_then(|v| v.as_str().map(str::to_owned)).unwrap_or_default()
                 ),
                 (Detection::Text(c), true) => json!({
-                    "path": path,
+                    "path": path.to_string_lossy(),
                     "status": "text",
                     "encoding": c.encoding.name().to_ascii_lowercase(),
                     "bom": c.bom_len > 0,
@@ -551,7 +588,7 @@ fn print_batch(mode: Mode, results: &[FileResult], args: &Args, seconds: f64) ->
                 })
                 .to_string(),
                 (Detection::Binary, false) => format!("{shown}: binary"),
-                (Detection::Binary, true) => json!({"path": path, "status": "binary"}).to_string(),
+                (Detection::Binary, true) => json!({"path": path.to_string_lossy(), "status": "binary"}).to_string(),
             }),
             Ok(Processed::Normalized { outcome, changed, diff }) => {
                 let damaged = matches!(outcome, Outcome::Text(r) if !r.damage.is_empty());
@@ -567,7 +604,7 @@ fn print_batch(mode: Mode, results: &[FileResult], args: &Args, seconds: f64) ->
                 }
                 if args.json {
                     let mut value = serde_json::to_value(outcome).unwrap_or_default();
-                    value["path"] = json!(path);
+                    value["path"] = json!(path.to_string_lossy());
                     value["changed"] = json!(changed);
                     if let Outcome::Text(report) = outcome {
                         value["changes"] = json!(report.changes());
@@ -599,9 +636,15 @@ fn print_batch(mode: Mode, results: &[FileResult], args: &Args, seconds: f64) ->
             }
         };
         if let Some(line) = line {
-            if writeln!(stdout, "{line}").is_err() {
+            match writeln!(stdout, "{line}") {
+                Ok(()) => {}
                 // A closed pipe: nobody reads on, the status still counts.
-                break;
+                Err(err) if err.kind() == io::ErrorKind::BrokenPipe => break,
+                Err(err) => {
+                    eprintln!("zhnorm: standard output: {err}");
+                    status = Status::Error;
+                    break;
+                }
             }
         }
     }

@@ -177,8 +177,13 @@ impl Report {
 /// On error, `output` may hold a prefix of the text: callers that write files
 /// write to a buffer or a temporary file first.
 pub fn normalize<R: Read, W: Write>(mut input: R, output: &mut W, options: &Options) -> Result<Outcome> {
-    let mut prefix = Vec::with_capacity(detect::PREFIX_LEN.min(CHUNK_LEN));
-    let complete = read_up_to(&mut input, &mut prefix, detect::PREFIX_LEN)?;
+    let mut prefix = Vec::with_capacity(detect::PREFIX_LEN.max(CHUNK_LEN));
+    // With --from nothing is detected: a pipe's first lines pass on at once
+    // (a BOM is at most 4 bytes).
+    let complete = match options.from {
+        Some(_) => read_some(&mut input, &mut prefix, 4)?,
+        None => read_up_to(&mut input, &mut prefix, detect::PREFIX_LEN)?,
+    };
     let charset = match options.from {
         Some(encoding) => Charset {
             encoding,
@@ -232,16 +237,14 @@ pub fn normalize<R: Read, W: Write>(mut input: R, output: &mut W, options: &Opti
         stream.emit("\u{FEFF}")?;
     }
     let mut decoder = Decoder::new(charset.encoding, charset.bom_len as u64, options.lossy);
-    decoder.feed(&prefix[charset.bom_len..], complete, &mut stream.pending)?;
-    stream.flush_lines(complete)?;
+    stream.decode(&mut decoder, &prefix[charset.bom_len..], complete)?;
     if !complete {
         let mut chunk = prefix;
         loop {
             chunk.clear();
-            let last = read_up_to(&mut input, &mut chunk, CHUNK_LEN)?;
+            let last = read_some(&mut input, &mut chunk, 1)?;
             stream.report.bytes_in += chunk.len() as u64;
-            decoder.feed(&chunk, last, &mut stream.pending)?;
-            stream.flush_lines(last)?;
+            stream.decode(&mut decoder, &chunk, last)?;
             if last {
                 break;
             }
@@ -272,6 +275,20 @@ struct Stream<'a, W> {
 }
 
 impl<W: Write> Stream<'_, W> {
+    /// Decodes `bytes` and passes on the complete lines. At a malformed
+    /// byte, the text before it is passed on before the error returns, as
+    /// `iconv` prints what it could decode (a file being rewritten is not
+    /// written at all; only the stdout mode shows it).
+    fn decode(&mut self, decoder: &mut Decoder, bytes: &[u8], last: bool) -> Result<()> {
+        if let Err(err) = decoder.feed(bytes, last, &mut self.pending) {
+            self.flush_lines(true)?;
+            return Err(err);
+        }
+        self.flush_lines(last)?;
+        // A pipe's lines reach the reader as they come (`tail -f | zhnorm`).
+        Ok(self.output.flush()?)
+    }
+
     /// Passes on the complete lines of `pending` (all of it at the end).
     fn flush_lines(&mut self, end: bool) -> Result<()> {
         let cut = if end {
@@ -369,6 +386,32 @@ fn safe_cut(text: &str) -> usize {
 
 /// Reads until `buf` holds `limit` bytes or the input ends; returns whether
 /// it ended.
+/// Reads into `buf` (up to [`CHUNK_LEN`] bytes) until it holds `min` bytes
+/// or the input ends, taking what each read gives: a file fills the chunk, a
+/// pipe hands over what its writer has written so far. True at the end of
+/// the input.
+fn read_some<R: Read>(input: &mut R, buf: &mut Vec<u8>, min: usize) -> io::Result<bool> {
+    let start = buf.len();
+    buf.resize(start + CHUNK_LEN, 0);
+    let mut filled = start;
+    let end = loop {
+        if filled - start >= min {
+            break false;
+        }
+        match input.read(&mut buf[filled..]) {
+            Ok(0) => break true,
+            Ok(n) => filled += n,
+            Err(err) if err.kind() == io::ErrorKind::Interrupted => {}
+            Err(err) => {
+                buf.truncate(filled);
+                return Err(err);
+            }
+        }
+    };
+    buf.truncate(filled);
+    Ok(end)
+}
+
 fn read_up_to<R: Read>(input: &mut R, buf: &mut Vec<u8>, limit: usize) -> io::Result<bool> {
     let wanted = (limit - buf.len()) as u64;
     let got = input.by_ref().take(wanted).read_to_end(buf)?;

@@ -125,13 +125,20 @@ fn line_and_column(text: &str, offset: usize) -> (usize, usize) {
 
 /// The key whose entry holds `offset`: the last `key =` at the start of a
 /// line before it (the settings are flat, values span lines only in arrays).
+/// None in or after a `[table]` header, which the message names itself.
 fn key_at(text: &str, offset: usize) -> Option<&str> {
     let end = text[offset.min(text.len())..].find('\n').map_or(text.len(), |at| offset + at);
-    text[..end].lines().rev().find_map(|line| {
-        let (key, _) = line.split_once('=')?;
+    for line in text[..end].lines().rev() {
+        if line.trim_start().starts_with('[') {
+            return None;
+        }
+        let Some((key, _)) = line.split_once('=') else { continue };
         let key = key.trim();
-        (!key.is_empty() && key.bytes().all(|b| b.is_ascii_alphanumeric() || b == b'-' || b == b'_')).then_some(key)
-    })
+        if !key.is_empty() && key.bytes().all(|b| b.is_ascii_alphanumeric() || b == b'-' || b == b'_') {
+            return Some(key);
+        }
+    }
+    None
 }
 
 fn conversion<'de, D: Deserializer<'de>>(deserializer: D) -> std::result::Result<Option<String>, D::Error> {
@@ -197,7 +204,10 @@ fn globs<'de, D: Deserializer<'de>>(deserializer: D) -> std::result::Result<Opti
 /// against the project's own rule.
 pub fn editorconfig_bom(path: &Path) -> Result<Option<BomPolicy>> {
     use ec4rs::property::Charset;
-    let properties = ec4rs::properties_of(path).map_err(|err| Error::EditorConfig(err.to_string()))?;
+    // Sections are globs matched against the path as given: make it
+    // absolute so that `[sub/*.txt]` matches `a.txt` run from inside `sub`.
+    let path = std::path::absolute(path)?;
+    let properties = ec4rs::properties_of(&path).map_err(|err| Error::EditorConfig(err.to_string()))?;
     match properties.get::<Charset>() {
         Ok(Charset::Utf8) => Ok(Some(BomPolicy::Strip)),
         Ok(Charset::Utf8Bom) => Ok(Some(BomPolicy::Add)),

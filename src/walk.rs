@@ -25,6 +25,11 @@ pub struct WalkOptions {
     /// Apply `globs` and `excludes` to the paths given too, not only to what
     /// is found under folders (pre-commit names every file it checks).
     pub force_exclude: bool,
+    /// The suffix of backups (`.bak`): under folders, `NAME` + suffix is
+    /// skipped when `NAME` is next to it, so that the backups an earlier
+    /// `--write --backup` kept are not rewritten in their turn. Named on the
+    /// command line, such a file is taken. Empty: nothing is skipped.
+    pub backup_suffix: String,
 }
 
 /// Globs and the folder they are relative to: the current folder for
@@ -82,7 +87,9 @@ pub fn inputs(paths: &[PathBuf], options: &WalkOptions) -> Result<Vec<Found>, ig
         for entry in walker.build() {
             match entry {
                 Ok(entry) if entry.file_type().is_some_and(|t| t.is_file()) => {
-                    found.push(Ok(Input { path: entry.into_path(), root: root.clone() }));
+                    if !is_backup(entry.path(), &options.backup_suffix) {
+                        found.push(Ok(Input { path: entry.into_path(), root: root.clone() }));
+                    }
                 }
                 Ok(_) => {}
                 Err(err) => found.push(Err((error_path(&err).unwrap_or(root).to_path_buf(), err))),
@@ -90,6 +97,39 @@ pub fn inputs(paths: &[PathBuf], options: &WalkOptions) -> Result<Vec<Found>, ig
         }
     }
     Ok(found)
+}
+
+/// Whether `path` is `NAME` + `suffix` with `NAME` next to it.
+fn is_backup(path: &Path, suffix: &str) -> bool {
+    if suffix.is_empty() {
+        return false;
+    }
+    let Some(name) = path.file_name().and_then(|name| name.to_str()) else { return false };
+    name.strip_suffix(suffix).is_some_and(|original| !original.is_empty() && path.with_file_name(original).is_file())
+}
+
+/// Drops the files already found by another path (`a.txt` and `./a.txt`; a
+/// link and its target when links are followed), keeping the first, so
+/// that a batch processes each file once: two parallel rewrites of one file
+/// would race, and the second backup would hold the first one's output.
+pub fn once_each(found: Vec<Found>) -> Vec<Found> {
+    let mut seen = std::collections::HashSet::new();
+    found
+        .into_iter()
+        .filter(|input| match input {
+            Ok(input) => std::fs::canonicalize(&input.path).map_or(true, |canonical| seen.insert(canonical)),
+            Err(_) => true,
+        })
+        .collect()
+}
+
+/// Why a path could not be walked, without the path, which the caller
+/// prints in front.
+pub fn reason(err: &ignore::Error) -> String {
+    match err.io_error() {
+        Some(io) => io.to_string(),
+        None => err.to_string(),
+    }
 }
 
 /// The include and exclude globs, each matched from its own folder.
@@ -216,5 +256,35 @@ mod tests {
         assert_eq!(names(&given, &options), ["a.txt", "b.md", "c.txt"], "paths given are taken as they are");
         let forced = WalkOptions { force_exclude: true, ..options };
         assert_eq!(names(&given, &forced), ["a.txt"]);
+    }
+
+    #[test]
+    fn backups_next_to_their_original_are_skipped_under_folders() {
+        let dir = tempfile::tempdir().unwrap();
+        let root = dir.path();
+        for name in ["a.txt", "a.txt.bak", "lonely.bak", "b.txt.orig", "b.txt"] {
+            fs::write(root.join(name), "x").unwrap();
+        }
+        let options = WalkOptions { backup_suffix: ".bak".into(), ..Default::default() };
+        assert_eq!(names(&[root.to_path_buf()], &options), ["a.txt", "b.txt", "b.txt.orig", "lonely.bak"]);
+        assert_eq!(names(&[root.join("a.txt.bak")], &options), ["a.txt.bak"], "named, it is taken");
+        let orig = WalkOptions { backup_suffix: ".orig".into(), ..Default::default() };
+        assert_eq!(names(&[root.to_path_buf()], &orig), ["a.txt", "a.txt.bak", "b.txt", "lonely.bak"]);
+    }
+
+    #[test]
+    fn a_file_reached_twice_is_kept_once() {
+        let dir = tempfile::tempdir().unwrap();
+        let root = dir.path();
+        fs::write(root.join("a.txt"), "x").unwrap();
+        let paths = [root.to_path_buf(), root.join("a.txt"), root.join(".").join("a.txt"), root.join("missing")];
+        let found = once_each(inputs(&paths, &WalkOptions::default()).unwrap());
+        assert_eq!(found.len(), 2);
+        assert_eq!(found[0].as_ref().unwrap().path, root.join("a.txt"));
+        assert_eq!(
+            found[1].as_ref().unwrap().path,
+            root.join("missing"),
+            "a path that does not resolve is kept, to be reported"
+        );
     }
 }

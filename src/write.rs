@@ -114,35 +114,72 @@ pub fn line_endings(text: &str, eol: EolPolicy) -> Cow<'_, str> {
 }
 
 /// Replaces `path` with `bytes` atomically: a temporary file in the same
-/// folder is written, synced and given the original's permissions, then
-/// renamed over it. With `backup`, the original is kept as `path` + suffix.
-pub fn replace_atomically(path: &Path, bytes: &[u8], backup: Option<&str>) -> Result<()> {
+/// folder is written, synced and given the original's permissions and, as
+/// far as the user may, its owner and group (as `sed -i` does), then
+/// renamed over it. With `backup` (a suffix and the original's bytes as they
+/// were read), the original is kept as `path` + suffix, written the same
+/// way: the backup holds what was read, whatever is on disk by then.
+pub fn replace_atomically(path: &Path, bytes: &[u8], backup: Option<(&str, &[u8])>) -> Result<()> {
     let metadata = fs::symlink_metadata(path)?;
     refuse_hard_links(&metadata)?;
     let dir = match path.parent() {
         Some(dir) if !dir.as_os_str().is_empty() => dir,
         _ => Path::new("."),
     };
-    let mut temp = tempfile::Builder::new().prefix(".zhnorm-").suffix(".tmp").tempfile_in(dir)?;
-    temp.write_all(bytes)?;
-    temp.as_file().set_permissions(metadata.permissions())?;
-    temp.as_file().sync_all()?;
-    if let Some(suffix) = backup {
-        let mut name = path.as_os_str().to_owned();
-        name.push(suffix);
-        fs::copy(path, PathBuf::from(name))?;
+    let backup = match backup {
+        Some((suffix, original)) => {
+            let mut name = path.as_os_str().to_owned();
+            name.push(suffix);
+            Some((temporary_like(dir, original, &metadata)?, PathBuf::from(name)))
+        }
+        None => None,
+    };
+    let temp = temporary_like(dir, bytes, &metadata)?;
+    if let Some((backup, name)) = backup {
+        backup.persist(name).map_err(|e| Error::Io(e.error))?;
     }
     temp.persist(path).map_err(|e| Error::Io(e.error))?;
     Ok(())
 }
 
+/// A synced temporary file in `dir` holding `bytes`, with the permissions,
+/// owner and group of `like`.
+fn temporary_like(dir: &Path, bytes: &[u8], like: &fs::Metadata) -> Result<tempfile::NamedTempFile> {
+    let mut temp = tempfile::Builder::new().prefix(TEMPORARY_PREFIX).suffix(".tmp").tempfile_in(dir)?;
+    temp.write_all(bytes)?;
+    copy_owner(temp.as_file(), like);
+    temp.as_file().set_permissions(like.permissions())?;
+    temp.as_file().sync_all()?;
+    Ok(temp)
+}
+
+/// Gives `file` the owner and group of `like` where the user may: root
+/// may give both, others may give a group they are in, or nothing. A
+/// failure leaves the new file the user's, as `sed -i` does.
+#[cfg(unix)]
+fn copy_owner(file: &fs::File, like: &fs::Metadata) {
+    use std::os::unix::fs::MetadataExt;
+    if std::os::unix::fs::fchown(file, Some(like.uid()), Some(like.gid())).is_err() {
+        let _ = std::os::unix::fs::fchown(file, None, Some(like.gid()));
+    }
+}
+
+#[cfg(not(unix))]
+fn copy_owner(_: &fs::File, _: &fs::Metadata) {}
+
+/// How zhnorm's temporary files start (`.zhnorm-XXXXXX.tmp`), so that a run
+/// stopped by a signal leaves files that are easy to recognise.
+pub const TEMPORARY_PREFIX: &str = ".zhnorm-";
+
 /// Writes `bytes` to `path`, a new file in the output tree, through a
-/// temporary file so that an interrupted run leaves no half-written file.
-pub fn create_atomically(path: &Path, bytes: &[u8]) -> Result<()> {
+/// temporary file so that an interrupted run leaves no half-written file;
+/// the copy gets `permissions` (the original's, as `cp` keeps them).
+pub fn create_atomically(path: &Path, bytes: &[u8], permissions: fs::Permissions) -> Result<()> {
     let dir = path.parent().unwrap_or(Path::new("."));
     fs::create_dir_all(dir)?;
-    let mut temp = tempfile::Builder::new().prefix(".zhnorm-").suffix(".tmp").tempfile_in(dir)?;
+    let mut temp = tempfile::Builder::new().prefix(TEMPORARY_PREFIX).suffix(".tmp").tempfile_in(dir)?;
     temp.write_all(bytes)?;
+    temp.as_file().set_permissions(permissions)?;
     temp.as_file().sync_all()?;
     temp.persist(path).map_err(|e| Error::Io(e.error))?;
     Ok(())
@@ -226,19 +263,40 @@ mod tests {
             use std::os::unix::fs::PermissionsExt;
             fs::set_permissions(&path, fs::Permissions::from_mode(0o640)).unwrap();
         }
-        replace_atomically(&path, b"new", Some(".bak")).unwrap();
+        replace_atomically(&path, b"new", Some((".bak", b"as read"))).unwrap();
         assert_eq!(fs::read(&path).unwrap(), b"new");
-        assert_eq!(fs::read(dir.path().join("a.txt.bak")).unwrap(), b"old");
+        assert_eq!(fs::read(dir.path().join("a.txt.bak")).unwrap(), b"as read", "what was read, not what is on disk");
         #[cfg(unix)]
         {
             use std::os::unix::fs::PermissionsExt;
             assert_eq!(fs::metadata(&path).unwrap().permissions().mode() & 0o777, 0o640);
+            assert_eq!(fs::metadata(dir.path().join("a.txt.bak")).unwrap().permissions().mode() & 0o777, 0o640);
         }
         let leftovers = fs::read_dir(dir.path())
             .unwrap()
             .filter(|e| e.as_ref().unwrap().file_name().to_string_lossy().ends_with(".tmp"))
             .count();
         assert_eq!(leftovers, 0);
+    }
+
+    #[cfg(unix)]
+    #[test]
+    fn replace_keeps_owner_and_group_where_allowed() {
+        use std::os::unix::fs::MetadataExt;
+        let dir = tempfile::tempdir().unwrap();
+        let path = dir.path().join("a.txt");
+        fs::write(&path, b"old").unwrap();
+        // Only root may give a file away; elsewhere this checks nothing more
+        // than that the rewrite goes through.
+        let given = std::os::unix::fs::chown(&path, Some(65534), Some(65534)).is_ok();
+        replace_atomically(&path, b"new", Some((".bak", b"old"))).unwrap();
+        assert_eq!(fs::read(&path).unwrap(), b"new");
+        if given {
+            for file in [path.clone(), dir.path().join("a.txt.bak")] {
+                let metadata = fs::metadata(&file).unwrap();
+                assert_eq!((metadata.uid(), metadata.gid()), (65534, 65534), "{}", file.display());
+            }
+        }
     }
 
     #[cfg(unix)]

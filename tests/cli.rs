@@ -946,3 +946,188 @@ mod recover {
         assert!(err.contains("holed.txt:1:7: damage: U+FFFD"), "{err}");
     }
 }
+
+/// What keeps a user's files whole: each file once, backups of what was
+/// read, `--out-dir` never over an input, owners, modes and names kept.
+mod files_are_safe {
+    use super::*;
+
+    fn run_in(dir: &Dir, args: &[&str]) -> Output {
+        zhnorm(args).in_dir(dir.temp.path()).run()
+    }
+
+    #[test]
+    fn a_file_named_twice_is_rewritten_once_and_its_backup_is_the_original() {
+        let dir = Dir::new();
+        dir.copy_sample("gbk.txt", "d/a.txt");
+        let output = run_in(&dir, &["--write", "--backup", "d", "d/a.txt", "./d/a.txt"]);
+        assert!(output.status.success(), "{}", stderr(&output));
+        assert!(stderr(&output).contains("1 files scanned, 1 rewritten"), "{}", stderr(&output));
+        assert_eq!(fs::read(dir.path("d/a.txt.bak")).unwrap(), fs::read(sample_path("gbk.txt")).unwrap());
+        assert_eq!(fs::read_to_string(dir.path("d/a.txt")).unwrap(), SIMPLIFIED);
+    }
+
+    #[test]
+    fn backups_under_folders_are_not_rewritten_by_a_later_run() {
+        let dir = Dir::new();
+        dir.write("novels/a.txt", SIMPLIFIED.as_bytes());
+        let output = run_in(&dir, &["--write", "--backup", "-q", "-c", "s2t", "novels"]);
+        assert!(output.status.success(), "{}", stderr(&output));
+        let output = run_in(&dir, &["--write", "-q", "-c", "s2t", "novels"]);
+        assert!(output.status.success(), "{}", stderr(&output));
+        assert_eq!(fs::read_to_string(dir.path("novels/a.txt.bak")).unwrap(), SIMPLIFIED);
+        assert_eq!(
+            fs::read_to_string(dir.path("novels/a.txt")).unwrap(),
+            TRADITIONAL.replace("臺北", "北京").replace('吃', "喫")
+        );
+    }
+
+    #[test]
+    fn an_empty_backup_suffix_is_refused() {
+        let dir = Dir::new();
+        dir.copy_sample("gbk.txt", "a.txt");
+        let output = run_in(&dir, &["--write", "--backup=", "a.txt"]);
+        assert_eq!(output.status.code(), Some(2));
+        assert!(stderr(&output).contains("--backup needs a suffix"), "{}", stderr(&output));
+        assert_eq!(fs::read(dir.path("a.txt")).unwrap(), fs::read(sample_path("gbk.txt")).unwrap());
+    }
+
+    #[test]
+    fn out_dir_never_writes_over_an_input() {
+        let dir = Dir::new();
+        dir.copy_sample("gbk.txt", "a.txt");
+        dir.copy_sample("gbk.txt", "novels/b.txt");
+        dir.copy_sample("gbk.txt", "sub/a.txt");
+        for args in [
+            &["--out-dir", ".", "a.txt"][..],
+            &["--out-dir", ".", "novels"],
+            &["--out-dir", "sub", "a.txt", "sub/a.txt"],
+        ] {
+            let output = run_in(&dir, args);
+            assert_eq!(output.status.code(), Some(2), "{args:?}");
+            assert!(stderr(&output).contains("--out-dir does not write over inputs"), "{args:?}: {}", stderr(&output));
+        }
+        for name in ["a.txt", "novels/b.txt", "sub/a.txt"] {
+            assert_eq!(fs::read(dir.path(name)).unwrap(), fs::read(sample_path("gbk.txt")).unwrap(), "{name}");
+        }
+    }
+
+    #[cfg(unix)]
+    #[test]
+    fn out_dir_copies_keep_the_mode_of_their_original() {
+        use std::os::unix::fs::PermissionsExt;
+        let dir = Dir::new();
+        let input = dir.copy_sample("gbk.txt", "in/a.txt");
+        fs::set_permissions(&input, fs::Permissions::from_mode(0o644)).unwrap();
+        let output = run_in(&dir, &["-q", "--out-dir", "out", "in"]);
+        assert!(output.status.success(), "{}", stderr(&output));
+        assert_eq!(fs::metadata(dir.path("out/in/a.txt")).unwrap().permissions().mode() & 0o777, 0o644);
+    }
+
+    #[cfg(unix)]
+    #[test]
+    fn json_names_a_file_whose_name_is_not_utf8() {
+        use std::os::unix::ffi::OsStrExt;
+        let dir = Dir::new();
+        let name = std::ffi::OsStr::from_bytes(b"in/na\xd6\xd0me.txt");
+        fs::create_dir(dir.path("in")).unwrap();
+        fs::write(dir.temp.path().join(name), fs::read(sample_path("gbk.txt")).unwrap()).unwrap();
+        dir.copy_sample("utf8.txt", "in/z.txt");
+        let output = run_in(&dir, &["--check", "--json", "in"]);
+        assert_eq!(output.status.code(), Some(1), "{}", stderr(&output));
+        let lines: Vec<serde_json::Value> =
+            stdout(&output).lines().map(|line| serde_json::from_str(line).unwrap()).collect();
+        assert_eq!(lines.len(), 2);
+        assert_eq!(lines[0]["path"], "in/na\u{fffd}\u{fffd}me.txt");
+        assert_eq!(lines[1]["path"], "in/z.txt");
+    }
+
+    #[cfg(target_os = "linux")]
+    #[test]
+    fn a_full_disk_on_standard_output_is_an_error() {
+        let dir = Dir::new();
+        dir.copy_sample("gbk.txt", "a.txt");
+        let full = fs::File::create("/dev/full").unwrap();
+        let output = zhnorm(["--check", "a.txt"]).in_dir(dir.temp.path());
+        let mut command = output.command;
+        let output = command.stdout(full).stderr(Stdio::piped()).output().unwrap();
+        assert_eq!(output.status.code(), Some(2));
+        assert!(stderr(&output).contains("zhnorm: standard output: No space left on device"), "{}", stderr(&output));
+    }
+
+    #[test]
+    fn explain_goes_on_after_a_bad_input_and_refuses_modes_that_write() {
+        let dir = Dir::new();
+        dir.write("s.txt", "头发\n".as_bytes());
+        let output = run_in(&dir, &["--explain", "-c", "s2t", "missing.txt", "s.txt"]);
+        assert_eq!(output.status.code(), Some(2));
+        assert!(stderr(&output).starts_with("zhnorm: missing.txt: "), "{}", stderr(&output));
+        assert_eq!(stdout(&output), "s.txt:1:1  头发 → 頭髮  STPhrases\n");
+        let output = run_in(&dir, &["--explain", "--write", "-c", "s2t", "s.txt"]);
+        assert_eq!(output.status.code(), Some(2));
+        assert_eq!(fs::read_to_string(dir.path("s.txt")).unwrap(), "头发\n");
+    }
+
+    #[test]
+    fn explain_counts_positions_through_a_long_input() {
+        // 2 MB of text with a change on every line: counted from the start
+        // for each change, this was hours of work; counted on, a moment.
+        let text = "头发很长。\n".repeat(120_000);
+        let output = zhnorm(["--explain", "-c", "s2t"]).stdin(text.as_bytes()).run();
+        assert!(output.status.success(), "{}", stderr(&output));
+        let out = stdout(&output);
+        assert_eq!(out.lines().count(), 240_000);
+        assert!(out.ends_with("120000:4  长 → 長  STCharacters\n"), "{}", out.lines().last().unwrap_or_default());
+    }
+}
+
+#[test]
+fn stdout_mode_prints_the_text_before_a_malformed_byte() {
+    let dir = Dir::new();
+    let gbk = fs::read(sample_path("gbk.txt")).unwrap();
+    // Far past the first block, in the middle of a line.
+    let mut bytes = gbk.repeat(5000);
+    bytes.extend_from_slice(&gbk[..12]);
+    let offset = bytes.len();
+    bytes.extend_from_slice(b"\x81\x20");
+    bytes.extend_from_slice(&gbk);
+    let path = dir.write("bad.txt", &bytes);
+    let output = zhnorm([&path]).run();
+    assert_eq!(output.status.code(), Some(2));
+    assert!(
+        stderr(&output).contains(&format!("malformed gb18030 byte sequence at byte offset {offset}")),
+        "{}",
+        stderr(&output)
+    );
+    let before: String = SIMPLIFIED.repeat(5000) + &SIMPLIFIED[..SIMPLIFIED.char_indices().nth(6).unwrap().0];
+    assert_eq!(stdout(&output), before);
+}
+
+#[test]
+fn a_pipe_s_lines_come_out_while_its_input_is_still_open() {
+    use std::io::BufRead;
+    let mut child = Command::new(env!("CARGO_BIN_EXE_zhnorm"))
+        .args(["--from", "utf-8", "-c", "s2t"])
+        .stdin(Stdio::piped())
+        .stdout(Stdio::piped())
+        .spawn()
+        .unwrap();
+    let mut stdin = child.stdin.take().unwrap();
+    let mut lines = std::io::BufReader::new(child.stdout.take().unwrap());
+    stdin.write_all("头发\n".as_bytes()).unwrap();
+    stdin.flush().unwrap();
+    let (sender, receiver) = std::sync::mpsc::channel();
+    std::thread::spawn(move || {
+        let mut line = String::new();
+        let _ = lines.read_line(&mut line);
+        let _ = sender.send(line);
+    });
+    // Only a hang fails here: the first line must come while stdin is open.
+    let first = receiver.recv_timeout(Duration::from_secs(60));
+    drop(stdin);
+    if first.is_err() {
+        let _ = child.kill();
+    }
+    child.wait().unwrap();
+    assert_eq!(first.expect("no output while the input was open"), "頭髮\n");
+}

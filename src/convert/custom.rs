@@ -115,7 +115,7 @@ impl Loader<'_> {
         let mut stages = Vec::new();
         if let Some(steps) = config.get("normalization") {
             let chain = self.chain(steps, "normalization")?;
-            stages.push(Stage { segmentation: None, fused: false, chain });
+            stages.push(Stage { segmentation: None, chain, walk: None });
         }
         let segmentation = match config.get("segmentation") {
             None => None,
@@ -138,7 +138,7 @@ impl Loader<'_> {
             .get("conversion_chain")
             .ok_or(("the configuration".to_owned(), "has no \"conversion_chain\"".to_owned()))?;
         let chain = self.chain(steps, "conversion_chain")?;
-        stages.push(Stage { segmentation, fused: false, chain });
+        stages.push(Stage { segmentation, chain, walk: None });
         Ok(stages)
     }
 
@@ -247,15 +247,10 @@ pub(super) fn with_user_dictionaries(stages: &[Stage], user: Vec<Dict>) -> Vec<S
     let user = if user.len() == 1 { user.remove(0) } else { Node::Union(user) };
     let mut stages = stages.to_vec();
     let Some(last) = stages.last_mut() else {
-        return vec![Stage { segmentation: None, fused: false, chain: vec![user] }];
+        return vec![Stage { segmentation: None, chain: vec![user], walk: None }];
     };
-    if last.fused {
-        // The first step holds the segmentation keys; take them apart.
-        if let Some(Node::Dict(first)) = last.chain.first() {
-            last.segmentation = Some(Node::SegmentKeys(first.clone()));
-        }
-        last.fused = false;
-    }
+    // The single walk knows the built-in dictionaries only.
+    last.walk = None;
     if let Some(seg) = last.segmentation.take() {
         last.segmentation = Some(Node::Union(vec![user.clone(), seg]));
     }

@@ -29,8 +29,13 @@
 //! table of the bytes keys can start with, so text no key starts in
 //! (ASCII, punctuation) is skipped byte by byte without decoding (with
 //! `memchr` when at most three bytes start keys, as in the normalization
-//! dictionary); and [`Stage::fused`], which lets the first conversion step
-//! of s2tw, s2twp, s2hk and s2hkp do the segmentation in the same walk.
+//! dictionary); and the single walk ([`one_walk`], `fuse.rs`), which
+//! converts the stages with segmentation and two steps (s2tw, s2twp,
+//! s2hk, s2hkp and the way back) with one trie compiled for the whole
+//! stage, where the step-by-step conversion walks the text three times.
+//! Before it, the first step of s2tw, s2twp, s2hk and s2hkp did the
+//! segmentation in the same walk, and the second step walked each segment
+//! again (callgrind, 1 MB of the corpus: s2twp 100 M, tw2sp 119 M).
 //! Tried and dropped, as they cost more instructions than they saved: one
 //! walk over all segments with matches cut at segment ends instead of a
 //! call per segment, and skipping ASCII eight bytes at a time. For the
@@ -39,10 +44,7 @@
 //! only the part from its first change to its last, cost more than
 //! comparing the segment line by line: the segments that both steps change
 //! are mostly long runs that the first step changed throughout (callgrind,
-//! 1 MB of manual pages: s2twp 99 → 110 M, tw2sp 117 → 147 M). Marking,
-//! at build time, the phrases of a fused step whose value the next step
-//! cannot change, so that it copies them, saved 3% in s2twp and cost 1–2%
-//! in tw2sp (one more test per segment).
+//! 1 MB of manual pages: s2twp 99 → 110 M, tw2sp 117 → 147 M).
 //!
 //! `daachorse`'s `deserialize_unchecked` skips validation but still copies
 //! every array into a `Vec` (and its character map is a dense table up to
@@ -52,6 +54,7 @@
 use std::sync::Arc;
 
 use super::dat::{changed, child_bit, HEADER, HI_LEN, LEAD_WORDS, NONE, SEGMENT, SOURCE_BITS, UNIT_WORDS};
+use super::fuse::{EVENT, UNSAFE};
 
 /// Where the table of first bytes has the entry of byte `c`: at `c ^
 /// LEAD_FLIP` (its words keep the first entry in the lowest byte).
@@ -128,10 +131,20 @@ pub(super) struct Hit<'a> {
 }
 
 impl Hit<'_> {
-    /// Whether the key is a key of the segmentation dictionary too (only
-    /// marked in a step that does the segmentation, see [`Stage::fused`]).
+    /// In a single-walk trie: whether the key is a segmentation key.
     fn is_segment(&self) -> bool {
         self.source.index & u32::from(SEGMENT) != 0
+    }
+
+    /// In a single-walk trie: whether the key is an event (`fuse.rs`).
+    fn is_event(&self) -> bool {
+        self.source.index & u32::from(EVENT) != 0
+    }
+
+    /// In a single-walk trie: whether the key is an event whose value a key
+    /// of the second step may overlap (`fuse.rs`).
+    fn is_unsafe(&self) -> bool {
+        self.source.index & u32::from(UNSAFE) != 0
     }
 
     /// How many characters the entry changes (see [`changed`]).
@@ -149,8 +162,8 @@ pub(super) struct Dat<'a> {
     few_firsts: (u8, [u8; 3]),
     lead: &'a [u8; 4 * LEAD_WORDS],
     hi: &'a [u32],
-    lo: &'a [u32],
-    units: &'a [u32],
+    lo: &'a [[u32; 256]],
+    units: &'a [[u32; UNIT_WORDS]],
     offsets: &'a [u32],
     sources: &'a [u32],
     text: &'a str,
@@ -176,8 +189,8 @@ impl<'a> Dat<'a> {
             // Each word holds four entries, the first in its lowest byte.
             lead: bytemuck::cast_slice::<u32, u8>(take(LEAD_WORDS)).try_into().unwrap_or(&NO_LEAD),
             hi: take(HI_LEN),
-            lo: take(blocks * 256),
-            units: take(units * UNIT_WORDS),
+            lo: bytemuck::try_cast_slice(take(blocks * 256)).unwrap_or_default(),
+            units: bytemuck::try_cast_slice(take(units * UNIT_WORDS)).unwrap_or_default(),
             offsets: take(values + 1),
             sources: take(values),
             text,
@@ -194,27 +207,22 @@ impl<'a> Dat<'a> {
         let mut end = i;
         while i < b.len() {
             let (c, len) = decode(b, i);
-            let block = word(self.hi, (c >> 8) as usize);
-            let code = word(self.lo, (block as usize) * 256 + (c & 0xFF) as usize);
-            if code == 0 {
+            let Some((next, value)) = self.child(state, self.code(c)) else {
                 break;
-            }
-            let unit = UNIT_WORDS * state as usize;
-            if word(self.units, unit + 3) & child_bit(code) == 0 {
-                break;
-            }
-            let next = word(self.units, unit).wrapping_add(code);
-            if word(self.units, UNIT_WORDS * next as usize + 1) != state {
-                break;
-            }
+            };
             state = next;
             i += len;
-            let value = word(self.units, UNIT_WORDS * state as usize + 2);
             if value != NONE && (!SEGMENT_KEYS || word(self.sources, value as usize) & u32::from(SEGMENT) != 0) {
                 found = value;
                 end = i;
             }
         }
+        self.hit(found, end)
+    }
+
+    /// The entry `found` (or `NONE`) as a match that ends at byte `end`.
+    #[inline(always)]
+    fn hit(&self, found: u32, end: usize) -> Option<Hit<'a>> {
         if found == NONE {
             return None;
         }
@@ -224,6 +232,63 @@ impl<'a> Dat<'a> {
             value: self.text.get(start as usize..stop as usize).unwrap_or_default(),
             source: Source { names: self.names, index: word(self.sources, found as usize) },
         })
+    }
+
+    /// In a single-walk trie (`fuse.rs`), what OpenCC does at byte `i` of
+    /// `b`: the longest segmentation key if one matches, else the longest
+    /// event, else the longest other key.
+    #[inline(always)]
+    fn longest_walk(&self, b: &[u8], mut i: usize) -> Option<Hit<'a>> {
+        let mut state = 0u32;
+        let mut found = [(NONE, i); 3];
+        while i < b.len() {
+            let (c, len) = decode(b, i);
+            let Some((next, value)) = self.child(state, self.code(c)) else {
+                break;
+            };
+            state = next;
+            i += len;
+            if value != NONE {
+                let source = word(self.sources, value as usize);
+                let class = if source & u32::from(SEGMENT) != 0 {
+                    0
+                } else if source & u32::from(EVENT) != 0 {
+                    1
+                } else {
+                    2
+                };
+                found[class] = (value, i);
+            }
+        }
+        let (value, end) = found.into_iter().find(|f| f.0 != NONE).unwrap_or((NONE, i));
+        self.hit(value, end)
+    }
+
+    /// Whether no key contains the character `c`, so that no step's match
+    /// can reach across it.
+    #[inline(always)]
+    fn in_no_key(&self, c: u32) -> bool {
+        self.code(c) == 0
+    }
+
+    /// The code of character `c`; 0 if no key has it.
+    #[inline(always)]
+    fn code(&self, c: u32) -> u32 {
+        let block = word(self.hi, (c >> 8) as usize);
+        self.lo.get(block as usize).map_or(0, |lo| lo[(c & 0xFF) as usize])
+    }
+
+    /// The child of unit `state` by `code` (not 0) and its value index, if
+    /// there is such a child.
+    #[inline(always)]
+    fn child(&self, state: u32, code: u32) -> Option<(u32, u32)> {
+        let unit = self.units.get(state as usize)?;
+        if code == 0 || unit[3] & child_bit(code) == 0 {
+            return None;
+        }
+        let next = unit[0].wrapping_add(code);
+        let child = self.units.get(next as usize)?;
+        (child[1] == state).then_some((next, child[2]))
     }
 }
 
@@ -332,6 +397,21 @@ impl Longest for Dat<'_> {
     }
 }
 
+/// The keys of a trie marked [`SEGMENT`] (see [`Node::SegmentKeys`]).
+struct SegmentKeys<'a>(Dat<'a>);
+
+impl Longest for SegmentKeys<'_> {
+    #[inline(always)]
+    fn longest_at<'s>(&'s self, b: &[u8], i: usize) -> Option<Hit<'s>> {
+        self.0.longest::<true>(b, i)
+    }
+
+    #[inline(always)]
+    fn next_start(&self, b: &[u8], i: usize) -> usize {
+        self.0.next_start(b, i)
+    }
+}
+
 /// A trie built at run time (custom configurations and `--dict`).
 #[derive(Debug)]
 pub(super) struct Owned {
@@ -370,9 +450,9 @@ impl Dict {
 #[derive(Debug, Clone)]
 pub(super) enum Node {
     Dict(Dict),
-    /// The keys of a fused first step (see [`Stage::fused`]) that are
-    /// segmentation keys: the segmentation dictionary, when a stage is
-    /// taken apart again (`--dict`).
+    /// The keys of a single-walk trie (see [`Stage::walk`]) that are
+    /// segmentation keys: the segmentation dictionary of the step-by-step
+    /// conversion (`--explain`, `--dict`).
     SegmentKeys(Dict),
     /// `match_policy: union`: the longest match of any member, the first
     /// member on a tie.
@@ -412,15 +492,11 @@ impl Longest for Node {
 #[derive(Debug, Clone)]
 pub(super) struct Stage {
     pub(super) segmentation: Option<Node>,
-    /// The first step of the chain does the segmentation: its keys are the
-    /// segmentation dictionary's keys (marked [`SEGMENT`]) plus single
-    /// characters. At a position where a segmentation key matches, the
-    /// step's longest match is then that key, and where none matches, the
-    /// step's match is one character, which cannot cross into the next
-    /// segment; so one walk gives OpenCC's segments and the step's output.
-    /// `build.rs` checks these conditions before it fuses a stage.
-    pub(super) fused: bool,
     pub(super) chain: Vec<Node>,
+    /// For a built-in stage with segmentation and two steps: the trie that
+    /// converts it in one walk (see [`one_walk`]). Without it, or when the
+    /// conversion is explained, the stage converts step by step.
+    pub(super) walk: Option<Dict>,
 }
 
 /// Buffers reused from stage to stage.
@@ -459,7 +535,7 @@ impl Stage {
     /// normalization, on almost any text).
     pub(super) fn passes_through(&self, text: &str) -> bool {
         match self.chain.as_slice() {
-            [Node::Dict(only)] if self.segmentation.is_none() && !self.fused => !only.dat().occurs_in(text),
+            [Node::Dict(only)] if self.segmentation.is_none() => !only.dat().occurs_in(text),
             _ => false,
         }
     }
@@ -474,8 +550,17 @@ impl Stage {
     /// segment that one step changes counts that step's matches, and one
     /// that both steps change (a few in a hundred) is compared with the
     /// stage's input; in longer chains (custom configurations only), every
-    /// segment is compared.
+    /// segment is compared. The single walk ([`one_walk`]) counts, for each
+    /// of its matches, the characters its final value changed, so that a
+    /// character changed by both steps counts once there too.
     pub(super) fn convert<T: Trace>(&self, text: &str, out: &mut String, scratch: &mut Scratch, trace: &mut T) -> u64 {
+        if let (Some(walk), false, [step1, step2]) = (&self.walk, T::ON, self.chain.as_slice()) {
+            let contexts = match walk {
+                Dict::Builtin(i) => super::compiled::CONTEXTS[usize::from(*i)],
+                Dict::Owned(_) => &[],
+            };
+            return one_walk(&walk.dat(), contexts, step1, step2, text, out, &mut scratch.cur);
+        }
         trace.stage(text);
         let n = self.chain.len();
         let mut changes = 0;
@@ -483,7 +568,7 @@ impl Stage {
             out.push_str(text);
             return 0;
         }
-        if self.segmentation.is_none() && !self.fused && n == 1 {
+        if self.segmentation.is_none() && n == 1 {
             trace.segment(0, 0);
             match &self.chain[0] {
                 Node::Dict(d) => d.dat().convert_segment(text, out, &mut changes, trace),
@@ -495,33 +580,16 @@ impl Stage {
         ends.clear();
         origins.clear();
         counts.clear();
-        let mut done = 0;
-        if self.fused {
-            let dst: &mut String = if n == 1 {
-                &mut *out
-            } else {
-                cur.clear();
-                cur
-            };
-            match &self.chain[0] {
-                Node::Dict(d) => fused_step(&d.dat(), text, dst, ends, origins, counts, trace),
-                node => fused_step(node, text, dst, ends, origins, counts, trace),
-            }
-            if n == 1 {
-                changes = counts.iter().sum();
-            }
-            done = 1;
-        } else {
-            match &self.segmentation {
-                None => ends.push(text.len()),
-                // A trie's arrays are looked up once, not at every position.
-                Some(Node::Dict(d)) => segment(&d.dat(), text, ends),
-                Some(seg) => segment(seg, text, ends),
-            }
-            origins.push(0);
-            origins.extend_from_slice(ends);
+        match &self.segmentation {
+            None => ends.push(text.len()),
+            // A trie's arrays are looked up once, not at every position.
+            Some(Node::Dict(d)) => segment(&d.dat(), text, ends),
+            Some(Node::SegmentKeys(d)) => segment(&SegmentKeys(d.dat()), text, ends),
+            Some(seg) => segment(seg, text, ends),
         }
-        for k in done..n {
+        origins.push(0);
+        origins.extend_from_slice(ends);
+        for k in 0..n {
             let src: &str = if k == 0 { text } else { cur };
             let step = Step { node: &self.chain[k], k, src, ends, origins };
             if k + 1 == n {
@@ -542,74 +610,152 @@ impl Stage {
     }
 }
 
-/// The first step of a stage whose segmentation dictionary it contains
-/// (see [`Stage::fused`]): segments and converts in one walk. A hit marked
-/// as a segmentation key is a segment of its own; the other hits and the
-/// unmatched characters form the runs between them. Pushes each segment's
-/// end in `out` (relative to where `out` started) to `ends`, its start in
-/// `text` to `origins` (and then the end of `text`), and the characters
-/// its matches changed to `counts`.
-fn fused_step<M: Longest, T: Trace>(
-    step: &M,
+/// Converts `text` with the single-walk trie `walk` of a stage whose
+/// steps are `step1` and `step2` (built by `fuse.rs`, which says why this
+/// gives OpenCC's output), appends the result to `out`, and returns the
+/// characters changed: for each match, those its final value changed.
+///
+/// At each position the longest segmentation key wins; else the longest
+/// event, else the longest other key. A match other than a segmentation
+/// key must not reach over a position where a segmentation key matches
+/// (OpenCC's segment would end there), so its inner positions are looked
+/// up, and the match is cut back if one does; a preimage match with an
+/// event inside it, or an unsafe event with a neighbour that may let a key
+/// of the second step overlap it, makes its stretch *dirty*. A
+/// dirty stretch, from the last place no step can reach across (the end
+/// of a segmentation key, or a character in no key) to the next one, is
+/// converted again step by step (`tmp` is its buffer), which is exact
+/// there. The counts of such stretches are comparisons of their input and
+/// output.
+fn one_walk(
+    walk: &Dat<'_>,
+    contexts: &[(&str, &str, &str)],
+    step1: &Node,
+    step2: &Node,
     text: &str,
     out: &mut String,
-    ends: &mut Vec<usize>,
-    origins: &mut Vec<usize>,
-    counts: &mut Vec<u64>,
-    trace: &mut T,
-) {
-    trace.segment(0, 0);
+    tmp: &mut String,
+) -> u64 {
     let b = text.as_bytes();
-    let base = out.len();
-    let (mut i, mut copied, mut run_start, mut run_count) = (0, 0, 0, 0);
+    let (mut i, mut copied, mut count) = (0, 0, 0u64);
+    // The last place no step reaches across: (byte in `text`, length of
+    // `out` there, `count` there).
+    let mut cut = (0, out.len(), 0u64);
+    let mut dirty = false;
+    let mut redo = |cut: (usize, usize, u64), end: usize, out: &mut String| -> u64 {
+        out.truncate(cut.1);
+        tmp.clear();
+        let mut ignored = 0;
+        convert_step(step1, &text[cut.0..end], tmp, &mut ignored);
+        convert_step(step2, tmp, out, &mut ignored);
+        cut.2 + changed(&text[cut.0..end], &out[cut.1..]) as u64
+    };
     loop {
-        i = step.next_start(b, i);
+        let next = walk.next_start(b, i);
+        if next > i {
+            // The characters skipped start no key; the last one may be in
+            // no key at all.
+            let mut last = next - 1;
+            while last > i && (0x80..0xC0).contains(&b[last]) {
+                last -= 1;
+            }
+            if walk.in_no_key(decode(b, last).0) {
+                if dirty {
+                    out.push_str(&text[copied..next]);
+                    copied = next;
+                    count = redo(cut, next, out);
+                    dirty = false;
+                }
+                cut = (next, out.len() + next - copied, count);
+            }
+            i = next;
+        }
         if i >= b.len() {
             break;
         }
-        let Some(hit) = step.longest_at(b, i) else {
+        let Some(mut hit) = walk.longest_walk(b, i) else {
             i += utf8_len(b[i]);
             continue;
         };
+        if hit.is_segment() {
+            if dirty {
+                out.push_str(&text[copied..i]);
+                copied = i;
+                count = redo(cut, i, out);
+                dirty = false;
+            }
+        } else if hit.end > i + utf8_len(b[i]) {
+            // Inner positions: a segmentation key cuts the match back; an
+            // event inside a preimage match makes the stretch dirty.
+            let mut p = i + utf8_len(b[i]);
+            let mut event_inside = false;
+            while p < hit.end {
+                if let Some(inner) = walk.longest_walk(b, p) {
+                    if inner.is_segment() {
+                        match walk.longest_walk(&b[..p], i) {
+                            Some(shorter) => hit = shorter,
+                            None => {
+                                hit.end = 0;
+                                break;
+                            }
+                        }
+                        continue;
+                    }
+                    event_inside |= inner.is_event();
+                }
+                p += utf8_len(b[p]);
+            }
+            if hit.end == 0 {
+                i += utf8_len(b[i]);
+                continue;
+            }
+            dirty |= event_inside && !hit.is_event();
+        }
+        if hit.is_unsafe() && !dirty {
+            // Dirty if a neighbour may let a key of the second step overlap
+            // the event's value (see `fuse::SingleWalk::contexts`).
+            dirty = match contexts.binary_search_by(|c| c.0.cmp(&text[i..hit.end])) {
+                Ok(k) => {
+                    let (_, before, after) = contexts[k];
+                    let previous = text[cut.0.min(i)..i].chars().next_back();
+                    previous.is_some_and(|c| before.contains(c))
+                        || text[hit.end..].chars().next().is_some_and(|c| after.contains(c))
+                }
+                Err(_) => true,
+            };
+        }
         if copied < i {
             out.push_str(&text[copied..i]);
         }
-        let own_segment = hit.is_segment();
-        if own_segment && run_start < i {
-            ends.push(out.len() - base);
-            origins.push(run_start);
-            counts.push(run_count);
-            run_count = 0;
-        }
         out.push_str(hit.value);
-        if T::ON {
-            trace.hit(text, i, &text[i..hit.end], hit.value, hit.source.name());
-        }
-        if own_segment {
-            ends.push(out.len() - base);
-            origins.push(i);
-            counts.push(hit.changed());
-            run_start = hit.end;
-        } else {
-            run_count += hit.changed();
-        }
+        count += hit.changed();
         i = hit.end;
         copied = i;
+        if hit.is_segment() {
+            cut = (i, out.len(), count);
+        }
     }
     out.push_str(&text[copied..]);
-    if run_start < b.len() {
-        ends.push(out.len() - base);
-        origins.push(run_start);
-        counts.push(run_count);
+    if dirty {
+        count = redo(cut, b.len(), out);
     }
-    origins.push(b.len());
+    count
+}
+
+/// One step over one segment, with the trie's own search when the step is
+/// one trie.
+fn convert_step(step: &Node, s: &str, out: &mut String, changes: &mut u64) {
+    match step {
+        Node::Dict(d) => d.dat().convert_segment(s, out, changes, &mut ()),
+        node => node.convert_segment(s, out, changes, &mut ()),
+    }
 }
 
 /// Cuts `text` as OpenCC's `mmseg` does and pushes the end of each segment:
 /// each longest match is a segment, and so is each run of characters that
 /// start no match.
 ///
-/// This walk, `convert_segment` and `fused_step` share their shape on
+/// This walk and `convert_segment` share their shape on
 /// purpose: one iterator of hits serving all three cost 8% more
 /// instructions in conversion (callgrind, s2twp on 1 MB of manual pages).
 fn segment<M: Longest>(seg: &M, text: &str, ends: &mut Vec<usize>) {

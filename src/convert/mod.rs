@@ -60,6 +60,14 @@
 //! is ready at once (`engine.rs` says why this structure and gives the
 //! figures).
 //!
+//! A segment's output depends on the segment alone, so for the stages with
+//! segmentation and two steps (s2tw, s2twp, s2hk, s2hkp, tw2s, tw2sp, hk2s,
+//! hk2sp), `build.rs` also compiles one trie for the whole stage: each
+//! segmentation key with the chain's output on it, and what converts the
+//! runs between them (`fuse.rs`). Such a stage converts in one walk; it
+//! converts step by step with `--explain` and `--dict`, and in custom
+//! configurations, whose dictionaries are only known at run time.
+//!
 //! The unit tests keep a plain reference implementation (hash maps tried
 //! from the longest key down, groups asked member by member) and check the
 //! automata against it.
@@ -92,6 +100,10 @@ mod compiled {
 
 mod dat;
 mod engine;
+#[cfg(test)]
+mod flatten;
+#[cfg_attr(not(test), allow(dead_code))]
+mod fuse;
 use engine::{Dict, Node, Scratch, Stage, Trace};
 mod custom;
 
@@ -389,10 +401,14 @@ impl Converter {
         }
         let stages: Vec<Stage> = compiled::PLANS[index][tofu as usize]
             .iter()
-            .map(|&(seg, chain)| Stage {
-                segmentation: (seg != u16::MAX && seg != compiled::FUSED).then(|| trie(seg)),
-                fused: seg == compiled::FUSED,
+            .map(|&(seg, chain, walk)| Stage {
+                segmentation: match seg {
+                    u16::MAX => None,
+                    compiled::WALK_KEYS => Some(Node::SegmentKeys(Dict::Builtin(walk))),
+                    seg => Some(trie(seg)),
+                },
                 chain: chain.iter().map(|&i| trie(i)).collect(),
+                walk: (walk != u16::MAX).then_some(Dict::Builtin(walk)),
             })
             .collect();
         Ok(Converter {
@@ -553,6 +569,14 @@ struct Explainer {
     input: String,
     /// Where the current segment starts in `input`.
     origin: usize,
+    /// The line and column at byte `counted` of `input`, and at byte
+    /// `in_segment` of the current segment: hits come in order, so each
+    /// position is counted on from the one before, not from the start
+    /// (which made long inputs quadratic; a fused step's segment is the
+    /// whole text).
+    counted: usize,
+    position: (usize, usize),
+    in_segment: Option<(usize, (usize, usize))>,
     changes: Vec<Change>,
 }
 
@@ -561,18 +585,31 @@ impl Trace for Explainer {
 
     fn stage(&mut self, input: &str) {
         input.clone_into(&mut self.input);
+        (self.counted, self.position, self.in_segment) = (0, (1, 1), None);
     }
 
     fn segment(&mut self, _step: usize, origin: usize) {
         self.origin = origin;
+        self.in_segment = None;
     }
 
     fn hit(&mut self, segment: &str, at: usize, key: &str, value: &str, source: &str) {
         if key == value {
             return;
         }
-        let before = self.input.get(..self.origin).unwrap_or_default();
-        let (line, column) = advance(advance((1, 1), before), segment.get(..at).unwrap_or_default());
+        let (counted, position) = match self.in_segment {
+            Some((counted, position)) if counted <= at => (counted, position),
+            _ => {
+                if self.origin < self.counted {
+                    (self.counted, self.position) = (0, (1, 1));
+                }
+                self.position = advance(self.position, self.input.get(self.counted..self.origin).unwrap_or_default());
+                self.counted = self.origin;
+                (0, self.position)
+            }
+        };
+        let (line, column) = advance(position, segment.get(counted..at).unwrap_or_default());
+        self.in_segment = Some((at, (line, column)));
         self.changes.push(Change { line, column, from: key.into(), to: value.into(), dictionary: source.into() });
     }
 }

@@ -416,3 +416,104 @@ fn user_dictionaries_join_the_segmentation_and_first_step_of_every_builtin() {
         assert_eq!(with_dict.convert_to_string(text), expected, "{name}");
     }
 }
+
+/// A trace that records nothing but makes a stage convert step by step.
+struct StepByStep;
+
+impl Trace for StepByStep {
+    const ON: bool = true;
+    fn stage(&mut self, _: &str) {}
+    fn segment(&mut self, _: usize, _: usize) {}
+    fn hit(&mut self, _: &str, _: usize, _: &str, _: &str, _: &str) {}
+}
+
+/// The single walk (`fuse.rs`) converts as the step-by-step conversion
+/// does: every key of every single-walk dictionary, on its own line, then
+/// all of them run together, and random strings of their characters with
+/// characters in no key between them.
+#[test]
+fn single_walk_converts_as_the_steps_do() {
+    let mut seed = 0x2545_f491_4f6c_dd1du64;
+    let mut random = move |n: usize| {
+        seed ^= seed << 13;
+        seed ^= seed >> 7;
+        seed ^= seed << 17;
+        (seed % n as u64) as usize
+    };
+    let mut walks = 0;
+    for (config, name) in CONFIGS.iter().zip(BUILTIN_NAMES) {
+        for tofu in [TofuRisk::Skip, TofuRisk::Include] {
+            let stage = config.stages.last().unwrap();
+            let include = tofu == TofuRisk::Include;
+            let seg = stage.segmentation.as_ref().and_then(|d| flatten::flatten(d, include));
+            let chain: Vec<_> = stage.chain.iter().filter_map(|d| flatten::flatten(d, include)).collect();
+            let (Some(seg), [step1, step2]) = (seg, chain.as_slice()) else { continue };
+            walks += 1;
+            let walk = fuse::single_walk(&seg, step1, step2);
+            let entries = walk.entries;
+            let keys: Vec<&str> = entries.iter().map(|e| e.0.as_str()).collect();
+            let chars: Vec<char> = keys.iter().flat_map(|k| k.chars()).collect();
+            let mut text = keys.join("\n");
+            text.push('\n');
+            text.extend(keys.iter().copied());
+            // Unsafe events beside the characters that may make them
+            // overlap, and inside the second step's keys that overlap their
+            // values.
+            for (key, before, after) in &walk.contexts {
+                for c in before.chars().chain(after.chars()) {
+                    text.extend(['\n', c]);
+                    text.push_str(key);
+                    text.push(c);
+                }
+            }
+            let values = fuse::Table::new(step1);
+            for (key, _, flags) in &entries {
+                if flags & fuse::UNSAFE == 0 {
+                    continue;
+                }
+                let value: Vec<char> = values.convert(key).chars().collect();
+                for (long, _, _) in step2.iter().filter(|e| e.0.chars().count() > 1) {
+                    let long: Vec<char> = long.chars().collect();
+                    for d in 1 - long.len() as isize..value.len() as isize {
+                        let inside = |j: usize| (0..value.len() as isize).contains(&(d + j as isize));
+                        if (0..long.len()).all(|j| !inside(j) || value[(d + j as isize) as usize] == long[j]) {
+                            text.push('\n');
+                            text.extend(long.iter().enumerate().take_while(|&(j, _)| !inside(j)).map(|(_, c)| c));
+                            text.push_str(key);
+                            text.extend(
+                                long.iter()
+                                    .enumerate()
+                                    .skip_while(|&(j, _)| !inside(j))
+                                    .filter(|&(j, _)| !inside(j))
+                                    .map(|(_, c)| c),
+                            );
+                        }
+                    }
+                }
+            }
+            for _ in 0..20_000 {
+                text.push(['\n', '，', ' ', 'x'][random(4)]);
+                for _ in 0..1 + random(12) {
+                    match random(4) {
+                        0 => text.push_str(keys[random(keys.len())]),
+                        _ => text.push(chars[random(chars.len())]),
+                    }
+                }
+            }
+            let conv = Converter::builtin_with(name, tofu).unwrap();
+            #[allow(irrefutable_let_patterns)] // not without the opencc feature
+            let Implementation::Zhnorm(stages) = &conv.implementation
+            else {
+                unreachable!()
+            };
+            let walked = conv.convert_to_string(&text);
+            let mut stepped = String::new();
+            convert_in_stages(stages, &text, &mut stepped, &mut StepByStep);
+            if walked != stepped {
+                let (s, w) = stepped.lines().zip(walked.lines()).find(|(s, w)| s != w).unwrap_or_default();
+                panic!("{name} {tofu:?}:\nstep by step: {s}\n single walk: {w}");
+            }
+        }
+    }
+    assert_eq!(walks, 16, "s2tw, tw2s, s2twp, tw2sp, s2hk, hk2s, s2hkp, hk2sp, with and without tofu");
+}
