@@ -483,7 +483,15 @@ impl Repairer {
                 let span = &run[byte_at(start)..byte_at(end)];
                 let after = if end == chars.len() { next } else { char_at(end) };
                 best_repair(span, before, after, 1, &mut budget)?;
-                best_repair(span, before, after, MAX_LAYERS, &mut budget).map(|repair| (end, repair))
+                let (path, repaired) = best_repair(span, before, after, MAX_LAYERS, &mut budget)?;
+                // A clean character at either end of the mojibake may join
+                // its bytes into a reading that starts or ends with an odd
+                // one (`目閷勫彲` as UTF-8 read as GBK is `Ŀ錄可`): the span
+                // leaves it out.
+                let odd = |kept: char, undone: Option<char>| !is_suspicious(kept) && undone.is_some_and(is_suspicious);
+                let odd_ends =
+                    odd(chars[start].1, repaired.chars().next()) || odd(chars[end - 1].1, repaired.chars().next_back());
+                (!odd_ends).then_some((end, (path, repaired)))
             });
             // GBK and Big5 read as each other change character for
             // character, and a span found by character scores may run into
@@ -920,13 +928,16 @@ fn undo_by_pairs(text: &str, garbled: bool) -> Option<(String, Notes)> {
             return Some((repaired, vec![(vec![family], stretch.len())]));
         }
         // Short spans, the most likely first, none overlapping; not in
-        // Japanese (kana anywhere).
+        // Japanese (kana outside the span: GBK reads Big5's commonest
+        // characters as kana, `ㄏノ` for `使用`).
         let mut found = Vec::new();
-        let families = if kana == 0 { &[Family::GbkAsBig5, Family::Big5AsGbk][..] } else { &[] };
-        for (i, &family) in families.iter().enumerate() {
+        for (i, family) in [Family::GbkAsBig5, Family::Big5AsGbk].into_iter().enumerate() {
             for len in 2..=(if garbled { LEFT_SPAN } else { SHORT_SPAN }).min(stretch.len()) {
                 for at in 0..=stretch.len() - len {
                     let span = &stretch[at..at + len];
+                    if span.iter().filter(|&&c| is_kana(c)).count() < kana {
+                        continue;
+                    }
                     let touches =
                         stretch[at.saturating_sub(1)..(at + len + 1).min(stretch.len())].iter().any(|&c| odd(c));
                     let before = if at == 0 { prev } else { Some(stretch[at - 1]) };
@@ -1667,6 +1678,26 @@ mod tests {
         let garbled = format!("SMTP 端{}25）连接", garble(Family::GbkAsBig5, "口（"));
         assert_eq!(garbled, "SMTP 端諳ㄗ25）连接");
         assert_eq!(repair(&garbled), "SMTP 端口（25）连接");
+    }
+
+    #[test]
+    fn kana_that_gbk_made_of_big5_are_undone_by_character_pairs() {
+        // Big5 `使用下` read as GBK is a bopomofo letter, a kana and a
+        // private-use character: kana, but no Japanese.
+        let garbled = format!("{}面的方法", garble(Family::Big5AsGbk, "使用下"));
+        assert_eq!(garbled, "ㄏノ\u{E5FB}面的方法");
+        assert_eq!(repair(&garbled), "使用下面的方法");
+    }
+
+    #[test]
+    fn a_clean_character_beside_utf8_read_as_gbk_is_left_out_of_the_span() {
+        // With `目` (GBK C4 BF) the span reads as UTF-8 too: `Ŀ錄可以分`.
+        let garbled = format!("這些文件和目{}散在多個設備中。", garble(Family::Utf8AsGbk, "錄可以分"));
+        assert_eq!(garbled, "這些文件和目閷勫彲浠ュ垎散在多個設備中。");
+        assert_eq!(repair(&garbled), "這些文件和目錄可以分散在多個設備中。");
+        // And after it: `的` ends in a byte that `原` (GBK D4 AD) completes.
+        let garbled = format!("這裡僅敘述{}原始碼包格式。", garble(Family::Utf8AsGbk, "了基本的"));
+        assert_eq!(repair(&garbled), "這裡僅敘述了基本的原始碼包格式。");
     }
 
     #[test]
