@@ -888,8 +888,15 @@ fn undo_by_pairs(text: &str, garbled: bool) -> Option<(String, Notes)> {
     let is_kana = |c: char| matches!(u32::from(c), 0x3041..=0x30FF);
     let is_letter = |c: char| is_foreign_script(c) && !matches!(c, '\u{2500}'..='\u{257F}');
     // Symbols and private use are what GBK and Big5 make of each other's
-    // punctuation and rarer characters (`［坻華源` for `其他地方`).
-    let is_symbol = |c: char| u32::from(c) >= 0x2000 && !matches!(c, '\u{2500}'..='\u{257F}') && is_suspicious(c);
+    // punctuation and rarer characters (`［坻華源` for `其他地方`); one that
+    // no reading undoes does not join clean words around it into a stretch
+    // to try.
+    let is_symbol = |c: char| {
+        u32::from(c) >= 0x2000
+            && !matches!(c, '\u{2500}'..='\u{257F}')
+            && is_suspicious(c)
+            && [Family::GbkAsBig5, Family::Big5AsGbk].iter().any(|&family| Undo::of(c, family) == Undo::Takes)
+    };
     let in_stretch = |c: char| bigram::covers(c) || is_letter(c) || is_symbol(c);
     let kana = chars.iter().filter(|&&c| is_kana(c)).count();
     let misfits = |family: Family| chars.iter().filter(|&&c| !reads_in(family, c)).count();
