@@ -143,6 +143,25 @@ fn encode_char(codec: Codec, c: char, bytes: &mut Vec<u8>) -> bool {
     true
 }
 
+/// What GBK or Big5 (`codec`) encodes `c` to when that is one pair
+/// (`Ok`), or other bytes (`Err`); `None` when it cannot. The table has
+/// most characters, which then cost no allocation.
+fn encode_pair(codec: Codec, c: char) -> Option<Result<[u8; 2], ()>> {
+    match double_byte_table(codec).get(u32::from(c) as usize) {
+        Some(&pair) if pair != 0 && !c.is_ascii() => Some(Ok(pair.to_be_bytes())),
+        _ => {
+            let mut bytes = Vec::with_capacity(4);
+            encode_char(codec, c, &mut bytes).then(|| <[u8; 2]>::try_from(&bytes[..]).map_err(|_| ()))
+        }
+    }
+}
+
+/// The pair GBK encodes `c` to, when it is one pair, as `encoding_rs`'s
+/// encoder writes it.
+pub(crate) fn gbk_pair(c: char) -> Option<[u8; 2]> {
+    encode_pair(Codec::Gbk, c)?.ok()
+}
+
 /// `encoding_rs`'s encoder, for what the table does not have (€ and private use in GBK,
 /// characters beyond the BMP): stops at the first unmappable character
 /// instead of writing an HTML numeric reference for it and going on.
@@ -154,38 +173,48 @@ fn encode_slowly(codec: Codec, text: &str) -> Option<Vec<u8>> {
 }
 
 /// The two bytes GBK or Big5 encodes each BMP character to (0: none),
-/// built on the first candidate span from [`DOUBLE_BYTE`].
+/// inverted from [`DOUBLE_BYTE`] when the crate is compiled, so that
+/// nothing is built at run time (built on first use, they cost a 1 KB input
+/// 1.2 million instructions, more than all the rest of the repair).
 /// `encoding_rs`'s encoders search their tables for each Han character,
 /// which made trying spans of clean text as mojibake cost most of the
 /// repair stage. The WHATWG rules for characters with two byte pairs are
 /// kept: the first pair, and for Big5 none with a lead byte below 0xA1
 /// (HKSCS) and the last pair for six characters (a unit test compares every
 /// BMP character with `encoding_rs`).
-fn double_byte_table(codec: Codec) -> &'static [u16] {
-    static TABLES: [std::sync::OnceLock<Vec<u16>>; 2] = [std::sync::OnceLock::new(), std::sync::OnceLock::new()];
-    let slot = &TABLES[usize::from(codec == Codec::Big5)];
-    slot.get_or_init(|| {
-        let mut table = vec![0u16; 0x10000];
-        let (leads, offset) = double_byte_leads(codec);
-        let mut entries = DOUBLE_BYTE[offset..].chunks_exact(2);
-        for lead in leads {
-            for trail in (0x40..=0xFEu8).filter(|&t| t != 0x7F) {
-                let Some(&[low, high]) = entries.next() else { break };
-                let cp = u16::from_le_bytes([low, high]);
-                // GBK writes € as the single byte 0x80.
-                if cp == 0 || cp == 0x20AC && codec == Codec::Gbk {
-                    continue;
-                }
-                let last_wins =
-                    codec == Codec::Big5 && matches!(cp, 0x2550 | 0x255E | 0x2561 | 0x256A | 0x5341 | 0x5345);
-                let entry = &mut table[usize::from(cp)];
-                if *entry == 0 || last_wins {
-                    *entry = u16::from_be_bytes([lead, trail]);
-                }
+fn double_byte_table(codec: Codec) -> &'static [u16; 0x10000] {
+    static TABLES: [[u16; 0x10000]; 2] = [invert_double_byte(Codec::Gbk), invert_double_byte(Codec::Big5)];
+    &TABLES[usize::from(codec == Codec::Big5)]
+}
+
+/// [`double_byte_table`] for `codec`, GBK or Big5.
+const fn invert_double_byte(codec: Codec) -> [u16; 0x10000] {
+    let big5 = matches!(codec, Codec::Big5);
+    let mut table = [0u16; 0x10000];
+    let (leads, mut at) = double_byte_leads(codec);
+    let mut lead = *leads.start();
+    loop {
+        let mut trail = 0x40u8;
+        while trail <= 0xFE {
+            if trail == 0x7F {
+                trail += 1;
+                continue;
             }
+            let cp = DOUBLE_BYTE[at] as u16 | (DOUBLE_BYTE[at + 1] as u16) << 8;
+            at += 2;
+            // GBK writes € as the single byte 0x80.
+            let skip = cp == 0 || cp == 0x20AC && !big5;
+            let last_wins = big5 && matches!(cp, 0x2550 | 0x255E | 0x2561 | 0x256A | 0x5341 | 0x5345);
+            if !skip && (table[cp as usize] == 0 || last_wins) {
+                table[cp as usize] = (lead as u16) << 8 | trail as u16;
+            }
+            trail += 1;
         }
-        table
-    })
+        if lead == *leads.end() {
+            return table;
+        }
+        lead += 1;
+    }
 }
 
 /// What GBK (lead bytes 0x81..=0xFE) and then Big5 (0xA1..=0xFE) decode
@@ -197,7 +226,7 @@ fn double_byte_table(codec: Codec) -> &'static [u16] {
 static DOUBLE_BYTE: &[u8; 2 * 190 * (126 + 94)] = include_bytes!("double_byte.bin");
 
 /// The lead bytes of each codec's part of [`DOUBLE_BYTE`], and its offset.
-fn double_byte_leads(codec: Codec) -> (std::ops::RangeInclusive<u8>, usize) {
+const fn double_byte_leads(codec: Codec) -> (std::ops::RangeInclusive<u8>, usize) {
     match codec {
         Codec::Big5 => (0xA1..=0xFE, 2 * 190 * 126),
         _ => (0x81..=0xFE, 0),
@@ -362,6 +391,15 @@ impl Repairer {
     /// character. `None` when the line is not such mojibake.
     fn repair_whole_line(&mut self, line: &str) -> Option<String> {
         let body = line.trim_end_matches(['\n', '\r']);
+        // Text that no layer is tried on (a table drawn in box drawing, say).
+        let passed_over = |text: &str| {
+            let non_ascii = text.chars().filter(|c| !c.is_ascii()).count();
+            let foreign = text.chars().filter(|&c| is_foreign_script(c)).count();
+            non_ascii < 2 || foreign * 4 > non_ascii || !has_suspicious(text)
+        };
+        if passed_over(body) {
+            return None;
+        }
         let before = plausibility(body);
         if !can_gain(before) {
             return None;
@@ -372,11 +410,10 @@ impl Repairer {
         for _ in 0..MAX_LAYERS {
             let mut deeper = Vec::new();
             for (path, text) in &frontier {
-                let non_ascii = text.chars().filter(|c| !c.is_ascii()).count();
-                let foreign = text.chars().filter(|&c| is_foreign_script(c)).count();
-                if non_ascii < 2 || foreign * 4 > non_ascii || !has_suspicious(text) {
+                if passed_over(text) {
                     continue;
                 }
+                let non_ascii = text.chars().filter(|c| !c.is_ascii()).count();
                 // Accented letters are GBK's too (its pinyin row), but a
                 // line of them is French or German, not GBK.
                 let letters = text.chars().filter(|&c| matches!(u32::from(c), 0xC0..=0x24F)).count();
@@ -449,6 +486,17 @@ impl Repairer {
                 self.line.push((path, undone));
                 return Some(repaired);
             }
+        }
+        // The span search starts only at a cluster: two suspicious
+        // characters within SPAN_WINDOW of each other.
+        let mut last_suspicious = None;
+        let clustered = run.chars().enumerate().filter(|&(_, c)| is_suspicious(c)).any(|(i, _)| {
+            let near = last_suspicious.is_some_and(|last| i - last < SPAN_WINDOW);
+            last_suspicious = Some(i);
+            near
+        });
+        if !clustered {
+            return None;
         }
         let chars: Vec<(usize, char)> = run.char_indices().collect();
         let byte_at = |i: usize| chars.get(i).map_or(run.len(), |&(b, _)| b);
@@ -543,6 +591,13 @@ struct Reach<'a> {
     /// far; three characters at least), or `start`.
     utf8: [usize; 2],
     pairs: &'a PairGains<'a>,
+    /// Where spans end at most (`start` and the longer of the two
+    /// stretches).
+    end: usize,
+    /// For each family of [`PairGains`], the sums of the gains of the
+    /// characters from `start` on, up to the first that cannot be repaired;
+    /// added in the order a span's own sum would be, so each is the same.
+    sums: [std::cell::OnceCell<Vec<f64>>; 2],
 }
 
 impl<'a> Reach<'a> {
@@ -571,7 +626,9 @@ impl<'a> Reach<'a> {
                 start
             }
         });
-        Reach { start, latin: if non_ascii >= 3 { start + latin } else { start }, utf8, pairs }
+        let latin_end = if non_ascii >= 3 { start + latin } else { start };
+        let sums = [(); 2].map(|_| std::cell::OnceCell::new());
+        Reach { start, latin: latin_end, utf8, pairs, end: start + latin.max(cjk), sums }
     }
 
     /// Whether some family's first layer may repair the span up to `end`.
@@ -583,8 +640,16 @@ impl<'a> Reach<'a> {
                 && (0..2).any(|family| {
                     // Each character must map, and the span gain MIN_GAIN
                     // on average (the rounding of means allowed for).
-                    let gains: Option<f64> = (self.start..end).map(|i| self.pairs.gain(family, i)).sum();
-                    gains.is_some_and(|gains| gains >= MIN_GAIN * n as f64 - 1e-6)
+                    let sums = self.sums[family].get_or_init(|| {
+                        let gains = (self.start..self.end).map_while(|i| self.pairs.gain(family, i));
+                        gains
+                            .scan(-0.0, |sum: &mut f64, gain| {
+                                *sum += gain;
+                                Some(*sum)
+                            })
+                            .collect()
+                    });
+                    sums.get(n - 1).is_some_and(|&gains| gains >= MIN_GAIN * n as f64 - 1e-6)
                 })
     }
 }
@@ -617,9 +682,10 @@ impl<'a> PairGains<'a> {
             if c.is_ascii() || !encode_char(wrong, c, &mut pair) {
                 return None;
             }
+            let mut one = [0; 4];
             let repaired = match decode_pair(right, &pair) {
-                Some(c) => c.to_string(),
-                None => decode(right, &pair)?,
+                Some(c) => Cow::Borrowed(&*c.encode_utf8(&mut one)),
+                None => Cow::Owned(decode(right, &pair)?),
             };
             if !is_clean(&repaired) {
                 return None;
@@ -885,35 +951,34 @@ const LEFT_SPAN: usize = 12;
 /// is Japanese, whose kanji pair differently.
 fn undo_by_pairs(text: &str, garbled: bool) -> Option<(String, Notes)> {
     let chars: Vec<char> = text.chars().collect();
-    let is_kana = |c: char| matches!(u32::from(c), 0x3041..=0x30FF);
-    let is_letter = |c: char| is_foreign_script(c) && !matches!(c, '\u{2500}'..='\u{257F}');
-    // Symbols and private use are what GBK and Big5 make of each other's
-    // punctuation and rarer characters (`［坻華源` for `其他地方`); one that
-    // no reading undoes does not join clean words around it into a stretch
-    // to try.
-    let is_symbol = |c: char| {
-        u32::from(c) >= 0x2000
-            && !matches!(c, '\u{2500}'..='\u{257F}')
-            && is_suspicious(c)
-            && [Family::GbkAsBig5, Family::Big5AsGbk].iter().any(|&family| Undo::of(c, family) == Undo::Takes)
-    };
-    let in_stretch = |c: char| bigram::covers(c) || is_letter(c) || is_symbol(c);
+    if !garbled && !pairs_may_undo(&chars) {
+        return None;
+    }
     let kana = chars.iter().filter(|&&c| is_kana(c)).count();
-    let misfits = |family: Family| chars.iter().filter(|&&c| !reads_in(family, c)).count();
-    let misfits = [misfits(Family::GbkAsBig5), misfits(Family::Big5AsGbk)];
+    // Counted when first needed: most lines with a rare character have no
+    // span worth it.
+    let misfits = std::cell::OnceCell::new();
+    let misfits = |i: usize| {
+        misfits.get_or_init(|| {
+            [Family::GbkAsBig5, Family::Big5AsGbk].map(|family| chars.iter().filter(|&&c| !reads_in(family, c)).count())
+        })[i]
+    };
     let odd = |c: char| garbled || is_suspicious(c) || is_letter(c);
-    let stretch_len = |start: usize| chars[start..].iter().take_while(|&&c| in_stretch(c)).count();
+    let stretch_len = |start: usize| chars[start..].iter().take_while(|&&c| in_pair_stretch(c)).count();
     let (out, notes) = undo_stretches(&chars, stretch_len, |stretch, prev, next| {
         if stretch.iter().filter(|&&c| is_kana(c)).count() < kana || !stretch.iter().any(|&c| odd(c)) {
             return None;
         }
         let letters = stretch.iter().filter(|&&c| is_letter(c)).count();
         // Most spans of clean text are settled by one of their characters.
-        let undo = [Family::GbkAsBig5, Family::Big5AsGbk]
-            .map(|family| stretch.iter().map(|&c| Undo::of(c, family)).collect::<Vec<_>>());
-        let pairs_fail = |i: usize, at: usize, len: usize| Undo::fails(&undo[i][at..at + len]);
+        let undo = [(); 2].map(|_| std::cell::OnceCell::new());
+        let pairs_fail = |i: usize, at: usize, len: usize| {
+            let family = [Family::GbkAsBig5, Family::Big5AsGbk][i];
+            let undo = undo[i].get_or_init(|| stretch.iter().map(|&c| Undo::of(c, family)).collect::<Vec<_>>());
+            Undo::fails(&undo[at..at + len])
+        };
         let fits_rest = |i: usize, family: Family, span: &[char]| {
-            misfits[i] == span.iter().filter(|&&c| !reads_in(family, c)).count()
+            misfits(i) == span.iter().filter(|&&c| !reads_in(family, c)).count()
         };
         let whole = [Family::GbkAsBig5, Family::Big5AsGbk]
             .into_iter()
@@ -938,15 +1003,25 @@ fn undo_by_pairs(text: &str, garbled: bool) -> Option<(String, Notes)> {
         // Japanese (kana outside the span: GBK reads Big5's commonest
         // characters as kana, `ㄏノ` for `使用`).
         let mut found = Vec::new();
+        // Odd characters before each place of the stretch, so that whether a
+        // span touches one is known at once: in clean text few spans do.
+        let odd_before: Vec<usize> = std::iter::once(0)
+            .chain(stretch.iter().scan(0, |n, &c| {
+                *n += usize::from(odd(c));
+                Some(*n)
+            }))
+            .collect();
         for (i, family) in [Family::GbkAsBig5, Family::Big5AsGbk].into_iter().enumerate() {
             for len in 2..=(if garbled { LEFT_SPAN } else { SHORT_SPAN }).min(stretch.len()) {
                 for at in 0..=stretch.len() - len {
+                    let touches = odd_before[(at + len + 1).min(stretch.len())] > odd_before[at.saturating_sub(1)];
+                    if !touches {
+                        continue;
+                    }
                     let span = &stretch[at..at + len];
                     if span.iter().filter(|&&c| is_kana(c)).count() < kana {
                         continue;
                     }
-                    let touches =
-                        stretch[at.saturating_sub(1)..(at + len + 1).min(stretch.len())].iter().any(|&c| odd(c));
                     let before = if at == 0 { prev } else { Some(stretch[at - 1]) };
                     let after = stretch.get(at + len).copied().or(next);
                     // In a line garbled elsewhere, what is left garbled
@@ -956,7 +1031,7 @@ fn undo_by_pairs(text: &str, garbled: bool) -> Option<(String, Notes)> {
                     } else {
                         fits_rest(i, family, span)
                     };
-                    if !touches || !fits || pairs_fail(i, at, len) {
+                    if !fits || pairs_fail(i, at, len) {
                         continue;
                     }
                     let Some((repaired, gain)) = pair_gain(span, family, before, after) else { continue };
@@ -1074,6 +1149,101 @@ fn undo_where_pairs_prefer(
     })
 }
 
+fn is_kana(c: char) -> bool {
+    matches!(u32::from(c), 0x3041..=0x30FF)
+}
+
+/// Greek, Cyrillic, kana and bopomofo: what GBK and Big5 read as each other
+/// make of common Han characters besides rare ones.
+fn is_letter(c: char) -> bool {
+    is_foreign_script(c) && !matches!(c, '\u{2500}'..='\u{257F}')
+}
+
+/// Whether `c` belongs to a stretch that [`undo_by_pairs`] may undo: Han,
+/// letters, and the symbols and private-use characters that GBK and Big5
+/// make of each other's punctuation and rarer characters (`［坻華源` for
+/// `其他地方`) when one of the two readings undoes them (others would only
+/// join clean words around them into a stretch to try).
+fn in_pair_stretch(c: char) -> bool {
+    bigram::covers(c)
+        || is_letter(c)
+        || u32::from(c) >= 0x2000
+            && !matches!(c, '\u{2500}'..='\u{257F}')
+            && is_suspicious(c)
+            && [Family::GbkAsBig5, Family::Big5AsGbk].iter().any(|&family| Undo::of(c, family) == Undo::Takes)
+}
+
+/// Whether [`undo_by_pairs`] may undo anything in `chars`, a line not found
+/// garbled: what each of its repairs needs, checked without allocating and
+/// with a few table lookups per odd character, so that the many lines of
+/// clean text with a rare character are passed over at once. A stretch
+/// must hold an odd character and all the kana of the line, and, in one of
+/// the two families, read as a whole without a character the tables refuse
+/// (see [`Undo::fails`]), or, where the kana of the line (if any) fit in a
+/// short span, have two adjacent characters that the tables do not refuse
+/// next to or on an odd one: any short span that touches an odd character
+/// and is not refused has two.
+fn pairs_may_undo(chars: &[char]) -> bool {
+    let kana = chars.iter().filter(|&&c| is_kana(c)).count();
+    // A short span must hold every kana of the line.
+    let kana_fit = kana == 0 || {
+        let first = chars.iter().position(|&c| is_kana(c)).unwrap_or(0);
+        let last = chars.iter().rposition(|&c| is_kana(c)).unwrap_or(0);
+        last < first + SHORT_SPAN
+    };
+    // The first and last of the characters of the line that do not read in
+    // the script of a family, and how many: a short span must hold them all.
+    let misfits = [(); 2].map(|_| std::cell::OnceCell::new());
+    let misfits = |i: usize, family: Family| {
+        *misfits[i].get_or_init(|| {
+            let mut at = (0..chars.len()).filter(|&at| !reads_in(family, chars[at]));
+            let first = at.next();
+            let last = at.next_back();
+            let n = at.count() + usize::from(first.is_some()) + usize::from(last.is_some());
+            (first, last.or(first), n)
+        })
+    };
+    let mut start = 0;
+    while start < chars.len() {
+        let len = chars[start..].iter().take_while(|&&c| in_pair_stretch(c)).count().max(1);
+        let stretch = &chars[start..start + len];
+        let offset = start;
+        start += len;
+        if !in_pair_stretch(stretch[0]) || stretch.iter().filter(|&&c| is_kana(c)).count() < kana {
+            continue;
+        }
+        let odd = || (0..len).filter(|&i| is_suspicious(stretch[i]) || is_letter(stretch[i]));
+        if odd().next().is_none() {
+            continue;
+        }
+        let letters = stretch.iter().filter(|&&c| is_letter(c)).count();
+        for (i, family) in [Family::GbkAsBig5, Family::Big5AsGbk].into_iter().enumerate() {
+            // Stretch characters are each one pair or none
+            // (`stretch_characters_are_one_pair_or_none`), so one refused
+            // character fails every span that holds it.
+            let takes = |c: char| !matches!(Undo::of(c, family), Undo::Unencodable | Undo::Refuses);
+            let pair_takes = |i: usize| takes(stretch[i]);
+            if letters * 4 <= len && stretch.iter().all(|&c| takes(c)) {
+                return true;
+            }
+            let short =
+                |p: usize| (p.saturating_sub(2)..=p + 1).any(|q| q + 1 < len && pair_takes(q) && pair_takes(q + 1));
+            // A short span that touches the odd character at `p` lies within
+            // SHORT_SPAN characters of it.
+            let fits_near = |p: usize| match misfits(i, family) {
+                (Some(first), Some(last), n) => {
+                    n <= SHORT_SPAN && first + SHORT_SPAN >= offset + p && last <= offset + p + SHORT_SPAN
+                }
+                _ => true,
+            };
+            if kana_fit && odd().any(|p| short(p) && fits_near(p)) {
+                return true;
+            }
+        }
+    }
+    false
+}
+
 /// What undoing `family` makes of one character, as far as [`pair_gain`]
 /// cares, from the generated tables alone.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -1094,13 +1264,11 @@ enum Undo {
 impl Undo {
     fn of(c: char, family: Family) -> Undo {
         let (wrong, right) = family.codecs();
-        let mut pair = Vec::with_capacity(4);
-        if !encode_char(wrong, c, &mut pair) {
-            return Undo::Unencodable;
-        }
-        if pair.len() != 2 {
-            return Undo::Unaligned;
-        }
+        let pair = match encode_pair(wrong, c) {
+            Some(Ok(pair)) => pair,
+            Some(Err(())) => return Undo::Unaligned,
+            None => return Undo::Unencodable,
+        };
         match decode_pair(right, &pair) {
             Some(r) if undone_fits(c, r) => Undo::Takes,
             Some(_) => Undo::Refuses,
@@ -1705,6 +1873,33 @@ mod tests {
         // And after it: `的` ends in a byte that `原` (GBK D4 AD) completes.
         let garbled = format!("這裡僅敘述{}原始碼包格式。", garble(Family::Utf8AsGbk, "了基本的"));
         assert_eq!(repair(&garbled), "這裡僅敘述了基本的原始碼包格式。");
+    }
+
+    #[test]
+    fn stretch_characters_are_one_pair_or_none() {
+        for family in [Family::GbkAsBig5, Family::Big5AsGbk] {
+            for c in (0..0x10000u32).filter_map(char::from_u32).filter(|&c| in_pair_stretch(c)) {
+                assert_ne!(Undo::of(c, family), Undo::Unaligned, "{family:?} {c:?}");
+            }
+        }
+    }
+
+    #[test]
+    fn lines_the_pair_model_may_undo_are_told_from_clean_lines_with_rare_characters() {
+        for text in [
+            garble(Family::GbkAsBig5, "在两个窗口间复制"),
+            garble(Family::Big5AsGbk, "目錄編輯器"),
+            "婓奻扴例子中，命令的输出被重定向到文件。".into(),
+        ] {
+            let chars: Vec<char> = text.chars().collect();
+            assert!(pairs_may_undo(&chars), "{text}");
+        }
+        // Rare characters none of whose neighbours reads as a character in
+        // the other charset.
+        for text in ["秋风萧瑟天气凉，草木摇落露为霜。鬓发如霜", "王孙去，萋萋满别情。"] {
+            let chars: Vec<char> = text.chars().collect();
+            assert!(!pairs_may_undo(&chars), "{text}");
+        }
     }
 
     #[test]

@@ -196,13 +196,7 @@ fn token(c: char) -> Option<Token> {
         // place for it), not from CP936's single byte 80.
         return Some(Token::Pair([0xA2, 0xE3]));
     }
-    let (mut buf, mut bytes) = ([0; 4], [0; 4]);
-    let (result, _, written) =
-        GBK.new_encoder().encode_from_utf8_without_replacement(c.encode_utf8(&mut buf), &mut bytes, true);
-    match bytes[..written] {
-        [lead, trail] if result == encoding_rs::EncoderResult::InputEmpty => Some(Token::Pair([lead, trail])),
-        _ => None,
-    }
+    super::mojibake::gbk_pair(c).map(Token::Pair)
 }
 
 /// Whether a decoder that leaves holes reads `lead, trail` as one
