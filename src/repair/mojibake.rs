@@ -1164,13 +1164,16 @@ fn is_letter(c: char) -> bool {
 /// make of each other's punctuation and rarer characters (`［坻華源` for
 /// `其他地方`) when one of the two readings undoes them (others would only
 /// join clean words around them into a stretch to try).
+#[inline]
 fn in_pair_stretch(c: char) -> bool {
-    bigram::covers(c)
-        || is_letter(c)
-        || u32::from(c) >= 0x2000
-            && !matches!(c, '\u{2500}'..='\u{257F}')
-            && is_suspicious(c)
-            && [Family::GbkAsBig5, Family::Big5AsGbk].iter().any(|&family| Undo::of(c, family) == Undo::Takes)
+    bigram::covers(c) || is_letter(c) || u32::from(c) >= 0x2000 && is_suspicious(c) && is_pair_symbol(c)
+}
+
+/// The symbols of [`in_pair_stretch`], apart: few characters get this far.
+#[inline(never)]
+fn is_pair_symbol(c: char) -> bool {
+    !matches!(c, '\u{2500}'..='\u{257F}')
+        && [Family::GbkAsBig5, Family::Big5AsGbk].iter().any(|&family| Undo::of(c, family) == Undo::Takes)
 }
 
 /// Whether [`undo_by_pairs`] may undo anything in `chars`, a line not found
