@@ -57,22 +57,23 @@
 //! - A `--dict` or custom-configuration key that contains a space or one of
 //!   `。，！？；` can be cut at such a cut (OpenCC's own keys contain none).
 //! - Conversion is short of the speed issue 3 asks. Through the command-line
-//!   tool, on the 50 MB test of `scripts/bench-convert.sh` at load 7 on 2
-//!   shared cores, it runs at 1.9–4.7 times the speed of OpenCC's own
-//!   command (t2s 1.9–2.0, tw2sp 2.3–2.6, s2t 2.6–2.9, s2twp 4.4–4.7; 7.5
-//!   for s2twp in a noisier run), not the 10 times asked, and the engine
-//!   alone converts s2t at 95–97 MiB/s and s2twp at 70–76 MiB/s, below
-//!   zhconv's 96–105 (t2s 170–185, tw2sp 92–106). Every configuration is
-//!   now one walk over the text (the two-step ones through the single-walk
-//!   tries of `convert/fuse.rs`); what is left is the walk itself, about 110
+//!   tool, on the 50 MB test of `scripts/bench-convert.sh` at load 7 to 9
+//!   on 2 shared cores, it runs at 1.9–3.6 times the speed of OpenCC's own
+//!   command in the last run (s2t 3.3–3.5, t2s 1.9–2.7, s2twp 3.4–3.6, tw2sp
+//!   2.2–2.7; s2twp 4.7 and 7.5 in two earlier runs), not the 10 times
+//!   asked. The engine alone converts s2t at 100–120 MiB/s, t2s at
+//!   177–228, s2twp at 81–100 and tw2sp at 98–100, about zhconv's 96–105,
+//!   not clearly above. Every configuration is now one walk over the text
+//!   (the two-step ones through the single-walk tries of
+//!   `convert/fuse.rs`); what is left is the walk itself, about 110
 //!   instructions per Chinese character (decoding, the code map, two trie
 //!   units, copying the value), and the pipeline's other stages (15–30% of
 //!   the command's instructions). The single-walk tries make the binary
 //!   33 MB instead of 18 MB.
 //! - Whether a text is Japanese (and so not converted by a Chinese
-//!   configuration) is judged once per input, on its first text with CJK
-//!   characters; a Chinese file that opens with a long Japanese quotation is
-//!   taken for Japanese. `--force` settles it.
+//!   configuration) is judged once per input, on the first 10,000 CJK
+//!   characters of its first block with any; a Chinese file that opens with
+//!   a long Japanese quotation is taken for Japanese. `--force` settles it.
 //! - Mojibake repair falls short of its targets where GBK and Big5 are read
 //!   as each other: on the generated set (`tests/repair_eval.rs`, figures in
 //!   the README) in 81–97% of the cases, and one garbled piece in clean
@@ -90,13 +91,15 @@
 //!   apart from its neighbours are left too. GBK read as Latin-1 and then as
 //!   cp1252 reaches 96% of paragraphs.
 //! - Repair costs more than the 10% on top of decoding that issue 4 asks on
-//!   clean Chinese text: it looks up every character (about 20 instructions
-//!   each), and lines full of suspicious characters (box-drawing tables) are
-//!   looked at run by run, and every line with a rare character is scored
-//!   by the character-pair model; 1 MB of Chinese prose takes 3.8 to 9.3
-//!   times the instructions of passing UTF-8 through, the more rare
-//!   characters the more (`scripts/bench-repair.sh --callgrind`).
-//!   `--no-repair` skips it.
+//!   clean Chinese text: every character is looked up in a bitmap of
+//!   plausible characters (about 19 instructions a Chinese character, +69%
+//!   on 1 MB of common Chinese), and each line with a rare character or a
+//!   symbol goes through the gates of the span search and the
+//!   character-pair model, which cost most on box-drawing tables and on
+//!   clusters of rare characters (classical poetry): 1 MB of the control
+//!   set's Chinese prose takes 5.0 times the instructions of passing UTF-8
+//!   through, the Debian Reference 2.5 times, start-up 1.02 times
+//!   (`scripts/bench-repair.sh --callgrind`). `--no-repair` skips it.
 
 pub mod clean;
 pub mod convert;

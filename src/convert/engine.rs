@@ -35,7 +35,8 @@
 //! stage, where the step-by-step conversion walks the text three times.
 //! Before it, the first step of s2tw, s2twp, s2hk and s2hkp did the
 //! segmentation in the same walk, and the second step walked each segment
-//! again (callgrind, 1 MB of the corpus: s2twp 100 M, tw2sp 119 M).
+//! again (callgrind, 1 MB of the corpus: s2twp 100 M, tw2sp 119 M
+//! instructions; with the single walk 56 M and 60 M).
 //! Tried and dropped, as they cost more instructions than they saved: one
 //! walk over all segments with matches cut at segment ends instead of a
 //! call per segment, and skipping ASCII eight bytes at a time. For the
@@ -201,10 +202,21 @@ impl<'a> Dat<'a> {
     /// The longest key that starts at byte `i` of `b`; with `SEGMENT_KEYS`,
     /// only keys marked [`SEGMENT`] count.
     #[inline(always)]
-    fn longest<const SEGMENT_KEYS: bool>(&self, b: &[u8], mut i: usize) -> Option<Hit<'a>> {
+    fn longest<const SEGMENT_KEYS: bool>(&self, b: &[u8], i: usize) -> Option<Hit<'a>> {
+        let (mut found, mut end) = (NONE, i);
+        self.prefixes(b, i, |value, at| {
+            if !SEGMENT_KEYS || word(self.sources, value as usize) & u32::from(SEGMENT) != 0 {
+                (found, end) = (value, at);
+            }
+        });
+        self.hit(found, end)
+    }
+
+    /// Calls `key` with the value index and end of each key that starts at
+    /// byte `i` of `b`, shortest first.
+    #[inline(always)]
+    fn prefixes(&self, b: &[u8], mut i: usize, mut key: impl FnMut(u32, usize)) {
         let mut state = 0u32;
-        let mut found = NONE;
-        let mut end = i;
         while i < b.len() {
             let (c, len) = decode(b, i);
             let Some((next, value)) = self.child(state, self.code(c)) else {
@@ -212,12 +224,10 @@ impl<'a> Dat<'a> {
             };
             state = next;
             i += len;
-            if value != NONE && (!SEGMENT_KEYS || word(self.sources, value as usize) & u32::from(SEGMENT) != 0) {
-                found = value;
-                end = i;
+            if value != NONE {
+                key(value, i);
             }
         }
-        self.hit(found, end)
     }
 
     /// The entry `found` (or `NONE`) as a match that ends at byte `end`.
@@ -238,29 +248,27 @@ impl<'a> Dat<'a> {
     /// `b`: the longest segmentation key if one matches, else the longest
     /// event, else the longest other key.
     #[inline(always)]
-    fn longest_walk(&self, b: &[u8], mut i: usize) -> Option<Hit<'a>> {
-        let mut state = 0u32;
+    fn longest_walk(&self, b: &[u8], i: usize) -> Option<Hit<'a>> {
         let mut found = [(NONE, i); 3];
-        while i < b.len() {
-            let (c, len) = decode(b, i);
-            let Some((next, value)) = self.child(state, self.code(c)) else {
-                break;
+        self.prefixes(b, i, |value, at| {
+            let source = word(self.sources, value as usize);
+            let class = if source & u32::from(SEGMENT) != 0 {
+                0
+            } else if source & u32::from(EVENT) != 0 {
+                1
+            } else {
+                2
             };
-            state = next;
-            i += len;
-            if value != NONE {
-                let source = word(self.sources, value as usize);
-                let class = if source & u32::from(SEGMENT) != 0 {
-                    0
-                } else if source & u32::from(EVENT) != 0 {
-                    1
-                } else {
-                    2
-                };
-                found[class] = (value, i);
-            }
-        }
-        let (value, end) = found.into_iter().find(|f| f.0 != NONE).unwrap_or((NONE, i));
+            found[class] = (value, at);
+        });
+        let [segment, event, other] = found;
+        let (value, end) = if segment.0 != NONE {
+            segment
+        } else if event.0 != NONE {
+            event
+        } else {
+            other
+        };
         self.hit(value, end)
     }
 

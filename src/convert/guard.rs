@@ -33,6 +33,9 @@ use super::{advance, Change, Converter};
 /// kana or more, and even kanji-dense Japanese headlines reach a tenth.
 const KANA_SHARE: f64 = 0.1;
 const MIN_KANA: usize = 3;
+/// How many CJK characters the judgement looks at: plenty to tell, and a
+/// block of a large file is not scanned to its end once more.
+const JUDGED: usize = 10_000;
 
 /// Keeps protected and Japanese text away from a converter.
 #[derive(Debug, Clone, Default)]
@@ -177,11 +180,14 @@ fn markers(line: &str) -> impl Iterator<Item = (usize, usize, bool)> + '_ {
     })
 }
 
-/// Whether `text` is Japanese, or `None` when it has no CJK character to
-/// tell by.
+/// Whether `text` is Japanese, judged on its first [`JUDGED`] CJK
+/// characters, or `None` when it has none to tell by.
 fn is_japanese(text: &str) -> Option<bool> {
     let (mut kana, mut han) = (0usize, 0usize);
     for c in text.chars().filter(|&c| c >= '\u{3040}') {
+        if kana + han == JUDGED {
+            break;
+        }
         match c {
             // Hiragana; katakana without the middle dot and the prolonged
             // sound mark (Chinese text uses both); small and half-width kana.
@@ -238,6 +244,14 @@ mod tests {
         assert_eq!(is_japanese("我の头发很长，天气预报说明天下雨。"), Some(false));
         assert_eq!(is_japanese("README.md"), None);
         assert_eq!(is_japanese("東京都知事選挙の結果が発表された"), Some(true));
+    }
+
+    #[test]
+    fn japanese_is_judged_on_the_first_cjk_characters() {
+        let chinese = "头发很长。".repeat(JUDGED / 4);
+        let japanese = "これは日本語です。".repeat(JUDGED);
+        assert_eq!(is_japanese(&format!("{chinese}{japanese}")), Some(false));
+        assert_eq!(is_japanese(&format!("{}{japanese}", &chinese[..chinese.len() / 2])), Some(true));
     }
 
     #[test]

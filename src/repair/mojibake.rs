@@ -432,7 +432,8 @@ impl Repairer {
                     path.push(family);
                     let by_chance = path.iter().any(|f| f.codecs().1 != Codec::Utf8)
                         && (repaired.chars().any(|c| !c.is_ascii() && char_score(c, ' ', ' ') <= 0.0)
-                            || path[0].codecs().0 == Codec::Latin1 && !paired(body));
+                            || path[0].codecs().0 == Codec::Latin1
+                                && (!paired(body) || lists_letters(body) || reads_as_utf8_letters(body)));
                     if enough
                         && !by_chance
                         && is_clean(&repaired)
@@ -1166,7 +1167,8 @@ fn is_letter(c: char) -> bool {
 /// join clean words around them into a stretch to try).
 #[inline]
 fn in_pair_stretch(c: char) -> bool {
-    bigram::covers(c) || is_letter(c) || u32::from(c) >= 0x2000 && is_suspicious(c) && is_pair_symbol(c)
+    !c.is_ascii()
+        && (bigram::covers(c) || is_letter(c) || u32::from(c) >= 0x2000 && is_suspicious(c) && is_pair_symbol(c))
 }
 
 /// The symbols of [`in_pair_stretch`], apart: few characters get this far.
@@ -1208,11 +1210,15 @@ fn pairs_may_undo(chars: &[char]) -> bool {
     };
     let mut start = 0;
     while start < chars.len() {
-        let len = chars[start..].iter().take_while(|&&c| in_pair_stretch(c)).count().max(1);
+        if !in_pair_stretch(chars[start]) {
+            start += 1;
+            continue;
+        }
+        let len = chars[start..].iter().take_while(|&&c| in_pair_stretch(c)).count();
         let stretch = &chars[start..start + len];
         let offset = start;
         start += len;
-        if !in_pair_stretch(stretch[0]) || stretch.iter().filter(|&&c| is_kana(c)).count() < kana {
+        if stretch.iter().filter(|&&c| is_kana(c)).count() < kana {
             continue;
         }
         let odd = || (0..len).filter(|&i| is_suspicious(stretch[i]) || is_letter(stretch[i]));
@@ -1380,6 +1386,7 @@ fn is_shaped_like(family: Family, span: &str, prev: Option<char>, repaired: &str
             let mut before = ' ';
             ascii_trails
                 && non_ascii(span) >= least
+                && (family == Family::Utf8AsLatin1 || !lists_letters(span) && !reads_as_utf8_letters(span))
                 && span.chars().all(|c| {
                     let trail_like = !c.is_ascii() || !before.is_ascii();
                     before = c;
@@ -1399,6 +1406,49 @@ fn is_shaped_like(family: Family, span: &str, prev: Option<char>, repaired: &str
         && repaired.chars().count() == 1
         && repaired.chars().all(|c| char_score(c, ' ', ' ') >= 2.0);
     shaped && (non_ascii(repaired) >= 2 || one_utf8_char)
+}
+
+/// Whether the Latin-1 letters of `text`, taken run by run, all list the
+/// accented forms of one letter (`ÈÉÊË`, `ÀÂ`) or run through the alphabet
+/// (`ÐÑÒÓÔ`): how text about letters writes them. GBK or Big5 read as
+/// Latin-1 makes such a run by chance about once in a million characters,
+/// so text made of them is not taken for that.
+fn lists_letters(text: &str) -> bool {
+    let is_letter = |c: char| matches!(u32::from(c), 0xC0..=0xFF) && c.is_alphabetic();
+    let mut runs = text.split(|c: char| !is_letter(c)).filter(|run| !run.is_empty()).peekable();
+    runs.peek().is_some()
+        && runs.all(|run| {
+            let letters: Vec<char> = run.chars().collect();
+            let same_letter =
+                letters.iter().all(|&c| base_letter(c).is_some() && base_letter(c) == base_letter(letters[0]));
+            let alphabet = letters.windows(2).all(|pair| u32::from(pair[1]) == u32::from(pair[0]) + 1);
+            letters.len() >= 2 && (same_letter || alphabet)
+        })
+}
+
+/// Whether `text` is UTF-8 of accented Latin letters read as Latin-1
+/// (`Ã©tÃ©` for `été`): then it is that, not GBK or Big5, whose Chinese
+/// words read so only a few times in a thousand.
+fn reads_as_utf8_letters(text: &str) -> bool {
+    Family::Utf8AsLatin1.reverse(text).is_some_and(|utf8| {
+        let mut letters = utf8.chars().filter(|c| !c.is_ascii()).peekable();
+        letters.peek().is_some() && letters.all(|c| matches!(u32::from(c), 0xC0..=0x24F) && c.is_alphabetic())
+    })
+}
+
+/// The letter a Latin-1 letter is an accented form of (`É` → `e`).
+fn base_letter(c: char) -> Option<char> {
+    Some(match c.to_lowercase().next()? {
+        'à'..='å' => 'a',
+        'ç' => 'c',
+        'è'..='ë' => 'e',
+        'ì'..='ï' => 'i',
+        'ñ' => 'n',
+        'ò'..='ö' | 'ø' => 'o',
+        'ù'..='ü' => 'u',
+        'ý' | 'ÿ' => 'y',
+        _ => return None,
+    })
 }
 
 /// Whether a quarter or more of the non-ASCII characters of `line` are
@@ -1756,6 +1806,8 @@ mod tests {
         assert_eq!(repair("ä¸\u{AD}æ–‡"), "中文");
         assert_eq!(repair("ÖÐÎÄ"), "中文");
         assert_eq!(repair("新闻 鍙戝竷 today"), "新闻 发布 today");
+        // UTF-8 of accented letters, not GBK (`茅t茅`).
+        assert_eq!(repair("Ã©tÃ©"), "été");
     }
 
     #[test]
@@ -1938,6 +1990,10 @@ mod tests {
             "中華網(wǎng)訊，國(guó)家互聯(lián)網(wǎng)",
             "Zhōngguó rénmín yínháng, lǜsè, nǚ'ér",
             "Œuvres complètes — « Les Misérables » (1862), ½ €",
+            "ÈÉÊË",
+            "ÉÈÊË ÀÂ",
+            "ÀÁÂÃÄÅ 是拉丁字母。",
+            "ÐÑÒÓÔÕÖ",
         ] {
             assert_eq!(repair(text), text);
         }
