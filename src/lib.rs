@@ -48,7 +48,13 @@
 //!   or Japanese shorter than about 48 non-ASCII bytes is often misread as
 //!   Chinese. `--from` settles it.
 //! - UTF-16 without a BOM is recognised by its pattern of NUL bytes, which
-//!   needs some ASCII (spaces, newlines, digits) in the text.
+//!   needs some ASCII (spaces, newlines, digits) in the text. UTF-32, which
+//!   encoding_rs does not decode, is skipped as binary.
+//! - A run killed by a signal (not an error, which cleans up) can leave a
+//!   `.zhnorm-XXXXXX.tmp` file next to a file it was rewriting; the file
+//!   itself is whole, old or new.
+//! - Under folders, symbolic links are passed over without a note unless
+//!   `-L`, as ripgrep and fd do.
 //! - The stages work on blocks of whole lines, so memory stays bounded; a
 //!   line longer than 1 MiB is cut after a space or sentence punctuation,
 //!   where no dictionary phrase, mojibake span or gloss can be cut. A line
