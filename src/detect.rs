@@ -84,6 +84,11 @@ impl Method {
 /// whether `prefix` is the whole input (a truncated trailing UTF-8 sequence
 /// is then an error rather than the cut of the prefix).
 pub fn detect(prefix: &[u8], complete: bool) -> Detection {
+    // UTF-32, which the WHATWG Encoding Standard (and so encoding_rs) leaves
+    // out; its BOM would otherwise read as UTF-16's followed by a NUL.
+    if prefix.starts_with(b"\xff\xfe\x00\x00") || prefix.starts_with(b"\x00\x00\xfe\xff") {
+        return Detection::Binary;
+    }
     if let Some((encoding, bom_len)) = Encoding::for_bom(prefix) {
         return text(encoding, bom_len, Method::Bom);
     }
@@ -98,6 +103,9 @@ pub fn detect(prefix: &[u8], complete: bool) -> Detection {
             return text(widen_gbk(encoding), 0, Method::Plausibility);
         }
         return text(UTF_8, 0, Method::ValidUtf8);
+    }
+    if has_binary_controls(prefix) {
+        return Detection::Binary;
     }
     let mut detector = chardetng::EncodingDetector::new(chardetng::Iso2022JpDetection::Deny);
     detector.feed(prefix, complete);
@@ -116,6 +124,17 @@ pub fn detect(prefix: &[u8], complete: bool) -> Detection {
         Some(encoding) => text(widen_gbk(encoding), 0, Method::Plausibility),
         None => Detection::Binary,
     }
+}
+
+/// Whether `bytes`, not UTF-8, hold control bytes that text does not: more
+/// than one in a hundred, and at least four. Compressed or random data
+/// without NUL bytes has about one in eleven; every legacy charset zhnorm
+/// reads puts its multi-byte characters above 0x3F, so its text has none
+/// beyond tab, line breaks, form feed, backspace (overstrike in formatted
+/// manual pages), escape (terminal colours) and DOS's end-of-file mark.
+fn has_binary_controls(bytes: &[u8]) -> bool {
+    let controls = bytes.iter().filter(|&&b| matches!(b, 0x00..=0x07 | 0x0E..=0x19 | 0x1C..=0x1F | 0x7F)).count();
+    controls >= 4 && controls * 100 > bytes.len()
 }
 
 /// Whether `encoding` decodes `prefix` without malformed sequences (a cut
@@ -532,6 +551,30 @@ mod tests {
         let cut = "天气预报：明天北京晴，最高气温二十五度。\n我们在图书馆见面。".as_bytes();
         assert_eq!(charset(&cut[..cut.len() - 1]), "UTF-8", "UTF-8 cut inside its last character");
         assert_eq!(charset(b"\x81\x30\x81\x30"), "gb18030"); // GB18030 four-byte
+        assert_eq!(charset(b"\xff\xfe\x00\x00-N\x00\x00\x87e\x00\x00"), "binary"); // UTF-32LE
+        assert_eq!(charset(b"\x00\x00\xfe\xff\x00\x00N-\x00\x00e\x87"), "binary"); // UTF-32BE
+        assert_eq!(charset(b"\x1f\x8b\x08\x08\xa3\x91\x03\x1a\x02\x03\xcb\x48\xcd\xc9"), "binary"); // gzip
+        assert_eq!(charset(b"\xd6\xd0\xce\xc4\x0c\x1b[1m\xd6\xd0\x1b[0m\x1a"), "gb18030");
+        // form feed, colours, EOF
+    }
+
+    #[test]
+    fn random_bytes_without_nul_are_binary() {
+        // A fixed xorshift stream, NUL bytes taken out as compressed data
+        // sometimes has none in its first kilobytes.
+        let mut state = 0x2545_f491_4f6c_dd1du64;
+        let bytes: Vec<u8> = std::iter::from_fn(|| {
+            state ^= state << 13;
+            state ^= state >> 7;
+            state ^= state << 17;
+            Some((state >> 32) as u8)
+        })
+        .filter(|&b| b != 0)
+        .take(64 * 1024)
+        .collect();
+        for len in [64, 1024, 64 * 1024] {
+            assert_eq!(charset(&bytes[..len]), "binary", "{len} bytes");
+        }
     }
 
     #[test]

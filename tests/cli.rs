@@ -1131,3 +1131,48 @@ fn a_pipe_s_lines_come_out_while_its_input_is_still_open() {
     child.wait().unwrap();
     assert_eq!(first.expect("no output while the input was open"), "頭髮\n");
 }
+
+/// Settings edges a user found: flags win, sections match from subfolders,
+/// errors name the right key.
+mod settings_edges {
+    use super::*;
+
+    fn repo() -> Dir {
+        let dir = Dir::new();
+        fs::create_dir(dir.path(".git")).unwrap();
+        dir
+    }
+
+    #[test]
+    fn c_none_turns_off_the_settings_conversion_and_its_dictionaries() {
+        let dir = repo();
+        dir.write("zhnorm.toml", b"convert = \"s2t\"\ndict = [\"team.txt\"]\n");
+        dir.write("team.txt", "鼠标\t滑鼠\n".as_bytes());
+        dir.write("a.txt", "鼠标坏了\n".as_bytes());
+        let output = zhnorm(["-c", "none", "a.txt"]).in_dir(dir.temp.path()).run();
+        assert!(output.status.success(), "{}", stderr(&output));
+        assert_eq!(stdout(&output), "鼠标坏了\n");
+    }
+
+    #[test]
+    fn editorconfig_sections_with_a_folder_match_from_inside_it() {
+        let dir = repo();
+        dir.write(".editorconfig", b"root = true\n[sub/*.txt]\ncharset = utf-8-bom\n");
+        dir.copy_sample("utf8.txt", "sub/a.txt");
+        for (cwd, path) in [(dir.path("sub"), "a.txt"), (dir.path("sub"), "../sub/a.txt"), (dir.path(""), "sub/a.txt")]
+        {
+            let output = zhnorm(["--check", path]).in_dir(&cwd).run();
+            assert_eq!((output.status.code(), stdout(&output)), (Some(1), format!("{path}: bom added\n")), "{path}");
+        }
+    }
+
+    #[test]
+    fn an_unknown_table_is_named_as_itself() {
+        let dir = repo();
+        let settings = dir.write("zhnorm.toml", b"eol = \"lf\"\n\n[x]\n");
+        let output = zhnorm(["-"]).in_dir(dir.temp.path()).stdin(b"abc").run();
+        assert_eq!(output.status.code(), Some(2));
+        let err = stderr(&output);
+        assert!(err.starts_with(&format!("zhnorm: {}:3:2: unknown key `x`", settings.display())), "{err}");
+    }
+}

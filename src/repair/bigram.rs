@@ -96,25 +96,38 @@ pub(crate) fn log_likelihood(text: &str) -> f64 {
     let mut total = 0.0;
     let mut prev = None;
     for c in text.chars() {
-        if covers(c) {
-            total += log_prob(prev, c);
-            prev = Some(c);
-            continue;
-        }
-        if !c.is_ascii() && crate::detect::char_score(c, ' ', ' ') < 2.0 {
-            total += (0.5 / self::total()).ln();
-        }
-        prev = None;
+        let (log_p, next) = step(prev, c);
+        total += log_p;
+        prev = next;
     }
     total
 }
 
-/// How many adjacent pairs of Han characters in `text` the model knows:
-/// a gain in likelihood that comes from pairs, not only from single
-/// characters being commoner.
-pub(crate) fn known_pairs(text: &str) -> usize {
+/// What `c` adds to [`log_likelihood`] after the Han character `prev` (if
+/// the one before it was one), and what the next character follows: `c`
+/// when it is Han.
+pub(crate) fn step(prev: Option<char>, c: char) -> (f64, Option<char>) {
+    if covers(c) {
+        return (log_prob(prev, c), Some(c));
+    }
+    if !c.is_ascii() && crate::detect::char_score(c, ' ', ' ') < 2.0 {
+        return (unseen(), None);
+    }
+    (0.0, None)
+}
+
+/// The log-probability of a Han character never seen.
+pub(crate) fn unseen() -> f64 {
+    (0.5 / total()).ln()
+}
+
+/// How many adjacent pairs of Han characters in `text` the model knows (a
+/// gain in likelihood that comes from pairs, not only from single
+/// characters being commoner), and how many there are.
+pub(crate) fn known_pairs(text: &str) -> (usize, usize) {
     let chars: Vec<char> = text.chars().collect();
-    chars.windows(2).filter(|w| covers(w[0]) && covers(w[1]) && pair_count(w[0], w[1]) > 0.0).count()
+    let han = chars.windows(2).filter(|w| covers(w[0]) && covers(w[1]));
+    han.fold((0, 0), |(known, all), w| (known + usize::from(pair_count(w[0], w[1]) > 0.0), all + 1))
 }
 
 #[cfg(test)]

@@ -482,8 +482,11 @@ impl Repairer {
         let mut budget = BUDGET_BASE + BUDGET_PER_CHAR * run.chars().count();
         let whole = if mostly_suspicious(run) { best_repair(run, prev, next, MAX_LAYERS, &mut budget) } else { None };
         if let Some((path, repaired)) = whole {
-            self.line.push((path, run.chars().count()));
-            return Some(repaired);
+            let span: Vec<char> = run.chars().collect();
+            if let Some((repaired, undone)) = undo_where_pairs_prefer(&path, &span, repaired, prev, next) {
+                self.line.push((path, undone));
+                return Some(repaired);
+            }
         }
         // The span search starts only at a cluster: two suspicious
         // characters within SPAN_WINDOW of each other.
@@ -529,11 +532,29 @@ impl Repairer {
                 let span = &run[byte_at(start)..byte_at(end)];
                 let after = if end == chars.len() { next } else { char_at(end) };
                 best_repair(span, before, after, 1, &mut budget)?;
-                best_repair(span, before, after, MAX_LAYERS, &mut budget).map(|repair| (end, repair))
+                let (path, repaired) = best_repair(span, before, after, MAX_LAYERS, &mut budget)?;
+                // A clean character at either end of the mojibake may join
+                // its bytes into a reading that starts or ends with an odd
+                // one (`目閷勫彲` as UTF-8 read as GBK is `Ŀ錄可`): the span
+                // leaves it out.
+                let odd = |kept: char, undone: Option<char>| !is_suspicious(kept) && undone.is_some_and(is_suspicious);
+                let odd_ends =
+                    odd(chars[start].1, repaired.chars().next()) || odd(chars[end - 1].1, repaired.chars().next_back());
+                (!odd_ends).then_some((end, (path, repaired)))
+            });
+            // GBK and Big5 read as each other change character for
+            // character, and a span found by character scores may run into
+            // the clean words beside it (`ㄒ和修改時間`): the pairs say
+            // which of its characters to undo.
+            let found = found.and_then(|(end, (path, repaired))| {
+                let span: Vec<char> = chars[start..end].iter().map(|&(_, c)| c).collect();
+                let after = if end == chars.len() { next } else { char_at(end) };
+                let (repaired, undone) = undo_where_pairs_prefer(&path, &span, repaired, before, after)?;
+                Some((end, (path, repaired), undone))
             });
             match found {
-                Some((end, (path, repaired))) => {
-                    self.line.push((path, end - start));
+                Some((end, (path, repaired), undone)) => {
+                    self.line.push((path, undone));
                     out.push_str(&run[byte_at(done)..byte_at(start)]);
                     out.push_str(&repaired);
                     done = end;
@@ -969,7 +990,10 @@ fn undo_by_pairs(text: &str, garbled: bool) -> Option<(String, Notes)> {
             .filter(|&(i, _)| !pairs_fail(i, 0, stretch.len()))
             .filter_map(|(_, family)| {
                 let (repaired, gain) = pair_gain(stretch, family, prev, next)?;
-                let enough = gain >= SHORT_PAIR_GAIN_MIN && gain >= PAIR_GAIN * stretch.len() as f64;
+                // A symbol alone (`●`, `≈`) reads as some character: it
+                // takes two Han characters to judge by pairs.
+                let han = repaired.chars().filter(|&c| bigram::covers(c)).count();
+                let enough = gain >= SHORT_PAIR_GAIN_MIN && gain >= PAIR_GAIN * stretch.len() as f64 && han >= 2;
                 enough.then_some((gain, family, repaired))
             })
             .max_by(|a, b| a.0.total_cmp(&b.0));
@@ -977,9 +1001,9 @@ fn undo_by_pairs(text: &str, garbled: bool) -> Option<(String, Notes)> {
             return Some((repaired, vec![(vec![family], stretch.len())]));
         }
         // Short spans, the most likely first, none overlapping; not in
-        // Japanese (kana anywhere).
+        // Japanese (kana outside the span: GBK reads Big5's commonest
+        // characters as kana, `ㄏノ` for `使用`).
         let mut found = Vec::new();
-        let families = if kana == 0 { &[Family::GbkAsBig5, Family::Big5AsGbk][..] } else { &[] };
         // Odd characters before each place of the stretch, so that whether a
         // span touches one is known at once: in clean text few spans do.
         let odd_before: Vec<usize> = std::iter::once(0)
@@ -988,7 +1012,7 @@ fn undo_by_pairs(text: &str, garbled: bool) -> Option<(String, Notes)> {
                 Some(*n)
             }))
             .collect();
-        for (i, &family) in families.iter().enumerate() {
+        for (i, family) in [Family::GbkAsBig5, Family::Big5AsGbk].into_iter().enumerate() {
             for len in 2..=(if garbled { LEFT_SPAN } else { SHORT_SPAN }).min(stretch.len()) {
                 for at in 0..=stretch.len() - len {
                     let touches = odd_before[(at + len + 1).min(stretch.len())] > odd_before[at.saturating_sub(1)];
@@ -996,6 +1020,9 @@ fn undo_by_pairs(text: &str, garbled: bool) -> Option<(String, Notes)> {
                         continue;
                     }
                     let span = &stretch[at..at + len];
+                    if span.iter().filter(|&&c| is_kana(c)).count() < kana {
+                        continue;
+                    }
                     let before = if at == 0 { prev } else { Some(stretch[at - 1]) };
                     let after = stretch.get(at + len).copied().or(next);
                     // In a line garbled elsewhere, what is left garbled
@@ -1005,17 +1032,17 @@ fn undo_by_pairs(text: &str, garbled: bool) -> Option<(String, Notes)> {
                     } else {
                         fits_rest(i, family, span)
                     };
-                    if !fits || !span.iter().all(|&c| bigram::covers(c)) || pairs_fail(i, at, len) {
+                    if !fits || pairs_fail(i, at, len) {
                         continue;
                     }
                     let Some((repaired, gain)) = pair_gain(span, family, before, after) else { continue };
                     let in_context = |text: &str| format!("{}{text}{}", before.unwrap_or(' '), after.unwrap_or(' '));
-                    // All but two of the pairs it makes, with its
-                    // neighbours too, must be known, and more than before.
-                    let neighbours = [before, after].iter().filter(|c| c.is_some_and(bigram::covers)).count();
-                    let pairs = bigram::known_pairs(&in_context(&repaired));
-                    let paired = pairs + 2 >= len - 1 + neighbours
-                        && pairs > bigram::known_pairs(&in_context(&span.iter().collect::<String>()));
+                    // All but two of the pairs of Han characters it makes,
+                    // with its neighbours too, must be known, and more than
+                    // before.
+                    let (pairs, possible) = bigram::known_pairs(&in_context(&repaired));
+                    let paired = pairs + 2 >= possible
+                        && pairs > bigram::known_pairs(&in_context(&span.iter().collect::<String>())).0;
                     if paired && gain >= SHORT_PAIR_GAIN_MIN && gain >= SHORT_PAIR_GAIN * len as f64 {
                         found.push((gain, at, len, family, repaired));
                     }
@@ -1057,6 +1084,72 @@ fn undo_by_pairs(text: &str, garbled: bool) -> Option<(String, Notes)> {
     (!notes.is_empty()).then_some((out, notes))
 }
 
+/// What keeping a stretch of a span found garbled costs, in
+/// log-likelihood: the span search's word is overruled only where the
+/// character pairs clearly prefer the text as it is.
+const PAIR_SWITCH: f64 = 5.0;
+
+/// `span` undone along `path` only in the characters where `repaired`,
+/// its reading, is more likely by the character pairs (between `prev` and
+/// `next`), with how many characters that undoes; `None` when none. Each
+/// stretch kept costs [`PAIR_SWITCH`]; a symbol kept where the other
+/// reading is Han counts as a Han character never seen (`当［无` for
+/// `当其无`: the pair model finds symbols neutral). Only GBK and Big5 read
+/// as each other change character for character; any other repair is
+/// taken whole.
+fn undo_where_pairs_prefer(
+    path: &[Family],
+    span: &[char],
+    repaired: String,
+    prev: Option<char>,
+    next: Option<char>,
+) -> Option<(String, usize)> {
+    let alt: Vec<char> = repaired.chars().collect();
+    if alt.len() != span.len() || !matches!(path, [Family::GbkAsBig5 | Family::Big5AsGbk]) {
+        return Some((repaired, span.len()));
+    }
+    // Viterbi over two states per character, kept (0) or undone (1): the
+    // best score of each, with the character the next pair starts from
+    // and the way back.
+    let prev = prev.filter(|&c| bigram::covers(c));
+    let mut best = [(f64::NEG_INFINITY, prev), (0.0, prev)];
+    let mut back: Vec<[usize; 2]> = Vec::with_capacity(span.len());
+    for (&kept, &undone) in span.iter().zip(&alt) {
+        let mut next_best = [(f64::NEG_INFINITY, None); 2];
+        let mut from = [0; 2];
+        for (state, c) in [kept, undone].into_iter().enumerate() {
+            if state == 1 && (undone == kept || !is_clean(&undone.to_string())) {
+                continue;
+            }
+            let odd_symbol = state == 0 && !c.is_ascii() && !bigram::covers(c) && bigram::covers(undone);
+            for (was, &(score, after)) in best.iter().enumerate() {
+                let (log_p, follows) = bigram::step(after, c);
+                let log_p = if odd_symbol { log_p.min(bigram::unseen()) } else { log_p };
+                let switch = if state == 0 && was == 1 { PAIR_SWITCH } else { 0.0 };
+                let score = score + log_p - switch;
+                if score > next_best[state].0 {
+                    next_best[state] = (score, follows);
+                    from[state] = was;
+                }
+            }
+        }
+        back.push(from);
+        best = next_best;
+    }
+    let end = |state: usize| best[state].0 + next.map_or(0.0, |c| bigram::step(best[state].1, c).0);
+    let mut state = usize::from(end(1) > end(0));
+    let mut undo = vec![false; span.len()];
+    for i in (0..span.len()).rev() {
+        undo[i] = state == 1;
+        state = back[i][state];
+    }
+    let undone = undo.iter().filter(|&&u| u).count();
+    (undone > 0).then(|| {
+        let text = span.iter().zip(&alt).zip(&undo).map(|((&k, &a), &u)| if u { a } else { k }).collect();
+        (text, undone)
+    })
+}
+
 fn is_kana(c: char) -> bool {
     matches!(u32::from(c), 0x3041..=0x30FF)
 }
@@ -1067,9 +1160,22 @@ fn is_letter(c: char) -> bool {
     is_foreign_script(c) && !matches!(c, '\u{2500}'..='\u{257F}')
 }
 
-/// Whether `c` belongs to a stretch that [`undo_by_pairs`] may undo.
+/// Whether `c` belongs to a stretch that [`undo_by_pairs`] may undo: Han,
+/// letters, and the symbols and private-use characters that GBK and Big5
+/// make of each other's punctuation and rarer characters (`［坻華源` for
+/// `其他地方`) when one of the two readings undoes them (others would only
+/// join clean words around them into a stretch to try).
+#[inline]
 fn in_pair_stretch(c: char) -> bool {
-    !c.is_ascii() && (bigram::covers(c) || is_letter(c))
+    !c.is_ascii()
+        && (bigram::covers(c) || is_letter(c) || u32::from(c) >= 0x2000 && is_suspicious(c) && is_pair_symbol(c))
+}
+
+/// The symbols of [`in_pair_stretch`], apart: few characters get this far.
+#[inline(never)]
+fn is_pair_symbol(c: char) -> bool {
+    !matches!(c, '\u{2500}'..='\u{257F}')
+        && [Family::GbkAsBig5, Family::Big5AsGbk].iter().any(|&family| Undo::of(c, family) == Undo::Takes)
 }
 
 /// Whether [`undo_by_pairs`] may undo anything in `chars`, a line not found
@@ -1078,11 +1184,18 @@ fn in_pair_stretch(c: char) -> bool {
 /// clean text with a rare character are passed over at once. A stretch
 /// must hold an odd character and all the kana of the line, and, in one of
 /// the two families, read as a whole without a character the tables refuse
-/// (see [`Undo::fails`]), or, outside Japanese, have two adjacent Han
-/// characters that the tables do not refuse next to or on an odd one: any
-/// short span that touches an odd character and is not refused has two.
+/// (see [`Undo::fails`]), or, where the kana of the line (if any) fit in a
+/// short span, have two adjacent characters that the tables do not refuse
+/// next to or on an odd one: any short span that touches an odd character
+/// and is not refused has two.
 fn pairs_may_undo(chars: &[char]) -> bool {
     let kana = chars.iter().filter(|&&c| is_kana(c)).count();
+    // A short span must hold every kana of the line.
+    let kana_fit = kana == 0 || {
+        let first = chars.iter().position(|&c| is_kana(c)).unwrap_or(0);
+        let last = chars.iter().rposition(|&c| is_kana(c)).unwrap_or(0);
+        last < first + SHORT_SPAN
+    };
     // The first and last of the characters of the line that do not read in
     // the script of a family, and how many: a short span must hold them all.
     let misfits = [(); 2].map(|_| std::cell::OnceCell::new());
@@ -1118,12 +1231,12 @@ fn pairs_may_undo(chars: &[char]) -> bool {
             // (`stretch_characters_are_one_pair_or_none`), so one refused
             // character fails every span that holds it.
             let takes = |c: char| !matches!(Undo::of(c, family), Undo::Unencodable | Undo::Refuses);
-            let han_takes = |i: usize| bigram::covers(stretch[i]) && takes(stretch[i]);
+            let pair_takes = |i: usize| takes(stretch[i]);
             if letters * 4 <= len && stretch.iter().all(|&c| takes(c)) {
                 return true;
             }
             let short =
-                |p: usize| (p.saturating_sub(2)..=p + 1).any(|q| q + 1 < len && han_takes(q) && han_takes(q + 1));
+                |p: usize| (p.saturating_sub(2)..=p + 1).any(|q| q + 1 < len && pair_takes(q) && pair_takes(q + 1));
             // A short span that touches the odd character at `p` lies within
             // SHORT_SPAN characters of it.
             let fits_near = |p: usize| match misfits(i, family) {
@@ -1132,7 +1245,7 @@ fn pairs_may_undo(chars: &[char]) -> bool {
                 }
                 _ => true,
             };
-            if kana == 0 && odd().any(|p| short(p) && fits_near(p)) {
+            if kana_fit && odd().any(|p| short(p) && fits_near(p)) {
                 return true;
             }
         }
@@ -1166,7 +1279,7 @@ impl Undo {
             None => return Undo::Unencodable,
         };
         match decode_pair(right, &pair) {
-            Some(r) if bigram::covers(r) && !is_suspicious(r) => Undo::Takes,
+            Some(r) if undone_fits(c, r) => Undo::Takes,
             Some(_) => Undo::Refuses,
             None => Undo::Unknown,
         }
@@ -1180,13 +1293,23 @@ impl Undo {
     }
 }
 
+/// Whether `c`, a character of GBK read as Big5 or back, may be undone
+/// into `undone`: a Han character the pair model takes, or common
+/// punctuation in place of a symbol or letter (`ㄛ` for `，`).
+fn undone_fits(c: char, undone: char) -> bool {
+    if bigram::covers(undone) {
+        return !is_suspicious(undone);
+    }
+    !bigram::covers(c) && !undone.is_ascii() && char_score(undone, ' ', ' ') >= 2.0
+}
+
 /// `span` undone as `family` (GBK or Big5 read as the other), when that
-/// gives as many characters, all Han, with the log-likelihood it gains
-/// between `prev` and `next`.
+/// gives as many characters, each fitting ([`undone_fits`]), with the
+/// log-likelihood it gains between `prev` and `next`.
 fn pair_gain(span: &[char], family: Family, prev: Option<char>, next: Option<char>) -> Option<(String, f64)> {
     let text: String = span.iter().collect();
     let repaired = family.reverse(&text)?;
-    if repaired.chars().count() != span.len() || !repaired.chars().all(|c| bigram::covers(c) && !is_suspicious(c)) {
+    if repaired.chars().count() != span.len() || !span.iter().zip(repaired.chars()).all(|(&c, r)| undone_fits(c, r)) {
         return None;
     }
     let in_context = |text: &str| {
@@ -1823,6 +1946,46 @@ mod tests {
     }
 
     #[test]
+    fn a_span_found_garbled_is_not_undone_into_the_clean_words_beside_it() {
+        // Big5 `例如大小` read as GBK (kana and private use), then clean
+        // words whose GBK bytes read as Big5 would be common characters too.
+        let garbled = format!("{}和修改時間", garble(Family::Big5AsGbk, "例如大小"));
+        assert_eq!(repair(&garbled), "例如大小和修改時間");
+    }
+
+    #[test]
+    fn punctuation_in_gbk_read_as_big5_is_undone_with_its_words() {
+        // GBK `行，` read as Big5 is `俴ㄛ`: a rare character and a letter.
+        let garbled = format!("七十二{}庄稼为王。", garble(Family::GbkAsBig5, "行，"));
+        assert_eq!(garbled, "七十二俴ㄛ庄稼为王。");
+        assert_eq!(repair(&garbled), "七十二行，庄稼为王。");
+        // GBK `口（` read as Big5.
+        let garbled = format!("SMTP 端{}25）连接", garble(Family::GbkAsBig5, "口（"));
+        assert_eq!(garbled, "SMTP 端諳ㄗ25）连接");
+        assert_eq!(repair(&garbled), "SMTP 端口（25）连接");
+    }
+
+    #[test]
+    fn kana_that_gbk_made_of_big5_are_undone_by_character_pairs() {
+        // Big5 `使用下` read as GBK is a bopomofo letter, a kana and a
+        // private-use character: kana, but no Japanese.
+        let garbled = format!("{}面的方法", garble(Family::Big5AsGbk, "使用下"));
+        assert_eq!(garbled, "ㄏノ\u{E5FB}面的方法");
+        assert_eq!(repair(&garbled), "使用下面的方法");
+    }
+
+    #[test]
+    fn a_clean_character_beside_utf8_read_as_gbk_is_left_out_of_the_span() {
+        // With `目` (GBK C4 BF) the span reads as UTF-8 too: `Ŀ錄可以分`.
+        let garbled = format!("這些文件和目{}散在多個設備中。", garble(Family::Utf8AsGbk, "錄可以分"));
+        assert_eq!(garbled, "這些文件和目閷勫彲浠ュ垎散在多個設備中。");
+        assert_eq!(repair(&garbled), "這些文件和目錄可以分散在多個設備中。");
+        // And after it: `的` ends in a byte that `原` (GBK D4 AD) completes.
+        let garbled = format!("這裡僅敘述{}原始碼包格式。", garble(Family::Utf8AsGbk, "了基本的"));
+        assert_eq!(repair(&garbled), "這裡僅敘述了基本的原始碼包格式。");
+    }
+
+    #[test]
     fn stretch_characters_are_one_pair_or_none() {
         for family in [Family::GbkAsBig5, Family::Big5AsGbk] {
             for c in (0..0x10000u32).filter_map(char::from_u32).filter(|&c| in_pair_stretch(c)) {
@@ -1864,6 +2027,11 @@ mod tests {
     #[test]
     fn correct_text_is_never_changed() {
         for text in [
+            // Symbols alone, which GBK and Big5 read as characters of the
+            // other.
+            "∕ division slash",
+            "白色的 \"●\" 表示一个 \"不活动\"的状态。",
+            "epoll – Notifications d'événements",
             "中文文本，完全正确。",
             "國家互聯網信息辦公室",
             "Größe, café, crème brûlée, naïve, Ærøskøbing",
