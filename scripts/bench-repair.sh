@@ -35,7 +35,8 @@ work, mb = pathlib.Path(sys.argv[1]), int(sys.argv[2])
 control = pathlib.Path("corpus/control.txt").read_text("utf-8").splitlines()
 prose = "".join(l.split("\t", 1)[1] + "\n" for l in control if l.startswith("zh-"))
 symbols = pathlib.Path("corpus/zh-hans.txt").read_text("utf-8") + pathlib.Path("corpus/zh-hant.txt").read_text("utf-8")
-for name, text in [("prose", prose), ("symbols", symbols)]:
+common = "中文文本处理是一项常见的任务，我们需要把它做好并且写清楚。\n"
+for name, text in [("prose", prose), ("symbols", symbols), ("common", common)]:
     unit = text.encode("utf-8")
     (work / f"{name}.txt").write_bytes(unit * max(1, mb * 1_000_000 // len(unit)))
 (work / "1kb-prose.txt").write_text(prose.encode("utf-8")[:1000].decode("utf-8", "ignore"), "utf-8")
@@ -48,7 +49,7 @@ if [ -n "$callgrind" ]; then
     awk '/^(summary|totals):/ { print $2; exit }' "$work/cg"
   }
   printf '%-10s %8s %16s %16s %10s\n' input MB "repair (instr)" "no-repair" "cost"
-  for name in 1kb-prose prose symbols; do
+  for name in 1kb-prose prose symbols common; do
     file="$work/$name.txt"
     with=$(instructions --from utf-8 --glosses=keep "$file")
     without=$(instructions --from utf-8 --glosses=keep --no-repair "$file")
@@ -60,7 +61,7 @@ fi
 . "$(dirname "$0")/best-time.sh"
 
 printf '%-10s %8s %14s %14s %10s\n' input MB "repair (s)" "no-repair (s)" "cost"
-for name in prose symbols; do
+for name in prose symbols common; do
   file="$work/$name.txt"
   with=$(best "$zhnorm" --from utf-8 --glosses=keep "$file")
   cp "$work/out" "$work/with.out"

@@ -98,7 +98,7 @@
 //!   cp1252 reaches 96% of paragraphs.
 //! - Repair costs more than the 10% on top of decoding that issue 4 asks on
 //!   clean Chinese text: every character is looked up in a bitmap of
-//!   plausible characters (about 19 instructions a Chinese character, +69%
+//!   plausible characters (about 15 instructions a Chinese character, +56%
 //!   on 1 MB of common Chinese), and each line with a rare character or a
 //!   symbol goes through the gates of the span search and the
 //!   character-pair model, which cost most on box-drawing tables and on
