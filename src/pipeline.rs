@@ -309,9 +309,12 @@ impl<W: Write> Stream<'_, W> {
         } else {
             return Ok(());
         };
-        let block = std::mem::take(&mut self.pending);
+        // The unfinished line moves to the front of the same buffer, which
+        // keeps its capacity for the next chunk's text.
+        let mut block = std::mem::take(&mut self.pending);
         self.process(&block[..cut])?;
-        self.pending.push_str(&block[cut..]);
+        block.drain(..cut);
+        self.pending = block;
         Ok(())
     }
 
