@@ -130,11 +130,11 @@ pub fn replace_atomically(path: &Path, bytes: &[u8], backup: Option<(&str, &[u8]
         Some((suffix, original)) => {
             let mut name = path.as_os_str().to_owned();
             name.push(suffix);
-            Some((temporary_like(dir, original, &metadata)?, PathBuf::from(name)))
+            Some((temporary(dir, original, metadata.permissions(), Some(&metadata))?, PathBuf::from(name)))
         }
         None => None,
     };
-    let temp = temporary_like(dir, bytes, &metadata)?;
+    let temp = temporary(dir, bytes, metadata.permissions(), Some(&metadata))?;
     if let Some((backup, name)) = backup {
         backup.persist(name).map_err(|e| Error::Io(e.error))?;
     }
@@ -142,13 +142,21 @@ pub fn replace_atomically(path: &Path, bytes: &[u8], backup: Option<(&str, &[u8]
     Ok(())
 }
 
-/// A synced temporary file in `dir` holding `bytes`, with the permissions,
-/// owner and group of `like`.
-fn temporary_like(dir: &Path, bytes: &[u8], like: &fs::Metadata) -> Result<tempfile::NamedTempFile> {
+/// A synced temporary file in `dir` holding `bytes`, with `permissions`
+/// and, given `owner_of`, that file's owner and group.
+fn temporary(
+    dir: &Path,
+    bytes: &[u8],
+    permissions: fs::Permissions,
+    owner_of: Option<&fs::Metadata>,
+) -> Result<tempfile::NamedTempFile> {
     let mut temp = tempfile::Builder::new().prefix(TEMPORARY_PREFIX).suffix(".tmp").tempfile_in(dir)?;
     temp.write_all(bytes)?;
-    copy_owner(temp.as_file(), like);
-    temp.as_file().set_permissions(like.permissions())?;
+    // Before the permissions: a change of owner clears set-user-ID bits.
+    if let Some(like) = owner_of {
+        copy_owner(temp.as_file(), like);
+    }
+    temp.as_file().set_permissions(permissions)?;
     temp.as_file().sync_all()?;
     Ok(temp)
 }
@@ -177,11 +185,7 @@ pub const TEMPORARY_PREFIX: &str = ".zhnorm-";
 pub fn create_atomically(path: &Path, bytes: &[u8], permissions: fs::Permissions) -> Result<()> {
     let dir = path.parent().unwrap_or(Path::new("."));
     fs::create_dir_all(dir)?;
-    let mut temp = tempfile::Builder::new().prefix(TEMPORARY_PREFIX).suffix(".tmp").tempfile_in(dir)?;
-    temp.write_all(bytes)?;
-    temp.as_file().set_permissions(permissions)?;
-    temp.as_file().sync_all()?;
-    temp.persist(path).map_err(|e| Error::Io(e.error))?;
+    temporary(dir, bytes, permissions, None)?.persist(path).map_err(|e| Error::Io(e.error))?;
     Ok(())
 }
 

@@ -461,7 +461,7 @@ mod project {
 
     /// A folder that looks like a repository root, so that the search for
     /// zhnorm.toml stops there whatever lies above the temporary folder.
-    fn repo() -> Dir {
+    pub(super) fn repo() -> Dir {
         let dir = Dir::new();
         fs::create_dir(dir.path(".git")).unwrap();
         dir
@@ -1135,13 +1135,8 @@ fn a_pipe_s_lines_come_out_while_its_input_is_still_open() {
 /// Settings edges a user found: flags win, sections match from subfolders,
 /// errors name the right key.
 mod settings_edges {
+    use super::project::repo;
     use super::*;
-
-    fn repo() -> Dir {
-        let dir = Dir::new();
-        fs::create_dir(dir.path(".git")).unwrap();
-        dir
-    }
 
     #[test]
     fn c_none_turns_off_the_settings_conversion_and_its_dictionaries() {

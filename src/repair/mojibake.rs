@@ -404,6 +404,9 @@ impl Repairer {
         if !can_gain(before) {
             return None;
         }
+        // Latin-1 that GBK or Big5 did not make: letters one by one, a list
+        // of letters, UTF-8 of accented letters. The same for every path.
+        let not_double_byte = !paired(body) || lists_letters(body) || reads_as_utf8_letters(body);
         let mut best: Option<(Vec<Family>, String, f64)> = None;
         let mut frontier = vec![(Vec::new(), body.to_owned())];
         let mut budget = WHOLE_LINE_BUDGET;
@@ -432,8 +435,7 @@ impl Repairer {
                     path.push(family);
                     let by_chance = path.iter().any(|f| f.codecs().1 != Codec::Utf8)
                         && (repaired.chars().any(|c| !c.is_ascii() && char_score(c, ' ', ' ') <= 0.0)
-                            || path[0].codecs().0 == Codec::Latin1
-                                && (!paired(body) || lists_letters(body) || reads_as_utf8_letters(body)));
+                            || path[0].codecs().0 == Codec::Latin1 && not_double_byte);
                     if enough
                         && !by_chance
                         && is_clean(&repaired)
