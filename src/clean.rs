@@ -139,8 +139,12 @@ impl Cleaner {
             return Cow::Borrowed(text);
         }
         let glosses = find_glosses(text);
-        let valid = glosses.iter().filter(|g| g.kind == GlossKind::Valid).count() as u64;
-        if self.options.glosses == GlossMode::Strip || self.is_pattern(text, valid) {
+        let valid = glosses.iter().filter(|g| g.kind != GlossKind::Damaged).count() as u64;
+        // Only readings show that the text is glossed: `f(f)` and `(2)(2)`
+        // are as common in code and lists as in ruby flattened with its
+        // punctuation.
+        let readings = glosses.iter().filter(|g| g.kind == GlossKind::Reading).count() as u64;
+        if self.options.glosses == GlossMode::Strip || self.is_pattern(text, readings) {
             self.pattern_seen = true;
         }
         if !self.pattern_seen {
@@ -155,7 +159,7 @@ impl Cleaner {
             out.push_str(&text[done..gloss.start]);
             done = gloss.start;
             match gloss.kind {
-                GlossKind::Valid => {
+                GlossKind::Reading | GlossKind::Echo => {
                     self.counts.glosses_removed += 1;
                     self.position.advance(&text[gloss.start..gloss.end]);
                     done = gloss.end;
@@ -172,13 +176,13 @@ impl Cleaner {
         Cow::Owned(out)
     }
 
-    fn is_pattern(&self, text: &str, valid: u64) -> bool {
-        if valid >= PATTERN_MIN_GLOSSES {
+    fn is_pattern(&self, text: &str, readings: u64) -> bool {
+        if readings >= PATTERN_MIN_GLOSSES {
             return true;
         }
         // Counting stops at the number of Han characters that would be too many.
-        let enough = (valid * PATTERN_HAN_PER_GLOSS) as usize;
-        valid >= 2 && text.chars().filter(|&c| is_han(c)).take(enough).count() < enough
+        let enough = (readings * PATTERN_HAN_PER_GLOSS) as usize;
+        readings >= 2 && text.chars().filter(|&c| is_han(c)).take(enough).count() < enough
     }
 }
 
@@ -195,8 +199,11 @@ fn unified(c: char) -> char {
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 enum GlossKind {
-    /// `(...)` after its character: to be removed.
-    Valid,
+    /// A reading of the Han character before it (`國(guó)`): to be removed.
+    Reading,
+    /// The character before it again (`。(。)`, `W(W)`): to be removed, but
+    /// no sign by itself that the text is glossed.
+    Echo,
     /// A toned syllable after a Latin letter, digit or `?` (`M(jìn)`): the
     /// glossed character was lost to encoding damage.
     Damaged,
@@ -225,13 +232,13 @@ fn find_glosses(text: &str) -> Vec<Gloss> {
         // but `( )` after a space is just parentheses.
         let gloss =
             if !glossed.is_whitespace() && after_open.strip_prefix(glossed).is_some_and(|rest| rest.starts_with(')')) {
-                Some((open + 1 + glossed.len_utf8() + 1, GlossKind::Valid))
+                Some((open + 1 + glossed.len_utf8() + 1, GlossKind::Echo))
             } else {
                 after_open.char_indices().take(MAX_GLOSS + 1).find(|&(_, c)| c == ')').and_then(|(len, _)| {
                     let content = &after_open[..len];
                     let end = open + 1 + len + 1;
                     if is_han(glossed) && is_reading_of(content, glossed) {
-                        Some((end, GlossKind::Valid))
+                        Some((end, GlossKind::Reading))
                     } else if (glossed.is_ascii_alphanumeric() || glossed == '?') && is_toned_syllable(content) {
                         Some((end, GlossKind::Damaged))
                     } else {
@@ -241,7 +248,7 @@ fn find_glosses(text: &str) -> Vec<Gloss> {
             };
         if let Some((end, kind)) = gloss {
             found.push(Gloss { start: open, end, kind });
-            if kind == GlossKind::Valid {
+            if kind != GlossKind::Damaged {
                 taken = end;
             }
         }
@@ -453,6 +460,20 @@ mod tests {
         let (out, counts, _) = auto(glossed);
         assert_eq!(out, "標題\n中華網報道，國家互聯網信息辦公室發布通知。\n");
         assert_eq!(counts.glosses_removed, 6);
+    }
+
+    #[test]
+    fn characters_glossed_by_themselves_alone_are_not_a_pattern() {
+        for text in [
+            "int main(void) { return id(d) + x(x) + y(y) + f(f) + g(g) + h(h); }\n",
+            "(define x ((())))\n",
+            "第2(2)條及第5(5)條、第7(7)條、第8(8)條和第9(9)條\n",
+        ] {
+            assert_eq!(auto(text).0, text);
+        }
+        // Beside readings they go with them.
+        let glossed = "國(guó)家(jiā)的(de)人(rén)民(mín)：W(W)H(H)O(O)\n";
+        assert_eq!(auto(glossed).0, "國家的人民：WHO\n");
     }
 
     #[test]

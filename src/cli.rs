@@ -25,6 +25,7 @@ Exit codes:
   0  success: done, or nothing would change
   1  --check, --diff: some file would change or has damage
   2  an error: some input could not be read, decoded or written
+  130  --write, --out-dir: stopped by a signal (files done are new, others old)
 
 Settings: zhnorm.toml in the current folder or the nearest one above it (up to
 the repository root) sets defaults; flags override it. A file named like a

@@ -100,7 +100,7 @@ pub enum Error {
     )]
     EditorConfigCharset(String),
     /// The input's charset is not one the settings accept.
-    #[error("charset {found} is not accepted (accepted: {accepted}); not written")]
+    #[error("charset {found} is not accepted (accepted: {accepted})")]
     NotAccepted {
         /// The charset the input is in.
         found: String,
@@ -115,6 +115,9 @@ pub enum Error {
         /// Why it cannot be mirrored.
         reason: &'static str,
     },
+    /// The run is being stopped by a signal: no new file is started.
+    #[error("not written: the run is being stopped")]
+    Stopping,
 }
 
 /// Shorthand for results whose error is [`Error`].

@@ -50,9 +50,9 @@
 //! - UTF-16 without a BOM is recognised by its pattern of NUL bytes, which
 //!   needs some ASCII (spaces, newlines, digits) in the text. UTF-32, which
 //!   encoding_rs does not decode, is skipped as binary.
-//! - A run killed by a signal (not an error, which cleans up) can leave a
-//!   `.zhnorm-XXXXXX.tmp` file next to a file it was rewriting; the file
-//!   itself is whole, old or new.
+//! - A run killed outright (`kill -9`, a power cut; Ctrl-C and `kill`
+//!   clean up) can leave a `.zhnorm-XXXXXX.tmp` file next to a file it was
+//!   rewriting; the file itself is whole, old or new.
 //! - Under folders, symbolic links are passed over without a note unless
 //!   `-L`, as ripgrep and fd do.
 //! - The stages work on blocks of whole lines, so memory stays bounded; a

@@ -28,6 +28,9 @@ enum Status {
     Changes = 1,
     /// Some input could not be read, decoded or written.
     Error = 2,
+    /// `--write` or `--out-dir` stopped by a signal; 130 is what a shell
+    /// reports for Ctrl-C.
+    Stopped = 130,
 }
 
 fn main() -> std::process::ExitCode {
@@ -189,6 +192,16 @@ fn run(args: &Args) -> anyhow::Result<Status> {
     };
     if let Some(threads) = threads {
         rayon::ThreadPoolBuilder::new().num_threads(threads).build_global()?;
+    }
+    if matches!(mode, Mode::Write | Mode::OutDir) {
+        // Ctrl-C, `kill` or a closed terminal in the middle of a batch: the
+        // files being rewritten stay as they were, and no temporary file is
+        // left beside them.
+        ctrlc::set_handler(|| {
+            zhnorm::write::remove_temporaries();
+            std::process::exit(Status::Stopped as i32);
+        })
+        .context("cannot handle signals")?;
     }
 
     let stdin_only = args.paths.is_empty() || args.paths.iter().all(|p| p == Path::new("-"));

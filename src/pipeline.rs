@@ -205,7 +205,11 @@ pub fn normalize<R: Read, W: Write>(mut input: R, output: &mut W, options: &Opti
             Detection::Binary => return Ok(Outcome::Binary),
         },
     };
-    if !options.accept.is_empty() && !options.accept.contains(&charset.encoding) {
+    // Text that is ASCII throughout reads the same in any ASCII-compatible
+    // charset, so it is whichever of them is accepted.
+    let ascii = complete && charset.bom_len == 0 && prefix.is_ascii();
+    let accepted = |e: &&'static Encoding| *e == charset.encoding || (ascii && e.is_ascii_compatible());
+    if !options.accept.is_empty() && !options.accept.iter().any(accepted) {
         let name = |e: &&'static Encoding| e.name().to_ascii_lowercase();
         return Err(Error::NotAccepted {
             found: name(&charset.encoding),
@@ -559,12 +563,14 @@ mod tests {
         let options = Options { accept: vec![UTF_8, encoding_rs::BIG5], ..Options::default() };
         let gbk = b"\xd6\xd0\xce\xc4\xce\xc4\xb1\xbe\r\n";
         let (outcome, out) = run(&gbk[..], &options);
-        assert_eq!(
-            outcome.unwrap_err().to_string(),
-            "charset gb18030 is not accepted (accepted: utf-8, big5); not written"
-        );
+        assert_eq!(outcome.unwrap_err().to_string(), "charset gb18030 is not accepted (accepted: utf-8, big5)");
         assert!(out.is_empty());
         assert!(run("中文".as_bytes(), &options).0.is_ok());
+        let gbk_only = Options { accept: vec![encoding_rs::GB18030], ..Options::default() };
+        assert!(run(&b"int main(void) { return 0; }\n"[..], &gbk_only).0.is_ok());
+        assert!(run("中文\n".as_bytes(), &gbk_only).0.is_err());
+        let utf16_only = Options { accept: vec![encoding_rs::UTF_16LE], ..Options::default() };
+        assert!(run(&b"plain ASCII\n"[..], &utf16_only).0.is_err());
     }
 
     #[test]

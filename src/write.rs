@@ -8,6 +8,7 @@
 use std::fs;
 use std::io::Write;
 use std::path::{Component, Path, PathBuf};
+use std::sync::{Mutex, MutexGuard};
 
 use std::borrow::Cow;
 
@@ -136,10 +137,75 @@ pub fn replace_atomically(path: &Path, bytes: &[u8], backup: Option<(&str, &[u8]
     };
     let temp = temporary(dir, bytes, metadata.permissions(), Some(&metadata))?;
     if let Some((backup, name)) = backup {
-        backup.persist(name).map_err(|e| Error::Io(e.error))?;
+        backup.persist(&name)?;
     }
-    temp.persist(path).map_err(|e| Error::Io(e.error))?;
-    Ok(())
+    temp.persist(path)
+}
+
+/// The temporary files of this process that are not yet renamed into place,
+/// so that a run stopped by a signal can take them away
+/// ([`remove_temporaries`]).
+static UNFINISHED: Mutex<Unfinished> = Mutex::new(Unfinished { stopping: false, paths: Vec::new() });
+
+struct Unfinished {
+    /// Set by [`remove_temporaries`]: no temporary file is started after it.
+    stopping: bool,
+    paths: Vec<PathBuf>,
+}
+
+impl Unfinished {
+    fn finished(&mut self, path: &Path) {
+        self.paths.retain(|p| p != path);
+    }
+}
+
+fn unfinished() -> MutexGuard<'static, Unfinished> {
+    // A thread that panicked while holding the list left it whole: every
+    // change to it is a single push or removal.
+    UNFINISHED.lock().unwrap_or_else(|poisoned| poisoned.into_inner())
+}
+
+/// Removes the temporary files this process is still writing, and starts no
+/// new one (their writes fail with [`Error::Stopping`]). For a signal
+/// handler: the files being rewritten stay as they were, and no
+/// `.zhnorm-XXXXXX.tmp` is left beside them. Returns how many it removed.
+pub fn remove_temporaries() -> usize {
+    let mut list = unfinished();
+    list.stopping = true;
+    list.paths.drain(..).filter(|path| fs::remove_file(path).is_ok()).count()
+}
+
+/// A temporary file listed in [`UNFINISHED`] until it is renamed into place
+/// or dropped (and deleted).
+struct Temporary {
+    /// `None` once renamed.
+    file: Option<tempfile::NamedTempFile>,
+    path: PathBuf,
+}
+
+impl Temporary {
+    /// Renames the file to `to`. The rename and the file's leaving the list
+    /// happen under one lock, so that [`remove_temporaries`] neither deletes
+    /// a finished file nor misses an unfinished one.
+    fn persist(mut self, to: &Path) -> Result<()> {
+        let mut list = unfinished();
+        let renamed = match self.file.take() {
+            Some(file) => file.persist(to).map(drop).map_err(|e| Error::Io(e.error)),
+            None => Ok(()),
+        };
+        list.finished(&self.path);
+        renamed
+    }
+}
+
+impl Drop for Temporary {
+    fn drop(&mut self) {
+        if let Some(file) = self.file.take() {
+            let mut list = unfinished();
+            drop(file);
+            list.finished(&self.path);
+        }
+    }
 }
 
 /// A synced temporary file in `dir` holding `bytes`, with `permissions`
@@ -149,16 +215,28 @@ fn temporary(
     bytes: &[u8],
     permissions: fs::Permissions,
     owner_of: Option<&fs::Metadata>,
-) -> Result<tempfile::NamedTempFile> {
-    let mut temp = tempfile::Builder::new().prefix(TEMPORARY_PREFIX).suffix(".tmp").tempfile_in(dir)?;
-    temp.write_all(bytes)?;
-    // Before the permissions: a change of owner clears set-user-ID bits.
-    if let Some(like) = owner_of {
-        copy_owner(temp.as_file(), like);
+) -> Result<Temporary> {
+    let mut file = {
+        // Created and listed under one lock, so that a signal's clean-up
+        // sees every file created before it and none after.
+        let mut list = unfinished();
+        if list.stopping {
+            return Err(Error::Stopping);
+        }
+        let file = tempfile::Builder::new().prefix(TEMPORARY_PREFIX).suffix(".tmp").tempfile_in(dir)?;
+        list.paths.push(file.path().to_path_buf());
+        Temporary { path: file.path().to_path_buf(), file: Some(file) }
+    };
+    if let Some(temp) = &mut file.file {
+        temp.write_all(bytes)?;
+        // Before the permissions: a change of owner clears set-user-ID bits.
+        if let Some(like) = owner_of {
+            copy_owner(temp.as_file(), like);
+        }
+        temp.as_file().set_permissions(permissions)?;
+        temp.as_file().sync_all()?;
     }
-    temp.as_file().set_permissions(permissions)?;
-    temp.as_file().sync_all()?;
-    Ok(temp)
+    Ok(file)
 }
 
 /// Gives `file` the owner and group of `like` where the user may: root
@@ -175,8 +253,9 @@ fn copy_owner(file: &fs::File, like: &fs::Metadata) {
 #[cfg(not(unix))]
 fn copy_owner(_: &fs::File, _: &fs::Metadata) {}
 
-/// How zhnorm's temporary files start (`.zhnorm-XXXXXX.tmp`), so that a run
-/// stopped by a signal leaves files that are easy to recognise.
+/// How zhnorm's temporary files start (`.zhnorm-XXXXXX.tmp`), so that one
+/// left by a run killed outright (`kill -9`, a power cut) is easy to
+/// recognise.
 pub const TEMPORARY_PREFIX: &str = ".zhnorm-";
 
 /// Writes `bytes` to `path`, a new file in the output tree, through a
@@ -185,8 +264,7 @@ pub const TEMPORARY_PREFIX: &str = ".zhnorm-";
 pub fn create_atomically(path: &Path, bytes: &[u8], permissions: fs::Permissions) -> Result<()> {
     let dir = path.parent().unwrap_or(Path::new("."));
     fs::create_dir_all(dir)?;
-    temporary(dir, bytes, permissions, None)?.persist(path).map_err(|e| Error::Io(e.error))?;
-    Ok(())
+    temporary(dir, bytes, permissions, None)?.persist(path)
 }
 
 #[cfg(unix)]

@@ -564,8 +564,7 @@ mod project {
         let output = zhnorm(["--write", "a.txt"]).in_dir(dir.temp.path()).run();
         assert_eq!(output.status.code(), Some(2));
         assert!(
-            stderr(&output)
-                .starts_with("zhnorm: a.txt: charset gb18030 is not accepted (accepted: utf-8, big5); not written\n"),
+            stderr(&output).starts_with("zhnorm: a.txt: charset gb18030 is not accepted (accepted: utf-8, big5)\n"),
             "{}",
             stderr(&output)
         );
@@ -1170,4 +1169,51 @@ mod settings_edges {
         let err = stderr(&output);
         assert!(err.starts_with(&format!("zhnorm: {}:3:2: unknown key `x`", settings.display())), "{err}");
     }
+}
+
+/// Ctrl-C or `kill` in the middle of an in-place batch: every file is whole
+/// (old or new) and no `.zhnorm-XXXXXX.tmp` is left. The run is frozen
+/// (SIGSTOP) as soon as a temporary file exists, so that the signal always
+/// comes while one is being written.
+#[cfg(unix)]
+#[test]
+fn a_signal_in_the_middle_of_a_rewrite_leaves_no_temporary_file() {
+    let dir = Dir::new();
+    let gbk = (SIMPLIFIED.repeat(3000)).replace('\n', "。\n");
+    let gbk = encoding_rs::GBK.encode(&gbk).0.into_owned();
+    for i in 0..8 {
+        dir.write(&format!("d/{i}.txt"), &gbk);
+    }
+    let signal = |name: &str, pid: u32| {
+        let status = Command::new("kill").args([name, &pid.to_string()]).status().expect("run kill");
+        assert!(status.success(), "kill {name}");
+    };
+    let temporaries = || {
+        fs::read_dir(dir.path("d"))
+            .unwrap()
+            .filter(|entry| entry.as_ref().unwrap().file_name().to_string_lossy().starts_with(".zhnorm-"))
+            .count()
+    };
+    let mut command = zhnorm(["--no-config", "-q", "-j1", "--write", "d"]).in_dir(dir.temp.path()).command;
+    let mut child = command.stdin(Stdio::null()).spawn().expect("spawn zhnorm");
+    let started = std::time::Instant::now();
+    while temporaries() == 0 {
+        assert!(child.try_wait().unwrap().is_none(), "the run ended before a temporary file was seen");
+        assert!(started.elapsed() < Duration::from_secs(60), "no temporary file in 60 s");
+    }
+    signal("-STOP", child.id());
+    assert!(temporaries() > 0);
+    signal("-TERM", child.id());
+    signal("-CONT", child.id());
+    let status = child.wait().unwrap();
+    assert_eq!(status.code(), Some(130));
+    assert_eq!(temporaries(), 0);
+    let utf8 = encoding_rs::GBK.decode(&gbk).0.into_owned();
+    let mut rewritten = 0;
+    for i in 0..8 {
+        let bytes = fs::read(dir.path(&format!("d/{i}.txt"))).unwrap();
+        assert!(bytes == gbk || bytes == utf8.as_bytes(), "d/{i}.txt is neither the old nor the new text");
+        rewritten += usize::from(bytes != gbk);
+    }
+    assert!(rewritten < 8, "the signal came after the last file");
 }

@@ -139,7 +139,11 @@ impl Guard {
     /// text) that must not be converted, and follows the markers.
     fn protected_ranges(&mut self, line: &str, offset: usize, ranges: &mut Vec<(usize, usize)>) {
         for pattern in &self.protect {
-            ranges.extend(pattern.find_iter(line).map(|m| (offset + m.start(), offset + m.end())));
+            // An empty match protects nothing, but as a range it would cut
+            // the text there and split every phrase it falls in.
+            ranges.extend(
+                pattern.find_iter(line).filter(|m| !m.is_empty()).map(|m| (offset + m.start(), offset + m.end())),
+            );
         }
         let mut off_since = self.off.then_some(0);
         for (at, end, on) in markers(line) {
@@ -258,6 +262,16 @@ mod tests {
     fn protected_patterns_are_copied() {
         let mut guard = Guard::new(vec![Regex::new(r"`[^`]*`").unwrap()], false);
         assert_eq!(convert(&mut guard, "s2t", &["运行 `发布 后台` 以发布\n"]), "運行 `发布 后台` 以發佈\n");
+    }
+
+    #[test]
+    fn a_pattern_that_can_match_nothing_does_not_split_phrases() {
+        for (pattern, expected) in
+            [("Y*", "頭髮 滑鼠 `滑鼠`\n"), ("", "頭髮 滑鼠 `滑鼠`\n"), ("(?:`[^`]*`)?", "頭髮 滑鼠 `鼠标`\n")]
+        {
+            let mut guard = Guard::new(vec![Regex::new(pattern).unwrap()], false);
+            assert_eq!(convert(&mut guard, "s2twp", &["头发 鼠标 `鼠标`\n"]), expected, "{pattern:?}");
+        }
     }
 
     #[test]
