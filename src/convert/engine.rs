@@ -191,7 +191,7 @@ pub(super) struct Dat<'a> {
     /// for with `memchr`), as (count, bytes).
     few_firsts: (u8, [u8; 3]),
     lead: &'a [u8; 4 * LEAD_WORDS],
-    hi: &'a [u32],
+    hi: &'a [u32; HI_LEN],
     lo: &'a [[u32; 256]],
     units: &'a [[u32; UNIT_WORDS]],
     offsets: &'a [u32],
@@ -213,12 +213,13 @@ impl<'a> Dat<'a> {
             part
         };
         const NO_LEAD: [u8; 4 * LEAD_WORDS] = [0; 4 * LEAD_WORDS];
+        static NO_HI: [u32; HI_LEN] = [0; HI_LEN];
         let [count, b1, b2, b3] = word(words, 3).to_le_bytes();
         Dat {
             few_firsts: (count, [b1, b2, b3]),
             // Each word holds four entries, the first in its lowest byte.
             lead: bytemuck::cast_slice::<u32, u8>(take(LEAD_WORDS)).try_into().unwrap_or(&NO_LEAD),
-            hi: take(HI_LEN),
+            hi: take(HI_LEN).try_into().unwrap_or(&NO_HI),
             lo: bytemuck::try_cast_slice(take(blocks * 256)).unwrap_or_default(),
             units: bytemuck::try_cast_slice(take(units * UNIT_WORDS)).unwrap_or_default(),
             offsets: take(values + 1),
@@ -248,17 +249,19 @@ impl<'a> Dat<'a> {
     /// each character is decoded and looked up once, not twice.
     #[inline(always)]
     fn prefixes(&self, b: &[u8], mut i: usize, ahead: &mut Ahead, mut key: impl FnMut(u32, usize)) {
-        let mut state = 0u32;
         let (mut code, mut len) = if ahead.at == i { (ahead.code, ahead.len) } else { self.code_at(b, i) };
+        let (mut state, Some(mut unit)) = (0u32, self.units.first()) else {
+            return;
+        };
         loop {
-            let Some((next, value)) = self.child(state, code) else {
+            let Some((next, child)) = self.child(state, unit, code) else {
                 *ahead = Ahead { at: i, code, len };
                 return;
             };
-            state = next;
+            (state, unit) = (next, child);
             i += len;
-            if value != NONE {
-                key(value, i);
+            if unit[2] != NONE {
+                key(unit[2], i);
             }
             if i >= b.len() {
                 return;
@@ -329,21 +332,22 @@ impl<'a> Dat<'a> {
     /// The code of character `c`; 0 if no key has it.
     #[inline(always)]
     fn code(&self, c: u32) -> u32 {
-        let block = word(self.hi, (c >> 8) as usize);
+        // A fixed-size table, so that a character of three bytes or fewer
+        // (below U+10000) is looked up without a bounds check.
+        let block = self.hi.get((c >> 8) as usize).copied().unwrap_or(0);
         self.lo.get(block as usize).map_or(0, |lo| lo[(c & 0xFF) as usize])
     }
 
-    /// The child of unit `state` by `code` (not 0) and its value index, if
-    /// there is such a child.
+    /// The child of `unit` (unit number `state`) by `code` (not 0), if
+    /// there is such a child: its number and unit.
     #[inline(always)]
-    fn child(&self, state: u32, code: u32) -> Option<(u32, u32)> {
-        let unit = self.units.get(state as usize)?;
+    fn child(&self, state: u32, unit: &[u32; UNIT_WORDS], code: u32) -> Option<(u32, &'a [u32; UNIT_WORDS])> {
         if code == 0 || unit[3] & child_bit(code) == 0 {
             return None;
         }
         let next = unit[0].wrapping_add(code);
         let child = self.units.get(next as usize)?;
-        (child[1] == state).then_some((next, child[2]))
+        (child[1] == state).then_some((next, child))
     }
 }
 
