@@ -169,18 +169,21 @@ impl Hit<'_> {
 }
 
 /// The character a trie walk stopped at (see [`Dat::prefixes`]): its byte
-/// offset, code and length. Valid for one trie and one text.
+/// offset, code and length; and the length of the character the walk
+/// started at, which is how far the next walk starts when nothing matched.
+/// Valid for one trie and one text.
 #[derive(Debug, Clone, Copy)]
 pub(super) struct Ahead {
     at: usize,
     code: u32,
     len: usize,
+    first: usize,
 }
 
 impl Default for Ahead {
     /// Nothing looked up yet.
     fn default() -> Ahead {
-        Ahead { at: usize::MAX, code: 0, len: 0 }
+        Ahead { at: usize::MAX, code: 0, len: 0, first: 1 }
     }
 }
 
@@ -250,12 +253,14 @@ impl<'a> Dat<'a> {
     #[inline(always)]
     fn prefixes(&self, b: &[u8], mut i: usize, ahead: &mut Ahead, mut key: impl FnMut(u32, usize)) {
         let (mut code, mut len) = if ahead.at == i { (ahead.code, ahead.len) } else { self.code_at(b, i) };
+        let first = len;
+        ahead.first = first;
         let (mut state, Some(mut unit)) = (0u32, self.units.first()) else {
             return;
         };
         loop {
             let Some((next, child)) = self.child(state, unit, code) else {
-                *ahead = Ahead { at: i, code, len };
+                *ahead = Ahead { at: i, code, len, first };
                 return;
             };
             (state, unit) = (next, child);
@@ -299,27 +304,19 @@ impl<'a> Dat<'a> {
     /// event, else the longest other key.
     #[inline(always)]
     fn longest_walk(&self, b: &[u8], i: usize, ahead: &mut Ahead) -> Option<Hit<'a>> {
-        let mut found = [(NONE, i); 3];
+        // The keys come shortest first, so the last of the highest class
+        // wins; the class bits, as numbers, rank segmentation keys above
+        // events above the rest.
+        const CLASS: u32 = (SEGMENT | EVENT) as u32;
+        const _: () = assert!(SEGMENT > EVENT);
+        let (mut found, mut end, mut rank) = (NONE, i, 0);
         self.prefixes(b, i, ahead, |value, at| {
-            let source = word(self.sources, value as usize);
-            let class = if source & u32::from(SEGMENT) != 0 {
-                0
-            } else if source & u32::from(EVENT) != 0 {
-                1
-            } else {
-                2
-            };
-            found[class] = (value, at);
+            let class = word(self.sources, value as usize) & CLASS;
+            if class >= rank {
+                (found, end, rank) = (value, at, class);
+            }
         });
-        let [segment, event, other] = found;
-        let (value, end) = if segment.0 != NONE {
-            segment
-        } else if event.0 != NONE {
-            event
-        } else {
-            other
-        };
-        self.hit(value, end)
+        self.hit(found, end)
     }
 
     /// Whether no key contains the character `c`, so that no step's match
@@ -381,7 +378,7 @@ pub(super) trait Longest {
     /// keeps the last character it looked up in `ahead`.
     #[inline(always)]
     fn longest_along<'s>(&'s self, b: &[u8], i: usize, ahead: &mut Ahead) -> Option<Hit<'s>> {
-        let _ = ahead;
+        ahead.first = b.get(i).map_or(1, |&lead| utf8_len(lead));
         self.longest_at(b, i)
     }
 
@@ -416,7 +413,7 @@ pub(super) trait Longest {
                     i = hit.end;
                     copied = i;
                 }
-                None => i += utf8_len(b[i]),
+                None => i += ahead.first,
             }
         }
         out.push_str(&s[copied..]);
@@ -650,6 +647,7 @@ impl Stage {
         if self.segmentation.is_none() && n == 1 {
             trace.segment(0, 0);
             match &self.chain[0] {
+                Node::Dict(d) if !T::ON => return convert_whole(&d.dat(), text, out),
                 Node::Dict(d) => d.dat().convert_segment(text, out, &mut changes, trace),
                 node => node.convert_segment(text, out, &mut changes, trace),
             }
@@ -705,7 +703,8 @@ impl Stage {
 /// of a segmentation key, or a character in no key) to the next one, is
 /// converted again step by step (`tmp` is its buffer), which is exact
 /// there. The counts of such stretches are comparisons of their input and
-/// output.
+/// output. Out of line, so that the walk has the registers to itself.
+#[inline(never)]
 fn one_walk(
     walk: &Dat<'_>,
     contexts: &[(&str, &str, &str)],
@@ -754,7 +753,7 @@ fn one_walk(
             break;
         }
         let Some(mut hit) = walk.longest_walk(b, i, &mut ahead) else {
-            i += utf8_len(b[i]);
+            i += ahead.first;
             continue;
         };
         if hit.is_segment() {
@@ -822,6 +821,16 @@ fn one_walk(
     count
 }
 
+/// Converts `text` with the one trie of a one-step stage (s2t, t2s), as one
+/// segment; returns the characters changed. Out of line, so that the walk
+/// has the registers to itself.
+#[inline(never)]
+fn convert_whole(dat: &Dat<'_>, text: &str, out: &mut String) -> u64 {
+    let mut changes = 0;
+    dat.convert_segment(text, out, &mut changes, &mut ());
+    changes
+}
+
 /// One step over one segment, with the trie's own search when the step is
 /// one trie.
 fn convert_step(step: &Node, s: &str, out: &mut String, changes: &mut u64) {
@@ -857,7 +866,7 @@ fn segment<M: Longest>(seg: &M, text: &str, ends: &mut Vec<usize>) {
                 i = hit.end;
                 run_start = i;
             }
-            None => i += utf8_len(b[i]),
+            None => i += ahead.first,
         }
     }
     if run_start < b.len() {
