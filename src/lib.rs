@@ -63,19 +63,20 @@
 //! - A `--dict` or custom-configuration key that contains a space or one of
 //!   `。，！？；` can be cut at such a cut (OpenCC's own keys contain none).
 //! - Conversion is short of the speed issue 3 asks. Through the command-line
-//!   tool, on the 50 MB test of `scripts/bench-convert.sh` at load 7 to 9
-//!   on 2 shared cores, it runs at 1.9–3.6 times the speed of OpenCC's own
-//!   command in the last run (s2t 3.3–3.5, t2s 1.9–2.7, s2twp 3.4–3.6, tw2sp
-//!   2.2–2.7; s2twp 4.7 and 7.5 in two earlier runs), not the 10 times
-//!   asked. The engine alone converts s2t at 100–120 MiB/s, t2s at
-//!   177–228, s2twp at 81–100 and tw2sp at 98–100, about zhconv's 96–105,
-//!   not clearly above. Every configuration is now one walk over the text
-//!   (the two-step ones through the single-walk tries of
-//!   `convert/fuse.rs`); what is left is the walk itself, about 110
-//!   instructions per Chinese character (decoding, the code map, two trie
-//!   units, copying the value), and the pipeline's other stages (15–30% of
-//!   the command's instructions). The single-walk tries make the binary
-//!   33 MB instead of 18 MB.
+//!   tool, on the 50 MB test of `scripts/bench-convert.sh` at load 3.6 to
+//!   4.3 on 2 shared cores, it runs at 1.7–6.2 times the speed of OpenCC's
+//!   own command (s2t 3.1–3.6, t2s 1.7–1.9, s2twp 5.5–6.2, tw2sp 2.9–3.1),
+//!   not the 10 times asked; OpenCC's t2s and tw2sp, with few phrases, are
+//!   its fastest. The engine alone converts s2t at 105–156 MiB/s, t2s at
+//!   172–263, s2twp at 111–121 and tw2sp at 101–156 (three runs at load 3.3
+//!   to 3.6), above zhconv's 96–105 measured earlier on the same machine,
+//!   though not in the same run. What is left is the walk itself, 110–180
+//!   instructions per Chinese character (decoding it and looking it up
+//!   once, one or two trie units, copying the value), and the pipeline's
+//!   other stages (27–40% of the command's instructions, half of it the
+//!   repair scan). The single-walk tries make the binary 33 MB instead of
+//!   18 MB: those of s2tw, s2twp, s2hk and s2hkp, 2.9 MB each, each hold
+//!   STPhrases' 49,000 keys again, in double arrays two-thirds used.
 //! - Whether a text is Japanese (and so not converted by a Chinese
 //!   configuration) is judged once per input, on the first 10,000 CJK
 //!   characters of its first block with any; a Chinese file that opens with

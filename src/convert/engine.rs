@@ -37,9 +37,21 @@
 //! segmentation in the same walk, and the second step walked each segment
 //! again (callgrind, 1 MB of the corpus: s2twp 100 M, tw2sp 119 M
 //! instructions; with the single walk 56 M and 60 M).
+//! Each character is decoded and looked up in the code map once: a walk
+//! reads one character past its longest key to learn that no longer key
+//! matches, and hands it to the next walk, which starts there ([`Ahead`]).
+//! That, values of one or two characters copied inline, the walk carrying
+//! its unit rather than its number, and the walks run out of line took
+//! `examples/convert_bench.rs` on 1 MB of manual pages (7.8 M of it
+//! reading the file) from 44.7 M to 40.0 M instructions for s2t, 37.1 M to
+//! 32.7 M for t2s, 56.3 M to 48.5 M for s2twp and 59.9 M to 52.1 M for
+//! tw2sp.
 //! Tried and dropped, as they cost more instructions than they saved: one
 //! walk over all segments with matches cut at segment ends instead of a
-//! call per segment, and skipping ASCII eight bytes at a time. For the
+//! call per segment; skipping ASCII eight bytes at a time (again with the
+//! ASCII bytes that start keys in the trie's header: s2t 40.0 → 41.3 M);
+//! leaving entries whose value is their key in the run to be copied (s2t
+//! 40.0 → 40.2 M, t2s 32.7 → 33.7 M). For the
 //! count of changed characters in a chain (see [`Stage::convert`]),
 //! comparing only the lines of a segment that the second step changed, or
 //! only the part from its first change to its last, cost more than
@@ -81,6 +93,19 @@ fn decode(b: &[u8], i: usize) -> (u32, usize) {
         [b0, b1, b2, b3, ..] => ((u32::from(b0 & 0x07) << 18) | (tail(b1) << 12) | (tail(b2) << 6) | tail(b3), 4),
         // Not after a `str`'s character boundary: a character in no key.
         _ => (0, 1),
+    }
+}
+
+/// `out.push_str(s)`, with the lengths of one and two Han characters
+/// copied inline rather than by a call to `memcpy`: most values and most
+/// runs between matches are that short, and the call cost more than the
+/// copy (callgrind: about a fifth of the instructions of a match).
+#[inline(always)]
+fn push(out: &mut String, s: &str) {
+    match s.len() {
+        3 => out.push_str(s),
+        6 => out.push_str(s),
+        _ => out.push_str(s),
     }
 }
 
@@ -155,6 +180,25 @@ impl Hit<'_> {
     }
 }
 
+/// The character a trie walk stopped at (see [`Dat::prefixes`]): its byte
+/// offset, code and length; and the length of the character the walk
+/// started at, which is how far the next walk starts when nothing matched.
+/// Valid for one trie and one text.
+#[derive(Debug, Clone, Copy)]
+pub(super) struct Ahead {
+    at: usize,
+    code: u32,
+    len: usize,
+    first: usize,
+}
+
+impl Default for Ahead {
+    /// Nothing looked up yet.
+    fn default() -> Ahead {
+        Ahead { at: usize::MAX, code: 0, len: 0, first: 1 }
+    }
+}
+
 /// A double-array trie, read in place (layout in `dat.rs`).
 #[derive(Debug, Clone, Copy)]
 pub(super) struct Dat<'a> {
@@ -162,7 +206,7 @@ pub(super) struct Dat<'a> {
     /// for with `memchr`), as (count, bytes).
     few_firsts: (u8, [u8; 3]),
     lead: &'a [u8; 4 * LEAD_WORDS],
-    hi: &'a [u32],
+    hi: &'a [u32; HI_LEN],
     lo: &'a [[u32; 256]],
     units: &'a [[u32; UNIT_WORDS]],
     offsets: &'a [u32],
@@ -184,12 +228,13 @@ impl<'a> Dat<'a> {
             part
         };
         const NO_LEAD: [u8; 4 * LEAD_WORDS] = [0; 4 * LEAD_WORDS];
+        static NO_HI: [u32; HI_LEN] = [0; HI_LEN];
         let [count, b1, b2, b3] = word(words, 3).to_le_bytes();
         Dat {
             few_firsts: (count, [b1, b2, b3]),
             // Each word holds four entries, the first in its lowest byte.
             lead: bytemuck::cast_slice::<u32, u8>(take(LEAD_WORDS)).try_into().unwrap_or(&NO_LEAD),
-            hi: take(HI_LEN),
+            hi: take(HI_LEN).try_into().unwrap_or(&NO_HI),
             lo: bytemuck::try_cast_slice(take(blocks * 256)).unwrap_or_default(),
             units: bytemuck::try_cast_slice(take(units * UNIT_WORDS)).unwrap_or_default(),
             offsets: take(values + 1),
@@ -202,9 +247,9 @@ impl<'a> Dat<'a> {
     /// The longest key that starts at byte `i` of `b`; with `SEGMENT_KEYS`,
     /// only keys marked [`SEGMENT`] count.
     #[inline(always)]
-    fn longest<const SEGMENT_KEYS: bool>(&self, b: &[u8], i: usize) -> Option<Hit<'a>> {
+    fn longest<const SEGMENT_KEYS: bool>(&self, b: &[u8], i: usize, ahead: &mut Ahead) -> Option<Hit<'a>> {
         let (mut found, mut end) = (NONE, i);
-        self.prefixes(b, i, |value, at| {
+        self.prefixes(b, i, ahead, |value, at| {
             if !SEGMENT_KEYS || word(self.sources, value as usize) & u32::from(SEGMENT) != 0 {
                 (found, end) = (value, at);
             }
@@ -213,21 +258,40 @@ impl<'a> Dat<'a> {
     }
 
     /// Calls `key` with the value index and end of each key that starts at
-    /// byte `i` of `b`, shortest first.
+    /// byte `i` (< `b.len()`) of `b`, shortest first. `ahead` may hold the
+    /// character at `i` already looked up, and is left holding the one the
+    /// walk stopped at: after a match that is where the next walk starts, so
+    /// each character is decoded and looked up once, not twice.
     #[inline(always)]
-    fn prefixes(&self, b: &[u8], mut i: usize, mut key: impl FnMut(u32, usize)) {
-        let mut state = 0u32;
-        while i < b.len() {
-            let (c, len) = decode(b, i);
-            let Some((next, value)) = self.child(state, self.code(c)) else {
-                break;
+    fn prefixes(&self, b: &[u8], mut i: usize, ahead: &mut Ahead, mut key: impl FnMut(u32, usize)) {
+        let (mut code, mut len) = if ahead.at == i { (ahead.code, ahead.len) } else { self.code_at(b, i) };
+        let first = len;
+        ahead.first = first;
+        let (mut state, Some(mut unit)) = (0u32, self.units.first()) else {
+            return;
+        };
+        loop {
+            let Some((next, child)) = self.child(state, unit, code) else {
+                *ahead = Ahead { at: i, code, len, first };
+                return;
             };
-            state = next;
+            (state, unit) = (next, child);
             i += len;
-            if value != NONE {
-                key(value, i);
+            if unit[2] != NONE {
+                key(unit[2], i);
             }
+            if i >= b.len() {
+                return;
+            }
+            (code, len) = self.code_at(b, i);
         }
+    }
+
+    /// The code of the character at byte `i` of `b` and its length.
+    #[inline(always)]
+    fn code_at(&self, b: &[u8], i: usize) -> (u32, usize) {
+        let (c, len) = decode(b, i);
+        (self.code(c), len)
     }
 
     /// The entry `found` (or `NONE`) as a match that ends at byte `end`.
@@ -236,7 +300,10 @@ impl<'a> Dat<'a> {
         if found == NONE {
             return None;
         }
-        let (start, stop) = (word(self.offsets, found as usize), word(self.offsets, found as usize + 1));
+        let (start, stop) = match self.offsets.get(found as usize..found as usize + 2) {
+            Some(&[start, stop]) => (start, stop),
+            _ => (0, 0),
+        };
         Some(Hit {
             end,
             value: self.text.get(start as usize..stop as usize).unwrap_or_default(),
@@ -248,28 +315,20 @@ impl<'a> Dat<'a> {
     /// `b`: the longest segmentation key if one matches, else the longest
     /// event, else the longest other key.
     #[inline(always)]
-    fn longest_walk(&self, b: &[u8], i: usize) -> Option<Hit<'a>> {
-        let mut found = [(NONE, i); 3];
-        self.prefixes(b, i, |value, at| {
-            let source = word(self.sources, value as usize);
-            let class = if source & u32::from(SEGMENT) != 0 {
-                0
-            } else if source & u32::from(EVENT) != 0 {
-                1
-            } else {
-                2
-            };
-            found[class] = (value, at);
+    fn longest_walk(&self, b: &[u8], i: usize, ahead: &mut Ahead) -> Option<Hit<'a>> {
+        // The keys come shortest first, so the last of the highest class
+        // wins; the class bits, as numbers, rank segmentation keys above
+        // events above the rest.
+        const CLASS: u32 = (SEGMENT | EVENT) as u32;
+        const _: () = assert!(SEGMENT > EVENT);
+        let (mut found, mut end, mut rank) = (NONE, i, 0);
+        self.prefixes(b, i, ahead, |value, at| {
+            let class = word(self.sources, value as usize) & CLASS;
+            if class >= rank {
+                (found, end, rank) = (value, at, class);
+            }
         });
-        let [segment, event, other] = found;
-        let (value, end) = if segment.0 != NONE {
-            segment
-        } else if event.0 != NONE {
-            event
-        } else {
-            other
-        };
-        self.hit(value, end)
+        self.hit(found, end)
     }
 
     /// Whether no key contains the character `c`, so that no step's match
@@ -282,21 +341,22 @@ impl<'a> Dat<'a> {
     /// The code of character `c`; 0 if no key has it.
     #[inline(always)]
     fn code(&self, c: u32) -> u32 {
-        let block = word(self.hi, (c >> 8) as usize);
+        // A fixed-size table, so that a character of three bytes or fewer
+        // (below U+10000) is looked up without a bounds check.
+        let block = self.hi.get((c >> 8) as usize).copied().unwrap_or(0);
         self.lo.get(block as usize).map_or(0, |lo| lo[(c & 0xFF) as usize])
     }
 
-    /// The child of unit `state` by `code` (not 0) and its value index, if
-    /// there is such a child.
+    /// The child of `unit` (unit number `state`) by `code` (not 0), if
+    /// there is such a child: its number and unit.
     #[inline(always)]
-    fn child(&self, state: u32, code: u32) -> Option<(u32, u32)> {
-        let unit = self.units.get(state as usize)?;
+    fn child(&self, state: u32, unit: &[u32; UNIT_WORDS], code: u32) -> Option<(u32, &'a [u32; UNIT_WORDS])> {
         if code == 0 || unit[3] & child_bit(code) == 0 {
             return None;
         }
         let next = unit[0].wrapping_add(code);
         let child = self.units.get(next as usize)?;
-        (child[1] == state).then_some((next, child[2]))
+        (child[1] == state).then_some((next, child))
     }
 }
 
@@ -326,6 +386,14 @@ impl Trace for () {
 pub(super) trait Longest {
     fn longest_at<'s>(&'s self, b: &[u8], i: usize) -> Option<Hit<'s>>;
 
+    /// [`Longest::longest_at`] in a walk along one text, where a trie
+    /// keeps the last character it looked up in `ahead`.
+    #[inline(always)]
+    fn longest_along<'s>(&'s self, b: &[u8], i: usize, ahead: &mut Ahead) -> Option<Hit<'s>> {
+        ahead.first = b.get(i).map_or(1, |&lead| utf8_len(lead));
+        self.longest_at(b, i)
+    }
+
     /// The first byte at or after `i` where a key may start (never a UTF-8
     /// continuation byte, so it is a character boundary), or `b.len()`.
     fn next_start(&self, b: &[u8], i: usize) -> usize;
@@ -338,17 +406,18 @@ pub(super) trait Longest {
         let b = s.as_bytes();
         let mut i = 0;
         let mut copied = 0;
+        let mut ahead = Ahead::default();
         loop {
             i = self.next_start(b, i);
             if i >= b.len() {
                 break;
             }
-            match self.longest_at(b, i) {
+            match self.longest_along(b, i, &mut ahead) {
                 Some(hit) => {
                     if copied < i {
-                        out.push_str(&s[copied..i]);
+                        push(out, &s[copied..i]);
                     }
-                    out.push_str(hit.value);
+                    push(out, hit.value);
                     *changes += hit.changed();
                     if T::ON {
                         trace.hit(s, i, &s[i..hit.end], hit.value, hit.source.name());
@@ -356,7 +425,7 @@ pub(super) trait Longest {
                     i = hit.end;
                     copied = i;
                 }
-                None => i += utf8_len(b[i]),
+                None => i += ahead.first,
             }
         }
         out.push_str(&s[copied..]);
@@ -366,12 +435,13 @@ pub(super) trait Longest {
     fn occurs_in(&self, s: &str) -> bool {
         let b = s.as_bytes();
         let mut i = 0;
+        let mut ahead = Ahead::default();
         loop {
             i = self.next_start(b, i);
             if i >= b.len() {
                 return false;
             }
-            if self.longest_at(b, i).is_some() {
+            if self.longest_along(b, i, &mut ahead).is_some() {
                 return true;
             }
             i += 1;
@@ -382,7 +452,12 @@ pub(super) trait Longest {
 impl Longest for Dat<'_> {
     #[inline(always)]
     fn longest_at<'s>(&'s self, b: &[u8], i: usize) -> Option<Hit<'s>> {
-        self.longest::<false>(b, i)
+        self.longest::<false>(b, i, &mut Ahead::default())
+    }
+
+    #[inline(always)]
+    fn longest_along<'s>(&'s self, b: &[u8], i: usize, ahead: &mut Ahead) -> Option<Hit<'s>> {
+        self.longest::<false>(b, i, ahead)
     }
 
     #[inline(always)]
@@ -411,7 +486,12 @@ struct SegmentKeys<'a>(Dat<'a>);
 impl Longest for SegmentKeys<'_> {
     #[inline(always)]
     fn longest_at<'s>(&'s self, b: &[u8], i: usize) -> Option<Hit<'s>> {
-        self.0.longest::<true>(b, i)
+        self.0.longest::<true>(b, i, &mut Ahead::default())
+    }
+
+    #[inline(always)]
+    fn longest_along<'s>(&'s self, b: &[u8], i: usize, ahead: &mut Ahead) -> Option<Hit<'s>> {
+        self.0.longest::<true>(b, i, ahead)
     }
 
     #[inline(always)]
@@ -472,8 +552,8 @@ pub(super) enum Node {
 impl Longest for Node {
     fn longest_at<'s>(&'s self, b: &[u8], i: usize) -> Option<Hit<'s>> {
         match self {
-            Node::Dict(d) => d.dat().longest::<false>(b, i),
-            Node::SegmentKeys(d) => d.dat().longest::<true>(b, i),
+            Node::Dict(d) => d.dat().longest::<false>(b, i, &mut Ahead::default()),
+            Node::SegmentKeys(d) => d.dat().longest::<true>(b, i, &mut Ahead::default()),
             Node::Union(members) => {
                 let mut best: Option<Hit<'s>> = None;
                 for m in members {
@@ -579,6 +659,7 @@ impl Stage {
         if self.segmentation.is_none() && n == 1 {
             trace.segment(0, 0);
             match &self.chain[0] {
+                Node::Dict(d) if !T::ON => return convert_whole(&d.dat(), text, out),
                 Node::Dict(d) => d.dat().convert_segment(text, out, &mut changes, trace),
                 node => node.convert_segment(text, out, &mut changes, trace),
             }
@@ -634,7 +715,8 @@ impl Stage {
 /// of a segmentation key, or a character in no key) to the next one, is
 /// converted again step by step (`tmp` is its buffer), which is exact
 /// there. The counts of such stretches are comparisons of their input and
-/// output.
+/// output. Out of line, so that the walk has the registers to itself.
+#[inline(never)]
 fn one_walk(
     walk: &Dat<'_>,
     contexts: &[(&str, &str, &str)],
@@ -650,6 +732,7 @@ fn one_walk(
     // `out` there, `count` there).
     let mut cut = (0, out.len(), 0u64);
     let mut dirty = false;
+    let mut ahead = Ahead::default();
     let mut redo = |cut: (usize, usize, u64), end: usize, out: &mut String| -> u64 {
         out.truncate(cut.1);
         tmp.clear();
@@ -681,8 +764,8 @@ fn one_walk(
         if i >= b.len() {
             break;
         }
-        let Some(mut hit) = walk.longest_walk(b, i) else {
-            i += utf8_len(b[i]);
+        let Some(mut hit) = walk.longest_walk(b, i, &mut ahead) else {
+            i += ahead.first;
             continue;
         };
         if hit.is_segment() {
@@ -698,9 +781,9 @@ fn one_walk(
             let mut p = i + utf8_len(b[i]);
             let mut event_inside = false;
             while p < hit.end {
-                if let Some(inner) = walk.longest_walk(b, p) {
+                if let Some(inner) = walk.longest_walk(b, p, &mut Ahead::default()) {
                     if inner.is_segment() {
-                        match walk.longest_walk(&b[..p], i) {
+                        match walk.longest_walk(&b[..p], i, &mut Ahead::default()) {
                             Some(shorter) => hit = shorter,
                             None => {
                                 hit.end = 0;
@@ -733,9 +816,9 @@ fn one_walk(
             };
         }
         if copied < i {
-            out.push_str(&text[copied..i]);
+            push(out, &text[copied..i]);
         }
-        out.push_str(hit.value);
+        push(out, hit.value);
         count += hit.changed();
         i = hit.end;
         copied = i;
@@ -748,6 +831,16 @@ fn one_walk(
         count = redo(cut, b.len(), out);
     }
     count
+}
+
+/// Converts `text` with the one trie of a one-step stage (s2t, t2s), as one
+/// segment; returns the characters changed. Out of line, so that the walk
+/// has the registers to itself.
+#[inline(never)]
+fn convert_whole(dat: &Dat<'_>, text: &str, out: &mut String) -> u64 {
+    let mut changes = 0;
+    dat.convert_segment(text, out, &mut changes, &mut ());
+    changes
 }
 
 /// One step over one segment, with the trie's own search when the step is
@@ -770,12 +863,13 @@ fn segment<M: Longest>(seg: &M, text: &str, ends: &mut Vec<usize>) {
     let b = text.as_bytes();
     let mut i = 0;
     let mut run_start = 0;
+    let mut ahead = Ahead::default();
     loop {
         i = seg.next_start(b, i);
         if i >= b.len() {
             break;
         }
-        match seg.longest_at(b, i) {
+        match seg.longest_along(b, i, &mut ahead) {
             Some(hit) => {
                 if run_start < i {
                     ends.push(i);
@@ -784,7 +878,7 @@ fn segment<M: Longest>(seg: &M, text: &str, ends: &mut Vec<usize>) {
                 i = hit.end;
                 run_start = i;
             }
-            None => i += utf8_len(b[i]),
+            None => i += ahead.first,
         }
     }
     if run_start < b.len() {
