@@ -1070,9 +1070,15 @@ fn undo_by_pairs(text: &str, garbled: bool, along: Option<Family>) -> Option<(St
                     // All but two of the pairs of Han characters it makes,
                     // with its neighbours too, must be known, and more than
                     // before.
+                    // Bopomofo that reads as punctuation (`ㄛ`, GBK's `，`
+                    // read as Big5) is evidence that pairs need not add to.
                     let (pairs, possible) = bigram::known_pairs(&in_context(&repaired));
-                    let paired = pairs + 2 >= possible
-                        && pairs > bigram::known_pairs(&in_context(&span.iter().collect::<String>())).0;
+                    let before_pairs = bigram::known_pairs(&in_context(&span.iter().collect::<String>())).0;
+                    let punctuation = span
+                        .iter()
+                        .zip(repaired.chars())
+                        .any(|(&c, r)| matches!(u32::from(c), 0x3105..=0x312F) && !bigram::covers(r));
+                    let paired = pairs + 2 >= possible && (pairs > before_pairs || punctuation);
                     if paired && gain >= SHORT_PAIR_GAIN_MIN && gain >= SHORT_PAIR_GAIN * len as f64 {
                         found.push((gain, at, len, family, repaired));
                     }
@@ -2009,6 +2015,13 @@ mod tests {
             let garbled = wrong.decode_without_bom_handling_and_without_replacement(&bytes).unwrap();
             assert_eq!(repair(&garbled), text);
         }
+    }
+
+    #[test]
+    fn a_comma_that_big5_made_bopomofo_of_is_undone_with_its_neighbour() {
+        // GBK `骨，` read as Big5 is `嘎ㄛ`; the pair `其骨` is not in the
+        // model, but a bopomofo letter that reads as a comma is evidence.
+        assert_eq!(repair("犬彘咋其嘎ㄛ乌鸢啄其皮。"), "犬彘咋其骨，乌鸢啄其皮。");
     }
 
     #[test]
