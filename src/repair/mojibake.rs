@@ -1073,12 +1073,13 @@ fn undo_by_pairs(text: &str, garbled: bool, along: Option<Family>) -> Option<(St
                     // Bopomofo that reads as punctuation (`ㄛ`, GBK's `，`
                     // read as Big5) is evidence that pairs need not add to.
                     let (pairs, possible) = bigram::known_pairs(&in_context(&repaired));
-                    let before_pairs = bigram::known_pairs(&in_context(&span.iter().collect::<String>())).0;
-                    let punctuation = span
-                        .iter()
-                        .zip(repaired.chars())
-                        .any(|(&c, r)| matches!(u32::from(c), 0x3105..=0x312F) && !bigram::covers(r));
-                    let paired = pairs + 2 >= possible && (pairs > before_pairs || punctuation);
+                    let punctuation = || {
+                        let bopomofo = |c: char| matches!(u32::from(c), 0x3105..=0x312F);
+                        span.iter().zip(repaired.chars()).any(|(&c, r)| bopomofo(c) && !bigram::covers(r))
+                    };
+                    let paired = pairs + 2 >= possible
+                        && (pairs > bigram::known_pairs(&in_context(&span.iter().collect::<String>())).0
+                            || punctuation());
                     if paired && gain >= SHORT_PAIR_GAIN_MIN && gain >= SHORT_PAIR_GAIN * len as f64 {
                         found.push((gain, at, len, family, repaired));
                     }
