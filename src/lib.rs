@@ -94,8 +94,7 @@
 //!   pairs of rare characters in poetry still fall short of the thresholds.
 //!   Single characters alone between ASCII words (`Ubuntu ㎝ Debian`, Big5 `和` read as GBK; `©M`, the
 //!   same read as Latin-1) and pieces that take a character of punctuation
-//!   apart from its neighbours are left too. GBK read as Latin-1 and then as
-//!   cp1252 reaches 96% of paragraphs.
+//!   apart from its neighbours are left too.
 //! - Repair costs more than the 10% on top of decoding that issue 4 asks on
 //!   clean Chinese text: every character is looked up in a bitmap of
 //!   plausible characters (about 15 instructions a Chinese character, +56%

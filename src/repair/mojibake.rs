@@ -439,9 +439,16 @@ impl Repairer {
                     let enough = repaired.chars().filter(|c| !c.is_ascii()).count() >= 2;
                     let mut path = path.clone();
                     path.push(family);
+                    // A rare character or two is no sign of chance below a
+                    // layer of UTF-8, which strict decoding does not find by
+                    // chance (GBK read as Latin-1, then as cp1252: a poem
+                    // with `媕娿`); more than one in twenty characters is.
+                    let rare = repaired.chars().filter(|&c| !c.is_ascii() && char_score(c, ' ', ' ') <= 0.0).count();
+                    let under_utf8 = path.iter().any(|f| f.codecs().1 == Codec::Utf8);
+                    let rare_by_chance =
+                        rare > 0 && (!under_utf8 || rare * 20 > repaired.chars().filter(|c| !c.is_ascii()).count());
                     let by_chance = path.iter().any(|f| f.codecs().1 != Codec::Utf8)
-                        && (repaired.chars().any(|c| !c.is_ascii() && char_score(c, ' ', ' ') <= 0.0)
-                            || path[0].codecs().0 == Codec::Latin1 && not_double_byte);
+                        && (rare_by_chance || path[0].codecs().0 == Codec::Latin1 && not_double_byte);
                     if enough
                         && !by_chance
                         && is_clean(&repaired)
@@ -2023,6 +2030,17 @@ mod tests {
         // GBK `骨，` read as Big5 is `嘎ㄛ`; the pair `其骨` is not in the
         // model, but a bopomofo letter that reads as a comma is evidence.
         assert_eq!(repair("犬彘咋其嘎ㄛ乌鸢啄其皮。"), "犬彘咋其骨，乌鸢啄其皮。");
+    }
+
+    #[test]
+    fn a_rare_character_under_a_layer_of_utf8_is_no_sign_of_chance() {
+        // GBK read as Latin-1, then as cp1252; `媕娿` is rare, but the
+        // layer of UTF-8 above it does not decode by chance.
+        let text = "观经鸿都尚填咽，坐见举国来奔波。中朝大官老于事，讵肯感激徒媕娿。日销月铄就埋没，六年西顾空吟哦。";
+        let (gbk, _, _) = GBK.encode(text);
+        let latin1: String = gbk.iter().map(|&b| latin1_char(b)).collect();
+        let garbled: String = latin1.as_bytes().iter().map(|&b| latin1_char(b)).collect();
+        assert_eq!(repair(&garbled), text);
     }
 
     #[test]
