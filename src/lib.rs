@@ -84,19 +84,18 @@
 //! - Mojibake repair falls short of its targets where GBK and Big5 are read
 //!   as each other: on the generated set (`tests/repair_eval.rs`, figures in
 //!   the README) in 81–97% of the cases, and one garbled piece in clean
-//!   text in 69–89% (Simplified 69–70%, Traditional 83–89%). The
+//!   text in 73–90% (Simplified 73–79%, Traditional 83–90%). The
 //!   character-pair model catches two to four such characters among clean
 //!   ones (`婓奻扴例子中` for `在上述例子中`) only when one of them is rare: a
 //!   garbled word of common characters alone (`韜鍔潰脤支持的编码` for
 //!   `命令检查支持的编码`) is not looked at, since trying every clean line
 //!   that way would cost too much and risk correct text. Classical Chinese
-//!   (most of the Simplified misses: `峏耋是从` for `惟道是从`) pairs
-//!   characters that the model, counted on manuals and a word list, has not
-//!   seen, so the gain stays under the thresholds. Single characters alone
-//!   between ASCII words (`Ubuntu ㎝ Debian`, Big5 `和` read as GBK; `©M`, the
+//!   pairs characters that manuals and a word list do not; the model now
+//!   counts classical poems and prose too (`峏耋是从` → `惟道是从`), but
+//!   pairs of rare characters in poetry still fall short of the thresholds.
+//!   Single characters alone between ASCII words (`Ubuntu ㎝ Debian`, Big5 `和` read as GBK; `©M`, the
 //!   same read as Latin-1) and pieces that take a character of punctuation
-//!   apart from its neighbours are left too. GBK read as Latin-1 and then as
-//!   cp1252 reaches 96% of paragraphs.
+//!   apart from its neighbours are left too.
 //! - Repair costs more than the 10% on top of decoding that issue 4 asks on
 //!   clean Chinese text: every character is looked up in a bitmap of
 //!   plausible characters (about 15 instructions a Chinese character, +56%

@@ -315,7 +315,13 @@ impl Repairer {
             let repaired = if may_change(line) { self.repair_line(line) } else { None };
             // Character pairs may find a few characters of GBK read as Big5
             // (or back) where a single rare character is all that shows.
-            let repaired = match undo_by_pairs(repaired.as_deref().unwrap_or(line), repaired.is_some()) {
+            // The way GBK and Big5 were read as each other in this line, if
+            // the first pass found it.
+            let along = self.line.iter().find_map(|(path, _)| match path[..] {
+                [family @ (Family::GbkAsBig5 | Family::Big5AsGbk)] => Some(family),
+                _ => None,
+            });
+            let repaired = match undo_by_pairs(repaired.as_deref().unwrap_or(line), repaired.is_some(), along) {
                 Some((undone, notes)) => {
                     self.line.extend(notes);
                     Some(undone)
@@ -433,9 +439,16 @@ impl Repairer {
                     let enough = repaired.chars().filter(|c| !c.is_ascii()).count() >= 2;
                     let mut path = path.clone();
                     path.push(family);
+                    // A rare character or two is no sign of chance below a
+                    // layer of UTF-8, which strict decoding does not find by
+                    // chance (GBK read as Latin-1, then as cp1252: a poem
+                    // with `媕娿`); more than one in twenty characters is.
+                    let rare = repaired.chars().filter(|&c| !c.is_ascii() && char_score(c, ' ', ' ') <= 0.0).count();
+                    let under_utf8 = path.iter().any(|f| f.codecs().1 == Codec::Utf8);
+                    let rare_by_chance =
+                        rare > 0 && (!under_utf8 || rare * 20 > repaired.chars().filter(|c| !c.is_ascii()).count());
                     let by_chance = path.iter().any(|f| f.codecs().1 != Codec::Utf8)
-                        && (repaired.chars().any(|c| !c.is_ascii() && char_score(c, ' ', ' ') <= 0.0)
-                            || path[0].codecs().0 == Codec::Latin1 && not_double_byte);
+                        && (rare_by_chance || path[0].codecs().0 == Codec::Latin1 && not_double_byte);
                     if enough
                         && !by_chance
                         && is_clean(&repaired)
@@ -934,6 +947,9 @@ const PAIR_GAIN: f64 = 1.0;
 /// evidence, and classical Chinese has rare pairs.
 const SHORT_PAIR_GAIN: f64 = 3.0;
 const SHORT_PAIR_GAIN_MIN: f64 = 10.0;
+/// A Han character alone (between ASCII words or punctuation) in a line
+/// found garbled the same way must gain this much by itself.
+const ALONE_PAIR_GAIN: f64 = 5.0;
 /// The longest such short span, in characters, in clean text and in a line
 /// found garbled (what the span search left of it).
 const SHORT_SPAN: usize = 4;
@@ -952,7 +968,7 @@ const LEFT_SPAN: usize = 12;
 /// Traditional what Big5 does), of its neighbours in a line garbled
 /// elsewhere, where it may be longer; a line with kana outside the stretch
 /// is Japanese, whose kanji pair differently.
-fn undo_by_pairs(text: &str, garbled: bool) -> Option<(String, Notes)> {
+fn undo_by_pairs(text: &str, garbled: bool, along: Option<Family>) -> Option<(String, Notes)> {
     let chars: Vec<char> = text.chars().collect();
     if !garbled && !pairs_may_undo(&chars) {
         return None;
@@ -987,15 +1003,22 @@ fn undo_by_pairs(text: &str, garbled: bool) -> Option<(String, Notes)> {
             .into_iter()
             .enumerate()
             .filter(|&(i, family)| {
-                letters * 4 <= stretch.len() && (stretch.len() >= 4 || fits_rest(i, family, stretch))
+                let alone = along == Some(family) && stretch.len() == 1;
+                letters * 4 <= stretch.len() && (stretch.len() >= 4 || alone || fits_rest(i, family, stretch))
             })
             .filter(|&(i, _)| !pairs_fail(i, 0, stretch.len()))
             .filter_map(|(_, family)| {
                 let (repaired, gain) = pair_gain(stretch, family, prev, next)?;
                 // A symbol alone (`●`, `≈`) reads as some character: it
-                // takes two Han characters to judge by pairs.
+                // takes two Han characters to judge by pairs, except a Han
+                // character alone in a line garbled that way (`ix 睿 sa`
+                // for `ix 和 sa`), where it is likely enough.
                 let han = repaired.chars().filter(|&c| bigram::covers(c)).count();
-                let enough = gain >= SHORT_PAIR_GAIN_MIN && gain >= PAIR_GAIN * stretch.len() as f64 && han >= 2;
+                let enough = if along == Some(family) && stretch.len() == 1 && han == 1 && bigram::covers(stretch[0]) {
+                    gain >= ALONE_PAIR_GAIN || gain > 0.0 && !reads_in(family, stretch[0])
+                } else {
+                    gain >= SHORT_PAIR_GAIN_MIN && gain >= PAIR_GAIN * stretch.len() as f64 && han >= 2
+                };
                 enough.then_some((gain, family, repaired))
             })
             .max_by(|a, b| a.0.total_cmp(&b.0));
@@ -1015,7 +1038,10 @@ fn undo_by_pairs(text: &str, garbled: bool) -> Option<(String, Notes)> {
             }))
             .collect();
         for (i, family) in [Family::GbkAsBig5, Family::Big5AsGbk].into_iter().enumerate() {
-            for len in 2..=(if garbled { LEFT_SPAN } else { SHORT_SPAN }).min(stretch.len()) {
+            // One character alone, in a line found garbled this way, when it
+            // is foreign to the script the line reads in (`麼者` for `或者`).
+            let shortest = if along == Some(family) { 1 } else { 2 };
+            for len in shortest..=(if garbled { LEFT_SPAN } else { SHORT_SPAN }).min(stretch.len()) {
                 for at in 0..=stretch.len() - len {
                     let touches = odd_before[(at + len + 1).min(stretch.len())] > odd_before[at.saturating_sub(1)];
                     if !touches {
@@ -1037,14 +1063,30 @@ fn undo_by_pairs(text: &str, garbled: bool) -> Option<(String, Notes)> {
                     if !fits || pairs_fail(i, at, len) {
                         continue;
                     }
+                    if len == 1 && (reads_in(family, span[0]) || !bigram::covers(span[0])) {
+                        continue;
+                    }
                     let Some((repaired, gain)) = pair_gain(span, family, before, after) else { continue };
+                    if len == 1 {
+                        if gain >= ALONE_PAIR_GAIN {
+                            found.push((gain, at, len, family, repaired));
+                        }
+                        continue;
+                    }
                     let in_context = |text: &str| format!("{}{text}{}", before.unwrap_or(' '), after.unwrap_or(' '));
                     // All but two of the pairs of Han characters it makes,
                     // with its neighbours too, must be known, and more than
                     // before.
+                    // Bopomofo that reads as punctuation (`ㄛ`, GBK's `，`
+                    // read as Big5) is evidence that pairs need not add to.
                     let (pairs, possible) = bigram::known_pairs(&in_context(&repaired));
+                    let punctuation = || {
+                        let bopomofo = |c: char| matches!(u32::from(c), 0x3105..=0x312F);
+                        span.iter().zip(repaired.chars()).any(|(&c, r)| bopomofo(c) && !bigram::covers(r))
+                    };
                     let paired = pairs + 2 >= possible
-                        && pairs > bigram::known_pairs(&in_context(&span.iter().collect::<String>())).0;
+                        && (pairs > bigram::known_pairs(&in_context(&span.iter().collect::<String>())).0
+                            || punctuation());
                     if paired && gain >= SHORT_PAIR_GAIN_MIN && gain >= SHORT_PAIR_GAIN * len as f64 {
                         found.push((gain, at, len, family, repaired));
                     }
@@ -1968,6 +2010,40 @@ mod tests {
     }
 
     #[test]
+    fn a_character_left_alone_in_a_line_garbled_as_gbk_or_big5_is_undone_too() {
+        // The span search leaves one garbled character beside clean ones:
+        // `韜` of `命令` (GBK read as Big5), `币` of `啟` (Big5 read as
+        // GBK), foreign to the script of the rest of the line.
+        let cases = [
+            ("普通的 shell 命令行提示下的一些常见的环境变量，可能在你的脚本的执行环境中不存在。", GBK, BIG5),
+            ("不要透過簡單的設定 \"xhost +\"來啟用它們。", BIG5, GBK),
+        ];
+        for (text, right, wrong) in cases {
+            let (bytes, _, _) = right.encode(text);
+            let garbled = wrong.decode_without_bom_handling_and_without_replacement(&bytes).unwrap();
+            assert_eq!(repair(&garbled), text);
+        }
+    }
+
+    #[test]
+    fn a_comma_that_big5_made_bopomofo_of_is_undone_with_its_neighbour() {
+        // GBK `骨，` read as Big5 is `嘎ㄛ`; the pair `其骨` is not in the
+        // model, but a bopomofo letter that reads as a comma is evidence.
+        assert_eq!(repair("犬彘咋其嘎ㄛ乌鸢啄其皮。"), "犬彘咋其骨，乌鸢啄其皮。");
+    }
+
+    #[test]
+    fn a_rare_character_under_a_layer_of_utf8_is_no_sign_of_chance() {
+        // GBK read as Latin-1, then as cp1252; `媕娿` is rare, but the
+        // layer of UTF-8 above it does not decode by chance.
+        let text = "观经鸿都尚填咽，坐见举国来奔波。中朝大官老于事，讵肯感激徒媕娿。日销月铄就埋没，六年西顾空吟哦。";
+        let (gbk, _, _) = GBK.encode(text);
+        let latin1: String = gbk.iter().map(|&b| latin1_char(b)).collect();
+        let garbled: String = latin1.as_bytes().iter().map(|&b| latin1_char(b)).collect();
+        assert_eq!(repair(&garbled), text);
+    }
+
+    #[test]
     fn kana_that_gbk_made_of_big5_are_undone_by_character_pairs() {
         // Big5 `使用下` read as GBK is a bopomofo letter, a kana and a
         // private-use character: kana, but no Japanese.
@@ -2021,7 +2097,7 @@ mod tests {
         for text in
             ["其旂淠淠，鸞聲嘒嘒。載驂載駟，君子所屆。", "王孙去，萋萋满别情。", "接続は 以我覃耜 鞫人忮忒，譖始竟背。"]
         {
-            assert_eq!(undo_by_pairs(text, false), None, "{text}");
+            assert_eq!(undo_by_pairs(text, false, None), None, "{text}");
             assert_eq!(repair(text), text);
         }
     }
