@@ -1565,7 +1565,11 @@ fn scan(text: &str, han: impl Fn(&[u8]) -> usize) -> Option<usize> {
             [0x00..=0x7F, ..] => {
                 i += 1;
                 while let Some(word) = bytes.get(i..i + 8) {
-                    if u64::from_le_bytes(word.try_into().expect("8 bytes")) & HIGH_BITS != 0 {
+                    let high = u64::from_le_bytes(word.try_into().expect("8 bytes")) & HIGH_BITS;
+                    if high != 0 {
+                        // On to the first byte that is not ASCII, where
+                        // `han` may take a run of Chinese.
+                        i += high.trailing_zeros() as usize / 8;
                         break;
                     }
                     i += 8;
