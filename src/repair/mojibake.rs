@@ -1216,18 +1216,23 @@ fn pairs_may_undo(chars: &[char]) -> bool {
             start += 1;
             continue;
         }
-        let len = chars[start..].iter().take_while(|&&c| in_pair_stretch(c)).count();
+        // The stretch, its kana, letters and whether it has an odd
+        // character, in one pass: most stretches have none.
+        let (mut len, mut kana_in, mut letters, mut any_odd) = (0, 0, 0, false);
+        for &c in chars[start..].iter().take_while(|&&c| in_pair_stretch(c)) {
+            len += 1;
+            kana_in += usize::from(is_kana(c));
+            let letter = is_letter(c);
+            letters += usize::from(letter);
+            any_odd |= letter || is_suspicious(c);
+        }
         let stretch = &chars[start..start + len];
         let offset = start;
         start += len;
-        if stretch.iter().filter(|&&c| is_kana(c)).count() < kana {
+        if kana_in < kana || !any_odd {
             continue;
         }
         let odd = || (0..len).filter(|&i| is_suspicious(stretch[i]) || is_letter(stretch[i]));
-        if odd().next().is_none() {
-            continue;
-        }
-        let letters = stretch.iter().filter(|&&c| is_letter(c)).count();
         for (i, family) in [Family::GbkAsBig5, Family::Big5AsGbk].into_iter().enumerate() {
             // Stretch characters are each one pair or none
             // (`stretch_characters_are_one_pair_or_none`), so one refused
