@@ -1538,27 +1538,32 @@ fn has_suspicious(text: &str) -> bool {
 /// Every block of input goes through here, and clean text (the common case)
 /// goes through all of it, so this works on the bytes: ASCII eight bytes at
 /// a time, a BMP character by its [`PLAUSIBLE`] bit straight from its
-/// UTF-8 bytes, and runs of Chinese (three-byte characters) several at a
-/// time, eight with AVX2 (see [`avx2`]), four without.
+/// UTF-8 bytes, and Chinese (three-byte characters) four at a time: one
+/// test of the four lead bytes, and per character a table word found by
+/// its first two bytes read as one `u16` ([`PLAUSIBLE_BY_BYTES`]) and
+/// shifted by its third, with no branch.
 fn first_suspicious(text: &str) -> Option<usize> {
-    #[cfg(target_arch = "x86_64")]
-    if std::arch::is_x86_feature_detected!("avx2") {
-        // SAFETY: the CPU has AVX2.
-        return unsafe { avx2::first_suspicious(text) };
-    }
-    scan(text, plausible_han_by_four)
-}
-
-/// [`first_suspicious`] with `han` telling how many bytes at the start of
-/// its argument are plausible three-byte characters (a multiple of the
-/// characters it reads at a time; 0 is always right).
-#[inline(always)]
-fn scan(text: &str, han: impl Fn(&[u8]) -> usize) -> Option<usize> {
     const HIGH_BITS: u64 = 0x8080_8080_8080_8080;
+    // The high nibbles of bytes 0, 3 and 6, and then of byte 9: four
+    // three-byte characters in a row.
+    const LEADS_MASK: u64 = 0x00F0_0000_F000_00F0;
+    const LEADS: u64 = 0x00E0_0000_E000_00E0;
     let bytes = text.as_bytes();
     let mut i = 0;
     loop {
-        i += han(&bytes[i..]);
+        if let Some(chars) = bytes.get(i..i + 12) {
+            let word = |at: usize| u64::from_le_bytes(chars[at..at + 8].try_into().expect("8 bytes"));
+            // Read whole, so that each character's table word is found by a
+            // `u16` load rather than two byte loads put together.
+            let bit = |at: usize| {
+                let pair = u16::from_le_bytes(chars[at..at + 2].try_into().expect("2 bytes"));
+                PLAUSIBLE_BY_BYTES[usize::from(pair & 0x3F0F)] >> (chars[at + 2] & 0x3F)
+            };
+            if word(0) & LEADS_MASK == LEADS && chars[9] & 0xF0 == 0xE0 && bit(0) & bit(3) & bit(6) & bit(9) & 1 != 0 {
+                i += 12;
+                continue;
+            }
+        }
         match bytes[i..] {
             [] => return None,
             [lead @ 0xE0..=0xEF, b1, b2, ..] => {
@@ -1572,8 +1577,8 @@ fn scan(text: &str, han: impl Fn(&[u8]) -> usize) -> Option<usize> {
                 while let Some(word) = bytes.get(i..i + 8) {
                     let high = u64::from_le_bytes(word.try_into().expect("8 bytes")) & HIGH_BITS;
                     if high != 0 {
-                        // On to the first byte that is not ASCII, where
-                        // `han` may take a run of Chinese.
+                        // On to the first byte that is not ASCII, where a
+                        // run of Chinese may be read four at a time.
                         i += high.trailing_zeros() as usize / 8;
                         break;
                     }
@@ -1596,102 +1601,6 @@ fn scan(text: &str, han: impl Fn(&[u8]) -> usize) -> Option<usize> {
                 i += c.len_utf8();
             }
         }
-    }
-}
-
-/// The bytes of plausible three-byte characters at the start of `bytes`,
-/// four at a time: one test of the four lead bytes, and per character a
-/// table word found by its first two bytes read as one `u16`
-/// ([`PLAUSIBLE_BY_BYTES`]) and shifted by its third, with no branch.
-#[inline(always)]
-fn plausible_han_by_four(bytes: &[u8]) -> usize {
-    // The high nibbles of bytes 0, 3 and 6, and then of byte 9: four
-    // three-byte characters in a row.
-    const LEADS_MASK: u64 = 0x00F0_0000_F000_00F0;
-    const LEADS: u64 = 0x00E0_0000_E000_00E0;
-    let mut n = 0;
-    while let Some(chars) = bytes.get(n..n + 12) {
-        let word = u64::from_le_bytes(chars[..8].try_into().expect("8 bytes"));
-        // Read whole, so that each character's table word is found by a
-        // `u16` load rather than two byte loads put together.
-        let bit = |at: usize| {
-            let pair = u16::from_le_bytes(chars[at..at + 2].try_into().expect("2 bytes"));
-            PLAUSIBLE_BY_BYTES[usize::from(pair & 0x3F0F)] >> (chars[at + 2] & 0x3F)
-        };
-        if word & LEADS_MASK != LEADS || chars[9] & 0xF0 != 0xE0 || bit(0) & bit(3) & bit(6) & bit(9) & 1 == 0 {
-            break;
-        }
-        n += 12;
-    }
-    n
-}
-
-/// The scan of Chinese with AVX2: eight characters at a time, their code
-/// points computed side by side and their [`PLAUSIBLE`] bits fetched by one
-/// gather, about three instructions a character where the scalar scan
-/// takes thirteen. Chosen at run time, so that the binary runs anywhere.
-#[cfg(target_arch = "x86_64")]
-mod avx2 {
-    use super::{scan, PLAUSIBLE};
-    use std::arch::x86_64::*;
-
-    /// [`super::first_suspicious`] for a CPU with AVX2.
-    ///
-    /// # Safety
-    /// The CPU must have AVX2.
-    #[target_feature(enable = "avx2")]
-    pub(super) unsafe fn first_suspicious(text: &str) -> Option<usize> {
-        // SAFETY: this function runs only where the CPU has AVX2.
-        scan(text, |bytes| unsafe { plausible_han(bytes) })
-    }
-
-    /// The bytes of plausible three-byte characters at the start of
-    /// `bytes`, eight at a time.
-    ///
-    /// # Safety
-    /// The CPU must have AVX2.
-    #[target_feature(enable = "avx2")]
-    #[inline]
-    unsafe fn plausible_han(bytes: &[u8]) -> usize {
-        // Each 128-bit lane takes four characters (12 bytes, read from a
-        // 16-byte load) into four 32-bit lanes as (third byte, second,
-        // lead, nothing).
-        let spread = _mm256_broadcastsi128_si256(_mm_setr_epi8(2, 1, 0, -1, 5, 4, 3, -1, 8, 7, 6, -1, 11, 10, 9, -1));
-        // The bits of each byte that carry the code point, and what they
-        // are worth: third + 64 × second in the low 16 bits, the lead's
-        // nibble in the high, then put together as lead × 4096 + the rest.
-        let payload = _mm256_set1_epi32(0x000F_3F3F);
-        let weights = _mm256_set1_epi32(0x0001_4001);
-        let nibble = _mm256_set1_epi32(0x0000_1000 << 16 | 1);
-        let lead_mask = _mm256_set1_epi32(0x00F0_0000);
-        let leads = _mm256_set1_epi32(0x00E0_0000);
-        let low5 = _mm256_set1_epi32(31);
-        // The table as 32-bit words (x86 is little-endian: word `cp / 32`
-        // holds the bit of `cp` at `cp % 32`).
-        let table = PLAUSIBLE.as_ptr().cast::<i32>();
-        let mut n = 0;
-        // Two 16-byte loads, at n and n + 12.
-        while n + 28 <= bytes.len() {
-            let at = bytes.as_ptr().add(n);
-            let raw = _mm256_loadu2_m128i(at.add(12).cast(), at.cast());
-            let chars = _mm256_shuffle_epi8(raw, spread);
-            let is_lead = _mm256_cmpeq_epi32(_mm256_and_si256(chars, lead_mask), leads);
-            let pieces = _mm256_maddubs_epi16(_mm256_and_si256(chars, payload), weights);
-            let cp = _mm256_madd_epi16(pieces, nibble);
-            // Below 0x10000, so the gather stays inside the table whatever
-            // the bytes.
-            let words = _mm256_i32gather_epi32::<4>(table, _mm256_srli_epi32::<5>(cp));
-            let bits = _mm256_srlv_epi32(words, _mm256_and_si256(cp, low5));
-            let ok = _mm256_and_si256(is_lead, _mm256_slli_epi32::<31>(bits));
-            let passed = _mm256_movemask_ps(_mm256_castsi256_ps(ok));
-            if passed != 0xFF {
-                // The characters before the first that fails (the lanes
-                // after it may not be characters at all).
-                return n + 3 * (!passed).trailing_zeros() as usize;
-            }
-            n += 24;
-        }
-        n
     }
 }
 
@@ -1881,8 +1790,8 @@ mod tests {
     fn the_byte_scan_agrees_with_is_suspicious() {
         // Each character at places of a clean text with words of ASCII
         // longer and shorter than the eight bytes read at a time, and runs
-        // of Chinese shorter and longer than the four or eight characters
-        // read at a time.
+        // of Chinese shorter and longer than the four characters read at a
+        // time.
         let clean = "中文 a plain ASCII text,\u{FFFD}，。中文字样 一二三四五六七 中文文本处理是一项常见的任务，我们需要把它做好";
         assert!(!has_suspicious(clean));
         let places: Vec<usize> = (0..=clean.len()).filter(|&at| clean.is_char_boundary(at)).collect();
