@@ -98,14 +98,16 @@
 //!   apart from its neighbours are left too.
 //! - Repair costs more than the 10% on top of decoding that issue 4 asks on
 //!   clean Chinese text: every character is looked up in a bitmap of
-//!   plausible characters (about 15 instructions a Chinese character, +56%
-//!   on 1 MB of common Chinese), and each line with a rare character or a
-//!   symbol goes through the gates of the span search and the
-//!   character-pair model, which cost most on box-drawing tables and on
-//!   clusters of rare characters (classical poetry): 1 MB of the control
-//!   set's Chinese prose takes 5.0 times the instructions of passing UTF-8
-//!   through, the Debian Reference 2.5 times, start-up 1.02 times
-//!   (`scripts/bench-repair.sh --callgrind`). `--no-repair` skips it.
+//!   plausible characters (about 15 instructions a Chinese character, +69%
+//!   on 1 MB of common Chinese; an AVX2 scan with a gather took a third of
+//!   the instructions but longer on AMD Zen 3, and was taken out), and each
+//!   line with a rare character or a symbol goes through the gates of the
+//!   span search and the character-pair model, which cost most on
+//!   box-drawing tables and on clusters of rare characters (classical
+//!   poetry): 1 MB of the control set's Chinese prose takes 5.8 times the
+//!   instructions of passing UTF-8 through, the Debian Reference 2.5 times,
+//!   start-up 1.03 times (`scripts/bench-repair.sh --callgrind`).
+//!   `--no-repair` skips it.
 
 pub mod clean;
 pub mod convert;

@@ -1258,18 +1258,23 @@ fn pairs_may_undo(chars: &[char]) -> bool {
             start += 1;
             continue;
         }
-        let len = chars[start..].iter().take_while(|&&c| in_pair_stretch(c)).count();
+        // The stretch, its kana, letters and whether it has an odd
+        // character, in one pass: most stretches have none.
+        let (mut len, mut kana_in, mut letters, mut any_odd) = (0, 0, 0, false);
+        for &c in chars[start..].iter().take_while(|&&c| in_pair_stretch(c)) {
+            len += 1;
+            kana_in += usize::from(is_kana(c));
+            let letter = is_letter(c);
+            letters += usize::from(letter);
+            any_odd |= letter || is_suspicious(c);
+        }
         let stretch = &chars[start..start + len];
         let offset = start;
         start += len;
-        if stretch.iter().filter(|&&c| is_kana(c)).count() < kana {
+        if kana_in < kana || !any_odd {
             continue;
         }
         let odd = || (0..len).filter(|&i| is_suspicious(stretch[i]) || is_letter(stretch[i]));
-        if odd().next().is_none() {
-            continue;
-        }
-        let letters = stretch.iter().filter(|&&c| is_letter(c)).count();
         for (i, family) in [Family::GbkAsBig5, Family::Big5AsGbk].into_iter().enumerate() {
             // Stretch characters are each one pair or none
             // (`stretch_characters_are_one_pair_or_none`), so one refused
@@ -1612,7 +1617,11 @@ fn first_suspicious(text: &str) -> Option<usize> {
             [0x00..=0x7F, ..] => {
                 i += 1;
                 while let Some(word) = bytes.get(i..i + 8) {
-                    if u64::from_le_bytes(word.try_into().expect("8 bytes")) & HIGH_BITS != 0 {
+                    let high = u64::from_le_bytes(word.try_into().expect("8 bytes")) & HIGH_BITS;
+                    if high != 0 {
+                        // On to the first byte that is not ASCII, where a
+                        // run of Chinese may be read four at a time.
+                        i += high.trailing_zeros() as usize / 8;
                         break;
                     }
                     i += 8;
@@ -1822,9 +1831,10 @@ mod tests {
     #[test]
     fn the_byte_scan_agrees_with_is_suspicious() {
         // Each character at places of a clean text with words of ASCII
-        // longer and shorter than the eight bytes read at a time, and a run
-        // of Chinese longer than the four characters read at a time.
-        let clean = "中文 a plain ASCII text,\u{FFFD}，。中文字样";
+        // longer and shorter than the eight bytes read at a time, and runs
+        // of Chinese shorter and longer than the four characters read at a
+        // time.
+        let clean = "中文 a plain ASCII text,\u{FFFD}，。中文字样 一二三四五六七 中文文本处理是一项常见的任务，我们需要把它做好";
         assert!(!has_suspicious(clean));
         let places: Vec<usize> = (0..=clean.len()).filter(|&at| clean.is_char_boundary(at)).collect();
         for c in (0..0x11000u32).filter_map(char::from_u32) {
@@ -1855,10 +1865,28 @@ mod tests {
             proptest::collection::vec(c, 0..40).prop_map(|chars| chars.into_iter().collect())
         }
 
+        /// Mostly common Chinese, with long runs of it, as most input is.
+        fn chinese_text() -> impl Strategy<Value = String> {
+            let common: Vec<char> = ('\u{4E00}'..='\u{9FFF}').filter(|&c| !is_suspicious(c)).collect();
+            let c = prop_oneof![
+                40 => proptest::sample::select(common),
+                2 => proptest::char::range('\u{4E00}', '\u{9FFF}'),
+                1 => proptest::char::range('\u{3000}', '\u{FFFF}'),
+                1 => any::<char>(),
+            ];
+            proptest::collection::vec(c, 0..80).prop_map(|chars| chars.into_iter().collect())
+        }
+
         proptest! {
             #![proptest_config(ProptestConfig { cases: 4096, ..ProptestConfig::default() })]
             #[test]
             fn the_byte_scan_finds_the_first_suspicious_character(text in any_text()) {
+                let expected = text.char_indices().find(|&(_, c)| is_suspicious(c)).map(|(at, _)| at);
+                prop_assert_eq!(first_suspicious(&text), expected);
+            }
+
+            #[test]
+            fn the_byte_scan_finds_the_first_suspicious_character_in_chinese(text in chinese_text()) {
                 let expected = text.char_indices().find(|&(_, c)| is_suspicious(c)).map(|(at, _)| at);
                 prop_assert_eq!(first_suspicious(&text), expected);
             }
