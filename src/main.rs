@@ -285,10 +285,24 @@ fn run_stdin(mode: Mode, args: &Args, options: &Options) -> anyhow::Result<Statu
             let outcome = outcome.with_context(|| name.display().to_string())?;
             Ok(report_stdout(name, &outcome, args))
         }
-        _ => {
+        Mode::Detect => {
+            let result = detect_prefix(stdin).map(Processed::Detected).map_err(zhnorm::Error::from);
+            Ok(print_batch(mode, &[(name.to_path_buf(), result)], args, 0.0))
+        }
+        // --diff shows the whole text, so it reads the whole stream; --check
+        // compares as it goes.
+        _ if args.diff => {
             let mut bytes = Vec::new();
             stdin.take(u64::MAX).read_to_end(&mut bytes).context("<stdin>")?;
-            let result = process_in_memory(mode, &bytes, args, options);
+            let result = normalize_bytes(&bytes, options).map(|(outcome, normalized, changed)| {
+                let diff = diff_if_asked(name, &bytes, &normalized, &outcome, changed, args);
+                Processed::Normalized { outcome, changed, diff }
+            });
+            Ok(print_batch(mode, &[(name.to_path_buf(), result)], args, 0.0))
+        }
+        _ => {
+            let result = zhnorm::normalize_compared(stdin, &mut io::sink(), options)
+                .map(|(outcome, changed)| Processed::Normalized { outcome, changed, diff: None });
             Ok(print_batch(mode, &[(name.to_path_buf(), result)], args, 0.0))
         }
     }
@@ -426,6 +440,11 @@ fn mirror_destinations(out: &Path, inputs: &[Found]) -> Vec<Result<PathBuf, Stri
         .collect()
 }
 
+/// Files up to this size are read whole, normalized in memory and compared
+/// at once (fewest system calls, and an unchanged file costs no temporary
+/// file); larger ones stream through the pipeline in bounded memory.
+const IN_MEMORY_UP_TO: u64 = 8 << 20;
+
 fn process_file(
     mode: Mode,
     input: &Input,
@@ -438,32 +457,69 @@ fn process_file(
         return Err(io::Error::other("is a symbolic link; pass -L/--follow to rewrite its target").into());
     }
     if mode == Mode::Detect {
-        let mut prefix = Vec::new();
-        File::open(path)?.take(detect::PREFIX_LEN as u64).read_to_end(&mut prefix)?;
-        return Ok(Processed::Detected(detect::detect(&prefix, prefix.len() < detect::PREFIX_LEN)));
+        return Ok(Processed::Detected(detect_prefix(File::open(path)?)?));
     }
     let options = options_for(path, args, options)?;
     let mut file = File::open(path)?;
-    let permissions = file.metadata()?.permissions();
+    let metadata = file.metadata()?;
+    let target = || if args.follow { fs::canonicalize(path) } else { Ok(path.clone()) };
+    // --diff shows the whole text, so it reads the whole file.
+    if metadata.len() > IN_MEMORY_UP_TO && !args.diff {
+        let (outcome, changed) = match (mode, destination) {
+            (Mode::Write, _) => zhnorm::write::replace_with(&target()?, file, args.backup.as_deref(), |read, temp| {
+                let (outcome, changed) = zhnorm::normalize_compared(read, temp, &options)?;
+                Ok(((outcome, changed), changed))
+            })?,
+            (Mode::OutDir, Some(Ok(destination))) => {
+                zhnorm::write::create_with(destination, metadata.permissions(), |temp| {
+                    let (outcome, changed) = zhnorm::normalize_compared(&mut file, temp, &options)?;
+                    let text = matches!(outcome, Outcome::Text(_));
+                    Ok(((outcome, changed), text))
+                })?
+            }
+            _ => zhnorm::normalize_compared(file, &mut io::sink(), &options)?,
+        };
+        refuse_unmirrored(mode, destination, &outcome)?;
+        return Ok(Processed::Normalized { outcome, changed, diff: None });
+    }
     let mut bytes = Vec::new();
     file.read_to_end(&mut bytes)?;
     let (outcome, normalized, changed) = normalize_bytes(&bytes, &options)?;
+    refuse_unmirrored(mode, destination, &outcome)?;
     if matches!(outcome, Outcome::Text(_)) {
         match (mode, destination) {
             (Mode::Write, _) if changed => {
-                let target = if args.follow { fs::canonicalize(path)? } else { path.clone() };
                 let backup = args.backup.as_deref().map(|suffix| (suffix, &bytes[..]));
-                zhnorm::write::replace_atomically(&target, &normalized, backup)?;
+                zhnorm::write::replace_atomically(&target()?, &normalized, backup)?;
             }
             (Mode::OutDir, Some(Ok(destination))) => {
-                zhnorm::write::create_atomically(destination, &normalized, permissions)?
+                zhnorm::write::create_atomically(destination, &normalized, metadata.permissions())?
             }
-            (Mode::OutDir, Some(Err(reason))) => return Err(io::Error::other(reason.clone()).into()),
             _ => {}
         }
     }
     let diff = diff_if_asked(path, &bytes, &normalized, &outcome, changed, args);
     Ok(Processed::Normalized { outcome, changed, diff })
+}
+
+/// A text file without a place in `--out-dir` is an error (a binary one is
+/// skipped anyway).
+fn refuse_unmirrored(
+    mode: Mode,
+    destination: Option<&Result<PathBuf, String>>,
+    outcome: &Outcome,
+) -> Result<(), zhnorm::Error> {
+    match (mode, destination, outcome) {
+        (Mode::OutDir, Some(Err(reason)), Outcome::Text(_)) => Err(io::Error::other(reason.clone()).into()),
+        _ => Ok(()),
+    }
+}
+
+/// The charset of an input from its first bytes alone.
+fn detect_prefix(input: impl Read) -> io::Result<Detection> {
+    let mut prefix = Vec::new();
+    input.take(detect::PREFIX_LEN as u64).read_to_end(&mut prefix)?;
+    Ok(detect::detect(&prefix, prefix.len() < detect::PREFIX_LEN))
 }
 
 /// The options for one file: `.editorconfig`'s `charset` gives the BOM
@@ -540,17 +596,6 @@ fn normalize_bytes(bytes: &[u8], options: &Options) -> Result<(Outcome, Vec<u8>,
     let outcome = normalize(bytes, &mut normalized, options)?;
     let changed = matches!(outcome, Outcome::Text(_)) && normalized != bytes;
     Ok((outcome, normalized, changed))
-}
-
-/// `--check`/`--detect` of bytes already in memory (standard input).
-fn process_in_memory(mode: Mode, bytes: &[u8], args: &Args, options: &Options) -> Result<Processed, zhnorm::Error> {
-    if mode == Mode::Detect {
-        let prefix = &bytes[..bytes.len().min(detect::PREFIX_LEN)];
-        return Ok(Processed::Detected(detect::detect(prefix, prefix.len() == bytes.len())));
-    }
-    let (outcome, normalized, changed) = normalize_bytes(bytes, options)?;
-    let diff = diff_if_asked(Path::new("<stdin>"), bytes, &normalized, &outcome, changed, args);
-    Ok(Processed::Normalized { outcome, changed, diff })
 }
 
 /// Prints the per-file lines (or JSON objects), the errors and the

@@ -2,6 +2,8 @@
 //! normalized UTF-8 form, used by every mode of the tool.
 
 use std::borrow::Cow;
+use std::cell::RefCell;
+use std::collections::VecDeque;
 use std::io::{self, Read, Write};
 
 use encoding_rs::{Encoding, UTF_8};
@@ -269,6 +271,91 @@ pub fn normalize<R: Read, W: Write>(mut input: R, output: &mut W, options: &Opti
     Ok(Outcome::Text(stream.report))
 }
 
+/// Runs [`normalize`], writing to `output` as it does, and tells whether the
+/// output differs from the input byte for byte (`false` for a binary
+/// input). The comparison holds only the bytes one side has and the other
+/// has not reached yet, about what the pipeline itself buffers, so that a
+/// file of any size is checked or rewritten in bounded memory
+/// (`io::sink()` as `output` only checks).
+pub fn normalize_compared<R: Read, W: Write>(input: R, output: &mut W, options: &Options) -> Result<(Outcome, bool)> {
+    let comparison = RefCell::new(Comparison::default());
+    let input = Compared { inner: input, comparison: &comparison, output: false };
+    let mut output = Compared { inner: output, comparison: &comparison, output: true };
+    let outcome = normalize(input, &mut output, options)?;
+    let changed = matches!(outcome, Outcome::Text(_)) && comparison.into_inner().differs();
+    Ok((outcome, changed))
+}
+
+/// The state of comparing the output with the input as both go by.
+#[derive(Default)]
+struct Comparison {
+    /// Bytes that one side has passed and the other not yet.
+    ahead: VecDeque<u8>,
+    /// Whether `ahead` holds output (else input).
+    output_ahead: bool,
+    /// A byte differed.
+    differed: bool,
+}
+
+impl Comparison {
+    fn pass(&mut self, bytes: &[u8], output: bool) {
+        if self.differed || bytes.is_empty() {
+            return;
+        }
+        if self.ahead.is_empty() || self.output_ahead == output {
+            self.ahead.extend(bytes);
+            self.output_ahead = output;
+            return;
+        }
+        let common = bytes.len().min(self.ahead.len());
+        let (front, back) = self.ahead.as_slices();
+        let in_front = front.len().min(common);
+        if front[..in_front] != bytes[..in_front] || back[..common - in_front] != bytes[in_front..common] {
+            self.differed = true;
+            self.ahead = VecDeque::new();
+            return;
+        }
+        self.ahead.drain(..common);
+        if common < bytes.len() {
+            self.ahead.extend(&bytes[common..]);
+            self.output_ahead = output;
+        }
+    }
+
+    /// Whether the output differs, once both sides have ended.
+    fn differs(&self) -> bool {
+        self.differed || !self.ahead.is_empty()
+    }
+}
+
+/// The input or the output of [`normalize_compared`], passing its bytes to
+/// the comparison.
+struct Compared<'a, T> {
+    inner: T,
+    comparison: &'a RefCell<Comparison>,
+    output: bool,
+}
+
+impl<R: Read> Read for Compared<'_, R> {
+    fn read(&mut self, buf: &mut [u8]) -> io::Result<usize> {
+        let n = self.inner.read(buf)?;
+        self.comparison.borrow_mut().pass(&buf[..n], self.output);
+        Ok(n)
+    }
+}
+
+impl<W: Write> Write for Compared<'_, &mut W> {
+    fn write(&mut self, buf: &[u8]) -> io::Result<usize> {
+        let n = self.inner.write(buf)?;
+        self.comparison.borrow_mut().pass(&buf[..n], self.output);
+        Ok(n)
+    }
+
+    fn flush(&mut self) -> io::Result<()> {
+        self.inner.flush()
+    }
+}
+
 /// The text stages after decoding, applied to whole lines as they arrive.
 struct Stream<'a, W> {
     output: &'a mut W,
@@ -515,6 +602,45 @@ mod tests {
             prop_assert!(outcome.is_ok());
             prop_assert!(text.len() > detect::PREFIX_LEN + 3 * CHUNK_LEN, "the text is cut several times");
             prop_assert_eq!(String::from_utf8(out).unwrap(), converter.convert_to_string(&text));
+        }
+    }
+
+    #[test]
+    fn comparison_finds_a_difference_whichever_side_runs_ahead() {
+        let compare = |passes: &[(&[u8], bool)]| {
+            let mut comparison = Comparison::default();
+            for &(bytes, output) in passes {
+                comparison.pass(bytes, output);
+            }
+            comparison.differs()
+        };
+        assert!(!compare(&[(b"abc", false), (b"ab", true), (b"def", false), (b"cde", true), (b"f", true)]));
+        assert!(!compare(&[(b"ab", false), (b"abcd", true), (b"cd", false)]));
+        assert!(compare(&[(b"abc", false), (b"abd", true)]), "the last byte differs");
+        assert!(compare(&[(b"abc", false), (b"ab", true)]), "the output is shorter");
+        assert!(compare(&[(b"ab", false), (b"abc", true)]), "the output is longer");
+        assert!(compare(&[(b"ab", false), (b"xbc", true), (b"c", false)]));
+    }
+
+    proptest! {
+        #![proptest_config(ProptestConfig { cases: 32, ..ProptestConfig::default() })]
+
+        #[test]
+        fn comparing_as_it_goes_is_comparing_the_whole(
+            text in "[天气预报中文\r\n a-z，。锟斤拷]{0,300}",
+            sizes in proptest::collection::vec(1usize..9, 1..5),
+            eol in prop_oneof![Just(EolPolicy::Keep), Just(EolPolicy::Lf)],
+            gbk in any::<bool>(),
+        ) {
+            let bytes = if gbk { encoding_rs::GB18030.encode(&text).0.into_owned() } else { text.into_bytes() };
+            let options = Options { eol, ..Options::default() };
+            let (whole, whole_out) = run(&bytes[..], &options);
+            let mut out = Vec::new();
+            let compared = normalize_compared(Trickle { bytes: &bytes, sizes, turn: 0 }, &mut out, &options);
+            let text = matches!(whole, Ok(Outcome::Text(_)));
+            let (_, changed) = compared.unwrap();
+            prop_assert_eq!(&out, &whole_out);
+            prop_assert_eq!(changed, text && whole_out != bytes);
         }
     }
 

@@ -6,7 +6,7 @@
 //! original; a file whose bytes would not change is not touched at all.
 
 use std::fs;
-use std::io::Write;
+use std::io::{self, Read, Write};
 use std::path::{Component, Path, PathBuf};
 
 use std::borrow::Cow;
@@ -113,52 +113,96 @@ pub fn line_endings(text: &str, eol: EolPolicy) -> Cow<'_, str> {
     }
 }
 
-/// Replaces `path` with `bytes` atomically: a temporary file in the same
-/// folder is written, synced and given the original's permissions and, as
-/// far as the user may, its owner and group (as `sed -i` does), then
-/// renamed over it. With `backup` (a suffix and the original's bytes as they
-/// were read), the original is kept as `path` + suffix, written the same
-/// way: the backup holds what was read, whatever is on disk by then.
+/// Replaces `path` with `bytes` atomically (see [`replace_with`]). With
+/// `backup` (a suffix and the original's bytes as they were read), the
+/// original is kept as `path` + suffix: the backup holds what was read,
+/// whatever is on disk by then.
 pub fn replace_atomically(path: &Path, bytes: &[u8], backup: Option<(&str, &[u8])>) -> Result<()> {
+    let (suffix, original) = backup.map_or((None, &[][..]), |(suffix, original)| (Some(suffix), original));
+    replace_with(path, original, suffix, |read, temp| {
+        io::copy(read, &mut io::sink())?;
+        temp.write_all(bytes)?;
+        Ok(((), true))
+    })
+}
+
+/// Replaces `path` atomically with what `fill` writes to a temporary file in
+/// the same folder, which is then synced, given the original's permissions
+/// and, as far as the user may, its owner and group (as `sed -i` does), and
+/// renamed over it. `fill` gets `original` to read from and returns a value
+/// and whether to replace: when not, `path` is not touched and the temporary
+/// file is removed, so a file is streamed through in bounded memory and
+/// still left alone when nothing changes.
+///
+/// With `backup` (a suffix), whatever `fill` reads from `original` is also
+/// written to `path` + suffix the same way: the backup holds what was read,
+/// whatever is on disk by then.
+pub fn replace_with<R: Read, T>(
+    path: &Path,
+    original: R,
+    backup: Option<&str>,
+    fill: impl FnOnce(&mut dyn Read, &mut fs::File) -> Result<(T, bool)>,
+) -> Result<T> {
     let metadata = fs::symlink_metadata(path)?;
-    refuse_hard_links(&metadata)?;
     let dir = match path.parent() {
         Some(dir) if !dir.as_os_str().is_empty() => dir,
         _ => Path::new("."),
     };
-    let backup = match backup {
-        Some((suffix, original)) => {
+    let mut backup = match backup {
+        Some(suffix) => {
             let mut name = path.as_os_str().to_owned();
             name.push(suffix);
-            Some((temporary(dir, original, metadata.permissions(), Some(&metadata))?, PathBuf::from(name)))
+            Some((temporary(dir)?, PathBuf::from(name)))
         }
         None => None,
     };
-    let temp = temporary(dir, bytes, metadata.permissions(), Some(&metadata))?;
+    let mut temp = temporary(dir)?;
+    let mut read = Copying { original, copy: backup.as_mut().map(|(backup, _)| backup.as_file_mut()) };
+    let (value, replace) = fill(&mut read, temp.as_file_mut())?;
+    if !replace {
+        return Ok(value);
+    }
+    refuse_hard_links(&metadata)?;
     if let Some((backup, name)) = backup {
+        seal(&backup, metadata.permissions(), Some(&metadata))?;
         backup.persist(name).map_err(|e| Error::Io(e.error))?;
     }
+    seal(&temp, metadata.permissions(), Some(&metadata))?;
     temp.persist(path).map_err(|e| Error::Io(e.error))?;
-    Ok(())
+    Ok(value)
 }
 
-/// A synced temporary file in `dir` holding `bytes`, with `permissions`
-/// and, given `owner_of`, that file's owner and group.
-fn temporary(
-    dir: &Path,
-    bytes: &[u8],
-    permissions: fs::Permissions,
-    owner_of: Option<&fs::Metadata>,
-) -> Result<tempfile::NamedTempFile> {
-    let mut temp = tempfile::Builder::new().prefix(TEMPORARY_PREFIX).suffix(".tmp").tempfile_in(dir)?;
-    temp.write_all(bytes)?;
+/// A reader that writes what it reads to `copy` too.
+struct Copying<'a, R> {
+    original: R,
+    copy: Option<&'a mut fs::File>,
+}
+
+impl<R: Read> Read for Copying<'_, R> {
+    fn read(&mut self, buf: &mut [u8]) -> io::Result<usize> {
+        let n = self.original.read(buf)?;
+        if let Some(copy) = &mut self.copy {
+            copy.write_all(&buf[..n])?;
+        }
+        Ok(n)
+    }
+}
+
+/// An empty temporary file in `dir`, removed unless persisted.
+fn temporary(dir: &Path) -> Result<tempfile::NamedTempFile> {
+    Ok(tempfile::Builder::new().prefix(TEMPORARY_PREFIX).suffix(".tmp").tempfile_in(dir)?)
+}
+
+/// Gives a written temporary file `permissions` and, given `owner_of`, that
+/// file's owner and group, and syncs it.
+fn seal(temp: &tempfile::NamedTempFile, permissions: fs::Permissions, owner_of: Option<&fs::Metadata>) -> Result<()> {
     // Before the permissions: a change of owner clears set-user-ID bits.
     if let Some(like) = owner_of {
         copy_owner(temp.as_file(), like);
     }
     temp.as_file().set_permissions(permissions)?;
     temp.as_file().sync_all()?;
-    Ok(temp)
+    Ok(())
 }
 
 /// Gives `file` the owner and group of `like` where the user may: root
@@ -179,14 +223,32 @@ fn copy_owner(_: &fs::File, _: &fs::Metadata) {}
 /// stopped by a signal leaves files that are easy to recognise.
 pub const TEMPORARY_PREFIX: &str = ".zhnorm-";
 
-/// Writes `bytes` to `path`, a new file in the output tree, through a
-/// temporary file so that an interrupted run leaves no half-written file;
-/// the copy gets `permissions` (the original's, as `cp` keeps them).
+/// Writes `bytes` to `path`, a new file in the output tree (see [`create_with`]).
 pub fn create_atomically(path: &Path, bytes: &[u8], permissions: fs::Permissions) -> Result<()> {
+    create_with(path, permissions, |temp| {
+        temp.write_all(bytes)?;
+        Ok(((), true))
+    })
+}
+
+/// Writes what `fill` writes to `path`, a new file in the output tree,
+/// through a temporary file so that an interrupted run leaves no
+/// half-written file; the copy gets `permissions` (the original's, as `cp`
+/// keeps them). `fill` returns a value and whether to keep what it wrote.
+pub fn create_with<T>(
+    path: &Path,
+    permissions: fs::Permissions,
+    fill: impl FnOnce(&mut fs::File) -> Result<(T, bool)>,
+) -> Result<T> {
     let dir = path.parent().unwrap_or(Path::new("."));
     fs::create_dir_all(dir)?;
-    temporary(dir, bytes, permissions, None)?.persist(path).map_err(|e| Error::Io(e.error))?;
-    Ok(())
+    let mut temp = temporary(dir)?;
+    let (value, keep) = fill(temp.as_file_mut())?;
+    if keep {
+        seal(&temp, permissions, None)?;
+        temp.persist(path).map_err(|e| Error::Io(e.error))?;
+    }
+    Ok(value)
 }
 
 #[cfg(unix)]

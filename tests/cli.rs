@@ -1171,3 +1171,102 @@ mod settings_edges {
         assert!(err.starts_with(&format!("zhnorm: {}:3:2: unknown key `x`", settings.display())), "{err}");
     }
 }
+
+/// Files above the in-memory limit (8 MiB) stream through the pipeline:
+/// checked as they are read, written into the temporary file. `--diff`
+/// reads a file whole whatever its size; standard output always streamed.
+mod large_files {
+    use super::*;
+
+    /// `sample` repeated to just above the in-memory limit.
+    fn large(dir: &Dir, sample: &[u8], name: &str) -> PathBuf {
+        dir.write(name, &sample.repeat((8 << 20) / sample.len() + 1))
+    }
+
+    /// The exit code and JSON report of `--check`; with `--diff` (the file
+    /// read whole), the report without the diff.
+    fn check_json(path: &Path, extra: &[&str]) -> (Option<i32>, serde_json::Value) {
+        let args = ["--check", "--json"].iter().chain(extra).map(|a| a.as_ref()).chain([path.as_os_str()]);
+        let output = zhnorm(args).run();
+        let mut value: serde_json::Value = serde_json::from_slice(&output.stdout).expect("one JSON line");
+        value.as_object_mut().unwrap().remove("diff");
+        (output.status.code(), value)
+    }
+
+    #[test]
+    fn a_large_file_is_checked_as_when_it_is_read_whole() {
+        let dir = Dir::new();
+        let gbk = large(&dir, &fs::read(sample_path("gbk.txt")).unwrap(), "gbk.txt");
+        let (code, report) = check_json(&gbk, &[]);
+        assert_eq!((code, &report), (Some(1), &check_json(&gbk, &["--diff"]).1));
+        assert_eq!(report["changes"], serde_json::json!(["gb18030 -> utf-8"]));
+        let piped = zhnorm(["--check"]).stdin(&fs::read(&gbk).unwrap()).run();
+        assert_eq!((piped.status.code(), stdout(&piped)), (Some(1), "<stdin>: gb18030 -> utf-8\n".to_owned()));
+
+        let clean = large(&dir, SIMPLIFIED.as_bytes(), "clean.txt");
+        let (code, report) = check_json(&clean, &[]);
+        assert_eq!((code, &report), (Some(0), &check_json(&clean, &["--diff"]).1));
+        assert_eq!(report["changed"], serde_json::json!(false));
+        let piped = zhnorm(["--check"]).stdin(&fs::read(&clean).unwrap()).run();
+        assert_eq!((piped.status.code(), stdout(&piped)), (Some(0), String::new()));
+    }
+
+    #[test]
+    fn a_difference_in_the_last_bytes_of_a_large_file_is_found() {
+        let dir = Dir::new();
+        let large = large(&dir, SIMPLIFIED.as_bytes(), "a.txt");
+        fs::OpenOptions::new().append(true).open(&large).unwrap().write_all("末行\r\n".as_bytes()).unwrap();
+        let (code, report) = check_json(&large, &["--eol", "lf"]);
+        assert_eq!(
+            (code, &report["changes"][0]),
+            (Some(1), &serde_json::json!("line endings normalized (144632 lf, 1 crlf, 0 cr found)"))
+        );
+        assert_eq!(check_json(&large, &[]).0, Some(0));
+    }
+
+    #[test]
+    fn a_large_file_is_written_as_standard_output_shows_it_and_left_alone_once_clean() {
+        let dir = Dir::new();
+        let original = fs::read(sample_path("gbk.txt")).unwrap();
+        let large = large(&dir, &original, "a.txt");
+        let original = fs::read(&large).unwrap();
+        let expected = zhnorm([&large]).run().stdout;
+        assert_eq!(
+            expected,
+            SIMPLIFIED.repeat(original.len() / fs::read(sample_path("gbk.txt")).unwrap().len()).into_bytes()
+        );
+        #[cfg(unix)]
+        {
+            use std::os::unix::fs::PermissionsExt;
+            fs::set_permissions(&large, fs::Permissions::from_mode(0o640)).unwrap();
+        }
+
+        let output = zhnorm(["--out-dir".as_ref(), dir.path("out").as_os_str(), large.as_os_str()]).run();
+        assert!(output.status.success(), "{}", stderr(&output));
+        assert_eq!(fs::read(dir.path("out/a.txt")).unwrap(), expected);
+
+        let output = zhnorm(["--write".as_ref(), "--backup".as_ref(), large.as_os_str()]).run();
+        assert!(output.status.success(), "{}", stderr(&output));
+        assert!(stderr(&output).contains("1 files scanned, 1 rewritten"), "{}", stderr(&output));
+        assert_eq!(fs::read(&large).unwrap(), expected);
+        assert_eq!(fs::read(dir.path("a.txt.bak")).unwrap(), original);
+        #[cfg(unix)]
+        {
+            use std::os::unix::fs::PermissionsExt;
+            for file in [&large, &dir.path("a.txt.bak"), &dir.path("out/a.txt")] {
+                assert_eq!(fs::metadata(file).unwrap().permissions().mode() & 0o777, 0o640, "{}", file.display());
+            }
+        }
+
+        let old = SystemTime::now() - Duration::from_secs(86_400);
+        fs::File::options().write(true).open(&large).unwrap().set_modified(old).unwrap();
+        fs::remove_file(dir.path("a.txt.bak")).unwrap();
+        let output = zhnorm(["--write".as_ref(), "--backup".as_ref(), large.as_os_str()]).run();
+        assert!(output.status.success(), "{}", stderr(&output));
+        assert!(stderr(&output).contains("1 files scanned, 0 rewritten"), "{}", stderr(&output));
+        assert_eq!(fs::metadata(&large).unwrap().modified().unwrap(), old);
+        let mut names: Vec<_> = fs::read_dir(dir.temp.path()).unwrap().map(|e| e.unwrap().file_name()).collect();
+        names.sort();
+        assert_eq!(names, ["a.txt", "out"], "no backup and no temporary file left");
+    }
+}
