@@ -121,7 +121,7 @@ pub mod walk;
 pub mod write;
 
 pub use error::{Error, Result};
-pub use pipeline::{normalize, normalize_compared, Options, Outcome, Report};
+pub use pipeline::{normalize, normalize_compared, positions_in_input, Options, Outcome, Report};
 
 #[cfg(test)]
 mod generated {

@@ -231,22 +231,30 @@ fn run_explain(args: &Args, options: &Options) -> anyhow::Result<Status> {
     if args.engine != zhnorm::convert::Engine::Zhnorm {
         bail!("--explain works with the default engine (--engine zhnorm)");
     }
-    let plain = Options { convert: None, ..options.clone() };
+    // The text as the conversion sees it, line for line as in the input,
+    // so that positions move back to the input.
+    let plain = Options {
+        convert: None,
+        bom: zhnorm::write::BomPolicy::Strip,
+        eol: zhnorm::write::EolPolicy::Keep,
+        nfc: false,
+        ..options.clone()
+    };
     let stdin = [PathBuf::from("-")];
     let paths = if args.paths.is_empty() { &stdin[..] } else { &args.paths[..] };
     let mut out = io::stdout().lock();
     let mut status = Status::Success;
     for path in paths {
-        let mut text = Vec::new();
+        let (mut bytes, mut text) = (Vec::new(), Vec::new());
         let read = if path == Path::new("-") {
-            normalize(io::stdin().lock(), &mut text, &plain)
+            io::stdin().lock().read_to_end(&mut bytes)
         } else if path.is_dir() {
-            Err(io::Error::other("is a folder; --explain takes files").into())
+            Err(io::Error::other("is a folder; --explain takes files"))
         } else {
-            File::open(path).map_err(zhnorm::Error::from).and_then(|f| normalize(f, &mut text, &plain))
+            File::open(path).and_then(|mut f| f.read_to_end(&mut bytes))
         };
-        match read {
-            Ok(Outcome::Text(_)) => {}
+        let report = match read.map_err(zhnorm::Error::from).and_then(|_| normalize(&bytes[..], &mut text, &plain)) {
+            Ok(Outcome::Text(report)) => report,
             Ok(Outcome::Binary) => {
                 eprintln!("zhnorm: {}: skipped: binary file", path.display());
                 continue;
@@ -256,11 +264,15 @@ fn run_explain(args: &Args, options: &Options) -> anyhow::Result<Status> {
                 status = Status::Error;
                 continue;
             }
-        }
+        };
         let prefix = if paths.len() > 1 { format!("{}:", path.display()) } else { String::new() };
         let mut guard = zhnorm::convert::Guard::new(options.protect.clone(), options.force);
-        for c in guard.explain(converter, &String::from_utf8_lossy(&text)) {
-            writeln!(out, "{prefix}{}:{}  {} → {}  {}", c.line, c.column, c.from, c.to, c.dictionary)?;
+        let text = String::from_utf8_lossy(&text);
+        let changes = guard.explain(converter, &text);
+        let mut positions: Vec<(u64, u64)> = changes.iter().map(|c| (c.line as u64, c.column as u64)).collect();
+        zhnorm::positions_in_input(&decoded(&bytes, &report), &text, &mut positions);
+        for (c, (line, column)) in changes.iter().zip(positions) {
+            writeln!(out, "{prefix}{line}:{column}  {} → {}  {}", c.from, c.to, c.dictionary)?;
         }
         if guard.skipped_japanese() {
             eprintln!("zhnorm: {}: not converted: the text is Japanese (--force converts it)", path.display());
@@ -550,8 +562,7 @@ fn diff_if_asked(
     if !args.diff || !changed {
         return None;
     }
-    let bom_len = if report.bom_found { encoding_rs::Encoding::for_bom(bytes).map_or(0, |(_, len)| len) } else { 0 };
-    let (old, _) = report.encoding().decode_without_bom_handling(&bytes[bom_len..]);
+    let old = decoded(bytes, report);
     let new = String::from_utf8_lossy(if report.bom_written { &normalized[3..] } else { normalized });
     let with_bom = |bom: bool| if bom { ", bom" } else { "" };
     let mut diff = format!(
@@ -565,6 +576,12 @@ fn diff_if_asked(
         diff.push_str(&hunk.to_string());
     }
     Some(diff)
+}
+
+/// The text of `bytes` as the pipeline decoded it, without its BOM.
+fn decoded<'a>(bytes: &'a [u8], report: &Report) -> Cow<'a, str> {
+    let bom_len = if report.bom_found { encoding_rs::Encoding::for_bom(bytes).map_or(0, |(_, len)| len) } else { 0 };
+    report.encoding().decode_without_bom_handling(&bytes[bom_len..]).0
 }
 
 /// Colours a diff for a terminal: removed lines red, added green, hunk

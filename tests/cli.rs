@@ -923,7 +923,7 @@ mod recover {
         assert_eq!(check.status.code(), Some(1));
         assert!(stdout(&check).contains("1 mojibake runs with holes recovered (1 holes filled)"), "{}", stdout(&check));
         let err = stderr(&check);
-        assert!(err.contains("holed.txt:1:11: damage: U+FFFD"), "{err}");
+        assert!(err.contains("holed.txt:1:18: damage: U+FFFD"), "{err}");
 
         let json = zhnorm(["--check".as_ref(), "--json".as_ref(), file.as_os_str()]).run();
         let json = stdout(&json);
@@ -943,7 +943,7 @@ mod recover {
         assert_eq!(check.status.code(), Some(1));
         assert!(!stdout(&check).contains("holes recovered"), "{}", stdout(&check));
         let err = stderr(&check);
-        assert!(err.contains("holed.txt:1:7: damage: U+FFFD"), "{err}");
+        assert!(err.contains("holed.txt:1:9: damage: U+FFFD"), "{err}");
     }
 }
 
@@ -1268,5 +1268,52 @@ mod large_files {
         let mut names: Vec<_> = fs::read_dir(dir.temp.path()).unwrap().map(|e| e.unwrap().file_name()).collect();
         names.sort();
         assert_eq!(names, ["a.txt", "out"], "no backup and no temporary file left");
+    }
+}
+
+/// Positions people are shown are where the text is in the input file, not
+/// in the text the repair and clean stages made of it.
+mod input_positions {
+    use super::*;
+
+    /// 1-based line and column (in characters) of the `nth` `needle` (from
+    /// 0) in `text`.
+    fn position_of(text: &str, needle: &str, nth: usize) -> String {
+        let (at, _) = text.match_indices(needle).nth(nth).expect("in the text");
+        let before = &text[..at];
+        let line = before.matches('\n').count() + 1;
+        let column = before.rsplit('\n').next().unwrap_or("").chars().count() + 1;
+        format!("{line}:{column}")
+    }
+
+    #[test]
+    fn damage_after_a_repaired_span_is_reported_at_its_column_in_the_input() {
+        // 鍙戝竷 is 发布 (UTF-8 read as GBK): four characters repaired to two.
+        let input = "第一行\n鍙戝竷 文字锟斤拷，又鍙戝竷了\u{FFFD}。\n";
+        let output = zhnorm(["--check"]).stdin(input.as_bytes()).run();
+        assert_eq!(output.status.code(), Some(1));
+        let err = stderr(&output);
+        assert!(err.contains(&format!("<stdin>:{}: damage: 锟斤拷", position_of(input, "锟", 0))), "{err}");
+        assert!(err.contains(&format!("<stdin>:{}: damage: U+FFFD", position_of(input, "\u{FFFD}", 0))), "{err}");
+        assert_eq!(position_of(input, "锟", 0), "2:7");
+    }
+
+    #[test]
+    fn explain_reports_changes_at_their_column_in_the_input_before_glosses_are_removed() {
+        let input = "國(guó)家(jiā)的(de)人(rén)民(mín)头发\n她(tā)的(de)头发很长\n";
+        let output = zhnorm(["--explain", "-c", "s2t"]).stdin(input.as_bytes()).run();
+        assert!(output.status.success(), "{}", stderr(&output));
+        assert_eq!(
+            stdout(&output),
+            format!(
+                "{}  头发 → 頭髮  STPhrases\n{}  头发 → 頭髮  STPhrases\n{}  长 → 長  STCharacters\n",
+                position_of(input, "头", 0),
+                position_of(input, "头", 1),
+                position_of(input, "长", 0)
+            )
+        );
+        let with_bom =
+            zhnorm(["--explain", "-c", "s2t", "--bom", "add", "--eol", "crlf"]).stdin(input.as_bytes()).run();
+        assert_eq!(stdout(&with_bom), stdout(&output), "the output's form does not move positions");
     }
 }
