@@ -1269,6 +1269,22 @@ mod large_files {
         names.sort();
         assert_eq!(names, ["a.txt", "out"], "no backup and no temporary file left");
     }
+
+    #[test]
+    fn a_large_file_malformed_near_its_end_is_not_written_and_leaves_no_temporary_file() {
+        let dir = Dir::new();
+        let mut bytes = SIMPLIFIED.repeat((8 << 20) / SIMPLIFIED.len() + 1).into_bytes();
+        bytes.extend_from_slice(b"\xff\xfe\n");
+        let file = dir.write("a.txt", &bytes);
+        let output =
+            zhnorm(["--write".as_ref(), "--backup".as_ref(), "--eol".as_ref(), "crlf".as_ref(), file.as_os_str()])
+                .run();
+        assert_eq!(output.status.code(), Some(2));
+        assert!(stderr(&output).contains("a.txt: malformed UTF-8 byte sequence"), "{}", stderr(&output));
+        assert_eq!(fs::read(&file).unwrap(), bytes);
+        let names: Vec<_> = fs::read_dir(dir.temp.path()).unwrap().map(|e| e.unwrap().file_name()).collect();
+        assert_eq!(names, ["a.txt"], "no backup and no temporary file");
+    }
 }
 
 /// Positions people are shown are where the text is in the input file, not
