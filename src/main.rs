@@ -289,35 +289,29 @@ const STDOUT_BUFFER: usize = 64 * 1024;
 fn run_stdin(mode: Mode, args: &Args, options: &Options) -> anyhow::Result<Status> {
     let name = Path::new("<stdin>");
     let stdin = io::stdin().lock();
-    match mode {
+    let result = match mode {
         Mode::Stdout => {
             let mut out = io::BufWriter::with_capacity(STDOUT_BUFFER, io::stdout().lock());
             let outcome = normalize(stdin, &mut out, options);
             out.flush()?;
             let outcome = outcome.with_context(|| name.display().to_string())?;
-            Ok(report_stdout(name, &outcome, args))
+            return Ok(report_stdout(name, &outcome, args));
         }
-        Mode::Detect => {
-            let result = detect_prefix(stdin).map(Processed::Detected).map_err(zhnorm::Error::from);
-            Ok(print_batch(mode, &[(name.to_path_buf(), result)], args, 0.0))
-        }
+        Mode::Detect => detect_prefix(stdin).map(Processed::Detected).map_err(zhnorm::Error::from),
         // --diff shows the whole text, so it reads the whole stream; --check
         // compares as it goes.
         _ if args.diff => {
             let mut bytes = Vec::new();
             stdin.take(u64::MAX).read_to_end(&mut bytes).context("<stdin>")?;
-            let result = normalize_bytes(&bytes, options).map(|(outcome, normalized, changed)| {
+            normalize_bytes(&bytes, options).map(|(outcome, normalized, changed)| {
                 let diff = diff_if_asked(name, &bytes, &normalized, &outcome, changed, args);
                 Processed::Normalized { outcome, changed, diff }
-            });
-            Ok(print_batch(mode, &[(name.to_path_buf(), result)], args, 0.0))
+            })
         }
-        _ => {
-            let result = zhnorm::normalize_compared(stdin, &mut io::sink(), options)
-                .map(|(outcome, changed)| Processed::Normalized { outcome, changed, diff: None });
-            Ok(print_batch(mode, &[(name.to_path_buf(), result)], args, 0.0))
-        }
-    }
+        _ => zhnorm::normalize_compared(stdin, &mut io::sink(), options)
+            .map(|(outcome, changed)| Processed::Normalized { outcome, changed, diff: None }),
+    };
+    Ok(print_batch(mode, &[(name.to_path_buf(), result)], args, 0.0))
 }
 
 /// Files to standard output, one after the other, like `cat`.
