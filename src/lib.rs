@@ -55,7 +55,9 @@
 //!   rewriting; the file itself is whole, old or new.
 //! - Under folders, symbolic links are passed over without a note unless
 //!   `-L`, as ripgrep and fd do.
-//! - The stages work on blocks of whole lines, so memory stays bounded; a
+//! - The stages work on blocks of whole lines, so memory stays bounded
+//!   (files up to 8 MiB are read whole by the command, and `--diff` reads
+//!   any input whole; see the README's *Memory*); a
 //!   line longer than 1 MiB is cut after a space or sentence punctuation,
 //!   where no dictionary phrase, mojibake span or gloss can be cut. A line
 //!   with neither in its last 512 KiB is cut anywhere, and a phrase may then
@@ -121,7 +123,7 @@ pub mod walk;
 pub mod write;
 
 pub use error::{Error, Result};
-pub use pipeline::{normalize, Options, Outcome, Report};
+pub use pipeline::{normalize, normalize_compared, positions_in_input, Options, Outcome, Report};
 
 #[cfg(test)]
 mod generated {

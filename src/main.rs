@@ -244,22 +244,30 @@ fn run_explain(args: &Args, options: &Options) -> anyhow::Result<Status> {
     if args.engine != zhnorm::convert::Engine::Zhnorm {
         bail!("--explain works with the default engine (--engine zhnorm)");
     }
-    let plain = Options { convert: None, ..options.clone() };
+    // The text as the conversion sees it, line for line as in the input,
+    // so that positions move back to the input.
+    let plain = Options {
+        convert: None,
+        bom: zhnorm::write::BomPolicy::Strip,
+        eol: zhnorm::write::EolPolicy::Keep,
+        nfc: false,
+        ..options.clone()
+    };
     let stdin = [PathBuf::from("-")];
     let paths = if args.paths.is_empty() { &stdin[..] } else { &args.paths[..] };
     let mut out = io::stdout().lock();
     let mut status = Status::Success;
     for path in paths {
-        let mut text = Vec::new();
+        let (mut bytes, mut text) = (Vec::new(), Vec::new());
         let read = if path == Path::new("-") {
-            normalize(io::stdin().lock(), &mut text, &plain)
+            io::stdin().lock().read_to_end(&mut bytes)
         } else if path.is_dir() {
-            Err(io::Error::other("is a folder; --explain takes files").into())
+            Err(io::Error::other("is a folder; --explain takes files"))
         } else {
-            File::open(path).map_err(zhnorm::Error::from).and_then(|f| normalize(f, &mut text, &plain))
+            File::open(path).and_then(|mut f| f.read_to_end(&mut bytes))
         };
-        match read {
-            Ok(Outcome::Text(_)) => {}
+        let report = match read.map_err(zhnorm::Error::from).and_then(|_| normalize(&bytes[..], &mut text, &plain)) {
+            Ok(Outcome::Text(report)) => report,
             Ok(Outcome::Binary) => {
                 eprintln!("zhnorm: {}: skipped: binary file", path.display());
                 continue;
@@ -269,11 +277,15 @@ fn run_explain(args: &Args, options: &Options) -> anyhow::Result<Status> {
                 status = Status::Error;
                 continue;
             }
-        }
+        };
         let prefix = if paths.len() > 1 { format!("{}:", path.display()) } else { String::new() };
         let mut guard = zhnorm::convert::Guard::new(options.protect.clone(), options.force);
-        for c in guard.explain(converter, &String::from_utf8_lossy(&text)) {
-            writeln!(out, "{prefix}{}:{}  {} → {}  {}", c.line, c.column, c.from, c.to, c.dictionary)?;
+        let text = String::from_utf8_lossy(&text);
+        let changes = guard.explain(converter, &text);
+        let mut positions: Vec<(u64, u64)> = changes.iter().map(|c| (c.line as u64, c.column as u64)).collect();
+        zhnorm::positions_in_input(&decoded(&bytes, &report), &text, &mut positions);
+        for (c, (line, column)) in changes.iter().zip(positions) {
+            writeln!(out, "{prefix}{line}:{column}  {} → {}  {}", c.from, c.to, c.dictionary)?;
         }
         if guard.skipped_japanese() {
             eprintln!("zhnorm: {}: not converted: the text is Japanese (--force converts it)", path.display());
@@ -290,21 +302,29 @@ const STDOUT_BUFFER: usize = 64 * 1024;
 fn run_stdin(mode: Mode, args: &Args, options: &Options) -> anyhow::Result<Status> {
     let name = Path::new("<stdin>");
     let stdin = io::stdin().lock();
-    match mode {
+    let result = match mode {
         Mode::Stdout => {
             let mut out = io::BufWriter::with_capacity(STDOUT_BUFFER, io::stdout().lock());
             let outcome = normalize(stdin, &mut out, options);
             out.flush()?;
             let outcome = outcome.with_context(|| name.display().to_string())?;
-            Ok(report_stdout(name, &outcome, args))
+            return Ok(report_stdout(name, &outcome, args));
         }
-        _ => {
+        Mode::Detect => detect_prefix(stdin).map(Processed::Detected).map_err(zhnorm::Error::from),
+        // --diff shows the whole text, so it reads the whole stream; --check
+        // compares as it goes.
+        _ if args.diff => {
             let mut bytes = Vec::new();
             stdin.take(u64::MAX).read_to_end(&mut bytes).context("<stdin>")?;
-            let result = process_in_memory(mode, &bytes, args, options);
-            Ok(print_batch(mode, &[(name.to_path_buf(), result)], args, 0.0))
+            normalize_bytes(&bytes, options).map(|(outcome, normalized, changed)| {
+                let diff = diff_if_asked(name, &bytes, &normalized, &outcome, changed, args);
+                Processed::Normalized { outcome, changed, diff }
+            })
         }
-    }
+        _ => zhnorm::normalize_compared(stdin, &mut io::sink(), options)
+            .map(|(outcome, changed)| Processed::Normalized { outcome, changed, diff: None }),
+    };
+    Ok(print_batch(mode, &[(name.to_path_buf(), result)], args, 0.0))
 }
 
 /// Files to standard output, one after the other, like `cat`.
@@ -439,6 +459,11 @@ fn mirror_destinations(out: &Path, inputs: &[Found]) -> Vec<Result<PathBuf, Stri
         .collect()
 }
 
+/// Files up to this size are read whole, normalized in memory and compared
+/// at once (fewest system calls, and an unchanged file costs no temporary
+/// file); larger ones stream through the pipeline in bounded memory.
+const IN_MEMORY_UP_TO: u64 = 8 << 20;
+
 fn process_file(
     mode: Mode,
     input: &Input,
@@ -451,32 +476,69 @@ fn process_file(
         return Err(io::Error::other("is a symbolic link; pass -L/--follow to rewrite its target").into());
     }
     if mode == Mode::Detect {
-        let mut prefix = Vec::new();
-        File::open(path)?.take(detect::PREFIX_LEN as u64).read_to_end(&mut prefix)?;
-        return Ok(Processed::Detected(detect::detect(&prefix, prefix.len() < detect::PREFIX_LEN)));
+        return Ok(Processed::Detected(detect_prefix(File::open(path)?)?));
     }
     let options = options_for(path, args, options)?;
     let mut file = File::open(path)?;
-    let permissions = file.metadata()?.permissions();
+    let metadata = file.metadata()?;
+    let target = || if args.follow { fs::canonicalize(path) } else { Ok(path.clone()) };
+    // --diff shows the whole text, so it reads the whole file.
+    if metadata.len() > IN_MEMORY_UP_TO && !args.diff {
+        let (outcome, changed) = match (mode, destination) {
+            (Mode::Write, _) => zhnorm::write::replace_with(&target()?, file, args.backup.as_deref(), |read, temp| {
+                let (outcome, changed) = zhnorm::normalize_compared(read, temp, &options)?;
+                Ok(((outcome, changed), changed))
+            })?,
+            (Mode::OutDir, Some(Ok(destination))) => {
+                zhnorm::write::create_with(destination, metadata.permissions(), |temp| {
+                    let (outcome, changed) = zhnorm::normalize_compared(&mut file, temp, &options)?;
+                    let text = matches!(outcome, Outcome::Text(_));
+                    Ok(((outcome, changed), text))
+                })?
+            }
+            _ => zhnorm::normalize_compared(file, &mut io::sink(), &options)?,
+        };
+        refuse_unmirrored(mode, destination, &outcome)?;
+        return Ok(Processed::Normalized { outcome, changed, diff: None });
+    }
     let mut bytes = Vec::new();
     file.read_to_end(&mut bytes)?;
     let (outcome, normalized, changed) = normalize_bytes(&bytes, &options)?;
+    refuse_unmirrored(mode, destination, &outcome)?;
     if matches!(outcome, Outcome::Text(_)) {
         match (mode, destination) {
             (Mode::Write, _) if changed => {
-                let target = if args.follow { fs::canonicalize(path)? } else { path.clone() };
                 let backup = args.backup.as_deref().map(|suffix| (suffix, &bytes[..]));
-                zhnorm::write::replace_atomically(&target, &normalized, backup)?;
+                zhnorm::write::replace_atomically(&target()?, &normalized, backup)?;
             }
             (Mode::OutDir, Some(Ok(destination))) => {
-                zhnorm::write::create_atomically(destination, &normalized, permissions)?
+                zhnorm::write::create_atomically(destination, &normalized, metadata.permissions())?
             }
-            (Mode::OutDir, Some(Err(reason))) => return Err(io::Error::other(reason.clone()).into()),
             _ => {}
         }
     }
     let diff = diff_if_asked(path, &bytes, &normalized, &outcome, changed, args);
     Ok(Processed::Normalized { outcome, changed, diff })
+}
+
+/// A text file without a place in `--out-dir` is an error (a binary one is
+/// skipped anyway).
+fn refuse_unmirrored(
+    mode: Mode,
+    destination: Option<&Result<PathBuf, String>>,
+    outcome: &Outcome,
+) -> Result<(), zhnorm::Error> {
+    match (mode, destination, outcome) {
+        (Mode::OutDir, Some(Err(reason)), Outcome::Text(_)) => Err(io::Error::other(reason.clone()).into()),
+        _ => Ok(()),
+    }
+}
+
+/// The charset of an input from its first bytes alone.
+fn detect_prefix(input: impl Read) -> io::Result<Detection> {
+    let mut prefix = Vec::new();
+    input.take(detect::PREFIX_LEN as u64).read_to_end(&mut prefix)?;
+    Ok(detect::detect(&prefix, prefix.len() < detect::PREFIX_LEN))
 }
 
 /// The options for one file: `.editorconfig`'s `charset` gives the BOM
@@ -507,8 +569,7 @@ fn diff_if_asked(
     if !args.diff || !changed {
         return None;
     }
-    let bom_len = if report.bom_found { encoding_rs::Encoding::for_bom(bytes).map_or(0, |(_, len)| len) } else { 0 };
-    let (old, _) = report.encoding().decode_without_bom_handling(&bytes[bom_len..]);
+    let old = decoded(bytes, report);
     let new = String::from_utf8_lossy(if report.bom_written { &normalized[3..] } else { normalized });
     let with_bom = |bom: bool| if bom { ", bom" } else { "" };
     let mut diff = format!(
@@ -522,6 +583,12 @@ fn diff_if_asked(
         diff.push_str(&hunk.to_string());
     }
     Some(diff)
+}
+
+/// The text of `bytes` as the pipeline decoded it, without its BOM.
+fn decoded<'a>(bytes: &'a [u8], report: &Report) -> Cow<'a, str> {
+    let bom_len = if report.bom_found { encoding_rs::Encoding::for_bom(bytes).map_or(0, |(_, len)| len) } else { 0 };
+    report.encoding().decode_without_bom_handling(&bytes[bom_len..]).0
 }
 
 /// Colours a diff for a terminal: removed lines red, added green, hunk
@@ -553,17 +620,6 @@ fn normalize_bytes(bytes: &[u8], options: &Options) -> Result<(Outcome, Vec<u8>,
     let outcome = normalize(bytes, &mut normalized, options)?;
     let changed = matches!(outcome, Outcome::Text(_)) && normalized != bytes;
     Ok((outcome, normalized, changed))
-}
-
-/// `--check`/`--detect` of bytes already in memory (standard input).
-fn process_in_memory(mode: Mode, bytes: &[u8], args: &Args, options: &Options) -> Result<Processed, zhnorm::Error> {
-    if mode == Mode::Detect {
-        let prefix = &bytes[..bytes.len().min(detect::PREFIX_LEN)];
-        return Ok(Processed::Detected(detect::detect(prefix, prefix.len() == bytes.len())));
-    }
-    let (outcome, normalized, changed) = normalize_bytes(bytes, options)?;
-    let diff = diff_if_asked(Path::new("<stdin>"), bytes, &normalized, &outcome, changed, args);
-    Ok(Processed::Normalized { outcome, changed, diff })
 }
 
 /// Prints the per-file lines (or JSON objects), the errors and the

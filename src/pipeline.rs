@@ -2,6 +2,8 @@
 //! normalized UTF-8 form, used by every mode of the tool.
 
 use std::borrow::Cow;
+use std::cell::RefCell;
+use std::collections::VecDeque;
 use std::io::{self, Read, Write};
 
 use encoding_rs::{Encoding, UTF_8};
@@ -88,7 +90,8 @@ pub struct Report {
     pub runs_recovered: u64,
     /// Holes in those runs filled with a recovered character.
     pub holes_filled: u64,
-    /// Damage found by the repair and clean stages.
+    /// Damage found by the repair and clean stages, at its line and column
+    /// in the input as decoded (see [`positions_in_input`]).
     pub damage: Vec<Damage>,
     /// What the clean stage removed or changed.
     pub clean: CleanCounts,
@@ -241,6 +244,7 @@ pub fn normalize<R: Read, W: Write>(mut input: R, output: &mut W, options: &Opti
             bytes_out: 0,
         },
         position: Position::default(),
+        input_position: Position::default(),
         repairer: Repairer::default(),
         recoverer: Recoverer::default(),
         cleaner: Cleaner::new(options.clean),
@@ -273,12 +277,99 @@ pub fn normalize<R: Read, W: Write>(mut input: R, output: &mut W, options: &Opti
     Ok(Outcome::Text(stream.report))
 }
 
+/// Runs [`normalize`], writing to `output` as it does, and tells whether the
+/// output differs from the input byte for byte (`false` for a binary
+/// input). The comparison holds only the bytes one side has and the other
+/// has not reached yet, about what the pipeline itself buffers, so that a
+/// file of any size is checked or rewritten in bounded memory
+/// (`io::sink()` as `output` only checks).
+pub fn normalize_compared<R: Read, W: Write>(input: R, output: &mut W, options: &Options) -> Result<(Outcome, bool)> {
+    let comparison = RefCell::new(Comparison::default());
+    let input = Compared { inner: input, comparison: &comparison, output: false };
+    let mut output = Compared { inner: output, comparison: &comparison, output: true };
+    let outcome = normalize(input, &mut output, options)?;
+    let changed = matches!(outcome, Outcome::Text(_)) && comparison.into_inner().differs();
+    Ok((outcome, changed))
+}
+
+/// The state of comparing the output with the input as both go by.
+#[derive(Default)]
+struct Comparison {
+    /// Bytes that one side has passed and the other not yet.
+    ahead: VecDeque<u8>,
+    /// Whether `ahead` holds output (else input).
+    output_ahead: bool,
+    /// A byte differed.
+    differed: bool,
+}
+
+impl Comparison {
+    fn pass(&mut self, bytes: &[u8], output: bool) {
+        if self.differed || bytes.is_empty() {
+            return;
+        }
+        if self.ahead.is_empty() || self.output_ahead == output {
+            self.ahead.extend(bytes);
+            self.output_ahead = output;
+            return;
+        }
+        let common = bytes.len().min(self.ahead.len());
+        let (front, back) = self.ahead.as_slices();
+        let in_front = front.len().min(common);
+        if front[..in_front] != bytes[..in_front] || back[..common - in_front] != bytes[in_front..common] {
+            self.differed = true;
+            self.ahead = VecDeque::new();
+            return;
+        }
+        self.ahead.drain(..common);
+        if common < bytes.len() {
+            self.ahead.extend(&bytes[common..]);
+            self.output_ahead = output;
+        }
+    }
+
+    /// Whether the output differs, once both sides have ended.
+    fn differs(&self) -> bool {
+        self.differed || !self.ahead.is_empty()
+    }
+}
+
+/// The input or the output of [`normalize_compared`], passing its bytes to
+/// the comparison.
+struct Compared<'a, T> {
+    inner: T,
+    comparison: &'a RefCell<Comparison>,
+    output: bool,
+}
+
+impl<R: Read> Read for Compared<'_, R> {
+    fn read(&mut self, buf: &mut [u8]) -> io::Result<usize> {
+        let n = self.inner.read(buf)?;
+        self.comparison.borrow_mut().pass(&buf[..n], self.output);
+        Ok(n)
+    }
+}
+
+impl<W: Write> Write for Compared<'_, &mut W> {
+    fn write(&mut self, buf: &[u8]) -> io::Result<usize> {
+        let n = self.inner.write(buf)?;
+        self.comparison.borrow_mut().pass(&buf[..n], self.output);
+        Ok(n)
+    }
+
+    fn flush(&mut self) -> io::Result<()> {
+        self.inner.flush()
+    }
+}
+
 /// The text stages after decoding, applied to whole lines as they arrive.
 struct Stream<'a, W> {
     output: &'a mut W,
     options: &'a Options,
     report: Report,
+    /// Where the repair stage's text has got to, and the input's.
     position: Position,
+    input_position: Position,
     repairer: Repairer,
     recoverer: Recoverer,
     cleaner: Cleaner,
@@ -340,12 +431,23 @@ impl<W: Write> Stream<'_, W> {
                 Cow::Owned(text) => Cow::Owned(text),
             }
         };
+        let (damage_from, repaired_start) = (self.report.damage.len(), self.position);
         repair::scan_damage(&repaired, &mut self.position, &mut self.report.damage);
         let cleaned = if self.cleaner.is_active() {
             self.cleaner.clean(&repaired, &mut self.report.damage)
         } else {
             Cow::Borrowed(&*repaired)
         };
+        if self.report.damage.len() > damage_from {
+            self.damage_to_input(block, &repaired, damage_from, repaired_start);
+        }
+        // At a line's start the input is where the repaired text is; only a
+        // piece of a long line moves them apart (and costs a count).
+        if block.ends_with('\n') {
+            self.input_position = self.position;
+        } else {
+            self.input_position.advance(block);
+        }
         let converted = match &self.options.convert {
             Some(converter) => {
                 let mut out = String::with_capacity(cleaned.len() + cleaned.len() / 8);
@@ -360,9 +462,119 @@ impl<W: Write> Stream<'_, W> {
         Ok(self.emit(&text)?)
     }
 
+    /// Damage is found in the repaired text, but people look for it in the
+    /// input: moves the damage found in `block` from `damage_from` on, at
+    /// positions in `repaired` (which starts at `repaired_start`), to where
+    /// it is in `block` (which starts at `input_position`).
+    fn damage_to_input(&mut self, block: &str, repaired: &str, damage_from: usize, repaired_start: Position) {
+        let (first_line, repaired_column) = repaired_start.line_column();
+        let (input_line, input_column) = self.input_position.line_column();
+        let damage = &mut self.report.damage[damage_from..];
+        // Positions in the block, whose first line starts at column 1 (it
+        // starts further on after a long line was cut).
+        let mut positions: Vec<(u64, u64)> = damage
+            .iter()
+            .map(|d| match d.line.saturating_sub(first_line) + 1 {
+                1 => (1, (d.column + 1).saturating_sub(repaired_column).max(1)),
+                line => (line, d.column),
+            })
+            .collect();
+        positions_in_input(block, repaired, &mut positions);
+        for (d, (line, column)) in damage.iter_mut().zip(positions) {
+            d.line = input_line + line - 1;
+            d.column = if line == 1 { input_column + column - 1 } else { column };
+        }
+    }
+
     fn emit(&mut self, text: &str) -> io::Result<()> {
         self.report.bytes_out += text.len() as u64;
         self.output.write_all(text.as_bytes())
+    }
+}
+
+/// Moves 1-based (line, column) positions in `derived`, text the stages
+/// made line by line from `original`, to where they were in `original`,
+/// columns counted in characters: a character the stages kept moves to
+/// where it was, one they wrote in place of others (a repaired span) to the
+/// first of those, a position past a line's end to that line's end. The
+/// stages never add or remove a line break; should the line counts differ,
+/// the positions are left as they are.
+pub fn positions_in_input(original: &str, derived: &str, positions: &mut [(u64, u64)]) {
+    if original == derived || positions.is_empty() {
+        return;
+    }
+    let original_lines: Vec<&str> = original.split('\n').collect();
+    let derived_lines: Vec<&str> = derived.split('\n').collect();
+    if original_lines.len() != derived_lines.len() {
+        return;
+    }
+    let mut order: Vec<(u64, usize)> = positions.iter().enumerate().map(|(i, &(line, _))| (line, i)).collect();
+    order.sort_unstable();
+    for same_line in order.chunk_by(|a, b| a.0 == b.0) {
+        let line = same_line[0].0 as usize;
+        let index = line.wrapping_sub(1);
+        let (Some(from), Some(to)) = (original_lines.get(index), derived_lines.get(index)) else {
+            continue;
+        };
+        if from == to {
+            continue;
+        }
+        let map = LineMap::new(from, to);
+        for &(_, i) in same_line {
+            positions[i].1 = map.original(positions[i].1.saturating_sub(1) as usize) as u64 + 1;
+        }
+    }
+}
+
+/// Lines longer than this (both together, in characters, after their
+/// common start and end) are not aligned character by character: the
+/// alignment costs time in proportion to the length times the edits.
+const MAX_ALIGNED: usize = 20_000;
+
+/// Where the characters of a line the stages changed were in the original line.
+struct LineMap {
+    original_len: usize,
+    derived_len: usize,
+    /// The lines' common start and end, in characters.
+    prefix: usize,
+    suffix: usize,
+    ops: Vec<similar::DiffOp>,
+}
+
+impl LineMap {
+    fn new(original: &str, derived: &str) -> LineMap {
+        let old: Vec<char> = original.chars().collect();
+        let new: Vec<char> = derived.chars().collect();
+        let prefix = old.iter().zip(&new).take_while(|(a, b)| a == b).count();
+        let suffix = old[prefix..].iter().rev().zip(new[prefix..].iter().rev()).take_while(|(a, b)| a == b).count();
+        let (old_middle, new_middle) = (prefix..old.len() - suffix, prefix..new.len() - suffix);
+        let ops = if old_middle.len() + new_middle.len() <= MAX_ALIGNED {
+            similar::capture_diff_deadline(similar::Algorithm::Myers, &old, old_middle, &new, new_middle, None)
+        } else {
+            Vec::new()
+        };
+        LineMap { original_len: old.len(), derived_len: new.len(), prefix, suffix, ops }
+    }
+
+    /// The 0-based index in the original line of index `at` of the derived one.
+    fn original(&self, at: usize) -> usize {
+        if at < self.prefix {
+            return at;
+        }
+        if at >= self.derived_len - self.suffix {
+            return (at + self.original_len - self.derived_len).min(self.original_len);
+        }
+        let found = self.ops.iter().find_map(|op| {
+            let (_, old, new) = op.as_tag_tuple();
+            if !new.contains(&at) {
+                return None;
+            }
+            Some(match op {
+                similar::DiffOp::Equal { .. } => old.start + (at - new.start),
+                _ => old.start,
+            })
+        });
+        found.unwrap_or(self.prefix)
     }
 }
 
@@ -520,6 +732,73 @@ mod tests {
             prop_assert!(text.len() > detect::PREFIX_LEN + 3 * CHUNK_LEN, "the text is cut several times");
             prop_assert_eq!(String::from_utf8(out).unwrap(), converter.convert_to_string(&text));
         }
+    }
+
+    #[test]
+    fn comparison_finds_a_difference_whichever_side_runs_ahead() {
+        let compare = |passes: &[(&[u8], bool)]| {
+            let mut comparison = Comparison::default();
+            for &(bytes, output) in passes {
+                comparison.pass(bytes, output);
+            }
+            comparison.differs()
+        };
+        assert!(!compare(&[(b"abc", false), (b"ab", true), (b"def", false), (b"cde", true), (b"f", true)]));
+        assert!(!compare(&[(b"ab", false), (b"abcd", true), (b"cd", false)]));
+        assert!(compare(&[(b"abc", false), (b"abd", true)]), "the last byte differs");
+        assert!(compare(&[(b"abc", false), (b"ab", true)]), "the output is shorter");
+        assert!(compare(&[(b"ab", false), (b"abc", true)]), "the output is longer");
+        assert!(compare(&[(b"ab", false), (b"xbc", true), (b"c", false)]));
+    }
+
+    proptest! {
+        #![proptest_config(ProptestConfig { cases: 32, ..ProptestConfig::default() })]
+
+        #[test]
+        fn comparing_as_it_goes_is_comparing_the_whole(
+            text in "[天气预报中文\r\n a-z，。锟斤拷]{0,300}",
+            sizes in proptest::collection::vec(1usize..9, 1..5),
+            eol in prop_oneof![Just(EolPolicy::Keep), Just(EolPolicy::Lf)],
+            gbk in any::<bool>(),
+        ) {
+            let bytes = if gbk { encoding_rs::GB18030.encode(&text).0.into_owned() } else { text.into_bytes() };
+            let options = Options { eol, ..Options::default() };
+            let (whole, whole_out) = run(&bytes[..], &options);
+            let mut out = Vec::new();
+            let compared = normalize_compared(Trickle { bytes: &bytes, sizes, turn: 0 }, &mut out, &options);
+            let text = matches!(whole, Ok(Outcome::Text(_)));
+            let (_, changed) = compared.unwrap();
+            prop_assert_eq!(&out, &whole_out);
+            prop_assert_eq!(changed, text && whole_out != bytes);
+        }
+    }
+
+    #[test]
+    fn positions_move_to_the_input_past_repaired_spans_and_removed_glosses() {
+        let original = "第一行\n鍙戝竷 文字锟斤拷\n國(guó)家头发\r\n";
+        let derived = "第一行\n发布 文字锟斤拷\n國家头发\r\n";
+        // 布 (inside the repaired span), 锟, 头, and one past the end of a line.
+        let mut positions = [(2, 2), (2, 6), (3, 3), (3, 10), (1, 2)];
+        positions_in_input(original, derived, &mut positions);
+        assert_eq!(positions, [(2, 1), (2, 7), (3, 8), (3, 11), (1, 2)]);
+        let mut unaligned = [(1, 3)];
+        positions_in_input("a\nb", "ab", &mut unaligned);
+        assert_eq!(unaligned, [(1, 3)], "a stage that joined lines leaves positions alone");
+    }
+
+    #[test]
+    fn damage_after_a_repaired_span_in_a_line_cut_in_pieces_is_reported_where_it_is_in_the_input() {
+        let filler = "中文 ".repeat(MAX_PENDING / 7 * 3);
+        let input = format!("第一行\n鍙戝竷 {filler}锟斤拷 {filler}鍙戝竷\u{FFFD}\n");
+        let (outcome, out) = run(Trickle { bytes: input.as_bytes(), sizes: vec![4096], turn: 0 }, &Options::default());
+        let Ok(Outcome::Text(report)) = outcome else { panic!("not text") };
+        assert!(String::from_utf8(out).unwrap().starts_with("第一行\n发布 "), "repaired");
+        let column_of = |needle: &str| {
+            let line = input.split('\n').nth(1).unwrap();
+            line[..line.find(needle).unwrap()].chars().count() as u64 + 1
+        };
+        let found: Vec<(u64, u64)> = report.damage.iter().map(|d| (d.line, d.column)).collect();
+        assert_eq!(found, [(2, column_of("锟")), (2, column_of("\u{FFFD}"))]);
     }
 
     #[test]

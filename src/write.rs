@@ -6,7 +6,7 @@
 //! original; a file whose bytes would not change is not touched at all.
 
 use std::fs;
-use std::io::Write;
+use std::io::{self, Read, Write};
 use std::path::{Component, Path, PathBuf};
 use std::sync::{Mutex, MutexGuard};
 
@@ -114,32 +114,79 @@ pub fn line_endings(text: &str, eol: EolPolicy) -> Cow<'_, str> {
     }
 }
 
-/// Replaces `path` with `bytes` atomically: a temporary file in the same
-/// folder is written, synced and given the original's permissions and, as
-/// far as the user may, its owner and group (as `sed -i` does), then
-/// renamed over it. With `backup` (a suffix and the original's bytes as they
-/// were read), the original is kept as `path` + suffix, written the same
-/// way: the backup holds what was read, whatever is on disk by then.
+/// Replaces `path` with `bytes` atomically (see [`replace_with`]). With
+/// `backup` (a suffix and the original's bytes as they were read), the
+/// original is kept as `path` + suffix: the backup holds what was read,
+/// whatever is on disk by then.
 pub fn replace_atomically(path: &Path, bytes: &[u8], backup: Option<(&str, &[u8])>) -> Result<()> {
+    let (suffix, original) = backup.map_or((None, &[][..]), |(suffix, original)| (Some(suffix), original));
+    replace_with(path, original, suffix, |read, temp| {
+        io::copy(read, &mut io::sink())?;
+        temp.write_all(bytes)?;
+        Ok(((), true))
+    })
+}
+
+/// Replaces `path` atomically with what `fill` writes to a temporary file in
+/// the same folder, which is then synced, given the original's permissions
+/// and, as far as the user may, its owner and group (as `sed -i` does), and
+/// renamed over it. `fill` gets `original` to read from and returns a value
+/// and whether to replace: when not, `path` is not touched and the temporary
+/// file is removed, so a file is streamed through in bounded memory and
+/// still left alone when nothing changes.
+///
+/// With `backup` (a suffix), whatever `fill` reads from `original` is also
+/// written to `path` + suffix the same way: the backup holds what was read,
+/// whatever is on disk by then.
+pub fn replace_with<R: Read, T>(
+    path: &Path,
+    original: R,
+    backup: Option<&str>,
+    fill: impl FnOnce(&mut dyn Read, &mut fs::File) -> Result<(T, bool)>,
+) -> Result<T> {
     let metadata = fs::symlink_metadata(path)?;
-    refuse_hard_links(&metadata)?;
     let dir = match path.parent() {
         Some(dir) if !dir.as_os_str().is_empty() => dir,
         _ => Path::new("."),
     };
-    let backup = match backup {
-        Some((suffix, original)) => {
+    let mut backup = match backup {
+        Some(suffix) => {
             let mut name = path.as_os_str().to_owned();
             name.push(suffix);
-            Some((temporary(dir, original, metadata.permissions(), Some(&metadata))?, PathBuf::from(name)))
+            Some((temporary(dir)?, PathBuf::from(name)))
         }
         None => None,
     };
-    let temp = temporary(dir, bytes, metadata.permissions(), Some(&metadata))?;
+    let mut temp = temporary(dir)?;
+    let mut read = Copying { original, copy: backup.as_mut().map(|(backup, _)| backup.as_file_mut()) };
+    let (value, replace) = fill(&mut read, temp.as_file_mut())?;
+    if !replace {
+        return Ok(value);
+    }
+    refuse_hard_links(&metadata)?;
     if let Some((backup, name)) = backup {
+        seal(&backup, metadata.permissions(), Some(&metadata))?;
         backup.persist(&name)?;
     }
-    temp.persist(path)
+    seal(&temp, metadata.permissions(), Some(&metadata))?;
+    temp.persist(path)?;
+    Ok(value)
+}
+
+/// A reader that writes what it reads to `copy` too.
+struct Copying<'a, R> {
+    original: R,
+    copy: Option<&'a mut fs::File>,
+}
+
+impl<R: Read> Read for Copying<'_, R> {
+    fn read(&mut self, buf: &mut [u8]) -> io::Result<usize> {
+        let n = self.original.read(buf)?;
+        if let Some(copy) = &mut self.copy {
+            copy.write_all(&buf[..n])?;
+        }
+        Ok(n)
+    }
 }
 
 /// The temporary files of this process that are not yet renamed into place,
@@ -175,68 +222,67 @@ pub fn remove_temporaries() -> usize {
     list.paths.drain(..).filter(|path| fs::remove_file(path).is_ok()).count()
 }
 
-/// A temporary file listed in [`UNFINISHED`] until it is renamed into place
-/// or dropped (and deleted).
+/// A temporary file, listed in [`UNFINISHED`] until it is renamed into
+/// place or dropped (and deleted).
 struct Temporary {
-    /// `None` once renamed.
-    file: Option<tempfile::NamedTempFile>,
-    path: PathBuf,
+    file: tempfile::NamedTempFile,
+    listed: Listed,
+}
+
+/// Takes its path off the list when dropped.
+struct Listed(PathBuf);
+
+impl Drop for Listed {
+    fn drop(&mut self) {
+        unfinished().finished(&self.0);
+    }
 }
 
 impl Temporary {
+    fn as_file(&self) -> &fs::File {
+        self.file.as_file()
+    }
+
+    fn as_file_mut(&mut self) -> &mut fs::File {
+        self.file.as_file_mut()
+    }
+
     /// Renames the file to `to`. The rename and the file's leaving the list
     /// happen under one lock, so that [`remove_temporaries`] neither deletes
     /// a finished file nor misses an unfinished one.
-    fn persist(mut self, to: &Path) -> Result<()> {
+    fn persist(self, to: &Path) -> Result<()> {
+        let Temporary { file, listed } = self;
         let mut list = unfinished();
-        let renamed = match self.file.take() {
-            Some(file) => file.persist(to).map(drop).map_err(|e| Error::Io(e.error)),
-            None => Ok(()),
-        };
-        list.finished(&self.path);
+        let renamed = file.persist(to).map(drop).map_err(|e| Error::Io(e.error));
+        list.finished(&listed.0);
+        drop(list);
         renamed
     }
 }
 
-impl Drop for Temporary {
-    fn drop(&mut self) {
-        if let Some(file) = self.file.take() {
-            let mut list = unfinished();
-            drop(file);
-            list.finished(&self.path);
-        }
+/// An empty temporary file in `dir`, removed unless persisted. Created and
+/// listed under one lock, so that a signal's clean-up sees every file
+/// created before it and none after.
+fn temporary(dir: &Path) -> Result<Temporary> {
+    let mut list = unfinished();
+    if list.stopping {
+        return Err(Error::Stopping);
     }
+    let file = tempfile::Builder::new().prefix(TEMPORARY_PREFIX).suffix(".tmp").tempfile_in(dir)?;
+    list.paths.push(file.path().to_path_buf());
+    Ok(Temporary { listed: Listed(file.path().to_path_buf()), file })
 }
 
-/// A synced temporary file in `dir` holding `bytes`, with `permissions`
-/// and, given `owner_of`, that file's owner and group.
-fn temporary(
-    dir: &Path,
-    bytes: &[u8],
-    permissions: fs::Permissions,
-    owner_of: Option<&fs::Metadata>,
-) -> Result<Temporary> {
-    let mut file = {
-        // Created and listed under one lock, so that a signal's clean-up
-        // sees every file created before it and none after.
-        let mut list = unfinished();
-        if list.stopping {
-            return Err(Error::Stopping);
-        }
-        let file = tempfile::Builder::new().prefix(TEMPORARY_PREFIX).suffix(".tmp").tempfile_in(dir)?;
-        list.paths.push(file.path().to_path_buf());
-        Temporary { path: file.path().to_path_buf(), file: Some(file) }
-    };
-    if let Some(temp) = &mut file.file {
-        temp.write_all(bytes)?;
-        // Before the permissions: a change of owner clears set-user-ID bits.
-        if let Some(like) = owner_of {
-            copy_owner(temp.as_file(), like);
-        }
-        temp.as_file().set_permissions(permissions)?;
-        temp.as_file().sync_all()?;
+/// Gives a written temporary file `permissions` and, given `owner_of`, that
+/// file's owner and group, and syncs it.
+fn seal(temp: &Temporary, permissions: fs::Permissions, owner_of: Option<&fs::Metadata>) -> Result<()> {
+    // Before the permissions: a change of owner clears set-user-ID bits.
+    if let Some(like) = owner_of {
+        copy_owner(temp.as_file(), like);
     }
-    Ok(file)
+    temp.as_file().set_permissions(permissions)?;
+    temp.as_file().sync_all()?;
+    Ok(())
 }
 
 /// Gives `file` the owner and group of `like` where the user may: root
@@ -258,13 +304,32 @@ fn copy_owner(_: &fs::File, _: &fs::Metadata) {}
 /// recognise.
 pub const TEMPORARY_PREFIX: &str = ".zhnorm-";
 
-/// Writes `bytes` to `path`, a new file in the output tree, through a
-/// temporary file so that an interrupted run leaves no half-written file;
-/// the copy gets `permissions` (the original's, as `cp` keeps them).
+/// Writes `bytes` to `path`, a new file in the output tree (see [`create_with`]).
 pub fn create_atomically(path: &Path, bytes: &[u8], permissions: fs::Permissions) -> Result<()> {
+    create_with(path, permissions, |temp| {
+        temp.write_all(bytes)?;
+        Ok(((), true))
+    })
+}
+
+/// Writes what `fill` writes to `path`, a new file in the output tree,
+/// through a temporary file so that an interrupted run leaves no
+/// half-written file; the copy gets `permissions` (the original's, as `cp`
+/// keeps them). `fill` returns a value and whether to keep what it wrote.
+pub fn create_with<T>(
+    path: &Path,
+    permissions: fs::Permissions,
+    fill: impl FnOnce(&mut fs::File) -> Result<(T, bool)>,
+) -> Result<T> {
     let dir = path.parent().unwrap_or(Path::new("."));
     fs::create_dir_all(dir)?;
-    temporary(dir, bytes, permissions, None)?.persist(path)
+    let mut temp = temporary(dir)?;
+    let (value, keep) = fill(temp.as_file_mut())?;
+    if keep {
+        seal(&temp, permissions, None)?;
+        temp.persist(path)?;
+    }
+    Ok(value)
 }
 
 #[cfg(unix)]

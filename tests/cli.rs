@@ -922,7 +922,7 @@ mod recover {
         assert_eq!(check.status.code(), Some(1));
         assert!(stdout(&check).contains("1 mojibake runs with holes recovered (1 holes filled)"), "{}", stdout(&check));
         let err = stderr(&check);
-        assert!(err.contains("holed.txt:1:11: damage: U+FFFD"), "{err}");
+        assert!(err.contains("holed.txt:1:18: damage: U+FFFD"), "{err}");
 
         let json = zhnorm(["--check".as_ref(), "--json".as_ref(), file.as_os_str()]).run();
         let json = stdout(&json);
@@ -942,7 +942,7 @@ mod recover {
         assert_eq!(check.status.code(), Some(1));
         assert!(!stdout(&check).contains("holes recovered"), "{}", stdout(&check));
         let err = stderr(&check);
-        assert!(err.contains("holed.txt:1:7: damage: U+FFFD"), "{err}");
+        assert!(err.contains("holed.txt:1:9: damage: U+FFFD"), "{err}");
     }
 }
 
@@ -1216,4 +1216,166 @@ fn a_signal_in_the_middle_of_a_rewrite_leaves_no_temporary_file() {
         rewritten += usize::from(bytes != gbk);
     }
     assert!(rewritten < 8, "the signal came after the last file");
+}
+
+/// Files above the in-memory limit (8 MiB) stream through the pipeline:
+/// checked as they are read, written into the temporary file. `--diff`
+/// reads a file whole whatever its size; standard output always streamed.
+mod large_files {
+    use super::*;
+
+    /// `sample` repeated to just above the in-memory limit.
+    fn large(dir: &Dir, sample: &[u8], name: &str) -> PathBuf {
+        dir.write(name, &sample.repeat((8 << 20) / sample.len() + 1))
+    }
+
+    /// The exit code and JSON report of `--check`; with `--diff` (the file
+    /// read whole), the report without the diff.
+    fn check_json(path: &Path, extra: &[&str]) -> (Option<i32>, serde_json::Value) {
+        let args = ["--check", "--json"].iter().chain(extra).map(|a| a.as_ref()).chain([path.as_os_str()]);
+        let output = zhnorm(args).run();
+        let mut value: serde_json::Value = serde_json::from_slice(&output.stdout).expect("one JSON line");
+        value.as_object_mut().unwrap().remove("diff");
+        (output.status.code(), value)
+    }
+
+    #[test]
+    fn a_large_file_is_checked_as_when_it_is_read_whole() {
+        let dir = Dir::new();
+        let gbk = large(&dir, &fs::read(sample_path("gbk.txt")).unwrap(), "gbk.txt");
+        let (code, report) = check_json(&gbk, &[]);
+        assert_eq!((code, &report), (Some(1), &check_json(&gbk, &["--diff"]).1));
+        assert_eq!(report["changes"], serde_json::json!(["gb18030 -> utf-8"]));
+        let piped = zhnorm(["--check"]).stdin(&fs::read(&gbk).unwrap()).run();
+        assert_eq!((piped.status.code(), stdout(&piped)), (Some(1), "<stdin>: gb18030 -> utf-8\n".to_owned()));
+
+        let clean = large(&dir, SIMPLIFIED.as_bytes(), "clean.txt");
+        let (code, report) = check_json(&clean, &[]);
+        assert_eq!((code, &report), (Some(0), &check_json(&clean, &["--diff"]).1));
+        assert_eq!(report["changed"], serde_json::json!(false));
+        let piped = zhnorm(["--check"]).stdin(&fs::read(&clean).unwrap()).run();
+        assert_eq!((piped.status.code(), stdout(&piped)), (Some(0), String::new()));
+    }
+
+    #[test]
+    fn a_difference_in_the_last_bytes_of_a_large_file_is_found() {
+        let dir = Dir::new();
+        let large = large(&dir, SIMPLIFIED.as_bytes(), "a.txt");
+        fs::OpenOptions::new().append(true).open(&large).unwrap().write_all("末行\r\n".as_bytes()).unwrap();
+        let (code, report) = check_json(&large, &["--eol", "lf"]);
+        assert_eq!(
+            (code, &report["changes"][0]),
+            (Some(1), &serde_json::json!("line endings normalized (144632 lf, 1 crlf, 0 cr found)"))
+        );
+        assert_eq!(check_json(&large, &[]).0, Some(0));
+    }
+
+    #[test]
+    fn a_large_file_is_written_as_standard_output_shows_it_and_left_alone_once_clean() {
+        let dir = Dir::new();
+        let original = fs::read(sample_path("gbk.txt")).unwrap();
+        let large = large(&dir, &original, "a.txt");
+        let original = fs::read(&large).unwrap();
+        let expected = zhnorm([&large]).run().stdout;
+        assert_eq!(
+            expected,
+            SIMPLIFIED.repeat(original.len() / fs::read(sample_path("gbk.txt")).unwrap().len()).into_bytes()
+        );
+        #[cfg(unix)]
+        {
+            use std::os::unix::fs::PermissionsExt;
+            fs::set_permissions(&large, fs::Permissions::from_mode(0o640)).unwrap();
+        }
+
+        let output = zhnorm(["--out-dir".as_ref(), dir.path("out").as_os_str(), large.as_os_str()]).run();
+        assert!(output.status.success(), "{}", stderr(&output));
+        assert_eq!(fs::read(dir.path("out/a.txt")).unwrap(), expected);
+
+        let output = zhnorm(["--write".as_ref(), "--backup".as_ref(), large.as_os_str()]).run();
+        assert!(output.status.success(), "{}", stderr(&output));
+        assert!(stderr(&output).contains("1 files scanned, 1 rewritten"), "{}", stderr(&output));
+        assert_eq!(fs::read(&large).unwrap(), expected);
+        assert_eq!(fs::read(dir.path("a.txt.bak")).unwrap(), original);
+        #[cfg(unix)]
+        {
+            use std::os::unix::fs::PermissionsExt;
+            for file in [&large, &dir.path("a.txt.bak"), &dir.path("out/a.txt")] {
+                assert_eq!(fs::metadata(file).unwrap().permissions().mode() & 0o777, 0o640, "{}", file.display());
+            }
+        }
+
+        let old = SystemTime::now() - Duration::from_secs(86_400);
+        fs::File::options().write(true).open(&large).unwrap().set_modified(old).unwrap();
+        fs::remove_file(dir.path("a.txt.bak")).unwrap();
+        let output = zhnorm(["--write".as_ref(), "--backup".as_ref(), large.as_os_str()]).run();
+        assert!(output.status.success(), "{}", stderr(&output));
+        assert!(stderr(&output).contains("1 files scanned, 0 rewritten"), "{}", stderr(&output));
+        assert_eq!(fs::metadata(&large).unwrap().modified().unwrap(), old);
+        let mut names: Vec<_> = fs::read_dir(dir.temp.path()).unwrap().map(|e| e.unwrap().file_name()).collect();
+        names.sort();
+        assert_eq!(names, ["a.txt", "out"], "no backup and no temporary file left");
+    }
+
+    #[test]
+    fn a_large_file_malformed_near_its_end_is_not_written_and_leaves_no_temporary_file() {
+        let dir = Dir::new();
+        let mut bytes = SIMPLIFIED.repeat((8 << 20) / SIMPLIFIED.len() + 1).into_bytes();
+        bytes.extend_from_slice(b"\xff\xfe\n");
+        let file = dir.write("a.txt", &bytes);
+        let output =
+            zhnorm(["--write".as_ref(), "--backup".as_ref(), "--eol".as_ref(), "crlf".as_ref(), file.as_os_str()])
+                .run();
+        assert_eq!(output.status.code(), Some(2));
+        assert!(stderr(&output).contains("a.txt: malformed UTF-8 byte sequence"), "{}", stderr(&output));
+        assert_eq!(fs::read(&file).unwrap(), bytes);
+        let names: Vec<_> = fs::read_dir(dir.temp.path()).unwrap().map(|e| e.unwrap().file_name()).collect();
+        assert_eq!(names, ["a.txt"], "no backup and no temporary file");
+    }
+}
+
+/// Positions people are shown are where the text is in the input file, not
+/// in the text the repair and clean stages made of it.
+mod input_positions {
+    use super::*;
+
+    /// 1-based line and column (in characters) of the `nth` `needle` (from
+    /// 0) in `text`.
+    fn position_of(text: &str, needle: &str, nth: usize) -> String {
+        let (at, _) = text.match_indices(needle).nth(nth).expect("in the text");
+        let before = &text[..at];
+        let line = before.matches('\n').count() + 1;
+        let column = before.rsplit('\n').next().unwrap_or("").chars().count() + 1;
+        format!("{line}:{column}")
+    }
+
+    #[test]
+    fn damage_after_a_repaired_span_is_reported_at_its_column_in_the_input() {
+        // 鍙戝竷 is 发布 (UTF-8 read as GBK): four characters repaired to two.
+        let input = "第一行\n鍙戝竷 文字锟斤拷，又鍙戝竷了\u{FFFD}。\n";
+        let output = zhnorm(["--check"]).stdin(input.as_bytes()).run();
+        assert_eq!(output.status.code(), Some(1));
+        let err = stderr(&output);
+        assert!(err.contains(&format!("<stdin>:{}: damage: 锟斤拷", position_of(input, "锟", 0))), "{err}");
+        assert!(err.contains(&format!("<stdin>:{}: damage: U+FFFD", position_of(input, "\u{FFFD}", 0))), "{err}");
+        assert_eq!(position_of(input, "锟", 0), "2:7");
+    }
+
+    #[test]
+    fn explain_reports_changes_at_their_column_in_the_input_before_glosses_are_removed() {
+        let input = "國(guó)家(jiā)的(de)人(rén)民(mín)头发\n她(tā)的(de)头发很长\n";
+        let output = zhnorm(["--explain", "-c", "s2t"]).stdin(input.as_bytes()).run();
+        assert!(output.status.success(), "{}", stderr(&output));
+        assert_eq!(
+            stdout(&output),
+            format!(
+                "{}  头发 → 頭髮  STPhrases\n{}  头发 → 頭髮  STPhrases\n{}  长 → 長  STCharacters\n",
+                position_of(input, "头", 0),
+                position_of(input, "头", 1),
+                position_of(input, "长", 0)
+            )
+        );
+        let with_bom =
+            zhnorm(["--explain", "-c", "s2t", "--bom", "add", "--eol", "crlf"]).stdin(input.as_bytes()).run();
+        assert_eq!(stdout(&with_bom), stdout(&output), "the output's form does not move positions");
+    }
 }
