@@ -94,11 +94,19 @@ pub enum Error {
     /// An `.editorconfig` that applies to the file cannot be read or parsed.
     #[error("bad .editorconfig: {0}")]
     EditorConfig(String),
-    /// `.editorconfig` asks for a charset other than UTF-8 for the file.
+    /// `.editorconfig` sets a charset for the file that what zhnorm would
+    /// write is not in (UTF-8 beyond ASCII in a `latin1` file, any UTF-8 in
+    /// a UTF-16 one).
     #[error(
-        ".editorconfig sets charset = {0}, and zhnorm writes only UTF-8 (--bom, or bom in zhnorm.toml, overrides it)"
+        ".editorconfig sets charset = {charset}, and zhnorm would write {written}; not changed \
+         (--no-editorconfig ignores .editorconfig)"
     )]
-    EditorConfigCharset(String),
+    EditorConfigCharset {
+        /// The `charset` value.
+        charset: &'static str,
+        /// What zhnorm would write instead.
+        written: &'static str,
+    },
     /// The input's charset is not one the settings accept.
     #[error("charset {found} is not accepted (accepted: {accepted})")]
     NotAccepted {

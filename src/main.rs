@@ -14,6 +14,7 @@ use clap::{CommandFactory, FromArgMatches};
 use rayon::prelude::*;
 use serde_json::json;
 use zhnorm::detect::{self, Detection};
+use zhnorm::settings::EditorConfigCharset;
 use zhnorm::walk::{self, Found, Input, WalkOptions};
 use zhnorm::{normalize, Options, Outcome, Report};
 
@@ -340,7 +341,8 @@ fn run_stdout(inputs: &[Found], args: &Args, options: &Options) -> anyhow::Resul
                 continue;
             }
         };
-        let result = options_for(path, args, options).and_then(|options| {
+        // Printing is not writing: a file in a charset zhnorm does not write prints all the same.
+        let result = options_for(path, args, options).and_then(|(options, _)| {
             File::open(path).map_err(zhnorm::Error::from).and_then(|file| normalize(file, &mut out, &options))
         });
         match result {
@@ -478,25 +480,31 @@ fn process_file(
     if mode == Mode::Detect {
         return Ok(Processed::Detected(detect_prefix(File::open(path)?)?));
     }
-    let options = options_for(path, args, options)?;
+    let (options, charset) = options_for(path, args, options)?;
     let mut file = File::open(path)?;
     let metadata = file.metadata()?;
     let target = || if args.follow { fs::canonicalize(path) } else { Ok(path.clone()) };
     // --diff shows the whole text, so it reads the whole file.
     if metadata.len() > IN_MEMORY_UP_TO && !args.diff {
+        // A refused change leaves the temporary file unused.
+        let normalize_allowed = |read: &mut dyn Read, mut out: &mut dyn Write| {
+            let (outcome, changed) = zhnorm::normalize_compared(read, &mut out, &options)?;
+            refuse_out_of_charset(charset, &outcome, changed)?;
+            Ok::<_, zhnorm::Error>((outcome, changed))
+        };
         let (outcome, changed) = match (mode, destination) {
             (Mode::Write, _) => zhnorm::write::replace_with(&target()?, file, args.backup.as_deref(), |read, temp| {
-                let (outcome, changed) = zhnorm::normalize_compared(read, temp, &options)?;
+                let (outcome, changed) = normalize_allowed(read, temp)?;
                 Ok(((outcome, changed), changed))
             })?,
             (Mode::OutDir, Some(Ok(destination))) => {
                 zhnorm::write::create_with(destination, metadata.permissions(), |temp| {
-                    let (outcome, changed) = zhnorm::normalize_compared(&mut file, temp, &options)?;
+                    let (outcome, changed) = normalize_allowed(&mut file, temp)?;
                     let text = matches!(outcome, Outcome::Text(_));
                     Ok(((outcome, changed), text))
                 })?
             }
-            _ => zhnorm::normalize_compared(file, &mut io::sink(), &options)?,
+            _ => normalize_allowed(&mut file, &mut io::sink())?,
         };
         refuse_unmirrored(mode, destination, &outcome)?;
         return Ok(Processed::Normalized { outcome, changed, diff: None });
@@ -505,6 +513,7 @@ fn process_file(
     file.read_to_end(&mut bytes)?;
     let (outcome, normalized, changed) = normalize_bytes(&bytes, &options)?;
     refuse_unmirrored(mode, destination, &outcome)?;
+    refuse_out_of_charset(charset, &outcome, changed)?;
     if matches!(outcome, Outcome::Text(_)) {
         match (mode, destination) {
             (Mode::Write, _) if changed => {
@@ -534,6 +543,24 @@ fn refuse_unmirrored(
     }
 }
 
+/// A change that would write a file out of the charset its `.editorconfig`
+/// sets is an error; a file left as it is stays in it.
+fn refuse_out_of_charset(
+    charset: Option<EditorConfigCharset>,
+    outcome: &Outcome,
+    changed: bool,
+) -> Result<(), zhnorm::Error> {
+    match (charset, outcome) {
+        (Some(charset), Outcome::Text(report)) if changed && !charset.admits(report.output_is_ascii) => {
+            Err(zhnorm::Error::EditorConfigCharset {
+                charset: charset.value(),
+                written: if charset.admits(true) { "UTF-8 beyond ASCII" } else { "UTF-8" },
+            })
+        }
+        _ => Ok(()),
+    }
+}
+
 /// The charset of an input from its first bytes alone.
 fn detect_prefix(input: impl Read) -> io::Result<Detection> {
     let mut prefix = Vec::new();
@@ -541,16 +568,22 @@ fn detect_prefix(input: impl Read) -> io::Result<Detection> {
     Ok(detect::detect(&prefix, prefix.len() < detect::PREFIX_LEN))
 }
 
-/// The options for one file: `.editorconfig`'s `charset` gives the BOM
-/// unless a flag or the settings file did.
-fn options_for<'a>(path: &Path, args: &Args, options: &'a Options) -> Result<Cow<'a, Options>, zhnorm::Error> {
-    if args.bom_fixed || args.no_editorconfig {
-        return Ok(Cow::Borrowed(options));
+/// The options for one file, and the charset `.editorconfig` sets for it:
+/// a UTF-8 one gives the BOM unless a flag or the settings file did.
+type FileOptions<'a> = (Cow<'a, Options>, Option<EditorConfigCharset>);
+
+fn options_for<'a>(path: &Path, args: &Args, options: &'a Options) -> Result<FileOptions<'a>, zhnorm::Error> {
+    if args.no_editorconfig {
+        return Ok((Cow::Borrowed(options), None));
     }
-    Ok(match zhnorm::settings::editorconfig_bom(path)? {
-        Some(bom) if bom != options.bom => Cow::Owned(Options { bom, ..options.clone() }),
+    let charset = zhnorm::settings::editorconfig_charset(path)?;
+    let options = match charset {
+        Some(EditorConfigCharset::Utf8(bom)) if !args.bom_fixed && bom != options.bom => {
+            Cow::Owned(Options { bom, ..options.clone() })
+        }
         _ => Cow::Borrowed(options),
-    })
+    };
+    Ok((options, charset))
 }
 
 /// With `--diff`, the unified diff of a file that would change: the text as

@@ -10,7 +10,7 @@ use encoding_rs::{Encoding, UTF_8};
 use serde::Serialize;
 
 use crate::clean::{CleanCounts, CleanOptions, Cleaner};
-use crate::convert::{Converter, Guard};
+use crate::convert::{Converter, Guard, Part};
 use crate::decode::{Decoder, Malformed};
 use crate::detect::{self, Charset, Detection, Method};
 use crate::repair::{self, Damage, Family, Position, Recoverer, Repairer};
@@ -45,7 +45,8 @@ pub struct Options {
     pub clean: CleanOptions,
     /// Traditional/Simplified conversion; `None` converts nothing.
     pub convert: Option<Converter>,
-    /// Text matching any of these is not converted (see [`Guard`]).
+    /// Text matching any of these is left as it is by repair, clean and
+    /// conversion (see [`Guard`]).
     pub protect: Vec<regex::Regex>,
     /// Convert Japanese text with a Chinese configuration too.
     pub force: bool,
@@ -103,6 +104,10 @@ pub struct Report {
     pub bytes_in: u64,
     /// Bytes written.
     pub bytes_out: u64,
+    /// The bytes written are ASCII throughout (a BOM is not), so they are
+    /// in every ASCII-compatible charset too.
+    #[serde(skip)]
+    pub output_is_ascii: bool,
 }
 
 fn serialize_repaired<S: serde::Serializer>(repaired: &[(Family, u64)], s: S) -> Result<S::Ok, S::Error> {
@@ -242,6 +247,7 @@ pub fn normalize<R: Read, W: Write>(mut input: R, output: &mut W, options: &Opti
             japanese_not_converted: false,
             bytes_in: prefix.len() as u64,
             bytes_out: 0,
+            output_is_ascii: true,
         },
         position: Position::default(),
         input_position: Position::default(),
@@ -418,26 +424,33 @@ impl<W: Write> Stream<'_, W> {
             return Ok(());
         }
         self.report.eol_found.add(EolCounts::count(block));
-        let recovered = if self.options.no_repair || self.options.no_recover {
-            Cow::Borrowed(block)
-        } else {
-            self.recoverer.recover(block)
-        };
-        let repaired = if self.options.no_repair {
-            recovered
-        } else {
-            match self.repairer.repair(&recovered) {
-                Cow::Borrowed(_) => recovered,
-                Cow::Owned(text) => Cow::Owned(text),
+        // What `--protect` and the markers shield, no stage changes.
+        let mut parts = self.guard.parts(block);
+        if !self.options.no_repair {
+            for part in parts.iter_mut().filter(|part| !part.shielded) {
+                if !self.options.no_recover {
+                    part.text = staged(std::mem::take(&mut part.text), |text| self.recoverer.recover(text));
+                }
+                part.text = staged(std::mem::take(&mut part.text), |text| self.repairer.repair(text));
             }
-        };
+        }
+        let repaired = joined(&parts);
         let (damage_from, repaired_start) = (self.report.damage.len(), self.position);
         repair::scan_damage(&repaired, &mut self.position, &mut self.report.damage);
-        let cleaned = if self.cleaner.is_active() {
-            self.cleaner.clean(&repaired, &mut self.report.damage)
-        } else {
-            Cow::Borrowed(&*repaired)
-        };
+        let cleaned: Vec<Part<'_>> = parts
+            .iter()
+            .map(|part| {
+                let text = if !self.cleaner.is_active() {
+                    Cow::Borrowed(&*part.text)
+                } else if part.shielded {
+                    self.cleaner.pass(&part.text);
+                    Cow::Borrowed(&*part.text)
+                } else {
+                    self.cleaner.clean(&part.text, &mut self.report.damage)
+                };
+                Part { text, shielded: part.shielded }
+            })
+            .collect();
         if self.report.damage.len() > damage_from {
             self.damage_to_input(block, &repaired, damage_from, repaired_start);
         }
@@ -450,11 +463,11 @@ impl<W: Write> Stream<'_, W> {
         }
         let converted = match &self.options.convert {
             Some(converter) => {
-                let mut out = String::with_capacity(cleaned.len() + cleaned.len() / 8);
+                let mut out = String::with_capacity(repaired.len() + repaired.len() / 8);
                 self.report.chars_converted += self.guard.convert(converter, &cleaned, &mut out);
                 Cow::Owned(out)
             }
-            None => Cow::Borrowed(&*cleaned),
+            None => joined(&cleaned),
         };
         let normalized = if self.options.nfc { write::nfc(&converted) } else { Cow::Borrowed(&*converted) };
         self.report.nfc_changed |= matches!(normalized, Cow::Owned(_));
@@ -488,7 +501,25 @@ impl<W: Write> Stream<'_, W> {
 
     fn emit(&mut self, text: &str) -> io::Result<()> {
         self.report.bytes_out += text.len() as u64;
+        // Once false it stays so, and nothing more is scanned.
+        self.report.output_is_ascii = self.report.output_is_ascii && text.is_ascii();
         self.output.write_all(text.as_bytes())
+    }
+}
+
+/// `text` as a stage leaves it; the stage borrows what it does not change.
+fn staged<'a>(text: Cow<'a, str>, stage: impl FnOnce(&str) -> Cow<'_, str>) -> Cow<'a, str> {
+    match stage(&text) {
+        Cow::Borrowed(_) => text,
+        Cow::Owned(changed) => Cow::Owned(changed),
+    }
+}
+
+/// The text of `parts`, borrowed when there is one.
+fn joined<'a>(parts: &'a [Part<'_>]) -> Cow<'a, str> {
+    match parts {
+        [part] => Cow::Borrowed(&part.text),
+        _ => Cow::Owned(parts.iter().map(|part| &*part.text).collect()),
     }
 }
 

@@ -405,6 +405,37 @@ fn protected_patterns_and_off_markers_are_not_converted() {
     assert!(stderr(&bad).starts_with("zhnorm: bad --protect pattern \"(\""), "{}", stderr(&bad));
 }
 
+#[test]
+fn protected_text_and_marked_regions_are_not_repaired_cleaned_or_converted() {
+    // 鍙戝竷 is 发布 in UTF-8 read as GBK; (guó) glosses 國.
+    let input = "鍙戝竷 `鍙戝竷 國(guó)` 国(guó)家\n// zhnorm: off\n鍙戝竷 锟斤拷 國(guó)家\n// zhnorm: on\n鍙戝竷\n";
+    let run = |args: &[&str]| {
+        zhnorm(args.iter().chain(&["--glosses=strip", "--protect", "`[^`]*`", "-"])).stdin(input.as_bytes()).run()
+    };
+    let output = run(&[]);
+    assert_eq!(
+        stdout(&output),
+        "发布 `鍙戝竷 國(guó)` 国家\n// zhnorm: off\n鍙戝竷 锟斤拷 國(guó)家\n// zhnorm: on\n发布\n"
+    );
+    assert!(
+        stderr(&output).contains("zhnorm: <stdin>:3:5: damage: 锟斤拷"),
+        "damage is still reported: {}",
+        stderr(&output)
+    );
+    let converted = run(&["-c", "s2t"]);
+    assert_eq!(
+        stdout(&converted),
+        "發佈 `鍙戝竷 國(guó)` 國家\n// zhnorm: off\n鍙戝竷 锟斤拷 國(guó)家\n// zhnorm: on\n發佈\n"
+    );
+    let output = run(&["--check"]);
+    assert_eq!(output.status.code(), Some(1));
+    assert_eq!(
+        stdout(&output),
+        "<stdin>: 2 mojibake spans repaired (utf-8 read as gbk), 1 pinyin glosses removed\n",
+        "the shielded spans are not counted"
+    );
+}
+
 /// Every configuration on a short input, through the binary; the expected
 /// lines are what `opencc -c CONFIG.json` 1.4.2 printed for the same input.
 #[test]
@@ -591,15 +622,18 @@ mod project {
         assert_eq!((output.status.code(), stdout(&output)), (Some(1), "b.txt: bom removed\n".to_owned()));
         let output = run(&["--check", "--no-editorconfig", "a.txt"]);
         assert_eq!(output.status.code(), Some(0));
-        let output = run(&["--check", "c.lat"]);
+        let output = run(&["--check", "--eol=crlf", "c.lat"]);
         assert_eq!(output.status.code(), Some(2));
         assert_eq!(
             stderr(&output),
-            "zhnorm: c.lat: .editorconfig sets charset = latin1, and zhnorm writes only UTF-8 (--bom, or bom in zhnorm.toml, overrides it)\n"
+            "zhnorm: c.lat: .editorconfig sets charset = latin1, and zhnorm would write UTF-8 beyond ASCII; not changed \
+             (--no-editorconfig ignores .editorconfig)\n"
         );
         dir.write("zhnorm.toml", b"bom = \"keep\"\n");
         let output = run(&["--check", "a.txt", "b.txt", "c.lat"]);
         assert_eq!((output.status.code(), stdout(&output)), (Some(0), String::new()), "{}", stderr(&output));
+        let output = run(&["--check", "--eol=crlf", "c.lat"]);
+        assert_eq!(output.status.code(), Some(2), "the settings' BOM does not lift the charset");
     }
 
     #[test]
@@ -1161,6 +1195,54 @@ mod settings_edges {
     }
 
     #[test]
+    fn editorconfig_charset_zhnorm_does_not_write_refuses_only_changes_out_of_it() {
+        let dir = repo();
+        dir.write(".editorconfig", b"root = true\n[*.lat]\ncharset = latin1\n[*.u16]\ncharset = utf-16le\n");
+        let ascii = dir.write("plain.lat", b"int main(void) { return 0; }\r\n");
+        let accented = dir.write("accented.lat", b"caf\xe9 cr\xe8me\n");
+        dir.write("chinese.lat", SIMPLIFIED.as_bytes());
+        dir.write("plain.u16", b"plain\r\n");
+        let run = |args: &[&str]| zhnorm(args).in_dir(dir.temp.path()).run();
+
+        let output = run(&["--check", "plain.lat", "chinese.lat", "plain.u16"]);
+        assert_eq!((output.status.code(), stderr(&output)), (Some(0), String::new()), "files left as they are");
+        let output = run(&["--write", "--eol=lf", "plain.lat"]);
+        assert!(output.status.success(), "{}", stderr(&output));
+        assert_eq!(fs::read(&ascii).unwrap(), b"int main(void) { return 0; }\n", "ASCII is Latin-1");
+
+        let output = run(&["--write", "accented.lat", "plain.u16", "--eol=lf"]);
+        assert_eq!(output.status.code(), Some(2));
+        let err = stderr(&output);
+        assert!(
+            err.starts_with(
+                "zhnorm: accented.lat: .editorconfig sets charset = latin1, and zhnorm would write UTF-8 beyond ASCII;"
+            ),
+            "{err}"
+        );
+        assert!(err.contains("zhnorm: plain.u16: .editorconfig sets charset = utf-16le, and zhnorm would write UTF-8;"));
+        assert_eq!(fs::read(&accented).unwrap(), b"caf\xe9 cr\xe8me\n");
+        assert_eq!(fs::read(dir.path("plain.u16")).unwrap(), b"plain\r\n");
+        let output = run(&["accented.lat"]);
+        assert_eq!(
+            (output.status.code(), stdout(&output)),
+            (Some(0), "café crème\n".to_owned()),
+            "printing is not writing"
+        );
+        let output = run(&["--write", "--no-editorconfig", "accented.lat"]);
+        assert!(output.status.success(), "{}", stderr(&output));
+        assert_eq!(fs::read(&accented).unwrap(), "café crème\n".as_bytes());
+
+        let large = dir.write("large.lat", &b"caf\xe9\n".repeat((8 << 20) / 5 + 1));
+        let output = run(&["--write", "large.lat"]);
+        assert_eq!(output.status.code(), Some(2), "{}", stderr(&output));
+        assert_eq!(fs::read(&large).unwrap(), b"caf\xe9\n".repeat((8 << 20) / 5 + 1));
+        let leftovers = fs::read_dir(dir.temp.path())
+            .unwrap()
+            .filter(|e| e.as_ref().unwrap().file_name().to_string_lossy().ends_with(".tmp"));
+        assert_eq!(leftovers.count(), 0, "no temporary file left");
+    }
+
+    #[test]
     fn an_unknown_table_is_named_as_itself() {
         let dir = repo();
         let settings = dir.write("zhnorm.toml", b"eol = \"lf\"\n\n[x]\n");
@@ -1321,6 +1403,20 @@ mod large_files {
         let mut names: Vec<_> = fs::read_dir(dir.temp.path()).unwrap().map(|e| e.unwrap().file_name()).collect();
         names.sort();
         assert_eq!(names, ["a.txt", "out"], "no backup and no temporary file left");
+    }
+
+    #[test]
+    fn a_marked_region_across_the_blocks_of_a_large_input_is_left_as_it_is() {
+        let dir = Dir::new();
+        let filler = "中文文本。\n".repeat((9 << 20) / 16);
+        let text = format!("// zhnorm: off\n鍙戝竷\n{filler}鍙戝竷\n// zhnorm: on\n鍙戝竷\n");
+        let expected = format!("// zhnorm: off\n鍙戝竷\n{filler}鍙戝竷\n// zhnorm: on\n发布\n");
+        let piped = zhnorm(["-"]).stdin(text.as_bytes()).run();
+        assert!(piped.stdout == expected.as_bytes(), "standard input, in blocks");
+        let file = dir.write("a.txt", text.as_bytes());
+        let output = zhnorm([file.as_os_str(), "--write".as_ref()]).run();
+        assert!(output.status.success(), "{}", stderr(&output));
+        assert!(fs::read(&file).unwrap() == expected.as_bytes(), "a file streamed in blocks");
     }
 
     #[test]
