@@ -80,6 +80,14 @@ pub enum Error {
         /// What is wrong with it.
         reason: String,
     },
+    /// `--backup` would replace the backup of an earlier run, which may be
+    /// the only copy of the real original.
+    #[error(
+        "not written: its backup {} exists already (from an earlier run?); \
+         move it away, or choose another suffix with --backup=SUFFIX",
+        .0.display()
+    )]
+    BackupExists(PathBuf),
     /// Rewriting in place would split a file with several hard links.
     #[error("refusing to rewrite a file with {0} hard links (a rename would split them)")]
     HardLinks(u64),

@@ -20,6 +20,16 @@ use zhnorm::{normalize, Options, Outcome, Report};
 
 use cli::{Args, Tool};
 
+/// Prints `zhnorm: ` and a message on standard error. The notes must not
+/// stop the run or change its exit code when standard error is a closed
+/// pipe (`2>&1 | head`) or a full disk, as `eprintln!` would by panicking:
+/// then they are lost, and the work and its status are not.
+macro_rules! note {
+    ($($message:tt)*) => {{
+        let _ = writeln!(io::stderr(), "zhnorm: {}", format_args!($($message)*));
+    }};
+}
+
 /// What the exit code tells the caller.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord)]
 enum Status {
@@ -41,7 +51,7 @@ fn main() -> std::process::ExitCode {
         Ok(status) => status,
         Err(err) if is_broken_pipe(&err) => Status::Success,
         Err(err) => {
-            eprintln!("zhnorm: {err:#}");
+            note!("{err:#}");
             Status::Error
         }
     };
@@ -270,11 +280,11 @@ fn run_explain(args: &Args, options: &Options) -> anyhow::Result<Status> {
         let report = match read.map_err(zhnorm::Error::from).and_then(|_| normalize(&bytes[..], &mut text, &plain)) {
             Ok(Outcome::Text(report)) => report,
             Ok(Outcome::Binary) => {
-                eprintln!("zhnorm: {}: skipped: binary file", path.display());
+                note!("{}: skipped: binary file", path.display());
                 continue;
             }
             Err(err) => {
-                eprintln!("zhnorm: {}: {err}", path.display());
+                note!("{}: {err}", path.display());
                 status = Status::Error;
                 continue;
             }
@@ -289,7 +299,7 @@ fn run_explain(args: &Args, options: &Options) -> anyhow::Result<Status> {
             writeln!(out, "{prefix}{line}:{column}  {} → {}  {}", c.from, c.to, c.dictionary)?;
         }
         if guard.skipped_japanese() {
-            eprintln!("zhnorm: {}: not converted: the text is Japanese (--force converts it)", path.display());
+            note!("{}: not converted: the text is Japanese (--force converts it)", path.display());
         }
     }
     Ok(status)
@@ -336,7 +346,7 @@ fn run_stdout(inputs: &[Found], args: &Args, options: &Options) -> anyhow::Resul
         let path = match input {
             Ok(input) => &input.path,
             Err((path, err)) => {
-                eprintln!("zhnorm: {}: {}", path.display(), walk::reason(err));
+                note!("{}: {}", path.display(), walk::reason(err));
                 status = Status::Error;
                 continue;
             }
@@ -350,7 +360,7 @@ fn run_stdout(inputs: &[Found], args: &Args, options: &Options) -> anyhow::Resul
             Err(zhnorm::Error::Io(err)) if err.kind() == io::ErrorKind::BrokenPipe => return Ok(status),
             Err(err) => {
                 out.flush()?;
-                eprintln!("zhnorm: {}: {err}", path.display());
+                note!("{}: {err}", path.display());
                 status = Status::Error;
             }
         }
@@ -362,7 +372,7 @@ fn run_stdout(inputs: &[Found], args: &Args, options: &Options) -> anyhow::Resul
 /// Notes on stderr for a file sent to stdout: skipped binaries, damage.
 fn report_stdout(path: &Path, outcome: &Outcome, args: &Args) -> Status {
     match outcome {
-        Outcome::Binary => eprintln!("zhnorm: {}: skipped: binary file", path.display()),
+        Outcome::Binary => note!("{}: skipped: binary file", path.display()),
         Outcome::Text(report) if !args.quiet => print_damage(path, report),
         Outcome::Text(_) => {}
     }
@@ -372,10 +382,10 @@ fn report_stdout(path: &Path, outcome: &Outcome, args: &Args) -> Status {
 /// Damage, and text left unconverted because it is Japanese, on stderr.
 fn print_damage(path: &Path, report: &Report) {
     if report.japanese_not_converted {
-        eprintln!("zhnorm: {}: not converted: the text is Japanese (--force converts it)", path.display());
+        note!("{}: not converted: the text is Japanese (--force converts it)", path.display());
     }
     for damage in &report.damage {
-        eprintln!("zhnorm: {}:{}:{}: damage: {}", path.display(), damage.line, damage.column, damage.kind.describe());
+        note!("{}:{}:{}: damage: {}", path.display(), damage.line, damage.column, damage.kind.describe());
     }
 }
 
@@ -674,7 +684,7 @@ fn print_batch(mode: Mode, results: &[FileResult], args: &Args, seconds: f64) ->
                             .to_string(),
                     )
                 } else {
-                    eprintln!("zhnorm: {shown}: {err}");
+                    note!("{shown}: {err}");
                     None
                 }
             }
@@ -724,7 +734,7 @@ fn print_batch(mode: Mode, results: &[FileResult], args: &Args, seconds: f64) ->
                     match outcome {
                         Outcome::Binary => {
                             if !args.quiet {
-                                eprintln!("zhnorm: {shown}: skipped: binary file");
+                                note!("{shown}: skipped: binary file");
                             }
                             None
                         }
@@ -748,7 +758,7 @@ fn print_batch(mode: Mode, results: &[FileResult], args: &Args, seconds: f64) ->
                 // A closed pipe: nobody reads on, the status still counts.
                 Err(err) if err.kind() == io::ErrorKind::BrokenPipe => break,
                 Err(err) => {
-                    eprintln!("zhnorm: standard output: {err}");
+                    note!("standard output: {err}");
                     status = Status::Error;
                     break;
                 }
@@ -758,13 +768,19 @@ fn print_batch(mode: Mode, results: &[FileResult], args: &Args, seconds: f64) ->
     if !args.quiet && matches!(mode, Mode::Write | Mode::OutDir) {
         let rate = if seconds > 0.0 { bytes as f64 / seconds / 1e6 } else { 0.0 };
         let verb = if mode == Mode::Write { "rewritten" } else { "changed" };
-        eprintln!(
-            "zhnorm: {} files scanned, {changed_files} {verb}, {skipped} skipped, {errors} errors ({:.1} MB in {seconds:.2} s, {rate:.1} MB/s)",
-            results.len(),
+        note!(
+            "{} scanned, {changed_files} {verb}, {skipped} skipped, {} ({:.1} MB in {seconds:.2} s, {rate:.1} MB/s)",
+            counted(results.len(), "file"),
+            counted(errors, "error"),
             bytes as f64 / 1e6,
         );
     }
     status
+}
+
+/// `1 file`, `2 files`.
+fn counted(count: usize, noun: &str) -> String {
+    format!("{count} {noun}{}", if count == 1 { "" } else { "s" })
 }
 
 /// `--out-dir` inside a folder being walked would feed its own output back
