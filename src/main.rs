@@ -70,6 +70,10 @@ fn settle(mut args: Args, matches: &clap::ArgMatches) -> anyhow::Result<Args> {
     let dir = file.as_deref().and_then(Path::parent).unwrap_or(Path::new("."));
     let given = |id: &str| matches.value_source(id) == Some(clap::parser::ValueSource::CommandLine);
     args.apply_settings(settings, dir, given);
+    if let Some(path) = file.filter(|_| args.conversion == "none" && !args.dict.is_empty() && !given("dict")) {
+        let message = "dict: dictionaries need a conversion (convert in this file, or -c NAME)".to_owned();
+        return Err(zhnorm::Error::Settings { path, message }.into());
+    }
     Ok(args)
 }
 

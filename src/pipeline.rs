@@ -203,10 +203,17 @@ pub fn normalize<R: Read, W: Write>(mut input: R, output: &mut W, options: &Opti
     };
     let prefix = &buf[..filled];
     let charset = match options.from {
-        Some(encoding) => Charset {
-            encoding,
-            bom_len: Encoding::for_bom(prefix).filter(|&(e, _)| e == encoding).map_or(0, |(_, len)| len),
-            method: Method::Forced,
+        // A byte-order mark wins over the charset named, as in encoding_rs's
+        // `decode` (WHATWG's decode algorithm): `--from gbk` over files of
+        // which some are UTF-8 with a BOM reads those right, and GBK behind a
+        // UTF-8 BOM is refused as malformed UTF-8, not read as `锘...`.
+        Some(encoding) => match Encoding::for_bom(prefix) {
+            Some((found, bom_len)) => Charset {
+                encoding: found,
+                bom_len,
+                method: if found == encoding { Method::Forced } else { Method::Bom },
+            },
+            None => Charset { encoding, bom_len: 0, method: Method::Forced },
         },
         None => match detect::detect(prefix, complete) {
             Detection::Text(charset) => charset,
@@ -260,14 +267,21 @@ pub fn normalize<R: Read, W: Write>(mut input: R, output: &mut W, options: &Opti
     if stream.report.bom_written {
         stream.emit("\u{FEFF}")?;
     }
+    // Naming the charset again does not help where a BOM overrode it.
+    let overridden = |err| match (err, options.from) {
+        (Error::Malformed { encoding, offset }, Some(from)) if charset.method == Method::Bom => {
+            Error::MalformedAfterBom { encoding, offset, from: from.name() }
+        }
+        (err, _) => err,
+    };
     let mut decoder = Decoder::new(charset.encoding, charset.bom_len as u64, options.lossy);
-    stream.decode(&mut decoder, &prefix[charset.bom_len..], complete)?;
+    stream.decode(&mut decoder, &prefix[charset.bom_len..], complete).map_err(overridden)?;
     if !complete {
         buf.resize(buf.len().max(CHUNK_LEN), 0);
         loop {
             let (filled, last) = read_some(&mut input, &mut buf, 1)?;
             stream.report.bytes_in += filled as u64;
-            stream.decode(&mut decoder, &buf[..filled], last)?;
+            stream.decode(&mut decoder, &buf[..filled], last).map_err(overridden)?;
             if last {
                 break;
             }
