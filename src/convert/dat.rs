@@ -11,17 +11,21 @@
 //!
 //! | words              | what                                                       |
 //! |--------------------|------------------------------------------------------------|
-//! | 4                  | header: block count, unit count, value count, first bytes  |
+//! | 4                  | header: block count, unit count, key count, first bytes    |
 //! |                    | (count, or 255 if more than 3; then up to 3 bytes)         |
 //! | 64                 | 256 bytes: 1 where a key's first byte may be this byte     |
 //! | `HI_LEN`           | code map, level 1: block of each 256 code points (0: none) |
 //! | blocks × 256       | code map, level 2: code of each character (0: in no key)   |
-//! | units × 4          | the double array: base, check, value index (`NONE`: none), |
-//! |                    | and a mask of the children's codes modulo 32               |
-//! | values + 1         | offsets of the values in the value text                    |
-//! | values             | source of each value: low half, which dictionary it came   |
+//! | keys + 1           | offsets of the keys' values in the value text              |
+//! | keys               | source of each value: low half, which dictionary it came   |
 //! |                    | from, and [`SEGMENT`] if the key is also a segmentation    |
 //! |                    | key; high half, [`changed`] from the key to the value      |
+//! | units × 4          | the double array: base, check, key number (`NONE`: none),  |
+//! |                    | and a mask of the children's codes modulo 32               |
+//!
+//! The double array comes last because the built-in tries of stages that
+//! segment alike share one ([`build_shared`]): `build.rs` writes it apart
+//! from the tables before it.
 //!
 //! The value text is kept apart, as a `&str` (`include_str!` for the
 //! built-in tries, so that it is checked to be UTF-8 at compile time).
@@ -152,40 +156,67 @@ pub(super) fn parse_text(text: &str) -> Result<Vec<(&str, &str)>, (usize, &'stat
 }
 
 /// Builds the trie of `entries` (keys non-empty; for a repeated key the
-/// first entry counts): the words and the value text.
+/// first entry counts): the words (its tables, then its double array) and
+/// the value text.
 pub(super) fn build(entries: &[Entry<'_>]) -> (Vec<u32>, String) {
+    let (units, mut tries) = build_shared(&[entries]);
+    let (mut words, text) = tries.pop().unwrap_or_default();
+    words.extend(units);
+    (words, text)
+}
+
+/// Builds the tries of several key sets over one double array, of all
+/// their keys: the array's words, and for each set the words of its tables
+/// and its value text. A set's tables have its own first bytes and code
+/// map (characters in none of its keys have no code there), so its walk
+/// stops, and its table of first bytes skips, where the set's own trie
+/// would; a key of another set has source 0 and an empty value, so the
+/// walks that share an array must ignore keys by their source.
+///
+/// Shared by the single-walk tries of the stages that segment alike
+/// (`build.rs`): s2tw, s2twp, s2hk and s2hkp differ only in the preimages
+/// of their second steps' keys (`fuse.rs`), so each holding STPhrases'
+/// 49,000 keys in a double array of its own took 2.2 MB each.
+pub(super) fn build_shared(sets: &[&[Entry<'_>]]) -> (Vec<u32>, Vec<(Vec<u32>, String)>) {
+    // Every key once, numbered in order of first appearance.
+    let mut id_of: HashMap<&str, u32> = HashMap::new();
+    let mut keys_in_order: Vec<&str> = Vec::new();
+    for &(key, _, _) in sets.iter().flat_map(|set| set.iter()) {
+        if !key.is_empty() && !id_of.contains_key(key) {
+            id_of.insert(key, keys_in_order.len() as u32);
+            keys_in_order.push(key);
+        }
+    }
     let mut freq: HashMap<char, u64> = HashMap::new();
-    for (key, _, _) in entries {
+    for key in &keys_in_order {
         for c in key.chars() {
             *freq.entry(c).or_default() += 1;
         }
     }
     let mut alphabet: Vec<(char, u64)> = freq.into_iter().collect();
     alphabet.sort_by(|a, b| b.1.cmp(&a.1).then(a.0.cmp(&b.0)));
-    let mut code_of: HashMap<char, u32> = HashMap::with_capacity(alphabet.len());
-    let mut hi = vec![0u32; HI_LEN];
-    let mut lo: Vec<u32> = vec![0; 256]; // block 0: no character has a code
-    for (i, &(c, _)) in alphabet.iter().enumerate() {
-        let code = i as u32 + 1;
-        code_of.insert(c, code);
-        let cp = c as usize;
-        if hi[cp >> 8] == 0 {
-            hi[cp >> 8] = (lo.len() / 256) as u32;
-            lo.resize(lo.len() + 256, 0);
-        }
-        lo[hi[cp >> 8] as usize * 256 + (cp & 0xFF)] = code;
-    }
+    let code_of: HashMap<char, u32> = alphabet.iter().enumerate().map(|(i, &(c, _))| (c, i as u32 + 1)).collect();
 
-    // Keys as codes, sorted; the first entry of a repeated key stays.
-    let mut keys: Vec<(Vec<u32>, u32)> = Vec::with_capacity(entries.len());
-    for (i, (key, _, _)) in entries.iter().enumerate() {
-        if !key.is_empty() {
-            keys.push((key.chars().map(|c| code_of[&c]).collect(), i as u32));
-        }
-    }
+    let mut keys: Vec<(Vec<u32>, u32)> = keys_in_order
+        .iter()
+        .enumerate()
+        .map(|(i, key)| (key.chars().map(|c| code_of[&c]).collect(), i as u32))
+        .collect();
     keys.sort_by(|a, b| a.0.cmp(&b.0));
-    keys.dedup_by(|later, first| later.0 == first.0);
+    let units = double_array(&keys);
 
+    let n_keys = keys_in_order.len();
+    let tries = sets.iter().map(|set| set_tables(set, &id_of, &code_of, &units, n_keys)).collect();
+    let mut words = Vec::with_capacity(UNIT_WORDS * units.check.len());
+    for i in 0..units.check.len() {
+        words.extend([units.base[i], units.check[i], units.value[i], units.mask[i]]);
+    }
+    (words, tries)
+}
+
+/// The double array of `keys` (as codes, sorted, each once, with their
+/// value index).
+fn double_array(keys: &[(Vec<u32>, u32)]) -> Units {
     let mut units = Units::default();
     units.take(0, NONE);
     // (unit, range of `keys` under it, depth)
@@ -219,42 +250,67 @@ pub(super) fn build(entries: &[Entry<'_>]) -> (Vec<u32>, String) {
             stack.push((child, r, depth + 1));
         }
     }
+    units
+}
 
-    // Values in entry order; only the kept ones are referenced.
-    let mut text = String::new();
-    let mut offsets = Vec::with_capacity(entries.len() + 1);
-    offsets.push(0u32);
-    for (_, value, _) in entries {
-        text.push_str(value);
-        offsets.push(text.len() as u32);
-    }
-
-    let n_units = units.check.len();
-    let mut words: Vec<u32> =
-        Vec::with_capacity(HEADER + LEAD_WORDS + HI_LEN + lo.len() + UNIT_WORDS * n_units + 2 * entries.len() + 1);
+/// The tables of one key set over the shared double array `units` (of
+/// `n_keys` keys, numbered by `id_of`, with codes `code_of`), and its value
+/// text.
+fn set_tables(
+    set: &[Entry<'_>],
+    id_of: &HashMap<&str, u32>,
+    code_of: &HashMap<char, u32>,
+    units: &Units,
+    n_keys: usize,
+) -> (Vec<u32>, String) {
+    let mut hi = vec![0u32; HI_LEN];
+    let mut lo: Vec<u32> = vec![0; 256]; // block 0: no character has a code
     let mut lead = [0u8; 4 * LEAD_WORDS];
-    for (key, _, _) in entries {
-        if let Some(&b) = key.as_bytes().first() {
-            lead[usize::from(b)] = 1;
+    // The set's first entry of each key, by key number.
+    let mut entry_of: Vec<Option<&Entry<'_>>> = vec![None; n_keys];
+    for entry in set {
+        let Some(&id) = id_of.get(entry.0) else { continue };
+        if entry_of[id as usize].is_some() {
+            continue;
+        }
+        entry_of[id as usize] = Some(entry);
+        lead[usize::from(entry.0.as_bytes()[0])] = 1;
+        for c in entry.0.chars() {
+            let cp = c as usize;
+            if hi[cp >> 8] == 0 {
+                hi[cp >> 8] = (lo.len() / 256) as u32;
+                lo.resize(lo.len() + 256, 0);
+            }
+            lo[hi[cp >> 8] as usize * 256 + (cp & 0xFF)] = code_of[&c];
         }
     }
+
+    let mut text = String::new();
+    let mut offsets = Vec::with_capacity(n_keys + 1);
+    offsets.push(0u32);
+    let mut sources = Vec::with_capacity(n_keys);
+    for entry in &entry_of {
+        let source = entry.map_or(0, |&(key, value, source)| {
+            text.push_str(value);
+            let changed = changed(key, value).min(u16::MAX.into()) as u32;
+            u32::from(source) | changed << SOURCE_BITS
+        });
+        offsets.push(text.len() as u32);
+        sources.push(source);
+    }
+
     let firsts: Vec<u8> = (0..=255u8).filter(|&b| lead[usize::from(b)] != 0).collect();
     let few = match firsts.as_slice() {
         f if f.len() <= 3 => f.iter().enumerate().fold(f.len() as u32, |w, (i, &b)| w | u32::from(b) << (8 * (i + 1))),
         _ => 255,
     };
-    words.extend([(lo.len() / 256) as u32, n_units as u32, entries.len() as u32, few]);
+    let mut words: Vec<u32> = Vec::with_capacity(HEADER + LEAD_WORDS + HI_LEN + lo.len() + 2 * n_keys + 1);
+    words.extend([(lo.len() / 256) as u32, units.check.len() as u32, n_keys as u32, few]);
     words.extend(lead.chunks_exact(4).map(|w| u32::from_le_bytes([w[0], w[1], w[2], w[3]])));
     words.extend(&hi);
     words.extend(&lo);
-    for i in 0..n_units {
-        words.extend([units.base[i], units.check[i], units.value[i], units.mask[i]]);
-    }
     words.extend(&offsets);
-    words.extend(entries.iter().map(|&(key, value, source)| {
-        let changed = changed(key, value).min(u16::MAX.into()) as u32;
-        u32::from(source) | changed << SOURCE_BITS
-    }));
+    words.extend(&sources);
     (words, text)
 }
 

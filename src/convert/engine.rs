@@ -67,7 +67,7 @@
 use std::sync::Arc;
 
 use super::dat::{changed, child_bit, HEADER, HI_LEN, LEAD_WORDS, NONE, SEGMENT, SOURCE_BITS, UNIT_WORDS};
-use super::fuse::{EVENT, UNSAFE};
+use super::fuse::{EVENT, PRESENT, UNSAFE};
 
 /// Where the table of first bytes has the entry of byte `c`: at `c ^
 /// LEAD_FLIP` (its words keep the first entry in the lowest byte).
@@ -216,12 +216,22 @@ pub(super) struct Dat<'a> {
 }
 
 impl<'a> Dat<'a> {
-    /// The trie in `words` (as `dat::build` wrote it) with its value text.
+    /// The trie in `words` (as `dat::build` wrote it: its tables, then its
+    /// double array) with its value text.
     pub(super) fn new(words: &'a [u32], text: &'a str, names: Names<'a>) -> Dat<'a> {
         let blocks = word(words, 0) as usize;
-        let units = word(words, 1) as usize;
-        let values = word(words, 2) as usize;
-        let mut rest = words.get(HEADER..).unwrap_or_default();
+        let keys = word(words, 2) as usize;
+        let (tables, units) =
+            words.split_at((HEADER + LEAD_WORDS + HI_LEN + blocks * 256 + 2 * keys + 1).min(words.len()));
+        Dat::with_units(tables, units, text, names)
+    }
+
+    /// The trie with the tables `tables` over the double array `units`,
+    /// which it may share with others (`dat::build_shared`).
+    pub(super) fn with_units(tables: &'a [u32], units: &'a [u32], text: &'a str, names: Names<'a>) -> Dat<'a> {
+        let blocks = word(tables, 0) as usize;
+        let keys = word(tables, 2) as usize;
+        let mut rest = tables.get(HEADER..).unwrap_or_default();
         let mut take = |n: usize| {
             let (part, tail) = rest.split_at(n.min(rest.len()));
             rest = tail;
@@ -229,16 +239,16 @@ impl<'a> Dat<'a> {
         };
         const NO_LEAD: [u8; 4 * LEAD_WORDS] = [0; 4 * LEAD_WORDS];
         static NO_HI: [u32; HI_LEN] = [0; HI_LEN];
-        let [count, b1, b2, b3] = word(words, 3).to_le_bytes();
+        let [count, b1, b2, b3] = word(tables, 3).to_le_bytes();
         Dat {
             few_firsts: (count, [b1, b2, b3]),
             // Each word holds four entries, the first in its lowest byte.
             lead: bytemuck::cast_slice::<u32, u8>(take(LEAD_WORDS)).try_into().unwrap_or(&NO_LEAD),
             hi: take(HI_LEN).try_into().unwrap_or(&NO_HI),
             lo: bytemuck::try_cast_slice(take(blocks * 256)).unwrap_or_default(),
-            units: bytemuck::try_cast_slice(take(units * UNIT_WORDS)).unwrap_or_default(),
-            offsets: take(values + 1),
-            sources: take(values),
+            offsets: take(keys + 1),
+            sources: take(keys),
+            units: bytemuck::try_cast_slice(units).unwrap_or_default(),
             text,
             names,
         }
@@ -319,9 +329,10 @@ impl<'a> Dat<'a> {
         // The keys come shortest first, so the last of the highest class
         // wins; the class bits, as numbers, rank segmentation keys above
         // events above the rest.
-        const CLASS: u32 = (SEGMENT | EVENT) as u32;
-        const _: () = assert!(SEGMENT > EVENT);
-        let (mut found, mut end, mut rank) = (NONE, i, 0);
+        // Keys without `PRESENT` are other stages' (`fuse::PRESENT`).
+        const CLASS: u32 = (SEGMENT | EVENT | PRESENT) as u32;
+        const _: () = assert!(SEGMENT > EVENT && EVENT > PRESENT);
+        let (mut found, mut end, mut rank) = (NONE, i, u32::from(PRESENT));
         self.prefixes(b, i, ahead, |value, at| {
             let class = word(self.sources, value as usize) & CLASS;
             if class >= rank {
@@ -522,10 +533,10 @@ impl Dict {
     fn dat(&self) -> Dat<'_> {
         match self {
             Dict::Builtin(i) => {
-                let (aligned, text) = super::compiled::AUTOMATA[usize::from(*i)];
+                let (tables, units, text) = super::compiled::AUTOMATA[usize::from(*i)];
                 // `build.rs` wrote whole words, in the target's byte order.
-                let words = bytemuck::try_cast_slice(&aligned.0).unwrap_or_default();
-                Dat::new(words, text, Names::Builtin)
+                let words = |bytes: &'static [u8]| bytemuck::try_cast_slice(bytes).unwrap_or_default();
+                Dat::with_units(words(&tables.0), words(&units.0), text, Names::Builtin)
             }
             Dict::Owned(owned) => Dat::new(&owned.words, &owned.text, Names::File(&owned.name)),
         }
