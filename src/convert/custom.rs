@@ -63,7 +63,7 @@ pub(super) struct ConfigFile {
     pub(super) name: String,
     pub(super) stages: Vec<Stage>,
     /// Whether it is meant for Japanese text: it uses one of OpenCC's
-    /// Japanese dictionaries (`JPVariants`, `JPShinjitaiCharacters`, ...),
+    /// Japanese dictionaries (`JPShinjitaiCharacters`, `JPShinjitaiPhrases`, ...),
     /// as `t2jp` and `jp2t` do.
     pub(super) for_japanese: bool,
 }
@@ -235,7 +235,7 @@ impl Loader<'_> {
 }
 
 /// Whether `file` names one of OpenCC's Japanese dictionaries
-/// (`JPVariants.ocd2`, `JPShinjitaiPhrases.txt`, ...).
+/// (`JPShinjitaiCharacters.ocd2`, `JPShinjitaiPhrases.txt`, ...).
 fn is_japanese_dictionary(file: &str) -> bool {
     Path::new(file).file_stem().and_then(|s| s.to_str()).is_some_and(|stem| stem.starts_with("JP"))
 }
