@@ -27,7 +27,8 @@ const MAX_PENDING: usize = if cfg!(test) { 4096 } else { 1024 * 1024 };
 /// What the pipeline does; the defaults are the tool's defaults.
 #[derive(Debug, Clone, Default)]
 pub struct Options {
-    /// Skip detection and decode with this charset.
+    /// Skip detection and decode with this charset; a byte-order mark of
+    /// another still wins, as in WHATWG's decode algorithm.
     pub from: Option<&'static Encoding>,
     /// Replace malformed sequences with U+FFFD instead of failing.
     pub lossy: bool,
@@ -844,6 +845,20 @@ mod tests {
         };
         let found: Vec<(u64, u64)> = report.damage.iter().map(|d| (d.line, d.column)).collect();
         assert_eq!(found, [(2, column_of("锟")), (2, column_of("\u{FFFD}"))]);
+    }
+
+    #[test]
+    fn damage_after_a_shielded_part_is_reported_where_it_is_in_the_input() {
+        let options = Options {
+            protect: vec![regex::Regex::new("`[^`]*`").unwrap()],
+            clean: CleanOptions { glosses: crate::clean::GlossMode::Strip, ..CleanOptions::default() },
+            ..Options::default()
+        };
+        let (outcome, out) = run("國(guó)家 `國(guó)` M(jìn)\n".as_bytes(), &options);
+        assert_eq!(String::from_utf8(out).unwrap(), "國家 `國(guó)` M(jìn)\n");
+        let Ok(Outcome::Text(report)) = outcome else { panic!("not text") };
+        let found: Vec<(u64, u64)> = report.damage.iter().map(|d| (d.line, d.column)).collect();
+        assert_eq!(found, [(1, 18)], "at the M standing in for the glossed character");
     }
 
     #[test]
