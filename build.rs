@@ -96,7 +96,7 @@ fn main() {
     for group in 0..tries.groups {
         let members: Vec<usize> = (0..count).filter(|&i| tries.list[i].1 == group).collect();
         let sets: Vec<&[dat::Entry<'static>]> = members.iter().map(|&i| tries.list[i].0.as_slice()).collect();
-        let (units, tables) = dat::build_shared(&sets);
+        let (units, tables) = dat::build_shared(&sets).expect("OpenCC's keys have few different characters");
         let len = write_words(format!("units{group}.bin"), &units);
         writeln!(
             code,

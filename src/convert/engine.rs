@@ -73,6 +73,11 @@ use super::fuse::{EVENT, PRESENT, UNSAFE};
 /// LEAD_FLIP` (its words keep the first entry in the lowest byte).
 const LEAD_FLIP: u8 = if cfg!(target_endian = "big") { 3 } else { 0 };
 
+/// Where the code map's second level has the code of the character with
+/// low byte `c`: at `c ^ LO_FLIP` (its words keep the first code in the low
+/// half).
+const LO_FLIP: usize = if cfg!(target_endian = "big") { 1 } else { 0 };
+
 /// Word `i` of a word array; `NONE` past its end, which no lookup takes
 /// for a real unit or code.
 #[inline(always)]
@@ -207,7 +212,7 @@ pub(super) struct Dat<'a> {
     few_firsts: (u8, [u8; 3]),
     lead: &'a [u8; 4 * LEAD_WORDS],
     hi: &'a [u32; HI_LEN],
-    lo: &'a [[u32; 256]],
+    lo: &'a [[u16; 256]],
     units: &'a [[u32; UNIT_WORDS]],
     offsets: &'a [u32],
     sources: &'a [u32],
@@ -222,7 +227,7 @@ impl<'a> Dat<'a> {
         let blocks = word(words, 0) as usize;
         let keys = word(words, 2) as usize;
         let (tables, units) =
-            words.split_at((HEADER + LEAD_WORDS + HI_LEN + blocks * 256 + 2 * keys + 1).min(words.len()));
+            words.split_at((HEADER + LEAD_WORDS + HI_LEN + blocks * 128 + 2 * keys + 1).min(words.len()));
         Dat::with_units(tables, units, text, names)
     }
 
@@ -245,7 +250,7 @@ impl<'a> Dat<'a> {
             // Each word holds four entries, the first in its lowest byte.
             lead: bytemuck::cast_slice::<u32, u8>(take(LEAD_WORDS)).try_into().unwrap_or(&NO_LEAD),
             hi: take(HI_LEN).try_into().unwrap_or(&NO_HI),
-            lo: bytemuck::try_cast_slice(take(blocks * 256)).unwrap_or_default(),
+            lo: bytemuck::try_cast_slice(take(blocks * 128)).unwrap_or_default(),
             offsets: take(keys + 1),
             sources: take(keys),
             units: bytemuck::try_cast_slice(units).unwrap_or_default(),
@@ -355,7 +360,7 @@ impl<'a> Dat<'a> {
         // A fixed-size table, so that a character of three bytes or fewer
         // (below U+10000) is looked up without a bounds check.
         let block = self.hi.get((c >> 8) as usize).copied().unwrap_or(0);
-        self.lo.get(block as usize).map_or(0, |lo| lo[(c & 0xFF) as usize])
+        self.lo.get(block as usize).map_or(0, |lo| u32::from(lo[(c & 0xFF) as usize ^ LO_FLIP]))
     }
 
     /// The child of `unit` (unit number `state`) by `code` (not 0), if
