@@ -80,6 +80,10 @@ fn settle(mut args: Args, matches: &clap::ArgMatches) -> anyhow::Result<Args> {
     let dir = file.as_deref().and_then(Path::parent).unwrap_or(Path::new("."));
     let given = |id: &str| matches.value_source(id) == Some(clap::parser::ValueSource::CommandLine);
     args.apply_settings(settings, dir, given);
+    if let Some(path) = file.filter(|_| args.conversion == "none" && !args.dict.is_empty() && !given("dict")) {
+        let message = "dict: dictionaries need a conversion (convert in this file, or -c NAME)".to_owned();
+        return Err(zhnorm::Error::Settings { path, message }.into());
+    }
     Ok(args)
 }
 
@@ -324,14 +328,7 @@ fn run_stdin(mode: Mode, args: &Args, options: &Options) -> anyhow::Result<Statu
         Mode::Detect => detect_prefix(stdin).map(Processed::Detected).map_err(zhnorm::Error::from),
         // --diff shows the whole text, so it reads the whole stream; --check
         // compares as it goes.
-        _ if args.diff => {
-            let mut bytes = Vec::new();
-            stdin.take(u64::MAX).read_to_end(&mut bytes).context("<stdin>")?;
-            normalize_bytes(&bytes, options).map(|(outcome, normalized, changed)| {
-                let diff = diff_if_asked(name, &bytes, &normalized, &outcome, changed, args);
-                Processed::Normalized { outcome, changed, diff }
-            })
-        }
+        _ if args.diff => normalize_whole(name, stdin, options, args, |_, _, _, _| Ok(())),
         _ => zhnorm::normalize_compared(stdin, &mut io::sink(), options)
             .map(|(outcome, changed)| Processed::Normalized { outcome, changed, diff: None }),
     };
@@ -519,24 +516,42 @@ fn process_file(
         refuse_unmirrored(mode, destination, &outcome)?;
         return Ok(Processed::Normalized { outcome, changed, diff: None });
     }
-    let mut bytes = Vec::new();
-    file.read_to_end(&mut bytes)?;
-    let (outcome, normalized, changed) = normalize_bytes(&bytes, &options)?;
-    refuse_unmirrored(mode, destination, &outcome)?;
-    refuse_out_of_charset(charset, &outcome, changed)?;
-    if matches!(outcome, Outcome::Text(_)) {
-        match (mode, destination) {
-            (Mode::Write, _) if changed => {
-                let backup = args.backup.as_deref().map(|suffix| (suffix, &bytes[..]));
-                zhnorm::write::replace_atomically(&target()?, &normalized, backup)?;
+    normalize_whole(path, file, &options, args, |bytes, normalized, outcome, changed| {
+        refuse_unmirrored(mode, destination, outcome)?;
+        refuse_out_of_charset(charset, outcome, changed)?;
+        if matches!(outcome, Outcome::Text(_)) {
+            match (mode, destination) {
+                (Mode::Write, _) if changed => {
+                    let backup = args.backup.as_deref().map(|suffix| (suffix, bytes));
+                    zhnorm::write::replace_atomically(&target()?, normalized, backup)?;
+                }
+                (Mode::OutDir, Some(Ok(destination))) => {
+                    zhnorm::write::create_atomically(destination, normalized, metadata.permissions())?
+                }
+                _ => {}
             }
-            (Mode::OutDir, Some(Ok(destination))) => {
-                zhnorm::write::create_atomically(destination, &normalized, metadata.permissions())?
-            }
-            _ => {}
         }
-    }
-    let diff = diff_if_asked(path, &bytes, &normalized, &outcome, changed, args);
+        Ok(())
+    })
+}
+
+/// Reads `input` whole and normalizes it in memory; `keep` gets the bytes
+/// read, the bytes written, the outcome and whether they differ, to refuse
+/// them or write them somewhere, before the diff (with `--diff`) is made.
+fn normalize_whole(
+    name: &Path,
+    mut input: impl Read,
+    options: &Options,
+    args: &Args,
+    keep: impl FnOnce(&[u8], &[u8], &Outcome, bool) -> Result<(), zhnorm::Error>,
+) -> Result<Processed, zhnorm::Error> {
+    let mut bytes = Vec::new();
+    input.read_to_end(&mut bytes)?;
+    let mut normalized = Vec::with_capacity(bytes.len() + bytes.len() / 2);
+    let outcome = normalize(&bytes[..], &mut normalized, options)?;
+    let changed = matches!(outcome, Outcome::Text(_)) && normalized != bytes;
+    keep(&bytes, &normalized, &outcome, changed)?;
+    let diff = diff_if_asked(name, &bytes, &normalized, &outcome, changed, args);
     Ok(Processed::Normalized { outcome, changed, diff })
 }
 
@@ -654,15 +669,6 @@ fn paint(diff: &str) -> String {
             format!("\x1b[{code}m{text}\x1b[0m{end}")
         })
         .collect()
-}
-
-/// Runs the pipeline over bytes held in memory, keeping the output and
-/// whether it differs from the input.
-fn normalize_bytes(bytes: &[u8], options: &Options) -> Result<(Outcome, Vec<u8>, bool), zhnorm::Error> {
-    let mut normalized = Vec::with_capacity(bytes.len() + bytes.len() / 2);
-    let outcome = normalize(bytes, &mut normalized, options)?;
-    let changed = matches!(outcome, Outcome::Text(_)) && normalized != bytes;
-    Ok((outcome, normalized, changed))
 }
 
 /// Prints the per-file lines (or JSON objects), the errors and the

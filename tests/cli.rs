@@ -306,6 +306,19 @@ fn from_forces_the_charset() {
 }
 
 #[test]
+fn a_bom_wins_over_from_as_in_the_whatwg_decode() {
+    let utf8 = zhnorm(["--from", "gbk", "-"]).stdin("\u{FEFF}中文\n".as_bytes()).run();
+    assert_eq!((utf8.status.code(), stdout(&utf8)), (Some(0), "中文\n".to_owned()), "{}", stderr(&utf8));
+    let gbk_behind_a_bom = zhnorm(["--from", "gbk", "-"]).stdin(b"\xef\xbb\xbf\xd6\xd0\xce\xc4\n").run();
+    assert_eq!((gbk_behind_a_bom.status.code(), stdout(&gbk_behind_a_bom)), (Some(2), String::new()));
+    assert_eq!(
+        stderr(&gbk_behind_a_bom),
+        "zhnorm: <stdin>: malformed UTF-8 byte sequence at byte offset 3, after a byte-order mark of UTF-8, which wins \
+         over --from GBK; not written (remove the BOM to decode the file as GBK)\n"
+    );
+}
+
+#[test]
 fn a_closed_pipe_exits_quietly() {
     let big = SIMPLIFIED.repeat(5_000).into_bytes();
     let (gbk, _, _) = encoding_rs::GBK.encode(std::str::from_utf8(&big).unwrap());
@@ -1283,6 +1296,26 @@ mod settings_edges {
             .unwrap()
             .filter(|e| e.as_ref().unwrap().file_name().to_string_lossy().ends_with(".tmp"));
         assert_eq!(leftovers.count(), 0, "no temporary file left");
+    }
+
+    #[test]
+    fn dict_without_a_conversion_is_an_error_naming_the_settings_file() {
+        let dir = repo();
+        let settings = dir.write("zhnorm.toml", b"dict = [\"team.txt\"]\n");
+        dir.write("team.txt", "鼠标\t滑鼠\n".as_bytes());
+        let output = zhnorm(["-"]).in_dir(dir.temp.path()).stdin(b"abc").run();
+        assert_eq!(output.status.code(), Some(2));
+        assert_eq!(
+            stderr(&output),
+            format!(
+                "zhnorm: {}: dict: dictionaries need a conversion (convert in this file, or -c NAME)\n",
+                settings.display()
+            )
+        );
+        let converted = zhnorm(["-c", "s2t", "-"]).in_dir(dir.temp.path()).stdin("鼠标\n".as_bytes()).run();
+        assert_eq!(stdout(&converted), "滑鼠\n", "the command line gives the conversion");
+        let cli = zhnorm(["--no-config", "--dict", "team.txt", "-"]).in_dir(dir.temp.path()).stdin(b"abc").run();
+        assert_eq!(stderr(&cli), "zhnorm: --dict needs a conversion (-c NAME)\n");
     }
 
     #[test]
