@@ -5,7 +5,9 @@
 //! (`src/convert/flatten.rs`) and built into a double-array trie
 //! (`src/convert/dat.rs`), written into `OUT_DIR`. Identical key sets are
 //! compiled once. Stages with segmentation and two conversion steps get
-//! one more trie, for converting in a single walk (`src/convert/fuse.rs`).
+//! one more trie, for converting in a single walk (`src/convert/fuse.rs`);
+//! those of stages with the same segmentation share one double array
+//! (`dat::build_shared`).
 
 use std::collections::HashMap;
 use std::fmt::Write as _;
@@ -38,21 +40,10 @@ fn main() {
         println!("cargo:rerun-if-changed={path}");
     }
     let out = PathBuf::from(std::env::var_os("OUT_DIR").expect("OUT_DIR is set"));
-    let mut interned: HashMap<Pairs, usize> = HashMap::new();
-    let mut intern = |pairs: Pairs| -> usize {
-        if let Some(&i) = interned.get(&pairs) {
-            return i;
-        }
-        let i = interned.len();
-        let (words, text) = dat::build(&pairs);
-        let big = std::env::var("CARGO_CFG_TARGET_ENDIAN").is_ok_and(|e| e == "big");
-        let bytes: Vec<u8> = words.iter().flat_map(|w| if big { w.to_be_bytes() } else { w.to_le_bytes() }).collect();
-        std::fs::write(out.join(format!("trie{i}.bin")), bytes).unwrap();
-        std::fs::write(out.join(format!("values{i}.txt")), text).unwrap();
-        interned.insert(pairs, i);
-        i
-    };
-
+    let mut tries = Tries::default();
+    // The single-walk tries of the stages with the same segmentation share
+    // their double array: their keys differ only in a few preimages.
+    let mut walk_groups: HashMap<Pairs, usize> = HashMap::new();
     let mut contexts: HashMap<usize, Vec<(String, String, String)>> = HashMap::new();
     let mut plans = String::new();
     for config in data::CONFIGS {
@@ -66,7 +57,9 @@ fn main() {
                     (Some(seg), [step1, step2]) => {
                         let walk = fuse::single_walk(seg, step1, step2);
                         let owned = Vec::leak(walk.entries);
-                        let i = intern(owned.iter().map(|(k, v, flags)| (k.as_str(), v.as_str(), *flags)).collect());
+                        let group = *walk_groups.entry(seg.clone()).or_insert_with(|| tries.new_group());
+                        let pairs = owned.iter().map(|(k, v, flags)| (k.as_str(), v.as_str(), *flags)).collect();
+                        let i = tries.intern(pairs, Some(group));
                         contexts.insert(i, walk.contexts);
                         i
                     }
@@ -76,9 +69,9 @@ fn main() {
                 // segments the step-by-step conversion too.
                 let seg = match seg {
                     Some(_) if walk != u16::MAX as usize => WALK_KEYS as usize,
-                    seg => seg.map_or(u16::MAX as usize, &mut intern),
+                    seg => seg.map_or(u16::MAX as usize, |p| tries.intern(p, None)),
                 };
-                let chain: Vec<String> = chain.into_iter().map(|p| intern(p).to_string()).collect();
+                let chain: Vec<String> = chain.into_iter().map(|p| tries.intern(p, None).to_string()).collect();
                 writeln!(plans, "            ({seg}, &[{}], {walk}),", chain.join(", ")).unwrap();
             }
             plans.push_str("        ],\n");
@@ -86,19 +79,47 @@ fn main() {
         writeln!(plans, "    ], // {}", config.name).unwrap();
     }
 
-    let count = interned.len();
+    let count = tries.list.len();
+    let big = std::env::var("CARGO_CFG_TARGET_ENDIAN").is_ok_and(|e| e == "big");
+    let write_words = |name: String, words: &[u32]| -> usize {
+        let bytes: Vec<u8> = words.iter().flat_map(|w| if big { w.to_be_bytes() } else { w.to_le_bytes() }).collect();
+        std::fs::write(out.join(name), &bytes).unwrap();
+        bytes.len()
+    };
     let mut code = String::new();
     code.push_str(
         "/// Bytes aligned for reading as `u32` words.\n\
          #[repr(C, align(4))]\n\
          pub(super) struct Aligned<B: ?Sized>(pub(super) B);\n\n",
     );
-    writeln!(code, "/// The tries (`dat.rs` layout) and their value texts, by index.").unwrap();
-    writeln!(code, "pub(super) static AUTOMATA: [(&Aligned<[u8]>, &str); {count}] = [").unwrap();
-    for i in 0..count {
+    let mut group_of = vec![0; count];
+    for group in 0..tries.groups {
+        let members: Vec<usize> = (0..count).filter(|&i| tries.list[i].1 == group).collect();
+        let sets: Vec<&[dat::Entry<'static>]> = members.iter().map(|&i| tries.list[i].0.as_slice()).collect();
+        let (shared, tables) = dat::build_shared(&sets).expect("OpenCC's keys have few different characters");
+        let len = write_words(format!("shared{group}.bin"), &shared);
         writeln!(
             code,
-            "    (&Aligned(*include_bytes!(concat!(env!(\"OUT_DIR\"), \"/trie{i}.bin\"))), \
+            "static SHARED{group}: Aligned<[u8; {len}]> = \
+             Aligned(*include_bytes!(concat!(env!(\"OUT_DIR\"), \"/shared{group}.bin\")));"
+        )
+        .unwrap();
+        for (&i, (words, text)) in members.iter().zip(tables) {
+            write_words(format!("tables{i}.bin"), &words);
+            std::fs::write(out.join(format!("values{i}.txt")), text).unwrap();
+            group_of[i] = group;
+        }
+    }
+    writeln!(
+        code,
+        "\n/// The tries (`dat.rs` layout): their tables, code maps and double arrays, and value texts, by index."
+    )
+    .unwrap();
+    writeln!(code, "pub(super) static AUTOMATA: [(&Aligned<[u8]>, &Aligned<[u8]>, &str); {count}] = [").unwrap();
+    for (i, group) in group_of.iter().enumerate() {
+        writeln!(
+            code,
+            "    (&Aligned(*include_bytes!(concat!(env!(\"OUT_DIR\"), \"/tables{i}.bin\"))), &SHARED{group}, \
              include_str!(concat!(env!(\"OUT_DIR\"), \"/values{i}.txt\"))),"
         )
         .unwrap();
@@ -132,3 +153,30 @@ fn main() {
 
 /// Marks a stage segmented by its single-walk trie's segmentation keys.
 const WALK_KEYS: u16 = u16::MAX - 1;
+
+/// The tries to compile, each with the group whose double array it shares.
+#[derive(Default)]
+struct Tries {
+    list: Vec<(Pairs, usize)>,
+    index: HashMap<Pairs, usize>,
+    groups: usize,
+}
+
+impl Tries {
+    fn new_group(&mut self) -> usize {
+        self.groups += 1;
+        self.groups - 1
+    }
+
+    /// The index of the trie of `pairs` (compiled once), in `group` or in a
+    /// group of its own.
+    fn intern(&mut self, pairs: Pairs, group: Option<usize>) -> usize {
+        if let Some(&i) = self.index.get(&pairs) {
+            return i;
+        }
+        let group = group.unwrap_or_else(|| self.new_group());
+        self.list.push((pairs.clone(), group));
+        self.index.insert(pairs, self.list.len() - 1);
+        self.list.len() - 1
+    }
+}

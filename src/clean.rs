@@ -96,6 +96,12 @@ impl Cleaner {
         self.counts
     }
 
+    /// Moves over text it is not to clean (shielded by `--protect` or
+    /// markers), so that the damage after it is reported where it is.
+    pub fn pass(&mut self, text: &str) {
+        self.position.advance(text);
+    }
+
     /// Cleans one window of text (whole lines), appending damaged glosses to
     /// `damage` with their position in the input.
     pub fn clean<'a>(&mut self, text: &'a str, damage: &mut Vec<Damage>) -> Cow<'a, str> {

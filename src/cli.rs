@@ -74,7 +74,8 @@ pub struct Args {
     pub detect: bool,
 
     /// Decode with this charset (a WHATWG label: gbk, gb18030, big5,
-    /// shift_jis, utf-16le, ...) instead of detecting it.
+    /// shift_jis, utf-16le, ...) instead of detecting it; a byte-order mark
+    /// still wins, as in the WHATWG decode algorithm.
     #[arg(long, value_name = "ENCODING", conflicts_with = "detect")]
     pub from: Option<String>,
 
@@ -152,8 +153,9 @@ pub struct Args {
     #[arg(long, conflicts_with_all = ["write", "out_dir", "check", "diff", "detect", "json"])]
     pub explain: bool,
 
-    /// With -c, leave text matching REGEX unconverted (repeatable; matched
-    /// line by line). Inline, `zhnorm: off` ... `zhnorm: on` does the same.
+    /// Leave text matching REGEX as it is: not repaired, cleaned or
+    /// converted; its damage is still reported (repeatable; matched line by
+    /// line). Inline, `zhnorm: off` ... `zhnorm: on` does the same.
     #[arg(long, value_name = "REGEX")]
     pub protect: Vec<String>,
 
@@ -197,7 +199,8 @@ pub struct Args {
     #[arg(long, action = ArgAction::Set, num_args = 0..=1, require_equals = true, default_value_t = false, default_missing_value = "true", value_name = "BOOL")]
     pub force_exclude: bool,
 
-    /// Do not take the BOM from .editorconfig's charset property.
+    /// Ignore .editorconfig's charset property (the BOM it gives, and the
+    /// charsets zhnorm does not write: latin1 beyond ASCII, UTF-16).
     #[arg(long, action = ArgAction::Set, num_args = 0..=1, require_equals = true, default_value_t = false, default_missing_value = "true", value_name = "BOOL")]
     pub no_editorconfig: bool,
 
@@ -219,7 +222,7 @@ pub struct Args {
     #[arg(skip)]
     pub exclude_base: PathBuf,
 
-    /// The BOM policy was set by a flag or the settings file, so .editorconfig is not asked.
+    /// The BOM policy was set by a flag or the settings file, so .editorconfig does not give it.
     #[arg(skip)]
     pub bom_fixed: bool,
 }

@@ -26,6 +26,20 @@ pub enum Error {
         /// Byte offset of the first malformed sequence in the input.
         offset: u64,
     },
+    /// As [`Error::Malformed`], in the charset of a byte-order mark that
+    /// won over the one the caller named.
+    #[error(
+        "malformed {encoding} byte sequence at byte offset {offset}, after a byte-order mark of {encoding}, \
+         which wins over --from {from}; not written (remove the BOM to decode the file as {from})"
+    )]
+    MalformedAfterBom {
+        /// Name of the charset of the BOM.
+        encoding: &'static str,
+        /// Byte offset of the first malformed sequence in the input.
+        offset: u64,
+        /// Name of the charset the caller named.
+        from: &'static str,
+    },
     /// The input ends inside a multi-byte character: the file was cut (a
     /// download or a copy that stopped, a byte limit).
     #[error(
@@ -80,6 +94,14 @@ pub enum Error {
         /// What is wrong with it.
         reason: String,
     },
+    /// `--backup` would replace the backup of an earlier run, which may be
+    /// the only copy of the real original.
+    #[error(
+        "not written: its backup {} exists already (from an earlier run?); \
+         move it away, or choose another suffix with --backup=SUFFIX",
+        .0.display()
+    )]
+    BackupExists(PathBuf),
     /// Rewriting in place would split a file with several hard links.
     #[error("refusing to rewrite a file with {0} hard links (a rename would split them)")]
     HardLinks(u64),
@@ -94,11 +116,19 @@ pub enum Error {
     /// An `.editorconfig` that applies to the file cannot be read or parsed.
     #[error("bad .editorconfig: {0}")]
     EditorConfig(String),
-    /// `.editorconfig` asks for a charset other than UTF-8 for the file.
+    /// `.editorconfig` sets a charset for the file that what zhnorm would
+    /// write is not in (UTF-8 beyond ASCII in a `latin1` file, any UTF-8 in
+    /// a UTF-16 one).
     #[error(
-        ".editorconfig sets charset = {0}, and zhnorm writes only UTF-8 (--bom, or bom in zhnorm.toml, overrides it)"
+        ".editorconfig sets charset = {charset}, and zhnorm would write {written}; not changed \
+         (--no-editorconfig ignores .editorconfig)"
     )]
-    EditorConfigCharset(String),
+    EditorConfigCharset {
+        /// The `charset` value.
+        charset: &'static str,
+        /// What zhnorm would write instead.
+        written: &'static str,
+    },
     /// The input's charset is not one the settings accept.
     #[error("charset {found} is not accepted (accepted: {accepted})")]
     NotAccepted {

@@ -10,7 +10,7 @@ use encoding_rs::{Encoding, UTF_8};
 use serde::Serialize;
 
 use crate::clean::{CleanCounts, CleanOptions, Cleaner};
-use crate::convert::{Converter, Guard};
+use crate::convert::{Converter, Guard, Part};
 use crate::decode::{Decoder, Malformed};
 use crate::detect::{self, Charset, Detection, Method};
 use crate::repair::{self, Damage, Family, Position, Recoverer, Repairer};
@@ -27,7 +27,8 @@ const MAX_PENDING: usize = if cfg!(test) { 4096 } else { 1024 * 1024 };
 /// What the pipeline does; the defaults are the tool's defaults.
 #[derive(Debug, Clone, Default)]
 pub struct Options {
-    /// Skip detection and decode with this charset.
+    /// Skip detection and decode with this charset; a byte-order mark of
+    /// another still wins, as in WHATWG's decode algorithm.
     pub from: Option<&'static Encoding>,
     /// Replace malformed sequences with U+FFFD instead of failing.
     pub lossy: bool,
@@ -45,7 +46,8 @@ pub struct Options {
     pub clean: CleanOptions,
     /// Traditional/Simplified conversion; `None` converts nothing.
     pub convert: Option<Converter>,
-    /// Text matching any of these is not converted (see [`Guard`]).
+    /// Text matching any of these is left as it is by repair, clean and
+    /// conversion (see [`Guard`]).
     pub protect: Vec<regex::Regex>,
     /// Convert Japanese text with a Chinese configuration too.
     pub force: bool,
@@ -103,6 +105,10 @@ pub struct Report {
     pub bytes_in: u64,
     /// Bytes written.
     pub bytes_out: u64,
+    /// The bytes written are ASCII throughout (a BOM is not), so they are
+    /// in every ASCII-compatible charset too.
+    #[serde(skip)]
+    pub output_is_ascii: bool,
 }
 
 fn serialize_repaired<S: serde::Serializer>(repaired: &[(Family, u64)], s: S) -> Result<S::Ok, S::Error> {
@@ -198,10 +204,17 @@ pub fn normalize<R: Read, W: Write>(mut input: R, output: &mut W, options: &Opti
     };
     let prefix = &buf[..filled];
     let charset = match options.from {
-        Some(encoding) => Charset {
-            encoding,
-            bom_len: Encoding::for_bom(prefix).filter(|&(e, _)| e == encoding).map_or(0, |(_, len)| len),
-            method: Method::Forced,
+        // A byte-order mark wins over the charset named, as in encoding_rs's
+        // `decode` (WHATWG's decode algorithm): `--from gbk` over files of
+        // which some are UTF-8 with a BOM reads those right, and GBK behind a
+        // UTF-8 BOM is refused as malformed UTF-8, not read as `锘...`.
+        Some(encoding) => match Encoding::for_bom(prefix) {
+            Some((found, bom_len)) => Charset {
+                encoding: found,
+                bom_len,
+                method: if found == encoding { Method::Forced } else { Method::Bom },
+            },
+            None => Charset { encoding, bom_len: 0, method: Method::Forced },
         },
         None => match detect::detect(prefix, complete) {
             Detection::Text(charset) => charset,
@@ -242,6 +255,7 @@ pub fn normalize<R: Read, W: Write>(mut input: R, output: &mut W, options: &Opti
             japanese_not_converted: false,
             bytes_in: prefix.len() as u64,
             bytes_out: 0,
+            output_is_ascii: true,
         },
         position: Position::default(),
         input_position: Position::default(),
@@ -254,14 +268,21 @@ pub fn normalize<R: Read, W: Write>(mut input: R, output: &mut W, options: &Opti
     if stream.report.bom_written {
         stream.emit("\u{FEFF}")?;
     }
+    // Naming the charset again does not help where a BOM overrode it.
+    let overridden = |err| match (err, options.from) {
+        (Error::Malformed { encoding, offset }, Some(from)) if charset.method == Method::Bom => {
+            Error::MalformedAfterBom { encoding, offset, from: from.name() }
+        }
+        (err, _) => err,
+    };
     let mut decoder = Decoder::new(charset.encoding, charset.bom_len as u64, options.lossy);
-    stream.decode(&mut decoder, &prefix[charset.bom_len..], complete)?;
+    stream.decode(&mut decoder, &prefix[charset.bom_len..], complete).map_err(overridden)?;
     if !complete {
         buf.resize(buf.len().max(CHUNK_LEN), 0);
         loop {
             let (filled, last) = read_some(&mut input, &mut buf, 1)?;
             stream.report.bytes_in += filled as u64;
-            stream.decode(&mut decoder, &buf[..filled], last)?;
+            stream.decode(&mut decoder, &buf[..filled], last).map_err(overridden)?;
             if last {
                 break;
             }
@@ -418,26 +439,33 @@ impl<W: Write> Stream<'_, W> {
             return Ok(());
         }
         self.report.eol_found.add(EolCounts::count(block));
-        let recovered = if self.options.no_repair || self.options.no_recover {
-            Cow::Borrowed(block)
-        } else {
-            self.recoverer.recover(block)
-        };
-        let repaired = if self.options.no_repair {
-            recovered
-        } else {
-            match self.repairer.repair(&recovered) {
-                Cow::Borrowed(_) => recovered,
-                Cow::Owned(text) => Cow::Owned(text),
+        // What `--protect` and the markers shield, no stage changes.
+        let mut parts = self.guard.parts(block);
+        if !self.options.no_repair {
+            for part in parts.iter_mut().filter(|part| !part.shielded) {
+                if !self.options.no_recover {
+                    part.text = staged(std::mem::take(&mut part.text), |text| self.recoverer.recover(text));
+                }
+                part.text = staged(std::mem::take(&mut part.text), |text| self.repairer.repair(text));
             }
-        };
+        }
+        let repaired = joined(&parts);
         let (damage_from, repaired_start) = (self.report.damage.len(), self.position);
         repair::scan_damage(&repaired, &mut self.position, &mut self.report.damage);
-        let cleaned = if self.cleaner.is_active() {
-            self.cleaner.clean(&repaired, &mut self.report.damage)
-        } else {
-            Cow::Borrowed(&*repaired)
-        };
+        let cleaned: Vec<Part<'_>> = parts
+            .iter()
+            .map(|part| {
+                let text = if !self.cleaner.is_active() {
+                    Cow::Borrowed(&*part.text)
+                } else if part.shielded {
+                    self.cleaner.pass(&part.text);
+                    Cow::Borrowed(&*part.text)
+                } else {
+                    self.cleaner.clean(&part.text, &mut self.report.damage)
+                };
+                Part { text, shielded: part.shielded }
+            })
+            .collect();
         if self.report.damage.len() > damage_from {
             self.damage_to_input(block, &repaired, damage_from, repaired_start);
         }
@@ -450,11 +478,11 @@ impl<W: Write> Stream<'_, W> {
         }
         let converted = match &self.options.convert {
             Some(converter) => {
-                let mut out = String::with_capacity(cleaned.len() + cleaned.len() / 8);
+                let mut out = String::with_capacity(repaired.len() + repaired.len() / 8);
                 self.report.chars_converted += self.guard.convert(converter, &cleaned, &mut out);
                 Cow::Owned(out)
             }
-            None => Cow::Borrowed(&*cleaned),
+            None => joined(&cleaned),
         };
         let normalized = if self.options.nfc { write::nfc(&converted) } else { Cow::Borrowed(&*converted) };
         self.report.nfc_changed |= matches!(normalized, Cow::Owned(_));
@@ -488,7 +516,25 @@ impl<W: Write> Stream<'_, W> {
 
     fn emit(&mut self, text: &str) -> io::Result<()> {
         self.report.bytes_out += text.len() as u64;
+        // Once false it stays so, and nothing more is scanned.
+        self.report.output_is_ascii = self.report.output_is_ascii && text.is_ascii();
         self.output.write_all(text.as_bytes())
+    }
+}
+
+/// `text` as a stage leaves it; the stage borrows what it does not change.
+fn staged<'a>(text: Cow<'a, str>, stage: impl FnOnce(&str) -> Cow<'_, str>) -> Cow<'a, str> {
+    match stage(&text) {
+        Cow::Borrowed(_) => text,
+        Cow::Owned(changed) => Cow::Owned(changed),
+    }
+}
+
+/// The text of `parts`, borrowed when there is one.
+fn joined<'a>(parts: &'a [Part<'_>]) -> Cow<'a, str> {
+    match parts {
+        [part] => Cow::Borrowed(&part.text),
+        _ => Cow::Owned(parts.iter().map(|part| &*part.text).collect()),
     }
 }
 
@@ -799,6 +845,20 @@ mod tests {
         };
         let found: Vec<(u64, u64)> = report.damage.iter().map(|d| (d.line, d.column)).collect();
         assert_eq!(found, [(2, column_of("锟")), (2, column_of("\u{FFFD}"))]);
+    }
+
+    #[test]
+    fn damage_after_a_shielded_part_is_reported_where_it_is_in_the_input() {
+        let options = Options {
+            protect: vec![regex::Regex::new("`[^`]*`").unwrap()],
+            clean: CleanOptions { glosses: crate::clean::GlossMode::Strip, ..CleanOptions::default() },
+            ..Options::default()
+        };
+        let (outcome, out) = run("國(guó)家 `國(guó)` M(jìn)\n".as_bytes(), &options);
+        assert_eq!(String::from_utf8(out).unwrap(), "國家 `國(guó)` M(jìn)\n");
+        let Ok(Outcome::Text(report)) = outcome else { panic!("not text") };
+        let found: Vec<(u64, u64)> = report.damage.iter().map(|d| (d.line, d.column)).collect();
+        assert_eq!(found, [(1, 18)], "at the M standing in for the glossed character");
     }
 
     #[test]

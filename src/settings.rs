@@ -109,7 +109,9 @@ impl Settings {
             let Some(span) = err.span() else { return message };
             let (line, column) = line_and_column(text, span.start);
             match key_at(text, span.start) {
-                Some(key) => format!("{line}:{column}: {key}: {message}"),
+                // An unknown table names itself.
+                Some((_, Entry::Table)) if message.starts_with("unknown key") => format!("{line}:{column}: {message}"),
+                Some((key, _)) => format!("{line}:{column}: {key}: {message}"),
                 None => format!("{line}:{column}: {message}"),
             }
         })
@@ -123,33 +125,57 @@ fn line_and_column(text: &str, offset: usize) -> (usize, usize) {
     (line, column)
 }
 
+/// How a key is written.
+enum Entry {
+    /// `key = value`.
+    Value,
+    /// A `[key]` header: the settings have no tables, so this is an
+    /// unknown key or a known one written as a table (`[convert]`).
+    Table,
+}
+
 /// The key whose entry holds `offset`: the last `key =` at the start of a
-/// line before it (the settings are flat, values span lines only in arrays).
-/// None in or after a `[table]` header, which the message names itself.
-fn key_at(text: &str, offset: usize) -> Option<&str> {
+/// line before it (the settings are flat, values span lines only in arrays),
+/// or the `[table]` header it is in or after.
+fn key_at(text: &str, offset: usize) -> Option<(&str, Entry)> {
     let end = text[offset.min(text.len())..].find('\n').map_or(text.len(), |at| offset + at);
     for line in text[..end].lines().rev() {
-        if line.trim_start().starts_with('[') {
-            return None;
+        if let Some(header) = line.trim().strip_prefix('[') {
+            let name = header.split(']').next().unwrap_or_default().trim_matches(['[', ' ']);
+            return Some((name, Entry::Table));
         }
         let Some((key, _)) = line.split_once('=') else { continue };
         let key = key.trim();
         if !key.is_empty() && key.bytes().all(|b| b.is_ascii_alphanumeric() || b == b'-' || b == b'_') {
-            return Some(key);
+            return Some((key, Entry::Value));
         }
     }
     None
 }
 
+/// What `convert` may be, for the messages that say it.
+fn conversions_allowed() -> String {
+    format!("none, one of {}, or the path of an OpenCC JSON configuration", BUILTIN_NAMES.join(", "))
+}
+
 fn conversion<'de, D: Deserializer<'de>>(deserializer: D) -> std::result::Result<Option<String>, D::Error> {
-    let name = String::deserialize(deserializer)?;
+    /// A string, with what it may be in the message when it is not one
+    /// (a `[convert]` table, a list).
+    struct Conversion;
+    impl serde::de::Visitor<'_> for Conversion {
+        type Value = String;
+        fn expecting(&self, f: &mut std::fmt::Formatter) -> std::fmt::Result {
+            write!(f, "a string: {}", conversions_allowed())
+        }
+        fn visit_str<E: serde::de::Error>(self, name: &str) -> std::result::Result<String, E> {
+            Ok(name.to_owned())
+        }
+    }
+    let name = deserializer.deserialize_str(Conversion)?;
     if is_builtin_conversion(&name) || name.ends_with(".json") || name.contains('/') {
         return Ok(Some(name));
     }
-    Err(serde::de::Error::custom(format!(
-        "unknown conversion {name:?}, expected none, one of {}, or the path of an OpenCC JSON configuration",
-        BUILTIN_NAMES.join(", ")
-    )))
+    Err(serde::de::Error::custom(format!("unknown conversion {name:?}, expected {}", conversions_allowed())))
 }
 
 /// `none` or the name of one of OpenCC's configurations (`s2t`, `s2t.json`),
@@ -197,24 +223,57 @@ fn globs<'de, D: Deserializer<'de>>(deserializer: D) -> std::result::Result<Opti
     Ok(Some(globs))
 }
 
-/// The output form `.editorconfig` asks of `path` through its `charset`
-/// property: `utf-8` is UTF-8 without a BOM, `utf-8-bom` with one. `None`
-/// when no `.editorconfig` sets it. `latin1`, `utf-16le` and `utf-16be` are
-/// an error: zhnorm writes UTF-8 only, and rewriting such a file would go
-/// against the project's own rule.
-pub fn editorconfig_bom(path: &Path) -> Result<Option<BomPolicy>> {
+/// What the `charset` property of `.editorconfig` asks of a file.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum EditorConfigCharset {
+    /// `utf-8` (no BOM) or `utf-8-bom`: what zhnorm writes, with this BOM.
+    Utf8(BomPolicy),
+    /// `latin1`: of what zhnorm writes, only ASCII is in it.
+    Latin1,
+    /// `utf-16le` or `utf-16be` (the value): nothing zhnorm writes is in it.
+    Utf16(&'static str),
+}
+
+impl EditorConfigCharset {
+    /// The property's value.
+    pub fn value(self) -> &'static str {
+        match self {
+            EditorConfigCharset::Utf8(BomPolicy::Add) => "utf-8-bom",
+            EditorConfigCharset::Utf8(_) => "utf-8",
+            EditorConfigCharset::Latin1 => "latin1",
+            EditorConfigCharset::Utf16(value) => value,
+        }
+    }
+
+    /// Whether UTF-8 output, ASCII throughout or not, is in this charset.
+    pub fn admits(self, output_is_ascii: bool) -> bool {
+        match self {
+            EditorConfigCharset::Utf8(_) => true,
+            EditorConfigCharset::Latin1 => output_is_ascii,
+            EditorConfigCharset::Utf16(_) => false,
+        }
+    }
+}
+
+/// The charset `.editorconfig` asks of `path` through its `charset`
+/// property; `None` when no `.editorconfig` sets it (or sets a value the
+/// spec does not define). zhnorm writes UTF-8 only, so a file in a section
+/// of another charset is not its to change unless what it writes is in
+/// that charset anyway (see [`EditorConfigCharset::admits`]).
+pub fn editorconfig_charset(path: &Path) -> Result<Option<EditorConfigCharset>> {
     use ec4rs::property::Charset;
     // Sections are globs matched against the path as given: make it
     // absolute so that `[sub/*.txt]` matches `a.txt` run from inside `sub`.
     let path = std::path::absolute(path)?;
     let properties = ec4rs::properties_of(&path).map_err(|err| Error::EditorConfig(err.to_string()))?;
-    match properties.get::<Charset>() {
-        Ok(Charset::Utf8) => Ok(Some(BomPolicy::Strip)),
-        Ok(Charset::Utf8Bom) => Ok(Some(BomPolicy::Add)),
-        Ok(other) => Err(Error::EditorConfigCharset(other.to_string())),
-        // Not set, or a value the spec does not define: not ours to judge.
-        Err(_) => Ok(None),
-    }
+    Ok(match properties.get::<Charset>() {
+        Ok(Charset::Utf8) => Some(EditorConfigCharset::Utf8(BomPolicy::Strip)),
+        Ok(Charset::Utf8Bom) => Some(EditorConfigCharset::Utf8(BomPolicy::Add)),
+        Ok(Charset::Latin1) => Some(EditorConfigCharset::Latin1),
+        Ok(Charset::Utf16Le) => Some(EditorConfigCharset::Utf16("utf-16le")),
+        Ok(Charset::Utf16Be) => Some(EditorConfigCharset::Utf16("utf-16be")),
+        Err(_) => None,
+    })
 }
 
 #[cfg(test)]
@@ -285,6 +344,17 @@ editorconfig = false
     }
 
     #[test]
+    fn a_known_key_written_as_a_table_is_named_with_what_is_allowed() {
+        let err = Settings::parse("eol = \"lf\"\n[convert]\nname = \"s2t\"\n").unwrap_err();
+        assert!(err.starts_with("2:1: convert: invalid type: map, expected a string: none, one of s2t, "), "{err}");
+        assert!(err.ends_with(", or the path of an OpenCC JSON configuration"), "{err}");
+        let err = Settings::parse("convert = { name = \"s2t\" }\n").unwrap_err();
+        assert!(err.starts_with("1:11: convert: invalid type: map, expected a string: none, one of s2t, "), "{err}");
+        assert_eq!(Settings::parse("convert = \"s2t\"\n[convert]\n").unwrap_err(), "2:2: convert: duplicate key");
+        assert_eq!(Settings::parse("[x]\n").unwrap_err().split(',').next().unwrap(), "1:2: unknown key `x`");
+    }
+
+    #[test]
     fn discovery_walks_up_and_stops_at_the_repository_root() {
         let dir = tempfile::tempdir().unwrap();
         let root = dir.path();
@@ -300,20 +370,23 @@ editorconfig = false
     }
 
     #[test]
-    fn editorconfig_charset_gives_the_bom_or_an_error() {
+    fn editorconfig_charset_gives_the_bom_and_what_output_it_admits() {
         let dir = tempfile::tempdir().unwrap();
         let root = dir.path();
         fs::write(
             root.join(".editorconfig"),
-            "root = true\n[*.txt]\ncharset = utf-8\n[*.bom]\ncharset = utf-8-bom\n[*.lat]\ncharset = latin1\n",
+            "root = true\n[*.txt]\ncharset = utf-8\n[*.bom]\ncharset = utf-8-bom\n[*.lat]\ncharset = latin1\n\
+             [*.u16]\ncharset = utf-16be\n",
         )
         .unwrap();
-        assert_eq!(editorconfig_bom(&root.join("a.txt")).unwrap(), Some(BomPolicy::Strip));
-        assert_eq!(editorconfig_bom(&root.join("a.bom")).unwrap(), Some(BomPolicy::Add));
-        assert_eq!(editorconfig_bom(&root.join("a.md")).unwrap(), None);
-        assert_eq!(
-            editorconfig_bom(&root.join("a.lat")).unwrap_err().to_string(),
-            ".editorconfig sets charset = latin1, and zhnorm writes only UTF-8 (--bom, or bom in zhnorm.toml, overrides it)"
-        );
+        let charset = |name: &str| editorconfig_charset(&root.join(name)).unwrap();
+        assert_eq!(charset("a.txt"), Some(EditorConfigCharset::Utf8(BomPolicy::Strip)));
+        assert_eq!(charset("a.bom"), Some(EditorConfigCharset::Utf8(BomPolicy::Add)));
+        assert_eq!(charset("a.md"), None);
+        let latin1 = charset("a.lat").unwrap();
+        assert_eq!((latin1.value(), latin1.admits(true), latin1.admits(false)), ("latin1", true, false));
+        let utf16 = charset("a.u16").unwrap();
+        assert_eq!((utf16.value(), utf16.admits(true)), ("utf-16be", false));
+        assert!(charset("a.bom").unwrap().admits(false));
     }
 }

@@ -188,6 +188,28 @@ fn write_keeps_a_backup_when_asked() {
     assert_eq!(fs::read_to_string(&gbk).unwrap(), SIMPLIFIED);
 }
 
+/// A second `--backup` pass (adding a conversion) would have replaced the
+/// GBK original with the first pass's UTF-8: the file it would change is an
+/// error instead, left as it is, and the other files are done.
+#[test]
+fn a_second_backup_run_never_replaces_the_first_backup() {
+    let dir = Dir::new();
+    dir.copy_sample("gbk.txt", "d/a.txt");
+    let original = fs::read(sample_path("gbk.txt")).unwrap();
+    let output = zhnorm(["--no-config", "--write", "--backup", "-q", "d"]).in_dir(dir.temp.path()).run();
+    assert!(output.status.success(), "{}", stderr(&output));
+    dir.copy_sample("gbk.txt", "d/b.txt");
+    let output = zhnorm(["--no-config", "--write", "--backup", "-q", "-c", "s2t", "d"]).in_dir(dir.temp.path()).run();
+    assert_eq!(output.status.code(), Some(2));
+    let a = Path::new("d").join("a.txt");
+    let expected = format!("zhnorm: {}: not written: its backup {}.bak exists already", a.display(), a.display());
+    assert!(stderr(&output).starts_with(&expected), "{}", stderr(&output));
+    assert_eq!(fs::read(dir.path("d/a.txt.bak")).unwrap(), original);
+    assert_eq!(fs::read_to_string(dir.path("d/a.txt")).unwrap(), SIMPLIFIED);
+    assert_eq!(fs::read(dir.path("d/b.txt.bak")).unwrap(), original);
+    assert_ne!(fs::read_to_string(dir.path("d/b.txt")).unwrap(), SIMPLIFIED, "b.txt converted to Traditional");
+}
+
 #[test]
 fn out_dir_mirrors_the_tree_and_leaves_the_input_alone() {
     let dir = Dir::new();
@@ -284,6 +306,19 @@ fn from_forces_the_charset() {
 }
 
 #[test]
+fn a_bom_wins_over_from_as_in_the_whatwg_decode() {
+    let utf8 = zhnorm(["--from", "gbk", "-"]).stdin("\u{FEFF}中文\n".as_bytes()).run();
+    assert_eq!((utf8.status.code(), stdout(&utf8)), (Some(0), "中文\n".to_owned()), "{}", stderr(&utf8));
+    let gbk_behind_a_bom = zhnorm(["--from", "gbk", "-"]).stdin(b"\xef\xbb\xbf\xd6\xd0\xce\xc4\n").run();
+    assert_eq!((gbk_behind_a_bom.status.code(), stdout(&gbk_behind_a_bom)), (Some(2), String::new()));
+    assert_eq!(
+        stderr(&gbk_behind_a_bom),
+        "zhnorm: <stdin>: malformed UTF-8 byte sequence at byte offset 3, after a byte-order mark of UTF-8, which wins \
+         over --from GBK; not written (remove the BOM to decode the file as GBK)\n"
+    );
+}
+
+#[test]
 fn a_closed_pipe_exits_quietly() {
     let big = SIMPLIFIED.repeat(5_000).into_bytes();
     let (gbk, _, _) = encoding_rs::GBK.encode(std::str::from_utf8(&big).unwrap());
@@ -301,6 +336,27 @@ fn a_closed_pipe_exits_quietly() {
     let output = child.wait_with_output().unwrap();
     assert_eq!(stderr(&output), "");
     assert_eq!(output.status.code(), Some(0));
+}
+
+/// Notes go to standard error; when it cannot be written (`2>&1 | head`
+/// closed it, or a full disk) the run goes on and its exit code is the
+/// work's, not a panic's 101. `/dev/full` fails every write, every time.
+#[cfg(target_os = "linux")]
+#[test]
+fn an_unwritable_standard_error_does_not_change_the_outcome() {
+    let dir = Dir::new();
+    let damaged = encoding_rs::GBK.encode("中文锟斤拷测试\n").0.into_owned();
+    for i in 0..3 {
+        dir.write(&format!("d/{i}.txt"), &damaged);
+    }
+    let run = |args: &[&str]| {
+        let mut command = zhnorm(args).in_dir(dir.temp.path()).command;
+        command.stdin(Stdio::null()).stdout(Stdio::null()).stderr(fs::File::create("/dev/full").unwrap());
+        command.status().unwrap().code()
+    };
+    assert_eq!(run(&["--no-config", "--check", "d"]), Some(1));
+    assert_eq!(run(&["--no-config", "--write", "d"]), Some(0));
+    assert_eq!(fs::read(dir.path("d/2.txt")).unwrap(), "中文锟斤拷测试\n".as_bytes());
 }
 
 #[test]
@@ -403,6 +459,37 @@ fn protected_patterns_and_off_markers_are_not_converted() {
     let bad = zhnorm(["-c", "s2t", "--protect", "(", "-"]).stdin(b"x").run();
     assert_eq!(bad.status.code(), Some(2));
     assert!(stderr(&bad).starts_with("zhnorm: bad --protect pattern \"(\""), "{}", stderr(&bad));
+}
+
+#[test]
+fn protected_text_and_marked_regions_are_not_repaired_cleaned_or_converted() {
+    // 鍙戝竷 is 发布 in UTF-8 read as GBK; (guó) glosses 國.
+    let input = "鍙戝竷 `鍙戝竷 國(guó)` 国(guó)家\n// zhnorm: off\n鍙戝竷 锟斤拷 國(guó)家\n// zhnorm: on\n鍙戝竷\n";
+    let run = |args: &[&str]| {
+        zhnorm(args.iter().chain(&["--glosses=strip", "--protect", "`[^`]*`", "-"])).stdin(input.as_bytes()).run()
+    };
+    let output = run(&[]);
+    assert_eq!(
+        stdout(&output),
+        "发布 `鍙戝竷 國(guó)` 国家\n// zhnorm: off\n鍙戝竷 锟斤拷 國(guó)家\n// zhnorm: on\n发布\n"
+    );
+    assert!(
+        stderr(&output).contains("zhnorm: <stdin>:3:5: damage: 锟斤拷"),
+        "damage is still reported: {}",
+        stderr(&output)
+    );
+    let converted = run(&["-c", "s2t"]);
+    assert_eq!(
+        stdout(&converted),
+        "發佈 `鍙戝竷 國(guó)` 國家\n// zhnorm: off\n鍙戝竷 锟斤拷 國(guó)家\n// zhnorm: on\n發佈\n"
+    );
+    let output = run(&["--check"]);
+    assert_eq!(output.status.code(), Some(1));
+    assert_eq!(
+        stdout(&output),
+        "<stdin>: 2 mojibake spans repaired (utf-8 read as gbk), 1 pinyin glosses removed\n",
+        "the shielded spans are not counted"
+    );
 }
 
 /// Every configuration on a short input, through the binary; the expected
@@ -591,15 +678,18 @@ mod project {
         assert_eq!((output.status.code(), stdout(&output)), (Some(1), "b.txt: bom removed\n".to_owned()));
         let output = run(&["--check", "--no-editorconfig", "a.txt"]);
         assert_eq!(output.status.code(), Some(0));
-        let output = run(&["--check", "c.lat"]);
+        let output = run(&["--check", "--eol=crlf", "c.lat"]);
         assert_eq!(output.status.code(), Some(2));
         assert_eq!(
             stderr(&output),
-            "zhnorm: c.lat: .editorconfig sets charset = latin1, and zhnorm writes only UTF-8 (--bom, or bom in zhnorm.toml, overrides it)\n"
+            "zhnorm: c.lat: .editorconfig sets charset = latin1, and zhnorm would write UTF-8 beyond ASCII; not changed \
+             (--no-editorconfig ignores .editorconfig)\n"
         );
         dir.write("zhnorm.toml", b"bom = \"keep\"\n");
         let output = run(&["--check", "a.txt", "b.txt", "c.lat"]);
         assert_eq!((output.status.code(), stdout(&output)), (Some(0), String::new()), "{}", stderr(&output));
+        let output = run(&["--check", "--eol=crlf", "c.lat"]);
+        assert_eq!(output.status.code(), Some(2), "the settings' BOM does not lift the charset");
     }
 
     #[test]
@@ -961,7 +1051,7 @@ mod files_are_safe {
         dir.copy_sample("gbk.txt", "d/a.txt");
         let output = run_in(&dir, &["--write", "--backup", "d", "d/a.txt", "./d/a.txt"]);
         assert!(output.status.success(), "{}", stderr(&output));
-        assert!(stderr(&output).contains("1 files scanned, 1 rewritten"), "{}", stderr(&output));
+        assert!(stderr(&output).contains("1 file scanned, 1 rewritten"), "{}", stderr(&output));
         assert_eq!(fs::read(dir.path("d/a.txt.bak")).unwrap(), fs::read(sample_path("gbk.txt")).unwrap());
         assert_eq!(fs::read_to_string(dir.path("d/a.txt")).unwrap(), SIMPLIFIED);
     }
@@ -1161,6 +1251,74 @@ mod settings_edges {
     }
 
     #[test]
+    fn editorconfig_charset_zhnorm_does_not_write_refuses_only_changes_out_of_it() {
+        let dir = repo();
+        dir.write(".editorconfig", b"root = true\n[*.lat]\ncharset = latin1\n[*.u16]\ncharset = utf-16le\n");
+        let ascii = dir.write("plain.lat", b"int main(void) { return 0; }\r\n");
+        let accented = dir.write("accented.lat", b"caf\xe9 cr\xe8me\n");
+        dir.write("chinese.lat", SIMPLIFIED.as_bytes());
+        dir.write("plain.u16", b"plain\r\n");
+        let run = |args: &[&str]| zhnorm(args).in_dir(dir.temp.path()).run();
+
+        let output = run(&["--check", "plain.lat", "chinese.lat", "plain.u16"]);
+        assert_eq!((output.status.code(), stderr(&output)), (Some(0), String::new()), "files left as they are");
+        let output = run(&["--write", "--eol=lf", "plain.lat"]);
+        assert!(output.status.success(), "{}", stderr(&output));
+        assert_eq!(fs::read(&ascii).unwrap(), b"int main(void) { return 0; }\n", "ASCII is Latin-1");
+
+        let output = run(&["--write", "accented.lat", "plain.u16", "--eol=lf"]);
+        assert_eq!(output.status.code(), Some(2));
+        let err = stderr(&output);
+        assert!(
+            err.starts_with(
+                "zhnorm: accented.lat: .editorconfig sets charset = latin1, and zhnorm would write UTF-8 beyond ASCII;"
+            ),
+            "{err}"
+        );
+        assert!(err.contains("zhnorm: plain.u16: .editorconfig sets charset = utf-16le, and zhnorm would write UTF-8;"));
+        assert_eq!(fs::read(&accented).unwrap(), b"caf\xe9 cr\xe8me\n");
+        assert_eq!(fs::read(dir.path("plain.u16")).unwrap(), b"plain\r\n");
+        let output = run(&["accented.lat"]);
+        assert_eq!(
+            (output.status.code(), stdout(&output)),
+            (Some(0), "café crème\n".to_owned()),
+            "printing is not writing"
+        );
+        let output = run(&["--write", "--no-editorconfig", "accented.lat"]);
+        assert!(output.status.success(), "{}", stderr(&output));
+        assert_eq!(fs::read(&accented).unwrap(), "café crème\n".as_bytes());
+
+        let large = dir.write("large.lat", &b"caf\xe9\n".repeat((8 << 20) / 5 + 1));
+        let output = run(&["--write", "large.lat"]);
+        assert_eq!(output.status.code(), Some(2), "{}", stderr(&output));
+        assert_eq!(fs::read(&large).unwrap(), b"caf\xe9\n".repeat((8 << 20) / 5 + 1));
+        let leftovers = fs::read_dir(dir.temp.path())
+            .unwrap()
+            .filter(|e| e.as_ref().unwrap().file_name().to_string_lossy().ends_with(".tmp"));
+        assert_eq!(leftovers.count(), 0, "no temporary file left");
+    }
+
+    #[test]
+    fn dict_without_a_conversion_is_an_error_naming_the_settings_file() {
+        let dir = repo();
+        let settings = dir.write("zhnorm.toml", b"dict = [\"team.txt\"]\n");
+        dir.write("team.txt", "鼠标\t滑鼠\n".as_bytes());
+        let output = zhnorm(["-"]).in_dir(dir.temp.path()).stdin(b"abc").run();
+        assert_eq!(output.status.code(), Some(2));
+        assert_eq!(
+            stderr(&output),
+            format!(
+                "zhnorm: {}: dict: dictionaries need a conversion (convert in this file, or -c NAME)\n",
+                settings.display()
+            )
+        );
+        let converted = zhnorm(["-c", "s2t", "-"]).in_dir(dir.temp.path()).stdin("鼠标\n".as_bytes()).run();
+        assert_eq!(stdout(&converted), "滑鼠\n", "the command line gives the conversion");
+        let cli = zhnorm(["--no-config", "--dict", "team.txt", "-"]).in_dir(dir.temp.path()).stdin(b"abc").run();
+        assert_eq!(stderr(&cli), "zhnorm: --dict needs a conversion (-c NAME)\n");
+    }
+
+    #[test]
     fn an_unknown_table_is_named_as_itself() {
         let dir = repo();
         let settings = dir.write("zhnorm.toml", b"eol = \"lf\"\n\n[x]\n");
@@ -1300,7 +1458,7 @@ mod large_files {
 
         let output = zhnorm(["--write".as_ref(), "--backup".as_ref(), large.as_os_str()]).run();
         assert!(output.status.success(), "{}", stderr(&output));
-        assert!(stderr(&output).contains("1 files scanned, 1 rewritten"), "{}", stderr(&output));
+        assert!(stderr(&output).contains("1 file scanned, 1 rewritten"), "{}", stderr(&output));
         assert_eq!(fs::read(&large).unwrap(), expected);
         assert_eq!(fs::read(dir.path("a.txt.bak")).unwrap(), original);
         #[cfg(unix)]
@@ -1316,11 +1474,25 @@ mod large_files {
         fs::remove_file(dir.path("a.txt.bak")).unwrap();
         let output = zhnorm(["--write".as_ref(), "--backup".as_ref(), large.as_os_str()]).run();
         assert!(output.status.success(), "{}", stderr(&output));
-        assert!(stderr(&output).contains("1 files scanned, 0 rewritten"), "{}", stderr(&output));
+        assert!(stderr(&output).contains("1 file scanned, 0 rewritten"), "{}", stderr(&output));
         assert_eq!(fs::metadata(&large).unwrap().modified().unwrap(), old);
         let mut names: Vec<_> = fs::read_dir(dir.temp.path()).unwrap().map(|e| e.unwrap().file_name()).collect();
         names.sort();
         assert_eq!(names, ["a.txt", "out"], "no backup and no temporary file left");
+    }
+
+    #[test]
+    fn a_marked_region_across_the_blocks_of_a_large_input_is_left_as_it_is() {
+        let dir = Dir::new();
+        let filler = "中文文本。\n".repeat((9 << 20) / 16);
+        let text = format!("// zhnorm: off\n鍙戝竷\n{filler}鍙戝竷\n// zhnorm: on\n鍙戝竷\n");
+        let expected = format!("// zhnorm: off\n鍙戝竷\n{filler}鍙戝竷\n// zhnorm: on\n发布\n");
+        let piped = zhnorm(["-"]).stdin(text.as_bytes()).run();
+        assert!(piped.stdout == expected.as_bytes(), "standard input, in blocks");
+        let file = dir.write("a.txt", text.as_bytes());
+        let output = zhnorm([file.as_os_str(), "--write".as_ref()]).run();
+        assert!(output.status.success(), "{}", stderr(&output));
+        assert!(fs::read(&file).unwrap() == expected.as_bytes(), "a file streamed in blocks");
     }
 
     #[test]

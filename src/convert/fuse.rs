@@ -31,6 +31,12 @@ pub(super) const EVENT: u16 = 0x4000;
 /// overlap.
 pub(super) const UNSAFE: u16 = 0x2000;
 
+/// Source bit of every entry of a single-walk dictionary: the single-walk
+/// tries of stages that segment alike share one double array (`build.rs`,
+/// `dat::build_shared`), where the other stages' keys have no source bits,
+/// and a walk takes only the keys with this one.
+pub(super) const PRESENT: u16 = 0x1000;
+
 /// A dictionary for longest-prefix matching, the plain way: what the
 /// compiled tries must agree with.
 pub(super) struct Table<'a> {
@@ -81,7 +87,8 @@ impl<'a> Table<'a> {
 /// The single-walk dictionary of a stage and what the walk needs to know
 /// about its unsafe events.
 pub(super) struct SingleWalk {
-    /// Key, final value, and [`SEGMENT`], [`EVENT`] and [`UNSAFE`] bits. A
+    /// Key, final value, and [`PRESENT`], [`SEGMENT`], [`EVENT`] and
+    /// [`UNSAFE`] bits. A
     /// key is in one class only, the first of segmentation key, event,
     /// preimage.
     pub(super) entries: Vec<(String, String, u16)>,
@@ -102,7 +109,7 @@ pub(super) fn single_walk(seg: &[Entry<'_>], step1: &[Entry<'_>], step2: &[Entry
     let mut entries = Vec::new();
     for &(key, _, _) in seg {
         if taken.insert(key.to_owned()) {
-            entries.push((key.to_owned(), t2.convert(&t1.convert(key)), SEGMENT));
+            entries.push((key.to_owned(), t2.convert(&t1.convert(key)), SEGMENT | PRESENT));
         }
     }
 
@@ -165,7 +172,11 @@ pub(super) fn single_walk(seg: &[Entry<'_>], step1: &[Entry<'_>], step2: &[Entry
                 }
                 contexts.push((key.to_owned(), before.into_iter().collect(), after.into_iter().collect()));
             }
-            entries.push((key.to_owned(), t2.convert(value), if unsafe_event { EVENT | UNSAFE } else { EVENT }));
+            entries.push((
+                key.to_owned(),
+                t2.convert(value),
+                PRESENT | if unsafe_event { EVENT | UNSAFE } else { EVENT },
+            ));
         }
     }
     contexts.sort();
@@ -181,13 +192,13 @@ pub(super) fn single_walk(seg: &[Entry<'_>], step1: &[Entry<'_>], step2: &[Entry
         }
         for s in sources {
             if taken.insert(s.clone()) {
-                entries.push((s, value.to_owned(), 0));
+                entries.push((s, value.to_owned(), PRESENT));
             }
         }
     }
     for (k, v) in m1 {
         if taken.insert(k.to_string()) {
-            entries.push((k.to_string(), v.to_string(), 0));
+            entries.push((k.to_string(), v.to_string(), PRESENT));
         }
     }
     SingleWalk { entries, contexts }

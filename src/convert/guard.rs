@@ -1,10 +1,13 @@
-//! What the converter may touch.
+//! What the stages may touch.
 //!
-//! Users convert whole files, but not everything in a file is theirs to
-//! convert: a code sample, a product name, a UI label that must match the
-//! program. And a Chinese configuration run over Japanese text damages it
-//! (s2t turns 会社 into 會社 and 学ぶ into 學ぶ). [`Guard`] sits in front of a
-//! [`Converter`] and keeps such text as it is:
+//! Users normalize whole files, but not everything in a file is theirs to
+//! change: a code sample, a product name, a UI label that must match the
+//! program, a test fixture of mojibake. And a Chinese configuration run
+//! over Japanese text damages it (s2t turns 会社 into 會社 and 学ぶ into 學ぶ).
+//! [`Guard`] cuts each block of text into [`Part`]s, the shielded ones
+//! left as they are by repair, clean and conversion (the pipeline still
+//! reports their damage, and gives the whole file its charset, BOM, line
+//! endings and NFC), and sits in front of a [`Converter`]:
 //!
 //! - **Japanese text** — kana in at least a tenth of the CJK characters —
 //!   is not converted by the Chinese configurations, unless forced. The
@@ -13,14 +16,17 @@
 //!   lines), so a stream is not converted in one part and left in another.
 //!   `t2jp` and `jp2t` are meant for Japanese and always run.
 //! - **Protected patterns** (`--protect REGEX`): every match of a pattern,
-//!   found line by line, is copied unconverted.
+//!   found line by line in the text as decoded, is shielded.
 //! - **Markers**: from a line's `zhnorm: off` to the next `zhnorm: on`, in
-//!   this line or a later one, nothing is converted. They are meant for
+//!   this line or a later one, the text is shielded. They are meant for
 //!   comments (`// zhnorm: off`), so any text may surround them; the space
 //!   after the colon is optional.
 //!
-//! Text between protected parts is converted piece by piece, so a phrase
-//! that runs into a protected part is not matched across it.
+//! Each part between shielded ones goes through the stages on its own, so
+//! a phrase (or a span of mojibake) that runs into a shielded part is not
+//! matched across it.
+
+use std::borrow::Cow;
 
 use memchr::memmem;
 use regex::Regex;
@@ -37,7 +43,18 @@ const MIN_KANA: usize = 3;
 /// block of a large file is not scanned to its end once more.
 const JUDGED: usize = 10_000;
 
-/// Keeps protected and Japanese text away from a converter.
+/// A piece of a block of text, as a stage left it, and whether the stages
+/// are to leave it as it is.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Part<'t> {
+    /// The text.
+    pub text: Cow<'t, str>,
+    /// Protected by a pattern or between markers.
+    pub shielded: bool,
+}
+
+/// Keeps protected text away from every stage and Japanese text away from
+/// a converter.
 #[derive(Debug, Clone, Default)]
 pub struct Guard {
     protect: Vec<Regex>,
@@ -60,13 +77,12 @@ impl Guard {
         self.japanese == Some(true) && !self.force
     }
 
-    /// Converts the parts of `text` that may be converted and copies the
-    /// rest, appending to `out`; returns the characters converted (see
-    /// [`Converter::convert`]). `text` is whole lines, except at the end of
-    /// the input or where a very long line had to be cut.
-    pub fn convert(&mut self, converter: &Converter, text: &str, out: &mut String) -> u64 {
+    /// Converts the `parts` (of a block, from [`Guard::parts`]) that may be
+    /// converted and copies the rest, appending to `out`; returns the
+    /// characters converted (see [`Converter::convert`]).
+    pub fn convert(&mut self, converter: &Converter, parts: &[Part<'_>], out: &mut String) -> u64 {
         let mut changes = 0;
-        self.split(converter, text, |part, convertible| {
+        self.each_part(converter, parts, |part, convertible| {
             if convertible {
                 changes += converter.convert(part, out);
             } else {
@@ -81,7 +97,8 @@ impl Guard {
     pub fn explain(&mut self, converter: &Converter, text: &str) -> Vec<Change> {
         let mut changes = Vec::new();
         let (mut line, mut column) = (1, 1);
-        self.split(converter, text, |part, convertible| {
+        let parts = self.parts(text);
+        self.each_part(converter, &parts, |part, convertible| {
             if convertible {
                 changes.extend(converter.explain(part).into_iter().map(|mut change| {
                     if change.line == 1 {
@@ -96,21 +113,13 @@ impl Guard {
         changes
     }
 
-    /// Calls `part` on each part of `text` in order, saying whether it may
-    /// be converted.
-    fn split<'t>(&mut self, converter: &Converter, text: &'t str, mut part: impl FnMut(&'t str, bool)) {
-        if !self.force && !converter.is_for_japanese() {
-            if self.japanese.is_none() {
-                self.japanese = is_japanese(text);
-            }
-            if self.japanese == Some(true) {
-                part(text, false);
-                return;
-            }
-        }
+    /// `text` (whole lines, except at the end of the input or where a very
+    /// long line had to be cut) cut where shielded parts start and end.
+    /// Markers carry over from one call to the next.
+    pub fn parts<'t>(&mut self, text: &'t str) -> Vec<Part<'t>> {
+        let part = |text, shielded| Part { text: Cow::Borrowed(text), shielded };
         if self.protect.is_empty() && !self.off && memmem::find(text.as_bytes(), MARKER).is_none() {
-            part(text, true);
-            return;
+            return vec![part(text, false)];
         }
         let mut protected = Vec::new();
         for line in text.split_inclusive('\n') {
@@ -118,6 +127,7 @@ impl Guard {
             self.protected_ranges(line, start, &mut protected);
         }
         protected.sort_unstable();
+        let mut parts = Vec::new();
         let mut done = 0;
         for (from, to) in protected {
             if to <= done {
@@ -125,14 +135,30 @@ impl Guard {
             }
             let from = from.max(done);
             if from > done {
-                part(&text[done..from], true);
+                parts.push(part(&text[done..from], false));
             }
-            part(&text[from..to], false);
+            parts.push(part(&text[from..to], true));
             done = to;
         }
         if done < text.len() {
-            part(&text[done..], true);
+            parts.push(part(&text[done..], false));
         }
+        parts
+    }
+
+    /// Calls `each` on each of `parts` in order, saying whether it may be
+    /// converted: not when it is shielded, nor when the text is Japanese.
+    fn each_part<'p>(&mut self, converter: &Converter, parts: &'p [Part<'_>], mut each: impl FnMut(&'p str, bool)) {
+        if !self.force && !converter.is_for_japanese() {
+            if self.japanese.is_none() {
+                self.japanese = is_japanese(parts.iter().flat_map(|part| part.text.chars()));
+            }
+            if self.japanese == Some(true) {
+                parts.iter().for_each(|part| each(&part.text, false));
+                return;
+            }
+        }
+        parts.iter().for_each(|part| each(&part.text, !part.shielded));
     }
 
     /// Adds the byte ranges of `line` (which starts at `offset` in the
@@ -184,11 +210,11 @@ fn markers(line: &str) -> impl Iterator<Item = (usize, usize, bool)> + '_ {
     })
 }
 
-/// Whether `text` is Japanese, judged on its first [`JUDGED`] CJK
-/// characters, or `None` when it has none to tell by.
-fn is_japanese(text: &str) -> Option<bool> {
+/// Whether the text of `chars` is Japanese, judged on its first [`JUDGED`]
+/// CJK characters, or `None` when it has none to tell by.
+fn is_japanese(chars: impl Iterator<Item = char>) -> Option<bool> {
     let (mut kana, mut han) = (0usize, 0usize);
-    for c in text.chars().filter(|&c| c >= '\u{3040}') {
+    for c in chars.filter(|&c| c >= '\u{3040}') {
         if kana + han == JUDGED {
             break;
         }
@@ -215,7 +241,8 @@ mod tests {
         let converter = Converter::builtin(config).unwrap();
         let mut out = String::new();
         for line in lines {
-            guard.convert(&converter, line, &mut out);
+            let parts = guard.parts(line);
+            guard.convert(&converter, &parts, &mut out);
         }
         out
     }
@@ -245,17 +272,17 @@ mod tests {
     #[test]
     fn chinese_with_a_stray_kana_is_converted() {
         assert_eq!(convert(&mut Guard::default(), "s2t", &["我の头发\n"]), "我の頭髮\n");
-        assert_eq!(is_japanese("我の头发很长，天气预报说明天下雨。"), Some(false));
-        assert_eq!(is_japanese("README.md"), None);
-        assert_eq!(is_japanese("東京都知事選挙の結果が発表された"), Some(true));
+        assert_eq!(is_japanese("我の头发很长，天气预报说明天下雨。".chars()), Some(false));
+        assert_eq!(is_japanese("README.md".chars()), None);
+        assert_eq!(is_japanese("東京都知事選挙の結果が発表された".chars()), Some(true));
     }
 
     #[test]
     fn japanese_is_judged_on_the_first_cjk_characters() {
         let chinese = "头发很长。".repeat(JUDGED / 4);
         let japanese = "これは日本語です。".repeat(JUDGED);
-        assert_eq!(is_japanese(&format!("{chinese}{japanese}")), Some(false));
-        assert_eq!(is_japanese(&format!("{}{japanese}", &chinese[..chinese.len() / 2])), Some(true));
+        assert_eq!(is_japanese(format!("{chinese}{japanese}").chars()), Some(false));
+        assert_eq!(is_japanese(format!("{}{japanese}", &chinese[..chinese.len() / 2]).chars()), Some(true));
     }
 
     #[test]

@@ -108,7 +108,7 @@ use engine::{Dict, Node, Scratch, Stage, Trace};
 mod custom;
 
 mod guard;
-pub use guard::Guard;
+pub use guard::{Guard, Part};
 #[cfg(feature = "opencc")]
 mod opencc_engine;
 
