@@ -351,12 +351,16 @@ pub fn plausibility(text: &str) -> f64 {
 }
 
 /// Which frequent Han characters score as frequent: a GBK reading is
-/// expected to be Simplified text, a Big5 reading Traditional.
+/// expected to be Simplified text, a Big5 reading Traditional, and the
+/// reading of a neighbouring charset (EUC-JP, Shift_JIS, EUC-KR) none, as
+/// the frequencies are Chinese ones: otherwise the kanji that EUC-JP makes
+/// of a short GBK line (`仍仍低` for `谢谢你`) outscore the Chinese.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 enum Script {
     Simplified,
     Traditional,
     Any,
+    Neighbour,
 }
 
 impl Script {
@@ -366,7 +370,7 @@ impl Script {
         } else if encoding == BIG5 {
             Script::Traditional
         } else {
-            Script::Any
+            Script::Neighbour
         }
     }
 }
@@ -475,6 +479,7 @@ mod common_han {
             Script::Simplified => has(Class::FrequentSimplified, c),
             Script::Traditional => has(Class::FrequentTraditional, c),
             Script::Any => has(Class::FrequentSimplified, c) || has(Class::FrequentTraditional, c),
+            Script::Neighbour => false,
         }
     }
 
