@@ -92,31 +92,34 @@ fn main() {
          #[repr(C, align(4))]\n\
          pub(super) struct Aligned<B: ?Sized>(pub(super) B);\n\n",
     );
-    let mut units_of = vec![0; count];
+    let mut group_of = vec![0; count];
     for group in 0..tries.groups {
         let members: Vec<usize> = (0..count).filter(|&i| tries.list[i].1 == group).collect();
         let sets: Vec<&[dat::Entry<'static>]> = members.iter().map(|&i| tries.list[i].0.as_slice()).collect();
-        let (units, tables) = dat::build_shared(&sets);
-        let len = write_words(format!("units{group}.bin"), &units);
+        let (shared, tables) = dat::build_shared(&sets).expect("OpenCC's keys have few different characters");
+        let len = write_words(format!("shared{group}.bin"), &shared);
         writeln!(
             code,
-            "static UNITS{group}: Aligned<[u8; {len}]> = \
-             Aligned(*include_bytes!(concat!(env!(\"OUT_DIR\"), \"/units{group}.bin\")));"
+            "static SHARED{group}: Aligned<[u8; {len}]> = \
+             Aligned(*include_bytes!(concat!(env!(\"OUT_DIR\"), \"/shared{group}.bin\")));"
         )
         .unwrap();
         for (&i, (words, text)) in members.iter().zip(tables) {
             write_words(format!("tables{i}.bin"), &words);
             std::fs::write(out.join(format!("values{i}.txt")), text).unwrap();
-            units_of[i] = group;
+            group_of[i] = group;
         }
     }
-    writeln!(code, "\n/// The tries (`dat.rs` layout): their tables, double arrays and value texts, by index.")
-        .unwrap();
+    writeln!(
+        code,
+        "\n/// The tries (`dat.rs` layout): their tables, code maps and double arrays, and value texts, by index."
+    )
+    .unwrap();
     writeln!(code, "pub(super) static AUTOMATA: [(&Aligned<[u8]>, &Aligned<[u8]>, &str); {count}] = [").unwrap();
-    for (i, group) in units_of.iter().enumerate() {
+    for (i, group) in group_of.iter().enumerate() {
         writeln!(
             code,
-            "    (&Aligned(*include_bytes!(concat!(env!(\"OUT_DIR\"), \"/tables{i}.bin\"))), &UNITS{group}, \
+            "    (&Aligned(*include_bytes!(concat!(env!(\"OUT_DIR\"), \"/tables{i}.bin\"))), &SHARED{group}, \
              include_str!(concat!(env!(\"OUT_DIR\"), \"/values{i}.txt\"))),"
         )
         .unwrap();

@@ -74,7 +74,8 @@ pub struct Args {
     pub detect: bool,
 
     /// Decode with this charset (a WHATWG label: gbk, gb18030, big5,
-    /// shift_jis, utf-16le, ...) instead of detecting it.
+    /// shift_jis, utf-16le, ...) instead of detecting it; a byte-order mark
+    /// still wins, as in the WHATWG decode algorithm.
     #[arg(long, value_name = "ENCODING", conflicts_with = "detect")]
     pub from: Option<String>,
 

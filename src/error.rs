@@ -26,6 +26,20 @@ pub enum Error {
         /// Byte offset of the first malformed sequence in the input.
         offset: u64,
     },
+    /// As [`Error::Malformed`], in the charset of a byte-order mark that
+    /// won over the one the caller named.
+    #[error(
+        "malformed {encoding} byte sequence at byte offset {offset}, after a byte-order mark of {encoding}, \
+         which wins over --from {from}; not written (remove the BOM to decode the file as {from})"
+    )]
+    MalformedAfterBom {
+        /// Name of the charset of the BOM.
+        encoding: &'static str,
+        /// Byte offset of the first malformed sequence in the input.
+        offset: u64,
+        /// Name of the charset the caller named.
+        from: &'static str,
+    },
     /// The input ends inside a multi-byte character: the file was cut (a
     /// download or a copy that stopped, a byte limit).
     #[error(
@@ -80,6 +94,14 @@ pub enum Error {
         /// What is wrong with it.
         reason: String,
     },
+    /// `--backup` would replace the backup of an earlier run, which may be
+    /// the only copy of the real original.
+    #[error(
+        "not written: its backup {} exists already (from an earlier run?); \
+         move it away, or choose another suffix with --backup=SUFFIX",
+        .0.display()
+    )]
+    BackupExists(PathBuf),
     /// Rewriting in place would split a file with several hard links.
     #[error("refusing to rewrite a file with {0} hard links (a rename would split them)")]
     HardLinks(u64),

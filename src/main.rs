@@ -20,6 +20,16 @@ use zhnorm::{normalize, Options, Outcome, Report};
 
 use cli::{Args, Tool};
 
+/// Prints `zhnorm: ` and a message on standard error. The notes must not
+/// stop the run or change its exit code when standard error is a closed
+/// pipe (`2>&1 | head`) or a full disk, as `eprintln!` would by panicking:
+/// then they are lost, and the work and its status are not.
+macro_rules! note {
+    ($($message:tt)*) => {{
+        let _ = writeln!(io::stderr(), "zhnorm: {}", format_args!($($message)*));
+    }};
+}
+
 /// What the exit code tells the caller.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord)]
 enum Status {
@@ -41,7 +51,7 @@ fn main() -> std::process::ExitCode {
         Ok(status) => status,
         Err(err) if is_broken_pipe(&err) => Status::Success,
         Err(err) => {
-            eprintln!("zhnorm: {err:#}");
+            note!("{err:#}");
             Status::Error
         }
     };
@@ -70,6 +80,10 @@ fn settle(mut args: Args, matches: &clap::ArgMatches) -> anyhow::Result<Args> {
     let dir = file.as_deref().and_then(Path::parent).unwrap_or(Path::new("."));
     let given = |id: &str| matches.value_source(id) == Some(clap::parser::ValueSource::CommandLine);
     args.apply_settings(settings, dir, given);
+    if let Some(path) = file.filter(|_| args.conversion == "none" && !args.dict.is_empty() && !given("dict")) {
+        let message = "dict: dictionaries need a conversion (convert in this file, or -c NAME)".to_owned();
+        return Err(zhnorm::Error::Settings { path, message }.into());
+    }
     Ok(args)
 }
 
@@ -270,11 +284,11 @@ fn run_explain(args: &Args, options: &Options) -> anyhow::Result<Status> {
         let report = match read.map_err(zhnorm::Error::from).and_then(|_| normalize(&bytes[..], &mut text, &plain)) {
             Ok(Outcome::Text(report)) => report,
             Ok(Outcome::Binary) => {
-                eprintln!("zhnorm: {}: skipped: binary file", path.display());
+                note!("{}: skipped: binary file", path.display());
                 continue;
             }
             Err(err) => {
-                eprintln!("zhnorm: {}: {err}", path.display());
+                note!("{}: {err}", path.display());
                 status = Status::Error;
                 continue;
             }
@@ -289,7 +303,7 @@ fn run_explain(args: &Args, options: &Options) -> anyhow::Result<Status> {
             writeln!(out, "{prefix}{line}:{column}  {} → {}  {}", c.from, c.to, c.dictionary)?;
         }
         if guard.skipped_japanese() {
-            eprintln!("zhnorm: {}: not converted: the text is Japanese (--force converts it)", path.display());
+            note!("{}: not converted: the text is Japanese (--force converts it)", path.display());
         }
     }
     Ok(status)
@@ -314,14 +328,7 @@ fn run_stdin(mode: Mode, args: &Args, options: &Options) -> anyhow::Result<Statu
         Mode::Detect => detect_prefix(stdin).map(Processed::Detected).map_err(zhnorm::Error::from),
         // --diff shows the whole text, so it reads the whole stream; --check
         // compares as it goes.
-        _ if args.diff => {
-            let mut bytes = Vec::new();
-            stdin.take(u64::MAX).read_to_end(&mut bytes).context("<stdin>")?;
-            normalize_bytes(&bytes, options).map(|(outcome, normalized, changed)| {
-                let diff = diff_if_asked(name, &bytes, &normalized, &outcome, changed, args);
-                Processed::Normalized { outcome, changed, diff }
-            })
-        }
+        _ if args.diff => normalize_whole(name, stdin, options, args, |_, _, _, _| Ok(())),
         _ => zhnorm::normalize_compared(stdin, &mut io::sink(), options)
             .map(|(outcome, changed)| Processed::Normalized { outcome, changed, diff: None }),
     };
@@ -336,7 +343,7 @@ fn run_stdout(inputs: &[Found], args: &Args, options: &Options) -> anyhow::Resul
         let path = match input {
             Ok(input) => &input.path,
             Err((path, err)) => {
-                eprintln!("zhnorm: {}: {}", path.display(), walk::reason(err));
+                note!("{}: {}", path.display(), walk::reason(err));
                 status = Status::Error;
                 continue;
             }
@@ -350,7 +357,7 @@ fn run_stdout(inputs: &[Found], args: &Args, options: &Options) -> anyhow::Resul
             Err(zhnorm::Error::Io(err)) if err.kind() == io::ErrorKind::BrokenPipe => return Ok(status),
             Err(err) => {
                 out.flush()?;
-                eprintln!("zhnorm: {}: {err}", path.display());
+                note!("{}: {err}", path.display());
                 status = Status::Error;
             }
         }
@@ -362,7 +369,7 @@ fn run_stdout(inputs: &[Found], args: &Args, options: &Options) -> anyhow::Resul
 /// Notes on stderr for a file sent to stdout: skipped binaries, damage.
 fn report_stdout(path: &Path, outcome: &Outcome, args: &Args) -> Status {
     match outcome {
-        Outcome::Binary => eprintln!("zhnorm: {}: skipped: binary file", path.display()),
+        Outcome::Binary => note!("{}: skipped: binary file", path.display()),
         Outcome::Text(report) if !args.quiet => print_damage(path, report),
         Outcome::Text(_) => {}
     }
@@ -372,10 +379,10 @@ fn report_stdout(path: &Path, outcome: &Outcome, args: &Args) -> Status {
 /// Damage, and text left unconverted because it is Japanese, on stderr.
 fn print_damage(path: &Path, report: &Report) {
     if report.japanese_not_converted {
-        eprintln!("zhnorm: {}: not converted: the text is Japanese (--force converts it)", path.display());
+        note!("{}: not converted: the text is Japanese (--force converts it)", path.display());
     }
     for damage in &report.damage {
-        eprintln!("zhnorm: {}:{}:{}: damage: {}", path.display(), damage.line, damage.column, damage.kind.describe());
+        note!("{}:{}:{}: damage: {}", path.display(), damage.line, damage.column, damage.kind.describe());
     }
 }
 
@@ -509,24 +516,42 @@ fn process_file(
         refuse_unmirrored(mode, destination, &outcome)?;
         return Ok(Processed::Normalized { outcome, changed, diff: None });
     }
-    let mut bytes = Vec::new();
-    file.read_to_end(&mut bytes)?;
-    let (outcome, normalized, changed) = normalize_bytes(&bytes, &options)?;
-    refuse_unmirrored(mode, destination, &outcome)?;
-    refuse_out_of_charset(charset, &outcome, changed)?;
-    if matches!(outcome, Outcome::Text(_)) {
-        match (mode, destination) {
-            (Mode::Write, _) if changed => {
-                let backup = args.backup.as_deref().map(|suffix| (suffix, &bytes[..]));
-                zhnorm::write::replace_atomically(&target()?, &normalized, backup)?;
+    normalize_whole(path, file, &options, args, |bytes, normalized, outcome, changed| {
+        refuse_unmirrored(mode, destination, outcome)?;
+        refuse_out_of_charset(charset, outcome, changed)?;
+        if matches!(outcome, Outcome::Text(_)) {
+            match (mode, destination) {
+                (Mode::Write, _) if changed => {
+                    let backup = args.backup.as_deref().map(|suffix| (suffix, bytes));
+                    zhnorm::write::replace_atomically(&target()?, normalized, backup)?;
+                }
+                (Mode::OutDir, Some(Ok(destination))) => {
+                    zhnorm::write::create_atomically(destination, normalized, metadata.permissions())?
+                }
+                _ => {}
             }
-            (Mode::OutDir, Some(Ok(destination))) => {
-                zhnorm::write::create_atomically(destination, &normalized, metadata.permissions())?
-            }
-            _ => {}
         }
-    }
-    let diff = diff_if_asked(path, &bytes, &normalized, &outcome, changed, args);
+        Ok(())
+    })
+}
+
+/// Reads `input` whole and normalizes it in memory; `keep` gets the bytes
+/// read, the bytes written, the outcome and whether they differ, to refuse
+/// them or write them somewhere, before the diff (with `--diff`) is made.
+fn normalize_whole(
+    name: &Path,
+    mut input: impl Read,
+    options: &Options,
+    args: &Args,
+    keep: impl FnOnce(&[u8], &[u8], &Outcome, bool) -> Result<(), zhnorm::Error>,
+) -> Result<Processed, zhnorm::Error> {
+    let mut bytes = Vec::new();
+    input.read_to_end(&mut bytes)?;
+    let mut normalized = Vec::with_capacity(bytes.len() + bytes.len() / 2);
+    let outcome = normalize(&bytes[..], &mut normalized, options)?;
+    let changed = matches!(outcome, Outcome::Text(_)) && normalized != bytes;
+    keep(&bytes, &normalized, &outcome, changed)?;
+    let diff = diff_if_asked(name, &bytes, &normalized, &outcome, changed, args);
     Ok(Processed::Normalized { outcome, changed, diff })
 }
 
@@ -646,15 +671,6 @@ fn paint(diff: &str) -> String {
         .collect()
 }
 
-/// Runs the pipeline over bytes held in memory, keeping the output and
-/// whether it differs from the input.
-fn normalize_bytes(bytes: &[u8], options: &Options) -> Result<(Outcome, Vec<u8>, bool), zhnorm::Error> {
-    let mut normalized = Vec::with_capacity(bytes.len() + bytes.len() / 2);
-    let outcome = normalize(bytes, &mut normalized, options)?;
-    let changed = matches!(outcome, Outcome::Text(_)) && normalized != bytes;
-    Ok((outcome, normalized, changed))
-}
-
 /// Prints the per-file lines (or JSON objects), the errors and the
 /// summary, in input order; returns the exit status.
 fn print_batch(mode: Mode, results: &[FileResult], args: &Args, seconds: f64) -> Status {
@@ -674,7 +690,7 @@ fn print_batch(mode: Mode, results: &[FileResult], args: &Args, seconds: f64) ->
                             .to_string(),
                     )
                 } else {
-                    eprintln!("zhnorm: {shown}: {err}");
+                    note!("{shown}: {err}");
                     None
                 }
             }
@@ -724,7 +740,7 @@ fn print_batch(mode: Mode, results: &[FileResult], args: &Args, seconds: f64) ->
                     match outcome {
                         Outcome::Binary => {
                             if !args.quiet {
-                                eprintln!("zhnorm: {shown}: skipped: binary file");
+                                note!("{shown}: skipped: binary file");
                             }
                             None
                         }
@@ -748,7 +764,7 @@ fn print_batch(mode: Mode, results: &[FileResult], args: &Args, seconds: f64) ->
                 // A closed pipe: nobody reads on, the status still counts.
                 Err(err) if err.kind() == io::ErrorKind::BrokenPipe => break,
                 Err(err) => {
-                    eprintln!("zhnorm: standard output: {err}");
+                    note!("standard output: {err}");
                     status = Status::Error;
                     break;
                 }
@@ -758,13 +774,19 @@ fn print_batch(mode: Mode, results: &[FileResult], args: &Args, seconds: f64) ->
     if !args.quiet && matches!(mode, Mode::Write | Mode::OutDir) {
         let rate = if seconds > 0.0 { bytes as f64 / seconds / 1e6 } else { 0.0 };
         let verb = if mode == Mode::Write { "rewritten" } else { "changed" };
-        eprintln!(
-            "zhnorm: {} files scanned, {changed_files} {verb}, {skipped} skipped, {errors} errors ({:.1} MB in {seconds:.2} s, {rate:.1} MB/s)",
-            results.len(),
+        note!(
+            "{} scanned, {changed_files} {verb}, {skipped} skipped, {} ({:.1} MB in {seconds:.2} s, {rate:.1} MB/s)",
+            counted(results.len(), "file"),
+            counted(errors, "error"),
             bytes as f64 / 1e6,
         );
     }
     status
+}
+
+/// `1 file`, `2 files`.
+fn counted(count: usize, noun: &str) -> String {
+    format!("{count} {noun}{}", if count == 1 { "" } else { "s" })
 }
 
 /// `--out-dir` inside a folder being walked would feed its own output back

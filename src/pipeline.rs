@@ -27,7 +27,8 @@ const MAX_PENDING: usize = if cfg!(test) { 4096 } else { 1024 * 1024 };
 /// What the pipeline does; the defaults are the tool's defaults.
 #[derive(Debug, Clone, Default)]
 pub struct Options {
-    /// Skip detection and decode with this charset.
+    /// Skip detection and decode with this charset; a byte-order mark of
+    /// another still wins, as in WHATWG's decode algorithm.
     pub from: Option<&'static Encoding>,
     /// Replace malformed sequences with U+FFFD instead of failing.
     pub lossy: bool,
@@ -203,10 +204,17 @@ pub fn normalize<R: Read, W: Write>(mut input: R, output: &mut W, options: &Opti
     };
     let prefix = &buf[..filled];
     let charset = match options.from {
-        Some(encoding) => Charset {
-            encoding,
-            bom_len: Encoding::for_bom(prefix).filter(|&(e, _)| e == encoding).map_or(0, |(_, len)| len),
-            method: Method::Forced,
+        // A byte-order mark wins over the charset named, as in encoding_rs's
+        // `decode` (WHATWG's decode algorithm): `--from gbk` over files of
+        // which some are UTF-8 with a BOM reads those right, and GBK behind a
+        // UTF-8 BOM is refused as malformed UTF-8, not read as `锘...`.
+        Some(encoding) => match Encoding::for_bom(prefix) {
+            Some((found, bom_len)) => Charset {
+                encoding: found,
+                bom_len,
+                method: if found == encoding { Method::Forced } else { Method::Bom },
+            },
+            None => Charset { encoding, bom_len: 0, method: Method::Forced },
         },
         None => match detect::detect(prefix, complete) {
             Detection::Text(charset) => charset,
@@ -260,14 +268,21 @@ pub fn normalize<R: Read, W: Write>(mut input: R, output: &mut W, options: &Opti
     if stream.report.bom_written {
         stream.emit("\u{FEFF}")?;
     }
+    // Naming the charset again does not help where a BOM overrode it.
+    let overridden = |err| match (err, options.from) {
+        (Error::Malformed { encoding, offset }, Some(from)) if charset.method == Method::Bom => {
+            Error::MalformedAfterBom { encoding, offset, from: from.name() }
+        }
+        (err, _) => err,
+    };
     let mut decoder = Decoder::new(charset.encoding, charset.bom_len as u64, options.lossy);
-    stream.decode(&mut decoder, &prefix[charset.bom_len..], complete)?;
+    stream.decode(&mut decoder, &prefix[charset.bom_len..], complete).map_err(overridden)?;
     if !complete {
         buf.resize(buf.len().max(CHUNK_LEN), 0);
         loop {
             let (filled, last) = read_some(&mut input, &mut buf, 1)?;
             stream.report.bytes_in += filled as u64;
-            stream.decode(&mut decoder, &buf[..filled], last)?;
+            stream.decode(&mut decoder, &buf[..filled], last).map_err(overridden)?;
             if last {
                 break;
             }
@@ -830,6 +845,20 @@ mod tests {
         };
         let found: Vec<(u64, u64)> = report.damage.iter().map(|d| (d.line, d.column)).collect();
         assert_eq!(found, [(2, column_of("锟")), (2, column_of("\u{FFFD}"))]);
+    }
+
+    #[test]
+    fn damage_after_a_shielded_part_is_reported_where_it_is_in_the_input() {
+        let options = Options {
+            protect: vec![regex::Regex::new("`[^`]*`").unwrap()],
+            clean: CleanOptions { glosses: crate::clean::GlossMode::Strip, ..CleanOptions::default() },
+            ..Options::default()
+        };
+        let (outcome, out) = run("國(guó)家 `國(guó)` M(jìn)\n".as_bytes(), &options);
+        assert_eq!(String::from_utf8(out).unwrap(), "國家 `國(guó)` M(jìn)\n");
+        let Ok(Outcome::Text(report)) = outcome else { panic!("not text") };
+        let found: Vec<(u64, u64)> = report.damage.iter().map(|d| (d.line, d.column)).collect();
+        assert_eq!(found, [(1, 18)], "at the M standing in for the glossed character");
     }
 
     #[test]

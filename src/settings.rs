@@ -109,7 +109,9 @@ impl Settings {
             let Some(span) = err.span() else { return message };
             let (line, column) = line_and_column(text, span.start);
             match key_at(text, span.start) {
-                Some(key) => format!("{line}:{column}: {key}: {message}"),
+                // An unknown table names itself.
+                Some((_, Entry::Table)) if message.starts_with("unknown key") => format!("{line}:{column}: {message}"),
+                Some((key, _)) => format!("{line}:{column}: {key}: {message}"),
                 None => format!("{line}:{column}: {message}"),
             }
         })
@@ -123,33 +125,57 @@ fn line_and_column(text: &str, offset: usize) -> (usize, usize) {
     (line, column)
 }
 
+/// How a key is written.
+enum Entry {
+    /// `key = value`.
+    Value,
+    /// A `[key]` header: the settings have no tables, so this is an
+    /// unknown key or a known one written as a table (`[convert]`).
+    Table,
+}
+
 /// The key whose entry holds `offset`: the last `key =` at the start of a
-/// line before it (the settings are flat, values span lines only in arrays).
-/// None in or after a `[table]` header, which the message names itself.
-fn key_at(text: &str, offset: usize) -> Option<&str> {
+/// line before it (the settings are flat, values span lines only in arrays),
+/// or the `[table]` header it is in or after.
+fn key_at(text: &str, offset: usize) -> Option<(&str, Entry)> {
     let end = text[offset.min(text.len())..].find('\n').map_or(text.len(), |at| offset + at);
     for line in text[..end].lines().rev() {
-        if line.trim_start().starts_with('[') {
-            return None;
+        if let Some(header) = line.trim().strip_prefix('[') {
+            let name = header.split(']').next().unwrap_or_default().trim_matches(['[', ' ']);
+            return Some((name, Entry::Table));
         }
         let Some((key, _)) = line.split_once('=') else { continue };
         let key = key.trim();
         if !key.is_empty() && key.bytes().all(|b| b.is_ascii_alphanumeric() || b == b'-' || b == b'_') {
-            return Some(key);
+            return Some((key, Entry::Value));
         }
     }
     None
 }
 
+/// What `convert` may be, for the messages that say it.
+fn conversions_allowed() -> String {
+    format!("none, one of {}, or the path of an OpenCC JSON configuration", BUILTIN_NAMES.join(", "))
+}
+
 fn conversion<'de, D: Deserializer<'de>>(deserializer: D) -> std::result::Result<Option<String>, D::Error> {
-    let name = String::deserialize(deserializer)?;
+    /// A string, with what it may be in the message when it is not one
+    /// (a `[convert]` table, a list).
+    struct Conversion;
+    impl serde::de::Visitor<'_> for Conversion {
+        type Value = String;
+        fn expecting(&self, f: &mut std::fmt::Formatter) -> std::fmt::Result {
+            write!(f, "a string: {}", conversions_allowed())
+        }
+        fn visit_str<E: serde::de::Error>(self, name: &str) -> std::result::Result<String, E> {
+            Ok(name.to_owned())
+        }
+    }
+    let name = deserializer.deserialize_str(Conversion)?;
     if is_builtin_conversion(&name) || name.ends_with(".json") || name.contains('/') {
         return Ok(Some(name));
     }
-    Err(serde::de::Error::custom(format!(
-        "unknown conversion {name:?}, expected none, one of {}, or the path of an OpenCC JSON configuration",
-        BUILTIN_NAMES.join(", ")
-    )))
+    Err(serde::de::Error::custom(format!("unknown conversion {name:?}, expected {}", conversions_allowed())))
 }
 
 /// `none` or the name of one of OpenCC's configurations (`s2t`, `s2t.json`),
@@ -315,6 +341,17 @@ editorconfig = false
         assert!(err.ends_with(", or the path of an OpenCC JSON configuration"), "{err}");
         assert!(Settings::parse("protect = [\"(\"]").unwrap_err().starts_with("1:11: protect: bad regular expression"));
         assert!(Settings::parse("exclude = [\"a[\"]").unwrap_err().starts_with("1:11: exclude: bad glob \"a[\""));
+    }
+
+    #[test]
+    fn a_known_key_written_as_a_table_is_named_with_what_is_allowed() {
+        let err = Settings::parse("eol = \"lf\"\n[convert]\nname = \"s2t\"\n").unwrap_err();
+        assert!(err.starts_with("2:1: convert: invalid type: map, expected a string: none, one of s2t, "), "{err}");
+        assert!(err.ends_with(", or the path of an OpenCC JSON configuration"), "{err}");
+        let err = Settings::parse("convert = { name = \"s2t\" }\n").unwrap_err();
+        assert!(err.starts_with("1:11: convert: invalid type: map, expected a string: none, one of s2t, "), "{err}");
+        assert_eq!(Settings::parse("convert = \"s2t\"\n[convert]\n").unwrap_err(), "2:2: convert: duplicate key");
+        assert_eq!(Settings::parse("[x]\n").unwrap_err().split(',').next().unwrap(), "1:2: unknown key `x`");
     }
 
     #[test]

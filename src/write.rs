@@ -166,11 +166,20 @@ pub fn replace_with<R: Read, T>(
     refuse_hard_links(&metadata)?;
     if let Some((backup, name)) = backup {
         seal(&backup, metadata.permissions(), Some(&metadata))?;
-        backup.persist(&name)?;
+        backup.persist(&name, Existing::Keep)?;
     }
     seal(&temp, metadata.permissions(), Some(&metadata))?;
-    temp.persist(path)?;
+    temp.persist(path, Existing::Replace)?;
     Ok(value)
+}
+
+/// What renaming a temporary file does to a file of the same name.
+#[derive(Clone, Copy)]
+enum Existing {
+    Replace,
+    /// A backup: an earlier run's backup may be the only copy of the real
+    /// original, so it is never replaced.
+    Keep,
 }
 
 /// A reader that writes what it reads to `copy` too.
@@ -250,10 +259,16 @@ impl Temporary {
     /// Renames the file to `to`. The rename and the file's leaving the list
     /// happen under one lock, so that [`remove_temporaries`] neither deletes
     /// a finished file nor misses an unfinished one.
-    fn persist(self, to: &Path) -> Result<()> {
+    fn persist(self, to: &Path, existing: Existing) -> Result<()> {
         let Temporary { file, listed } = self;
         let mut list = unfinished();
-        let renamed = file.persist(to).map(drop).map_err(|e| Error::Io(e.error));
+        let renamed = match existing {
+            Existing::Replace => file.persist(to).map(drop).map_err(|e| Error::Io(e.error)),
+            Existing::Keep => file.persist_noclobber(to).map(drop).map_err(|e| match e.error.kind() {
+                io::ErrorKind::AlreadyExists => Error::BackupExists(to.to_path_buf()),
+                _ => Error::Io(e.error),
+            }),
+        };
         list.finished(&listed.0);
         drop(list);
         renamed
@@ -327,7 +342,7 @@ pub fn create_with<T>(
     let (value, keep) = fill(temp.as_file_mut())?;
     if keep {
         seal(&temp, permissions, None)?;
-        temp.persist(path)?;
+        temp.persist(path, Existing::Replace)?;
     }
     Ok(value)
 }

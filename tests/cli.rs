@@ -188,6 +188,28 @@ fn write_keeps_a_backup_when_asked() {
     assert_eq!(fs::read_to_string(&gbk).unwrap(), SIMPLIFIED);
 }
 
+/// A second `--backup` pass (adding a conversion) would have replaced the
+/// GBK original with the first pass's UTF-8: the file it would change is an
+/// error instead, left as it is, and the other files are done.
+#[test]
+fn a_second_backup_run_never_replaces_the_first_backup() {
+    let dir = Dir::new();
+    dir.copy_sample("gbk.txt", "d/a.txt");
+    let original = fs::read(sample_path("gbk.txt")).unwrap();
+    let output = zhnorm(["--no-config", "--write", "--backup", "-q", "d"]).in_dir(dir.temp.path()).run();
+    assert!(output.status.success(), "{}", stderr(&output));
+    dir.copy_sample("gbk.txt", "d/b.txt");
+    let output = zhnorm(["--no-config", "--write", "--backup", "-q", "-c", "s2t", "d"]).in_dir(dir.temp.path()).run();
+    assert_eq!(output.status.code(), Some(2));
+    let a = Path::new("d").join("a.txt");
+    let expected = format!("zhnorm: {}: not written: its backup {}.bak exists already", a.display(), a.display());
+    assert!(stderr(&output).starts_with(&expected), "{}", stderr(&output));
+    assert_eq!(fs::read(dir.path("d/a.txt.bak")).unwrap(), original);
+    assert_eq!(fs::read_to_string(dir.path("d/a.txt")).unwrap(), SIMPLIFIED);
+    assert_eq!(fs::read(dir.path("d/b.txt.bak")).unwrap(), original);
+    assert_ne!(fs::read_to_string(dir.path("d/b.txt")).unwrap(), SIMPLIFIED, "b.txt converted to Traditional");
+}
+
 #[test]
 fn out_dir_mirrors_the_tree_and_leaves_the_input_alone() {
     let dir = Dir::new();
@@ -284,6 +306,19 @@ fn from_forces_the_charset() {
 }
 
 #[test]
+fn a_bom_wins_over_from_as_in_the_whatwg_decode() {
+    let utf8 = zhnorm(["--from", "gbk", "-"]).stdin("\u{FEFF}中文\n".as_bytes()).run();
+    assert_eq!((utf8.status.code(), stdout(&utf8)), (Some(0), "中文\n".to_owned()), "{}", stderr(&utf8));
+    let gbk_behind_a_bom = zhnorm(["--from", "gbk", "-"]).stdin(b"\xef\xbb\xbf\xd6\xd0\xce\xc4\n").run();
+    assert_eq!((gbk_behind_a_bom.status.code(), stdout(&gbk_behind_a_bom)), (Some(2), String::new()));
+    assert_eq!(
+        stderr(&gbk_behind_a_bom),
+        "zhnorm: <stdin>: malformed UTF-8 byte sequence at byte offset 3, after a byte-order mark of UTF-8, which wins \
+         over --from GBK; not written (remove the BOM to decode the file as GBK)\n"
+    );
+}
+
+#[test]
 fn a_closed_pipe_exits_quietly() {
     let big = SIMPLIFIED.repeat(5_000).into_bytes();
     let (gbk, _, _) = encoding_rs::GBK.encode(std::str::from_utf8(&big).unwrap());
@@ -301,6 +336,27 @@ fn a_closed_pipe_exits_quietly() {
     let output = child.wait_with_output().unwrap();
     assert_eq!(stderr(&output), "");
     assert_eq!(output.status.code(), Some(0));
+}
+
+/// Notes go to standard error; when it cannot be written (`2>&1 | head`
+/// closed it, or a full disk) the run goes on and its exit code is the
+/// work's, not a panic's 101. `/dev/full` fails every write, every time.
+#[cfg(target_os = "linux")]
+#[test]
+fn an_unwritable_standard_error_does_not_change_the_outcome() {
+    let dir = Dir::new();
+    let damaged = encoding_rs::GBK.encode("中文锟斤拷测试\n").0.into_owned();
+    for i in 0..3 {
+        dir.write(&format!("d/{i}.txt"), &damaged);
+    }
+    let run = |args: &[&str]| {
+        let mut command = zhnorm(args).in_dir(dir.temp.path()).command;
+        command.stdin(Stdio::null()).stdout(Stdio::null()).stderr(fs::File::create("/dev/full").unwrap());
+        command.status().unwrap().code()
+    };
+    assert_eq!(run(&["--no-config", "--check", "d"]), Some(1));
+    assert_eq!(run(&["--no-config", "--write", "d"]), Some(0));
+    assert_eq!(fs::read(dir.path("d/2.txt")).unwrap(), "中文锟斤拷测试\n".as_bytes());
 }
 
 #[test]
@@ -995,7 +1051,7 @@ mod files_are_safe {
         dir.copy_sample("gbk.txt", "d/a.txt");
         let output = run_in(&dir, &["--write", "--backup", "d", "d/a.txt", "./d/a.txt"]);
         assert!(output.status.success(), "{}", stderr(&output));
-        assert!(stderr(&output).contains("1 files scanned, 1 rewritten"), "{}", stderr(&output));
+        assert!(stderr(&output).contains("1 file scanned, 1 rewritten"), "{}", stderr(&output));
         assert_eq!(fs::read(dir.path("d/a.txt.bak")).unwrap(), fs::read(sample_path("gbk.txt")).unwrap());
         assert_eq!(fs::read_to_string(dir.path("d/a.txt")).unwrap(), SIMPLIFIED);
     }
@@ -1243,6 +1299,26 @@ mod settings_edges {
     }
 
     #[test]
+    fn dict_without_a_conversion_is_an_error_naming_the_settings_file() {
+        let dir = repo();
+        let settings = dir.write("zhnorm.toml", b"dict = [\"team.txt\"]\n");
+        dir.write("team.txt", "鼠标\t滑鼠\n".as_bytes());
+        let output = zhnorm(["-"]).in_dir(dir.temp.path()).stdin(b"abc").run();
+        assert_eq!(output.status.code(), Some(2));
+        assert_eq!(
+            stderr(&output),
+            format!(
+                "zhnorm: {}: dict: dictionaries need a conversion (convert in this file, or -c NAME)\n",
+                settings.display()
+            )
+        );
+        let converted = zhnorm(["-c", "s2t", "-"]).in_dir(dir.temp.path()).stdin("鼠标\n".as_bytes()).run();
+        assert_eq!(stdout(&converted), "滑鼠\n", "the command line gives the conversion");
+        let cli = zhnorm(["--no-config", "--dict", "team.txt", "-"]).in_dir(dir.temp.path()).stdin(b"abc").run();
+        assert_eq!(stderr(&cli), "zhnorm: --dict needs a conversion (-c NAME)\n");
+    }
+
+    #[test]
     fn an_unknown_table_is_named_as_itself() {
         let dir = repo();
         let settings = dir.write("zhnorm.toml", b"eol = \"lf\"\n\n[x]\n");
@@ -1382,7 +1458,7 @@ mod large_files {
 
         let output = zhnorm(["--write".as_ref(), "--backup".as_ref(), large.as_os_str()]).run();
         assert!(output.status.success(), "{}", stderr(&output));
-        assert!(stderr(&output).contains("1 files scanned, 1 rewritten"), "{}", stderr(&output));
+        assert!(stderr(&output).contains("1 file scanned, 1 rewritten"), "{}", stderr(&output));
         assert_eq!(fs::read(&large).unwrap(), expected);
         assert_eq!(fs::read(dir.path("a.txt.bak")).unwrap(), original);
         #[cfg(unix)]
@@ -1398,7 +1474,7 @@ mod large_files {
         fs::remove_file(dir.path("a.txt.bak")).unwrap();
         let output = zhnorm(["--write".as_ref(), "--backup".as_ref(), large.as_os_str()]).run();
         assert!(output.status.success(), "{}", stderr(&output));
-        assert!(stderr(&output).contains("1 files scanned, 0 rewritten"), "{}", stderr(&output));
+        assert!(stderr(&output).contains("1 file scanned, 0 rewritten"), "{}", stderr(&output));
         assert_eq!(fs::metadata(&large).unwrap().modified().unwrap(), old);
         let mut names: Vec<_> = fs::read_dir(dir.temp.path()).unwrap().map(|e| e.unwrap().file_name()).collect();
         names.sort();

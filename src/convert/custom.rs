@@ -40,7 +40,10 @@ fn text_dict(text: &str, path: &Path, name: &str) -> crate::Result<Dict> {
         reason: reason.to_owned(),
     })?;
     let entries: Vec<dat::Entry<'_>> = entries.into_iter().map(|(key, value)| (key, value, 0)).collect();
-    let (words, text) = dat::build(&entries);
+    let (words, text) = dat::build(&entries).ok_or_else(|| Error::Config {
+        path: path.to_owned(),
+        reason: format!("the dictionary's keys have more than {} different characters", dat::MAX_CODES),
+    })?;
     Ok(Dict::Owned(Arc::new(Owned { words, text, name: name.to_owned() })))
 }
 
@@ -63,7 +66,7 @@ pub(super) struct ConfigFile {
     pub(super) name: String,
     pub(super) stages: Vec<Stage>,
     /// Whether it is meant for Japanese text: it uses one of OpenCC's
-    /// Japanese dictionaries (`JPVariants`, `JPShinjitaiCharacters`, ...),
+    /// Japanese dictionaries (`JPShinjitaiCharacters`, `JPShinjitaiPhrases`, ...),
     /// as `t2jp` and `jp2t` do.
     pub(super) for_japanese: bool,
 }
@@ -235,7 +238,7 @@ impl Loader<'_> {
 }
 
 /// Whether `file` names one of OpenCC's Japanese dictionaries
-/// (`JPVariants.ocd2`, `JPShinjitaiPhrases.txt`, ...).
+/// (`JPShinjitaiCharacters.ocd2`, `JPShinjitaiPhrases.txt`, ...).
 fn is_japanese_dictionary(file: &str) -> bool {
     Path::new(file).file_stem().and_then(|s| s.to_str()).is_some_and(|stem| stem.starts_with("JP"))
 }

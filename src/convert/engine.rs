@@ -73,6 +73,11 @@ use super::fuse::{EVENT, PRESENT, UNSAFE};
 /// LEAD_FLIP` (its words keep the first entry in the lowest byte).
 const LEAD_FLIP: u8 = if cfg!(target_endian = "big") { 3 } else { 0 };
 
+/// Where the code map's second level has the code of the character with
+/// low byte `c`: at `c ^ LO_FLIP` (its words keep the first code in the low
+/// half).
+const LO_FLIP: usize = if cfg!(target_endian = "big") { 1 } else { 0 };
+
 /// Word `i` of a word array; `NONE` past its end, which no lookup takes
 /// for a real unit or code.
 #[inline(always)]
@@ -207,8 +212,10 @@ pub(super) struct Dat<'a> {
     few_firsts: (u8, [u8; 3]),
     lead: &'a [u8; 4 * LEAD_WORDS],
     hi: &'a [u32; HI_LEN],
-    lo: &'a [[u32; 256]],
+    lo: &'a [[u16; 256]],
     units: &'a [[u32; UNIT_WORDS]],
+    /// The codes of characters in none of the keys, as bits (`dat.rs`).
+    foreign: &'a [u32],
     offsets: &'a [u32],
     sources: &'a [u32],
     text: &'a str,
@@ -217,20 +224,20 @@ pub(super) struct Dat<'a> {
 
 impl<'a> Dat<'a> {
     /// The trie in `words` (as `dat::build` wrote it: its tables, then its
-    /// double array) with its value text.
+    /// code map and double array) with its value text.
     pub(super) fn new(words: &'a [u32], text: &'a str, names: Names<'a>) -> Dat<'a> {
-        let blocks = word(words, 0) as usize;
         let keys = word(words, 2) as usize;
-        let (tables, units) =
-            words.split_at((HEADER + LEAD_WORDS + HI_LEN + blocks * 256 + 2 * keys + 1).min(words.len()));
-        Dat::with_units(tables, units, text, names)
+        let foreign = word(words, 4) as usize;
+        let (tables, shared) = words.split_at((HEADER + LEAD_WORDS + 2 * keys + 1 + foreign).min(words.len()));
+        Dat::with_shared(tables, shared, text, names)
     }
 
-    /// The trie with the tables `tables` over the double array `units`,
-    /// which it may share with others (`dat::build_shared`).
-    pub(super) fn with_units(tables: &'a [u32], units: &'a [u32], text: &'a str, names: Names<'a>) -> Dat<'a> {
+    /// The trie with the tables `tables` over the code map and double array
+    /// `shared`, which it may share with others (`dat::build_shared`).
+    pub(super) fn with_shared(tables: &'a [u32], shared: &'a [u32], text: &'a str, names: Names<'a>) -> Dat<'a> {
         let blocks = word(tables, 0) as usize;
         let keys = word(tables, 2) as usize;
+        let foreign = word(tables, 4) as usize;
         let mut rest = tables.get(HEADER..).unwrap_or_default();
         let mut take = |n: usize| {
             let (part, tail) = rest.split_at(n.min(rest.len()));
@@ -240,15 +247,20 @@ impl<'a> Dat<'a> {
         const NO_LEAD: [u8; 4 * LEAD_WORDS] = [0; 4 * LEAD_WORDS];
         static NO_HI: [u32; HI_LEN] = [0; HI_LEN];
         let [count, b1, b2, b3] = word(tables, 3).to_le_bytes();
+        // Each word holds four entries, the first in its lowest byte.
+        let lead = bytemuck::cast_slice::<u32, u8>(take(LEAD_WORDS)).try_into().unwrap_or(&NO_LEAD);
+        let (offsets, sources, foreign) = (take(keys + 1), take(keys), take(foreign));
+        let (hi, rest) = shared.split_at(HI_LEN.min(shared.len()));
+        let (lo, units) = rest.split_at((blocks * 128).min(rest.len()));
         Dat {
             few_firsts: (count, [b1, b2, b3]),
-            // Each word holds four entries, the first in its lowest byte.
-            lead: bytemuck::cast_slice::<u32, u8>(take(LEAD_WORDS)).try_into().unwrap_or(&NO_LEAD),
-            hi: take(HI_LEN).try_into().unwrap_or(&NO_HI),
-            lo: bytemuck::try_cast_slice(take(blocks * 256)).unwrap_or_default(),
-            offsets: take(keys + 1),
-            sources: take(keys),
+            lead,
+            hi: hi.try_into().unwrap_or(&NO_HI),
+            lo: bytemuck::try_cast_slice(lo).unwrap_or_default(),
             units: bytemuck::try_cast_slice(units).unwrap_or_default(),
+            foreign,
+            offsets,
+            sources,
             text,
             names,
         }
@@ -346,7 +358,8 @@ impl<'a> Dat<'a> {
     /// can reach across it.
     #[inline(always)]
     fn in_no_key(&self, c: u32) -> bool {
-        self.code(c) == 0
+        let code = self.code(c);
+        code == 0 || word(self.foreign, code as usize / 32) & child_bit(code) != 0
     }
 
     /// The code of character `c`; 0 if no key has it.
@@ -355,7 +368,7 @@ impl<'a> Dat<'a> {
         // A fixed-size table, so that a character of three bytes or fewer
         // (below U+10000) is looked up without a bounds check.
         let block = self.hi.get((c >> 8) as usize).copied().unwrap_or(0);
-        self.lo.get(block as usize).map_or(0, |lo| lo[(c & 0xFF) as usize])
+        self.lo.get(block as usize).map_or(0, |lo| u32::from(lo[(c & 0xFF) as usize ^ LO_FLIP]))
     }
 
     /// The child of `unit` (unit number `state`) by `code` (not 0), if
@@ -533,10 +546,10 @@ impl Dict {
     fn dat(&self) -> Dat<'_> {
         match self {
             Dict::Builtin(i) => {
-                let (tables, units, text) = super::compiled::AUTOMATA[usize::from(*i)];
+                let (tables, shared, text) = super::compiled::AUTOMATA[usize::from(*i)];
                 // `build.rs` wrote whole words, in the target's byte order.
                 let words = |bytes: &'static [u8]| bytemuck::try_cast_slice(bytes).unwrap_or_default();
-                Dat::with_units(words(&tables.0), words(&units.0), text, Names::Builtin)
+                Dat::with_shared(words(&tables.0), words(&shared.0), text, Names::Builtin)
             }
             Dict::Owned(owned) => Dat::new(&owned.words, &owned.text, Names::File(&owned.name)),
         }

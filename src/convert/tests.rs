@@ -253,7 +253,7 @@ fn double_array_trie_takes_longest_key_and_first_of_repeated_keys() {
     use super::engine::{Dat, Longest, Names};
     let entries =
         [("ab", "X", 0), ("a", "Y", 1), ("abc", "Z", 2), ("ab", "W", 3), ("汉字", "漢字", 4), ("𠀀", "4B", 5)];
-    let (words, text) = dat::build(&entries);
+    let (words, text) = dat::build(&entries).unwrap();
     let trie = Dat::new(&words, &text, Names::File("test"));
     let (mut out, mut changes) = (String::new(), 0);
     trie.convert_segment("abcabxab汉字𠀀a汉", &mut out, &mut changes, &mut ());

@@ -993,6 +993,9 @@ fn undo_by_pairs(text: &str, garbled: bool, along: Option<Family>) -> Option<(St
             return None;
         }
         let letters = stretch.iter().filter(|&&c| is_letter(c)).count();
+        // One character in a line found garbled the same way (`ix 睿 sa` for
+        // `ix 和 sa`): likely garbled too.
+        let alone_in_garbled_line = |family: Family| along == Some(family) && stretch.len() == 1;
         // Most spans of clean text are settled by one of their characters.
         let undo = [(); 2].map(|_| std::cell::OnceCell::new());
         let pairs_fail = |i: usize, at: usize, len: usize| {
@@ -1007,8 +1010,8 @@ fn undo_by_pairs(text: &str, garbled: bool, along: Option<Family>) -> Option<(St
             .into_iter()
             .enumerate()
             .filter(|&(i, family)| {
-                let alone = along == Some(family) && stretch.len() == 1;
-                letters * 4 <= stretch.len() && (stretch.len() >= 4 || alone || fits_rest(i, family, stretch))
+                letters * 4 <= stretch.len()
+                    && (stretch.len() >= 4 || alone_in_garbled_line(family) || fits_rest(i, family, stretch))
             })
             .filter(|&(i, _)| !pairs_fail(i, 0, stretch.len()))
             .filter_map(|(_, family)| {
@@ -1018,7 +1021,7 @@ fn undo_by_pairs(text: &str, garbled: bool, along: Option<Family>) -> Option<(St
                 // character alone in a line garbled that way (`ix 睿 sa`
                 // for `ix 和 sa`), where it is likely enough.
                 let han = repaired.chars().filter(|&c| bigram::covers(c)).count();
-                let enough = if along == Some(family) && stretch.len() == 1 && han == 1 && bigram::covers(stretch[0]) {
+                let enough = if alone_in_garbled_line(family) && han == 1 && bigram::covers(stretch[0]) {
                     gain >= ALONE_PAIR_GAIN || gain > 0.0 && !reads_in(family, stretch[0])
                 } else {
                     gain >= SHORT_PAIR_GAIN_MIN && gain >= PAIR_GAIN * stretch.len() as f64 && han >= 2
