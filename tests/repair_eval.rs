@@ -12,7 +12,7 @@
 //!
 //! The test prints the table, asserts the floors (99% of sentences and
 //! paragraphs, 90% of titles, in every family and script) and asserts that
-//! no line of the clean control set (`corpus/control.txt` and the two corpus
+//! no line of the clean control set (`corpus/control*.txt` and the two corpus
 //! files, 10,000+ lines) is changed or reported as damaged.
 //!
 //! `ZHNORM_REPAIR_SAMPLES=n` sets the samples per cell (default 150);
@@ -28,6 +28,11 @@ use zhnorm::repair::{scan_damage, Position, Repairer};
 const SIMPLIFIED: &str = include_str!("../corpus/zh-hans.txt");
 const TRADITIONAL: &str = include_str!("../corpus/zh-hant.txt");
 const CONTROL: &str = include_str!("../corpus/control.txt");
+/// Non-Chinese scripts and symbol runs that GBK and Big5 both hold (Cyrillic,
+/// Greek, accented Latin, en dashes, circled numbers, box drawing), which the
+/// two charsets read as each other's Han: written by hand and from man pages.
+const CONTROL_HANDWRITTEN: &str = include_str!("../corpus/control-handwritten.txt");
+const CONTROL_MANPAGES: &str = include_str!("../corpus/control-manpages.txt");
 
 /// A charset as the garbling uses it.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -377,10 +382,14 @@ fn the_set_covers_every_family_at_every_length() {
     }
 }
 
-/// The clean control set: every line of `corpus/control.txt` (its
-/// categories named in its first column) and of the two corpus files.
+/// The clean control set: every line of `corpus/control.txt`,
+/// `corpus/control-handwritten.txt` and `corpus/control-manpages.txt` (their
+/// categories named in the first column) and of the two corpus files.
 fn control_lines() -> Vec<(&'static str, &'static str)> {
-    let control = CONTROL.lines().filter_map(|line| line.split_once('\t'));
+    let control = [CONTROL, CONTROL_HANDWRITTEN, CONTROL_MANPAGES]
+        .into_iter()
+        .flat_map(str::lines)
+        .filter_map(|line| line.split_once('\t'));
     let prose =
         SIMPLIFIED.lines().map(|l| ("zh-hans-prose", l)).chain(TRADITIONAL.lines().map(|l| ("zh-hant-prose", l)));
     control.chain(prose).collect()

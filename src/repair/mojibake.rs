@@ -328,6 +328,7 @@ impl Repairer {
                 }
                 None => repaired,
             };
+            let repaired = repaired.and_then(|repaired| self.give_back_unpaired_symbols(line, repaired));
             if let Some(repaired) = repaired {
                 changed = true;
                 out.push_str(&text[copied..start]);
@@ -586,6 +587,54 @@ impl Repairer {
             out.push_str(&run[byte_at(done)..]);
             out
         })
+    }
+
+    /// `repaired`, the repair of `line`, or `None` when it is a line where
+    /// GBK and Big5 read as each other changed no Han character at all and
+    /// the character pairs confirm none of its pieces ([`pairs_confirm`]);
+    /// in such a line, the pieces they do not confirm are given back.
+    /// Mojibake of Chinese text is mostly Han, while a run of symbols
+    /// (`①②③`, `★★★`, `ⅠⅡ`, `–` between digits), Cyrillic or Greek that
+    /// both charsets encode is read by the other one as some Han character
+    /// or punctuation whatever the text: the character scores of the span
+    /// search and the pair gain over such a run (symbols and foreign letters
+    /// score as never seen) prove nothing. A line with a Han piece undone is
+    /// found garbled, and its other pieces go with it (`ㄏノ`, Big5 `使用`
+    /// read as GBK).
+    fn give_back_unpaired_symbols(&mut self, line: &str, repaired: String) -> Option<String> {
+        let only_pairs = self.line.iter().all(|(path, _)| matches!(path[..], [Family::GbkAsBig5 | Family::Big5AsGbk]));
+        let before: Vec<char> = line.chars().collect();
+        let mut after: Vec<char> = repaired.chars().collect();
+        if !only_pairs || before.len() != after.len() {
+            return Some(repaired);
+        }
+        let mut pieces = Vec::new();
+        let mut at = 0;
+        while at < before.len() {
+            if before[at] == after[at] {
+                at += 1;
+                continue;
+            }
+            let end = (at..before.len()).find(|&i| before[i] == after[i]).unwrap_or(before.len());
+            if before[at..end].iter().any(|&c| bigram::covers(c)) {
+                return Some(repaired);
+            }
+            pieces.push(at..end);
+            at = end;
+        }
+        let given_back: Vec<_> =
+            pieces.into_iter().filter(|piece| !pairs_confirm(&before, &after, piece.clone())).collect();
+        for piece in &given_back {
+            after[piece.clone()].copy_from_slice(&before[piece.clone()]);
+        }
+        if after == before {
+            self.line.clear();
+            return None;
+        }
+        // One note per piece given back, as near as the pieces the repairs
+        // noted.
+        self.line.truncate(self.line.len().saturating_sub(given_back.len()).max(1));
+        Some(after.into_iter().collect())
     }
 
     fn count(&mut self, family: Family) {
@@ -1201,6 +1250,30 @@ fn undo_where_pairs_prefer(
     })
 }
 
+/// Whether the pairs confirm `after[piece]`, what GBK and Big5 read as
+/// each other made of characters that were no Han (`before[piece]`): it is
+/// no Greek or Cyrillic word nor glued to one (a word is never partly
+/// mojibake: `Привет`, `ἁμαρτάνειν`, `чини`), no run of one symbol (`㊣㊣`,
+/// `★★★`: a pattern of real text), and the Han characters it gives make
+/// pairs with each other and its neighbours that the model knows, at least
+/// one and three in four (`ㄏノ者` for `使用者`; not `啤脾疲` for `①②③`,
+/// nor `每` alone for an en dash).
+fn pairs_confirm(before: &[char], after: &[char], piece: std::ops::Range<usize>) -> bool {
+    let word_letter = |c: &char| c.is_alphabetic() && matches!(u32::from(*c), 0x370..=0x52F | 0x1F00..=0x1FFF);
+    let glued = piece.start.checked_sub(1).and_then(|i| before.get(i)).is_some_and(word_letter)
+        || before.get(piece.end).is_some_and(word_letter);
+    let text = &before[piece.clone()];
+    let word = text.iter().filter(|c| word_letter(c)).count() >= 2;
+    let one_symbol = text.len() >= 2 && text.iter().all(|&c| c == text[0]);
+    if glued || word || one_symbol {
+        return false;
+    }
+    let with_neighbours: String =
+        after[piece.start.saturating_sub(1)..(piece.end + 1).min(after.len())].iter().collect();
+    let (known, all) = bigram::known_pairs(&with_neighbours);
+    known >= 1 && known * 4 >= all * 3
+}
+
 fn is_kana(c: char) -> bool {
     matches!(u32::from(c), 0x3041..=0x30FF)
 }
@@ -1514,11 +1587,17 @@ fn all_frequent(text: &str) -> bool {
 }
 
 /// Whether the Latin-1 letters of `text`, taken run by run, all list the
-/// accented forms of one letter (`ÈÉÊË`, `ÀÂ`) or run through the alphabet
-/// (`ÐÑÒÓÔ`): how text about letters writes them. GBK or Big5 read as
-/// Latin-1 makes such a run by chance about once in a million characters,
-/// so text made of them is not taken for that.
+/// accented forms of one letter (`ÈÉÊË`, `ÀÂ`), run through the alphabet
+/// (`ÐÑÒÓÔ`) or four vowels or more in order (`ÁÉÍÓÚ`, `ÀÉÎÕÜ`), or its five Latin-1 characters or more rise in the order of
+/// the charset (`ÁÉÍÓÚ áéíóú`, `ÐÑÒÓÔÕÖ×ØÙÚÛÜÝÞß`): how text about letters
+/// writes them. GBK or Big5 read as Latin-1 makes such a run by chance
+/// about once in a million characters, and rising bytes once in 120 for
+/// five, so text made of them is not taken for that.
 fn lists_letters(text: &str) -> bool {
+    let latin1: Vec<char> = text.chars().filter(|&c| matches!(u32::from(c), 0x80..=0xFF)).collect();
+    if latin1.len() >= 5 && latin1.windows(2).all(|pair| pair[0] < pair[1]) {
+        return true;
+    }
     let is_letter = |c: char| matches!(u32::from(c), 0xC0..=0xFF) && c.is_alphabetic();
     let mut runs = text.split(|c: char| !is_letter(c)).filter(|run| !run.is_empty()).peekable();
     runs.peek().is_some()
@@ -1527,7 +1606,11 @@ fn lists_letters(text: &str) -> bool {
             let same_letter =
                 letters.iter().all(|&c| base_letter(c).is_some() && base_letter(c) == base_letter(letters[0]));
             let alphabet = letters.windows(2).all(|pair| u32::from(pair[1]) == u32::from(pair[0]) + 1);
-            letters.len() >= 2 && (same_letter || alphabet)
+            let vowel = |c: char| base_letter(c).filter(|b| "aeiou".contains(*b));
+            let vowels = letters.len() >= 4
+                && letters.iter().all(|&c| vowel(c).is_some())
+                && letters.windows(2).all(|pair| vowel(pair[0]) < vowel(pair[1]));
+            letters.len() >= 2 && (same_letter || alphabet) || vowels
         })
 }
 
@@ -1571,15 +1654,25 @@ fn mostly_suspicious(line: &str) -> bool {
 /// Whether the non-ASCII characters of `text` come in runs, as GBK and
 /// Big5 read as Latin-1 make them (two bytes of 0x80 and up for most
 /// characters), rather than one by one between ASCII letters, as accented
-/// letters in French or German do: at most a quarter stand alone.
+/// letters in French or German do, or two letters glued to a Latin word
+/// (`mäßig`, `gemäß`): at most a quarter stand so.
 fn paired(text: &str) -> bool {
     let chars: Vec<char> = text.chars().collect();
     let non_ascii = chars.iter().filter(|c| !c.is_ascii()).count();
-    let alone = (0..chars.len())
-        .filter(|&i| !chars[i].is_ascii())
-        .filter(|&i| i == 0 || chars[i - 1].is_ascii())
-        .filter(|&i| chars.get(i + 1).is_none_or(|c| c.is_ascii()))
-        .count();
+    let (mut alone, mut at) = (0, 0);
+    while at < chars.len() {
+        if chars[at].is_ascii() {
+            at += 1;
+            continue;
+        }
+        let end = (at..chars.len()).find(|&i| chars[i].is_ascii()).unwrap_or(chars.len());
+        let glued = at.checked_sub(1).is_some_and(|i| chars[i].is_ascii_alphabetic())
+            || chars.get(end).is_some_and(char::is_ascii_alphabetic);
+        if end - at == 1 || end - at == 2 && glued && chars[at..end].iter().all(|c| c.is_alphabetic()) {
+            alone += end - at;
+        }
+        at = end;
+    }
     alone * 4 <= non_ascii
 }
 
@@ -2241,6 +2334,38 @@ mod tests {
             "ÉÈÊË ÀÂ",
             "ÀÁÂÃÄÅ 是拉丁字母。",
             "ÐÑÒÓÔÕÖ",
+        ] {
+            assert_eq!(repair(text), text);
+        }
+    }
+
+    #[test]
+    fn symbol_runs_and_foreign_words_that_gbk_and_big5_encode_are_not_read_as_each_other() {
+        for text in [
+            "①②③",
+            "A. ①②    B. ②③    C. ①③    D. ①②③",
+            "罗马数字：ⅠⅡⅢⅣⅤ",
+            "★★★★★ 五星好评",
+            "拼音：āáǎàōóǒò",
+            "ㄅㄆㄇㄈ ㄉㄊㄋㄌ ㄍㄎㄏ ㄐㄑㄒ",
+            "单位：㎡㎏㎎㎜",
+            "The years 1990–2000 and 2000–2010.",
+            "Temperature 20 °C to 30 °C",
+            "€5 or €10",
+            "see § 3 and § 4",
+            "Привет, мир! Как дела?",
+            "Москва — столица России.",
+            "Владимир Владимирович Путин",
+            "Мирослав Николић",
+            "Ова опција чини да „man“ освежи оставе његове базе података",
+            "ἁμαρτάνειν",
+            "㊣㊣",
+            "西班牙语的重音字母：ÁÉÍÓÚ",
+            "ÁÉÍÓÚ áéíóú",
+            "ÀÉÎÕÜ",
+            "mäßig und gemäß",
+            "ÐÑÒÓÔÕÖ×ØÙÚÛÜÝÞß",
+            "╚══╩══╝  └──┴──┘  ╰──┴──╯  ╰──┴──╯  ┗━━┻━━┛",
         ] {
             assert_eq!(repair(text), text);
         }
