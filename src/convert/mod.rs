@@ -434,7 +434,8 @@ impl Converter {
     /// file, and has no `/` and no `.json`, is an unknown conversion.
     pub fn open(config: &str, tofu: TofuRisk, engine: Engine) -> crate::Result<Converter> {
         let path = std::path::Path::new(config);
-        let is_file = !names_builtin(config, path);
+        let is_file = !names_builtin(config, path)
+            && (path.is_file() || config.ends_with(".json") || config.contains(std::path::MAIN_SEPARATOR));
         match (is_file, engine) {
             (false, _) => Converter::with_engine(config, tofu, engine),
             (true, Engine::Zhnorm) => Converter::from_config_file(path, tofu),
