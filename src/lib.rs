@@ -100,12 +100,6 @@
 //!   Single characters alone between ASCII words (`Ubuntu ㎝ Debian`, Big5 `和` read as GBK; `©M`, the
 //!   same read as Latin-1) and pieces that take a character of punctuation
 //!   apart from its neighbours are left too.
-//! - Latin-1 symbols alone beside Chinese (`常用符号：©®±½¼¾×÷§¶`, `«»¿¡`)
-//!   can be taken for GBK or Big5 read as Latin-1 and "repaired" into rare
-//!   characters: correct text changed, against the first rule of repair.
-//!   Refusing symbols-only spans unless they repair into frequent characters
-//!   fixes these but, applied to whole lines, loses family 7 repairs; it is
-//!   not in yet. `--no-repair` leaves such text alone.
 //! - Repair costs more than the 10% on top of decoding that issue 4 asks on
 //!   clean Chinese text: every character is looked up in a bitmap of
 //!   plausible characters (about 15 instructions a Chinese character, +69%

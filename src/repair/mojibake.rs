@@ -448,7 +448,9 @@ impl Repairer {
                     let rare_by_chance =
                         rare > 0 && (!under_utf8 || rare * 20 > repaired.chars().filter(|c| !c.is_ascii()).count());
                     let by_chance = path.iter().any(|f| f.codecs().1 != Codec::Utf8)
-                        && (rare_by_chance || path[0].codecs().0 == Codec::Latin1 && not_double_byte);
+                        && (rare_by_chance || path[0].codecs().0 == Codec::Latin1 && not_double_byte)
+                        || symbols_by_chance(family, text, &repaired)
+                        || utf8_by_chance(&[family], text, &repaired);
                     if enough
                         && !by_chance
                         && is_clean(&repaired)
@@ -496,7 +498,7 @@ impl Repairer {
     fn repair_run(&mut self, run: &str, prev: Option<char>, next: Option<char>) -> Option<String> {
         let mut budget = BUDGET_BASE + BUDGET_PER_CHAR * run.chars().count();
         let whole = if mostly_suspicious(run) { best_repair(run, prev, next, MAX_LAYERS, &mut budget) } else { None };
-        if let Some((path, repaired)) = whole {
+        if let Some((path, repaired)) = whole.filter(|(path, repaired)| !utf8_by_chance(path, run, repaired)) {
             let span: Vec<char> = run.chars().collect();
             if let Some((repaired, undone)) = undo_where_pairs_prefer(&path, &span, repaired, prev, next) {
                 self.line.push((path, undone));
@@ -561,6 +563,8 @@ impl Repairer {
             // character, and a span found by character scores may run into
             // the clean words beside it (`ㄒ和修改時間`): the pairs say
             // which of its characters to undo.
+            let stretch = &run[byte_at(start)..byte_at(start + latin)];
+            let found = found.filter(|(_, (path, repaired))| !utf8_by_chance(path, stretch, repaired));
             let found = found.and_then(|(end, (path, repaired))| {
                 let span: Vec<char> = chars[start..end].iter().map(|&(_, c)| c).collect();
                 let after = if end == chars.len() { next } else { char_at(end) };
@@ -1457,7 +1461,56 @@ fn is_shaped_like(family: Family, span: &str, prev: Option<char>, repaired: &str
         && len == 3
         && repaired.chars().count() == 1
         && repaired.chars().all(|c| char_score(c, ' ', ' ') >= 2.0);
-    shaped && (non_ascii(repaired) >= 2 || one_utf8_char)
+    shaped && (non_ascii(repaired) >= 2 || one_utf8_char) && !symbols_by_chance(family, span, repaired)
+}
+
+/// Whether `family`, GBK or Big5 read as Latin-1, undoes `text`, Latin-1
+/// symbols alone (`©®±½¼¾`, `«»¿¡`: no letter among them), into `repaired`
+/// only by chance: GBK and Big5 read most pairs of such symbols as Han
+/// characters (`帑掃撫`, `姣縑`), and symbols beside Chinese are usually
+/// symbols. A garbled Chinese word made only of them reads as frequent
+/// characters and Chinese punctuation (`°²×°` for `安装`, `¡£` for `。`).
+fn symbols_by_chance(family: Family, text: &str, repaired: &str) -> bool {
+    reads_double_byte_as_latin1(family)
+        && text.chars().all(|c| c.is_ascii() || !c.is_alphabetic())
+        && !all_frequent(repaired)
+}
+
+/// Whether `path`, GBK or Big5 read as Latin-1, undoes a span of `text`
+/// into `repaired` only by chance (`漏 茅`), as [`symbols_by_chance`] says
+/// for symbols, because `text` is Latin-1 of its own: UTF-8 of Latin-1
+/// characters read as Latin-1 (`Â© Ã©` for `© é`), which are not GBK or
+/// Big5 read as Latin-1 in turn (two plausible characters at least), as
+/// under a layer of UTF-8 of cp1252 they are. `text` is the whole stretch the span is cut from: a span
+/// found garbled by its first layer and cut inside a character may read
+/// so, though the line it is cut from is GBK read twice (and undone along
+/// that path afterwards).
+fn utf8_by_chance(path: &[Family], text: &str, repaired: &str) -> bool {
+    let &[family] = path else { return false };
+    let of_its_own = || {
+        Family::Utf8AsLatin1.reverse(text).is_some_and(|utf8| {
+            let deeper = [Family::GbkAsLatin1, Family::Big5AsLatin1].into_iter().filter_map(|f| f.reverse(&utf8));
+            utf8 != text
+                && utf8.chars().all(|c| latin1_byte(c).is_some())
+                && deeper.into_iter().all(|chinese| {
+                    chinese.chars().filter(|c| !c.is_ascii()).count() < 2 || plausibility(&chinese) < MIN_REPAIRED_SCORE
+                })
+        })
+    };
+    reads_double_byte_as_latin1(family) && !all_frequent(repaired) && of_its_own()
+}
+
+fn reads_double_byte_as_latin1(family: Family) -> bool {
+    matches!(family, Family::GbkAsLatin1 | Family::Big5AsLatin1)
+}
+
+/// Whether the non-ASCII characters of `text` are all frequent Han
+/// characters or Chinese punctuation.
+fn all_frequent(text: &str) -> bool {
+    text.chars().all(|c| {
+        let score = char_score(c, ' ', ' ');
+        c.is_ascii() || score >= MAX_PLAUSIBILITY || score >= 2.0 && !bigram::covers(c)
+    })
 }
 
 /// Whether the Latin-1 letters of `text`, taken run by run, all list the
@@ -2131,6 +2184,36 @@ mod tests {
             assert_eq!(undo_by_pairs(text, false, None), None, "{text}");
             assert_eq!(repair(text), text);
         }
+    }
+
+    #[test]
+    fn latin1_symbols_beside_chinese_are_not_read_as_gbk_or_big5() {
+        for text in [
+            "常用符号：©®±½¼¾×÷§¶",
+            "引号«»与¿¡",
+            "«»¿¡",
+            "符号：±½¼¾",
+            "符号：×÷§¶",
+            "标记§¶©®",
+            "价格±5%",
+            "½杯水",
+            "第§3条",
+            "©2024 公司",
+            "温度25°C",
+            "×2倍",
+            "Â© Ã©",
+            "中文Â©Ã©",
+            "版权 Â© Ã© 中文",
+        ] {
+            assert_eq!(repair(text), text);
+        }
+    }
+
+    #[test]
+    fn gbk_read_as_latin1_symbols_is_undone_into_frequent_characters() {
+        assert_eq!(repair("说明：°²×°³ÌÐò"), "说明：安装程序");
+        assert_eq!(repair("°²×°"), "安装");
+        assert_eq!(repair("他说：¡°ÄãºÃ¡±"), "他说：“你好”");
     }
 
     #[test]
