@@ -164,7 +164,8 @@ pub struct Args {
     #[arg(long, action = ArgAction::Set, num_args = 0..=1, require_equals = true, default_value_t = false, default_missing_value = "true", value_name = "BOOL")]
     pub force: bool,
 
-    /// With --write, keep the original as PATH + SUFFIX. Under folders, a
+    /// With --write, keep the original as PATH + SUFFIX; an existing backup
+    /// is never replaced (the file is an error instead). Under folders, a
     /// file named like the backup of a file next to it (`a.txt.bak` beside
     /// `a.txt`; SUFFIX or .bak) is skipped.
     #[arg(long, value_name = "SUFFIX", num_args = 0..=1, default_missing_value = DEFAULT_BACKUP_SUFFIX, require_equals = true)]
@@ -257,10 +258,11 @@ impl Args {
             "conversion",
             conversion,
             settings.convert.map(|name| {
-                if zhnorm::settings::is_builtin_conversion(&name) {
+                let path = from_dir(Path::new(&name));
+                if zhnorm::convert::names_builtin(&name, &path) {
                     name
                 } else {
-                    from_dir(Path::new(&name)).to_string_lossy().into_owned()
+                    path.to_string_lossy().into_owned()
                 }
             })
         );

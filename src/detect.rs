@@ -405,16 +405,20 @@ pub fn plausibility(text: &str) -> f64 {
     plausibility_as(text, Script::Any)
 }
 
-/// What text a reading is expected to be: a GBK reading Simplified text,
-/// a Big5 reading Traditional (which decides the frequent Han characters),
-/// an EUC-KR reading Korean, written in Hangul words, so that Hangul and Han
-/// side by side (Chinese read as EUC-KR) score as garbage.
+/// What text a reading is expected to be, which decides the frequent Han
+/// characters: a GBK reading Simplified text, a Big5 reading Traditional, and
+/// the reading of a neighbouring charset (EUC-JP, Shift_JIS, EUC-KR) none, as
+/// the frequencies are Chinese ones: otherwise the kanji that EUC-JP makes of
+/// a short GBK line (`仍仍低` for `谢谢你`) outscore the Chinese. An EUC-KR
+/// reading is Korean, written in Hangul words, so that Hangul and Han side by
+/// side (Chinese read as EUC-KR) score as garbage.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 enum Script {
     Simplified,
     Traditional,
     Korean,
     Any,
+    Neighbour,
 }
 
 impl Script {
@@ -426,7 +430,7 @@ impl Script {
         } else if encoding == EUC_KR {
             Script::Korean
         } else {
-            Script::Any
+            Script::Neighbour
         }
     }
 }
@@ -538,7 +542,8 @@ mod common_han {
         match script {
             Script::Simplified => has(Class::FrequentSimplified, c),
             Script::Traditional => has(Class::FrequentTraditional, c),
-            Script::Korean | Script::Any => has(Class::FrequentSimplified, c) || has(Class::FrequentTraditional, c),
+            Script::Any => has(Class::FrequentSimplified, c) || has(Class::FrequentTraditional, c),
+            Script::Korean | Script::Neighbour => false,
         }
     }
 

@@ -172,16 +172,10 @@ fn conversion<'de, D: Deserializer<'de>>(deserializer: D) -> std::result::Result
         }
     }
     let name = deserializer.deserialize_str(Conversion)?;
-    if is_builtin_conversion(&name) || name.ends_with(".json") || name.contains('/') {
+    if name == "none" || BUILTIN_NAMES.contains(&name.as_str()) || name.ends_with(".json") || name.contains('/') {
         return Ok(Some(name));
     }
     Err(serde::de::Error::custom(format!("unknown conversion {name:?}, expected {}", conversions_allowed())))
-}
-
-/// `none` or the name of one of OpenCC's configurations (`s2t`, `s2t.json`),
-/// as opposed to the path of a configuration file.
-pub fn is_builtin_conversion(name: &str) -> bool {
-    name == "none" || BUILTIN_NAMES.contains(&name.strip_suffix(".json").unwrap_or(name))
 }
 
 fn charsets<'de, D: Deserializer<'de>>(deserializer: D) -> std::result::Result<Option<Vec<String>>, D::Error> {

@@ -893,6 +893,29 @@ mod custom_conversion {
         assert_eq!(stdout(&output), "滑鼠壞了，矽谷的头发幹了。\n");
     }
 
+    /// `s2t.json` is OpenCC's name for its built-in s2t; a file of that
+    /// name in the folder (or the settings file's folder) is the user's own
+    /// configuration and wins, as it does for OpenCC's command. `s2t` alone
+    /// is always the built-in one.
+    #[test]
+    fn a_json_file_named_like_a_built_in_configuration_is_the_file() {
+        let dir = Dir::new();
+        dir.write("mine.txt", "头发\t头发\n".as_bytes());
+        dir.write("s2t.json", br#"{"name":"mine","conversion_chain":[{"dict":{"type":"text","file":"mine.txt"}}]}"#);
+        let run = |args: &[&str], folder: &Path| {
+            let output = zhnorm(args).in_dir(folder).stdin("头发\n".as_bytes()).run();
+            assert!(output.status.success(), "{}", stderr(&output));
+            stdout(&output)
+        };
+        assert_eq!(run(&["--no-config", "-c", "s2t.json", "-"], dir.temp.path()), "头发\n");
+        assert_eq!(run(&["--no-config", "-c", "s2t", "-"], dir.temp.path()), "頭髮\n");
+        fs::create_dir(dir.path(".git")).unwrap();
+        dir.write("zhnorm.toml", b"convert = \"s2t.json\"\n");
+        dir.write("sub/.keep", b"");
+        assert_eq!(run(&["-"], &dir.path("sub")), "头发\n");
+        assert_eq!(run(&["--no-config", "-c", "s2t.json", "-"], &dir.path("sub")), "頭髮\n");
+    }
+
     #[test]
     fn opencc_s_own_json_configuration_gives_the_built_in_result() {
         let json = Path::new(env!("CARGO_MANIFEST_DIR")).join("data/opencc/config/s2twp.json");

@@ -279,3 +279,15 @@ fn non_chinese_texts_keep_their_charset() {
         }
     }
 }
+
+/// Subtitle lines of a few characters in GBK: EUC-JP reads some as kanji
+/// (`仍仍低` for `谢谢你`), which must not beat the Chinese reading.
+#[test]
+fn short_gbk_subtitle_lines_are_read_as_gbk() {
+    for line in ["谢谢你", "好的", "我们走吧", "对不起", "没关系", "你好吗", "拜托", "妈妈"] {
+        let (bytes, _, unmappable) = GBK.encode(line);
+        assert!(!unmappable);
+        let bytes = [&bytes[..], b"\n"].concat();
+        assert!(zhnorm_right(&bytes, &format!("{line}\n")), "{line}");
+    }
+}

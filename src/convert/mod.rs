@@ -116,6 +116,15 @@ use data::CONFIGS;
 #[cfg(test)]
 use data::{DictId, Spec};
 
+/// Whether `config` names a built-in configuration rather than the file at
+/// `file` (where it would be as a path): a bare built-in name (`s2t`)
+/// always does, and `NAME.json` for a built-in `NAME` does unless that file
+/// exists, since OpenCC's own command looks for a configuration file first.
+pub fn names_builtin(config: &str, file: &std::path::Path) -> bool {
+    let bare = config.strip_suffix(".json").unwrap_or(config);
+    config == "none" || BUILTIN_NAMES.contains(&config) || (BUILTIN_NAMES.contains(&bare) && !file.is_file())
+}
+
 /// The names of OpenCC's built-in configurations, as [`Converter::builtin`]
 /// accepts them.
 pub const BUILTIN_NAMES: [&str; 16] = [
@@ -424,10 +433,8 @@ impl Converter {
     /// engine only). A name that is neither a built-in one nor an existing
     /// file, and has no `/` and no `.json`, is an unknown conversion.
     pub fn open(config: &str, tofu: TofuRisk, engine: Engine) -> crate::Result<Converter> {
-        let bare = config.strip_suffix(".json").unwrap_or(config);
         let path = std::path::Path::new(config);
-        let is_file = !BUILTIN_NAMES.contains(&bare)
-            && (path.is_file() || config.ends_with(".json") || config.contains(std::path::MAIN_SEPARATOR));
+        let is_file = !names_builtin(config, path);
         match (is_file, engine) {
             (false, _) => Converter::with_engine(config, tofu, engine),
             (true, Engine::Zhnorm) => Converter::from_config_file(path, tofu),
