@@ -6,7 +6,9 @@
 //! then binary (NUL bytes), then valid UTF-8 (pure ASCII included), then
 //! `chardetng`. When the input is short, or `chardetng` lands on a neighbour
 //! of the Chinese charsets, every candidate decoding is scored for how
-//! plausible it is as Chinese text, and a clearly better Chinese reading wins.
+//! plausible it is as Chinese text, and a clearly better Chinese reading wins;
+//! a reading that decodes cleanly and plausibly wins over one with malformed
+//! sequences, which is how a short text with a bad byte stays text.
 //!
 //! GBK is always reported and decoded as GB18030, its superset: a GB18030
 //! file then loses nothing, and a GBK file decodes identically.
@@ -32,8 +34,9 @@ const NEIGHBOUR_NON_ASCII: usize = 48;
 pub enum Detection {
     /// Text in this charset.
     Text(Charset),
-    /// NUL bytes with no UTF-16 pattern, or bytes that no candidate decodes:
-    /// not text, never rewritten.
+    /// NUL bytes with no UTF-16 pattern, control bytes that text does not
+    /// have, or bytes that every candidate reads as mostly malformed
+    /// sequences: not text, never rewritten.
     Binary,
 }
 
@@ -168,15 +171,17 @@ fn is_utf8(bytes: &[u8], complete: bool) -> bool {
 }
 
 /// Whether `bytes`, a whole input, is UTF-8 cut inside its last character
-/// (a download or copy that stopped), with enough text before the cut that
-/// no other charset is likely: decoding then reports the cut, where another
-/// charset's reading would be garbage.
+/// (a download or copy that stopped): valid UTF-8 with at least one
+/// multi-byte character, up to a sequence cut by the end. Decoding then
+/// reports the cut, where another charset's reading would be garbage. The
+/// text before the cut must not be one of the short GBK or Big5 texts that
+/// happen to be valid UTF-8.
 fn is_cut_utf8(bytes: &[u8]) -> bool {
     match std::str::from_utf8(bytes) {
         Ok(_) => false,
         Err(e) => {
             let valid = &bytes[..e.valid_up_to()];
-            is_utf8(bytes, false) && valid.iter().filter(|b| !b.is_ascii()).count() >= NEIGHBOUR_NON_ASCII
+            is_utf8(bytes, false) && !valid.is_ascii() && chinese_not_utf8(valid, true).is_none()
         }
     }
 }
@@ -302,33 +307,83 @@ const CHINESE_BONUS: f64 = 0.1;
 /// Decodes `prefix` with `chardetng`'s guess and each candidate, and returns
 /// the one whose text scores best as Chinese (or as the CJK text its charset
 /// is for); on a near-tie a Chinese charset wins, then `chardetng`'s guess.
-/// Malformed sequences count against a candidate rather than ruling it out,
-/// so that a GBK file with one bad byte is still read as GBK (and then
-/// refused as malformed) instead of as windows-1252 mojibake. `None` when
-/// even the best reading is mostly replacement characters: not text.
+///
+/// A reading that decodes without a fault and scores above zero beats every
+/// reading with malformed sequences, and every Japanese reading without kana
+/// (Japanese is not written that way): a clean GBK line of rare name
+/// characters is not an EUC-KR line with a bad byte. Only when no reading is
+/// both clean and plausible do the faulty ones compete, so that a GBK file
+/// with one bad byte is still read as GBK (and then refused as malformed)
+/// instead of as windows-1252 mojibake. `None` when even the best reading is
+/// mostly replacement characters: not text.
 fn most_plausible(prefix: &[u8], complete: bool, guess: &'static Encoding) -> Option<&'static Encoding> {
     // A cut prefix may end in half a character: score only what is whole.
     let body = if complete { prefix } else { trim_partial_tail(prefix) };
-    let score = |encoding: &'static Encoding| {
+    let readings: Vec<Reading> = std::iter::once(guess)
+        .chain(CANDIDATES.into_iter().filter(|&c| c != guess))
+        .map(|encoding| Reading::new(encoding, body, guess))
+        .collect();
+    let best_of = |eligible: &dyn Fn(&Reading) -> bool| {
+        // The first of equal scores wins: `chardetng`'s guess, then the
+        // order of CANDIDATES.
+        readings.iter().filter(|r| eligible(r)).fold(None, |best: Option<&Reading>, r| match best {
+            Some(b) if b.score >= r.score => Some(b),
+            _ => Some(r),
+        })
+    };
+    if let Some(clean) = best_of(&|r| r.replaced == 0 && !r.japanese_without_kana && r.score > 0.0) {
+        return Some(clean.encoding);
+    }
+    let best = best_of(&|_| true)?;
+    (best.replaced * 2 <= best.non_ascii).then_some(best.encoding)
+}
+
+/// One candidate decoding of an input, as [`most_plausible`] weighs it.
+struct Reading {
+    encoding: &'static Encoding,
+    /// Plausibility, with the head starts of the guess and of Chinese.
+    score: f64,
+    /// Replacement characters: malformed sequences.
+    replaced: usize,
+    non_ascii: usize,
+    japanese_without_kana: bool,
+}
+
+impl Reading {
+    fn new(encoding: &'static Encoding, body: &[u8], guess: &'static Encoding) -> Reading {
         let (text, _) = encoding.decode_without_bom_handling(body);
-        let replaced = text.chars().filter(|&c| c == '\u{FFFD}').count();
-        let mut s = plausibility_as(&text, Script::of(encoding));
+        let mut score = plausibility_as(&text, Script::of(encoding));
         if encoding == guess {
-            s += GUESS_BONUS;
+            score += GUESS_BONUS;
         }
         if encoding == GBK || encoding == BIG5 {
-            s += CHINESE_BONUS;
+            score += CHINESE_BONUS;
         }
-        (s, replaced * 10 > text.chars().count())
-    };
-    let mut best = (guess, score(guess));
-    for &candidate in CANDIDATES.iter().filter(|&&c| c != guess) {
-        let scored = score(candidate);
-        if scored.0 > best.1 .0 {
-            best = (candidate, scored);
+        Reading {
+            encoding,
+            score,
+            replaced: text.chars().filter(|&c| c == '\u{FFFD}').count(),
+            non_ascii: text.chars().filter(|c| !c.is_ascii()).count(),
+            japanese_without_kana: is_japanese(encoding) && !has_kana(&text),
         }
     }
-    (!best.1 .1).then_some(best.0)
+}
+
+fn is_japanese(encoding: &'static Encoding) -> bool {
+    encoding == EUC_JP || encoding == SHIFT_JIS
+}
+
+/// Whether `text` has hiragana or (full-width) katakana.
+fn has_kana(text: &str) -> bool {
+    text.chars().any(|c| matches!(u32::from(c), 0x3041..=0x30FF))
+}
+
+fn is_han(c: char) -> bool {
+    matches!(u32::from(c), 0x4E00..=0x9FFF | 0x3400..=0x4DBF)
+}
+
+fn is_hangul(c: char) -> bool {
+    matches!(u32::from(c), 0xAC00..=0xD7A3)
 }
 
 /// Drops up to 3 trailing bytes that start a multi-byte character cut by
@@ -350,15 +405,18 @@ pub fn plausibility(text: &str) -> f64 {
     plausibility_as(text, Script::Any)
 }
 
-/// Which frequent Han characters score as frequent: a GBK reading is
-/// expected to be Simplified text, a Big5 reading Traditional, and the
-/// reading of a neighbouring charset (EUC-JP, Shift_JIS, EUC-KR) none, as
-/// the frequencies are Chinese ones: otherwise the kanji that EUC-JP makes
-/// of a short GBK line (`仍仍低` for `谢谢你`) outscore the Chinese.
+/// What text a reading is expected to be, which decides the frequent Han
+/// characters: a GBK reading Simplified text, a Big5 reading Traditional, and
+/// the reading of a neighbouring charset (EUC-JP, Shift_JIS, EUC-KR) none, as
+/// the frequencies are Chinese ones: otherwise the kanji that EUC-JP makes of
+/// a short GBK line (`仍仍低` for `谢谢你`) outscore the Chinese. An EUC-KR
+/// reading is Korean, written in Hangul words, so that Hangul and Han side by
+/// side (Chinese read as EUC-KR) score as garbage.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 enum Script {
     Simplified,
     Traditional,
+    Korean,
     Any,
     Neighbour,
 }
@@ -369,6 +427,8 @@ impl Script {
             Script::Simplified
         } else if encoding == BIG5 {
             Script::Traditional
+        } else if encoding == EUC_KR {
+            Script::Korean
         } else {
             Script::Neighbour
         }
@@ -405,6 +465,10 @@ pub(crate) fn char_score(c: char, prev: char, next: char) -> f64 {
 }
 
 fn char_score_as(c: char, prev: char, next: char, script: Script) -> f64 {
+    let beside = |is: fn(char) -> bool| is(prev) || is(next);
+    if script == Script::Korean && (is_hangul(c) && beside(is_han) || is_han(c) && beside(is_hangul)) {
+        return -1.0;
+    }
     let cp = u32::from(c);
     match cp {
         0x4E00..=0x9FFF if common_han::is_frequent(c, script) => MAX_PLAUSIBILITY,
@@ -479,7 +543,7 @@ mod common_han {
             Script::Simplified => has(Class::FrequentSimplified, c),
             Script::Traditional => has(Class::FrequentTraditional, c),
             Script::Any => has(Class::FrequentSimplified, c) || has(Class::FrequentTraditional, c),
-            Script::Neighbour => false,
+            Script::Korean | Script::Neighbour => false,
         }
     }
 
@@ -564,6 +628,30 @@ mod tests {
     }
 
     #[test]
+    fn a_clean_plausible_reading_beats_malformed_and_kana_less_japanese_ones() {
+        let cases: [(&[u8], &str); 11] = [
+            (b"\xd6\xd0\xce\xc4\xff\n", "gb18030"), // 中文 + a stray 0xFF: malformed GBK, not binary
+            (b"\xe4\xbb\x96\xe8\xb5\xb0\xe8\xbf\x9b\xe4\xba\x86\xe6\x88\xbf\xe9\x97\xb4\xef\xbc", "UTF-8"), // cut
+            (b"\xe4\xb8\xad\xe6\x96", "UTF-8"), // 中 and a cut 文
+            (b"\xe4\xbb\x96\xe8\xb5\xb0\xe8\xbf\x9b\xe4\xba\x86\xe6\x88\xbf\xe9\x97\xb4\xef\xbc\x8c\xe7\x9c\x8b\xe8\xa7\x81\xe6\xa1\x8c\xe5\xad\x90\xe4\xb8\x8a\xe6\x94\xbe\xe7\x9d", "UTF-8"),
+            // 张淼、刘焱、陈垚、赵鑫都来了。 (EUC-KR: 蠟玆、증翊、냈닇…)
+            (b"\xd5\xc5\xed\xb5\xa1\xa2\xc1\xf5\xec\xcd\xa1\xa2\xb3\xc2\x88\x90\xa1\xa2\xd5\xd4\xf6\xce\xb6\xbc\xc0\xb4\xc1\xcb\xa1\xa3", "gb18030"),
+            // 古文：鬯彧乂乜乩丌亍。 (EUC-KR: 뮴匡：湃룵갫萬蔓笠立。)
+            (b"\xb9\xc5\xce\xc4\xa3\xba\xdb\xcb\x8f\xaa\x81V\xd8\xbf\xd8\xc0\xd8\xa2\xd8\xa1\xa1\xa3", "gb18030"),
+            // 许淼寻、卢垚是同学。 (EUC-KR: 冀玆璣、짭닇角谿欺。)
+            (b"\xd0\xed\xed\xb5\xd1\xb0\xa1\xa2\xc2\xac\x88\x90\xca\xc7\xcd\xac\xd1\xa7\xa1\xa3", "gb18030"),
+            // 汤翠、戴丝岚说得对。 (EUC-JP, no kana: 明岩、忌某甍傍誼斤。)
+            (b"\xcc\xc0\xb4\xe4\xa1\xa2\xb4\xf7\xcb\xbf\xe1\xb0\xcb\xb5\xb5\xc3\xb6\xd4\xa1\xa3", "gb18030"),
+            (b"\xd0\xbb\xd0\xbb\xc4\xe3", "gb18030"), // 谢谢你 (EUC-JP: 仍仍低)
+            (b"\xcd\xb7\xb7\xa2", "gb18030"),         // 头发 (EUC-JP: 遊窟)
+            (b"caf\xe9 cr\xe8me", "windows-1252"),
+        ];
+        for (bytes, expected) in cases {
+            assert_eq!(charset(bytes), expected, "{bytes:x?}");
+        }
+    }
+
+    #[test]
     fn random_bytes_without_nul_are_binary() {
         // A fixed xorshift stream, NUL bytes taken out as compressed data
         // sometimes has none in its first kilobytes.
@@ -634,7 +722,10 @@ mod tests {
     fn truncated_utf8_prefix_is_still_utf8() {
         let text = "中文".as_bytes();
         assert!(matches!(detect(&text[..4], false), Detection::Text(c) if c.encoding == UTF_8));
-        assert!(!matches!(detect(&text[..4], true), Detection::Text(c) if c.encoding == UTF_8));
+        // A whole input cut inside its last character is UTF-8 too (decoding
+        // reports the cut), if a multi-byte character came before the cut.
+        assert!(matches!(detect(&text[..4], true), Detection::Text(c) if c.encoding == UTF_8));
+        assert!(!matches!(detect(&text[..2], true), Detection::Text(c) if c.encoding == UTF_8));
     }
 
     #[test]
