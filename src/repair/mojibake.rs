@@ -1554,18 +1554,18 @@ fn symbols_by_chance(family: Family, text: &str, repaired: &str) -> bool {
 /// for symbols, because `text` is Latin-1 of its own: UTF-8 of Latin-1
 /// characters read as Latin-1 (`Â© Ã©` for `© é`), which are not GBK or
 /// Big5 read as Latin-1 in turn (two plausible characters at least), as
-/// under a layer of UTF-8 of cp1252 they are. `text` is the whole stretch the span is cut from: a span
-/// found garbled by its first layer and cut inside a character may read
-/// so, though the line it is cut from is GBK read twice (and undone along
-/// that path afterwards).
+/// under a layer of UTF-8 of cp1252 they are. `text` is the whole stretch
+/// the span is cut from: a span found garbled by its first layer and cut
+/// inside a character may read so, though the line it is cut from is GBK
+/// read twice (and undone along that path afterwards).
 fn utf8_by_chance(path: &[Family], text: &str, repaired: &str) -> bool {
     let &[family] = path else { return false };
     let of_its_own = || {
         Family::Utf8AsLatin1.reverse(text).is_some_and(|utf8| {
-            let deeper = [Family::GbkAsLatin1, Family::Big5AsLatin1].into_iter().filter_map(|f| f.reverse(&utf8));
+            let mut deeper = [Family::GbkAsLatin1, Family::Big5AsLatin1].into_iter().filter_map(|f| f.reverse(&utf8));
             utf8 != text
                 && utf8.chars().all(|c| latin1_byte(c).is_some())
-                && deeper.into_iter().all(|chinese| {
+                && deeper.all(|chinese| {
                     chinese.chars().filter(|c| !c.is_ascii()).count() < 2 || plausibility(&chinese) < MIN_REPAIRED_SCORE
                 })
         })
@@ -1588,8 +1588,9 @@ fn all_frequent(text: &str) -> bool {
 
 /// Whether the Latin-1 letters of `text`, taken run by run, all list the
 /// accented forms of one letter (`ÈÉÊË`, `ÀÂ`), run through the alphabet
-/// (`ÐÑÒÓÔ`) or four vowels or more in order (`ÁÉÍÓÚ`, `ÀÉÎÕÜ`), or its five Latin-1 characters or more rise in the order of
-/// the charset (`ÁÉÍÓÚ áéíóú`, `ÐÑÒÓÔÕÖ×ØÙÚÛÜÝÞß`): how text about letters
+/// (`ÐÑÒÓÔ`) or four vowels or more in order (`ÁÉÍÓÚ`, `ÀÉÎÕÜ`), or its
+/// five Latin-1 characters or more rise in the order of the charset
+/// (`ÁÉÍÓÚ áéíóú`, `ÐÑÒÓÔÕÖ×ØÙÚÛÜÝÞß`): how text about letters
 /// writes them. GBK or Big5 read as Latin-1 makes such a run by chance
 /// about once in a million characters, and rising bytes once in 120 for
 /// five, so text made of them is not taken for that.
