@@ -262,6 +262,23 @@ fn double_array_trie_takes_longest_key_and_first_of_repeated_keys() {
 }
 
 #[test]
+fn keys_that_start_with_ascii_are_found_at_any_place_in_a_long_ascii_run() {
+    use super::engine::{Dat, Longest, Names};
+    // ASCII runs are skipped eight bytes at a time unless a byte is in the
+    // range of the keys' ASCII first bytes, here B to Q (A and R are not).
+    let entries = [("Bx", "1", 0), ("Q", "2", 1), ("汉", "漢", 2)];
+    let (words, text) = dat::build(&entries).unwrap();
+    let trie = Dat::new(&words, &text, Names::File("test"));
+    for pad in 0..20 {
+        let (a, c) = ("a".repeat(pad), "c".repeat(pad / 2));
+        let input = format!("{a}Bx{c}ByAQ{a}R汉{c}");
+        let (mut out, mut changes) = (String::new(), 0);
+        trie.convert_segment(&input, &mut out, &mut changes, &mut ());
+        assert_eq!(out, format!("{a}1{c}ByA2{a}R漢{c}"), "{input}");
+    }
+}
+
+#[test]
 fn changed_characters_are_counted_in_place_or_between_the_parts_that_stay() {
     assert_eq!(dat::changed("头发", "頭髮"), 2);
     assert_eq!(dat::changed("发展", "發展"), 1);
