@@ -79,9 +79,13 @@
 //!   to 3.6), above zhconv's 96–105 measured earlier on the same machine,
 //!   though not in the same run. What is left is the walk itself, 110–180
 //!   instructions per Chinese character (decoding it and looking it up
-//!   once, one or two trie units, copying the value), and the pipeline's
-//!   other stages (27–40% of the command's instructions, half of it the
-//!   repair scan). The single-walk tries of s2tw, s2twp, s2hk and s2hkp
+//!   once, one or two trie units, copying the value; ASCII runs now cost
+//!   two to three instructions a byte), and the rest of the command (52–69%
+//!   of its instructions on 1 MB of the corpus, three fifths of that
+//!   repair: `--no-repair` takes s2t from 45.2 to 28.8 M, t2s from 39.1 to
+//!   22.6 M; README, *Fewer instructions per byte*).
+//!   Walking bytes rather than characters (a byte-level double array,
+//!   no decoding and no code map) is the next step, not taken yet. The single-walk tries of s2tw, s2twp, s2hk and s2hkp
 //!   share their code map and double array, but each still holds the
 //!   values of STPhrases' 49,000 keys for its region (0.5 MB) and tables
 //!   of its own (0.46 MB); the release binary is 19.9 MB (`size
