@@ -157,7 +157,9 @@ fn encode_pair(codec: Codec, c: char) -> Option<Result<[u8; 2], ()>> {
     match double_byte_table(codec).get(u32::from(c) as usize) {
         Some(&pair) if pair != 0 && !c.is_ascii() => Some(Ok(pair.to_be_bytes())),
         _ => {
-            let mut bytes = Vec::with_capacity(4);
+            // Allocated only when written to: most characters that get here
+            // cannot be encoded.
+            let mut bytes = Vec::new();
             encode_char(codec, c, &mut bytes).then(|| <[u8; 2]>::try_from(&bytes[..]).map_err(|_| ()))
         }
     }
@@ -820,7 +822,7 @@ impl<'a> PairGains<'a> {
         *self.gains[family][i].get_or_init(|| {
             let (wrong, right) = Self::FAMILIES[family].codecs();
             let c = self.chars[i].1;
-            let mut pair = Vec::with_capacity(4);
+            let mut pair = Vec::new();
             if c.is_ascii() || !encode_char(wrong, c, &mut pair) {
                 return None;
             }
@@ -1095,7 +1097,10 @@ const LEFT_SPAN: usize = 12;
 /// elsewhere, where it may be longer; a line with kana outside the stretch
 /// is Japanese, whose kanji pair differently.
 fn undo_by_pairs(text: &str, garbled: bool, along: Option<Family>) -> Option<(String, Notes)> {
-    let chars: Vec<char> = text.chars().collect();
+    // As many as the bytes at most, so that collecting them does not grow
+    // the vector again and again.
+    let mut chars = Vec::with_capacity(text.len());
+    chars.extend(text.chars());
     if !garbled && !pairs_may_undo(&chars) {
         return None;
     }
@@ -1753,7 +1758,9 @@ fn paired(text: &str) -> bool {
 /// Letters of scripts that GBK and Big5 encode besides Chinese (Greek,
 /// Cyrillic, kana, bopomofo), and box drawing: a run of them is text (or art) of its own.
 fn is_foreign_script(c: char) -> bool {
-    matches!(u32::from(c), 0x370..=0x4FF | 0x2500..=0x257F | 0x3041..=0x30FF | 0x3105..=0x312F)
+    // Han, asked about most, lies above them all: one comparison.
+    let cp = u32::from(c);
+    cp <= 0x312F && matches!(cp, 0x370..=0x4FF | 0x2500..=0x257F | 0x3041..=0x30FF | 0x3105..=0x312F)
 }
 
 /// No control, private-use or replacement characters: what a repair must
