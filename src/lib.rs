@@ -124,18 +124,24 @@
 //!   a whole list does.
 //! - Repair costs more than the 10% on top of decoding that issue 4 asks on
 //!   clean Chinese text: every character is looked up in a bitmap of
-//!   plausible characters (about 15 instructions a Chinese character, +69%
+//!   plausible characters (about 15 instructions a Chinese character, +65%
 //!   on 1 MB of common Chinese; an AVX2 scan with a gather took a third of
 //!   the instructions but longer on AMD Zen 3, and was taken out), and each
 //!   line with a rare character or a symbol goes through the gates of the
 //!   span search and the character-pair model, which cost most on
 //!   box-drawing tables and on clusters of rare characters (classical
-//!   poetry): 1 MB of the control set's Chinese prose takes 5.8 times the
-//!   instructions of passing UTF-8 through, the Debian Reference 2.5 times,
-//!   start-up 1.03 times (`scripts/bench-repair.sh --callgrind`).
-//!   `--no-repair` skips it. On one line dense with rare characters the
-//!   span search is quadratic: 300,000 random CJK Extension A characters
-//!   without a line end take about 50 s (in 80-character lines, 0.2 s).
+//!   poetry): 1 MB of the control set's Chinese prose takes 5.2 times the
+//!   instructions of passing UTF-8 through, the Debian Reference 2.4 times,
+//!   start-up 1.02 times (`scripts/bench-repair.sh --callgrind`).
+//!   `--no-repair` skips it. One long line costs time in proportion to its
+//!   length, since the span search looks at 1,024 characters from each place
+//!   at most (a garbled stretch longer than that is undone in pieces and
+//!   along the line's path, not whole); the worst case is a line of random
+//!   Latin-1 letters, where every place is tried until the line's budget of
+//!   reversals is spent: 300,000 of them without a line end take 1.4–1.8 s
+//!   of CPU, 300,000 random CJK Extension A characters 0.1–0.2 s (about
+//!   50 s before; user time of `zhnorm --from utf-8 FILE`, at a load of 10
+//!   to 18 on 2 cores).
 //! - Repair is not always idempotent on a line that mixes several mojibake
 //!   families (`ä¸\u{ad}æ–‡ÖÐÎÄ鍙戝竷`): a second run can repair a piece the
 //!   first left, so `--check` after `--write` may still report a change.

@@ -26,6 +26,13 @@ use crate::detect::{char_score, plausibility, MAX_PLAUSIBILITY};
 const MAX_LAYERS: usize = 3;
 /// Longest span, in characters, tried inside a longer run.
 const MAX_SPAN: usize = 24;
+/// Longest stretch, in characters, that the span search looks at from one
+/// place, and tries whole: a sentence of 60 Chinese characters garbled twice
+/// (UTF-8 read as cp1252, twice) is about 360, and a line garbled all
+/// through is tried whole before the span search. Longer garbled text is
+/// undone in spans, and along the line's path. Without a bound, a long line
+/// dense with rare characters took time quadratic in its length.
+const MAX_STRETCH: usize = 1024;
 /// A span search starts only where two of this many characters are
 /// suspicious.
 const SPAN_WINDOW: usize = 4;
@@ -150,7 +157,9 @@ fn encode_pair(codec: Codec, c: char) -> Option<Result<[u8; 2], ()>> {
     match double_byte_table(codec).get(u32::from(c) as usize) {
         Some(&pair) if pair != 0 && !c.is_ascii() => Some(Ok(pair.to_be_bytes())),
         _ => {
-            let mut bytes = Vec::with_capacity(4);
+            // Allocated only when written to: most characters that get here
+            // cannot be encoded.
+            let mut bytes = Vec::new();
             encode_char(codec, c, &mut bytes).then(|| <[u8; 2]>::try_from(&bytes[..]).map_err(|_| ()))
         }
     }
@@ -269,7 +278,9 @@ const WINDOWS_1252_HIGH: [char; 32] = [
 fn latin1_byte(c: char) -> Option<u8> {
     match u32::from(c) {
         cp @ 0..=0xFF => u8::try_from(cp).ok(),
-        _ => WINDOWS_1252_HIGH.iter().position(|&h| h == c).map(|i| 0x80 + i as u8),
+        // `™` is the last of the row, and Chinese text is past it.
+        0x100..=0x2122 => WINDOWS_1252_HIGH.iter().position(|&h| h == c).map(|i| 0x80 + i as u8),
+        _ => None,
     }
 }
 
@@ -521,10 +532,12 @@ impl Repairer {
         let byte_at = |i: usize| chars.get(i).map_or(run.len(), |&(b, _)| b);
         let char_at = |i: usize| chars.get(i).map(|&(_, c)| c);
         let pairs = PairGains::new(&chars);
+        let mut stretches = Stretches::new(&chars);
         let mut out = String::new();
         let mut done = 0;
         let mut start = 0;
-        while start < chars.len() {
+        // Once the budget is spent, no span is tried.
+        while start < chars.len() && budget > 0 {
             // Mojibake comes in clusters; a rare character alone in clean
             // text is not worth a search.
             let cluster = chars[start..].iter().take(SPAN_WINDOW).filter(|&&(_, c)| is_suspicious(c)).count();
@@ -536,16 +549,14 @@ impl Repairer {
             // Mojibake is shaped: Latin-1 readings stay within characters that
             // Latin-1 can encode, GBK and Big5 readings within non-ASCII ones.
             // No span outside both stretches can be repaired; don't try it.
-            let stretch = |keep: fn(char) -> bool| chars[start..].iter().take_while(|&&(_, c)| keep(c)).count();
-            let latin = stretch(|c| latin1_byte(c).is_some());
-            let cjk = stretch(|c| !c.is_ascii());
+            let (latin, cjk, latin_non_ascii) = stretches.at(start);
             let whole = start + latin.max(cjk);
             let longest = (start + MAX_SPAN).min(whole);
             // The whole stretch first (a long garbled sentence in one piece),
             // then spans of it, longest first. The first layer finds the span;
             // the span then gets every layering.
             let ends = (whole > longest).then_some(whole).into_iter().chain((start + 2..=longest).rev());
-            let reach = Reach::new(&chars, start, latin, cjk, &pairs);
+            let reach = Reach::new(&chars, start, (latin, latin_non_ascii), cjk, &pairs);
             let found = ends.into_iter().filter(|&end| reach.allows(end)).find_map(|end| {
                 let span = &run[byte_at(start)..byte_at(end)];
                 let after = if end == chars.len() { next } else { char_at(end) };
@@ -670,8 +681,16 @@ struct Reach<'a> {
 }
 
 impl<'a> Reach<'a> {
-    fn new(chars: &[(usize, char)], start: usize, latin: usize, cjk: usize, pairs: &'a PairGains<'a>) -> Reach<'a> {
-        let non_ascii = chars[start..start + latin].iter().filter(|(_, c)| !c.is_ascii()).count();
+    /// From `start`, for the stretches of `chars` that [`Stretches::at`]
+    /// gives: `latin` characters that Latin-1 encodes (with how many are
+    /// non-ASCII) and `cjk` non-ASCII ones.
+    fn new(
+        chars: &[(usize, char)],
+        start: usize,
+        (latin, non_ascii): (usize, usize),
+        cjk: usize,
+        pairs: &'a PairGains<'a>,
+    ) -> Reach<'a> {
         let utf8 = [Codec::Gbk, Codec::Big5].map(|wrong| {
             // Character by character, up to the first byte that is not
             // UTF-8 (in clean text, one of the first few).
@@ -723,6 +742,62 @@ impl<'a> Reach<'a> {
     }
 }
 
+/// The stretches of a run that spans from each place of it lie in (see
+/// [`Reach`]), found as the span search moves on through the run: from a
+/// place inside the stretch last found, a stretch ends where that one
+/// does, so no character is looked at twice (a walk to the end of the
+/// stretch from every place took a long line time quadratic in its length).
+struct Stretches<'a> {
+    chars: &'a [(usize, char)],
+    /// Where the stretch of characters that Latin-1 encodes last found
+    /// ends...
+    latin_end: usize,
+    /// ...and the stretch of non-ASCII characters.
+    cjk_end: usize,
+    /// The Latin-1 stretch last given (`from..to`), and how many of its
+    /// characters are non-ASCII.
+    given: (usize, usize, usize),
+}
+
+impl<'a> Stretches<'a> {
+    fn new(chars: &'a [(usize, char)]) -> Stretches<'a> {
+        Stretches { chars, latin_end: 0, cjk_end: 0, given: (0, 0, 0) }
+    }
+
+    /// From `start` (never before the place asked for last),
+    /// [`MAX_STRETCH`] characters at most: the length of the stretch of
+    /// characters that Latin-1 encodes, with how many of them are
+    /// non-ASCII, and the length of the stretch of non-ASCII ones.
+    fn at(&mut self, start: usize) -> (usize, usize, usize) {
+        let chars = self.chars;
+        let end = |last: usize, keep: fn(char) -> bool| {
+            if start < last {
+                last
+            } else {
+                start + chars[start..].iter().take_while(|&&(_, c)| keep(c)).count()
+            }
+        };
+        self.latin_end = end(self.latin_end, |c| latin1_byte(c).is_some());
+        self.cjk_end = end(self.cjk_end, |c| !c.is_ascii());
+        let latin = (self.latin_end - start).min(MAX_STRETCH);
+        let cjk = (self.cjk_end - start).min(MAX_STRETCH);
+        // Both ends of the Latin-1 stretch only move on from one place to
+        // the next.
+        let non_ascii = |i: usize| usize::from(!chars[i].1.is_ascii());
+        let (mut from, mut to, mut count) = self.given;
+        while to < start + latin {
+            count += non_ascii(to);
+            to += 1;
+        }
+        while from < start {
+            count -= non_ascii(from);
+            from += 1;
+        }
+        self.given = (from, to, count);
+        (latin, cjk, count)
+    }
+}
+
 /// For GBK read as Big5 and Big5 read as GBK, which map each character to
 /// one character, per character of a run: the most it can gain in
 /// plausibility when it is repaired, `None` when it cannot be; worked out
@@ -747,7 +822,7 @@ impl<'a> PairGains<'a> {
         *self.gains[family][i].get_or_init(|| {
             let (wrong, right) = Self::FAMILIES[family].codecs();
             let c = self.chars[i].1;
-            let mut pair = Vec::with_capacity(4);
+            let mut pair = Vec::new();
             if c.is_ascii() || !encode_char(wrong, c, &mut pair) {
                 return None;
             }
@@ -1022,7 +1097,10 @@ const LEFT_SPAN: usize = 12;
 /// elsewhere, where it may be longer; a line with kana outside the stretch
 /// is Japanese, whose kanji pair differently.
 fn undo_by_pairs(text: &str, garbled: bool, along: Option<Family>) -> Option<(String, Notes)> {
-    let chars: Vec<char> = text.chars().collect();
+    // As many as the bytes at most, so that collecting them does not grow
+    // the vector again and again.
+    let mut chars = Vec::with_capacity(text.len());
+    chars.extend(text.chars());
     if !garbled && !pairs_may_undo(&chars) {
         return None;
     }
@@ -1680,7 +1758,9 @@ fn paired(text: &str) -> bool {
 /// Letters of scripts that GBK and Big5 encode besides Chinese (Greek,
 /// Cyrillic, kana, bopomofo), and box drawing: a run of them is text (or art) of its own.
 fn is_foreign_script(c: char) -> bool {
-    matches!(u32::from(c), 0x370..=0x4FF | 0x2500..=0x257F | 0x3041..=0x30FF | 0x3105..=0x312F)
+    // Han, asked about most, lies above them all: one comparison.
+    let cp = u32::from(c);
+    cp <= 0x312F && matches!(cp, 0x370..=0x4FF | 0x2500..=0x257F | 0x3041..=0x30FF | 0x3105..=0x312F)
 }
 
 /// No control, private-use or replacement characters: what a repair must
@@ -1892,6 +1972,8 @@ mod tests {
             assert_eq!(latin1_byte(latin1_char(byte)), Some(byte));
         }
         assert_eq!(latin1_byte('\u{80}'), Some(0x80), "ISO-8859-1's C1 controls go straight through");
+        let encoded = (0..0x11000u32).filter_map(char::from_u32).filter_map(latin1_byte);
+        assert_eq!(encoded.count(), 256 + WINDOWS_1252_HIGH.iter().filter(|&&c| u32::from(c) > 0xFF).count());
     }
 
     #[test]
@@ -2055,10 +2137,9 @@ mod tests {
     /// `Reach` of the spans of `text` from its start.
     fn reach_from_start(text: &str) -> (usize, Vec<usize>) {
         let chars: Vec<(usize, char)> = text.char_indices().collect();
-        let stretch = |keep: fn(char) -> bool| chars.iter().take_while(|&&(_, c)| keep(c)).count();
-        let (latin, cjk) = (stretch(|c| latin1_byte(c).is_some()), stretch(|c| !c.is_ascii()));
+        let (latin, cjk, latin_non_ascii) = Stretches::new(&chars).at(0);
         let pairs = PairGains::new(&chars);
-        let reach = Reach::new(&chars, 0, latin, cjk, &pairs);
+        let reach = Reach::new(&chars, 0, (latin, latin_non_ascii), cjk, &pairs);
         (chars.len(), (2..=chars.len()).filter(|&end| reach.allows(end)).collect())
     }
 
@@ -2075,6 +2156,21 @@ mod tests {
         for clean in ["犇羴鱻猋", "喓喓草虫，趯趯阜螽", "旂淠淠", "忡忡"] {
             assert_eq!(reach_from_start(clean).1, Vec::<usize>::new(), "{clean}");
         }
+    }
+
+    #[test]
+    fn a_garbled_word_in_a_long_line_of_rare_characters_is_repaired_without_quadratic_work() {
+        // 200,000 CJK Extension A characters, every one suspicious, and no
+        // space nor line end: a span search that walked to the end of the
+        // line from every place took minutes on this. (Glued to such
+        // characters, a garbled word is not repaired even in a short line:
+        // commas set it apart.)
+        let rare = |from: usize| -> String {
+            (from..from + 100_000).filter_map(|i| char::from_u32(0x3400 + (i * 7919 % 6582) as u32)).collect()
+        };
+        let (left, right) = (rare(0), rare(100_000));
+        let garbled = format!("{left}，{}，{right}", garble(Family::Utf8AsGbk, "发布"));
+        assert_eq!(repair(&garbled), format!("{left}，发布，{right}"));
     }
 
     #[test]
