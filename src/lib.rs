@@ -132,10 +132,6 @@
 //!   `--no-repair` skips it. On one line dense with rare characters the
 //!   span search is quadratic: 300,000 random CJK Extension A characters
 //!   without a line end take about 50 s (in 80-character lines, 0.2 s).
-//! - Repair is not always idempotent on a line that mixes several mojibake
-//!   families (`ä¸\u{ad}æ–‡ÖÐÎÄ鍙戝竷`): a second run can repair a piece the
-//!   first left, so `--check` after `--write` may still report a change.
-//!   Lines with one or two garbled words converge in one run.
 //! - `--diff` and `--check` over a folder print when every file is done,
 //!   in the order given; the diffs are held until then, so `-c s2t --diff`
 //!   over a large tree takes memory in proportion to all its diffs (200

@@ -24,6 +24,8 @@ use crate::detect::{char_score, plausibility, MAX_PLAUSIBILITY};
 
 /// How many layers of the same or different mojibake are undone at most.
 const MAX_LAYERS: usize = 3;
+/// How many times a line that changed is repaired again, at most.
+const MAX_PASSES: usize = 4;
 /// Longest span, in characters, tried inside a longer run.
 const MAX_SPAN: usize = 24;
 /// A span search starts only where two of this many characters are
@@ -311,32 +313,27 @@ impl Repairer {
             let end = text[at..].find('\n').map_or(text.len(), |newline| at + newline + 1);
             let line = &text[start..end];
             from = end;
-            self.line.clear();
-            let repaired = if may_change(line) { self.repair_line(line) } else { None };
-            // Character pairs may find a few characters of GBK read as Big5
-            // (or back) where a single rare character is all that shows.
-            // The way GBK and Big5 were read as each other in this line, if
-            // the first pass found it.
-            let along = self.line.iter().find_map(|(path, _)| match path[..] {
-                [family @ (Family::GbkAsBig5 | Family::Big5AsGbk)] => Some(family),
-                _ => None,
-            });
-            let repaired = match undo_by_pairs(repaired.as_deref().unwrap_or(line), repaired.is_some(), along) {
-                Some((undone, notes)) => {
-                    self.line.extend(notes);
-                    Some(undone)
+            // A line that mixes families may show a piece as mojibake only
+            // once another is undone (the span search stops at a neighbour
+            // that a second pass no longer sees): repeat on what changed
+            // until nothing more improves, so that one run gives what a
+            // second would.
+            let mut repaired = self.repair_line_once(line);
+            for _ in 1..MAX_PASSES {
+                match repaired
+                    .as_deref()
+                    .filter(|again| has_suspicious(again))
+                    .and_then(|again| self.repair_line_once(again))
+                {
+                    Some(again) => repaired = Some(again),
+                    None => break,
                 }
-                None => repaired,
-            };
-            let repaired = repaired.and_then(|repaired| self.give_back_unpaired_symbols(line, repaired));
+            }
             if let Some(repaired) = repaired {
                 changed = true;
                 out.push_str(&text[copied..start]);
                 out.push_str(&repaired);
                 copied = end;
-            }
-            for (path, _) in std::mem::take(&mut self.line) {
-                path.into_iter().for_each(|family| self.count(family));
             }
         }
         if changed {
@@ -345,6 +342,34 @@ impl Repairer {
         } else {
             Cow::Borrowed(text)
         }
+    }
+
+    /// One pass over `line`: the span search, the character pairs, and the
+    /// symbols they do not confirm given back; the repairs it made are
+    /// counted. `None` when nothing in it improves.
+    fn repair_line_once(&mut self, line: &str) -> Option<String> {
+        self.line.clear();
+        let repaired = if may_change(line) { self.repair_line(line) } else { None };
+        // Character pairs may find a few characters of GBK read as Big5
+        // (or back) where a single rare character is all that shows.
+        // The way GBK and Big5 were read as each other in this line, if
+        // the first pass found it.
+        let along = self.line.iter().find_map(|(path, _)| match path[..] {
+            [family @ (Family::GbkAsBig5 | Family::Big5AsGbk)] => Some(family),
+            _ => None,
+        });
+        let repaired = match undo_by_pairs(repaired.as_deref().unwrap_or(line), repaired.is_some(), along) {
+            Some((undone, notes)) => {
+                self.line.extend(notes);
+                Some(undone)
+            }
+            None => repaired,
+        };
+        let repaired = repaired.and_then(|repaired| self.give_back_unpaired_symbols(line, repaired));
+        for (path, _) in std::mem::take(&mut self.line) {
+            path.into_iter().for_each(|family| self.count(family));
+        }
+        repaired
     }
 
     /// `line` repaired by the span search, then again along the path it
