@@ -114,10 +114,6 @@
 //!   which is left too. In a line where a Han piece was undone, the
 //!   symbols and letters beside it go with it, so a Russian word or a `★`
 //!   in a line that also holds GBK read as Big5 can still be changed.
-//!   A line listing Latin-1 characters in part (`abcdefghijklmnopqrstuvwxyz
-//!   £©µÀÆÖÞßéöÿ`, from Markus Kuhn's UTF-8-demo.txt) is still read as GBK
-//!   (`）道浦捱轹ÿ`): the span search tries pieces of it that do not rise as
-//!   a whole list does.
 //! - Repair costs more than the 10% on top of decoding that issue 4 asks on
 //!   clean Chinese text: every character is looked up in a bitmap of
 //!   plausible characters (about 15 instructions a Chinese character, +69%

@@ -590,7 +590,9 @@ impl Repairer {
             // the clean words beside it (`ㄒ和修改時間`): the pairs say
             // which of its characters to undo.
             let stretch = &run[byte_at(start)..byte_at(start + latin)];
-            let found = found.filter(|(_, (path, repaired))| !utf8_by_chance(path, stretch, repaired));
+            let found = found.filter(|(_, (path, repaired))| {
+                !utf8_by_chance(path, stretch, repaired) && !cut_from_a_list(path, stretch)
+            });
             let found = found.and_then(|(end, (path, repaired))| {
                 let span: Vec<char> = chars[start..end].iter().map(|&(_, c)| c).collect();
                 let after = if end == chars.len() { next } else { char_at(end) };
@@ -1596,6 +1598,14 @@ fn utf8_by_chance(path: &[Family], text: &str, repaired: &str) -> bool {
         })
     };
     reads_double_byte_as_latin1(family) && !all_frequent(repaired) && of_its_own()
+}
+
+/// Whether `path`, GBK or Big5 read as Latin-1, undid a span cut from
+/// `stretch`, Latin-1 that lists letters ([`lists_letters`]): a piece of the
+/// list need not rise far enough to show what it is (`£©µÀ` of
+/// `abcdefghijklmnopqrstuvwxyz £©µÀÆÖÞßéöÿ`, Markus Kuhn's UTF-8-demo.txt).
+fn cut_from_a_list(path: &[Family], stretch: &str) -> bool {
+    path.first().is_some_and(|&family| reads_double_byte_as_latin1(family)) && lists_letters(stretch)
 }
 
 fn reads_double_byte_as_latin1(family: Family) -> bool {
