@@ -1122,7 +1122,8 @@ fn undo_by_pairs(text: &str, garbled: bool, along: Option<Family>) -> Option<(St
             .collect();
         for (i, family) in [Family::GbkAsBig5, Family::Big5AsGbk].into_iter().enumerate() {
             // One character alone, in a line found garbled this way, when it
-            // is foreign to the script the line reads in (`麼者` for `或者`).
+            // is foreign to the script the line reads in (`麼者` for `或者`),
+            // or the pairs clearly prefer it undone.
             let shortest = if along == Some(family) { 1 } else { 2 };
             for len in shortest..=(if garbled { LEFT_SPAN } else { SHORT_SPAN }).min(stretch.len()) {
                 for at in 0..=stretch.len() - len {
@@ -1146,12 +1147,17 @@ fn undo_by_pairs(text: &str, garbled: bool, along: Option<Family>) -> Option<(St
                     if !fits || pairs_fail(i, at, len) {
                         continue;
                     }
-                    if len == 1 && (reads_in(family, span[0]) || !bigram::covers(span[0])) {
+                    if len == 1 && !bigram::covers(span[0]) {
                         continue;
                     }
                     let Some((repaired, gain)) = pair_gain(span, family, before, after) else { continue };
                     if len == 1 {
-                        if gain >= ALONE_PAIR_GAIN {
+                        // A character of the script the line is undone into
+                        // (`文璃` for `文件`, `陪示` for `顯示`) may be right
+                        // there: the pairs must say so as clearly as for a
+                        // short span in clean text.
+                        let needed = if reads_in(family, span[0]) { SHORT_PAIR_GAIN_MIN } else { ALONE_PAIR_GAIN };
+                        if gain >= needed {
                             found.push((gain, at, len, family, repaired));
                         }
                         continue;
@@ -2236,6 +2242,20 @@ mod tests {
             let garbled = wrong.decode_without_bom_handling_and_without_replacement(&bytes).unwrap();
             assert_eq!(repair(&garbled), text);
         }
+    }
+
+    #[test]
+    fn a_character_of_the_script_left_in_a_garbled_line_is_undone_where_the_pairs_clearly_say_so() {
+        // Big5 read as GBK: `陪示` for `顯示` after `用於` is left by the
+        // span search, and `陪` is a character GBK has too.
+        let text = "在這裏，一個目錄的可執行權限意味着不僅允許讀目錄裏的文件，還允許顯示他們的屬性，\
+                    例如大小和修改時間。ls(1)用於顯示文件和目錄的權限資訊（更多）。當運行時帶有“-l”選項，\
+                    它將按給定順序顯示下列資訊。文件的存取權限（9個字元，三個字元組成一組按照使用者、組、其他的順序表示）\
+                    chown(1)用於 root 帳號修改文件的所有者。chgrp(1)用於文件的所有者或 root 帳號修改文件所屬的組。\
+                    chmod(1)用於文件的所有者或root帳號修改文件和文件夾的存取權限。操作一個foo文件的基本語法如下 。";
+        let (bytes, _, _) = BIG5.encode(text);
+        let garbled = GBK.decode_without_bom_handling_and_without_replacement(&bytes).unwrap();
+        assert_eq!(repair(&garbled), text);
     }
 
     #[test]
