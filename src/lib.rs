@@ -92,7 +92,7 @@
 //!   a long Japanese quotation is taken for Japanese. `--force` settles it.
 //! - Mojibake repair falls short of its targets where GBK and Big5 are read
 //!   as each other: on the generated set (`tests/repair_eval.rs`, figures in
-//!   the README) in 81–98% of the cases, and one garbled piece in clean
+//!   the README) in 81–98.7% of the cases, and one garbled piece in clean
 //!   text in 75–89% (Simplified 75–79%, Traditional 82–89%). The
 //!   character-pair model catches two to four such characters among clean
 //!   ones (`婓奻扴例子中` for `在上述例子中`) only when one of them is rare: a

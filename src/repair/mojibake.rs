@@ -1030,6 +1030,8 @@ const SHORT_PAIR_GAIN_MIN: f64 = 10.0;
 /// A Han character alone (between ASCII words or punctuation) in a line
 /// found garbled the same way must gain this much by itself.
 const ALONE_PAIR_GAIN: f64 = 5.0;
+/// ...and this much when it reads in the script the line is undone into.
+const IN_SCRIPT_PAIR_GAIN: f64 = 7.0;
 /// The longest such short span, in characters, in clean text and in a line
 /// found garbled (what the span search left of it).
 const SHORT_SPAN: usize = 4;
@@ -1154,9 +1156,8 @@ fn undo_by_pairs(text: &str, garbled: bool, along: Option<Family>) -> Option<(St
                     if len == 1 {
                         // A character of the script the line is undone into
                         // (`文璃` for `文件`, `陪示` for `顯示`) may be right
-                        // there: the pairs must say so as clearly as for a
-                        // short span in clean text.
-                        let needed = if reads_in(family, span[0]) { SHORT_PAIR_GAIN_MIN } else { ALONE_PAIR_GAIN };
+                        // there: the pairs must say so more clearly.
+                        let needed = if reads_in(family, span[0]) { IN_SCRIPT_PAIR_GAIN } else { ALONE_PAIR_GAIN };
                         if gain >= needed {
                             found.push((gain, at, len, family, repaired));
                         }
