@@ -96,8 +96,8 @@
 //!   a long Japanese quotation is taken for Japanese. `--force` settles it.
 //! - Mojibake repair falls short of its targets where GBK and Big5 are read
 //!   as each other: on the generated set (`tests/repair_eval.rs`, figures in
-//!   the README) in 81–97% of the cases, and one garbled piece in clean
-//!   text in 73–90% (Simplified 73–79%, Traditional 83–90%). The
+//!   the README) in 81–98.7% of the cases, and one garbled piece in clean
+//!   text in 75–89% (Simplified 75–79%, Traditional 82–89%). The
 //!   character-pair model catches two to four such characters among clean
 //!   ones (`婓奻扴例子中` for `在上述例子中`) only when one of them is rare: a
 //!   garbled word of common characters alone (`韜鍔潰脤支持的编码` for
@@ -118,10 +118,6 @@
 //!   which is left too. In a line where a Han piece was undone, the
 //!   symbols and letters beside it go with it, so a Russian word or a `★`
 //!   in a line that also holds GBK read as Big5 can still be changed.
-//!   A line listing Latin-1 characters in part (`abcdefghijklmnopqrstuvwxyz
-//!   £©µÀÆÖÞßéöÿ`, from Markus Kuhn's UTF-8-demo.txt) is still read as GBK
-//!   (`）道浦捱轹ÿ`): the span search tries pieces of it that do not rise as
-//!   a whole list does.
 //! - Repair costs more than the 10% on top of decoding that issue 4 asks on
 //!   clean Chinese text: every character is looked up in a bitmap of
 //!   plausible characters (about 15 instructions a Chinese character, +65%
@@ -142,10 +138,6 @@
 //!   of CPU, 300,000 random CJK Extension A characters 0.1–0.2 s (about
 //!   50 s before; user time of `zhnorm --from utf-8 FILE`, at a load of 10
 //!   to 18 on 2 cores).
-//! - Repair is not always idempotent on a line that mixes several mojibake
-//!   families (`ä¸\u{ad}æ–‡ÖÐÎÄ鍙戝竷`): a second run can repair a piece the
-//!   first left, so `--check` after `--write` may still report a change.
-//!   Lines with one or two garbled words converge in one run.
 //! - `--diff` and `--check` over a folder print when every file is done,
 //!   in the order given; the diffs are held until then, so `-c s2t --diff`
 //!   over a large tree takes memory in proportion to all its diffs (200

@@ -289,10 +289,10 @@ const REACHED: &[(&str, [f64; 3])] = &[
     // UTF-8 read as Big5 is lossless only by chance (one title in the corpus).
     ("2 utf-8 as big5", [0.0, 0.0, 0.0]),
     ("4 gbk as cp1252/latin-1", [98.0, 100.0, 100.0]),
-    ("6 big5 as gbk", [88.0, 94.0, 97.0]),
-    ("6 gbk as big5", [88.0, 93.0, 80.0]),
+    ("6 big5 as gbk", [92.0, 97.0, 98.0]),
+    ("6 gbk as big5", [88.0, 94.0, 80.0]),
     ("7 gbk as latin-1, utf-8 as cp1252", [97.0, 99.0, 100.0]),
-    ("8 part of the text", [78.0, 78.0, 73.0]),
+    ("8 part of the text", [78.0, 78.0, 74.0]),
 ];
 
 #[test]
@@ -417,4 +417,88 @@ fn clean_control_set_is_never_changed() {
         println!("  {category:<20} {changed}/{n}");
     }
     assert!(changed.is_empty(), "{} clean lines changed:\n{}", changed.len(), changed.join("\n"));
+}
+
+/// Repair on a line that mixes mojibake families (`ä¸\u{ad}æ–‡ÖÐÎÄ鍙戝竷`)
+/// converges in one run: running it again on its own output, or the whole
+/// pipeline again (as `--check` after `--write` does), changes nothing.
+mod idempotence {
+    use std::sync::OnceLock;
+
+    use proptest::prelude::*;
+    use proptest::sample::Index;
+
+    use super::{source_lines, units, Length, Script, FAMILIES};
+    use zhnorm::repair::Repairer;
+
+    /// The titles and sentences of each script, the pieces a line is made of.
+    fn pieces(script: Script) -> &'static [String] {
+        static PIECES: OnceLock<[Vec<String>; 2]> = OnceLock::new();
+        let [simplified, traditional] = PIECES.get_or_init(|| {
+            [Script::Simplified, Script::Traditional].map(|script| {
+                let lines = source_lines(script);
+                let mut pieces = units(&lines, Length::Title);
+                pieces.extend(units(&lines, Length::Sentence));
+                pieces
+            })
+        });
+        match script {
+            Script::Simplified => simplified,
+            Script::Traditional => traditional,
+        }
+    }
+
+    /// A piece of the corpus garbled by one family of the evaluation that
+    /// fits its script (or left clean when that garbling loses something).
+    fn piece((traditional, unit, family): (bool, Index, Index)) -> String {
+        let script = if traditional { Script::Traditional } else { Script::Simplified };
+        let variant = unit.index(pieces(script).len());
+        let unit = &pieces(script)[variant];
+        let families: Vec<_> = FAMILIES.iter().filter(|f| f.scripts.contains(&script)).collect();
+        let family = family.get(&families);
+        (family.garble)(unit, variant, script).unwrap_or_else(|| unit.clone())
+    }
+
+    fn mixed_line() -> impl Strategy<Value = String> {
+        let piece = (any::<bool>(), any::<Index>(), any::<Index>()).prop_map(piece);
+        let separator = prop::sample::select(vec!["", " ", "，", " and ", "\t"]);
+        prop::collection::vec((piece, separator), 2..=4).prop_map(|pieces| {
+            let mut line: String =
+                pieces.into_iter().flat_map(|(piece, separator)| [piece, separator.to_owned()]).collect();
+            line.push('\n');
+            line
+        })
+    }
+
+    fn normalized(text: &str) -> String {
+        let mut out = Vec::new();
+        zhnorm::normalize(text.as_bytes(), &mut out, &zhnorm::Options::default()).expect("UTF-8 in memory");
+        String::from_utf8(out).expect("UTF-8 out")
+    }
+
+    #[test]
+    fn a_line_mixing_three_families_is_repaired_in_one_run() {
+        let once = Repairer::default().repair("ä¸\u{ad}æ–‡ÖÐÎÄ鍙戝竷").into_owned();
+        assert_eq!(Repairer::default().repair(&once), once);
+        let once = normalized("ä¸\u{ad}æ–‡ÖÐÎÄ鍙戝竷\n");
+        assert_eq!(normalized(&once), once);
+    }
+
+    // A fixed seed: the same 512 lines on every run, so that a line the
+    // bounded passes leave unfinished fails where it is found, not at random.
+    proptest! {
+        #![proptest_config(ProptestConfig {
+            cases: 512,
+            failure_persistence: None,
+            rng_seed: proptest::test_runner::RngSeed::Fixed(4),
+            ..ProptestConfig::default()
+        })]
+        #[test]
+        fn repair_of_a_line_mixing_families_converges_in_one_run(line in mixed_line()) {
+            let once = Repairer::default().repair(&line).into_owned();
+            prop_assert_eq!(Repairer::default().repair(&once).into_owned(), once);
+            let once = normalized(&line);
+            prop_assert_eq!(normalized(&once), once);
+        }
+    }
 }

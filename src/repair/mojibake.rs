@@ -24,6 +24,8 @@ use crate::detect::{char_score, plausibility, MAX_PLAUSIBILITY};
 
 /// How many layers of the same or different mojibake are undone at most.
 const MAX_LAYERS: usize = 3;
+/// How many times a line that changed is repaired again, at most.
+const MAX_PASSES: usize = 4;
 /// Longest span, in characters, tried inside a longer run.
 const MAX_SPAN: usize = 24;
 /// Longest stretch, in characters, that the span search looks at from one
@@ -322,32 +324,27 @@ impl Repairer {
             let end = text[at..].find('\n').map_or(text.len(), |newline| at + newline + 1);
             let line = &text[start..end];
             from = end;
-            self.line.clear();
-            let repaired = if may_change(line) { self.repair_line(line) } else { None };
-            // Character pairs may find a few characters of GBK read as Big5
-            // (or back) where a single rare character is all that shows.
-            // The way GBK and Big5 were read as each other in this line, if
-            // the first pass found it.
-            let along = self.line.iter().find_map(|(path, _)| match path[..] {
-                [family @ (Family::GbkAsBig5 | Family::Big5AsGbk)] => Some(family),
-                _ => None,
-            });
-            let repaired = match undo_by_pairs(repaired.as_deref().unwrap_or(line), repaired.is_some(), along) {
-                Some((undone, notes)) => {
-                    self.line.extend(notes);
-                    Some(undone)
+            // A line that mixes families may show a piece as mojibake only
+            // once another is undone (the span search stops at a neighbour
+            // that a second pass no longer sees): repeat on what changed
+            // until nothing more improves, so that one run gives what a
+            // second would.
+            let mut repaired = self.repair_line_once(line);
+            for _ in 1..MAX_PASSES {
+                match repaired
+                    .as_deref()
+                    .filter(|again| has_suspicious(again))
+                    .and_then(|again| self.repair_line_once(again))
+                {
+                    Some(again) => repaired = Some(again),
+                    None => break,
                 }
-                None => repaired,
-            };
-            let repaired = repaired.and_then(|repaired| self.give_back_unpaired_symbols(line, repaired));
+            }
             if let Some(repaired) = repaired {
                 changed = true;
                 out.push_str(&text[copied..start]);
                 out.push_str(&repaired);
                 copied = end;
-            }
-            for (path, _) in std::mem::take(&mut self.line) {
-                path.into_iter().for_each(|family| self.count(family));
             }
         }
         if changed {
@@ -356,6 +353,34 @@ impl Repairer {
         } else {
             Cow::Borrowed(text)
         }
+    }
+
+    /// One pass over `line`: the span search, the character pairs, and the
+    /// symbols they do not confirm given back; the repairs it made are
+    /// counted. `None` when nothing in it improves.
+    fn repair_line_once(&mut self, line: &str) -> Option<String> {
+        self.line.clear();
+        let repaired = if may_change(line) { self.repair_line(line) } else { None };
+        // Character pairs may find a few characters of GBK read as Big5
+        // (or back) where a single rare character is all that shows.
+        // The way GBK and Big5 were read as each other in this line, if
+        // the first pass found it.
+        let along = self.line.iter().find_map(|(path, _)| match path[..] {
+            [family @ (Family::GbkAsBig5 | Family::Big5AsGbk)] => Some(family),
+            _ => None,
+        });
+        let repaired = match undo_by_pairs(repaired.as_deref().unwrap_or(line), repaired.is_some(), along) {
+            Some((undone, notes)) => {
+                self.line.extend(notes);
+                Some(undone)
+            }
+            None => repaired,
+        };
+        let repaired = repaired.and_then(|repaired| self.give_back_unpaired_symbols(line, repaired));
+        for (path, _) in std::mem::take(&mut self.line) {
+            path.into_iter().for_each(|family| self.count(family));
+        }
+        repaired
     }
 
     /// `line` repaired by the span search, then again along the path it
@@ -576,7 +601,9 @@ impl Repairer {
             // the clean words beside it (`ㄒ和修改時間`): the pairs say
             // which of its characters to undo.
             let stretch = &run[byte_at(start)..byte_at(start + latin)];
-            let found = found.filter(|(_, (path, repaired))| !utf8_by_chance(path, stretch, repaired));
+            let found = found.filter(|(_, (path, repaired))| {
+                !utf8_by_chance(path, stretch, repaired) && !cut_from_a_list(path, stretch)
+            });
             let found = found.and_then(|(end, (path, repaired))| {
                 let span: Vec<char> = chars[start..end].iter().map(|&(_, c)| c).collect();
                 let after = if end == chars.len() { next } else { char_at(end) };
@@ -1078,6 +1105,8 @@ const SHORT_PAIR_GAIN_MIN: f64 = 10.0;
 /// A Han character alone (between ASCII words or punctuation) in a line
 /// found garbled the same way must gain this much by itself.
 const ALONE_PAIR_GAIN: f64 = 5.0;
+/// ...and this much when it reads in the script the line is undone into.
+const IN_SCRIPT_PAIR_GAIN: f64 = 7.0;
 /// The longest such short span, in characters, in clean text and in a line
 /// found garbled (what the span search left of it).
 const SHORT_SPAN: usize = 4;
@@ -1173,7 +1202,8 @@ fn undo_by_pairs(text: &str, garbled: bool, along: Option<Family>) -> Option<(St
             .collect();
         for (i, family) in [Family::GbkAsBig5, Family::Big5AsGbk].into_iter().enumerate() {
             // One character alone, in a line found garbled this way, when it
-            // is foreign to the script the line reads in (`麼者` for `或者`).
+            // is foreign to the script the line reads in (`麼者` for `或者`),
+            // or the pairs clearly prefer it undone.
             let shortest = if along == Some(family) { 1 } else { 2 };
             for len in shortest..=(if garbled { LEFT_SPAN } else { SHORT_SPAN }).min(stretch.len()) {
                 for at in 0..=stretch.len() - len {
@@ -1197,12 +1227,16 @@ fn undo_by_pairs(text: &str, garbled: bool, along: Option<Family>) -> Option<(St
                     if !fits || pairs_fail(i, at, len) {
                         continue;
                     }
-                    if len == 1 && (reads_in(family, span[0]) || !bigram::covers(span[0])) {
+                    if len == 1 && !bigram::covers(span[0]) {
                         continue;
                     }
                     let Some((repaired, gain)) = pair_gain(span, family, before, after) else { continue };
                     if len == 1 {
-                        if gain >= ALONE_PAIR_GAIN {
+                        // A character of the script the line is undone into
+                        // (`文璃` for `文件`, `陪示` for `顯示`) may be right
+                        // there: the pairs must say so more clearly.
+                        let needed = if reads_in(family, span[0]) { IN_SCRIPT_PAIR_GAIN } else { ALONE_PAIR_GAIN };
+                        if gain >= needed {
                             found.push((gain, at, len, family, repaired));
                         }
                         continue;
@@ -1649,6 +1683,14 @@ fn utf8_by_chance(path: &[Family], text: &str, repaired: &str) -> bool {
         })
     };
     reads_double_byte_as_latin1(family) && !all_frequent(repaired) && of_its_own()
+}
+
+/// Whether `path`, GBK or Big5 read as Latin-1, undid a span cut from
+/// `stretch`, Latin-1 that lists letters ([`lists_letters`]): a piece of the
+/// list need not rise far enough to show what it is (`£©µÀ` of
+/// `abcdefghijklmnopqrstuvwxyz £©µÀÆÖÞßéöÿ`, Markus Kuhn's UTF-8-demo.txt).
+fn cut_from_a_list(path: &[Family], stretch: &str) -> bool {
+    path.first().is_some_and(|&family| reads_double_byte_as_latin1(family)) && lists_letters(stretch)
 }
 
 fn reads_double_byte_as_latin1(family: Family) -> bool {
@@ -2297,6 +2339,20 @@ mod tests {
             let garbled = wrong.decode_without_bom_handling_and_without_replacement(&bytes).unwrap();
             assert_eq!(repair(&garbled), text);
         }
+    }
+
+    #[test]
+    fn a_character_of_the_script_left_in_a_garbled_line_is_undone_where_the_pairs_clearly_say_so() {
+        // Big5 read as GBK: `陪示` for `顯示` after `用於` is left by the
+        // span search, and `陪` is a character GBK has too.
+        let text = "在這裏，一個目錄的可執行權限意味着不僅允許讀目錄裏的文件，還允許顯示他們的屬性，\
+                    例如大小和修改時間。ls(1)用於顯示文件和目錄的權限資訊（更多）。當運行時帶有“-l”選項，\
+                    它將按給定順序顯示下列資訊。文件的存取權限（9個字元，三個字元組成一組按照使用者、組、其他的順序表示）\
+                    chown(1)用於 root 帳號修改文件的所有者。chgrp(1)用於文件的所有者或 root 帳號修改文件所屬的組。\
+                    chmod(1)用於文件的所有者或root帳號修改文件和文件夾的存取權限。操作一個foo文件的基本語法如下 。";
+        let (bytes, _, _) = BIG5.encode(text);
+        let garbled = GBK.decode_without_bom_handling_and_without_replacement(&bytes).unwrap();
+        assert_eq!(repair(&garbled), text);
     }
 
     #[test]
