@@ -44,5 +44,9 @@ files = {
     "glossed.txt": GLOSSED.encode("utf-8"),
     "binary.bin": b"\x89PNG\r\n\x1a\n\x00\x00\x00\rIHDR\x00\x00\x01\x00\x00\x00\x01\x00\x08\x06\x00\x00\x00",
 }
+# cantonese.txt is 200 lines of everyday written Cantonese, written by hand for
+# the detection test; most need HKSCS characters (嘅, 嘢, 喺), which Python's
+# big5hkscs codec encodes (encoding_rs's Big5 encoder leaves HKSCS out).
+files["cantonese-big5hkscs.txt"] = (out / "cantonese.txt").read_text(encoding="utf-8").encode("big5hkscs")
 for name, data in files.items():
     (out / name).write_bytes(data)

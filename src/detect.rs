@@ -49,6 +49,10 @@ pub struct Charset {
     pub bom_len: usize,
     /// How the decision was made, which says how sure it is.
     pub method: Method,
+    /// The charset of the other lines of an input that mixes lines of
+    /// UTF-8 and lines of another charset ([`Method::Mixed`]); `encoding`
+    /// is then UTF-8, whose decoding refuses the first of them.
+    pub mixed_with: Option<&'static Encoding>,
 }
 
 /// How a charset was determined, from surest to least sure.
@@ -68,6 +72,10 @@ pub enum Method {
     /// A short or doubtful input, settled by scoring each candidate decoding
     /// as Chinese text.
     Plausibility,
+    /// UTF-8 with a few malformed sequences, which decoding refuses.
+    NearlyUtf8,
+    /// Lines of UTF-8 and lines of another charset, which decoding refuses.
+    Mixed,
 }
 
 impl Method {
@@ -79,6 +87,8 @@ impl Method {
             Method::NulPattern => 0.95,
             Method::Statistics => 0.9,
             Method::Plausibility => 0.7,
+            Method::NearlyUtf8 => 0.9,
+            Method::Mixed => 0.5,
         }
     }
 }
@@ -110,6 +120,26 @@ pub fn detect(prefix: &[u8], complete: bool) -> Detection {
     if has_binary_controls(prefix) {
         return Detection::Binary;
     }
+    if let Some(other) = utf8_mixed_with(prefix, complete) {
+        return Detection::Text(Charset {
+            encoding: UTF_8,
+            bom_len: 0,
+            method: Method::Mixed,
+            mixed_with: Some(other),
+        });
+    }
+    // A few malformed sequences in UTF-8 are damage to refuse, not the sign
+    // of another charset: windows-1252 or GBK would read every character
+    // around them as mojibake, and `--write` would keep it.
+    if Utf8Tally::of(prefix, complete).is_nearly_utf8() {
+        return text(UTF_8, 0, Method::NearlyUtf8);
+    }
+    legacy(prefix, complete)
+}
+
+/// The charset of `prefix`, neither UTF-8 nor binary by its bytes:
+/// `chardetng`'s guess, or the most plausible candidate reading.
+fn legacy(prefix: &[u8], complete: bool) -> Detection {
     let mut detector = chardetng::EncodingDetector::new(chardetng::Iso2022JpDetection::Deny);
     detector.feed(prefix, complete);
     let guess = detector.guess(None, chardetng::Utf8Detection::Allow);
@@ -126,6 +156,102 @@ pub fn detect(prefix: &[u8], complete: bool) -> Detection {
     match most_plausible(prefix, complete, guess) {
         Some(encoding) => text(widen_gbk(encoding), 0, Method::Plausibility),
         None => Detection::Binary,
+    }
+}
+
+/// Multi-byte characters that UTF-8 reads in some bytes, and the
+/// malformed sequences between them.
+#[derive(Debug, Clone, Copy, Default)]
+struct Utf8Tally {
+    chars: usize,
+    faults: usize,
+}
+
+/// Of every 5 non-ASCII characters of a UTF-8 reading, at most one may be
+/// malformed for the input to be taken for damaged UTF-8. Another charset
+/// is far from it: GBK and Big5 text has a character with a lead byte and a
+/// trail byte that happen to make a UTF-8 sequence about once in six, and
+/// windows-1252 text a letter followed by ASCII, which is malformed.
+const NEARLY_UTF8_FAULT_SHARE: usize = 5;
+
+/// The fewest UTF-8 characters for [`NEARLY_UTF8_FAULT_SHARE`] to apply.
+const NEARLY_UTF8_CHARS: usize = 8;
+
+impl Utf8Tally {
+    /// Counts `bytes`; a sequence cut by the end of an incomplete prefix is
+    /// not a fault.
+    fn of(bytes: &[u8], complete: bool) -> Utf8Tally {
+        let mut tally = Utf8Tally::default();
+        let mut rest = bytes;
+        loop {
+            let (valid, error_len) = match std::str::from_utf8(rest) {
+                Ok(valid) => (valid, None),
+                Err(e) => (std::str::from_utf8(&rest[..e.valid_up_to()]).unwrap_or_default(), Some(e.error_len())),
+            };
+            tally.chars += valid.chars().filter(|c| !c.is_ascii()).count();
+            match error_len {
+                None => return tally,
+                Some(None) => {
+                    tally.faults += usize::from(complete);
+                    return tally;
+                }
+                Some(Some(len)) => {
+                    tally.faults += 1;
+                    rest = &rest[valid.len() + len..];
+                }
+            }
+        }
+    }
+
+    /// Whether the bytes are UTF-8 but for a few malformed sequences, with
+    /// enough characters that the share means something (a short GBK text
+    /// of four characters has a chance in a few hundred to be three UTF-8
+    /// characters and a fault).
+    fn is_nearly_utf8(self) -> bool {
+        self.faults > 0
+            && self.chars >= NEARLY_UTF8_CHARS
+            && self.faults * NEARLY_UTF8_FAULT_SHARE <= self.chars + self.faults
+    }
+}
+
+/// How many multi-byte UTF-8 characters whole lines of valid UTF-8 must
+/// hold, beside lines of another charset, for an input to be taken for a
+/// mixture.
+const MIXED_UTF8_CHARS: usize = 4;
+
+/// The other charset of an input made of lines of UTF-8 and lines of one
+/// other charset (a GBK file with a UTF-8 line appended). `None` unless the
+/// UTF-8 lines hold at least [`MIXED_UTF8_CHARS`] multi-byte characters
+/// that read as text (a GBK or Big5 line can be valid UTF-8 by chance, as
+/// [`chinese_not_utf8`] says, but then as a jumble of letters and symbols),
+/// and the other lines, read together, have at least as many malformed
+/// UTF-8 sequences, and more than they have UTF-8 characters (UTF-8 lines
+/// with a stray byte are damage), and decode cleanly in the charset they
+/// are detected to be in. Either charset alone
+/// would turn the other's lines into mojibake.
+fn utf8_mixed_with(prefix: &[u8], complete: bool) -> Option<&'static Encoding> {
+    let body = if complete { prefix } else { trim_partial_tail(prefix) };
+    let mut utf8 = String::new();
+    let mut others = Vec::new();
+    for line in body.split_inclusive(|&b| b == b'\n') {
+        match std::str::from_utf8(line) {
+            Ok(_) if line.is_ascii() => {}
+            Ok(valid) if chinese_not_utf8(line, true).is_none() => utf8.push_str(valid),
+            _ => others.extend_from_slice(line),
+        }
+    }
+    let utf8_chars = utf8.chars().filter(|c| !c.is_ascii()).count();
+    let others_tally = Utf8Tally::of(&others, true);
+    if utf8_chars < MIXED_UTF8_CHARS
+        || text_share(&utf8) < 0.9
+        || others_tally.faults < MIXED_UTF8_CHARS
+        || others_tally.faults < others_tally.chars
+    {
+        return None;
+    }
+    match legacy(&others, true) {
+        Detection::Text(charset) if decodes_cleanly(charset.encoding, &others, true) => Some(charset.encoding),
+        _ => None,
     }
 }
 
@@ -158,7 +284,7 @@ fn widen_gbk(encoding: &'static Encoding) -> &'static Encoding {
 }
 
 fn text(encoding: &'static Encoding, bom_len: usize, method: Method) -> Detection {
-    Detection::Text(Charset { encoding, bom_len, method })
+    Detection::Text(Charset { encoding, bom_len, method, mixed_with: None })
 }
 
 fn is_utf8(bytes: &[u8], complete: bool) -> bool {
@@ -192,8 +318,9 @@ fn is_cut_utf8(bytes: &[u8]) -> bool {
 /// alphabets. Returns the Chinese charset when `prefix` is short, its UTF-8
 /// reading has only two-byte characters, two of which stand side by side
 /// from different alphabets (as in "ͳһ", 统一 in GBK) or a letter and a
-/// Latin-1 sign (as in "Ŀ¼", 目录), and GBK or Big5 reads
-/// it as common Han without a fault.
+/// Latin-1 sign (as in "Ŀ¼", 目录), or one of which is an archaic letter
+/// (as in "ϵͳ", 系统), and GBK or Big5 reads it as common Han without a
+/// fault.
 fn chinese_not_utf8(prefix: &[u8], complete: bool) -> Option<&'static Encoding> {
     let non_ascii = prefix.iter().filter(|b| !b.is_ascii()).count();
     if non_ascii == 0 || non_ascii >= SHORT_NON_ASCII {
@@ -211,7 +338,7 @@ fn chinese_not_utf8(prefix: &[u8], complete: bool) -> Option<&'static Encoding> 
         (None, Some(_)) => is_latin1_sign(a),
         (None, None) => false,
     });
-    if !jumbled {
+    if !jumbled && !utf8.chars().any(is_archaic_letter) {
         return None;
     }
     [GBK, BIG5]
@@ -223,6 +350,16 @@ fn chinese_not_utf8(prefix: &[u8], complete: bool) -> Option<&'static Encoding> 
         .filter(|&(_, score)| score >= 2.0)
         .max_by(|a, b| a.1.total_cmp(&b.1))
         .map(|(encoding, _)| encoding)
+}
+
+/// Letters that UTF-8 writes in two bytes and that text of today does not
+/// use: archaic Greek letters and Coptic, historic Cyrillic and the
+/// letters of minority languages added after it. Left out: the variant
+/// Greek letters of mathematics (`ϵ > 0`, `ϕ`, `ϑ`), and Ukrainian, Kazakh
+/// and the other Cyrillic alphabets of today (U+048A..=U+04FF).
+fn is_archaic_letter(c: char) -> bool {
+    let math = matches!(c, 'ϐ' | 'ϑ' | 'ϒ' | 'ϕ' | 'ϖ' | 'ϰ' | 'ϱ' | 'ϴ' | 'ϵ' | '϶');
+    !math && matches!(u32::from(c), 0x370..=0x377 | 0x37B..=0x37D | 0x3CF..=0x3FF | 0x460..=0x489 | 0x500..=0x52F)
 }
 
 /// Latin-1 signs that do not stand next to letters in real text (no-break
@@ -314,8 +451,9 @@ const CHINESE_BONUS: f64 = 0.1;
 /// characters is not an EUC-KR line with a bad byte. Only when no reading is
 /// both clean and plausible do the faulty ones compete, so that a GBK file
 /// with one bad byte is still read as GBK (and then refused as malformed)
-/// instead of as windows-1252 mojibake. `None` when even the best reading is
-/// mostly replacement characters: not text.
+/// instead of as windows-1252 mojibake; but a reading with many malformed
+/// sequences loses to a clean CJK reading of rare characters. `None` when
+/// even the best reading is mostly replacement characters: not text.
 fn most_plausible(prefix: &[u8], complete: bool, guess: &'static Encoding) -> Option<&'static Encoding> {
     // A cut prefix may end in half a character: score only what is whole.
     let body = if complete { prefix } else { trim_partial_tail(prefix) };
@@ -331,12 +469,24 @@ fn most_plausible(prefix: &[u8], complete: bool, guess: &'static Encoding) -> Op
             _ => Some(r),
         })
     };
-    if let Some(clean) = best_of(&|r| r.replaced == 0 && !r.japanese_without_kana && r.score > 0.0) {
-        return Some(clean.encoding);
+    let clean = |r: &Reading| r.replaced == 0 && !r.japanese_without_kana;
+    if let Some(plausible) = best_of(&|r| clean(r) && r.score > 0.0) {
+        return Some(plausible.encoding);
     }
     let best = best_of(&|_| true)?;
+    if best.replaced * FAULTY_READING_SHARE > best.non_ascii {
+        if let Some(rare) = best_of(&|r| clean(r) && CANDIDATES.contains(&r.encoding)) {
+            return Some(rare.encoding);
+        }
+    }
     (best.replaced * 2 <= best.non_ascii).then_some(best.encoding)
 }
+
+/// A reading with more than one malformed sequence in this many non-ASCII
+/// characters is beaten by a clean CJK reading however rare its characters
+/// (CPython's `big5hkscs.txt`, HKSCS characters only, in Big5 against a
+/// Shift_JIS reading with a malformed sequence in three characters).
+const FAULTY_READING_SHARE: usize = 10;
 
 /// One candidate decoding of an input, as [`most_plausible`] weighs it.
 struct Reading {
@@ -384,6 +534,25 @@ fn is_han(c: char) -> bool {
 
 fn is_hangul(c: char) -> bool {
     matches!(u32::from(c), 0xAC00..=0xD7A3)
+}
+
+/// Whether `c` is one of the 2,350 Hangul syllables of KS X 1001, the ones
+/// Korean is written with (EUC-KR proper). The other 8,822 are the
+/// additions of Microsoft's code page 949, in its bytes that EUC-KR leaves
+/// free: syllables next to never used (똠 is the known exception), and
+/// what Big5 and GBK text read as EUC-KR turns into, as every trail byte
+/// below 0xA1 and every lead byte below 0xB0 gives one (`你嘅嘢` in Big5
+/// reads `쬋앾앃`).
+fn is_ks_x_1001_hangul(c: char) -> bool {
+    let mut utf8 = [0u8; 4];
+    let mut euc_kr = [0u8; 2];
+    let mut encoder = EUC_KR.new_encoder();
+    let (result, _, written) =
+        encoder.encode_from_utf8_without_replacement(c.encode_utf8(&mut utf8), &mut euc_kr, true);
+    result == encoding_rs::EncoderResult::InputEmpty
+        && written == 2
+        && (0xB0..=0xC8).contains(&euc_kr[0])
+        && euc_kr[1] >= 0xA1
 }
 
 /// Drops up to 3 trailing bytes that start a multi-byte character cut by
@@ -456,6 +625,12 @@ fn plausibility_as(text: &str, script: Script) -> f64 {
     }
 }
 
+/// The characters of written Cantonese that Big5 level 1 lacks (most
+/// are HKSCS's, decoded by `encoding_rs`'s Big5): common in a Big5 reading,
+/// so that `咁算啦` in Big5 is not `溯衡罢` in GBK, nor `你嘅嘢` the rare
+/// Hangul `쬋앾앃` in EUC-KR.
+const CANTONESE: &str = "嘅嘢喺咗啲睇吓攞嚟冇佢哋咁嘞啱搵揾嗰噉乜㗎喎啩嘥瞓嚿餸靚諗攰揸氹冚孭噃啫掂嬲揼㩒嗱嗌嚡喐";
+
 /// Punctuation common in Chinese text, as GBK and Big5 encode it.
 const COMMON_PUNCTUATION: &str =
     "\u{3000}、。〈〉《》「」『』【】〔〕“”‘’，．：；！？（）［］｛｝～％＃＆＊＋－／＜＝＞＠｜＂＇";
@@ -466,13 +641,16 @@ pub(crate) fn char_score(c: char, prev: char, next: char) -> f64 {
 
 fn char_score_as(c: char, prev: char, next: char, script: Script) -> f64 {
     let beside = |is: fn(char) -> bool| is(prev) || is(next);
-    if script == Script::Korean && (is_hangul(c) && beside(is_han) || is_han(c) && beside(is_hangul)) {
+    if script == Script::Korean
+        && (is_hangul(c) && (beside(is_han) || !is_ks_x_1001_hangul(c)) || is_han(c) && beside(is_hangul))
+    {
         return -1.0;
     }
     let cp = u32::from(c);
     match cp {
         0x4E00..=0x9FFF if common_han::is_frequent(c, script) => MAX_PLAUSIBILITY,
         0x4E00..=0x9FFF | 0x3400..=0x4DBF if common_han::is_common(c) => 2.0,
+        _ if script == Script::Traditional && CANTONESE.contains(c) => 2.0,
         0x4E00..=0x9FFF | 0x3400..=0x4DBF => -1.0,
         // The punctuation of Chinese text; the other CJK symbols and
         // fullwidth forms are rare in it (and are what Chinese punctuation
@@ -692,14 +870,82 @@ mod tests {
     fn short_gbk_that_is_valid_utf8_is_gbk() {
         assert_eq!(charset(&encode(GBK, "e Firmware Interface (UEFI) 统一")), "gb18030"); // "ͳһ" in UTF-8
         assert_eq!(charset(&encode(GBK, "$HOME/Desktop 目录")), "gb18030"); // "Ŀ¼" in UTF-8
+        assert_eq!(charset(&encode(GBK, "// 系统")), "gb18030"); // "ϵͳ" in UTF-8, ͳ an archaic letter
     }
 
     #[test]
     fn real_utf8_latin_greek_cyrillic_stays_utf8() {
-        for text in ["café crème", "10 µΩ", "the α particle", "«\u{a0}Élise\u{a0}»", "Привет, мир", "Ωμέγα"]
-        {
+        for text in [
+            "café crème",
+            "10 µΩ",
+            "the α particle",
+            "«\u{a0}Élise\u{a0}»",
+            "Привет, мир",
+            "Ωμέγα",
+            "ϵ > 0",
+            "ϕ = 2π",
+            "δ ∈ ϵ",
+            "Ґанок і ґудзик",
+            "Қазақстан",
+        ] {
             assert_eq!(charset(text.as_bytes()), "UTF-8", "{text}");
         }
+    }
+
+    fn detected(bytes: &[u8]) -> Charset {
+        match detect(bytes, true) {
+            Detection::Text(c) => c,
+            Detection::Binary => panic!("binary: {bytes:x?}"),
+        }
+    }
+
+    /// `text` with the byte 0xA0, which UTF-8 has only inside a sequence,
+    /// put in at byte 30 (between two Chinese characters).
+    fn with_a_stray_byte(text: &str) -> Vec<u8> {
+        [&text.as_bytes()[..30], b"\xa0", &text.as_bytes()[30..]].concat()
+    }
+
+    #[test]
+    fn utf8_with_a_stray_byte_is_malformed_utf8_not_windows_1252() {
+        let line = "这是一个测试句子，里面有中文。\n";
+        let rest = "αβγ ΔΩ\n①②③\nПривет\n";
+        for text in [line.repeat(10) + rest, format!("{line}{rest}")] {
+            let found = detected(&with_a_stray_byte(&text));
+            assert_eq!((found.encoding, found.method), (UTF_8, Method::NearlyUtf8), "{text}");
+        }
+        // A malformed byte in every line is still damaged UTF-8.
+        let damaged: Vec<u8> = (0..10).flat_map(|_| [line.as_bytes(), b"\xff"].concat()).collect();
+        assert_eq!(detected(&damaged).method, Method::NearlyUtf8);
+    }
+
+    #[test]
+    fn utf8_lines_beside_gbk_or_big5_lines_are_a_mixture() {
+        let simplified = "这是一个测试句子，里面有中文。\n".repeat(5);
+        let traditional = "這是一個測試句子，裡面有中文。\n".repeat(5);
+        let cases = [
+            ([encode(GBK, &simplified), "这一行是UTF-8的中文。\n".into()].concat(), GB18030),
+            ([encode(BIG5, &traditional), "這一行是UTF-8。\n".into()].concat(), BIG5),
+            ([simplified.clone().into_bytes(), encode(GBK, "这一行是GBK的中文。\n")].concat(), GB18030),
+        ];
+        for (bytes, other) in cases {
+            let found = detected(&bytes);
+            assert_eq!((found.encoding, found.method, found.mixed_with), (UTF_8, Method::Mixed, Some(other)));
+        }
+        // A GBK line of two characters that UTF-8 reads as letters is not UTF-8.
+        let jumbled_line = [encode(GBK, &simplified), encode(GBK, "统一\n")].concat();
+        assert_eq!(detected(&jumbled_line).mixed_with, None);
+    }
+
+    #[test]
+    fn cantonese_in_big5_is_not_rare_hangul_in_euc_kr() {
+        // 你嘅嘢喺我度。 (EUC-KR: 쬋앾앃얈㏀プ좧)
+        assert_eq!(charset(b"\xa7\x41\x9d\xef\x9d\xcf\x9d\xf6\xa7\xda\xab\xd7\xa1\x43\n"), "Big5");
+        // CPython's test/cjkencodings/big5hkscs.txt: 𠄌Ě鵮罓洆 / ÊÊ̄ê êê̄, HKSCS
+        // characters only, which Shift_JIS reads with a malformed sequence in three.
+        let hkscs = b"\x88\x45\x88\x5c\x8a\x73\x8b\xda\x8d\xd8\n\x88\x66\x88\x62\x88\xa7 \x88\xa7\x88\xa3\n";
+        assert_eq!(charset(hkscs), "Big5");
+        assert!(is_ks_x_1001_hangul('가') && is_ks_x_1001_hangul('힝'));
+        assert!(!is_ks_x_1001_hangul('똠') && !is_ks_x_1001_hangul('쬋') && !is_ks_x_1001_hangul('中'));
     }
 
     #[test]

@@ -40,6 +40,20 @@ pub enum Error {
         /// Name of the charset the caller named.
         from: &'static str,
     },
+    /// As [`Error::Malformed`], in an input that mixes lines of UTF-8 with
+    /// lines of another charset: decoding it as either would garble the
+    /// other's lines.
+    #[error(
+        "malformed UTF-8 byte sequence at byte offset {offset}: the input mixes lines of UTF-8 and of {other}; \
+         not written (convert the lines of one charset first, or pass --from utf-8 or --from {other} \
+         with --lossy to replace what that charset cannot read with U+FFFD)"
+    )]
+    Mixed {
+        /// Byte offset of the first byte that is not UTF-8.
+        offset: u64,
+        /// Name of the charset of the lines that are not UTF-8.
+        other: &'static str,
+    },
     /// The input ends inside a multi-byte character: the file was cut (a
     /// download or a copy that stopped, a byte limit).
     #[error(

@@ -42,6 +42,11 @@
 //!   that is ASCII or UTF-8 for that long and switches to another charset
 //!   later is decoded as UTF-8, and the malformed bytes further on make it an
 //!   error (never a silent loss); `--from` settles it.
+//! - A mixture of charsets is recognised by whole lines: UTF-8 lines with at
+//!   least 4 multi-byte characters beside lines of one other charset. One
+//!   line that mixes them is read as whichever reads it more plausibly, and
+//!   `--detect` names only UTF-8 for a mixture (method `mixed`); the refusal
+//!   names both.
 //! - Very short inputs (a few Han characters) can be valid in GBK, Big5,
 //!   Shift_JIS and EUC-KR at once. zhnorm prefers the reading that is
 //!   plausible Chinese, which is what a Chinese-text tool should do, so Korean

@@ -213,8 +213,9 @@ pub fn normalize<R: Read, W: Write>(mut input: R, output: &mut W, options: &Opti
                 encoding: found,
                 bom_len,
                 method: if found == encoding { Method::Forced } else { Method::Bom },
+                mixed_with: None,
             },
-            None => Charset { encoding, bom_len: 0, method: Method::Forced },
+            None => Charset { encoding, bom_len: 0, method: Method::Forced, mixed_with: None },
         },
         None => match detect::detect(prefix, complete) {
             Detection::Text(charset) => charset,
@@ -268,12 +269,14 @@ pub fn normalize<R: Read, W: Write>(mut input: R, output: &mut W, options: &Opti
     if stream.report.bom_written {
         stream.emit("\u{FEFF}")?;
     }
-    // Naming the charset again does not help where a BOM overrode it.
-    let overridden = |err| match (err, options.from) {
-        (Error::Malformed { encoding, offset }, Some(from)) if charset.method == Method::Bom => {
+    // Naming the charset again does not help where a BOM overrode it; in a
+    // mixture, the first malformed UTF-8 starts a line of the other charset.
+    let overridden = |err| match (err, options.from, charset.mixed_with) {
+        (Error::Malformed { encoding, offset }, Some(from), _) if charset.method == Method::Bom => {
             Error::MalformedAfterBom { encoding, offset, from: from.name() }
         }
-        (err, _) => err,
+        (Error::Malformed { offset, .. }, None, Some(other)) => Error::Mixed { offset, other: other.name() },
+        (err, ..) => err,
     };
     let mut decoder = Decoder::new(charset.encoding, charset.bom_len as u64, options.lossy);
     stream.decode(&mut decoder, &prefix[charset.bom_len..], complete).map_err(overridden)?;

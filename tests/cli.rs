@@ -179,6 +179,44 @@ fn write_refuses_lossy_files_unless_lossy() {
 }
 
 #[test]
+fn utf8_with_one_stray_byte_is_refused_not_rewritten_as_windows_1252() {
+    let dir = Dir::new();
+    let text = "这是一个测试句子，里面有中文。\n".repeat(10) + "αβγ ΔΩ\n①②③\nПривет\n";
+    let bytes = [&text.as_bytes()[..30], b"\xa0", &text.as_bytes()[30..]].concat();
+    let file = dir.write("stray.txt", &bytes);
+    let output = zhnorm(["--no-config".as_ref(), "--write".as_ref(), file.as_os_str()]).run();
+    assert_eq!(output.status.code(), Some(2));
+    assert!(stderr(&output).contains("malformed UTF-8 byte sequence at byte offset 30"), "{}", stderr(&output));
+    assert_eq!(fs::read(&file).unwrap(), bytes, "untouched");
+    let output = zhnorm(["--no-config".as_ref(), "--lossy".as_ref(), file.as_os_str()]).run();
+    assert_eq!(output.status.code(), Some(0), "{}", stderr(&output));
+    assert!(stdout(&output).ends_with("中文。\nαβγ ΔΩ\n①②③\nПривет\n"), "--lossy keeps the rest: {}", stdout(&output));
+}
+
+#[test]
+fn a_gbk_file_with_a_utf8_line_is_refused_as_a_mixture() {
+    let dir = Dir::new();
+    let gbk: Vec<u8> = fs::read(sample_path("gbk.txt")).unwrap();
+    let bytes = [&gbk[..], "这一行是UTF-8的中文。\n".as_bytes()].concat();
+    let file = dir.write("mixed.txt", &bytes);
+    let output = zhnorm(["--no-config".as_ref(), "--write".as_ref(), file.as_os_str()]).run();
+    assert_eq!(output.status.code(), Some(2));
+    assert!(
+        stderr(&output)
+            .contains("malformed UTF-8 byte sequence at byte offset 0: the input mixes lines of UTF-8 and of gb18030"),
+        "{}",
+        stderr(&output)
+    );
+    assert_eq!(fs::read(&file).unwrap(), bytes, "untouched");
+}
+
+#[test]
+fn short_cantonese_in_big5_is_not_read_as_euc_kr() {
+    let output = zhnorm(["--no-config"]).stdin(b"\xa7\x41\x9d\xef\x9d\xcf\x9d\xf6\xa7\xda\xab\xd7\xa1\x43\n").run();
+    assert_eq!(stdout(&output), "你嘅嘢喺我度。\n", "{}", stderr(&output));
+}
+
+#[test]
 fn write_keeps_a_backup_when_asked() {
     let dir = Dir::new();
     let gbk = dir.copy_sample("gbk.txt", "a.txt");

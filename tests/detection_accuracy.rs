@@ -291,3 +291,43 @@ fn short_gbk_subtitle_lines_are_read_as_gbk() {
         assert!(zhnorm_right(&bytes, &format!("{line}\n")), "{line}");
     }
 }
+
+/// Written Cantonese in Big5-HKSCS (`samples/cantonese.txt`, 200 lines
+/// written for this test, encoded by Python's codec): EUC-KR reads much of
+/// it as rare Hangul (`你嘅嘢喺我度。` as `쬋앾앃얈㏀プ좧`) and GBK some of it as
+/// common Simplified characters. Every line must be read as Big5, and of
+/// its cuts after two characters or more all but one in a hundred (`趕緊`
+/// is `话候` in GBK, which is as plausible).
+#[test]
+fn cantonese_lines_in_big5_hkscs_are_big5() {
+    let text = include_str!("../samples/cantonese.txt");
+    let big5: &[u8] = include_bytes!("../samples/cantonese-big5hkscs.txt");
+    let lines: Vec<&[u8]> = big5.split_inclusive(|&b| b == b'\n').collect();
+    assert_eq!(lines.len(), 200);
+    let mut misses = Vec::new();
+    let mut cuts = 0;
+    let mut cut_misses = Vec::new();
+    for (line, bytes) in text.split_inclusive('\n').zip(lines) {
+        if !zhnorm_right(bytes, line) {
+            misses.push(line);
+        }
+        // Big5 characters are a lead byte from 0x81 on and a trail byte.
+        let mut end = 0;
+        let mut chars = 0;
+        while end < bytes.len() - 1 {
+            end += if bytes[end] >= 0x81 { 2 } else { 1 };
+            chars += 1;
+            if chars >= 2 {
+                let cut = &bytes[..end];
+                let expected: String = line.chars().take(chars).collect();
+                cuts += 1;
+                if !zhnorm_right(cut, &expected) {
+                    cut_misses.push(expected);
+                }
+            }
+        }
+    }
+    eprintln!("Cantonese: {} of 200 lines, {} of {cuts} cuts misread: {cut_misses:?}", misses.len(), cut_misses.len());
+    assert!(misses.is_empty(), "misread: {misses:?}");
+    assert!(cut_misses.len() * 100 <= cuts, "misread cuts: {cut_misses:?}");
+}
