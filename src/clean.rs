@@ -7,7 +7,12 @@
 //! readings, toned with marks or digits, or toneless) or is that character
 //! itself, and, in the default `auto` mode, only once glossing is evidently a
 //! pattern of the text. Legitimate parentheses (`國際電信聯盟(ITU)`,
-//! `北京(Běijīng)`, `第(1)項`) never match those rules.
+//! `北京(Běijīng)`, `第(1)項`) never match those rules, nor does anything in
+//! Markdown code or an ASCII character glossed by itself alone (`f(f)`).
+//! `auto` also leaves what teaching material and names look like: capitalised
+//! romanizations (`王(Wang)`), word lists (`爱(ài) to love`) and lessons on a
+//! character's several readings (`行(xíng) 行(háng)`). Full-width
+//! parentheses hold readings as ASCII ones do (`我（wǒ）`).
 //!
 //! Readings come from the `pinyin` crate (MIT), which carries pinyin-data's
 //! readings for all CJK Unified Ideographs and their extensions.
@@ -17,6 +22,7 @@
 //! characters, and full-width ASCII letters and digits to half-width.
 
 use std::borrow::Cow;
+use std::collections::{HashMap, HashSet};
 
 use pinyin::ToPinyinMulti;
 use serde::Serialize;
@@ -75,6 +81,7 @@ pub struct Cleaner {
     options: CleanOptions,
     /// `auto` mode has seen the pattern: from now on every gloss goes.
     pattern_seen: bool,
+    code: CodeTracker,
     position: Position,
     counts: CleanCounts,
 }
@@ -99,6 +106,9 @@ impl Cleaner {
     /// Moves over text it is not to clean (shielded by `--protect` or
     /// markers), so that the damage after it is reported where it is.
     pub fn pass(&mut self, text: &str) {
+        if self.options.glosses != GlossMode::Keep {
+            self.code.spans(text);
+        }
         self.position.advance(text);
     }
 
@@ -140,16 +150,28 @@ impl Cleaner {
     }
 
     fn clean_glosses<'a>(&mut self, text: &'a str, damage: &mut Vec<Damage>) -> Cow<'a, str> {
-        if self.options.glosses == GlossMode::Keep || memchr::memchr(b'(', text.as_bytes()).is_none() {
+        if self.options.glosses == GlossMode::Keep {
             self.position.advance(text);
             return Cow::Borrowed(text);
         }
-        let glosses = find_glosses(text);
+        let code = self.code.spans(text);
+        if memchr::memchr(b'(', text.as_bytes()).is_none()
+            && memchr::memmem::find(text.as_bytes(), FULL_OPEN.as_bytes()).is_none()
+        {
+            self.position.advance(text);
+            return Cow::Borrowed(text);
+        }
+        let mut glosses = find_glosses(text);
+        // Nothing in Markdown code is a gloss: `print(f(f))` in a fence.
+        glosses.retain(|g| !in_spans(&code, g.start));
+        if self.options.glosses == GlossMode::Auto {
+            keep_teaching_material(text, &mut glosses);
+        }
         let valid = glosses.iter().filter(|g| g.kind != GlossKind::Damaged).count() as u64;
         // Only readings show that the text is glossed: `f(f)` and `(2)(2)`
         // are as common in code and lists as in ruby flattened with its
         // punctuation.
-        let readings = glosses.iter().filter(|g| g.kind == GlossKind::Reading).count() as u64;
+        let readings = glosses.iter().filter(|g| g.kind == GlossKind::Reading && !g.kept).count() as u64;
         if self.options.glosses == GlossMode::Strip || self.is_pattern(text, readings) {
             self.pattern_seen = true;
         }
@@ -165,6 +187,7 @@ impl Cleaner {
             out.push_str(&text[done..gloss.start]);
             done = gloss.start;
             match gloss.kind {
+                _ if gloss.kept => self.counts.glosses_kept += 1,
                 GlossKind::Reading | GlossKind::Echo => {
                     self.counts.glosses_removed += 1;
                     self.position.advance(&text[gloss.start..gloss.end]);
@@ -215,16 +238,36 @@ enum GlossKind {
     Damaged,
 }
 
-/// A parenthesised gloss at `start..end` (byte offsets of `(` and after `)`).
+/// A parenthesised gloss at `start..end` (byte offsets of `(` and after
+/// `)`), of the character at `glossed_at`.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 struct Gloss {
     start: usize,
     end: usize,
+    glossed_at: usize,
+    glossed: char,
     kind: GlossKind,
+    /// Left in place by `auto`: a name, a word list's entry or a lesson on
+    /// a character's several readings.
+    kept: bool,
 }
 
-/// The glosses of `text`, in order. Only the `(` are visited, so text with
-/// few parentheses costs a `memchr` pass.
+impl Gloss {
+    /// What the parentheses hold.
+    fn content<'a>(&self, text: &'a str) -> &'a str {
+        let inner = &text[self.start..self.end];
+        let open = inner.chars().next().map_or(0, char::len_utf8);
+        let close = inner.chars().next_back().map_or(0, char::len_utf8);
+        &inner[open..inner.len() - close]
+    }
+}
+
+/// Full-width parentheses, which hold readings as the ASCII ones do.
+const FULL_OPEN: &str = "\u{FF08}";
+const FULL_CLOSE: char = '\u{FF09}';
+
+/// The glosses of `text`, in order. Only the `(` and `（` are visited, so
+/// text with few parentheses costs a `memchr` pass and a `memmem` one.
 fn find_glosses(text: &str) -> Vec<Gloss> {
     let mut found = Vec::new();
     let mut taken = 0;
@@ -253,13 +296,141 @@ fn find_glosses(text: &str) -> Vec<Gloss> {
                 })
             };
         if let Some((end, kind)) = gloss {
-            found.push(Gloss { start: open, end, kind });
+            let glossed_at = open - glossed.len_utf8();
+            found.push(Gloss { start: open, end, glossed_at, glossed, kind, kept: false });
             if kind != GlossKind::Damaged {
                 taken = end;
             }
         }
     }
+    let ascii = found.len();
+    // Readings only: `（` after anything but a Han character, or holding
+    // anything but a reading of it, is prose.
+    for open in memchr::memmem::find_iter(text.as_bytes(), FULL_OPEN.as_bytes()) {
+        let Some(glossed) = text[..open].chars().next_back().filter(|&c| is_han(c)) else { continue };
+        let after_open = &text[open + FULL_OPEN.len()..];
+        let Some((len, _)) = after_open.char_indices().take(MAX_GLOSS + 1).find(|&(_, c)| c == FULL_CLOSE) else {
+            continue;
+        };
+        if is_reading_of(&after_open[..len], glossed) {
+            let end = open + FULL_OPEN.len() + len + FULL_CLOSE.len_utf8();
+            let glossed_at = open - glossed.len_utf8();
+            found.push(Gloss { start: open, end, glossed_at, glossed, kind: GlossKind::Reading, kept: false });
+        }
+    }
+    if found.len() > ascii && ascii > 0 {
+        found.sort_unstable_by_key(|g| g.start);
+    }
+    drop_lone_ascii_echoes(&mut found);
     found
+}
+
+/// An ASCII character glossed by itself alone (`print(f(f))`, `int a(a)`,
+/// `第2(2)條`) is code or a list, not glossing: scraped text echoes whole
+/// words and numbers, each character after the last gloss (`W(W)H(H)O(O)`,
+/// `組(zǔ)織(zhī)((()W(W)`).
+fn drop_lone_ascii_echoes(glosses: &mut Vec<Gloss>) {
+    let joins =
+        |a: &Gloss, b: &Gloss| a.kind != GlossKind::Damaged && b.kind != GlossKind::Damaged && a.end == b.glossed_at;
+    let lone: Vec<bool> = (0..glosses.len())
+        .map(|i| {
+            let g = &glosses[i];
+            g.kind == GlossKind::Echo
+                && g.glossed.is_ascii()
+                && !(i > 0 && joins(&glosses[i - 1], g))
+                && !glosses.get(i + 1).is_some_and(|next| joins(g, next))
+        })
+        .collect();
+    let mut lone = lone.into_iter();
+    glosses.retain(|_| !lone.next().unwrap_or(false));
+}
+
+/// Whether `at` lies in one of `spans` (sorted, not overlapping).
+fn in_spans(spans: &[std::ops::Range<usize>], at: usize) -> bool {
+    let next = spans.partition_point(|span| span.end <= at);
+    spans.get(next).is_some_and(|span| span.start <= at)
+}
+
+/// Marks the readings that `auto` leaves, since real scraped glosses are
+/// lower-case readings of running text:
+/// - capitalised ones: names and symbols (`王(Wang)`, `锂(Li)`);
+/// - those followed by a definition in Latin letters: a word list
+///   (`爱(ài) to love`);
+/// - those of a character glossed with different readings in `text`: a
+///   lesson on its readings (`行(xíng) 行(háng)`), and every gloss of a line
+///   that holds two of them.
+fn keep_teaching_material(text: &str, glosses: &mut [Gloss]) {
+    for gloss in glosses.iter_mut().filter(|g| g.kind == GlossKind::Reading) {
+        gloss.kept =
+            gloss.content(text).starts_with(char::is_uppercase) || is_followed_by_definition(&text[gloss.end..]);
+    }
+    let read_two_ways = polyphones(text, glosses.iter());
+    if read_two_ways.is_empty() {
+        return;
+    }
+    let mut first = 0;
+    while let Some(gloss) = glosses.get(first) {
+        let line_end = memchr::memchr(b'\n', &text.as_bytes()[gloss.start..]).map_or(text.len(), |at| gloss.start + at);
+        let count = glosses[first..].iter().take_while(|g| g.start < line_end).count();
+        let line = &mut glosses[first..first + count];
+        let lesson = !polyphones(text, line.iter()).is_empty();
+        for gloss in line.iter_mut().filter(|g| g.kind != GlossKind::Damaged) {
+            gloss.kept |= lesson || (gloss.kind == GlossKind::Reading && read_two_ways.contains(&gloss.glossed));
+        }
+        first += count;
+    }
+}
+
+/// The characters that `glosses` (those not kept yet) give different
+/// readings.
+fn polyphones<'a>(text: &str, glosses: impl Iterator<Item = &'a Gloss>) -> HashSet<char> {
+    let mut readings: HashMap<char, Vec<Toned>> = HashMap::new();
+    let mut polyphones = HashSet::new();
+    for gloss in glosses.filter(|g| g.kind == GlossKind::Reading && !g.kept) {
+        let Some(reading) = Toned::parse(gloss.content(text)) else { continue };
+        let seen = readings.entry(gloss.glossed).or_default();
+        if seen.iter().any(|r| !r.agrees(reading)) {
+            polyphones.insert(gloss.glossed);
+        }
+        if !seen.contains(&reading) {
+            seen.push(reading);
+        }
+    }
+    polyphones
+}
+
+/// `rest`, after a gloss, opens with a definition in Latin letters set off
+/// by a space (and maybe a colon or a dash), as word lists write it
+/// (`爱(ài) to love`, `爸(bà): dad`); `英偉達(dá)H20` and `民(mín)：WHO` run on.
+fn is_followed_by_definition(rest: &str) -> bool {
+    let word = rest.trim_start_matches([' ', '\t', ':', '\u{FF1A}', '-', '\u{2013}', '\u{2014}', '=']);
+    rest[..rest.len() - word.len()].contains([' ', '\t']) && word.starts_with(|c: char| c.is_ascii_alphabetic())
+}
+
+/// A reading as a gloss writes it: its letters and its tone (1 to 4, 5 for
+/// the neutral tone written `0` or `5`), or none.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+struct Toned {
+    syllable: Syllable,
+    tone: Option<u8>,
+}
+
+impl Toned {
+    fn parse(content: &str) -> Option<Toned> {
+        let syllable = Syllable::parse(content)?;
+        let tone = match content.chars().next_back() {
+            Some(d @ '1'..='4') => d.to_digit(10).map(|d| d as u8),
+            Some('0' | '5') => Some(5),
+            _ => content.chars().find_map(|c| toned_vowel(c).and_then(|(_, tone)| tone)),
+        };
+        Some(Toned { syllable, tone })
+    }
+
+    /// Whether the two can be the same reading: a gloss without a tone
+    /// agrees with any tone.
+    fn agrees(self, other: Toned) -> bool {
+        self.syllable == other.syllable && (self.tone.is_none() || other.tone.is_none() || self.tone == other.tone)
+    }
 }
 
 fn is_han(c: char) -> bool {
@@ -277,8 +448,8 @@ fn is_reading_of(content: &str, c: char) -> bool {
 /// A pinyin syllable that carries a tone mark or digit (`jìn`, `jin4`), not
 /// just any word that ends in a digit (`UCS4`).
 fn is_toned_syllable(content: &str) -> bool {
-    let toned = content.chars().any(|c| untoned(c).is_some_and(|u| u != c))
-        || content.ends_with(|c: char| matches!(c, '1'..='4'));
+    let toned =
+        content.chars().any(|c| toned_vowel(c).is_some()) || content.ends_with(|c: char| matches!(c, '1'..='4'));
     toned && Syllable::parse(content).is_some_and(|s| s.is_pinyin())
 }
 
@@ -339,7 +510,7 @@ impl Syllable {
                 }
                 'a'..='z' => c,
                 'A'..='Z' => c.to_ascii_lowercase(),
-                _ => untoned(c)?,
+                _ => toned_vowel(c)?.0,
             };
             *syllable.letters.get_mut(syllable.len)? = letter as u8;
             syllable.len += 1;
@@ -366,9 +537,10 @@ impl Syllable {
     }
 }
 
-/// The base letter of a pinyin vowel with a tone mark (`ü` forms give `v`).
-fn untoned(c: char) -> Option<char> {
-    Some(match c {
+/// The base letter of a pinyin vowel with a tone mark or diaeresis (`ü`
+/// forms give `v`), and its tone if it has a mark.
+fn toned_vowel(c: char) -> Option<(char, Option<u8>)> {
+    let base = match c {
         'ā' | 'á' | 'ǎ' | 'à' | 'Ā' | 'Á' | 'Ǎ' | 'À' => 'a',
         'ē' | 'é' | 'ě' | 'è' | 'Ē' | 'É' | 'Ě' | 'È' => 'e',
         'ī' | 'í' | 'ǐ' | 'ì' | 'Ī' | 'Í' | 'Ǐ' | 'Ì' => 'i',
@@ -379,7 +551,118 @@ fn untoned(c: char) -> Option<char> {
         'ḿ' => 'm',
         'ê' => 'e',
         _ => return None,
-    })
+    };
+    let tone = match c {
+        'ā' | 'Ā' | 'ē' | 'Ē' | 'ī' | 'Ī' | 'ō' | 'Ō' | 'ū' | 'Ū' | 'ǖ' | 'Ǖ' => Some(1),
+        'á' | 'Á' | 'é' | 'É' | 'í' | 'Í' | 'ó' | 'Ó' | 'ú' | 'Ú' | 'ǘ' | 'Ǘ' | 'ń' | 'ḿ' => Some(2),
+        'ǎ' | 'Ǎ' | 'ě' | 'Ě' | 'ǐ' | 'Ǐ' | 'ǒ' | 'Ǒ' | 'ǔ' | 'Ǔ' | 'ǚ' | 'Ǚ' | 'ň' => Some(3),
+        'à' | 'À' | 'è' | 'È' | 'ì' | 'Ì' | 'ò' | 'Ò' | 'ù' | 'Ù' | 'ǜ' | 'Ǜ' | 'ǹ' => Some(4),
+        _ => None,
+    };
+    Some((base, tone))
+}
+
+/// Where Markdown code is, carried from one window of text to the next:
+/// whether a fenced block is open, and whether the last text ended inside
+/// a line (a fence opens and closes only at a line's start).
+#[derive(Debug, Default)]
+struct CodeTracker {
+    fence: Option<Fence>,
+    mid_line: bool,
+}
+
+/// The opening of a fenced code block: ```` ``` ```` or `~~~`, and how long.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+struct Fence {
+    marker: u8,
+    len: usize,
+}
+
+impl CodeTracker {
+    /// The byte ranges of `text` that are Markdown code: lines of fenced
+    /// blocks (with their fences) and inline code spans, which are taken
+    /// to close on their own line.
+    fn spans(&mut self, text: &str) -> Vec<std::ops::Range<usize>> {
+        let mut spans = Vec::new();
+        if self.fence.is_none() && memchr::memchr2(b'`', b'~', text.as_bytes()).is_none() {
+            if let Some(&last) = text.as_bytes().last() {
+                self.mid_line = last != b'\n';
+            }
+            return spans;
+        }
+        let mut at = 0;
+        for line in text.split_inclusive('\n') {
+            let line_start = !std::mem::replace(&mut self.mid_line, !line.ends_with('\n'));
+            let range = at..at + line.len();
+            at += line.len();
+            if let Some(fence) = self.fence {
+                if line_start && fence.is_closed_by(line) {
+                    self.fence = None;
+                }
+                spans.push(range);
+            } else if let Some(fence) = Fence::opened_by(line).filter(|_| line_start) {
+                self.fence = Some(fence);
+                spans.push(range);
+            } else {
+                inline_code(line, range.start, &mut spans);
+            }
+        }
+        spans
+    }
+}
+
+impl Fence {
+    fn opened_by(line: &str) -> Option<Fence> {
+        let rest = indented(line)?;
+        let marker = *rest.as_bytes().first().filter(|&&b| b == b'`' || b == b'~')?;
+        let len = rest.bytes().take_while(|&b| b == marker).count();
+        // An info string with a backtick makes ```` ```x``` ```` inline code.
+        (len >= 3 && !(marker == b'`' && rest[len..].contains('`'))).then_some(Fence { marker, len })
+    }
+
+    fn is_closed_by(self, line: &str) -> bool {
+        indented(line).is_some_and(|rest| {
+            let len = rest.bytes().take_while(|&b| b == self.marker).count();
+            len >= self.len && rest[len..].trim().is_empty()
+        })
+    }
+}
+
+/// `line` without the up to three spaces a fence may be indented by.
+fn indented(line: &str) -> Option<&str> {
+    let rest = line.trim_start_matches(' ');
+    (line.len() - rest.len() <= 3).then_some(rest)
+}
+
+/// Pushes the inline code spans of `line` (at `offset` in the text): a run
+/// of backticks up to the next run as long; a run that no other closes is
+/// a backtick.
+fn inline_code(line: &str, offset: usize, spans: &mut Vec<std::ops::Range<usize>>) {
+    let bytes = line.as_bytes();
+    let run_at = |at: usize| bytes[at..].iter().take_while(|&&b| b == b'`').count();
+    let mut from = 0;
+    while let Some(found) = memchr::memchr(b'`', &bytes[from..]) {
+        let open = from + found;
+        let len = run_at(open);
+        let mut next = open + len;
+        let mut close = None;
+        while let Some(found) = memchr::memchr(b'`', &bytes[next..]) {
+            let run = next + found;
+            let run_len = run_at(run);
+            if run_len == len {
+                close = Some(run + run_len);
+                break;
+            }
+            next = run + run_len;
+        }
+        match close {
+            Some(end) => {
+                spans.push(offset + open..offset + end);
+                from = end;
+            }
+            None => from = open + len,
+        }
+    }
 }
 
 #[cfg(test)]
@@ -488,6 +771,95 @@ mod tests {
         let (out, _, damage) = auto(text);
         assert_eq!(out, "中華網報道，國家互聯網\n進一步推M(jìn)");
         assert_eq!(damage, vec![Damage { line: 2, column: 5, kind: DamageKind::LostGlossedCharacter }]);
+    }
+
+    /// Enough readings to turn `auto` on, ahead of what a test looks at.
+    const GLOSSED: &str = "國(guó)家(jiā)的(de)人(rén)民(mín)\n";
+
+    #[test]
+    fn capitalised_romanizations_are_names_not_readings() {
+        for text in ["锂(Li)和钠(Na)都是碱金属。\n", "作者：王(Wang)、李(Li)\n", "马(Ma)和胡(Hu)\n"] {
+            let (out, counts, _) = auto(text);
+            assert_eq!(out, text);
+            assert_eq!(counts.glosses_removed, 0);
+        }
+        // Nor are they taken once the text is glossed.
+        assert_eq!(auto(&format!("{GLOSSED}作者：王(Wang)、李(Li)\n")).0, "國家的人民\n作者：王(Wang)、李(Li)\n");
+        assert_eq!(strip("锂(Li)"), "锂", "strip takes every reading");
+    }
+
+    #[test]
+    fn ascii_characters_glossed_by_themselves_alone_are_code() {
+        let code = "print(f(f))\nassert g(g) is None\nint a(a);\n(define x ((())))\n";
+        assert_eq!(auto(&format!("{GLOSSED}{code}")).0, format!("國家的人民\n{code}"));
+        assert_eq!(strip(code), code);
+        // Scraped text echoes whole words; a letter alone stays, even in `strip`.
+        assert_eq!(strip("A(A)股和B(B)股"), "A(A)股和B(B)股");
+        assert_eq!(strip("指数：M(M)S(S)C(C)I(I)"), "指数：MSCI");
+    }
+
+    #[test]
+    fn markdown_code_is_never_cleaned() {
+        let fenced = "```python\nprint(f(f))\nx = \"國(guó)家(jiā)的(de)人(rén)民(mín)\"\n```\n";
+        let inline = "用 `中(zhōng)` 或 ``a`(b)`` 而非 文(wén)\n";
+        let (out, counts, _) = auto(&format!("{GLOSSED}{fenced}{inline}"));
+        assert_eq!(out, format!("國家的人民\n{fenced}用 `中(zhōng)` 或 ``a`(b)`` 而非 文\n"));
+        assert_eq!(counts.glosses_removed, 6);
+        // Readings in code do not turn `auto` on.
+        let (out, _, _) = auto(&format!("{fenced}文(wén)\n"));
+        assert_eq!(out, format!("{fenced}文(wén)\n"));
+        // A fence stays open from one window to the next, and `~~~` fences too.
+        let mut cleaner = Cleaner::new(CleanOptions { glosses: GlossMode::Strip, ..Default::default() });
+        let windows = ["文(wén)\n~~~~\n", "中(zhōng)\n```\n", "中(zhōng)\n~~~~\n", "文(wén)\n"];
+        let out: Vec<String> = windows.iter().map(|w| cleaner.clean(w, &mut Vec::new()).into_owned()).collect();
+        assert_eq!(out, ["文\n~~~~\n", "中(zhōng)\n```\n", "中(zhōng)\n~~~~\n", "文\n"]);
+        // A fence opens only at a line's start, and an unclosed backtick is a backtick.
+        let mut cleaner = Cleaner::new(CleanOptions { glosses: GlossMode::Strip, ..Default::default() });
+        let windows = ["文(wén) ", "```\n文(wén) ` 中(zhōng)\n"];
+        let out: Vec<String> = windows.iter().map(|w| cleaner.clean(w, &mut Vec::new()).into_owned()).collect();
+        assert_eq!(out, ["文 ", "```\n文 ` 中\n"]);
+    }
+
+    #[test]
+    fn polyphone_lessons_keep_their_readings() {
+        for lesson in [
+            "多音字：行(xíng) 行(háng)，长(cháng) 长(zhǎng)。\n",
+            "行(xíng)走 银(yín)行(háng) 还(hái)有 还(huan2)钱 好(hǎo)人 好(hào)学\n",
+            "行(xíng)：行走\n行(háng)：银行\n",
+        ] {
+            let (out, counts, _) = auto(lesson);
+            assert_eq!(out, lesson);
+            assert_eq!(counts.glosses_removed, 0);
+        }
+        // In glossed text, only the character read two ways keeps them,
+        // and lines that hold both readings.
+        let text = format!("{GLOSSED}长(cháng)城(chéng)\n成(chéng)长(zhǎng)\n长(cháng)大(dà)长(zhǎng)\n");
+        assert_eq!(auto(&text).0, "國家的人民\n长(cháng)城\n成长(zhǎng)\n长(cháng)大(dà)长(zhǎng)\n");
+        // A toneless reading agrees with the toned one.
+        assert_eq!(auto(&format!("{GLOSSED}长(chang)城 长(cháng)江\n")).0, "國家的人民\n长城 长江\n");
+    }
+
+    #[test]
+    fn word_lists_keep_their_readings() {
+        let list = "爱(ài) to love\n八(bā) eight\n爸(bà): dad\n杯(bēi) - cup\n北(běi)：\tnorth\n不(bù) no, not\n";
+        let (out, counts, _) = auto(list);
+        assert_eq!(out, list);
+        assert_eq!(counts.glosses_kept, 6);
+        assert_eq!(auto(&format!("{GLOSSED}英偉達(dá)H20\n")).0, "國家的人民\n英偉達H20\n");
+    }
+
+    #[test]
+    fn full_width_parentheses_hold_glosses_too() {
+        let (out, counts, _) = auto("我（wǒ）们（men）的（de）学（xué）校（xiào）很（hěn）大（dà）。\n");
+        assert_eq!(out, "我们的学校很大。\n");
+        assert_eq!(counts.glosses_removed, 7);
+        assert_eq!(
+            strip("國（guó）家(jiā)（注）北京（Běijīng）第（1）項，。（。）"),
+            "國家（注）北京（Běijīng）第（1）項，。（。）"
+        );
+        // The same rules as for `(`: a lone one is not a pattern.
+        let lone = "这是一个生僻字：犇（bēn），意思是牛奔跑。\n";
+        assert_eq!(auto(lone).0, lone);
     }
 
     #[test]

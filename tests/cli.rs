@@ -439,6 +439,31 @@ fn pinyin_glosses_are_removed_and_legitimate_parentheses_kept() {
     assert_eq!(value["damage"][0]["kind"], "lost-glossed-character");
 }
 
+/// Review round 4: names, code, polyphone lessons and word lists keep their
+/// parentheses under the default `--glosses auto`; full-width glosses go.
+#[test]
+fn names_code_and_teaching_material_keep_their_glosses() {
+    let run = |args: &[&str], input: &str| {
+        stdout(&zhnorm(args.iter().chain(&["--no-config", "-"])).stdin(input.as_bytes()).run())
+    };
+    for text in [
+        "锂(Li)和钠(Na)都是碱金属。\n",
+        "作者：王(Wang)、李(Li)\n```python\nprint(f(f))\nassert g(g) is None\n```\n",
+        "马(Ma)和胡(Hu)\n",
+        "多音字：行(xíng) 行(háng)，长(cháng) 长(zhǎng)。\n",
+        "爱(ài) to love\n八(bā) eight\n爸(bà) dad\n杯(bēi) cup\n北(běi) north\n",
+    ] {
+        assert_eq!(run(&[], text), text);
+    }
+    // In glossed text, code stays, inside a fence, in `--protect`ed spans or not.
+    let glossed = "國(guó)家(jiā)的(de)人(rén)民(mín)\n";
+    let code = "`b(b)` int a(a);\n```\nprint(f(f))\nx = \"中(zhōng)\"\n```\n";
+    assert_eq!(run(&[], &format!("{glossed}{code}")), format!("國家的人民\n{code}"));
+    let protected = format!("{glossed}`a(a)` b(b) c(c) 中(zhōng)\n");
+    assert_eq!(run(&["--protect", "`a[^`]*`"], &protected), "國家的人民\n`a(a)` b(b) c(c) 中\n");
+    assert_eq!(run(&[], "我（wǒ）们（men）的（de）学（xué）校（xiào）很（hěn）大（dà）。\n"), "我们的学校很大。\n");
+}
+
 #[test]
 fn conversion_runs_after_gloss_cleanup() {
     let output = zhnorm(["-c".as_ref(), "t2s".as_ref(), sample_path("glossed.txt").as_os_str()]).run();
