@@ -104,7 +104,13 @@
 //!   pairs of rare characters in poetry still fall short of the thresholds.
 //!   Single characters alone between ASCII words (`Ubuntu ㎝ Debian`, Big5 `和` read as GBK; `©M`, the
 //!   same read as Latin-1) and pieces that take a character of punctuation
-//!   apart from its neighbours are left too.
+//!   apart from its neighbours are left too, and so is a garbled word of
+//!   up to three characters alone on a line unless the character pairs
+//!   confirm it (README, *Correct text is never changed*): a word of rare
+//!   characters or one whose pairs the model lacks stays garbled, since
+//!   correct rare words alone read as commoner ones just as well (`忐忑`
+//!   as `守首`). Likewise a garbled line of Latin-1 letters only
+//!   (`ÖÜÒòÓÚÒóÀñ`) stays when no pair of what it gives is known.
 //! - GBK and Big5 encode symbols, Cyrillic, Greek, kana and bopomofo too,
 //!   and each reads the other's as Han. A line where that reading changed
 //!   no Han character (`①②③`, `★★★☆☆`, `Привет`, `1990–2000 and
@@ -114,10 +120,6 @@
 //!   which is left too. In a line where a Han piece was undone, the
 //!   symbols and letters beside it go with it, so a Russian word or a `★`
 //!   in a line that also holds GBK read as Big5 can still be changed.
-//!   A line listing Latin-1 characters in part (`abcdefghijklmnopqrstuvwxyz
-//!   £©µÀÆÖÞßéöÿ`, from Markus Kuhn's UTF-8-demo.txt) is still read as GBK
-//!   (`）道浦捱轹ÿ`): the span search tries pieces of it that do not rise as
-//!   a whole list does.
 //! - Repair costs more than the 10% on top of decoding that issue 4 asks on
 //!   clean Chinese text: every character is looked up in a bitmap of
 //!   plausible characters (about 15 instructions a Chinese character, +69%
