@@ -113,7 +113,13 @@
 //!   pairs of rare characters in poetry still fall short of the thresholds.
 //!   Single characters alone between ASCII words (`Ubuntu ㎝ Debian`, Big5 `和` read as GBK; `©M`, the
 //!   same read as Latin-1) and pieces that take a character of punctuation
-//!   apart from its neighbours are left too.
+//!   apart from its neighbours are left too, and so is a garbled word of
+//!   up to three characters alone on a line unless the character pairs
+//!   confirm it (README, *Correct text is never changed*): a word of rare
+//!   characters or one whose pairs the model lacks stays garbled, since
+//!   correct rare words alone read as commoner ones just as well (`忐忑`
+//!   as `守首`). Likewise a garbled line of Latin-1 letters only
+//!   (`ÖÜÒòÓÚÒóÀñ`) stays when no pair of what it gives is known.
 //! - GBK and Big5 encode symbols, Cyrillic, Greek, kana and bopomofo too,
 //!   and each reads the other's as Han. A line where that reading changed
 //!   no Han character (`①②③`, `★★★☆☆`, `Привет`, `1990–2000 and

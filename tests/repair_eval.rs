@@ -33,6 +33,9 @@ const CONTROL: &str = include_str!("../corpus/control.txt");
 /// two charsets read as each other's Han: written by hand and from man pages.
 const CONTROL_HANDWRITTEN: &str = include_str!("../corpus/control-handwritten.txt");
 const CONTROL_MANPAGES: &str = include_str!("../corpus/control-manpages.txt");
+/// Words of a dictionary alone on a line, in both scripts, and its
+/// single characters two to a line (`scripts/make-control-words.py`).
+const CONTROL_WORDS: &str = include_str!("../corpus/control-words.txt");
 
 /// A charset as the garbling uses it.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -501,4 +504,31 @@ mod idempotence {
             prop_assert_eq!(normalized(&once), once);
         }
     }
+}
+
+/// A word alone on a line has no neighbours to tell GBK read as Big5 (or
+/// back) from correct text, and common words read as other common words
+/// that way (`忐忑` as `守首`, `癲癇` as `碰命`): none may change.
+#[test]
+fn words_alone_on_a_line_are_never_changed() {
+    let lines: Vec<(&str, &str)> = CONTROL_WORDS.lines().filter_map(|line| line.split_once('\t')).collect();
+    assert!(lines.len() >= 75_000, "{} word lines", lines.len());
+    let text: String = lines.iter().flat_map(|(_, word)| [word, "\n"]).collect();
+    let repaired = Repairer::default().repair(&text).into_owned();
+    assert_eq!(repaired.lines().count(), lines.len());
+    let mut per_category: BTreeMap<&str, (usize, usize)> = BTreeMap::new();
+    let mut changed = Vec::new();
+    for (&(category, word), after) in lines.iter().zip(repaired.lines()) {
+        let entry = per_category.entry(category).or_default();
+        entry.1 += 1;
+        if word != after {
+            entry.0 += 1;
+            changed.push(format!("{category}: {word} -> {after}"));
+        }
+    }
+    println!("words alone on a line, changed per category:");
+    for (category, (changed, n)) in &per_category {
+        println!("  {category:<20} {changed}/{n}");
+    }
+    assert!(changed.is_empty(), "{} words changed:\n{}", changed.len(), changed.join("\n"));
 }

@@ -15,6 +15,7 @@
 //! both a windows-1252 and an ISO-8859-1 reading can be reversed.
 
 use std::borrow::Cow;
+use std::ops::Range;
 
 use encoding_rs::{BIG5, GB18030, GBK};
 use serde::Serialize;
@@ -377,6 +378,7 @@ impl Repairer {
             None => repaired,
         };
         let repaired = repaired.and_then(|repaired| self.give_back_unpaired_symbols(line, repaired));
+        let repaired = repaired.and_then(|repaired| self.give_back_unconfirmed(line, repaired));
         for (path, _) in std::mem::take(&mut self.line) {
             path.into_iter().for_each(|family| self.count(family));
         }
@@ -642,27 +644,23 @@ impl Repairer {
     fn give_back_unpaired_symbols(&mut self, line: &str, repaired: String) -> Option<String> {
         let only_pairs = self.line.iter().all(|(path, _)| matches!(path[..], [Family::GbkAsBig5 | Family::Big5AsGbk]));
         let before: Vec<char> = line.chars().collect();
-        let mut after: Vec<char> = repaired.chars().collect();
+        let after: Vec<char> = repaired.chars().collect();
         if !only_pairs || before.len() != after.len() {
             return Some(repaired);
         }
-        let mut pieces = Vec::new();
-        let mut at = 0;
-        while at < before.len() {
-            if before[at] == after[at] {
-                at += 1;
-                continue;
-            }
-            let end = (at..before.len()).find(|&i| before[i] == after[i]).unwrap_or(before.len());
-            if before[at..end].iter().any(|&c| bigram::covers(c)) {
-                return Some(repaired);
-            }
-            pieces.push(at..end);
-            at = end;
+        let pieces = changed_pieces(&before, &after);
+        if pieces.iter().any(|piece| before[piece.clone()].iter().any(|&c| bigram::covers(c))) {
+            return Some(repaired);
         }
         let given_back: Vec<_> =
             pieces.into_iter().filter(|piece| !pairs_confirm(&before, &after, piece.clone())).collect();
-        for piece in &given_back {
+        self.give_back(&before, after, &given_back)
+    }
+
+    /// `after`, a repair of `before` character for character, with the
+    /// pieces `given_back` as they were; `None` when that is all of it.
+    fn give_back(&mut self, before: &[char], mut after: Vec<char>, given_back: &[Range<usize>]) -> Option<String> {
+        for piece in given_back {
             after[piece.clone()].copy_from_slice(&before[piece.clone()]);
         }
         if after == before {
@@ -673,6 +671,44 @@ impl Repairer {
         // noted.
         self.line.truncate(self.line.len().saturating_sub(given_back.len()).max(1));
         Some(after.into_iter().collect())
+    }
+
+    /// `repaired`, the repair of `line`, without the readings that correct
+    /// text gives as readily as mojibake and that nothing else in the line
+    /// confirms; `None` when nothing is left. A line of Latin-1 letters
+    /// read as GBK or Big5 (then perhaps the Han that gives undone by
+    /// character pairs) is kept unless [`letters_read_as_han`] finds the
+    /// Chinese convincing. A word of up to [`ISOLATED_WORD`] Han characters
+    /// that GBK and Big5 read as each other, with no Han character beside
+    /// it and no other repair in the line (a dictionary entry, a subtitle
+    /// cue, a list item: `忐忑` read as `守首`, `癲癇` as `碰命`), is kept
+    /// unless [`isolated_word_confirmed`].
+    fn give_back_unconfirmed(&mut self, line: &str, repaired: String) -> Option<String> {
+        let from_latin1 =
+            self.line.iter().any(|(path, _)| matches!(path[..], [Family::GbkAsLatin1 | Family::Big5AsLatin1]));
+        if from_latin1 && letters_read_as_han(line, &repaired) {
+            self.line.clear();
+            return None;
+        }
+        let only_pairs = self.line.iter().all(|(path, _)| matches!(path[..], [Family::GbkAsBig5 | Family::Big5AsGbk]));
+        let before: Vec<char> = line.chars().collect();
+        let after: Vec<char> = repaired.chars().collect();
+        if !only_pairs || before.len() != after.len() {
+            return Some(repaired);
+        }
+        let pieces = changed_pieces(&before, &after);
+        let han_beside = |piece: &Range<usize>| {
+            piece.start.checked_sub(1).is_some_and(|i| bigram::covers(before[i]))
+                || before.get(piece.end).is_some_and(|&c| bigram::covers(c))
+        };
+        if pieces.iter().map(Range::len).sum::<usize>() > ISOLATED_WORD || pieces.iter().any(han_beside) {
+            return Some(repaired);
+        }
+        let given_back: Vec<_> = pieces
+            .into_iter()
+            .filter(|piece| !isolated_word_confirmed(&before[piece.clone()], &after[piece.clone()]))
+            .collect();
+        self.give_back(&before, after, &given_back)
     }
 
     fn count(&mut self, family: Family) {
@@ -1362,6 +1398,45 @@ fn undo_where_pairs_prefer(
     })
 }
 
+/// The pieces where `after`, a repair of `before` character for
+/// character, differs from it.
+fn changed_pieces(before: &[char], after: &[char]) -> Vec<Range<usize>> {
+    let mut pieces = Vec::new();
+    let mut at = 0;
+    while at < before.len() {
+        if before[at] == after[at] {
+            at += 1;
+            continue;
+        }
+        let end = (at..before.len()).find(|&i| before[i] == after[i]).unwrap_or(before.len());
+        pieces.push(at..end);
+        at = end;
+    }
+    pieces
+}
+
+/// The longest word, in characters, that [`isolated_word_confirmed`] judges.
+const ISOLATED_WORD: usize = 3;
+
+/// Whether `after`, what GBK and Big5 read as each other made of `before`,
+/// a word with no Han character beside it, is confirmed: alone, a word
+/// has only its own pairs to tell, and the commonest characters that a
+/// rare word reads as often score higher than the word (`桎梏` as `谚绽`).
+/// It takes two characters at least, every pair of the reading known to
+/// the model and none of the word's (a dictionary word is a known pair),
+/// and a gain as a short span inside clean text must make.
+fn isolated_word_confirmed(before: &[char], after: &[char]) -> bool {
+    let before: String = before.iter().collect();
+    let after: String = after.iter().collect();
+    let (known, all) = bigram::known_pairs(&after);
+    let gain = bigram::log_likelihood(&after) - bigram::log_likelihood(&before);
+    all >= 1
+        && known == all
+        && bigram::known_pairs(&before).0 == 0
+        && gain >= SHORT_PAIR_GAIN_MIN
+        && gain >= SHORT_PAIR_GAIN * before.chars().count() as f64
+}
+
 /// Whether the pairs confirm `after[piece]`, what GBK and Big5 read as
 /// each other made of characters that were no Han (`before[piece]`): it is
 /// no Greek or Cyrillic word nor glued to one (a word is never partly
@@ -1704,6 +1779,34 @@ fn all_frequent(text: &str) -> bool {
         let score = char_score(c, ' ', ' ');
         c.is_ascii() || score >= MAX_PLAUSIBILITY || score >= 2.0 && !bigram::covers(c)
     })
+}
+
+/// Whether `repaired`, GBK or Big5 read as Latin-1 undone in `line`,
+/// reads a list of letters as Chinese. `line` has no Han character and
+/// either lists letters ([`lists_letters`]: `°±²³´µ¶·¸¹º»¼½¾¿`) or has no
+/// non-ASCII character but Latin-1 letters (`ÀÂÇÉÈÊËÎÏÔÙÛÜŸ`,
+/// `Sonderzeichen: äöüÄÖÜß`): text about letters writes them so, while
+/// GBK and Big5 read as Latin-1 give symbols for the lead bytes of most
+/// common characters and for Chinese punctuation (`°²×°` for `安装`,
+/// `£¬` for `，`). Such a line is Chinese only when the repair undid three
+/// in four of its non-ASCII characters into common characters of which one
+/// pair in four at least is known to the model: a list of letters makes
+/// common characters in pairs the model hardly knows (`缆巧仁宋显` for
+/// `ÀÂÇÉÈÊËÎÏÔ`), while a title of classical poetry read as Latin-1 has
+/// a known pair in four at the least (`周因于殷礼`).
+fn letters_read_as_han(line: &str, repaired: &str) -> bool {
+    if line.chars().any(bigram::covers) {
+        return false;
+    }
+    let letters_only = line.chars().all(|c| c.is_ascii() || c.is_alphabetic() && latin1_byte(c).is_some());
+    if !letters_only && !lists_letters(line) {
+        return false;
+    }
+    let non_ascii = line.chars().filter(|c| !c.is_ascii()).count();
+    let left = repaired.chars().filter(|&c| !c.is_ascii() && latin1_byte(c).is_some()).count();
+    let common = repaired.chars().filter(|&c| bigram::covers(c)).all(|c| char_score(c, ' ', ' ') >= 2.0);
+    let (known, all) = bigram::known_pairs(repaired);
+    !(common && known >= 1 && known * 4 >= all && left * 4 <= non_ascii)
 }
 
 /// Whether the Latin-1 letters of `text`, taken run by run, all list the
@@ -2428,6 +2531,43 @@ mod tests {
             ["其旂淠淠，鸞聲嘒嘒。載驂載駟，君子所屆。", "王孙去，萋萋满别情。", "接続は 以我覃耜 鞫人忮忒，譖始竟背。"]
         {
             assert_eq!(undo_by_pairs(text, false, None), None, "{text}");
+            assert_eq!(repair(text), text);
+        }
+    }
+
+    #[test]
+    fn words_alone_on_a_line_are_not_read_as_gbk_and_big5_of_each_other() {
+        for text in [
+            "忐忑\n",
+            "癲癇\n",
+            "桎梏\n",
+            "汩汩\n",
+            "偅 假\n",
+            "忐忑 3 a\n",
+            "- 忐忑\n",
+            "[忐忑]\n",
+            "| 忐忑 | 不安 |\n",
+        ] {
+            assert_eq!(repair(text), text);
+        }
+        // Common words garbled so are still undone alone.
+        for (family, word) in [(Family::GbkAsBig5, "中文"), (Family::GbkAsBig5, "使用"), (Family::Big5AsGbk, "設置")]
+        {
+            assert_eq!(repair(&format!("{}\n", garble(family, word))), format!("{word}\n"));
+        }
+    }
+
+    #[test]
+    fn lists_of_latin1_letters_are_not_read_as_gbk_or_big5() {
+        for text in [
+            "ÀÂÇÉÈÊËÎÏÔÙÛÜŸ",
+            "Accents: ÀÂÄÉÈÊËÎÏÔÖÙÛÜ",
+            "°±²³´µ¶·¸¹º»¼½¾¿",
+            "ÁÉÍÓÚÑÜ áéíóúñü",
+            "Sonderzeichen: äöüÄÖÜß",
+            "ÄÖÜäöüß ÆØÅæøå ÉÈÊË",
+            "abcdefghijklmnopqrstuvwxyz £©µÀÆÖÞßéöÿ",
+        ] {
             assert_eq!(repair(text), text);
         }
     }
