@@ -136,11 +136,6 @@
 //!   families (`ä¸\u{ad}æ–‡ÖÐÎÄ鍙戝竷`): a second run can repair a piece the
 //!   first left, so `--check` after `--write` may still report a change.
 //!   Lines with one or two garbled words converge in one run.
-//! - `--diff` and `--check` over a folder print when every file is done,
-//!   in the order given; the diffs are held until then, so `-c s2t --diff`
-//!   over a large tree takes memory in proportion to all its diffs (200
-//!   files of 1 MB: about 700 MB). Use `--check` alone, or `--diff` per
-//!   folder.
 //! - Positions (damage, `--explain`) count lines at LF: in a file with
 //!   old-Mac CR-only line ends every position is on line 1 (the column
 //!   still counts from the start of the file).

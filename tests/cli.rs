@@ -724,6 +724,44 @@ mod project {
         assert_eq!(refused.status.code(), Some(2));
     }
 
+    /// The results of a folder stream out as the files are done, but in the
+    /// walk's order: a large first file, finished last, comes first, and
+    /// the output is that of each file run alone, one after the other.
+    #[test]
+    fn a_folder_s_results_come_in_input_order_whatever_finishes_first() {
+        let dir = repo();
+        let big = "头发很长，鼠标坏了。\n".repeat(200_000);
+        dir.write("d/00.txt", &encoding_rs::GBK.encode(&big).0);
+        dir.write("d/01.bin", b"\x00\x01\x02binary\x00");
+        dir.write("d/02.txt", "中文锟斤拷测试\n".as_bytes());
+        for i in 3..40 {
+            dir.write(&format!("d/{i:02}.txt"), format!("第{i}行头发\n").as_bytes());
+        }
+        dir.write("d/40.txt", "已经是繁體\n".as_bytes());
+        let run = |args: &[String]| zhnorm(args).in_dir(dir.temp.path()).run();
+        let mut names: Vec<String> = fs::read_dir(dir.path("d"))
+            .unwrap()
+            .map(|entry| format!("d/{}", entry.unwrap().file_name().to_string_lossy()))
+            .collect();
+        names.sort();
+        for mode in [&["--diff"][..], &["--check"], &["--check", "--diff"], &["--check", "--json"]] {
+            let args = |path: &str| {
+                [mode, &["-j", "4", "-c", "s2t", path]].concat().iter().map(|arg| arg.to_string()).collect::<Vec<_>>()
+            };
+            let folder = run(&args("d"));
+            let (mut out, mut err) = (String::new(), String::new());
+            for name in &names {
+                let alone = run(&args(name));
+                out.push_str(&stdout(&alone));
+                err.push_str(&stderr(&alone));
+            }
+            assert_eq!(folder.status.code(), Some(1), "{mode:?}");
+            assert!(stdout(&folder) == out, "{mode:?}: the folder's output is not each file's in order");
+            assert_eq!(stderr(&folder), err, "{mode:?}");
+            assert!(out.contains("d/00.txt") && (out.clone() + &err).contains("d/01.bin"), "{mode:?}");
+        }
+    }
+
     /// `script` (util-linux) gives the binary a terminal for its stdout.
     #[cfg(target_os = "linux")]
     #[test]
