@@ -136,9 +136,6 @@
 //!   families (`ä¸\u{ad}æ–‡ÖÐÎÄ鍙戝竷`): a second run can repair a piece the
 //!   first left, so `--check` after `--write` may still report a change.
 //!   Lines with one or two garbled words converge in one run.
-//! - Positions (damage, `--explain`) count lines at LF: in a file with
-//!   old-Mac CR-only line ends every position is on line 1 (the column
-//!   still counts from the start of the file).
 
 pub mod clean;
 pub mod convert;

@@ -1604,6 +1604,19 @@ mod input_positions {
     }
 
     #[test]
+    fn positions_in_an_old_mac_file_are_on_the_lines_its_carriage_returns_end() {
+        let input = "第一行\r鍙戝竷 锟斤拷\r头发\r";
+        let check = zhnorm(["--check"]).stdin(input.as_bytes()).run();
+        assert_eq!(check.status.code(), Some(1));
+        assert!(stderr(&check).contains("<stdin>:2:5: damage: 锟斤拷"), "{}", stderr(&check));
+        let explain = zhnorm(["--explain", "-c", "s2t"]).stdin(input.as_bytes()).run();
+        assert_eq!(
+            stdout(&explain),
+            "2:1  发布 → 發佈  STPhrases\n2:5  锟 → 錕  STCharacters\n3:1  头发 → 頭髮  STPhrases\n"
+        );
+    }
+
+    #[test]
     fn explain_reports_changes_at_their_column_in_the_input_before_glosses_are_removed() {
         let input = "國(guó)家(jiā)的(de)人(rén)民(mín)头发\n她(tā)的(de)头发很长\n";
         let output = zhnorm(["--explain", "-c", "s2t"]).stdin(input.as_bytes()).run();
