@@ -283,7 +283,7 @@ fn run_explain(args: &Args, options: &Options) -> anyhow::Result<Status> {
         let report = match read.map_err(zhnorm::Error::from).and_then(|_| normalize(&bytes[..], &mut text, &plain)) {
             Ok(Outcome::Text(report)) => report,
             Ok(Outcome::Binary) => {
-                note!("{}: skipped: binary file", path.display());
+                note_binary(path);
                 continue;
             }
             Err(err) => {
@@ -302,7 +302,7 @@ fn run_explain(args: &Args, options: &Options) -> anyhow::Result<Status> {
             writeln!(out, "{prefix}{line}:{column}  {} → {}  {}", c.from, c.to, c.dictionary)?;
         }
         if guard.skipped_japanese() {
-            note!("{}: not converted: the text is Japanese (--force converts it)", path.display());
+            note_japanese(path);
         }
     }
     Ok(status)
@@ -370,7 +370,7 @@ fn run_stdout(inputs: &[Found], args: &Args, options: &Options) -> anyhow::Resul
 /// Notes on stderr for a file sent to stdout: skipped binaries, damage.
 fn report_stdout(path: &Path, outcome: &Outcome, args: &Args) -> Status {
     match outcome {
-        Outcome::Binary => note!("{}: skipped: binary file", path.display()),
+        Outcome::Binary => note_binary(path),
         Outcome::Text(report) if !args.quiet => print_damage(path, report),
         Outcome::Text(_) => {}
     }
@@ -380,11 +380,19 @@ fn report_stdout(path: &Path, outcome: &Outcome, args: &Args) -> Status {
 /// Damage, and text left unconverted because it is Japanese, on stderr.
 fn print_damage(path: &Path, report: &Report) {
     if report.japanese_not_converted {
-        note!("{}: not converted: the text is Japanese (--force converts it)", path.display());
+        note_japanese(path);
     }
     for damage in &report.damage {
         note!("{}:{}:{}: damage: {}", path.display(), damage.line, damage.column, damage.kind.describe());
     }
+}
+
+fn note_binary(path: &Path) {
+    note!("{}: skipped: binary file", path.display());
+}
+
+fn note_japanese(path: &Path) {
+    note!("{}: not converted: the text is Japanese (--force converts it)", path.display());
 }
 
 /// What happened to one file in a batch.
@@ -821,7 +829,7 @@ impl<'a> BatchPrinter<'a> {
                     match &outcome {
                         Outcome::Binary => {
                             if !args.quiet && !stopped {
-                                note!("{shown}: skipped: binary file");
+                                note_binary(path);
                             }
                             None
                         }

@@ -428,6 +428,22 @@ fn unknown_conversion_is_an_error() {
 }
 
 #[test]
+fn binary_and_japanese_notes_read_the_same_in_every_mode() {
+    let dir = Dir::new();
+    let japanese = dir.write("ja.txt", "広い会社の中で、新しい技術を学んでいます。\n".as_bytes());
+    let binary = dir.copy_sample("binary.bin", "b.bin");
+    let expected = format!(
+        "zhnorm: {}: not converted: the text is Japanese (--force converts it)\nzhnorm: {}: skipped: binary file\n",
+        japanese.display(),
+        binary.display()
+    );
+    for mode in ["--no-config", "--check", "--explain"] {
+        let output = zhnorm([mode, "-c", "s2t"].map(PathBuf::from).iter().chain([&japanese, &binary])).run();
+        assert_eq!(stderr(&output), expected, "{mode}");
+    }
+}
+
+#[test]
 fn japanese_text_is_not_converted_unless_forced() {
     let dir = Dir::new();
     let japanese = "広い会社の中で、新しい技術を学んでいます。\n";
