@@ -149,14 +149,6 @@
 //!   of CPU, 300,000 random CJK Extension A characters 0.1–0.2 s (about
 //!   50 s before; user time of `zhnorm --from utf-8 FILE`, at a load of 10
 //!   to 18 on 2 cores).
-//! - `--diff` and `--check` over a folder print when every file is done,
-//!   in the order given; the diffs are held until then, so `-c s2t --diff`
-//!   over a large tree takes memory in proportion to all its diffs (200
-//!   files of 1 MB: about 700 MB). Use `--check` alone, or `--diff` per
-//!   folder.
-//! - Positions (damage, `--explain`) count lines at LF: in a file with
-//!   old-Mac CR-only line ends every position is on line 1 (the column
-//!   still counts from the start of the file).
 
 pub mod clean;
 pub mod convert;

@@ -11,7 +11,6 @@ use std::time::Instant;
 
 use anyhow::{bail, Context};
 use clap::{CommandFactory, FromArgMatches};
-use rayon::prelude::*;
 use serde_json::json;
 use zhnorm::detect::{self, Detection};
 use zhnorm::settings::EditorConfigCharset;
@@ -284,7 +283,7 @@ fn run_explain(args: &Args, options: &Options) -> anyhow::Result<Status> {
         let report = match read.map_err(zhnorm::Error::from).and_then(|_| normalize(&bytes[..], &mut text, &plain)) {
             Ok(Outcome::Text(report)) => report,
             Ok(Outcome::Binary) => {
-                note!("{}: skipped: binary file", path.display());
+                note_binary(path);
                 continue;
             }
             Err(err) => {
@@ -303,7 +302,7 @@ fn run_explain(args: &Args, options: &Options) -> anyhow::Result<Status> {
             writeln!(out, "{prefix}{line}:{column}  {} → {}  {}", c.from, c.to, c.dictionary)?;
         }
         if guard.skipped_japanese() {
-            note!("{}: not converted: the text is Japanese (--force converts it)", path.display());
+            note_japanese(path);
         }
     }
     Ok(status)
@@ -332,7 +331,9 @@ fn run_stdin(mode: Mode, args: &Args, options: &Options) -> anyhow::Result<Statu
         _ => zhnorm::normalize_compared(stdin, &mut io::sink(), options)
             .map(|(outcome, changed)| Processed::Normalized { outcome, changed, diff: None }),
     };
-    Ok(print_batch(mode, &[(name.to_path_buf(), result)], args, 0.0))
+    let mut printer = BatchPrinter::new(mode, args);
+    printer.print(name, result);
+    Ok(printer.finish(0.0))
 }
 
 /// Files to standard output, one after the other, like `cat`.
@@ -369,7 +370,7 @@ fn run_stdout(inputs: &[Found], args: &Args, options: &Options) -> anyhow::Resul
 /// Notes on stderr for a file sent to stdout: skipped binaries, damage.
 fn report_stdout(path: &Path, outcome: &Outcome, args: &Args) -> Status {
     match outcome {
-        Outcome::Binary => note!("{}: skipped: binary file", path.display()),
+        Outcome::Binary => note_binary(path),
         Outcome::Text(report) if !args.quiet => print_damage(path, report),
         Outcome::Text(_) => {}
     }
@@ -379,11 +380,19 @@ fn report_stdout(path: &Path, outcome: &Outcome, args: &Args) -> Status {
 /// Damage, and text left unconverted because it is Japanese, on stderr.
 fn print_damage(path: &Path, report: &Report) {
     if report.japanese_not_converted {
-        note!("{}: not converted: the text is Japanese (--force converts it)", path.display());
+        note_japanese(path);
     }
     for damage in &report.damage {
         note!("{}:{}:{}: damage: {}", path.display(), damage.line, damage.column, damage.kind.describe());
     }
+}
+
+fn note_binary(path: &Path) {
+    note!("{}: skipped: binary file", path.display());
+}
+
+fn note_japanese(path: &Path) {
+    note!("{}: not converted: the text is Japanese (--force converts it)", path.display());
 }
 
 /// What happened to one file in a batch.
@@ -395,9 +404,10 @@ enum Processed {
     Normalized { outcome: Outcome, changed: bool, diff: Option<String> },
 }
 
-type FileResult = (PathBuf, Result<Processed, zhnorm::Error>);
-
 /// `--write`, `--out-dir`, `--check` and `--detect` over files, in parallel.
+/// Each file's result is printed as soon as it and every file before it are
+/// done, so the output is in input order and memory holds only the results
+/// of the files in flight, never the whole batch's diffs.
 fn run_batch(mode: Mode, inputs: &[Found], args: &Args, options: &Options) -> anyhow::Result<Status> {
     let started = Instant::now();
     let progress = progress_bar(inputs.len(), args);
@@ -405,27 +415,73 @@ fn run_batch(mode: Mode, inputs: &[Found], args: &Args, options: &Options) -> an
         (Some(out), Mode::OutDir) => Some(mirror_destinations(out, inputs)),
         _ => None,
     };
-    let results: Vec<FileResult> = inputs
-        .par_iter()
-        .enumerate()
-        .map(|(i, input)| {
-            let result = match input {
-                Ok(input) => {
-                    (input.path.clone(), process_file(mode, input, destinations.as_ref().map(|d| &d[i]), args, options))
-                }
-                // Walk errors are printed below, in order, as errors.
-                Err((path, err)) => (path.clone(), Err(zhnorm::Error::Io(io::Error::other(walk::reason(err))))),
-            };
-            if let Some(progress) = &progress {
-                progress.inc(1);
-            }
-            result
-        })
-        .collect();
+    let mut printer = BatchPrinter::new(mode, args);
+    let process = |i: usize| {
+        let result = match &inputs[i] {
+            Ok(input) => process_file(mode, input, destinations.as_ref().map(|d| &d[i]), args, options),
+            // Walk errors are printed in order, as errors.
+            Err((_, err)) => Err(zhnorm::Error::Io(io::Error::other(walk::reason(err)))),
+        };
+        if let Some(progress) = &progress {
+            progress.inc(1);
+        }
+        result
+    };
+    let window = rayon::current_num_threads() * RESULTS_HELD_PER_THREAD;
+    for_each_in_order(inputs.len(), window, process, |i, result| {
+        let path = match &inputs[i] {
+            Ok(input) => &input.path,
+            Err((path, _)) => path,
+        };
+        match &progress {
+            Some(progress) => progress.suspend(|| printer.print(path, result)),
+            None => printer.print(path, result),
+        }
+    });
     if let Some(progress) = progress {
         progress.finish_and_clear();
     }
-    Ok(print_batch(mode, &results, args, started.elapsed().as_secs_f64()))
+    Ok(printer.finish(started.elapsed().as_secs_f64()))
+}
+
+/// How many results a batch holds per thread, done but waiting for an
+/// earlier file: enough that a slow file does not leave the threads idle
+/// at once, few enough that a batch of large diffs stays small.
+const RESULTS_HELD_PER_THREAD: usize = 4;
+
+/// Runs `work` on items `0..count` on rayon's threads, started in order,
+/// and hands each result to `take` in order, as soon as it and all before
+/// it are done. At most `window` items are started and not yet taken: a
+/// slow item holds back the start of new ones, not the results' memory.
+fn for_each_in_order<R: Send>(
+    count: usize,
+    window: usize,
+    work: impl Fn(usize) -> R + Sync,
+    mut take: impl FnMut(usize, R),
+) {
+    let (sender, receiver) = std::sync::mpsc::channel();
+    let work = &work;
+    rayon::in_place_scope(|scope| {
+        let mut done = std::collections::BTreeMap::new();
+        let (mut started, mut taken) = (0, 0);
+        while taken < count {
+            while started < count && started - taken < window {
+                let (sender, item) = (sender.clone(), started);
+                // A panic is sent on to this thread, which would otherwise
+                // wait for the result for ever.
+                scope.spawn(move |_| {
+                    let _ = sender.send((item, std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| work(item)))));
+                });
+                started += 1;
+            }
+            let Ok((item, result)) = receiver.recv() else { break };
+            done.insert(item, result.unwrap_or_else(|panic| std::panic::resume_unwind(panic)));
+            while let Some(result) = done.remove(&taken) {
+                take(taken, result);
+                taken += 1;
+            }
+        }
+    });
 }
 
 fn progress_bar(total: usize, args: &Args) -> Option<indicatif::ProgressBar> {
@@ -671,26 +727,59 @@ fn paint(diff: &str) -> String {
         .collect()
 }
 
-/// Prints the per-file lines (or JSON objects), the errors and the
-/// summary, in input order; returns the exit status.
-fn print_batch(mode: Mode, results: &[FileResult], args: &Args, seconds: f64) -> Status {
-    let mut status = Status::Success;
-    let (mut changed_files, mut skipped, mut errors, mut bytes) = (0usize, 0usize, 0usize, 0u64);
-    let mut stdout = io::stdout().lock();
-    let colour = args.diff && io::stdout().is_terminal() && std::env::var_os("NO_COLOR").is_none_or(|v| v.is_empty());
-    for (path, result) in results {
+/// Prints a batch's per-file lines (or JSON objects) and errors, file by
+/// file in input order, and counts them for the summary and the status.
+struct BatchPrinter<'a> {
+    mode: Mode,
+    args: &'a Args,
+    colour: bool,
+    status: Status,
+    files: usize,
+    changed_files: usize,
+    skipped: usize,
+    errors: usize,
+    bytes: u64,
+    /// Standard output is closed or failed: nothing more is printed for the
+    /// files, which still count.
+    stopped: bool,
+}
+
+impl<'a> BatchPrinter<'a> {
+    fn new(mode: Mode, args: &'a Args) -> Self {
+        let colour =
+            args.diff && io::stdout().is_terminal() && std::env::var_os("NO_COLOR").is_none_or(|v| v.is_empty());
+        BatchPrinter {
+            mode,
+            args,
+            colour,
+            status: Status::Success,
+            files: 0,
+            changed_files: 0,
+            skipped: 0,
+            errors: 0,
+            bytes: 0,
+            stopped: false,
+        }
+    }
+
+    fn print(&mut self, path: &Path, result: Result<Processed, zhnorm::Error>) {
+        let (mode, args) = (self.mode, self.args);
+        self.files += 1;
         let shown = path.display();
+        let stopped = self.stopped;
         let line = match result {
             Err(err) => {
-                errors += 1;
-                status = Status::Error;
+                self.errors += 1;
+                self.status = Status::Error;
                 if args.json {
                     Some(
                         json!({"path": path.to_string_lossy(), "status": "error", "error": err.to_string()})
                             .to_string(),
                     )
                 } else {
-                    note!("{shown}: {err}");
+                    if !stopped {
+                        note!("{shown}: {err}");
+                    }
                     None
                 }
             }
@@ -714,22 +803,22 @@ fn print_batch(mode: Mode, results: &[FileResult], args: &Args, seconds: f64) ->
                 (Detection::Binary, true) => json!({"path": path.to_string_lossy(), "status": "binary"}).to_string(),
             }),
             Ok(Processed::Normalized { outcome, changed, diff }) => {
-                let damaged = matches!(outcome, Outcome::Text(r) if !r.damage.is_empty());
-                if let Outcome::Text(report) = outcome {
-                    bytes += report.bytes_in;
+                let damaged = matches!(&outcome, Outcome::Text(r) if !r.damage.is_empty());
+                if let Outcome::Text(report) = &outcome {
+                    self.bytes += report.bytes_in;
                 }
-                changed_files += usize::from(*changed);
+                self.changed_files += usize::from(changed);
                 if matches!(outcome, Outcome::Binary) {
-                    skipped += 1;
+                    self.skipped += 1;
                 }
-                if mode == Mode::Check && (*changed || damaged) {
-                    status = status.max(Status::Changes);
+                if mode == Mode::Check && (changed || damaged) {
+                    self.status = self.status.max(Status::Changes);
                 }
                 if args.json {
-                    let mut value = serde_json::to_value(outcome).unwrap_or_default();
+                    let mut value = serde_json::to_value(&outcome).unwrap_or_default();
                     value["path"] = json!(path.to_string_lossy());
                     value["changed"] = json!(changed);
-                    if let Outcome::Text(report) = outcome {
+                    if let Outcome::Text(report) = &outcome {
                         value["changes"] = json!(report.changes());
                     }
                     if let Some(diff) = diff {
@@ -737,20 +826,20 @@ fn print_batch(mode: Mode, results: &[FileResult], args: &Args, seconds: f64) ->
                     }
                     Some(value.to_string())
                 } else {
-                    match outcome {
+                    match &outcome {
                         Outcome::Binary => {
-                            if !args.quiet {
-                                note!("{shown}: skipped: binary file");
+                            if !args.quiet && !stopped {
+                                note_binary(path);
                             }
                             None
                         }
                         Outcome::Text(report) => {
-                            if mode == Mode::Check || !args.quiet {
+                            if (mode == Mode::Check || !args.quiet) && !stopped {
                                 print_damage(path, report);
                             }
                             let summary =
-                                (args.check && *changed).then(|| format!("{shown}: {}\n", report.changes().join(", ")));
-                            let diff = diff.as_deref().map(|diff| if colour { paint(diff) } else { diff.to_owned() });
+                                (args.check && changed).then(|| format!("{shown}: {}\n", report.changes().join(", ")));
+                            let diff = diff.map(|diff| if self.colour { paint(&diff) } else { diff });
                             let text = summary.into_iter().chain(diff).collect::<String>();
                             (!text.is_empty()).then(|| text.trim_end_matches('\n').to_owned())
                         }
@@ -758,30 +847,36 @@ fn print_batch(mode: Mode, results: &[FileResult], args: &Args, seconds: f64) ->
                 }
             }
         };
-        if let Some(line) = line {
-            match writeln!(stdout, "{line}") {
+        if let Some(line) = line.filter(|_| !stopped) {
+            match writeln!(io::stdout().lock(), "{line}") {
                 Ok(()) => {}
                 // A closed pipe: nobody reads on, the status still counts.
-                Err(err) if err.kind() == io::ErrorKind::BrokenPipe => break,
+                Err(err) if err.kind() == io::ErrorKind::BrokenPipe => self.stopped = true,
                 Err(err) => {
                     note!("standard output: {err}");
-                    status = Status::Error;
-                    break;
+                    self.status = Status::Error;
+                    self.stopped = true;
                 }
             }
         }
     }
-    if !args.quiet && matches!(mode, Mode::Write | Mode::OutDir) {
-        let rate = if seconds > 0.0 { bytes as f64 / seconds / 1e6 } else { 0.0 };
-        let verb = if mode == Mode::Write { "rewritten" } else { "changed" };
-        note!(
-            "{} scanned, {changed_files} {verb}, {skipped} skipped, {} ({:.1} MB in {seconds:.2} s, {rate:.1} MB/s)",
-            counted(results.len(), "file"),
-            counted(errors, "error"),
-            bytes as f64 / 1e6,
-        );
+
+    /// Prints the summary of `--write` and `--out-dir`; returns the exit status.
+    fn finish(self, seconds: f64) -> Status {
+        if !self.args.quiet && matches!(self.mode, Mode::Write | Mode::OutDir) {
+            let rate = if seconds > 0.0 { self.bytes as f64 / seconds / 1e6 } else { 0.0 };
+            let verb = if self.mode == Mode::Write { "rewritten" } else { "changed" };
+            note!(
+                "{} scanned, {} {verb}, {} skipped, {} ({:.1} MB in {seconds:.2} s, {rate:.1} MB/s)",
+                counted(self.files, "file"),
+                self.changed_files,
+                self.skipped,
+                counted(self.errors, "error"),
+                self.bytes as f64 / 1e6,
+            );
+        }
+        self.status
     }
-    status
 }
 
 /// `1 file`, `2 files`.

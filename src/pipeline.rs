@@ -259,7 +259,7 @@ pub fn normalize<R: Read, W: Write>(mut input: R, output: &mut W, options: &Opti
             output_is_ascii: true,
         },
         position: Position::default(),
-        input_position: Position::default(),
+        input_position: InputPosition { line: 1, column: 1 },
         repairer: Repairer::default(),
         recoverer: Recoverer::default(),
         cleaner: Cleaner::new(options.clean),
@@ -393,7 +393,7 @@ struct Stream<'a, W> {
     report: Report,
     /// Where the repair stage's text has got to, and the input's.
     position: Position,
-    input_position: Position,
+    input_position: InputPosition,
     repairer: Repairer,
     recoverer: Recoverer,
     cleaner: Cleaner,
@@ -441,7 +441,8 @@ impl<W: Write> Stream<'_, W> {
         if block.is_empty() {
             return Ok(());
         }
-        self.report.eol_found.add(EolCounts::count(block));
+        let eol = EolCounts::count(block);
+        self.report.eol_found.add(eol);
         // What `--protect` and the markers shield, no stage changes.
         let mut parts = self.guard.parts(block);
         if !self.options.no_repair {
@@ -472,13 +473,7 @@ impl<W: Write> Stream<'_, W> {
         if self.report.damage.len() > damage_from {
             self.damage_to_input(block, &repaired, damage_from, repaired_start);
         }
-        // At a line's start the input is where the repaired text is; only a
-        // piece of a long line moves them apart (and costs a count).
-        if block.ends_with('\n') {
-            self.input_position = self.position;
-        } else {
-            self.input_position.advance(block);
-        }
+        self.input_position.advance(block, eol);
         let converted = match &self.options.convert {
             Some(converter) => {
                 let mut out = String::with_capacity(repaired.len() + repaired.len() / 8);
@@ -499,7 +494,7 @@ impl<W: Write> Stream<'_, W> {
     /// it is in `block` (which starts at `input_position`).
     fn damage_to_input(&mut self, block: &str, repaired: &str, damage_from: usize, repaired_start: Position) {
         let (first_line, repaired_column) = repaired_start.line_column();
-        let (input_line, input_column) = self.input_position.line_column();
+        let InputPosition { line: input_line, column: input_column } = self.input_position;
         let damage = &mut self.report.damage[damage_from..];
         // Positions in the block, whose first line starts at column 1 (it
         // starts further on after a long line was cut).
@@ -541,21 +536,58 @@ fn joined<'a>(parts: &'a [Part<'_>]) -> Cow<'a, str> {
     }
 }
 
+/// Where the stream is in the input: the 1-based line and column of the
+/// next character, lines ending at LF, CRLF or a CR alone (old Mac files),
+/// as [`positions_in_input`] counts them.
+#[derive(Debug, Clone, Copy)]
+struct InputPosition {
+    line: u64,
+    column: u64,
+}
+
+impl InputPosition {
+    /// Moves over `block`, whose line endings are `eol`.
+    fn advance(&mut self, block: &str, eol: EolCounts) {
+        self.line += eol.lf + eol.crlf + eol.cr;
+        let last_line = match memchr::memrchr2(b'\n', b'\r', block.as_bytes()) {
+            Some(end) => {
+                self.column = 1;
+                &block[end + 1..]
+            }
+            None => block,
+        };
+        self.column += last_line.chars().count() as u64;
+    }
+}
+
 /// Moves 1-based (line, column) positions in `derived`, text the stages
 /// made line by line from `original`, to where they were in `original`,
 /// columns counted in characters: a character the stages kept moves to
 /// where it was, one they wrote in place of others (a repaired span) to the
-/// first of those, a position past a line's end to that line's end. The
-/// stages never add or remove a line break; should the line counts differ,
-/// the positions are left as they are.
+/// first of those, a position past a line's end to that line's end.
+///
+/// The stages count lines at LF; the positions returned count a CR that no
+/// LF follows as a line end too, as editors do, so that positions in an old
+/// Mac file (CR alone) are not all on line 1. The stages never add or remove
+/// a line break; should the line counts differ, the positions are left as
+/// they are.
 pub fn positions_in_input(original: &str, derived: &str, positions: &mut [(u64, u64)]) {
-    if original == derived || positions.is_empty() {
+    if positions.is_empty() {
         return;
     }
+    if original != derived && !align_to_original(original, derived, positions) {
+        return;
+    }
+    break_lines_at_lone_carriage_returns(original, positions);
+}
+
+/// The column moves of [`positions_in_input`]; false when the line counts
+/// differ and nothing was moved.
+fn align_to_original(original: &str, derived: &str, positions: &mut [(u64, u64)]) -> bool {
     let original_lines: Vec<&str> = original.split('\n').collect();
     let derived_lines: Vec<&str> = derived.split('\n').collect();
     if original_lines.len() != derived_lines.len() {
-        return;
+        return false;
     }
     let mut order: Vec<(u64, usize)> = positions.iter().enumerate().map(|(i, &(line, _))| (line, i)).collect();
     order.sort_unstable();
@@ -571,6 +603,49 @@ pub fn positions_in_input(original: &str, derived: &str, positions: &mut [(u64, 
         let map = LineMap::new(from, to);
         for &(_, i) in same_line {
             positions[i].1 = map.original(positions[i].1.saturating_sub(1) as usize) as u64 + 1;
+        }
+    }
+    true
+}
+
+/// Moves positions in `text` with lines counted at LF to lines that also
+/// end at each CR no LF follows.
+fn break_lines_at_lone_carriage_returns(text: &str, positions: &mut [(u64, u64)]) {
+    if memchr::memchr(b'\r', text.as_bytes()).is_none() {
+        return;
+    }
+    let mut order: Vec<usize> = (0..positions.len()).collect();
+    order.sort_unstable_by_key(|&i| positions[i].0);
+    let mut order = order.into_iter().peekable();
+    // Lone CRs on the lines before, each a line more.
+    let mut lines_before = 0;
+    for (index, line) in text.split_inclusive('\n').enumerate() {
+        let number = index as u64 + 1;
+        let lone_crs: Vec<u64> = if line.contains('\r') {
+            let bytes = line.as_bytes();
+            line.char_indices()
+                .enumerate()
+                .filter(|&(_, (at, c))| c == '\r' && bytes.get(at + 1) != Some(&b'\n'))
+                .map(|(column, _)| column as u64)
+                .collect()
+        } else {
+            Vec::new()
+        };
+        while let Some(i) = order.next_if(|&i| positions[i].0 <= number) {
+            let (line, column) = positions[i];
+            if line < number {
+                continue;
+            }
+            // The CRs before the position's character (0-based `column - 1`).
+            let before = lone_crs.partition_point(|&cr| cr + 1 < column);
+            positions[i] = match before {
+                0 => (line + lines_before, column),
+                _ => (line + lines_before + before as u64, column - (lone_crs[before - 1] + 1)),
+            };
+        }
+        lines_before += lone_crs.len() as u64;
+        if order.peek().is_none() {
+            break;
         }
     }
 }
@@ -870,6 +945,31 @@ mod tests {
         let mut unaligned = [(1, 3)];
         positions_in_input("a\nb", "ab", &mut unaligned);
         assert_eq!(unaligned, [(1, 3)], "a stage that joined lines leaves positions alone");
+    }
+
+    #[test]
+    fn positions_count_a_carriage_return_alone_as_a_line_end() {
+        let original = "第一行\r鍙戝竷 锟斤拷\r\n第三\r行\u{FFFD}\r";
+        let derived = "第一行\r发布 锟斤拷\r\n第三\r行\u{FFFD}\r";
+        // 一, 锟 (after the repaired span), the CR that ends line 2, and
+        // U+FFFD on line 4, the CR after it.
+        let mut positions = [(1, 2), (1, 8), (1, 4), (2, 5), (2, 6)];
+        positions_in_input(original, derived, &mut positions);
+        assert_eq!(positions, [(1, 2), (2, 5), (1, 4), (4, 2), (4, 3)]);
+        let mut unchanged = [(1, 6), (2, 1)];
+        positions_in_input("a\rb\rc\r\nd", "a\rb\rc\r\nd", &mut unchanged);
+        assert_eq!(unchanged, [(3, 2), (4, 1)], "lines are counted also where no stage changed the text");
+    }
+
+    #[test]
+    fn damage_in_an_old_mac_file_is_reported_on_its_line_across_blocks() {
+        let line = "中文 ".repeat(40);
+        let lines = MAX_PENDING / line.len() * 3;
+        let input = format!("{}第一锟斤拷\r{}又\u{FFFD}\r", line.repeat(2) + "\r", format!("{line}\r").repeat(lines));
+        let (outcome, _) = run(Trickle { bytes: input.as_bytes(), sizes: vec![4096], turn: 0 }, &Options::default());
+        let Ok(Outcome::Text(report)) = outcome else { panic!("not text") };
+        let found: Vec<(u64, u64)> = report.damage.iter().map(|d| (d.line, d.column)).collect();
+        assert_eq!(found, [(2, 3), (lines as u64 + 3, 2)]);
     }
 
     #[test]

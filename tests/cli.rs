@@ -491,6 +491,22 @@ fn unknown_conversion_is_an_error() {
 }
 
 #[test]
+fn binary_and_japanese_notes_read_the_same_in_every_mode() {
+    let dir = Dir::new();
+    let japanese = dir.write("ja.txt", "広い会社の中で、新しい技術を学んでいます。\n".as_bytes());
+    let binary = dir.copy_sample("binary.bin", "b.bin");
+    let expected = format!(
+        "zhnorm: {}: not converted: the text is Japanese (--force converts it)\nzhnorm: {}: skipped: binary file\n",
+        japanese.display(),
+        binary.display()
+    );
+    for mode in ["--no-config", "--check", "--explain"] {
+        let output = zhnorm([mode, "-c", "s2t"].map(PathBuf::from).iter().chain([&japanese, &binary])).run();
+        assert_eq!(stderr(&output), expected, "{mode}");
+    }
+}
+
+#[test]
 fn japanese_text_is_not_converted_unless_forced() {
     let dir = Dir::new();
     let japanese = "広い会社の中で、新しい技術を学んでいます。\n";
@@ -785,6 +801,44 @@ mod project {
         assert_eq!(fs::read(dir.path("a.txt")).unwrap(), "头发很长\r\n鼠标\r\n".as_bytes(), "nothing is written");
         let refused = run(&["--diff", "--write", "a.txt"]);
         assert_eq!(refused.status.code(), Some(2));
+    }
+
+    /// The results of a folder stream out as the files are done, but in the
+    /// walk's order: a large first file, finished last, comes first, and
+    /// the output is that of each file run alone, one after the other.
+    #[test]
+    fn a_folder_s_results_come_in_input_order_whatever_finishes_first() {
+        let dir = repo();
+        let big = "头发很长，鼠标坏了。\n".repeat(200_000);
+        dir.write("d/00.txt", &encoding_rs::GBK.encode(&big).0);
+        dir.write("d/01.bin", b"\x00\x01\x02binary\x00");
+        dir.write("d/02.txt", "中文锟斤拷测试\n".as_bytes());
+        for i in 3..40 {
+            dir.write(&format!("d/{i:02}.txt"), format!("第{i}行头发\n").as_bytes());
+        }
+        dir.write("d/40.txt", "已经是繁體\n".as_bytes());
+        let run = |args: &[String]| zhnorm(args).in_dir(dir.temp.path()).run();
+        let mut names: Vec<String> = fs::read_dir(dir.path("d"))
+            .unwrap()
+            .map(|entry| format!("d/{}", entry.unwrap().file_name().to_string_lossy()))
+            .collect();
+        names.sort();
+        for mode in [&["--diff"][..], &["--check"], &["--check", "--diff"], &["--check", "--json"]] {
+            let args = |path: &str| {
+                [mode, &["-j", "4", "-c", "s2t", path]].concat().iter().map(|arg| arg.to_string()).collect::<Vec<_>>()
+            };
+            let folder = run(&args("d"));
+            let (mut out, mut err) = (String::new(), String::new());
+            for name in &names {
+                let alone = run(&args(name));
+                out.push_str(&stdout(&alone));
+                err.push_str(&stderr(&alone));
+            }
+            assert_eq!(folder.status.code(), Some(1), "{mode:?}");
+            assert!(stdout(&folder) == out, "{mode:?}: the folder's output is not each file's in order");
+            assert_eq!(stderr(&folder), err, "{mode:?}");
+            assert!(out.contains("d/00.txt") && (out.clone() + &err).contains("d/01.bin"), "{mode:?}");
+        }
     }
 
     /// `script` (util-linux) gives the binary a terminal for its stdout.
@@ -1626,6 +1680,19 @@ mod input_positions {
         assert!(err.contains(&format!("<stdin>:{}: damage: 锟斤拷", position_of(input, "锟", 0))), "{err}");
         assert!(err.contains(&format!("<stdin>:{}: damage: U+FFFD", position_of(input, "\u{FFFD}", 0))), "{err}");
         assert_eq!(position_of(input, "锟", 0), "2:7");
+    }
+
+    #[test]
+    fn positions_in_an_old_mac_file_are_on_the_lines_its_carriage_returns_end() {
+        let input = "第一行\r鍙戝竷 锟斤拷\r头发\r";
+        let check = zhnorm(["--check"]).stdin(input.as_bytes()).run();
+        assert_eq!(check.status.code(), Some(1));
+        assert!(stderr(&check).contains("<stdin>:2:5: damage: 锟斤拷"), "{}", stderr(&check));
+        let explain = zhnorm(["--explain", "-c", "s2t"]).stdin(input.as_bytes()).run();
+        assert_eq!(
+            stdout(&explain),
+            "2:1  发布 → 發佈  STPhrases\n2:5  锟 → 錕  STCharacters\n3:1  头发 → 頭髮  STPhrases\n"
+        );
     }
 
     #[test]
