@@ -154,8 +154,9 @@ pub struct Args {
     pub explain: bool,
 
     /// Leave text matching REGEX as it is: not repaired, cleaned or
-    /// converted; its damage is still reported (repeatable; matched line by
-    /// line). Inline, `zhnorm: off` ... `zhnorm: on` does the same.
+    /// converted, and its damage (U+FFFD, 锟斤拷) not reported nor failing
+    /// --check (repeatable; matched line by line). Inline, `zhnorm: off` ...
+    /// `zhnorm: on` does the same.
     #[arg(long, value_name = "REGEX")]
     pub protect: Vec<String>,
 

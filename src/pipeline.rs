@@ -452,6 +452,9 @@ impl<W: Write> Stream<'_, W> {
         let repaired = joined(&parts);
         let (damage_from, repaired_start) = (self.report.damage.len(), self.position);
         repair::scan_damage(&repaired, &mut self.position, &mut self.report.damage);
+        if parts.len() > 1 && self.report.damage.len() > damage_from {
+            drop_shielded_damage(&parts, repaired_start, &mut self.report.damage, damage_from);
+        }
         let cleaned: Vec<Part<'_>> = parts
             .iter()
             .map(|part| {
@@ -520,6 +523,27 @@ impl<W: Write> Stream<'_, W> {
         self.report.output_is_ascii = self.report.output_is_ascii && text.is_ascii();
         self.output.write_all(text.as_bytes())
     }
+}
+
+/// Text that `--protect` or the markers shield is kept on purpose as it is
+/// (a fixture of mojibake, a note that shows U+FFFD), so its damage is not
+/// reported: drops the damage from `from` on, at positions in the text of
+/// `parts` (which starts at `start`), that lies in a shielded part. The
+/// whole text is scanned first, so that damage next to a shielded part is
+/// judged with the same neighbours as elsewhere.
+fn drop_shielded_damage(parts: &[Part<'_>], start: Position, damage: &mut Vec<Damage>, from: usize) {
+    let mut position = start;
+    let mut shielded = Vec::new();
+    for part in parts {
+        let part_start = position.line_column();
+        position.advance(&part.text);
+        if part.shielded {
+            shielded.push(part_start..position.line_column());
+        }
+    }
+    let kept: Vec<Damage> =
+        damage.drain(from..).filter(|d| !shielded.iter().any(|range| range.contains(&(d.line, d.column)))).collect();
+    damage.extend(kept);
 }
 
 /// `text` as a stage leaves it; the stage borrows what it does not change.

@@ -5,9 +5,10 @@
 //! program, a test fixture of mojibake. And a Chinese configuration run
 //! over Japanese text damages it (s2t turns 会社 into 會社 and 学ぶ into 學ぶ).
 //! [`Guard`] cuts each block of text into [`Part`]s, the shielded ones
-//! left as they are by repair, clean and conversion (the pipeline still
-//! reports their damage, and gives the whole file its charset, BOM, line
-//! endings and NFC), and sits in front of a [`Converter`]:
+//! left as they are by repair, clean and conversion (the pipeline does not
+//! report their damage, which is kept on purpose, and gives the whole file
+//! its charset, BOM, line endings and NFC), and sits in front of a
+//! [`Converter`]:
 //!
 //! - **Japanese text** — kana in at least a tenth of the CJK characters —
 //!   is not converted by the Chinese configurations, unless forced. The
