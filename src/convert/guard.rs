@@ -10,7 +10,8 @@
 //! its charset, BOM, line endings and NFC), and sits in front of a
 //! [`Converter`]:
 //!
-//! - **Japanese text** — kana in at least a tenth of the CJK characters —
+//! - **Japanese text** — kana in at least a tenth of the CJK characters,
+//!   counting only kana in words (not those of kaomoji, `(ノ°▽°)ノ`) —
 //!   is not converted by the Chinese configurations, unless forced. The
 //!   decision is made once per input, on the first text that has CJK
 //!   characters in it (the pipeline's first block: up to 64 KiB of whole
@@ -213,25 +214,67 @@ fn markers(line: &str) -> impl Iterator<Item = (usize, usize, bool)> + '_ {
 
 /// Whether the text of `chars` is Japanese, judged on its first [`JUDGED`]
 /// CJK characters, or `None` when it has none to tell by.
+///
+/// Only kana that read as part of Japanese words count: a run of two kana
+/// or more, or a lone kana beside a Han character. Chinese text has kana
+/// too, not as words: in kaomoji (`(ノ°▽°)ノ`, `ヽ(✿ﾟ▽ﾟ)ノ`, `┐(´ー｀)┌`),
+/// between brackets and symbols, and の for 的 (`我の世界`), a lone の
+/// between two Han characters. Prolonged and voiced sound marks belong to
+/// the run they are in, and count for nothing on their own.
 fn is_japanese(chars: impl Iterator<Item = char>) -> Option<bool> {
-    let (mut kana, mut han) = (0usize, 0usize);
-    for c in chars.filter(|&c| c >= '\u{3040}') {
-        if kana + han == JUDGED {
+    let (mut kana, mut han, mut judged) = (0usize, 0usize, 0usize);
+    // The current run of kana: its letters, its first letter, and the
+    // character before it.
+    let (mut letters, mut first, mut before) = (0usize, ' ', ' ');
+    let mut previous = ' ';
+    for c in chars.chain([' ']) {
+        if is_kana(c) || is_sound_mark(c) {
+            if letters == 0 && !is_sound_mark(previous) {
+                before = previous;
+            }
+            if is_kana(c) {
+                letters += 1;
+                first = if letters == 1 { c } else { first };
+            }
+            previous = c;
+            continue;
+        }
+        if letters > 0 {
+            let beside_han = is_han(before) || is_han(c);
+            let lone_no = letters == 1 && first == 'の' && is_han(before) && is_han(c);
+            if letters >= 2 || (beside_han && !lone_no) {
+                kana += letters;
+            }
+            judged += letters;
+            letters = 0;
+        }
+        if is_han(c) {
+            han += 1;
+            judged += 1;
+        }
+        if judged >= JUDGED {
             break;
         }
-        match c {
-            // Hiragana; katakana without the middle dot and the prolonged
-            // sound mark (Chinese text uses both); small and half-width kana.
-            '\u{3041}'..='\u{309F}' | '\u{30A1}'..='\u{30FA}' | '\u{31F0}'..='\u{31FF}' | '\u{FF66}'..='\u{FF9D}' => {
-                kana += 1
-            }
-            '\u{3400}'..='\u{4DBF}' | '\u{4E00}'..='\u{9FFF}' | '\u{F900}'..='\u{FAFF}' | '\u{20000}'..='\u{3FFFF}' => {
-                han += 1
-            }
-            _ => {}
-        }
+        previous = c;
     }
     (kana + han > 0).then(|| kana >= MIN_KANA && kana as f64 >= KANA_SHARE * (kana + han) as f64)
+}
+
+/// Hiragana and katakana letters, small and half-width ones included (not
+/// the middle dot, the prolonged sound mark or the iteration marks, which
+/// Chinese text uses too, nor the sound marks alone).
+fn is_kana(c: char) -> bool {
+    matches!(c, '\u{3041}'..='\u{3096}' | '\u{30A1}'..='\u{30FA}' | '\u{31F0}'..='\u{31FF}' | '\u{FF66}'..='\u{FF6F}' | '\u{FF71}'..='\u{FF9D}')
+}
+
+/// The prolonged sound mark and the voiced sound marks, full- and
+/// half-width, spacing and combining.
+fn is_sound_mark(c: char) -> bool {
+    matches!(c, 'ー' | 'ｰ' | 'ﾞ' | 'ﾟ' | '\u{3099}'..='\u{309C}')
+}
+
+fn is_han(c: char) -> bool {
+    matches!(c, '\u{3400}'..='\u{4DBF}' | '\u{4E00}'..='\u{9FFF}' | '\u{F900}'..='\u{FAFF}' | '\u{20000}'..='\u{3FFFF}')
 }
 
 #[cfg(test)]
@@ -276,6 +319,19 @@ mod tests {
         assert_eq!(is_japanese("我の头发很长，天气预报说明天下雨。".chars()), Some(false));
         assert_eq!(is_japanese("README.md".chars()), None);
         assert_eq!(is_japanese("東京都知事選挙の結果が発表された".chars()), Some(true));
+    }
+
+    #[test]
+    fn kaomoji_and_a_lone_no_between_han_do_not_make_chinese_japanese() {
+        let text = "哈哈哈(ノ°▽°)ノ 今天发工资了ヽ(✿ﾟ▽ﾟ)ノ 请大家吃饭 ┐(´ー｀)┌\n";
+        let converted = "哈哈哈(ノ°▽°)ノ 今天發工資了ヽ(✿ﾟ▽ﾟ)ノ 請大家喫飯 ┐(´ー｀)┌\n";
+        assert_eq!(convert(&mut Guard::default(), "s2t", &[text]), converted);
+        assert_eq!(is_japanese("我の世界".chars()), Some(false));
+        assert_eq!(is_japanese("(つ´∀`)つ ヽ(゜∀゜)ノ ┐(´ｰ｀)┌ 发工资".chars()), Some(false));
+        // Short Japanese with few kana, each a word beside Han or in a run.
+        assert_eq!(is_japanese("私の本が机の上にある".chars()), Some(true));
+        assert_eq!(is_japanese("「ありがとう」と言った".chars()), Some(true));
+        assert_eq!(is_japanese("ｷﾀｰ 新製品ﾃﾞｽ".chars()), Some(true));
     }
 
     #[test]
