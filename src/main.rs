@@ -242,6 +242,12 @@ fn run(args: &Args) -> anyhow::Result<Status> {
         refuse_out_dir_inside_inputs(out, &args.paths)?;
     }
     let inputs = walk::inputs(&args.paths, &walk_options).context("bad --glob or --exclude pattern")?;
+    for folder in walk::folders_without_files(&args.paths, &inputs) {
+        note!(
+            "no files found under {} (ignore files, hidden files and globs apply; --no-ignore, --hidden)",
+            folder.display()
+        );
+    }
     match mode {
         // Like `cat`, a file named twice is printed twice.
         Mode::Stdout => run_stdout(&inputs, args, &options),

@@ -251,6 +251,25 @@ fn check_lists_changes_and_sets_the_exit_code() {
 }
 
 #[test]
+fn gitignore_outside_a_repository_hides_nothing_and_a_folder_with_nothing_found_is_named() {
+    let dir = Dir::new();
+    dir.write("p/.gitignore", b"*.txt\n");
+    dir.write("p/novels/a.txt", b"\xd6\xd0\n");
+    let check = || zhnorm(["--no-config", "--check", "."]).in_dir(&dir.path("p/novels")).run();
+    let outside = check();
+    assert_eq!(outside.status.code(), Some(1), "{}", stderr(&outside));
+    assert_eq!(stdout(&outside), "./a.txt: gb18030 -> utf-8\n");
+    fs::create_dir(dir.path("p/.git")).unwrap();
+    let inside = check();
+    assert_eq!(inside.status.code(), Some(0));
+    assert_eq!(stdout(&inside), "");
+    assert_eq!(
+        stderr(&inside),
+        "zhnorm: no files found under . (ignore files, hidden files and globs apply; --no-ignore, --hidden)\n"
+    );
+}
+
+#[test]
 fn check_fails_on_damage_and_reports_its_position() {
     let output = zhnorm(["--check".as_ref(), sample_path("damaged.txt").as_os_str()]).run();
     assert_eq!(output.status.code(), Some(1));
