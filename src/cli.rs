@@ -188,9 +188,14 @@ pub struct Args {
     #[arg(short = 'L', long)]
     pub follow: bool,
 
-    /// Only process files matching this glob (repeatable; gitignore syntax).
+    /// Only process files matching this glob (repeatable; gitignore syntax;
+    /// case matters: `*.txt` leaves out `A.TXT`).
     #[arg(short, long, value_name = "GLOB")]
     pub glob: Vec<String>,
+
+    /// As --glob, with case not mattering (`--iglob '*.txt'` takes `A.TXT`).
+    #[arg(long, value_name = "GLOB")]
+    pub iglob: Vec<String>,
 
     /// Skip files matching this glob (repeatable).
     #[arg(long, value_name = "GLOB")]
@@ -290,10 +295,12 @@ impl Args {
         set!("force", force, settings.force);
         set!("force_exclude", force_exclude, settings.force_exclude);
         set!("no_editorconfig", no_editorconfig, settings.editorconfig.map(|read| !read));
-        if !given("glob") && settings.include.is_some() {
+        // --iglob on the command line is a list of include globs too, and
+        // replaces the file's list as --glob does.
+        if !given("glob") && !given("iglob") && settings.include.is_some() {
             self.glob_base = dir.to_path_buf();
+            set!("glob", glob, settings.include);
         }
-        set!("glob", glob, settings.include);
         if !given("exclude") && settings.exclude.is_some() {
             self.exclude_base = dir.to_path_buf();
         }

@@ -233,8 +233,16 @@ fn run(args: &Args) -> anyhow::Result<Status> {
         hidden: args.hidden,
         no_ignore: args.no_ignore,
         follow: args.follow,
-        globs: walk::Globs { base: args.glob_base.clone(), globs: args.glob.clone() },
-        excludes: walk::Globs { base: args.exclude_base.clone(), globs: args.exclude.clone() },
+        globs: walk::Globs {
+            base: args.glob_base.clone(),
+            globs: args.glob.clone(),
+            case_insensitive: args.iglob.clone(),
+        },
+        excludes: walk::Globs {
+            base: args.exclude_base.clone(),
+            globs: args.exclude.clone(),
+            case_insensitive: Vec::new(),
+        },
         force_exclude: args.force_exclude,
         backup_suffix: args.backup.clone().unwrap_or_else(|| cli::DEFAULT_BACKUP_SUFFIX.to_owned()),
     };

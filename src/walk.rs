@@ -45,6 +45,8 @@ pub struct Globs {
     pub base: PathBuf,
     /// The globs.
     pub globs: Vec<String>,
+    /// Globs that match whatever the case of the letters (`--iglob`).
+    pub case_insensitive: Vec<String>,
 }
 
 /// One file to process, and the input it was found under.
@@ -199,6 +201,10 @@ fn matcher(globs: &Globs) -> Result<Override, ignore::Error> {
     for glob in &globs.globs {
         builder.add(glob)?;
     }
+    builder.case_insensitive(true)?;
+    for glob in &globs.case_insensitive {
+        builder.add(glob)?;
+    }
     builder.build()
 }
 
@@ -253,12 +259,29 @@ mod tests {
         assert_eq!(names(&paths, &WalkOptions::default()), ["a.txt", "b.txt", "c.txt", "d.md"]);
         let all = WalkOptions { hidden: true, no_ignore: true, ..Default::default() };
         assert_eq!(names(&paths, &all), [".hidden.txt", ".ignore", "a.txt", "b.txt", "skip.log", "c.txt", "d.md"]);
-        let globs =
-            |globs: &[&str]| Globs { base: root.to_path_buf(), globs: globs.iter().map(|g| g.to_string()).collect() };
+        let globs = |globs: &[&str]| Globs {
+            base: root.to_path_buf(),
+            globs: globs.iter().map(|g| g.to_string()).collect(),
+            ..Default::default()
+        };
         let globbed = WalkOptions { globs: globs(&["*.txt"]), excludes: globs(&["b.txt"]), ..Default::default() };
         assert_eq!(names(&paths, &globbed), ["a.txt", "c.txt"]);
         let anchored = WalkOptions { excludes: globs(&["sub/*.txt"]), ..Default::default() };
         assert_eq!(names(&paths, &anchored), ["a.txt", "b.txt", "d.md"]);
+    }
+
+    #[test]
+    fn iglob_matches_whatever_the_case_and_glob_only_the_same_case() {
+        let dir = tempfile::tempdir().unwrap();
+        let root = dir.path();
+        for name in ["x.txt", "Y.TXT", "z.md"] {
+            fs::write(root.join(name), "x").unwrap();
+        }
+        let paths = [root.to_path_buf()];
+        let glob = Globs { base: root.to_path_buf(), globs: vec!["*.txt".into()], ..Default::default() };
+        assert_eq!(names(&paths, &WalkOptions { globs: glob, ..Default::default() }), ["x.txt"]);
+        let iglob = Globs { base: root.to_path_buf(), case_insensitive: vec!["*.txt".into()], ..Default::default() };
+        assert_eq!(names(&paths, &WalkOptions { globs: iglob, ..Default::default() }), ["Y.TXT", "x.txt"]);
     }
 
     #[test]
@@ -287,8 +310,11 @@ mod tests {
             fs::write(root.join(name), "x").unwrap();
         }
         let given: Vec<PathBuf> = ["a.txt", "b.md", "fixtures/deep/c.txt"].iter().map(|n| root.join(n)).collect();
-        let globs =
-            |globs: &[&str]| Globs { base: root.to_path_buf(), globs: globs.iter().map(|g| g.to_string()).collect() };
+        let globs = |globs: &[&str]| Globs {
+            base: root.to_path_buf(),
+            globs: globs.iter().map(|g| g.to_string()).collect(),
+            ..Default::default()
+        };
         let options = WalkOptions { globs: globs(&["*.txt"]), excludes: globs(&["fixtures/"]), ..Default::default() };
         assert_eq!(names(&given, &options), ["a.txt", "b.md", "c.txt"], "paths given are taken as they are");
         let forced = WalkOptions { force_exclude: true, ..options };
