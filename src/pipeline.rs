@@ -101,6 +101,10 @@ pub struct Report {
     pub chars_converted: u64,
     /// The text is Japanese and was not converted (see [`Guard`]).
     pub japanese_not_converted: bool,
+    /// The label of the charset the text declared for itself (an HTML
+    /// `<meta charset>`, an XML declaration, a coding cookie), now declaring
+    /// UTF-8 (see [`write::declare_utf8`]).
+    pub declaration_updated: Option<String>,
     /// Bytes read.
     pub bytes_in: u64,
     /// Bytes written.
@@ -166,6 +170,9 @@ impl Report {
         }
         if self.chars_converted > 0 {
             changes.push(format!("{} characters converted", self.chars_converted));
+        }
+        if let Some(label) = &self.declaration_updated {
+            changes.push(format!("charset declaration {label} -> utf-8"));
         }
         if self.malformed.count > 0 {
             changes.push(format!(
@@ -253,6 +260,7 @@ pub fn normalize<R: Read, W: Write>(mut input: R, output: &mut W, options: &Opti
             clean: CleanCounts::default(),
             chars_converted: 0,
             japanese_not_converted: false,
+            declaration_updated: None,
             bytes_in: prefix.len() as u64,
             bytes_out: 0,
             output_is_ascii: true,
@@ -264,6 +272,7 @@ pub fn normalize<R: Read, W: Write>(mut input: R, output: &mut W, options: &Opti
         cleaner: Cleaner::new(options.clean),
         guard: Guard::new(options.protect.clone(), options.force),
         pending: String::new(),
+        declaration_looked_for: charset.encoding == UTF_8,
     };
     if stream.report.bom_written {
         stream.emit("\u{FEFF}")?;
@@ -397,6 +406,9 @@ struct Stream<'a, W> {
     guard: Guard,
     /// Decoded text not yet passed on: the unfinished last line.
     pending: String,
+    /// The first block, where a charset declaration is, has been looked at
+    /// (or the input is UTF-8, and its declaration is not to be changed).
+    declaration_looked_for: bool,
 }
 
 impl<W: Write> Stream<'_, W> {
@@ -490,6 +502,12 @@ impl<W: Write> Stream<'_, W> {
         let normalized = if self.options.nfc { write::nfc(&converted) } else { Cow::Borrowed(&*converted) };
         self.report.nfc_changed |= matches!(normalized, Cow::Owned(_));
         let text = write::line_endings(&normalized, self.options.eol);
+        if !std::mem::replace(&mut self.declaration_looked_for, true) {
+            if let Some((declared, label)) = write::declare_utf8(&text, self.report.encoding) {
+                self.report.declaration_updated = Some(label);
+                return Ok(self.emit(&declared)?);
+            }
+        }
         Ok(self.emit(&text)?)
     }
 

@@ -88,6 +88,86 @@ impl EolCounts {
     }
 }
 
+/// How far into the text an HTML `<meta>` charset is looked for: as far as
+/// a browser's prescan looks.
+const META_WINDOW: usize = 1024;
+
+/// The declarations of a charset that the text makes for itself, the label
+/// as the first group: an XML declaration (at the very start), a Python or
+/// Emacs coding cookie (on the first two lines, Python's own pattern), an
+/// HTML `<meta charset>` or `http-equiv` content (in [`META_WINDOW`]).
+static DECLARATIONS: std::sync::LazyLock<[(regex::Regex, Declared); 4]> = std::sync::LazyLock::new(|| {
+    let regex = |pattern| regex::Regex::new(pattern).expect("valid declaration pattern");
+    [
+        (
+            regex(r#"\A<\?xml[ \t\r\n][^>]*?\bencoding[ \t\r\n]*=[ \t\r\n]*["']([A-Za-z][\w.:-]*)["']"#),
+            Declared::AtStart,
+        ),
+        (regex(r"\A[ \t\f]*#.*?coding[:=][ \t]*([-\w.]+)"), Declared::OnFirstTwoLines),
+        (regex(r"\A.*?-\*-.*?\bcoding:[ \t]*([-\w.]+)"), Declared::OnFirstTwoLines),
+        (regex(r#"(?i)<meta\b[^>]*?\bcharset[ \t\r\n]*=[ \t\r\n]*["']?([a-z][\w.:-]*)"#), Declared::InMetaWindow),
+    ]
+});
+
+/// Where a kind of declaration counts.
+#[derive(Clone, Copy)]
+enum Declared {
+    AtStart,
+    OnFirstTwoLines,
+    InMetaWindow,
+}
+
+/// `text` (the start of a file decoded from `source`) with its declaration
+/// of `source` pointed at UTF-8, which it is now written in, and the label
+/// it replaced; `None` when it declares no charset, or another one (a
+/// declaration that was wrong before is the author's to fix). Left as it
+/// was, the declaration would have the file read as `source` again:
+/// browsers would show mojibake, and Python refuses a `coding: gbk` file
+/// that is not GBK.
+pub fn declare_utf8(text: &str, source: &'static encoding_rs::Encoding) -> Option<(String, String)> {
+    let same_charset = |label: &str| {
+        let family = |e: &'static encoding_rs::Encoding| match e {
+            e if e == encoding_rs::GBK => encoding_rs::GB18030,
+            e if e == encoding_rs::UTF_16BE => encoding_rs::UTF_16LE,
+            e => e,
+        };
+        encoding_rs::Encoding::for_label(label.as_bytes()).is_some_and(|declared| family(declared) == family(source))
+    };
+    let two_lines = text.split_inclusive('\n').take(2).map(str::len).sum();
+    let mut meta_window = META_WINDOW.min(text.len());
+    while !text.is_char_boundary(meta_window) {
+        meta_window -= 1;
+    }
+    let mut labels = Vec::new();
+    for (pattern, declared) in DECLARATIONS.iter() {
+        let found = match declared {
+            Declared::AtStart => pattern.captures(text),
+            Declared::InMetaWindow => pattern.captures(&text[..meta_window]),
+            Declared::OnFirstTwoLines => {
+                text[..two_lines].split_inclusive('\n').find_map(|line| pattern.captures(line))
+            }
+        };
+        if let Some(label) = found.and_then(|captures| captures.get(1)) {
+            // Each pattern ran on a slice of `text`: where the label is in it.
+            let start = label.as_str().as_ptr() as usize - text.as_ptr() as usize;
+            if same_charset(label.as_str()) && !labels.iter().any(|&(at, _)| at == start) {
+                labels.push((start, label.as_str()));
+            }
+        }
+    }
+    let (&(_, first), _) = labels.split_first()?;
+    labels.sort_unstable();
+    let mut declared = String::with_capacity(text.len() + 8);
+    let mut done = 0;
+    for (start, label) in &labels {
+        declared.push_str(&text[done..*start]);
+        declared.push_str("utf-8");
+        done = start + label.len();
+    }
+    declared.push_str(&text[done..]);
+    Some((declared, first.to_ascii_lowercase()))
+}
+
 /// Unicode NFC of `text`, borrowed when it already is NFC.
 pub fn nfc(text: &str) -> Cow<'_, str> {
     if is_nfc_quick(text.chars()) == IsNormalized::Yes {
@@ -387,6 +467,54 @@ pub fn mirror_path(out: &Path, root: &Path, file: &Path) -> Result<PathBuf> {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn a_declaration_of_the_charset_read_is_pointed_at_utf8() {
+        let updated = [
+            (
+                "<?xml version=\"1.0\" encoding=\"GBK\"?>\n<a>中</a>\n",
+                "<?xml version=\"1.0\" encoding=\"utf-8\"?>\n<a>中</a>\n",
+                "gbk",
+            ),
+            (
+                "#!/usr/bin/env python\n# -*- coding: gbk -*-\nprint('中')\n",
+                "#!/usr/bin/env python\n# -*- coding: utf-8 -*-\nprint('中')\n",
+                "gbk",
+            ),
+            ("// -*- mode: c; coding: gb18030 -*-\n", "// -*- mode: c; coding: utf-8 -*-\n", "gb18030"),
+            (
+                "<html><head><meta charset=\"gb2312\"><title>中</title>",
+                "<html><head><meta charset=\"utf-8\"><title>中</title>",
+                "gb2312",
+            ),
+            (
+                "<META HTTP-EQUIV=\"Content-Type\" CONTENT=\"text/html; charset=GB2312\">",
+                "<META HTTP-EQUIV=\"Content-Type\" CONTENT=\"text/html; charset=utf-8\">",
+                "gb2312",
+            ),
+            (
+                "<?xml version='1.0' encoding='gbk'?>\n<html><meta charset=gbk>",
+                "<?xml version='1.0' encoding='utf-8'?>\n<html><meta charset=utf-8>",
+                "gbk",
+            ),
+        ];
+        for (text, expected, label) in updated {
+            assert_eq!(declare_utf8(text, encoding_rs::GB18030), Some((expected.to_owned(), label.to_owned())));
+        }
+        let far = format!("<html>{}<meta charset=\"gbk\">", " ".repeat(META_WINDOW));
+        for text in [
+            "<meta charset=\"big5\">中",
+            "a\nb\n# coding: gbk\n",
+            " <?xml version=\"1.0\" encoding=\"GBK\"?>",
+            "print('coding: gbk')\n",
+            "中文",
+            &far,
+        ] {
+            assert_eq!(declare_utf8(text, encoding_rs::GB18030), None, "{text}");
+        }
+        let big5 = declare_utf8("<meta charset=\"big5\">", encoding_rs::BIG5);
+        assert_eq!(big5, Some(("<meta charset=\"utf-8\">".to_owned(), "big5".to_owned())));
+    }
 
     #[test]
     fn eol_counts_and_forms() {

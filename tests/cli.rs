@@ -270,6 +270,33 @@ fn gitignore_outside_a_repository_hides_nothing_and_a_folder_with_nothing_found_
 }
 
 #[test]
+fn a_converted_file_declares_utf8_where_it_declared_its_old_charset() {
+    let dir = Dir::new();
+    let files = [
+        ("p.py", "# -*- coding: gbk -*-\n", "# -*- coding: utf-8 -*-\n"),
+        ("p.html", "<html><head><meta charset=\"gb2312\"></head>\n", "<html><head><meta charset=\"utf-8\"></head>\n"),
+        ("b.html", "<meta charset=\"big5\">\n", "<meta charset=\"big5\">\n"),
+    ];
+    for (name, declaration, _) in files {
+        dir.write(name, &encoding_rs::GBK.encode(&format!("{declaration}{SIMPLIFIED}")).0);
+    }
+    let names = ["p.py", "p.html", "b.html"];
+    let check = zhnorm(["--no-config", "--check"].iter().chain(&names)).in_dir(dir.temp.path()).run();
+    assert_eq!(
+        stdout(&check),
+        "p.py: gb18030 -> utf-8, charset declaration gbk -> utf-8\n\
+         p.html: gb18030 -> utf-8, charset declaration gb2312 -> utf-8\n\
+         b.html: gb18030 -> utf-8\n"
+    );
+    let write = zhnorm(["--no-config", "--write"].iter().chain(&names)).in_dir(dir.temp.path()).run();
+    assert_eq!(write.status.code(), Some(0), "{}", stderr(&write));
+    for (name, _, declared) in files {
+        // A declaration of another charset than the one read is the author's to fix.
+        assert_eq!(fs::read_to_string(dir.path(name)).unwrap(), format!("{declared}{SIMPLIFIED}"), "{name}");
+    }
+}
+
+#[test]
 fn check_fails_on_damage_and_reports_its_position() {
     let output = zhnorm(["--check".as_ref(), sample_path("damaged.txt").as_os_str()]).run();
     assert_eq!(output.status.code(), Some(1));
