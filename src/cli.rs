@@ -95,7 +95,8 @@ pub struct Args {
     #[arg(long, action = ArgAction::Set, num_args = 0..=1, require_equals = true, default_value_t = false, default_missing_value = "true", value_name = "BOOL")]
     pub nfc: bool,
 
-    /// Do not repair mojibake (damage is still reported).
+    /// Do not repair mojibake; it is then left as it is and not reported
+    /// (`--check` passes it). Damage (U+FFFD, 锟斤拷, 烫烫烫) is still reported.
     #[arg(long, action = ArgAction::Set, num_args = 0..=1, require_equals = true, default_value_t = false, default_missing_value = "true", value_name = "BOOL")]
     pub no_repair: bool,
 

@@ -38,7 +38,8 @@ pub struct Options {
     pub eol: EolPolicy,
     /// Normalize to Unicode NFC.
     pub nfc: bool,
-    /// Skip mojibake repair (damage is still reported).
+    /// Skip mojibake repair: mojibake is left as it is and not reported;
+    /// damage (U+FFFD, `锟斤拷`, ...) is still found.
     pub no_repair: bool,
     /// Skip filling the holes of UTF-8 read as GBK (also off with `no_repair`).
     pub no_recover: bool,

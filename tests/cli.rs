@@ -297,6 +297,22 @@ fn a_converted_file_declares_utf8_where_it_declared_its_old_charset() {
 }
 
 #[test]
+fn no_repair_leaves_mojibake_unreported_and_still_reports_damage() {
+    // 鍙戝竷 is 发布 in UTF-8 read as GBK.
+    let check = |args: &[&str], input: &str| {
+        zhnorm(["--no-config", "--check"].iter().chain(args).chain(&["-"])).stdin(input.as_bytes()).run()
+    };
+    assert_eq!(check(&[], "鍙戝竷\n").status.code(), Some(1));
+    let unrepaired = check(&["--no-repair"], "鍙戝竷\n");
+    assert_eq!((unrepaired.status.code(), stderr(&unrepaired)), (Some(0), String::new()));
+    let damaged = check(&["--no-repair"], "鍙戝竷锟斤拷\n");
+    assert_eq!(damaged.status.code(), Some(1));
+    assert!(stderr(&damaged).contains("<stdin>:1:4: damage: 锟斤拷"), "{}", stderr(&damaged));
+    let help = stdout(&zhnorm(["--help"]).run());
+    assert!(help.contains("Do not repair mojibake; it is then left as it is and not reported"), "{help}");
+}
+
+#[test]
 fn check_fails_on_damage_and_reports_its_position() {
     let output = zhnorm(["--check".as_ref(), sample_path("damaged.txt").as_os_str()]).run();
     assert_eq!(output.status.code(), Some(1));
