@@ -131,10 +131,7 @@ fn run(args: &Args) -> anyhow::Result<Status> {
     };
     let options = Options {
         from: match &args.from {
-            Some(label) => Some(
-                encoding_rs::Encoding::for_label(label.as_bytes())
-                    .ok_or_else(|| zhnorm::Error::UnknownEncoding(label.clone()))?,
-            ),
+            Some(label) => Some(zhnorm::decode::encoding_for_label(label)?),
             None => None,
         },
         lossy: args.lossy,
@@ -188,13 +185,21 @@ fn run(args: &Args) -> anyhow::Result<Status> {
         return run_explain(args, &options);
     }
     if args.json && mode == Mode::Stdout {
-        bail!("--json needs a mode that does not print text: --check, --detect, --write or --out-dir");
+        bail!("--json needs a mode that does not print text: --check, --diff, --detect, --write or --out-dir");
     }
     if args.backup.is_some() && mode != Mode::Write {
         bail!("--backup only applies to --write");
     }
     if args.backup.as_deref() == Some("") {
         bail!("--backup needs a suffix (--backup alone means .bak)");
+    }
+    // `--backup .orig` takes `.orig` for a path to process.
+    if args.backup.as_deref() == Some(cli::DEFAULT_BACKUP_SUFFIX) {
+        for path in args.paths.iter().filter(|path| !path.exists()).filter_map(|path| path.to_str()) {
+            if path.starts_with('.') && path != ".." && !path.contains('/') {
+                note!("{path} is not a file: to keep backups with the suffix {path}, write --backup={path}");
+            }
+        }
     }
     // Writing waits on the disk (each file is synced before its rename), so
     // it gains from more threads than cores; CPU-bound modes do not.
@@ -336,6 +341,9 @@ fn run_stdin(mode: Mode, args: &Args, options: &Options) -> anyhow::Result<Statu
             let mut out = io::BufWriter::with_capacity(STDOUT_BUFFER, io::stdout().lock());
             let outcome = normalize(stdin, &mut out, options);
             out.flush()?;
+            if let Some(message) = outcome.as_ref().err().and_then(zhnorm::Error::printed_up_to_fault) {
+                bail!("{}: {message}", name.display());
+            }
             let outcome = outcome.with_context(|| name.display().to_string())?;
             return Ok(report_stdout(name, &outcome, args));
         }
@@ -371,7 +379,7 @@ fn run_stdout(inputs: &[Found], args: &Args, options: &Options) -> anyhow::Resul
             Err(zhnorm::Error::Io(err)) if err.kind() == io::ErrorKind::BrokenPipe => return Ok(status),
             Err(err) => {
                 out.flush()?;
-                note!("{}: {err}", path.display());
+                note!("{}: {}", path.display(), err.printed_up_to_fault().unwrap_or_else(|| err.to_string()));
                 status = Status::Error;
             }
         }
@@ -790,17 +798,12 @@ fn print_batch(mode: Mode, results: &[FileResult], args: &Args, seconds: f64) ->
         let verb = if mode == Mode::Write { "rewritten" } else { "changed" };
         note!(
             "{} scanned, {changed_files} {verb}, {skipped} skipped, {} ({:.1} MB in {seconds:.2} s, {rate:.1} MB/s)",
-            counted(results.len(), "file"),
-            counted(errors, "error"),
+            zhnorm::counted(results.len() as u64, "file", "files"),
+            zhnorm::counted(errors as u64, "error", "errors"),
             bytes as f64 / 1e6,
         );
     }
     status
-}
-
-/// `1 file`, `2 files`.
-fn counted(count: usize, noun: &str) -> String {
-    format!("{count} {noun}{}", if count == 1 { "" } else { "s" })
 }
 
 /// `--out-dir` inside a folder being walked would feed its own output back

@@ -155,35 +155,45 @@ impl Report {
             changes.push("normalized to nfc".into());
         }
         for (family, n) in &self.repaired {
-            changes.push(format!("{n} mojibake spans repaired ({})", family.describe()));
+            changes.push(format!(
+                "{} repaired ({})",
+                counted(*n, "mojibake span", "mojibake spans"),
+                family.describe()
+            ));
         }
         if self.runs_recovered > 0 {
             changes.push(format!(
-                "{} mojibake runs with holes recovered ({} holes filled)",
-                self.runs_recovered, self.holes_filled
+                "{} with holes recovered ({} filled)",
+                counted(self.runs_recovered, "mojibake run", "mojibake runs"),
+                counted(self.holes_filled, "hole", "holes")
             ));
         }
         if self.clean.glosses_removed > 0 {
-            changes.push(format!("{} pinyin glosses removed", self.clean.glosses_removed));
+            changes.push(format!("{} removed", counted(self.clean.glosses_removed, "pinyin gloss", "pinyin glosses")));
         }
         if self.clean.characters_changed > 0 {
-            changes.push(format!("{} characters cleaned", self.clean.characters_changed));
+            changes.push(format!("{} cleaned", counted(self.clean.characters_changed, "character", "characters")));
         }
         if self.chars_converted > 0 {
-            changes.push(format!("{} characters converted", self.chars_converted));
+            changes.push(format!("{} converted", counted(self.chars_converted, "character", "characters")));
         }
         if let Some(label) = &self.declaration_updated {
             changes.push(format!("charset declaration {label} -> utf-8"));
         }
         if self.malformed.count > 0 {
             changes.push(format!(
-                "{} malformed sequences replaced with U+FFFD (first at byte {})",
-                self.malformed.count,
+                "{} replaced with U+FFFD (first at byte {})",
+                counted(self.malformed.count, "malformed sequence", "malformed sequences"),
                 self.malformed.first_offset.unwrap_or(0)
             ));
         }
         changes
     }
+}
+
+/// `1 file`, `2 files`: a count and the noun in the number it takes.
+pub fn counted(count: u64, one: &str, many: &str) -> String {
+    format!("{count} {}", if count == 1 { one } else { many })
 }
 
 /// Runs the pipeline: reads `input` to its end, writes the normalized UTF-8

@@ -233,11 +233,11 @@ pub fn replace_with<R: Read, T>(
         Some(suffix) => {
             let mut name = path.as_os_str().to_owned();
             name.push(suffix);
-            Some((temporary(dir)?, PathBuf::from(name)))
+            Some((temporary(dir, NOT_CHANGED)?, PathBuf::from(name)))
         }
         None => None,
     };
-    let mut temp = temporary(dir)?;
+    let mut temp = temporary(dir, NOT_CHANGED)?;
     let mut read = Copying { original, copy: backup.as_mut().map(|(backup, _)| backup.as_file_mut()) };
     let (value, replace) = fill(&mut read, temp.as_file_mut())?;
     if !replace {
@@ -358,12 +358,29 @@ impl Temporary {
 /// An empty temporary file in `dir`, removed unless persisted. Created and
 /// listed under one lock, so that a signal's clean-up sees every file
 /// created before it and none after.
-fn temporary(dir: &Path) -> Result<Temporary> {
+/// What [`temporary`] failing in [`replace_with`] means for the file.
+const NOT_CHANGED: &str = "the file was not changed";
+
+/// A temporary file in `dir`, listed for removal on a signal. When none can
+/// be made (a read-only folder), the error says so and what that means for
+/// the file (`untouched`), rather than naming a random path that does not
+/// exist.
+fn temporary(dir: &Path, untouched: &str) -> Result<Temporary> {
     let mut list = unfinished();
     if list.stopping {
         return Err(Error::Stopping);
     }
-    let file = tempfile::Builder::new().prefix(TEMPORARY_PREFIX).suffix(".tmp").tempfile_in(dir)?;
+    let file = tempfile::Builder::new().prefix(TEMPORARY_PREFIX).suffix(".tmp").tempfile_in(dir).map_err(|err| {
+        // tempfile's message ends with the random name it tried, and hides
+        // the system's error inside a type of its own: its kind says why.
+        let reason = err.kind();
+        let dir = if dir == Path::new(".") {
+            Cow::Borrowed("the current folder")
+        } else {
+            Cow::Owned(format!("{}/", dir.display()))
+        };
+        io::Error::new(err.kind(), format!("cannot create a temporary file in {dir} ({reason}); {untouched}"))
+    })?;
     list.paths.push(file.path().to_path_buf());
     Ok(Temporary { listed: Listed(file.path().to_path_buf()), file })
 }
@@ -418,7 +435,7 @@ pub fn create_with<T>(
 ) -> Result<T> {
     let dir = path.parent().unwrap_or(Path::new("."));
     fs::create_dir_all(dir)?;
-    let mut temp = temporary(dir)?;
+    let mut temp = temporary(dir, "nothing was written")?;
     let (value, keep) = fill(temp.as_file_mut())?;
     if keep {
         seal(&temp, permissions, None)?;
@@ -467,6 +484,18 @@ pub fn mirror_path(out: &Path, root: &Path, file: &Path) -> Result<PathBuf> {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn a_folder_without_room_for_a_temporary_file_is_named_with_what_it_means() {
+        let dir = tempfile::tempdir().unwrap();
+        let missing = dir.path().join("gone");
+        let Err(err) = temporary(&missing, NOT_CHANGED) else { panic!("a temporary file in a missing folder") };
+        let expected = format!(
+            "cannot create a temporary file in {}/ (entity not found); the file was not changed",
+            missing.display()
+        );
+        assert_eq!(err.to_string(), expected);
+    }
 
     #[test]
     fn a_declaration_of_the_charset_read_is_pointed_at_utf8() {

@@ -313,6 +313,44 @@ fn no_repair_leaves_mojibake_unreported_and_still_reports_damage() {
 }
 
 #[test]
+fn messages_count_one_in_the_singular() {
+    let check = |args: &[&str], input: &str| {
+        stdout(&zhnorm(["--no-config", "--check"].iter().chain(args).chain(&["-"])).stdin(input.as_bytes()).run())
+    };
+    // 鍙戝竷 is 发布 in UTF-8 read as GBK.
+    assert_eq!(check(&[], "鍙戝竷\n"), "<stdin>: 1 mojibake span repaired (utf-8 read as gbk)\n");
+    assert_eq!(check(&["-c", "s2t"], "说\n"), "<stdin>: 1 character converted\n");
+    assert_eq!(check(&["-c", "s2t"], "说话\n"), "<stdin>: 2 characters converted\n");
+    assert_eq!(check(&["--glosses=strip"], "國(guó)家\n"), "<stdin>: 1 pinyin gloss removed\n");
+    let lossy = zhnorm(["--no-config", "--check", "--lossy", "--from", "gbk", "-"]).stdin(b"\xd6\xd0\x81\x20\n").run();
+    assert_eq!(stdout(&lossy), "<stdin>: gbk -> utf-8, 1 malformed sequence replaced with U+FFFD (first at byte 2)\n");
+}
+
+#[test]
+fn small_messages_name_what_went_wrong() {
+    let json = zhnorm(["--json", "-"]).stdin(b"x\n").run();
+    assert!(stderr(&json).contains("--check, --diff, --detect, --write or --out-dir"), "{}", stderr(&json));
+    let diff_json = zhnorm(["--no-config", "--diff", "--json", "-"]).stdin(b"x\n").run();
+    assert_eq!(diff_json.status.code(), Some(0), "{}", stderr(&diff_json));
+    let replacement = zhnorm(["--from", "replacement", "-"]).stdin(b"x\n").run();
+    assert_eq!(replacement.status.code(), Some(2));
+    assert!(
+        stderr(&replacement).starts_with("zhnorm: encoding label \"replacement\" names WHATWG's replacement encoding"),
+        "{}",
+        stderr(&replacement)
+    );
+    let dir = Dir::new();
+    dir.write("a.txt", SIMPLIFIED.as_bytes());
+    let backup = zhnorm(["--no-config", "--write", "--backup", ".orig", "a.txt"]).in_dir(dir.temp.path()).run();
+    assert!(
+        stderr(&backup)
+            .starts_with("zhnorm: .orig is not a file: to keep backups with the suffix .orig, write --backup=.orig\n"),
+        "{}",
+        stderr(&backup)
+    );
+}
+
+#[test]
 fn check_fails_on_damage_and_reports_its_position() {
     let output = zhnorm(["--check".as_ref(), sample_path("damaged.txt").as_os_str()]).run();
     assert_eq!(output.status.code(), Some(1));
@@ -376,7 +414,7 @@ fn a_bom_wins_over_from_as_in_the_whatwg_decode() {
     assert_eq!(
         stderr(&gbk_behind_a_bom),
         "zhnorm: <stdin>: malformed UTF-8 byte sequence at byte offset 3, after a byte-order mark of UTF-8, which wins \
-         over --from GBK; not written (remove the BOM to decode the file as GBK)\n"
+         over --from GBK; output stops at byte 3 (remove the BOM to decode the file as GBK)\n"
     );
 }
 
@@ -566,7 +604,7 @@ fn protected_text_and_marked_regions_are_not_repaired_cleaned_or_converted() {
     assert_eq!(output.status.code(), Some(1));
     assert_eq!(
         stdout(&output),
-        "<stdin>: 2 mojibake spans repaired (utf-8 read as gbk), 1 pinyin glosses removed\n",
+        "<stdin>: 2 mojibake spans repaired (utf-8 read as gbk), 1 pinyin gloss removed\n",
         "the shielded spans are not counted"
     );
 }
@@ -1112,7 +1150,7 @@ mod recover {
 
         let check = zhnorm(["--check".as_ref(), file.as_os_str()]).run();
         assert_eq!(check.status.code(), Some(1));
-        assert!(stdout(&check).contains("1 mojibake runs with holes recovered (1 holes filled)"), "{}", stdout(&check));
+        assert!(stdout(&check).contains("1 mojibake run with holes recovered (1 hole filled)"), "{}", stdout(&check));
         let err = stderr(&check);
         assert!(err.contains("holed.txt:1:18: damage: U+FFFD"), "{err}");
 
@@ -1286,8 +1324,10 @@ fn stdout_mode_prints_the_text_before_a_malformed_byte() {
     let output = zhnorm([&path]).run();
     assert_eq!(output.status.code(), Some(2));
     assert!(
-        stderr(&output).contains(&format!("malformed gb18030 byte sequence at byte offset {offset}")),
-        "{}",
+        stderr(&output).contains(&format!(
+            "malformed gb18030 byte sequence at byte offset {offset}; output stops at byte {offset} ("
+        )),
+        "the text before it was printed, so not \"not written\": {}",
         stderr(&output)
     );
     let before: String = SIMPLIFIED.repeat(5000) + &SIMPLIFIED[..SIMPLIFIED.char_indices().nth(6).unwrap().0];
