@@ -152,6 +152,10 @@ pub enum Error {
         /// Why it cannot be mirrored.
         reason: &'static str,
     },
+    /// A folder of the `--out-dir` mirror is a symbolic link, which could
+    /// lead anywhere.
+    #[error("{} is a symbolic link; --out-dir writes only inside its folder (remove the link)", .0.display())]
+    OutLink(PathBuf),
     /// The run is being stopped by a signal: no new file is started.
     #[error("not written: the run is being stopped")]
     Stopping,

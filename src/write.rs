@@ -460,7 +460,8 @@ fn refuse_hard_links(_: &fs::Metadata) -> Result<()> {
 
 /// Where `--out-dir` writes `file`, found under the input `root` (or given
 /// itself when `root == file`): like `cp -r ROOT OUT/`, the mirror is
-/// `OUT/<name of root>/<path of file under root>`. Never outside `out`.
+/// `OUT/<name of root>/<path of file under root>`. Never outside `out`: a
+/// folder of the mirror that is a symbolic link (to anywhere) is refused.
 pub fn mirror_path(out: &Path, root: &Path, file: &Path) -> Result<PathBuf> {
     let refuse = |reason| Error::OutPath { path: file.to_path_buf(), reason };
     let root_name = match root.file_name() {
@@ -476,6 +477,14 @@ pub fn mirror_path(out: &Path, root: &Path, file: &Path) -> Result<PathBuf> {
             Component::Normal(part) => mirrored.push(part),
             Component::CurDir => {}
             _ => return Err(refuse("the path leaves its input folder")),
+        }
+    }
+    let mut folder = out.to_path_buf();
+    let folders = mirrored.strip_prefix(out).ok().and_then(Path::parent).unwrap_or(Path::new(""));
+    for part in folders.components() {
+        folder.push(part);
+        if fs::symlink_metadata(&folder).is_ok_and(|metadata| metadata.file_type().is_symlink()) {
+            return Err(Error::OutLink(folder));
         }
     }
     Ok(mirrored)
@@ -570,6 +579,23 @@ mod tests {
         );
         assert_eq!(mirror_path(out, Path::new("x/b.txt"), Path::new("x/b.txt")).unwrap(), Path::new("/out/b.txt"));
         assert!(mirror_path(out, Path::new("novels"), Path::new("elsewhere/b.txt")).is_err());
+    }
+
+    #[cfg(unix)]
+    #[test]
+    fn a_linked_folder_inside_out_is_refused() {
+        let dir = tempfile::tempdir().unwrap();
+        let (out, elsewhere) = (dir.path().join("out"), dir.path().join("elsewhere"));
+        fs::create_dir_all(out.join("novels")).unwrap();
+        fs::create_dir(&elsewhere).unwrap();
+        std::os::unix::fs::symlink(&elsewhere, out.join("novels/part")).unwrap();
+        let file = Path::new("novels/part/a.txt");
+        let Err(Error::OutLink(link)) = mirror_path(&out, Path::new("novels"), file) else { panic!("not refused") };
+        assert_eq!(link, out.join("novels/part"));
+        assert!(mirror_path(&out, Path::new("novels"), Path::new("novels/a.txt")).is_ok());
+        std::os::unix::fs::symlink(&elsewhere, dir.path().join("linked-out")).unwrap();
+        let through_a_linked_out = mirror_path(&dir.path().join("linked-out"), Path::new("novels"), file);
+        assert!(through_a_linked_out.is_ok(), "OUT itself is the user's choice");
     }
 
     #[test]

@@ -223,6 +223,25 @@ fn out_dir_mirrors_the_tree_and_leaves_the_input_alone() {
     assert_eq!(fs::read(dir.path("in/a/gbk.txt")).unwrap(), fs::read(sample_path("gbk.txt")).unwrap());
 }
 
+#[cfg(unix)]
+#[test]
+fn out_dir_refuses_a_linked_folder_inside_out() {
+    let dir = Dir::new();
+    dir.copy_sample("gbk.txt", "novels/a.txt");
+    fs::create_dir_all(dir.path("out2")).unwrap();
+    fs::create_dir_all(dir.path("elsewhere")).unwrap();
+    std::os::unix::fs::symlink(dir.path("elsewhere"), dir.path("out2/novels")).unwrap();
+    let output = zhnorm(["--no-config", "--out-dir", "out2", "novels"]).in_dir(dir.temp.path()).run();
+    assert_eq!(output.status.code(), Some(2));
+    assert!(
+        stderr(&output)
+            .contains("novels/a.txt: out2/novels is a symbolic link; --out-dir writes only inside its folder"),
+        "{}",
+        stderr(&output)
+    );
+    assert_eq!(fs::read_dir(dir.path("elsewhere")).unwrap().count(), 0, "nothing written through the link");
+}
+
 #[test]
 fn out_dir_inside_an_input_folder_is_refused() {
     let dir = Dir::new();
