@@ -208,12 +208,12 @@ pub fn normalize<R: Read, W: Write>(mut input: R, output: &mut W, options: &Opti
     // reads need initialized bytes, and zeroing each chunk anew cost 1.3 M
     // instructions per MB.
     let mut buf = Vec::with_capacity(detect::PREFIX_LEN.max(CHUNK_LEN));
-    // With --from nothing is detected: a pipe's first lines pass on at once
-    // (a BOM is at most 4 bytes).
+    // With --from nothing is detected: a pipe's first line passes on at once,
+    // however short, as soon as its bytes cannot start a byte-order mark.
     let (filled, complete) = match options.from {
         Some(_) => {
             buf.resize(CHUNK_LEN, 0);
-            read_some(&mut input, &mut buf, 4)?
+            read_some(&mut input, &mut buf, |read| !may_start_bom(read))?
         }
         None => {
             let complete = read_up_to(&mut input, &mut buf, detect::PREFIX_LEN)?;
@@ -300,7 +300,7 @@ pub fn normalize<R: Read, W: Write>(mut input: R, output: &mut W, options: &Opti
     if !complete {
         buf.resize(buf.len().max(CHUNK_LEN), 0);
         loop {
-            let (filled, last) = read_some(&mut input, &mut buf, 1)?;
+            let (filled, last) = read_some(&mut input, &mut buf, |read| !read.is_empty())?;
             stream.report.bytes_in += filled as u64;
             stream.decode(&mut decoder, &buf[..filled], last).map_err(overridden)?;
             if last {
@@ -711,14 +711,14 @@ fn safe_cut(text: &str) -> usize {
     cut
 }
 
-/// Reads into `buf` until it holds `min` bytes, it is full or the input
+/// Reads into `buf` until what it holds is `enough`, it is full or the input
 /// ends, taking what each read gives: a file fills the buffer, a pipe hands
 /// over what its writer has written so far. Returns how many bytes it holds
 /// and whether the input ended.
-fn read_some<R: Read>(input: &mut R, buf: &mut [u8], min: usize) -> io::Result<(usize, bool)> {
+fn read_some<R: Read>(input: &mut R, buf: &mut [u8], enough: impl Fn(&[u8]) -> bool) -> io::Result<(usize, bool)> {
     let mut filled = 0;
     loop {
-        if filled >= min || filled == buf.len() {
+        if enough(&buf[..filled]) || filled == buf.len() {
             return Ok((filled, false));
         }
         match input.read(&mut buf[filled..]) {
@@ -728,6 +728,14 @@ fn read_some<R: Read>(input: &mut R, buf: &mut [u8], min: usize) -> io::Result<(
             Err(err) => return Err(err),
         }
     }
+}
+
+/// Whether `bytes` are empty or the start of a byte-order mark that
+/// [`Encoding::for_bom`] would need more bytes to tell.
+fn may_start_bom(bytes: &[u8]) -> bool {
+    [&[0xEF, 0xBB, 0xBF][..], &[0xFE, 0xFF], &[0xFF, 0xFE]]
+        .iter()
+        .any(|bom| bytes.len() < bom.len() && bom.starts_with(bytes))
 }
 
 /// Reads until `buf` holds `limit` bytes or the input ends; returns whether
@@ -758,6 +766,35 @@ mod tests {
             self.bytes = &self.bytes[size..];
             Ok(size)
         }
+    }
+
+    /// A pipe whose writer has written `bytes` and nothing more yet: a read
+    /// after them would block, here it fails.
+    struct Waiting<'a>(&'a [u8]);
+
+    impl Read for Waiting<'_> {
+        fn read(&mut self, buf: &mut [u8]) -> io::Result<usize> {
+            if self.0.is_empty() {
+                return Err(io::Error::other("the writer has written nothing more yet"));
+            }
+            let size = self.0.len().min(buf.len());
+            buf[..size].copy_from_slice(&self.0[..size]);
+            self.0 = &self.0[size..];
+            Ok(size)
+        }
+    }
+
+    #[test]
+    fn a_short_first_line_of_a_pipe_passes_on_before_more_comes() {
+        let gbk = Options { from: Some(encoding_rs::GBK), ..Options::default() };
+        for (first_line, expected) in [(&b"\xd6\xd0\n"[..], "中\n"), (b"\n", "\n"), (b"ab\n", "ab\n")] {
+            let (outcome, out) = run(Waiting(first_line), &gbk);
+            assert!(outcome.is_err(), "the reader failed after the first line");
+            assert_eq!(String::from_utf8(out).unwrap(), expected);
+        }
+        // The first bytes of a UTF-8 BOM are waited for: a BOM is not text.
+        let (_, out) = run(Waiting(b"\xef\xbb"), &gbk);
+        assert!(out.is_empty());
     }
 
     fn run(input: impl Read, options: &Options) -> (Result<Outcome>, Vec<u8>) {
