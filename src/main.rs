@@ -352,7 +352,7 @@ fn run_stdin(mode: Mode, args: &Args, options: &Options) -> anyhow::Result<Statu
         // compares as it goes.
         _ if args.diff => normalize_whole(name, stdin, options, args, |_, _, _, _| Ok(())),
         _ => zhnorm::normalize_compared(stdin, &mut io::sink(), options)
-            .map(|(outcome, changed)| Processed::Normalized { outcome, changed, diff: None }),
+            .map(|(outcome, changed)| Processed::Normalized { outcome: Box::new(outcome), changed, diff: None }),
     };
     Ok(print_batch(mode, &[(name.to_path_buf(), result)], args, 0.0))
 }
@@ -414,7 +414,7 @@ enum Processed {
     Detected(Detection),
     /// The pipeline ran; `changed` says whether the output differs from the
     /// input; `diff` is the unified diff, with `--diff`.
-    Normalized { outcome: Outcome, changed: bool, diff: Option<String> },
+    Normalized { outcome: Box<Outcome>, changed: bool, diff: Option<String> },
 }
 
 type FileResult = (PathBuf, Result<Processed, zhnorm::Error>);
@@ -536,7 +536,7 @@ fn process_file(
             _ => normalize_allowed(&mut file, &mut io::sink())?,
         };
         refuse_unmirrored(mode, destination, &outcome)?;
-        return Ok(Processed::Normalized { outcome, changed, diff: None });
+        return Ok(Processed::Normalized { outcome: Box::new(outcome), changed, diff: None });
     }
     normalize_whole(path, file, &options, args, |bytes, normalized, outcome, changed| {
         refuse_unmirrored(mode, destination, outcome)?;
@@ -574,7 +574,7 @@ fn normalize_whole(
     let changed = matches!(outcome, Outcome::Text(_)) && normalized != bytes;
     keep(&bytes, &normalized, &outcome, changed)?;
     let diff = diff_if_asked(name, &bytes, &normalized, &outcome, changed, args);
-    Ok(Processed::Normalized { outcome, changed, diff })
+    Ok(Processed::Normalized { outcome: Box::new(outcome), changed, diff })
 }
 
 /// A text file without a place in `--out-dir` is an error (a binary one is
@@ -736,6 +736,7 @@ fn print_batch(mode: Mode, results: &[FileResult], args: &Args, seconds: f64) ->
                 (Detection::Binary, true) => json!({"path": path.to_string_lossy(), "status": "binary"}).to_string(),
             }),
             Ok(Processed::Normalized { outcome, changed, diff }) => {
+                let outcome = &**outcome;
                 let damaged = matches!(outcome, Outcome::Text(r) if !r.damage.is_empty());
                 if let Outcome::Text(report) = outcome {
                     bytes += report.bytes_in;

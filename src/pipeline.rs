@@ -105,7 +105,7 @@ pub struct Report {
     /// The label of the charset the text declared for itself (an HTML
     /// `<meta charset>`, an XML declaration, a coding cookie), now declaring
     /// UTF-8 (see [`write::declare_utf8`]).
-    pub declaration_updated: Option<String>,
+    pub declaration_updated: Option<Box<str>>,
     /// Bytes read.
     pub bytes_in: u64,
     /// Bytes written.
@@ -515,7 +515,7 @@ impl<W: Write> Stream<'_, W> {
         let text = write::line_endings(&normalized, self.options.eol);
         if !std::mem::replace(&mut self.declaration_looked_for, true) {
             if let Some((declared, label)) = write::declare_utf8(&text, self.report.encoding) {
-                self.report.declaration_updated = Some(label);
+                self.report.declaration_updated = Some(label.into_boxed_str());
                 return Ok(self.emit(&declared)?);
             }
         }
