@@ -95,7 +95,8 @@ pub struct Args {
     #[arg(long, action = ArgAction::Set, num_args = 0..=1, require_equals = true, default_value_t = false, default_missing_value = "true", value_name = "BOOL")]
     pub nfc: bool,
 
-    /// Do not repair mojibake (damage is still reported).
+    /// Do not repair mojibake; it is then left as it is and not reported
+    /// (`--check` passes it). Damage (U+FFFD, 锟斤拷, 烫烫烫) is still reported.
     #[arg(long, action = ArgAction::Set, num_args = 0..=1, require_equals = true, default_value_t = false, default_missing_value = "true", value_name = "BOOL")]
     pub no_repair: bool,
 
@@ -154,8 +155,9 @@ pub struct Args {
     pub explain: bool,
 
     /// Leave text matching REGEX as it is: not repaired, cleaned or
-    /// converted; its damage is still reported (repeatable; matched line by
-    /// line). Inline, `zhnorm: off` ... `zhnorm: on` does the same.
+    /// converted, and its damage (U+FFFD, 锟斤拷) not reported nor failing
+    /// --check (repeatable; matched line by line). Inline, `zhnorm: off` ...
+    /// `zhnorm: on` does the same.
     #[arg(long, value_name = "REGEX")]
     pub protect: Vec<String>,
 
@@ -187,9 +189,14 @@ pub struct Args {
     #[arg(short = 'L', long)]
     pub follow: bool,
 
-    /// Only process files matching this glob (repeatable; gitignore syntax).
+    /// Only process files matching this glob (repeatable; gitignore syntax;
+    /// case matters: `*.txt` leaves out `A.TXT`).
     #[arg(short, long, value_name = "GLOB")]
     pub glob: Vec<String>,
+
+    /// As --glob, with case not mattering (`--iglob '*.txt'` takes `A.TXT`).
+    #[arg(long, value_name = "GLOB")]
+    pub iglob: Vec<String>,
 
     /// Skip files matching this glob (repeatable).
     #[arg(long, value_name = "GLOB")]
@@ -289,10 +296,12 @@ impl Args {
         set!("force", force, settings.force);
         set!("force_exclude", force_exclude, settings.force_exclude);
         set!("no_editorconfig", no_editorconfig, settings.editorconfig.map(|read| !read));
-        if !given("glob") && settings.include.is_some() {
+        // --iglob on the command line is a list of include globs too, and
+        // replaces the file's list as --glob does.
+        if !given("glob") && !given("iglob") && settings.include.is_some() {
             self.glob_base = dir.to_path_buf();
+            set!("glob", glob, settings.include);
         }
-        set!("glob", glob, settings.include);
         if !given("exclude") && settings.exclude.is_some() {
             self.exclude_base = dir.to_path_buf();
         }

@@ -9,6 +9,16 @@ use encoding_rs::{DecoderResult, Encoding};
 
 use crate::{Error, Result};
 
+/// The charset a label names (`--from`), by the WHATWG Encoding Standard's
+/// labels; not its replacement encoding (`replacement`, `iso-2022-kr`,
+/// `hz-gb-2312`, ...), which turns any input into one U+FFFD.
+pub fn encoding_for_label(label: &str) -> Result<&'static Encoding> {
+    Encoding::for_label_no_replacement(label.as_bytes()).ok_or_else(|| match Encoding::for_label(label.as_bytes()) {
+        Some(_) => Error::ReplacementLabel(label.to_owned()),
+        None => Error::UnknownEncoding(label.to_owned()),
+    })
+}
+
 /// A streaming decoder that knows whether its output is lossless.
 pub struct Decoder {
     inner: encoding_rs::Decoder,

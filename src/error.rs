@@ -69,6 +69,13 @@ pub enum Error {
     /// `--from` named a label that the WHATWG Encoding Standard does not know.
     #[error("unknown encoding label {0:?} (use a WHATWG label such as gbk, gb18030, big5, shift_jis, utf-16le)")]
     UnknownEncoding(String),
+    /// `--from` named a label of WHATWG's replacement encoding, which
+    /// decodes nothing.
+    #[error(
+        "encoding label {0:?} names WHATWG's replacement encoding, which decodes nothing \
+         (any input is one U+FFFD); name the charset the text is in"
+    )]
+    ReplacementLabel(String),
     /// A conversion name that is not one of OpenCC's built-in configurations.
     #[error(
         "unknown conversion {0:?} (expected one of s2t, t2s, s2tw, tw2s, s2twp, tw2sp, \
@@ -159,9 +166,28 @@ pub enum Error {
         /// Why it cannot be mirrored.
         reason: &'static str,
     },
+    /// A folder of the `--out-dir` mirror is a symbolic link, which could
+    /// lead anywhere.
+    #[error("{} is a symbolic link; --out-dir writes only inside its folder (remove the link)", .0.display())]
+    OutLink(PathBuf),
     /// The run is being stopped by a signal: no new file is started.
     #[error("not written: the run is being stopped")]
     Stopping,
+}
+
+impl Error {
+    /// The message when the text before a malformed or cut character has
+    /// been printed (the stdout mode does, as `iconv` does): where the
+    /// output stops rather than "not written"; `None` for other errors.
+    pub fn printed_up_to_fault(&self) -> Option<String> {
+        let offset = match self {
+            Error::Malformed { offset, .. }
+            | Error::MalformedAfterBom { offset, .. }
+            | Error::Truncated { offset, .. } => offset,
+            _ => return None,
+        };
+        Some(self.to_string().replacen("not written", &format!("output stops at byte {offset}"), 1))
+    }
 }
 
 /// Shorthand for results whose error is [`Error`].

@@ -162,7 +162,7 @@ pub mod walk;
 pub mod write;
 
 pub use error::{Error, Result};
-pub use pipeline::{normalize, normalize_compared, positions_in_input, Options, Outcome, Report};
+pub use pipeline::{counted, normalize, normalize_compared, positions_in_input, Options, Outcome, Report};
 
 #[cfg(test)]
 mod generated {

@@ -130,10 +130,7 @@ fn run(args: &Args) -> anyhow::Result<Status> {
     };
     let options = Options {
         from: match &args.from {
-            Some(label) => Some(
-                encoding_rs::Encoding::for_label(label.as_bytes())
-                    .ok_or_else(|| zhnorm::Error::UnknownEncoding(label.clone()))?,
-            ),
+            Some(label) => Some(zhnorm::decode::encoding_for_label(label)?),
             None => None,
         },
         lossy: args.lossy,
@@ -187,13 +184,21 @@ fn run(args: &Args) -> anyhow::Result<Status> {
         return run_explain(args, &options);
     }
     if args.json && mode == Mode::Stdout {
-        bail!("--json needs a mode that does not print text: --check, --detect, --write or --out-dir");
+        bail!("--json needs a mode that does not print text: --check, --diff, --detect, --write or --out-dir");
     }
     if args.backup.is_some() && mode != Mode::Write {
         bail!("--backup only applies to --write");
     }
     if args.backup.as_deref() == Some("") {
         bail!("--backup needs a suffix (--backup alone means .bak)");
+    }
+    // `--backup .orig` takes `.orig` for a path to process.
+    if args.backup.as_deref() == Some(cli::DEFAULT_BACKUP_SUFFIX) {
+        for path in args.paths.iter().filter(|path| !path.exists()).filter_map(|path| path.to_str()) {
+            if path.starts_with('.') && path != ".." && !path.contains('/') {
+                note!("{path} is not a file: to keep backups with the suffix {path}, write --backup={path}");
+            }
+        }
     }
     // Writing waits on the disk (each file is synced before its rename), so
     // it gains from more threads than cores; CPU-bound modes do not.
@@ -232,8 +237,16 @@ fn run(args: &Args) -> anyhow::Result<Status> {
         hidden: args.hidden,
         no_ignore: args.no_ignore,
         follow: args.follow,
-        globs: walk::Globs { base: args.glob_base.clone(), globs: args.glob.clone() },
-        excludes: walk::Globs { base: args.exclude_base.clone(), globs: args.exclude.clone() },
+        globs: walk::Globs {
+            base: args.glob_base.clone(),
+            globs: args.glob.clone(),
+            case_insensitive: args.iglob.clone(),
+        },
+        excludes: walk::Globs {
+            base: args.exclude_base.clone(),
+            globs: args.exclude.clone(),
+            case_insensitive: Vec::new(),
+        },
         force_exclude: args.force_exclude,
         backup_suffix: args.backup.clone().unwrap_or_else(|| cli::DEFAULT_BACKUP_SUFFIX.to_owned()),
     };
@@ -241,6 +254,12 @@ fn run(args: &Args) -> anyhow::Result<Status> {
         refuse_out_dir_inside_inputs(out, &args.paths)?;
     }
     let inputs = walk::inputs(&args.paths, &walk_options).context("bad --glob or --exclude pattern")?;
+    for folder in walk::folders_without_files(&args.paths, &inputs) {
+        note!(
+            "no files found under {} (ignore files, hidden files and globs apply; --no-ignore, --hidden)",
+            folder.display()
+        );
+    }
     match mode {
         // Like `cat`, a file named twice is printed twice.
         Mode::Stdout => run_stdout(&inputs, args, &options),
@@ -321,6 +340,9 @@ fn run_stdin(mode: Mode, args: &Args, options: &Options) -> anyhow::Result<Statu
             let mut out = io::BufWriter::with_capacity(STDOUT_BUFFER, io::stdout().lock());
             let outcome = normalize(stdin, &mut out, options);
             out.flush()?;
+            if let Some(message) = outcome.as_ref().err().and_then(zhnorm::Error::printed_up_to_fault) {
+                bail!("{}: {message}", name.display());
+            }
             let outcome = outcome.with_context(|| name.display().to_string())?;
             return Ok(report_stdout(name, &outcome, args));
         }
@@ -329,7 +351,7 @@ fn run_stdin(mode: Mode, args: &Args, options: &Options) -> anyhow::Result<Statu
         // compares as it goes.
         _ if args.diff => normalize_whole(name, stdin, options, args, |_, _, _, _| Ok(())),
         _ => zhnorm::normalize_compared(stdin, &mut io::sink(), options)
-            .map(|(outcome, changed)| Processed::Normalized { outcome, changed, diff: None }),
+            .map(|(outcome, changed)| Processed::Normalized { outcome: Box::new(outcome), changed, diff: None }),
     };
     let mut printer = BatchPrinter::new(mode, args);
     printer.print(name, result);
@@ -358,7 +380,7 @@ fn run_stdout(inputs: &[Found], args: &Args, options: &Options) -> anyhow::Resul
             Err(zhnorm::Error::Io(err)) if err.kind() == io::ErrorKind::BrokenPipe => return Ok(status),
             Err(err) => {
                 out.flush()?;
-                note!("{}: {err}", path.display());
+                note!("{}: {}", path.display(), err.printed_up_to_fault().unwrap_or_else(|| err.to_string()));
                 status = Status::Error;
             }
         }
@@ -401,7 +423,7 @@ enum Processed {
     Detected(Detection),
     /// The pipeline ran; `changed` says whether the output differs from the
     /// input; `diff` is the unified diff, with `--diff`.
-    Normalized { outcome: Outcome, changed: bool, diff: Option<String> },
+    Normalized { outcome: Box<Outcome>, changed: bool, diff: Option<String> },
 }
 
 /// `--write`, `--out-dir`, `--check` and `--detect` over files, in parallel.
@@ -570,7 +592,7 @@ fn process_file(
             _ => normalize_allowed(&mut file, &mut io::sink())?,
         };
         refuse_unmirrored(mode, destination, &outcome)?;
-        return Ok(Processed::Normalized { outcome, changed, diff: None });
+        return Ok(Processed::Normalized { outcome: Box::new(outcome), changed, diff: None });
     }
     normalize_whole(path, file, &options, args, |bytes, normalized, outcome, changed| {
         refuse_unmirrored(mode, destination, outcome)?;
@@ -608,7 +630,7 @@ fn normalize_whole(
     let changed = matches!(outcome, Outcome::Text(_)) && normalized != bytes;
     keep(&bytes, &normalized, &outcome, changed)?;
     let diff = diff_if_asked(name, &bytes, &normalized, &outcome, changed, args);
-    Ok(Processed::Normalized { outcome, changed, diff })
+    Ok(Processed::Normalized { outcome: Box::new(outcome), changed, diff })
 }
 
 /// A text file without a place in `--out-dir` is an error (a binary one is
@@ -803,8 +825,9 @@ impl<'a> BatchPrinter<'a> {
                 (Detection::Binary, true) => json!({"path": path.to_string_lossy(), "status": "binary"}).to_string(),
             }),
             Ok(Processed::Normalized { outcome, changed, diff }) => {
-                let damaged = matches!(&outcome, Outcome::Text(r) if !r.damage.is_empty());
-                if let Outcome::Text(report) = &outcome {
+                let outcome: &Outcome = &outcome;
+                let damaged = matches!(outcome, Outcome::Text(r) if !r.damage.is_empty());
+                if let Outcome::Text(report) = outcome {
                     self.bytes += report.bytes_in;
                 }
                 self.changed_files += usize::from(changed);
@@ -868,20 +891,15 @@ impl<'a> BatchPrinter<'a> {
             let verb = if self.mode == Mode::Write { "rewritten" } else { "changed" };
             note!(
                 "{} scanned, {} {verb}, {} skipped, {} ({:.1} MB in {seconds:.2} s, {rate:.1} MB/s)",
-                counted(self.files, "file"),
+                zhnorm::counted(self.files as u64, "file", "files"),
                 self.changed_files,
                 self.skipped,
-                counted(self.errors, "error"),
+                zhnorm::counted(self.errors as u64, "error", "errors"),
                 self.bytes as f64 / 1e6,
             );
         }
         self.status
     }
-}
-
-/// `1 file`, `2 files`.
-fn counted(count: usize, noun: &str) -> String {
-    format!("{count} {noun}{}", if count == 1 { "" } else { "s" })
 }
 
 /// `--out-dir` inside a folder being walked would feed its own output back

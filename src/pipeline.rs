@@ -38,7 +38,8 @@ pub struct Options {
     pub eol: EolPolicy,
     /// Normalize to Unicode NFC.
     pub nfc: bool,
-    /// Skip mojibake repair (damage is still reported).
+    /// Skip mojibake repair: mojibake is left as it is and not reported;
+    /// damage (U+FFFD, `锟斤拷`, ...) is still found.
     pub no_repair: bool,
     /// Skip filling the holes of UTF-8 read as GBK (also off with `no_repair`).
     pub no_recover: bool,
@@ -101,6 +102,10 @@ pub struct Report {
     pub chars_converted: u64,
     /// The text is Japanese and was not converted (see [`Guard`]).
     pub japanese_not_converted: bool,
+    /// The label of the charset the text declared for itself (an HTML
+    /// `<meta charset>`, an XML declaration, a coding cookie), now declaring
+    /// UTF-8 (see [`write::declare_utf8`]).
+    pub declaration_updated: Option<Box<str>>,
     /// Bytes read.
     pub bytes_in: u64,
     /// Bytes written.
@@ -150,32 +155,45 @@ impl Report {
             changes.push("normalized to nfc".into());
         }
         for (family, n) in &self.repaired {
-            changes.push(format!("{n} mojibake spans repaired ({})", family.describe()));
+            changes.push(format!(
+                "{} repaired ({})",
+                counted(*n, "mojibake span", "mojibake spans"),
+                family.describe()
+            ));
         }
         if self.runs_recovered > 0 {
             changes.push(format!(
-                "{} mojibake runs with holes recovered ({} holes filled)",
-                self.runs_recovered, self.holes_filled
+                "{} with holes recovered ({} filled)",
+                counted(self.runs_recovered, "mojibake run", "mojibake runs"),
+                counted(self.holes_filled, "hole", "holes")
             ));
         }
         if self.clean.glosses_removed > 0 {
-            changes.push(format!("{} pinyin glosses removed", self.clean.glosses_removed));
+            changes.push(format!("{} removed", counted(self.clean.glosses_removed, "pinyin gloss", "pinyin glosses")));
         }
         if self.clean.characters_changed > 0 {
-            changes.push(format!("{} characters cleaned", self.clean.characters_changed));
+            changes.push(format!("{} cleaned", counted(self.clean.characters_changed, "character", "characters")));
         }
         if self.chars_converted > 0 {
-            changes.push(format!("{} characters converted", self.chars_converted));
+            changes.push(format!("{} converted", counted(self.chars_converted, "character", "characters")));
+        }
+        if let Some(label) = &self.declaration_updated {
+            changes.push(format!("charset declaration {label} -> utf-8"));
         }
         if self.malformed.count > 0 {
             changes.push(format!(
-                "{} malformed sequences replaced with U+FFFD (first at byte {})",
-                self.malformed.count,
+                "{} replaced with U+FFFD (first at byte {})",
+                counted(self.malformed.count, "malformed sequence", "malformed sequences"),
                 self.malformed.first_offset.unwrap_or(0)
             ));
         }
         changes
     }
+}
+
+/// `1 file`, `2 files`: a count and the noun in the number it takes.
+pub fn counted(count: u64, one: &str, many: &str) -> String {
+    format!("{count} {}", if count == 1 { one } else { many })
 }
 
 /// Runs the pipeline: reads `input` to its end, writes the normalized UTF-8
@@ -254,6 +272,7 @@ pub fn normalize<R: Read, W: Write>(mut input: R, output: &mut W, options: &Opti
             clean: CleanCounts::default(),
             chars_converted: 0,
             japanese_not_converted: false,
+            declaration_updated: None,
             bytes_in: prefix.len() as u64,
             bytes_out: 0,
             output_is_ascii: true,
@@ -265,6 +284,7 @@ pub fn normalize<R: Read, W: Write>(mut input: R, output: &mut W, options: &Opti
         cleaner: Cleaner::new(options.clean),
         guard: Guard::new(options.protect.clone(), options.force),
         pending: String::new(),
+        declaration_looked_for: charset.encoding == UTF_8,
     };
     if stream.report.bom_written {
         stream.emit("\u{FEFF}")?;
@@ -400,6 +420,9 @@ struct Stream<'a, W> {
     guard: Guard,
     /// Decoded text not yet passed on: the unfinished last line.
     pending: String,
+    /// The first block, where a charset declaration is, has been looked at
+    /// (or the input is UTF-8, and its declaration is not to be changed).
+    declaration_looked_for: bool,
 }
 
 impl<W: Write> Stream<'_, W> {
@@ -456,6 +479,9 @@ impl<W: Write> Stream<'_, W> {
         let repaired = joined(&parts);
         let (damage_from, repaired_start) = (self.report.damage.len(), self.position);
         repair::scan_damage(&repaired, &mut self.position, &mut self.report.damage);
+        if parts.len() > 1 && self.report.damage.len() > damage_from {
+            drop_shielded_damage(&parts, repaired_start, &mut self.report.damage, damage_from);
+        }
         let cleaned: Vec<Part<'_>> = parts
             .iter()
             .map(|part| {
@@ -485,6 +511,12 @@ impl<W: Write> Stream<'_, W> {
         let normalized = if self.options.nfc { write::nfc(&converted) } else { Cow::Borrowed(&*converted) };
         self.report.nfc_changed |= matches!(normalized, Cow::Owned(_));
         let text = write::line_endings(&normalized, self.options.eol);
+        if !std::mem::replace(&mut self.declaration_looked_for, true) {
+            if let Some((declared, label)) = write::declare_utf8(&text, self.report.encoding) {
+                self.report.declaration_updated = Some(label.into_boxed_str());
+                return Ok(self.emit(&declared)?);
+            }
+        }
         Ok(self.emit(&text)?)
     }
 
@@ -518,6 +550,27 @@ impl<W: Write> Stream<'_, W> {
         self.report.output_is_ascii = self.report.output_is_ascii && text.is_ascii();
         self.output.write_all(text.as_bytes())
     }
+}
+
+/// Text that `--protect` or the markers shield is kept on purpose as it is
+/// (a fixture of mojibake, a note that shows U+FFFD), so its damage is not
+/// reported: drops the damage from `from` on, at positions in the text of
+/// `parts` (which starts at `start`), that lies in a shielded part. The
+/// whole text is scanned first, so that damage next to a shielded part is
+/// judged with the same neighbours as elsewhere.
+fn drop_shielded_damage(parts: &[Part<'_>], start: Position, damage: &mut Vec<Damage>, from: usize) {
+    let mut position = start;
+    let mut shielded = Vec::new();
+    for part in parts {
+        let part_start = position.line_column();
+        position.advance(&part.text);
+        if part.shielded {
+            shielded.push(part_start..position.line_column());
+        }
+    }
+    let kept: Vec<Damage> =
+        damage.drain(from..).filter(|d| !shielded.iter().any(|range| range.contains(&(d.line, d.column)))).collect();
+    damage.extend(kept);
 }
 
 /// `text` as a stage leaves it; the stage borrows what it does not change.

@@ -1,8 +1,11 @@
 //! Inputs: the files named on the command line, and the text files found
 //! under the folders named there, in a stable order.
 //!
-//! Walking uses the `ignore` crate, the walker behind ripgrep: `.gitignore`,
-//! `.ignore` and hidden files are respected by default.
+//! Walking uses the `ignore` crate, the walker behind ripgrep, with its
+//! defaults: `.ignore` files and hidden files are respected everywhere,
+//! `.gitignore` (and git's excludes) only inside a git repository, where
+//! git reads them too: a stray `.gitignore` in a folder above is no reason
+//! to skip files that are not in a repository.
 
 use std::path::{Component, Path, PathBuf};
 
@@ -42,6 +45,8 @@ pub struct Globs {
     pub base: PathBuf,
     /// The globs.
     pub globs: Vec<String>,
+    /// Globs that match whatever the case of the letters (`--iglob`).
+    pub case_insensitive: Vec<String>,
 }
 
 /// One file to process, and the input it was found under.
@@ -78,7 +83,7 @@ pub fn inputs(paths: &[PathBuf], options: &WalkOptions) -> Result<Vec<Found>, ig
             .git_global(!options.no_ignore)
             .git_exclude(!options.no_ignore)
             .parents(!options.no_ignore)
-            .require_git(false)
+            .require_git(true)
             .follow_links(options.follow)
             .filter_entry(move |entry| {
                 entry.depth() == 0 || !walk_filter.excludes(entry.path(), entry.file_type().is_some_and(|t| t.is_dir()))
@@ -97,6 +102,23 @@ pub fn inputs(paths: &[PathBuf], options: &WalkOptions) -> Result<Vec<Found>, ig
         }
     }
     Ok(found)
+}
+
+/// The folders of `paths` under which the walk found nothing (no file, no
+/// error): everything there was ignored, hidden or left out by a glob,
+/// which deserves a word, as a run that does nothing says nothing else.
+pub fn folders_without_files<'p>(paths: &'p [PathBuf], found: &[Found]) -> Vec<&'p Path> {
+    paths
+        .iter()
+        .filter(|root| root.is_dir())
+        .filter(|root| {
+            !found.iter().any(|found| match found {
+                Ok(input) => &input.root == *root,
+                Err((path, _)) => path.starts_with(root),
+            })
+        })
+        .map(PathBuf::as_path)
+        .collect()
 }
 
 /// Whether `path` is `NAME` + `suffix` with `NAME` next to it.
@@ -179,6 +201,10 @@ fn matcher(globs: &Globs) -> Result<Override, ignore::Error> {
     for glob in &globs.globs {
         builder.add(glob)?;
     }
+    builder.case_insensitive(true)?;
+    for glob in &globs.case_insensitive {
+        builder.add(glob)?;
+    }
     builder.build()
 }
 
@@ -228,17 +254,51 @@ mod tests {
         for name in ["b.txt", "a.txt", "sub/c.txt", ".hidden.txt", "skip.log", "sub/d.md"] {
             fs::write(root.join(name), "x").unwrap();
         }
-        fs::write(root.join(".gitignore"), "*.log\n").unwrap();
+        fs::write(root.join(".ignore"), "*.log\n").unwrap();
         let paths = [root.to_path_buf()];
         assert_eq!(names(&paths, &WalkOptions::default()), ["a.txt", "b.txt", "c.txt", "d.md"]);
         let all = WalkOptions { hidden: true, no_ignore: true, ..Default::default() };
-        assert_eq!(names(&paths, &all), [".gitignore", ".hidden.txt", "a.txt", "b.txt", "skip.log", "c.txt", "d.md"]);
-        let globs =
-            |globs: &[&str]| Globs { base: root.to_path_buf(), globs: globs.iter().map(|g| g.to_string()).collect() };
+        assert_eq!(names(&paths, &all), [".hidden.txt", ".ignore", "a.txt", "b.txt", "skip.log", "c.txt", "d.md"]);
+        let globs = |globs: &[&str]| Globs {
+            base: root.to_path_buf(),
+            globs: globs.iter().map(|g| g.to_string()).collect(),
+            ..Default::default()
+        };
         let globbed = WalkOptions { globs: globs(&["*.txt"]), excludes: globs(&["b.txt"]), ..Default::default() };
         assert_eq!(names(&paths, &globbed), ["a.txt", "c.txt"]);
         let anchored = WalkOptions { excludes: globs(&["sub/*.txt"]), ..Default::default() };
         assert_eq!(names(&paths, &anchored), ["a.txt", "b.txt", "d.md"]);
+    }
+
+    #[test]
+    fn iglob_matches_whatever_the_case_and_glob_only_the_same_case() {
+        let dir = tempfile::tempdir().unwrap();
+        let root = dir.path();
+        for name in ["x.txt", "Y.TXT", "z.md"] {
+            fs::write(root.join(name), "x").unwrap();
+        }
+        let paths = [root.to_path_buf()];
+        let glob = Globs { base: root.to_path_buf(), globs: vec!["*.txt".into()], ..Default::default() };
+        assert_eq!(names(&paths, &WalkOptions { globs: glob, ..Default::default() }), ["x.txt"]);
+        let iglob = Globs { base: root.to_path_buf(), case_insensitive: vec!["*.txt".into()], ..Default::default() };
+        assert_eq!(names(&paths, &WalkOptions { globs: iglob, ..Default::default() }), ["Y.TXT", "x.txt"]);
+    }
+
+    #[test]
+    fn gitignore_applies_only_inside_a_git_repository() {
+        let dir = tempfile::tempdir().unwrap();
+        let root = dir.path();
+        fs::create_dir(root.join("novels")).unwrap();
+        fs::write(root.join(".gitignore"), "*.txt\n").unwrap();
+        fs::write(root.join("novels/a.txt"), "x").unwrap();
+        let novels = [root.join("novels")];
+        assert_eq!(names(&novels, &WalkOptions::default()), ["a.txt"], "no repository: .gitignore is not git's here");
+        fs::create_dir(root.join(".git")).unwrap();
+        let found = inputs(&novels, &WalkOptions::default()).unwrap();
+        assert!(found.is_empty(), "in a repository, git ignores it too");
+        assert_eq!(folders_without_files(&novels, &found), [novels[0].as_path()]);
+        let given = [root.join("novels/a.txt")];
+        assert!(folders_without_files(&given, &inputs(&given, &WalkOptions::default()).unwrap()).is_empty());
     }
 
     #[test]
@@ -250,8 +310,11 @@ mod tests {
             fs::write(root.join(name), "x").unwrap();
         }
         let given: Vec<PathBuf> = ["a.txt", "b.md", "fixtures/deep/c.txt"].iter().map(|n| root.join(n)).collect();
-        let globs =
-            |globs: &[&str]| Globs { base: root.to_path_buf(), globs: globs.iter().map(|g| g.to_string()).collect() };
+        let globs = |globs: &[&str]| Globs {
+            base: root.to_path_buf(),
+            globs: globs.iter().map(|g| g.to_string()).collect(),
+            ..Default::default()
+        };
         let options = WalkOptions { globs: globs(&["*.txt"]), excludes: globs(&["fixtures/"]), ..Default::default() };
         assert_eq!(names(&given, &options), ["a.txt", "b.md", "c.txt"], "paths given are taken as they are");
         let forced = WalkOptions { force_exclude: true, ..options };

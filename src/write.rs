@@ -88,6 +88,86 @@ impl EolCounts {
     }
 }
 
+/// How far into the text an HTML `<meta>` charset is looked for: as far as
+/// a browser's prescan looks.
+const META_WINDOW: usize = 1024;
+
+/// The declarations of a charset that the text makes for itself, the label
+/// as the first group: an XML declaration (at the very start), a Python or
+/// Emacs coding cookie (on the first two lines, Python's own pattern), an
+/// HTML `<meta charset>` or `http-equiv` content (in [`META_WINDOW`]).
+static DECLARATIONS: std::sync::LazyLock<[(regex::Regex, Declared); 4]> = std::sync::LazyLock::new(|| {
+    let regex = |pattern| regex::Regex::new(pattern).expect("valid declaration pattern");
+    [
+        (
+            regex(r#"\A<\?xml[ \t\r\n][^>]*?\bencoding[ \t\r\n]*=[ \t\r\n]*["']([A-Za-z][\w.:-]*)["']"#),
+            Declared::AtStart,
+        ),
+        (regex(r"\A[ \t\f]*#.*?coding[:=][ \t]*([-\w.]+)"), Declared::OnFirstTwoLines),
+        (regex(r"\A.*?-\*-.*?\bcoding:[ \t]*([-\w.]+)"), Declared::OnFirstTwoLines),
+        (regex(r#"(?i)<meta\b[^>]*?\bcharset[ \t\r\n]*=[ \t\r\n]*["']?([a-z][\w.:-]*)"#), Declared::InMetaWindow),
+    ]
+});
+
+/// Where a kind of declaration counts.
+#[derive(Clone, Copy)]
+enum Declared {
+    AtStart,
+    OnFirstTwoLines,
+    InMetaWindow,
+}
+
+/// `text` (the start of a file decoded from `source`) with its declaration
+/// of `source` pointed at UTF-8, which it is now written in, and the label
+/// it replaced; `None` when it declares no charset, or another one (a
+/// declaration that was wrong before is the author's to fix). Left as it
+/// was, the declaration would have the file read as `source` again:
+/// browsers would show mojibake, and Python refuses a `coding: gbk` file
+/// that is not GBK.
+pub fn declare_utf8(text: &str, source: &'static encoding_rs::Encoding) -> Option<(String, String)> {
+    let same_charset = |label: &str| {
+        let family = |e: &'static encoding_rs::Encoding| match e {
+            e if e == encoding_rs::GBK => encoding_rs::GB18030,
+            e if e == encoding_rs::UTF_16BE => encoding_rs::UTF_16LE,
+            e => e,
+        };
+        encoding_rs::Encoding::for_label(label.as_bytes()).is_some_and(|declared| family(declared) == family(source))
+    };
+    let two_lines = text.split_inclusive('\n').take(2).map(str::len).sum();
+    let mut meta_window = META_WINDOW.min(text.len());
+    while !text.is_char_boundary(meta_window) {
+        meta_window -= 1;
+    }
+    let mut labels = Vec::new();
+    for (pattern, declared) in DECLARATIONS.iter() {
+        let found = match declared {
+            Declared::AtStart => pattern.captures(text),
+            Declared::InMetaWindow => pattern.captures(&text[..meta_window]),
+            Declared::OnFirstTwoLines => {
+                text[..two_lines].split_inclusive('\n').find_map(|line| pattern.captures(line))
+            }
+        };
+        if let Some(label) = found.and_then(|captures| captures.get(1)) {
+            // Each pattern ran on a slice of `text`: where the label is in it.
+            let start = label.as_str().as_ptr() as usize - text.as_ptr() as usize;
+            if same_charset(label.as_str()) && !labels.iter().any(|&(at, _)| at == start) {
+                labels.push((start, label.as_str()));
+            }
+        }
+    }
+    let (&(_, first), _) = labels.split_first()?;
+    labels.sort_unstable();
+    let mut declared = String::with_capacity(text.len() + 8);
+    let mut done = 0;
+    for (start, label) in &labels {
+        declared.push_str(&text[done..*start]);
+        declared.push_str("utf-8");
+        done = start + label.len();
+    }
+    declared.push_str(&text[done..]);
+    Some((declared, first.to_ascii_lowercase()))
+}
+
 /// Unicode NFC of `text`, borrowed when it already is NFC.
 pub fn nfc(text: &str) -> Cow<'_, str> {
     if is_nfc_quick(text.chars()) == IsNormalized::Yes {
@@ -153,11 +233,11 @@ pub fn replace_with<R: Read, T>(
         Some(suffix) => {
             let mut name = path.as_os_str().to_owned();
             name.push(suffix);
-            Some((temporary(dir)?, PathBuf::from(name)))
+            Some((temporary(dir, NOT_CHANGED)?, PathBuf::from(name)))
         }
         None => None,
     };
-    let mut temp = temporary(dir)?;
+    let mut temp = temporary(dir, NOT_CHANGED)?;
     let mut read = Copying { original, copy: backup.as_mut().map(|(backup, _)| backup.as_file_mut()) };
     let (value, replace) = fill(&mut read, temp.as_file_mut())?;
     if !replace {
@@ -278,12 +358,29 @@ impl Temporary {
 /// An empty temporary file in `dir`, removed unless persisted. Created and
 /// listed under one lock, so that a signal's clean-up sees every file
 /// created before it and none after.
-fn temporary(dir: &Path) -> Result<Temporary> {
+/// What [`temporary`] failing in [`replace_with`] means for the file.
+const NOT_CHANGED: &str = "the file was not changed";
+
+/// A temporary file in `dir`, listed for removal on a signal. When none can
+/// be made (a read-only folder), the error says so and what that means for
+/// the file (`untouched`), rather than naming a random path that does not
+/// exist.
+fn temporary(dir: &Path, untouched: &str) -> Result<Temporary> {
     let mut list = unfinished();
     if list.stopping {
         return Err(Error::Stopping);
     }
-    let file = tempfile::Builder::new().prefix(TEMPORARY_PREFIX).suffix(".tmp").tempfile_in(dir)?;
+    let file = tempfile::Builder::new().prefix(TEMPORARY_PREFIX).suffix(".tmp").tempfile_in(dir).map_err(|err| {
+        // tempfile's message ends with the random name it tried, and hides
+        // the system's error inside a type of its own: its kind says why.
+        let reason = err.kind();
+        let dir = if dir == Path::new(".") {
+            Cow::Borrowed("the current folder")
+        } else {
+            Cow::Owned(format!("{}/", dir.display()))
+        };
+        io::Error::new(err.kind(), format!("cannot create a temporary file in {dir} ({reason}); {untouched}"))
+    })?;
     list.paths.push(file.path().to_path_buf());
     Ok(Temporary { listed: Listed(file.path().to_path_buf()), file })
 }
@@ -338,7 +435,7 @@ pub fn create_with<T>(
 ) -> Result<T> {
     let dir = path.parent().unwrap_or(Path::new("."));
     fs::create_dir_all(dir)?;
-    let mut temp = temporary(dir)?;
+    let mut temp = temporary(dir, "nothing was written")?;
     let (value, keep) = fill(temp.as_file_mut())?;
     if keep {
         seal(&temp, permissions, None)?;
@@ -363,7 +460,8 @@ fn refuse_hard_links(_: &fs::Metadata) -> Result<()> {
 
 /// Where `--out-dir` writes `file`, found under the input `root` (or given
 /// itself when `root == file`): like `cp -r ROOT OUT/`, the mirror is
-/// `OUT/<name of root>/<path of file under root>`. Never outside `out`.
+/// `OUT/<name of root>/<path of file under root>`. Never outside `out`: a
+/// folder of the mirror that is a symbolic link (to anywhere) is refused.
 pub fn mirror_path(out: &Path, root: &Path, file: &Path) -> Result<PathBuf> {
     let refuse = |reason| Error::OutPath { path: file.to_path_buf(), reason };
     let root_name = match root.file_name() {
@@ -381,12 +479,80 @@ pub fn mirror_path(out: &Path, root: &Path, file: &Path) -> Result<PathBuf> {
             _ => return Err(refuse("the path leaves its input folder")),
         }
     }
+    let mut folder = out.to_path_buf();
+    let folders = mirrored.strip_prefix(out).ok().and_then(Path::parent).unwrap_or(Path::new(""));
+    for part in folders.components() {
+        folder.push(part);
+        if fs::symlink_metadata(&folder).is_ok_and(|metadata| metadata.file_type().is_symlink()) {
+            return Err(Error::OutLink(folder));
+        }
+    }
     Ok(mirrored)
 }
 
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn a_folder_without_room_for_a_temporary_file_is_named_with_what_it_means() {
+        let dir = tempfile::tempdir().unwrap();
+        let missing = dir.path().join("gone");
+        let Err(err) = temporary(&missing, NOT_CHANGED) else { panic!("a temporary file in a missing folder") };
+        let expected = format!(
+            "cannot create a temporary file in {}/ (entity not found); the file was not changed",
+            missing.display()
+        );
+        assert_eq!(err.to_string(), expected);
+    }
+
+    #[test]
+    fn a_declaration_of_the_charset_read_is_pointed_at_utf8() {
+        let updated = [
+            (
+                "<?xml version=\"1.0\" encoding=\"GBK\"?>\n<a>中</a>\n",
+                "<?xml version=\"1.0\" encoding=\"utf-8\"?>\n<a>中</a>\n",
+                "gbk",
+            ),
+            (
+                "#!/usr/bin/env python\n# -*- coding: gbk -*-\nprint('中')\n",
+                "#!/usr/bin/env python\n# -*- coding: utf-8 -*-\nprint('中')\n",
+                "gbk",
+            ),
+            ("// -*- mode: c; coding: gb18030 -*-\n", "// -*- mode: c; coding: utf-8 -*-\n", "gb18030"),
+            (
+                "<html><head><meta charset=\"gb2312\"><title>中</title>",
+                "<html><head><meta charset=\"utf-8\"><title>中</title>",
+                "gb2312",
+            ),
+            (
+                "<META HTTP-EQUIV=\"Content-Type\" CONTENT=\"text/html; charset=GB2312\">",
+                "<META HTTP-EQUIV=\"Content-Type\" CONTENT=\"text/html; charset=utf-8\">",
+                "gb2312",
+            ),
+            (
+                "<?xml version='1.0' encoding='gbk'?>\n<html><meta charset=gbk>",
+                "<?xml version='1.0' encoding='utf-8'?>\n<html><meta charset=utf-8>",
+                "gbk",
+            ),
+        ];
+        for (text, expected, label) in updated {
+            assert_eq!(declare_utf8(text, encoding_rs::GB18030), Some((expected.to_owned(), label.to_owned())));
+        }
+        let far = format!("<html>{}<meta charset=\"gbk\">", " ".repeat(META_WINDOW));
+        for text in [
+            "<meta charset=\"big5\">中",
+            "a\nb\n# coding: gbk\n",
+            " <?xml version=\"1.0\" encoding=\"GBK\"?>",
+            "print('coding: gbk')\n",
+            "中文",
+            &far,
+        ] {
+            assert_eq!(declare_utf8(text, encoding_rs::GB18030), None, "{text}");
+        }
+        let big5 = declare_utf8("<meta charset=\"big5\">", encoding_rs::BIG5);
+        assert_eq!(big5, Some(("<meta charset=\"utf-8\">".to_owned(), "big5".to_owned())));
+    }
 
     #[test]
     fn eol_counts_and_forms() {
@@ -413,6 +579,23 @@ mod tests {
         );
         assert_eq!(mirror_path(out, Path::new("x/b.txt"), Path::new("x/b.txt")).unwrap(), Path::new("/out/b.txt"));
         assert!(mirror_path(out, Path::new("novels"), Path::new("elsewhere/b.txt")).is_err());
+    }
+
+    #[cfg(unix)]
+    #[test]
+    fn a_linked_folder_inside_out_is_refused() {
+        let dir = tempfile::tempdir().unwrap();
+        let (out, elsewhere) = (dir.path().join("out"), dir.path().join("elsewhere"));
+        fs::create_dir_all(out.join("novels")).unwrap();
+        fs::create_dir(&elsewhere).unwrap();
+        std::os::unix::fs::symlink(&elsewhere, out.join("novels/part")).unwrap();
+        let file = Path::new("novels/part/a.txt");
+        let Err(Error::OutLink(link)) = mirror_path(&out, Path::new("novels"), file) else { panic!("not refused") };
+        assert_eq!(link, out.join("novels/part"));
+        assert!(mirror_path(&out, Path::new("novels"), Path::new("novels/a.txt")).is_ok());
+        std::os::unix::fs::symlink(&elsewhere, dir.path().join("linked-out")).unwrap();
+        let through_a_linked_out = mirror_path(&dir.path().join("linked-out"), Path::new("novels"), file);
+        assert!(through_a_linked_out.is_ok(), "OUT itself is the user's choice");
     }
 
     #[test]

@@ -261,6 +261,25 @@ fn out_dir_mirrors_the_tree_and_leaves_the_input_alone() {
     assert_eq!(fs::read(dir.path("in/a/gbk.txt")).unwrap(), fs::read(sample_path("gbk.txt")).unwrap());
 }
 
+#[cfg(unix)]
+#[test]
+fn out_dir_refuses_a_linked_folder_inside_out() {
+    let dir = Dir::new();
+    dir.copy_sample("gbk.txt", "novels/a.txt");
+    fs::create_dir_all(dir.path("out2")).unwrap();
+    fs::create_dir_all(dir.path("elsewhere")).unwrap();
+    std::os::unix::fs::symlink(dir.path("elsewhere"), dir.path("out2/novels")).unwrap();
+    let output = zhnorm(["--no-config", "--out-dir", "out2", "novels"]).in_dir(dir.temp.path()).run();
+    assert_eq!(output.status.code(), Some(2));
+    assert!(
+        stderr(&output)
+            .contains("novels/a.txt: out2/novels is a symbolic link; --out-dir writes only inside its folder"),
+        "{}",
+        stderr(&output)
+    );
+    assert_eq!(fs::read_dir(dir.path("elsewhere")).unwrap().count(), 0, "nothing written through the link");
+}
+
 #[test]
 fn out_dir_inside_an_input_folder_is_refused() {
     let dir = Dir::new();
@@ -286,6 +305,106 @@ fn check_lists_changes_and_sets_the_exit_code() {
     let clean = zhnorm(["--check".as_ref(), dir.path("clean.txt").as_os_str()]).run();
     assert_eq!(clean.status.code(), Some(0));
     assert_eq!(stdout(&clean), "");
+}
+
+#[test]
+fn gitignore_outside_a_repository_hides_nothing_and_a_folder_with_nothing_found_is_named() {
+    let dir = Dir::new();
+    dir.write("p/.gitignore", b"*.txt\n");
+    dir.write("p/novels/a.txt", b"\xd6\xd0\n");
+    let check = || zhnorm(["--no-config", "--check", "."]).in_dir(&dir.path("p/novels")).run();
+    let outside = check();
+    assert_eq!(outside.status.code(), Some(1), "{}", stderr(&outside));
+    assert_eq!(stdout(&outside), "./a.txt: gb18030 -> utf-8\n");
+    fs::create_dir(dir.path("p/.git")).unwrap();
+    let inside = check();
+    assert_eq!(inside.status.code(), Some(0));
+    assert_eq!(stdout(&inside), "");
+    assert_eq!(
+        stderr(&inside),
+        "zhnorm: no files found under . (ignore files, hidden files and globs apply; --no-ignore, --hidden)\n"
+    );
+}
+
+#[test]
+fn a_converted_file_declares_utf8_where_it_declared_its_old_charset() {
+    let dir = Dir::new();
+    let files = [
+        ("p.py", "# -*- coding: gbk -*-\n", "# -*- coding: utf-8 -*-\n"),
+        ("p.html", "<html><head><meta charset=\"gb2312\"></head>\n", "<html><head><meta charset=\"utf-8\"></head>\n"),
+        ("b.html", "<meta charset=\"big5\">\n", "<meta charset=\"big5\">\n"),
+    ];
+    for (name, declaration, _) in files {
+        dir.write(name, &encoding_rs::GBK.encode(&format!("{declaration}{SIMPLIFIED}")).0);
+    }
+    let names = ["p.py", "p.html", "b.html"];
+    let check = zhnorm(["--no-config", "--check"].iter().chain(&names)).in_dir(dir.temp.path()).run();
+    assert_eq!(
+        stdout(&check),
+        "p.py: gb18030 -> utf-8, charset declaration gbk -> utf-8\n\
+         p.html: gb18030 -> utf-8, charset declaration gb2312 -> utf-8\n\
+         b.html: gb18030 -> utf-8\n"
+    );
+    let write = zhnorm(["--no-config", "--write"].iter().chain(&names)).in_dir(dir.temp.path()).run();
+    assert_eq!(write.status.code(), Some(0), "{}", stderr(&write));
+    for (name, _, declared) in files {
+        // A declaration of another charset than the one read is the author's to fix.
+        assert_eq!(fs::read_to_string(dir.path(name)).unwrap(), format!("{declared}{SIMPLIFIED}"), "{name}");
+    }
+}
+
+#[test]
+fn no_repair_leaves_mojibake_unreported_and_still_reports_damage() {
+    // 鍙戝竷 is 发布 in UTF-8 read as GBK.
+    let check = |args: &[&str], input: &str| {
+        zhnorm(["--no-config", "--check"].iter().chain(args).chain(&["-"])).stdin(input.as_bytes()).run()
+    };
+    assert_eq!(check(&[], "鍙戝竷\n").status.code(), Some(1));
+    let unrepaired = check(&["--no-repair"], "鍙戝竷\n");
+    assert_eq!((unrepaired.status.code(), stderr(&unrepaired)), (Some(0), String::new()));
+    let damaged = check(&["--no-repair"], "鍙戝竷锟斤拷\n");
+    assert_eq!(damaged.status.code(), Some(1));
+    assert!(stderr(&damaged).contains("<stdin>:1:4: damage: 锟斤拷"), "{}", stderr(&damaged));
+    let help = stdout(&zhnorm(["--help"]).run());
+    assert!(help.contains("Do not repair mojibake; it is then left as it is and not reported"), "{help}");
+}
+
+#[test]
+fn messages_count_one_in_the_singular() {
+    let check = |args: &[&str], input: &str| {
+        stdout(&zhnorm(["--no-config", "--check"].iter().chain(args).chain(&["-"])).stdin(input.as_bytes()).run())
+    };
+    // 鍙戝竷 is 发布 in UTF-8 read as GBK.
+    assert_eq!(check(&[], "鍙戝竷\n"), "<stdin>: 1 mojibake span repaired (utf-8 read as gbk)\n");
+    assert_eq!(check(&["-c", "s2t"], "说\n"), "<stdin>: 1 character converted\n");
+    assert_eq!(check(&["-c", "s2t"], "说话\n"), "<stdin>: 2 characters converted\n");
+    assert_eq!(check(&["--glosses=strip"], "國(guó)家\n"), "<stdin>: 1 pinyin gloss removed\n");
+    let lossy = zhnorm(["--no-config", "--check", "--lossy", "--from", "gbk", "-"]).stdin(b"\xd6\xd0\x81\x20\n").run();
+    assert_eq!(stdout(&lossy), "<stdin>: gbk -> utf-8, 1 malformed sequence replaced with U+FFFD (first at byte 2)\n");
+}
+
+#[test]
+fn small_messages_name_what_went_wrong() {
+    let json = zhnorm(["--json", "-"]).stdin(b"x\n").run();
+    assert!(stderr(&json).contains("--check, --diff, --detect, --write or --out-dir"), "{}", stderr(&json));
+    let diff_json = zhnorm(["--no-config", "--diff", "--json", "-"]).stdin(b"x\n").run();
+    assert_eq!(diff_json.status.code(), Some(0), "{}", stderr(&diff_json));
+    let replacement = zhnorm(["--from", "replacement", "-"]).stdin(b"x\n").run();
+    assert_eq!(replacement.status.code(), Some(2));
+    assert!(
+        stderr(&replacement).starts_with("zhnorm: encoding label \"replacement\" names WHATWG's replacement encoding"),
+        "{}",
+        stderr(&replacement)
+    );
+    let dir = Dir::new();
+    dir.write("a.txt", SIMPLIFIED.as_bytes());
+    let backup = zhnorm(["--no-config", "--write", "--backup", ".orig", "a.txt"]).in_dir(dir.temp.path()).run();
+    assert!(
+        stderr(&backup)
+            .starts_with("zhnorm: .orig is not a file: to keep backups with the suffix .orig, write --backup=.orig\n"),
+        "{}",
+        stderr(&backup)
+    );
 }
 
 #[test]
@@ -352,7 +471,7 @@ fn a_bom_wins_over_from_as_in_the_whatwg_decode() {
     assert_eq!(
         stderr(&gbk_behind_a_bom),
         "zhnorm: <stdin>: malformed UTF-8 byte sequence at byte offset 3, after a byte-order mark of UTF-8, which wins \
-         over --from GBK; not written (remove the BOM to decode the file as GBK)\n"
+         over --from GBK; output stops at byte 3 (remove the BOM to decode the file as GBK)\n"
     );
 }
 
@@ -541,6 +660,27 @@ fn protected_patterns_and_off_markers_are_not_converted() {
 }
 
 #[test]
+fn check_passes_damage_inside_protected_text_and_marked_regions() {
+    let dir = Dir::new();
+    let text = "乱码“锟斤拷”和“烫烫烫”：U+FFFD（\u{FFFD}）\n";
+    let file = dir.write("k.md", text.as_bytes());
+    let check =
+        |args: &[&str]| zhnorm(["--no-config", "--check"].iter().chain(args).chain(&[file.to_str().unwrap()])).run();
+    let unprotected = check(&[]);
+    assert_eq!(unprotected.status.code(), Some(1));
+    assert_eq!(stderr(&unprotected).matches("damage:").count(), 3, "{}", stderr(&unprotected));
+    let protected = check(&["--protect", "锟斤拷|\u{FFFD}|烫烫烫"]);
+    assert_eq!(protected.status.code(), Some(0), "{}", stderr(&protected));
+    assert_eq!(stderr(&protected), "");
+    let marked = dir.write("m.md", format!("<!-- zhnorm: off -->\n{text}<!-- zhnorm: on -->\n锟斤拷\n").as_bytes());
+    let output = zhnorm(["--no-config", "--check", marked.to_str().unwrap()]).run();
+    assert_eq!(output.status.code(), Some(1));
+    let err = stderr(&output);
+    assert!(err.ends_with("m.md:4:1: damage: 锟斤拷 (U+FFFD written as UTF-8 and read as GBK)\n"), "{err}");
+    assert_eq!(err.matches("damage:").count(), 1, "only the damage after the region: {err}");
+}
+
+#[test]
 fn protected_text_and_marked_regions_are_not_repaired_cleaned_or_converted() {
     // 鍙戝竷 is 发布 in UTF-8 read as GBK; (guó) glosses 國.
     let input = "鍙戝竷 `鍙戝竷 國(guó)` 国(guó)家\n// zhnorm: off\n鍙戝竷 锟斤拷 國(guó)家\n// zhnorm: on\n鍙戝竷\n";
@@ -552,11 +692,7 @@ fn protected_text_and_marked_regions_are_not_repaired_cleaned_or_converted() {
         stdout(&output),
         "发布 `鍙戝竷 國(guó)` 国家\n// zhnorm: off\n鍙戝竷 锟斤拷 國(guó)家\n// zhnorm: on\n发布\n"
     );
-    assert!(
-        stderr(&output).contains("zhnorm: <stdin>:3:5: damage: 锟斤拷"),
-        "damage is still reported: {}",
-        stderr(&output)
-    );
+    assert!(!stderr(&output).contains("damage"), "damage kept on purpose is not reported: {}", stderr(&output));
     let converted = run(&["-c", "s2t"]);
     assert_eq!(
         stdout(&converted),
@@ -566,7 +702,7 @@ fn protected_text_and_marked_regions_are_not_repaired_cleaned_or_converted() {
     assert_eq!(output.status.code(), Some(1));
     assert_eq!(
         stdout(&output),
-        "<stdin>: 2 mojibake spans repaired (utf-8 read as gbk), 1 pinyin glosses removed\n",
+        "<stdin>: 2 mojibake spans repaired (utf-8 read as gbk), 1 pinyin gloss removed\n",
         "the shielded spans are not counted"
     );
 }
@@ -1150,7 +1286,7 @@ mod recover {
 
         let check = zhnorm(["--check".as_ref(), file.as_os_str()]).run();
         assert_eq!(check.status.code(), Some(1));
-        assert!(stdout(&check).contains("1 mojibake runs with holes recovered (1 holes filled)"), "{}", stdout(&check));
+        assert!(stdout(&check).contains("1 mojibake run with holes recovered (1 hole filled)"), "{}", stdout(&check));
         let err = stderr(&check);
         assert!(err.contains("holed.txt:1:18: damage: U+FFFD"), "{err}");
 
@@ -1324,8 +1460,10 @@ fn stdout_mode_prints_the_text_before_a_malformed_byte() {
     let output = zhnorm([&path]).run();
     assert_eq!(output.status.code(), Some(2));
     assert!(
-        stderr(&output).contains(&format!("malformed gb18030 byte sequence at byte offset {offset}")),
-        "{}",
+        stderr(&output).contains(&format!(
+            "malformed gb18030 byte sequence at byte offset {offset}; output stops at byte {offset} ("
+        )),
+        "the text before it was printed, so not \"not written\": {}",
         stderr(&output)
     );
     let before: String = SIMPLIFIED.repeat(5000) + &SIMPLIFIED[..SIMPLIFIED.char_indices().nth(6).unwrap().0];

@@ -5,11 +5,13 @@
 //! program, a test fixture of mojibake. And a Chinese configuration run
 //! over Japanese text damages it (s2t turns 会社 into 會社 and 学ぶ into 學ぶ).
 //! [`Guard`] cuts each block of text into [`Part`]s, the shielded ones
-//! left as they are by repair, clean and conversion (the pipeline still
-//! reports their damage, and gives the whole file its charset, BOM, line
-//! endings and NFC), and sits in front of a [`Converter`]:
+//! left as they are by repair, clean and conversion (the pipeline does not
+//! report their damage, which is kept on purpose, and gives the whole file
+//! its charset, BOM, line endings and NFC), and sits in front of a
+//! [`Converter`]:
 //!
-//! - **Japanese text** — kana in at least a tenth of the CJK characters —
+//! - **Japanese text** — kana in at least a tenth of the CJK characters,
+//!   counting only kana in words (not those of kaomoji, `(ノ°▽°)ノ`) —
 //!   is not converted by the Chinese configurations, unless forced. The
 //!   decision is made once per input, on the first text that has CJK
 //!   characters in it (the pipeline's first block: up to 64 KiB of whole
@@ -151,7 +153,7 @@ impl Guard {
     fn each_part<'p>(&mut self, converter: &Converter, parts: &'p [Part<'_>], mut each: impl FnMut(&'p str, bool)) {
         if !self.force && !converter.is_for_japanese() {
             if self.japanese.is_none() {
-                self.japanese = is_japanese(parts.iter().map(|part| &*part.text));
+                self.japanese = is_japanese(parts.iter().flat_map(|part| part.text.chars()));
             }
             if self.japanese == Some(true) {
                 parts.iter().for_each(|part| each(&part.text, false));
@@ -210,55 +212,69 @@ fn markers(line: &str) -> impl Iterator<Item = (usize, usize, bool)> + '_ {
     })
 }
 
-/// Whether the text of `texts` is Japanese, judged on its first [`JUDGED`]
+/// Whether the text of `chars` is Japanese, judged on its first [`JUDGED`]
 /// CJK characters, or `None` when it has none to tell by.
-fn is_japanese<'t>(texts: impl IntoIterator<Item = &'t str>) -> Option<bool> {
-    let (mut kana, mut han) = (0usize, 0usize);
-    for c in texts.into_iter().flat_map(from_u3000).filter(|&c| c >= '\u{3040}') {
-        if kana + han == JUDGED {
+///
+/// Only kana that read as part of Japanese words count: a run of two kana
+/// or more, or a lone kana beside a Han character. Chinese text has kana
+/// too, not as words: in kaomoji (`(ノ°▽°)ノ`, `ヽ(✿ﾟ▽ﾟ)ノ`, `┐(´ー｀)┌`),
+/// between brackets and symbols, and の for 的 (`我の世界`), a lone の
+/// between two Han characters. Prolonged and voiced sound marks belong to
+/// the run they are in, and count for nothing on their own.
+fn is_japanese(chars: impl Iterator<Item = char>) -> Option<bool> {
+    let (mut kana, mut han, mut judged) = (0usize, 0usize, 0usize);
+    // The current run of kana: its letters, its first letter, and the
+    // character before it.
+    let (mut letters, mut first, mut before) = (0usize, ' ', ' ');
+    let mut previous = ' ';
+    for c in chars.chain([' ']) {
+        if is_kana(c) || is_sound_mark(c) {
+            if letters == 0 && !is_sound_mark(previous) {
+                before = previous;
+            }
+            if is_kana(c) {
+                letters += 1;
+                first = if letters == 1 { c } else { first };
+            }
+            previous = c;
+            continue;
+        }
+        if letters > 0 {
+            let beside_han = is_han(before) || is_han(c);
+            let lone_no = letters == 1 && first == 'の' && is_han(before) && is_han(c);
+            if letters >= 2 || (beside_han && !lone_no) {
+                kana += letters;
+            }
+            judged += letters;
+            letters = 0;
+        }
+        if is_han(c) {
+            han += 1;
+            judged += 1;
+        }
+        if judged >= JUDGED {
             break;
         }
-        match c {
-            // Hiragana; katakana without the middle dot and the prolonged
-            // sound mark (Chinese text uses both); small and half-width kana.
-            '\u{3041}'..='\u{309F}' | '\u{30A1}'..='\u{30FA}' | '\u{31F0}'..='\u{31FF}' | '\u{FF66}'..='\u{FF9D}' => {
-                kana += 1
-            }
-            '\u{3400}'..='\u{4DBF}' | '\u{4E00}'..='\u{9FFF}' | '\u{F900}'..='\u{FAFF}' | '\u{20000}'..='\u{3FFFF}' => {
-                han += 1
-            }
-            _ => {}
-        }
+        previous = c;
     }
     (kana + han > 0).then(|| kana >= MIN_KANA && kana as f64 >= KANA_SHARE * (kana + han) as f64)
 }
 
-/// The characters of `text` from U+3000 on, the only ones
-/// [`is_japanese`] counts: found by their first byte (0xE3 or more), with
-/// ASCII passed over eight bytes at a time. A large input's first block is
-/// read up to its 10,000th CJK character, which took one part in thirty
-/// of a conversion's instructions character by character (callgrind, s2t
-/// on 1 MB of the corpus).
-fn from_u3000(text: &str) -> impl Iterator<Item = char> + '_ {
-    const TOP_BITS: u64 = 0x8080_8080_8080_8080;
-    let b = text.as_bytes();
-    let mut i = 0;
-    std::iter::from_fn(move || loop {
-        while let Some(eight) = b.get(i..i + 8) {
-            if u64::from_ne_bytes(eight.try_into().unwrap_or([0x80; 8])) & TOP_BITS != 0 {
-                break;
-            }
-            i += 8;
-        }
-        if *b.get(i)? < 0xE3 {
-            i += 1;
-            continue;
-        }
-        // A byte of 0xE3 or more starts a character.
-        let c = text.get(i..)?.chars().next()?;
-        i += c.len_utf8();
-        return Some(c);
-    })
+/// Hiragana and katakana letters, small and half-width ones included (not
+/// the middle dot, the prolonged sound mark or the iteration marks, which
+/// Chinese text uses too, nor the sound marks alone).
+fn is_kana(c: char) -> bool {
+    matches!(c, '\u{3041}'..='\u{3096}' | '\u{30A1}'..='\u{30FA}' | '\u{31F0}'..='\u{31FF}' | '\u{FF66}'..='\u{FF6F}' | '\u{FF71}'..='\u{FF9D}')
+}
+
+/// The prolonged sound mark and the voiced sound marks, full- and
+/// half-width, spacing and combining.
+fn is_sound_mark(c: char) -> bool {
+    matches!(c, 'ー' | 'ｰ' | 'ﾞ' | 'ﾟ' | '\u{3099}'..='\u{309C}')
+}
+
+fn is_han(c: char) -> bool {
+    matches!(c, '\u{3400}'..='\u{4DBF}' | '\u{4E00}'..='\u{9FFF}' | '\u{F900}'..='\u{FAFF}' | '\u{20000}'..='\u{3FFFF}')
 }
 
 #[cfg(test)]
@@ -300,28 +316,30 @@ mod tests {
     #[test]
     fn chinese_with_a_stray_kana_is_converted() {
         assert_eq!(convert(&mut Guard::default(), "s2t", &["我の头发\n"]), "我の頭髮\n");
-        assert_eq!(is_japanese(["我の头发很长，天气预报说明天下雨。"]), Some(false));
-        assert_eq!(is_japanese(["README.md"]), None);
-        assert_eq!(is_japanese(["東京都知事選挙の結果が発表された"]), Some(true));
+        assert_eq!(is_japanese("我の头发很长，天气预报说明天下雨。".chars()), Some(false));
+        assert_eq!(is_japanese("README.md".chars()), None);
+        assert_eq!(is_japanese("東京都知事選挙の結果が発表された".chars()), Some(true));
+    }
+
+    #[test]
+    fn kaomoji_and_a_lone_no_between_han_do_not_make_chinese_japanese() {
+        let text = "哈哈哈(ノ°▽°)ノ 今天发工资了ヽ(✿ﾟ▽ﾟ)ノ 请大家吃饭 ┐(´ー｀)┌\n";
+        let converted = "哈哈哈(ノ°▽°)ノ 今天發工資了ヽ(✿ﾟ▽ﾟ)ノ 請大家喫飯 ┐(´ー｀)┌\n";
+        assert_eq!(convert(&mut Guard::default(), "s2t", &[text]), converted);
+        assert_eq!(is_japanese("我の世界".chars()), Some(false));
+        assert_eq!(is_japanese("(つ´∀`)つ ヽ(゜∀゜)ノ ┐(´ｰ｀)┌ 发工资".chars()), Some(false));
+        // Short Japanese with few kana, each a word beside Han or in a run.
+        assert_eq!(is_japanese("私の本が机の上にある".chars()), Some(true));
+        assert_eq!(is_japanese("「ありがとう」と言った".chars()), Some(true));
+        assert_eq!(is_japanese("ｷﾀｰ 新製品ﾃﾞｽ".chars()), Some(true));
     }
 
     #[test]
     fn japanese_is_judged_on_the_first_cjk_characters() {
         let chinese = "头发很长。".repeat(JUDGED / 4);
         let japanese = "これは日本語です。".repeat(JUDGED);
-        assert_eq!(is_japanese([format!("{chinese}{japanese}").as_str()]), Some(false));
-        assert_eq!(is_japanese([&chinese[..chinese.len() / 2], japanese.as_str()]), Some(true));
-    }
-
-    #[test]
-    fn kana_and_han_are_counted_wherever_ascii_and_other_scripts_put_them() {
-        for pad in 0..20 {
-            let ascii = "a".repeat(pad);
-            let text = format!("{ascii}こ{ascii}é東{ascii}“中”。は{ascii}");
-            assert_eq!(from_u3000(&text).collect::<String>(), "こ東中。は", "{text}");
-            assert_eq!(is_japanese([text.as_str()]), Some(false), "{text}: 2 kana are too few");
-            assert_eq!(is_japanese([text.as_str(), "日本語です"]), Some(true), "{text}");
-        }
+        assert_eq!(is_japanese(format!("{chinese}{japanese}").chars()), Some(false));
+        assert_eq!(is_japanese(format!("{}{japanese}", &chinese[..chinese.len() / 2]).chars()), Some(true));
     }
 
     #[test]
