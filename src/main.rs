@@ -838,7 +838,7 @@ impl<'a> BatchPrinter<'a> {
                     self.status = self.status.max(Status::Changes);
                 }
                 if args.json {
-                    let mut value = serde_json::to_value(&outcome).unwrap_or_default();
+                    let mut value = serde_json::to_value(outcome).unwrap_or_default();
                     value["path"] = json!(path.to_string_lossy());
                     value["changed"] = json!(changed);
                     if let Outcome::Text(report) = &outcome {
