@@ -433,7 +433,9 @@ impl Toned {
     }
 }
 
-fn is_han(c: char) -> bool {
+/// A Han character: the unified ideographs with Extensions A to H, and the
+/// compatibility ideographs.
+pub(crate) fn is_han(c: char) -> bool {
     matches!(u32::from(c), 0x3400..=0x4DBF | 0x4E00..=0x9FFF | 0xF900..=0xFAFF | 0x20000..=0x323AF)
 }
 

@@ -841,7 +841,7 @@ impl<'a> BatchPrinter<'a> {
                     let mut value = serde_json::to_value(outcome).unwrap_or_default();
                     value["path"] = json!(path.to_string_lossy());
                     value["changed"] = json!(changed);
-                    if let Outcome::Text(report) = &outcome {
+                    if let Outcome::Text(report) = outcome {
                         value["changes"] = json!(report.changes());
                     }
                     if let Some(diff) = diff {
@@ -849,7 +849,7 @@ impl<'a> BatchPrinter<'a> {
                     }
                     Some(value.to_string())
                 } else {
-                    match &outcome {
+                    match outcome {
                         Outcome::Binary => {
                             if !args.quiet && !stopped {
                                 note_binary(path);

@@ -355,16 +355,14 @@ impl Temporary {
     }
 }
 
-/// An empty temporary file in `dir`, removed unless persisted. Created and
-/// listed under one lock, so that a signal's clean-up sees every file
-/// created before it and none after.
 /// What [`temporary`] failing in [`replace_with`] means for the file.
 const NOT_CHANGED: &str = "the file was not changed";
 
-/// A temporary file in `dir`, listed for removal on a signal. When none can
-/// be made (a read-only folder), the error says so and what that means for
-/// the file (`untouched`), rather than naming a random path that does not
-/// exist.
+/// An empty temporary file in `dir`, removed unless persisted. Created and
+/// listed under one lock, so that a signal's clean-up sees every file
+/// created before it and none after. When none can be made (a read-only
+/// folder), the error says so and what that means for the file
+/// (`untouched`), rather than naming a random path that does not exist.
 fn temporary(dir: &Path, untouched: &str) -> Result<Temporary> {
     let mut list = unfinished();
     if list.stopping {

@@ -34,6 +34,7 @@ use memchr::memmem;
 use regex::Regex;
 
 use super::{advance, Change, Converter};
+use crate::clean::is_han;
 
 /// How much kana makes a text Japanese: at least this share of its CJK
 /// characters (Han and kana), and at least [`MIN_KANA`] kana. Chinese text
@@ -271,10 +272,6 @@ fn is_kana(c: char) -> bool {
 /// half-width, spacing and combining.
 fn is_sound_mark(c: char) -> bool {
     matches!(c, 'ー' | 'ｰ' | 'ﾞ' | 'ﾟ' | '\u{3099}'..='\u{309C}')
-}
-
-fn is_han(c: char) -> bool {
-    matches!(c, '\u{3400}'..='\u{4DBF}' | '\u{4E00}'..='\u{9FFF}' | '\u{F900}'..='\u{FAFF}' | '\u{20000}'..='\u{3FFFF}')
 }
 
 #[cfg(test)]

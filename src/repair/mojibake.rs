@@ -305,6 +305,10 @@ pub struct Repairer {
 /// mojibake it undid.
 type Notes = Vec<(Vec<Family>, usize)>;
 
+/// A line's characters before and after a repair that changed them one for
+/// one, and the ranges of those that changed.
+type ChangedPieces = (Vec<char>, Vec<char>, Vec<Range<usize>>);
+
 impl Repairer {
     /// Spans repaired so far, per family (a layer of double encoding counts
     /// once in its family).
@@ -642,19 +646,29 @@ impl Repairer {
     /// found garbled, and its other pieces go with it (`ㄏノ`, Big5 `使用`
     /// read as GBK).
     fn give_back_unpaired_symbols(&mut self, line: &str, repaired: String) -> Option<String> {
-        let only_pairs = self.line.iter().all(|(path, _)| matches!(path[..], [Family::GbkAsBig5 | Family::Big5AsGbk]));
-        let before: Vec<char> = line.chars().collect();
-        let after: Vec<char> = repaired.chars().collect();
-        if !only_pairs || before.len() != after.len() {
+        let Some((before, after, pieces)) = self.pieces_read_as_each_other(line, &repaired) else {
             return Some(repaired);
-        }
-        let pieces = changed_pieces(&before, &after);
+        };
         if pieces.iter().any(|piece| before[piece.clone()].iter().any(|&c| bigram::covers(c))) {
             return Some(repaired);
         }
         let given_back: Vec<_> =
             pieces.into_iter().filter(|piece| !pairs_confirm(&before, &after, piece.clone())).collect();
         self.give_back(&before, after, &given_back)
+    }
+
+    /// When every repair of `line` read GBK and Big5 as each other, so that
+    /// `repaired` changed it character for character: its characters before
+    /// and after, and the pieces that changed.
+    fn pieces_read_as_each_other(&self, line: &str, repaired: &str) -> Option<ChangedPieces> {
+        let only_pairs = self.line.iter().all(|(path, _)| matches!(path[..], [Family::GbkAsBig5 | Family::Big5AsGbk]));
+        let before: Vec<char> = line.chars().collect();
+        let after: Vec<char> = repaired.chars().collect();
+        if !only_pairs || before.len() != after.len() {
+            return None;
+        }
+        let pieces = changed_pieces(&before, &after);
+        Some((before, after, pieces))
     }
 
     /// `after`, a repair of `before` character for character, with the
@@ -690,13 +704,9 @@ impl Repairer {
             self.line.clear();
             return None;
         }
-        let only_pairs = self.line.iter().all(|(path, _)| matches!(path[..], [Family::GbkAsBig5 | Family::Big5AsGbk]));
-        let before: Vec<char> = line.chars().collect();
-        let after: Vec<char> = repaired.chars().collect();
-        if !only_pairs || before.len() != after.len() {
+        let Some((before, after, pieces)) = self.pieces_read_as_each_other(line, &repaired) else {
             return Some(repaired);
-        }
-        let pieces = changed_pieces(&before, &after);
+        };
         let han_beside = |piece: &Range<usize>| {
             piece.start.checked_sub(1).is_some_and(|i| bigram::covers(before[i]))
                 || before.get(piece.end).is_some_and(|&c| bigram::covers(c))
