@@ -96,7 +96,7 @@ fn main() {
     for group in 0..tries.groups {
         let members: Vec<usize> = (0..count).filter(|&i| tries.list[i].1 == group).collect();
         let sets: Vec<&[dat::Entry<'static>]> = members.iter().map(|&i| tries.list[i].0.as_slice()).collect();
-        let (shared, tables) = dat::build_shared(&sets).expect("OpenCC's keys have few different characters");
+        let (shared, tables) = dat::build_shared(&sets);
         let len = write_words(format!("shared{group}.bin"), &shared);
         writeln!(
             code,
@@ -110,11 +110,8 @@ fn main() {
             group_of[i] = group;
         }
     }
-    writeln!(
-        code,
-        "\n/// The tries (`dat.rs` layout): their tables, code maps and double arrays, and value texts, by index."
-    )
-    .unwrap();
+    writeln!(code, "\n/// The tries (`dat.rs` layout): their tables and double arrays, and value texts, by index.")
+        .unwrap();
     writeln!(code, "pub(super) static AUTOMATA: [(&Aligned<[u8]>, &Aligned<[u8]>, &str); {count}] = [").unwrap();
     for (i, group) in group_of.iter().enumerate() {
         writeln!(

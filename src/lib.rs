@@ -78,19 +78,22 @@
 //!   its fastest. The engine alone converts s2t at 105–156 MiB/s, t2s at
 //!   172–263, s2twp at 111–121 and tw2sp at 101–156 (three runs at load 3.3
 //!   to 3.6), above zhconv's 96–105 measured earlier on the same machine,
-//!   though not in the same run. What is left is the walk itself, 110–180
-//!   instructions per Chinese character (decoding it and looking it up
-//!   once, one or two trie units, copying the value; ASCII runs now cost
-//!   two to three instructions a byte), and the rest of the command (52–69%
-//!   of its instructions on 1 MB of the corpus, three fifths of that
-//!   repair: `--no-repair` takes s2t from 45.2 to 28.8 M, t2s from 39.1 to
-//!   22.6 M; README, *Fewer instructions per byte*).
-//!   Walking bytes rather than characters (a byte-level double array,
-//!   no decoding and no code map) is the next step, not taken yet. The single-walk tries of s2tw, s2twp, s2hk and s2hkp
-//!   share their code map and double array, but each still holds the
-//!   values of STPhrases' 49,000 keys for its region (0.5 MB) and tables
-//!   of its own (0.46 MB); the release binary is 19.9 MB (`size
-//!   target/release/zhnorm`).
+//!   though not in the same run. What is left is the walk itself and the
+//!   rest of the command (52–69% of its instructions on 1 MB of the
+//!   corpus, three fifths of that repair: `--no-repair` takes s2t from
+//!   45.2 to 28.8 M, t2s from 39.1 to 22.6 M; README, *Fewer instructions
+//!   per byte*). The walk goes over UTF-8 bytes now, with no decoding and
+//!   no code map (README, *Walking bytes*), but that took only 6–11% off
+//!   it (callgrind, 1 MB of the corpus: s2t 22.9 → 20.3 M, t2s
+//!   15.4 → 14.5 M, s2twp 30.6 → 28.4 M, tw2sp 31.2 → 29.0 M): the three
+//!   transitions of a Han character cost about what decoding it, looking
+//!   it up and one transition did, and most walks (two in three in s2t)
+//!   end without a key after reading a character or two. The single-walk
+//!   tries of s2tw, s2twp, s2hk and s2hkp share their double array, but
+//!   each still holds the values of STPhrases' 49,000 keys for its region
+//!   (0.5 MB) and tables of its own (0.49 MB); the release binary is
+//!   21.8 MB (`size target/release/zhnorm`, text and data; 20.2 MB with
+//!   the walk over characters).
 //! - Whether a text is Japanese (and so not converted by a Chinese
 //!   configuration) is judged once per input, on the first 10,000 CJK
 //!   characters of its first block with any; a Chinese file that opens with

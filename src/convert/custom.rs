@@ -40,10 +40,7 @@ fn text_dict(text: &str, path: &Path, name: &str) -> crate::Result<Dict> {
         reason: reason.to_owned(),
     })?;
     let entries: Vec<dat::Entry<'_>> = entries.into_iter().map(|(key, value)| (key, value, 0)).collect();
-    let (words, text) = dat::build(&entries).ok_or_else(|| Error::Config {
-        path: path.to_owned(),
-        reason: format!("the dictionary's keys have more than {} different characters", dat::MAX_CODES),
-    })?;
+    let (words, text) = dat::build(&entries);
     Ok(Dict::Owned(Arc::new(Owned { words, text, name: name.to_owned() })))
 }
 

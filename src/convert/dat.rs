@@ -11,59 +11,45 @@
 //!
 //! | words              | what                                                       |
 //! |--------------------|------------------------------------------------------------|
-//! | 5                  | header: block count, unit count, key count, first bytes    |
-//! |                    | (count, or 255 if more than 3; then up to 3 bytes),        |
-//! |                    | words of the foreign codes                                 |
+//! | 4                  | header: unit count, key count, first bytes (count, or 255  |
+//! |                    | if more than 3; then up to 3 bytes), count of own chars    |
 //! | 64                 | 256 bytes: 1 where a key's first byte may be this byte     |
 //! | keys + 1           | offsets of the keys' values in the value text              |
 //! | keys               | source of each value: low half, which dictionary it came   |
 //! |                    | from, and [`SEGMENT`] if the key is also a segmentation    |
 //! |                    | key; high half, [`changed`] from the key to the value      |
-//! | foreign words      | foreign codes: bit `code % 32` of word `code / 32` set for |
-//! |                    | the codes of characters in none of the keys (see below)    |
-//! | `HI_LEN`           | code map, level 1: block of each 256 code points (0: none) |
-//! | blocks × 128       | code map, level 2: code of each character (0: in no key),  |
-//! |                    | `u16`, two a word, the first in the low half               |
-//! | units × 4          | the double array: base, check, key number (`NONE`: none),  |
-//! |                    | and a mask of the children's codes modulo 32               |
+//! | own chars          | the characters of the keys, sorted (see below)             |
+//! | units × 3          | the double array: base, check, key number (`NONE`: none)   |
 //!
-//! The code map and the double array come last because the built-in tries
-//! of stages that segment alike share them ([`build_shared`]): `build.rs`
-//! writes them apart from the tables before them. A trie that shares them
-//! has codes for the characters of the others' keys too; those in none of
-//! its own keys are its foreign codes.
+//! The keys are walked as UTF-8 bytes: a transition is labelled with a
+//! byte (its [`code`]), so a character is never decoded or looked up in a
+//! table of characters; a key number sits in the unit after the last byte
+//! of the key's last character, and the walk reads it only there.
+//!
+//! The double array comes last because the built-in tries of stages that
+//! segment alike share it ([`build_shared`]): `build.rs` writes it apart
+//! from the tables before it. A trie that shares it has units for the
+//! others' keys too; the characters of its own keys are listed so that it
+//! knows which characters are in none of them.
 //!
 //! The value text is kept apart, as a `&str` (`include_str!` for the
 //! built-in tries, so that it is checked to be UTF-8 at compile time).
-//!
-//! Characters get codes by how often they occur in the keys, most frequent
-//! first, so the children of busy nodes have small codes and pack densely.
-//! Codes are `u16`, which halves the code map (the built-in tries' maps
-//! took 4.4 MB as `u32`), so the keys of a trie can have at most
-//! [`MAX_CODES`] different characters.
-//!
-//! The mask is there for speed: most lookups of a second character fail
-//! (the text's next two characters start no phrase), and the mask, in the
-//! unit already read, rules most of them out without reading the child's
-//! unit, which is far away in the array and usually not in the cache.
 
-use std::collections::{BinaryHeap, HashMap, HashSet};
+use std::collections::{BinaryHeap, HashMap};
 
-/// Entries of the code map's first level: one per 256 code points.
-pub(super) const HI_LEN: usize = 0x1100;
-/// The most different characters the keys of one trie can have.
-pub(super) const MAX_CODES: usize = u16::MAX as usize;
 /// Words in the header.
-pub(super) const HEADER: usize = 5;
+pub(super) const HEADER: usize = 4;
 /// Not a value index; also the `check` of a free unit and of the root.
 pub(super) const NONE: u32 = u32::MAX;
 /// Words per unit of the double array.
-pub(super) const UNIT_WORDS: usize = 4;
+pub(super) const UNIT_WORDS: usize = 3;
 
-/// The bit of a child's code in its parent's mask.
+/// The label of a transition on byte `b`: the byte itself (a node's
+/// children are placed by their offsets from the first, so any labels of
+/// a small range pack alike).
 #[inline(always)]
-pub(super) fn child_bit(code: u32) -> u32 {
-    1 << (code & 31)
+pub(super) fn code(b: u8) -> u32 {
+    u32::from(b)
 }
 
 /// Words of the table of first bytes.
@@ -167,34 +153,30 @@ pub(super) fn parse_text(text: &str) -> Result<Vec<(&str, &str)>, (usize, &'stat
 }
 
 /// Builds the trie of `entries` (keys non-empty; for a repeated key the
-/// first entry counts): the words (its tables, then its code map and double
-/// array) and
-/// the value text; `None` if the keys have more than [`MAX_CODES`]
-/// different characters.
-pub(super) fn build(entries: &[Entry<'_>]) -> Option<(Vec<u32>, String)> {
-    let (units, mut tries) = build_shared(&[entries])?;
+/// first entry counts): the words (its tables, then its double array) and
+/// the value text.
+pub(super) fn build(entries: &[Entry<'_>]) -> (Vec<u32>, String) {
+    let (units, mut tries) = build_shared(&[entries]);
     let (mut words, text) = tries.pop().unwrap_or_default();
     words.extend(units);
-    Some((words, text))
+    (words, text)
 }
 
-/// Builds the tries of several key sets over one code map and double
-/// array, of all their keys: the shared words (code map, then double
-/// array), and for each set the words of its tables and its value text. A
-/// set's tables have its own first bytes, so that its table of first bytes
-/// skips where its own trie would, and its foreign codes, so that it
-/// knows which characters are in none of its keys; a key of another set
-/// has source 0 and an empty value, so the walks that share an array must
-/// ignore keys by their source. `None` if the keys have more than
-/// [`MAX_CODES`] different characters.
+/// Builds the tries of several key sets over one double array, of all
+/// their keys: the shared words (the double array), and for each set the
+/// words of its tables and its value text. A set's tables have its own
+/// first bytes, so that its table of first bytes skips where its own trie
+/// would, and its own characters, so that it knows which characters are
+/// in none of its keys; a key of another set has source 0 and an empty
+/// value, so the walks that share an array must ignore keys by their
+/// source.
 ///
 /// Shared by the single-walk tries of the stages that segment alike
 /// (`build.rs`): s2tw, s2twp, s2hk and s2hkp differ only in the preimages
 /// of their second steps' keys (`fuse.rs`), so each holding STPhrases'
-/// 49,000 keys in a double array of its own took 2.2 MB each, and a code
-/// map of its own 130 KB.
+/// 49,000 keys in a double array of its own took 2.2 MB each.
 #[allow(clippy::type_complexity)]
-pub(super) fn build_shared(sets: &[&[Entry<'_>]]) -> Option<(Vec<u32>, Vec<(Vec<u32>, String)>)> {
+pub(super) fn build_shared(sets: &[&[Entry<'_>]]) -> (Vec<u32>, Vec<(Vec<u32>, String)>) {
     // Every key once, numbered in order of first appearance.
     let mut id_of: HashMap<&str, u32> = HashMap::new();
     let mut keys_in_order: Vec<&str> = Vec::new();
@@ -204,48 +186,18 @@ pub(super) fn build_shared(sets: &[&[Entry<'_>]]) -> Option<(Vec<u32>, Vec<(Vec<
             keys_in_order.push(key);
         }
     }
-    let mut freq: HashMap<char, u64> = HashMap::new();
-    for key in &keys_in_order {
-        for c in key.chars() {
-            *freq.entry(c).or_default() += 1;
-        }
-    }
-    if freq.len() > MAX_CODES {
-        return None;
-    }
-    let mut alphabet: Vec<(char, u64)> = freq.into_iter().collect();
-    alphabet.sort_by(|a, b| b.1.cmp(&a.1).then(a.0.cmp(&b.0)));
-    let code_of: HashMap<char, u32> = alphabet.iter().enumerate().map(|(i, &(c, _))| (c, i as u32 + 1)).collect();
-    let mut hi = vec![0u32; HI_LEN];
-    let mut lo: Vec<u16> = vec![0; 256]; // block 0: no character has a code
-    for (&c, &code) in &code_of {
-        let cp = c as usize;
-        if hi[cp >> 8] == 0 {
-            hi[cp >> 8] = (lo.len() / 256) as u32;
-            lo.resize(lo.len() + 256, 0);
-        }
-        // At most `MAX_CODES` codes.
-        lo[hi[cp >> 8] as usize * 256 + (cp & 0xFF)] = code as u16;
-    }
-
-    let mut keys: Vec<(Vec<u32>, u32)> = keys_in_order
-        .iter()
-        .enumerate()
-        .map(|(i, key)| (key.chars().map(|c| code_of[&c]).collect(), i as u32))
-        .collect();
+    let mut keys: Vec<(Vec<u32>, u32)> =
+        keys_in_order.iter().enumerate().map(|(i, key)| (key.bytes().map(code).collect(), i as u32)).collect();
     keys.sort_by(|a, b| a.0.cmp(&b.0));
     let units = double_array(&keys);
 
     let n_keys = keys_in_order.len();
-    let blocks = lo.len() / 256;
-    let tries = sets.iter().map(|set| set_tables(set, &id_of, &alphabet, blocks, &units, n_keys)).collect();
-    let mut words = Vec::with_capacity(HI_LEN + lo.len() / 2 + UNIT_WORDS * units.check.len());
-    words.extend(&hi);
-    words.extend(lo.chunks_exact(2).map(|pair| u32::from(pair[0]) | u32::from(pair[1]) << 16));
+    let tries = sets.iter().map(|set| set_tables(set, &id_of, &units, n_keys)).collect();
+    let mut words = Vec::with_capacity(UNIT_WORDS * units.check.len());
     for i in 0..units.check.len() {
-        words.extend([units.base[i], units.check[i], units.value[i], units.mask[i]]);
+        words.extend([units.base[i], units.check[i], units.value[i]]);
     }
-    Some((words, tries))
+    (words, tries)
 }
 
 /// The double array of `keys` (as codes, sorted, each once, with their
@@ -255,10 +207,9 @@ fn double_array(keys: &[(Vec<u32>, u32)]) -> Units {
     units.take(0, NONE);
     // Nodes whose children have no places yet, as (keys under the node,
     // unit, first of those keys, depth); those with the most keys first.
-    // Placed depth first, the nodes of the most frequent characters, with
-    // hundreds of children spread over the whole alphabet, came last, each
-    // into a new stretch at the end, and the array was two-thirds used:
-    // placed first, their gaps are filled by the many narrow nodes.
+    // Placed depth first, the widest nodes came last, each into a new
+    // stretch at the end, and the array was two-thirds used: placed first,
+    // their gaps are filled by the many narrow nodes.
     let mut waiting = BinaryHeap::from([(keys.len(), 0usize, 0usize, 0usize)]);
     let mut children: Vec<(u32, std::ops::Range<usize>)> = Vec::new();
     while let Some((len, unit, first, depth)) = waiting.pop() {
@@ -283,7 +234,6 @@ fn double_array(keys: &[(Vec<u32>, u32)]) -> Units {
         }
         let base = units.find_base(&children);
         units.base[unit] = base;
-        units.mask[unit] = children.iter().fold(0, |m, (c, _)| m | child_bit(*c));
         for (code, r) in children.drain(..) {
             let child = (base + code) as usize;
             units.take(child, unit as u32);
@@ -293,19 +243,11 @@ fn double_array(keys: &[(Vec<u32>, u32)]) -> Units {
     units
 }
 
-/// The tables of one key set over the shared code map (of `blocks` blocks,
-/// for the characters of `alphabet`) and double array `units` (of `n_keys`
-/// keys, numbered by `id_of`), and its value text.
-fn set_tables(
-    set: &[Entry<'_>],
-    id_of: &HashMap<&str, u32>,
-    alphabet: &[(char, u64)],
-    blocks: usize,
-    units: &Units,
-    n_keys: usize,
-) -> (Vec<u32>, String) {
+/// The tables of one key set over the shared double array `units` (of
+/// `n_keys` keys, numbered by `id_of`), and its value text.
+fn set_tables(set: &[Entry<'_>], id_of: &HashMap<&str, u32>, units: &Units, n_keys: usize) -> (Vec<u32>, String) {
     let mut lead = [0u8; 4 * LEAD_WORDS];
-    let mut own_chars: HashSet<char> = HashSet::new();
+    let mut own_chars: Vec<u32> = Vec::new();
     // The set's first entry of each key, by key number.
     let mut entry_of: Vec<Option<&Entry<'_>>> = vec![None; n_keys];
     for entry in set {
@@ -315,15 +257,10 @@ fn set_tables(
         }
         entry_of[id as usize] = Some(entry);
         lead[usize::from(entry.0.as_bytes()[0])] = 1;
-        own_chars.extend(entry.0.chars());
+        own_chars.extend(entry.0.chars().map(u32::from));
     }
-    // Codes are 1 + the place in `alphabet`.
-    let mut foreign = vec![0u32; (alphabet.len() + 1).div_ceil(32)];
-    for (i, (c, _)) in alphabet.iter().enumerate() {
-        if !own_chars.contains(c) {
-            foreign[(i + 1) / 32] |= child_bit(i as u32 + 1);
-        }
-    }
+    own_chars.sort_unstable();
+    own_chars.dedup();
 
     let mut text = String::new();
     let mut offsets = Vec::with_capacity(n_keys + 1);
@@ -344,12 +281,12 @@ fn set_tables(
         f if f.len() <= 3 => f.iter().enumerate().fold(f.len() as u32, |w, (i, &b)| w | u32::from(b) << (8 * (i + 1))),
         _ => 255,
     };
-    let mut words: Vec<u32> = Vec::with_capacity(HEADER + LEAD_WORDS + 2 * n_keys + 1 + foreign.len());
-    words.extend([blocks as u32, units.check.len() as u32, n_keys as u32, few, foreign.len() as u32]);
+    let mut words: Vec<u32> = Vec::with_capacity(HEADER + LEAD_WORDS + 2 * n_keys + 1 + own_chars.len());
+    words.extend([units.check.len() as u32, n_keys as u32, few, own_chars.len() as u32]);
     words.extend(lead.chunks_exact(4).map(|w| u32::from_le_bytes([w[0], w[1], w[2], w[3]])));
     words.extend(&offsets);
     words.extend(&sources);
-    words.extend(&foreign);
+    words.extend(&own_chars);
     (words, text)
 }
 
@@ -359,7 +296,6 @@ struct Units {
     base: Vec<u32>,
     check: Vec<u32>,
     value: Vec<u32>,
-    mask: Vec<u32>,
     /// Every unit before this one is taken.
     first_free: usize,
 }
@@ -370,7 +306,6 @@ impl Units {
             self.base.resize(len, 0);
             self.check.resize(len, NONE);
             self.value.resize(len, NONE);
-            self.mask.resize(len, 0);
         }
     }
 

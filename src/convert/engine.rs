@@ -6,7 +6,7 @@
 //! OpenCC converts by longest prefix match at each position, so what the
 //! engine needs is "the longest key starting here", asked at every
 //! character. A double-array trie answers it with two array reads per
-//! character of the match, and its arrays can live in the binary exactly as
+//! byte of the match, and its arrays can live in the binary exactly as
 //! `build.rs` wrote them (`dat.rs` describes the layout), so start-up does
 //! nothing at all: the first conversion touches only the pages it reads.
 //!
@@ -38,15 +38,24 @@
 //! segmentation in the same walk, and the second step walked each segment
 //! again (callgrind, 1 MB of the corpus: s2twp 100 M, tw2sp 119 M
 //! instructions; with the single walk 56 M and 60 M).
-//! Each character is decoded and looked up in the code map once: a walk
-//! reads one character past its longest key to learn that no longer key
-//! matches, and hands it to the next walk, which starts there ([`Ahead`]).
-//! That, values of one or two characters copied inline, the walk carrying
-//! its unit rather than its number, and the walks run out of line took
+//! Values of one or two characters copied inline, the walk carrying its
+//! unit rather than its number, and the walks run out of line took
 //! `examples/convert_bench.rs` on 1 MB of manual pages (7.8 M of it
 //! reading the file) from 44.7 M to 40.0 M instructions for s2t, 37.1 M to
 //! 32.7 M for t2s, 56.3 M to 48.5 M for s2twp and 59.9 M to 52.1 M for
-//! tw2sp.
+//! tw2sp (with a trie over characters then, each decoded and looked up in
+//! a code map once, handed from a walk that read it to the next).
+//! The trie walks UTF-8 bytes, not characters (`dat.rs`): decoding a Han
+//! character and looking its code up took about 22 instructions, one
+//! transition 8, and three byte transitions without them cost less (a
+//! Han character's three bytes taken without a loop, the length of a
+//! character from a table), though the array grew from 86,000 units of 16
+//! bytes to 220,000 of 12 for STPhrases. Callgrind, the command on 1 MB
+//! of the corpus (README, *Fewer instructions per byte*): the walk of s2t
+//! 22.9 → 20.3 M, t2s 15.4 → 14.5 M, s2twp 30.6 → 28.4 M, tw2sp
+//! 31.2 → 29.0 M; the first build of the byte walk, with a `match` for the
+//! length of a character and a loop over its bytes, cost more than the
+//! walk over characters (s2t 24.3 M).
 //! Tried and dropped, as they cost more instructions than they saved: one
 //! walk over all segments with matches cut at segment ends instead of a
 //! call per segment; skipping ASCII eight bytes at a time by comparing
@@ -69,17 +78,12 @@
 
 use std::sync::Arc;
 
-use super::dat::{changed, child_bit, HEADER, HI_LEN, LEAD_WORDS, NONE, SEGMENT, SOURCE_BITS, UNIT_WORDS};
+use super::dat::{changed, code, HEADER, LEAD_WORDS, NONE, SEGMENT, SOURCE_BITS, UNIT_WORDS};
 use super::fuse::{EVENT, PRESENT, UNSAFE};
 
 /// Where the table of first bytes has the entry of byte `c`: at `c ^
 /// LEAD_FLIP` (its words keep the first entry in the lowest byte).
 const LEAD_FLIP: u8 = if cfg!(target_endian = "big") { 3 } else { 0 };
-
-/// Where the code map's second level has the code of the character with
-/// low byte `c`: at `c ^ LO_FLIP` (its words keep the first code in the low
-/// half).
-const LO_FLIP: usize = if cfg!(target_endian = "big") { 1 } else { 0 };
 
 /// Word `i` of a word array; `NONE` past its end, which no lookup takes
 /// for a real unit or code.
@@ -117,15 +121,26 @@ fn push(out: &mut String, s: &str) {
     }
 }
 
-/// Length of the UTF-8 sequence that starts with `lead`.
+/// Length of the UTF-8 sequence that starts with `lead`: one load from a
+/// table, where a `match` on the ranges cost seven instructions in the walk.
 #[inline(always)]
 fn utf8_len(lead: u8) -> usize {
-    match lead {
-        0..0xC0 => 1,
-        0xC0..0xE0 => 2,
-        0xE0..0xF0 => 3,
-        _ => 4,
-    }
+    const LENGTHS: [u8; 256] = {
+        let mut t = [1u8; 256];
+        let mut b = 0xC0;
+        while b < 256 {
+            t[b] = if b < 0xE0 {
+                2
+            } else if b < 0xF0 {
+                3
+            } else {
+                4
+            };
+            b += 1;
+        }
+        t
+    };
+    usize::from(LENGTHS[usize::from(lead)])
 }
 
 /// Where the dictionary names of a trie's values come from.
@@ -188,25 +203,6 @@ impl Hit<'_> {
     }
 }
 
-/// The character a trie walk stopped at (see [`Dat::prefixes`]): its byte
-/// offset, code and length; and the length of the character the walk
-/// started at, which is how far the next walk starts when nothing matched.
-/// Valid for one trie and one text.
-#[derive(Debug, Clone, Copy)]
-pub(super) struct Ahead {
-    at: usize,
-    code: u32,
-    len: usize,
-    first: usize,
-}
-
-impl Default for Ahead {
-    /// Nothing looked up yet.
-    fn default() -> Ahead {
-        Ahead { at: usize::MAX, code: 0, len: 0, first: 1 }
-    }
-}
-
 /// A double-array trie, read in place (layout in `dat.rs`).
 #[derive(Debug, Clone, Copy)]
 pub(super) struct Dat<'a> {
@@ -216,11 +212,9 @@ pub(super) struct Dat<'a> {
     /// The ASCII bytes keys start with, as a range (see [`AsciiStarts`]).
     ascii_starts: AsciiStarts,
     lead: &'a [u8; 4 * LEAD_WORDS],
-    hi: &'a [u32; HI_LEN],
-    lo: &'a [[u16; 256]],
     units: &'a [[u32; UNIT_WORDS]],
-    /// The codes of characters in none of the keys, as bits (`dat.rs`).
-    foreign: &'a [u32],
+    /// The characters of the keys, sorted (`dat.rs`).
+    own_chars: &'a [u32],
     offsets: &'a [u32],
     sources: &'a [u32],
     text: &'a str,
@@ -229,20 +223,19 @@ pub(super) struct Dat<'a> {
 
 impl<'a> Dat<'a> {
     /// The trie in `words` (as `dat::build` wrote it: its tables, then its
-    /// code map and double array) with its value text.
+    /// double array) with its value text.
     pub(super) fn new(words: &'a [u32], text: &'a str, names: Names<'a>) -> Dat<'a> {
-        let keys = word(words, 2) as usize;
-        let foreign = word(words, 4) as usize;
-        let (tables, shared) = words.split_at((HEADER + LEAD_WORDS + 2 * keys + 1 + foreign).min(words.len()));
+        let keys = word(words, 1) as usize;
+        let own_chars = word(words, 3) as usize;
+        let (tables, shared) = words.split_at((HEADER + LEAD_WORDS + 2 * keys + 1 + own_chars).min(words.len()));
         Dat::with_shared(tables, shared, text, names)
     }
 
-    /// The trie with the tables `tables` over the code map and double array
-    /// `shared`, which it may share with others (`dat::build_shared`).
+    /// The trie with the tables `tables` over the double array `shared`,
+    /// which it may share with others (`dat::build_shared`).
     pub(super) fn with_shared(tables: &'a [u32], shared: &'a [u32], text: &'a str, names: Names<'a>) -> Dat<'a> {
-        let blocks = word(tables, 0) as usize;
-        let keys = word(tables, 2) as usize;
-        let foreign = word(tables, 4) as usize;
+        let keys = word(tables, 1) as usize;
+        let own_chars = word(tables, 3) as usize;
         let mut rest = tables.get(HEADER..).unwrap_or_default();
         let mut take = |n: usize| {
             let (part, tail) = rest.split_at(n.min(rest.len()));
@@ -250,21 +243,17 @@ impl<'a> Dat<'a> {
             part
         };
         const NO_LEAD: [u8; 4 * LEAD_WORDS] = [0; 4 * LEAD_WORDS];
-        static NO_HI: [u32; HI_LEN] = [0; HI_LEN];
-        let [count, b1, b2, b3] = word(tables, 3).to_le_bytes();
+        let [count, b1, b2, b3] = word(tables, 2).to_le_bytes();
         // Each word holds four entries, the first in its lowest byte.
         let lead = bytemuck::cast_slice::<u32, u8>(take(LEAD_WORDS)).try_into().unwrap_or(&NO_LEAD);
-        let (offsets, sources, foreign) = (take(keys + 1), take(keys), take(foreign));
-        let (hi, rest) = shared.split_at(HI_LEN.min(shared.len()));
-        let (lo, units) = rest.split_at((blocks * 128).min(rest.len()));
+        let (offsets, sources, own_chars) = (take(keys + 1), take(keys), take(own_chars));
+        let units = shared.get(..shared.len() / UNIT_WORDS * UNIT_WORDS).unwrap_or_default();
         Dat {
             few_firsts: (count, [b1, b2, b3]),
             ascii_starts: AsciiStarts::of(lead),
             lead,
-            hi: hi.try_into().unwrap_or(&NO_HI),
-            lo: bytemuck::try_cast_slice(lo).unwrap_or_default(),
             units: bytemuck::try_cast_slice(units).unwrap_or_default(),
-            foreign,
+            own_chars,
             offsets,
             sources,
             text,
@@ -275,9 +264,9 @@ impl<'a> Dat<'a> {
     /// The longest key that starts at byte `i` of `b`; with `SEGMENT_KEYS`,
     /// only keys marked [`SEGMENT`] count.
     #[inline(always)]
-    fn longest<const SEGMENT_KEYS: bool>(&self, b: &[u8], i: usize, ahead: &mut Ahead) -> Option<Hit<'a>> {
+    fn longest<const SEGMENT_KEYS: bool>(&self, b: &[u8], i: usize) -> Option<Hit<'a>> {
         let (mut found, mut end) = (NONE, i);
-        self.prefixes(b, i, ahead, |value, at| {
+        self.prefixes(b, i, |value, at| {
             if !SEGMENT_KEYS || word(self.sources, value as usize) & u32::from(SEGMENT) != 0 {
                 (found, end) = (value, at);
             }
@@ -286,40 +275,46 @@ impl<'a> Dat<'a> {
     }
 
     /// Calls `key` with the value index and end of each key that starts at
-    /// byte `i` (< `b.len()`) of `b`, shortest first. `ahead` may hold the
-    /// character at `i` already looked up, and is left holding the one the
-    /// walk stopped at: after a match that is where the next walk starts, so
-    /// each character is decoded and looked up once, not twice.
+    /// byte `i` of `b`, shortest first. The walk goes a character at a
+    /// time, its bytes one transition each, and reads a unit's key number
+    /// only at the end of a character, where a key can end.
     #[inline(always)]
-    fn prefixes(&self, b: &[u8], mut i: usize, ahead: &mut Ahead, mut key: impl FnMut(u32, usize)) {
-        let (mut code, mut len) = if ahead.at == i { (ahead.code, ahead.len) } else { self.code_at(b, i) };
-        let first = len;
-        ahead.first = first;
-        let (mut state, Some(mut unit)) = (0u32, self.units.first()) else {
+    fn prefixes(&self, b: &[u8], mut i: usize, mut key: impl FnMut(u32, usize)) {
+        let Some(root) = self.units.first() else {
             return;
         };
-        loop {
-            let Some((next, child)) = self.child(state, unit, code) else {
-                *ahead = Ahead { at: i, code, len, first };
-                return;
+        // The unit number and unit the walk is at.
+        let mut at = (0u32, root);
+        while let Some(&lead) = b.get(i) {
+            let end = i + utf8_len(lead);
+            let walked = match b.get(i..end) {
+                // Han characters, the common case, without a loop.
+                Some(&[b0, b1, b2]) => self.step(&mut at, b0) && self.step(&mut at, b1) && self.step(&mut at, b2),
+                Some(bytes) => bytes.iter().all(|&byte| self.step(&mut at, byte)),
+                None => false,
             };
-            (state, unit) = (next, child);
-            i += len;
-            if unit[2] != NONE {
-                key(unit[2], i);
-            }
-            if i >= b.len() {
+            if !walked {
                 return;
             }
-            (code, len) = self.code_at(b, i);
+            i = end;
+            if at.1[2] != NONE {
+                key(at.1[2], i);
+            }
         }
     }
 
-    /// The code of the character at byte `i` of `b` and its length.
+    /// Moves `at` (unit number and unit) to its child by `byte`, if it has
+    /// one; whether it had.
     #[inline(always)]
-    fn code_at(&self, b: &[u8], i: usize) -> (u32, usize) {
-        let (c, len) = decode(b, i);
-        (self.code(c), len)
+    fn step(&self, at: &mut (u32, &'a [u32; UNIT_WORDS]), byte: u8) -> bool {
+        let next = at.1[0].wrapping_add(code(byte));
+        match self.units.get(next as usize) {
+            Some(child) if child[1] == at.0 => {
+                *at = (next, child);
+                true
+            }
+            _ => false,
+        }
     }
 
     /// The entry `found` (or `NONE`) as a match that ends at byte `end`.
@@ -343,7 +338,7 @@ impl<'a> Dat<'a> {
     /// `b`: the longest segmentation key if one matches, else the longest
     /// event, else the longest other key.
     #[inline(always)]
-    fn longest_walk(&self, b: &[u8], i: usize, ahead: &mut Ahead) -> Option<Hit<'a>> {
+    fn longest_walk(&self, b: &[u8], i: usize) -> Option<Hit<'a>> {
         // The keys come shortest first, so the last of the highest class
         // wins; the class bits, as numbers, rank segmentation keys above
         // events above the rest.
@@ -351,7 +346,7 @@ impl<'a> Dat<'a> {
         const CLASS: u32 = (SEGMENT | EVENT | PRESENT) as u32;
         const _: () = assert!(SEGMENT > EVENT && EVENT > PRESENT);
         let (mut found, mut end, mut rank) = (NONE, i, u32::from(PRESENT));
-        self.prefixes(b, i, ahead, |value, at| {
+        self.prefixes(b, i, |value, at| {
             let class = word(self.sources, value as usize) & CLASS;
             if class >= rank {
                 (found, end, rank) = (value, at, class);
@@ -364,29 +359,7 @@ impl<'a> Dat<'a> {
     /// can reach across it.
     #[inline(always)]
     fn in_no_key(&self, c: u32) -> bool {
-        let code = self.code(c);
-        code == 0 || word(self.foreign, code as usize / 32) & child_bit(code) != 0
-    }
-
-    /// The code of character `c`; 0 if no key has it.
-    #[inline(always)]
-    fn code(&self, c: u32) -> u32 {
-        // A fixed-size table, so that a character of three bytes or fewer
-        // (below U+10000) is looked up without a bounds check.
-        let block = self.hi.get((c >> 8) as usize).copied().unwrap_or(0);
-        self.lo.get(block as usize).map_or(0, |lo| u32::from(lo[(c & 0xFF) as usize ^ LO_FLIP]))
-    }
-
-    /// The child of `unit` (unit number `state`) by `code` (not 0), if
-    /// there is such a child: its number and unit.
-    #[inline(always)]
-    fn child(&self, state: u32, unit: &[u32; UNIT_WORDS], code: u32) -> Option<(u32, &'a [u32; UNIT_WORDS])> {
-        if code == 0 || unit[3] & child_bit(code) == 0 {
-            return None;
-        }
-        let next = unit[0].wrapping_add(code);
-        let child = self.units.get(next as usize)?;
-        (child[1] == state).then_some((next, child))
+        self.own_chars.binary_search(&c).is_err()
     }
 }
 
@@ -416,14 +389,6 @@ impl Trace for () {
 pub(super) trait Longest {
     fn longest_at<'s>(&'s self, b: &[u8], i: usize) -> Option<Hit<'s>>;
 
-    /// [`Longest::longest_at`] in a walk along one text, where a trie
-    /// keeps the last character it looked up in `ahead`.
-    #[inline(always)]
-    fn longest_along<'s>(&'s self, b: &[u8], i: usize, ahead: &mut Ahead) -> Option<Hit<'s>> {
-        ahead.first = b.get(i).map_or(1, |&lead| utf8_len(lead));
-        self.longest_at(b, i)
-    }
-
     /// The first byte at or after `i` where a key may start (never a UTF-8
     /// continuation byte, so it is a character boundary), or `b.len()`.
     fn next_start(&self, b: &[u8], i: usize) -> usize;
@@ -436,13 +401,12 @@ pub(super) trait Longest {
         let b = s.as_bytes();
         let mut i = 0;
         let mut copied = 0;
-        let mut ahead = Ahead::default();
         loop {
             i = self.next_start(b, i);
             if i >= b.len() {
                 break;
             }
-            match self.longest_along(b, i, &mut ahead) {
+            match self.longest_at(b, i) {
                 Some(hit) => {
                     if copied < i {
                         push(out, &s[copied..i]);
@@ -455,7 +419,7 @@ pub(super) trait Longest {
                     i = hit.end;
                     copied = i;
                 }
-                None => i += ahead.first,
+                None => i += utf8_len(b[i]),
             }
         }
         out.push_str(&s[copied..]);
@@ -465,13 +429,12 @@ pub(super) trait Longest {
     fn occurs_in(&self, s: &str) -> bool {
         let b = s.as_bytes();
         let mut i = 0;
-        let mut ahead = Ahead::default();
         loop {
             i = self.next_start(b, i);
             if i >= b.len() {
                 return false;
             }
-            if self.longest_along(b, i, &mut ahead).is_some() {
+            if self.longest_at(b, i).is_some() {
                 return true;
             }
             i += 1;
@@ -482,12 +445,7 @@ pub(super) trait Longest {
 impl Longest for Dat<'_> {
     #[inline(always)]
     fn longest_at<'s>(&'s self, b: &[u8], i: usize) -> Option<Hit<'s>> {
-        self.longest::<false>(b, i, &mut Ahead::default())
-    }
-
-    #[inline(always)]
-    fn longest_along<'s>(&'s self, b: &[u8], i: usize, ahead: &mut Ahead) -> Option<Hit<'s>> {
-        self.longest::<false>(b, i, ahead)
+        self.longest::<false>(b, i)
     }
 
     #[inline(always)]
@@ -584,12 +542,7 @@ struct SegmentKeys<'a>(Dat<'a>);
 impl Longest for SegmentKeys<'_> {
     #[inline(always)]
     fn longest_at<'s>(&'s self, b: &[u8], i: usize) -> Option<Hit<'s>> {
-        self.0.longest::<true>(b, i, &mut Ahead::default())
-    }
-
-    #[inline(always)]
-    fn longest_along<'s>(&'s self, b: &[u8], i: usize, ahead: &mut Ahead) -> Option<Hit<'s>> {
-        self.0.longest::<true>(b, i, ahead)
+        self.0.longest::<true>(b, i)
     }
 
     #[inline(always)]
@@ -650,8 +603,8 @@ pub(super) enum Node {
 impl Longest for Node {
     fn longest_at<'s>(&'s self, b: &[u8], i: usize) -> Option<Hit<'s>> {
         match self {
-            Node::Dict(d) => d.dat().longest::<false>(b, i, &mut Ahead::default()),
-            Node::SegmentKeys(d) => d.dat().longest::<true>(b, i, &mut Ahead::default()),
+            Node::Dict(d) => d.dat().longest::<false>(b, i),
+            Node::SegmentKeys(d) => d.dat().longest::<true>(b, i),
             Node::Union(members) => {
                 let mut best: Option<Hit<'s>> = None;
                 for m in members {
@@ -830,7 +783,6 @@ fn one_walk(
     // `out` there, `count` there).
     let mut cut = (0, out.len(), 0u64);
     let mut dirty = false;
-    let mut ahead = Ahead::default();
     // Which ASCII characters are in no key, as bits, for those looked up
     // so far: the walk asks after every ASCII run it skips (callgrind, 1 MB
     // of the corpus, s2twp: 50 instructions a run, 3% of the command).
@@ -879,8 +831,8 @@ fn one_walk(
         if i >= b.len() {
             break;
         }
-        let Some(mut hit) = walk.longest_walk(b, i, &mut ahead) else {
-            i += ahead.first;
+        let Some(mut hit) = walk.longest_walk(b, i) else {
+            i += utf8_len(b[i]);
             continue;
         };
         if hit.is_segment() {
@@ -896,9 +848,9 @@ fn one_walk(
             let mut p = i + utf8_len(b[i]);
             let mut event_inside = false;
             while p < hit.end {
-                if let Some(inner) = walk.longest_walk(b, p, &mut Ahead::default()) {
+                if let Some(inner) = walk.longest_walk(b, p) {
                     if inner.is_segment() {
-                        match walk.longest_walk(&b[..p], i, &mut Ahead::default()) {
+                        match walk.longest_walk(&b[..p], i) {
                             Some(shorter) => hit = shorter,
                             None => {
                                 hit.end = 0;
@@ -978,13 +930,12 @@ fn segment<M: Longest>(seg: &M, text: &str, ends: &mut Vec<usize>) {
     let b = text.as_bytes();
     let mut i = 0;
     let mut run_start = 0;
-    let mut ahead = Ahead::default();
     loop {
         i = seg.next_start(b, i);
         if i >= b.len() {
             break;
         }
-        match seg.longest_along(b, i, &mut ahead) {
+        match seg.longest_at(b, i) {
             Some(hit) => {
                 if run_start < i {
                     ends.push(i);
@@ -993,7 +944,7 @@ fn segment<M: Longest>(seg: &M, text: &str, ends: &mut Vec<usize>) {
                 i = hit.end;
                 run_start = i;
             }
-            None => i += ahead.first,
+            None => i += utf8_len(b[i]),
         }
     }
     if run_start < b.len() {

@@ -253,7 +253,7 @@ fn double_array_trie_takes_longest_key_and_first_of_repeated_keys() {
     use super::engine::{Dat, Longest, Names};
     let entries =
         [("ab", "X", 0), ("a", "Y", 1), ("abc", "Z", 2), ("ab", "W", 3), ("汉字", "漢字", 4), ("𠀀", "4B", 5)];
-    let (words, text) = dat::build(&entries).unwrap();
+    let (words, text) = dat::build(&entries);
     let trie = Dat::new(&words, &text, Names::File("test"));
     let (mut out, mut changes) = (String::new(), 0);
     trie.convert_segment("abcabxab汉字𠀀a汉", &mut out, &mut changes, &mut ());
@@ -267,7 +267,7 @@ fn keys_that_start_with_ascii_are_found_at_any_place_in_a_long_ascii_run() {
     // ASCII runs are skipped eight bytes at a time unless a byte is in the
     // range of the keys' ASCII first bytes, here B to Q (A and R are not).
     let entries = [("Bx", "1", 0), ("Q", "2", 1), ("汉", "漢", 2)];
-    let (words, text) = dat::build(&entries).unwrap();
+    let (words, text) = dat::build(&entries);
     let trie = Dat::new(&words, &text, Names::File("test"));
     for pad in 0..20 {
         let (a, c) = ("a".repeat(pad), "c".repeat(pad / 2));
