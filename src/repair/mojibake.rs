@@ -1965,36 +1965,34 @@ fn has_suspicious(text: &str) -> bool {
 /// Every block of input goes through here, and clean text (the common case)
 /// goes through all of it, so this works on the bytes: ASCII eight bytes at
 /// a time, a BMP character by its [`PLAUSIBLE`] bit straight from its
-/// UTF-8 bytes, and Chinese (three-byte characters) four at a time: one
-/// test of the four lead bytes, and per character a table word found by
-/// its first two bytes read as one `u16` ([`PLAUSIBLE_BY_BYTES`]) and
-/// shifted by its third, with no branch.
+/// UTF-8 bytes, and Chinese (three-byte characters) eight, then four at a
+/// time: per character a table word found by its first two bytes read as
+/// one `u16` ([`PLAUSIBLE_BY_BYTES`], whose words are 0 unless those bytes
+/// start a three-byte character, so that no other test of the lead bytes is
+/// needed) and shifted by its third, with no branch.
 fn first_suspicious(text: &str) -> Option<usize> {
     const HIGH_BITS: u64 = 0x8080_8080_8080_8080;
-    // The high nibbles of bytes 0, 3 and 6, and then of byte 9: four
-    // three-byte characters in a row.
-    const LEADS_MASK: u64 = 0x00F0_0000_F000_00F0;
-    const LEADS: u64 = 0x00E0_0000_E000_00E0;
     let bytes = text.as_bytes();
     let mut i = 0;
     loop {
-        if let Some(chars) = bytes.get(i..i + 12) {
-            let word = |at: usize| u64::from_le_bytes(chars[at..at + 8].try_into().expect("8 bytes"));
-            // Read whole, so that each character's table word is found by a
-            // `u16` load rather than two byte loads put together.
-            let bit = |at: usize| {
-                let pair = u16::from_le_bytes(chars[at..at + 2].try_into().expect("2 bytes"));
-                PLAUSIBLE_BY_BYTES[usize::from(pair & 0x3F0F)] >> (chars[at + 2] & 0x3F)
-            };
-            if word(0) & LEADS_MASK == LEADS && chars[9] & 0xF0 == 0xE0 && bit(0) & bit(3) & bit(6) & bit(9) & 1 != 0 {
-                i += 12;
-                continue;
+        // The last character's lead byte first: a shorter run (Chinese
+        // between ASCII words, a line's end) is passed on at once.
+        while let Some(chars) = bytes.get(i..i + 24).filter(|chars| chars[21] & 0xF0 == 0xE0) {
+            if !all_plausible::<8>(chars) {
+                break;
             }
+            i += 24;
+        }
+        while let Some(chars) = bytes.get(i..i + 12).filter(|chars| chars[9] & 0xF0 == 0xE0) {
+            if !all_plausible::<4>(chars) {
+                break;
+            }
+            i += 12;
         }
         match bytes[i..] {
             [] => return None,
             [lead @ 0xE0..=0xEF, b1, b2, ..] => {
-                if plausible_word(lead, b1) >> (b2 & 0x3F) & 1 == 0 {
+                if plausible_word(u16::from_le_bytes([lead, b1])) >> (b2 & 0x3F) & 1 == 0 {
                     return Some(i);
                 }
                 i += 3;
@@ -2005,7 +2003,7 @@ fn first_suspicious(text: &str) -> Option<usize> {
                     let high = u64::from_le_bytes(word.try_into().expect("8 bytes")) & HIGH_BITS;
                     if high != 0 {
                         // On to the first byte that is not ASCII, where a
-                        // run of Chinese may be read four at a time.
+                        // run of Chinese may be read eight at a time.
                         i += high.trailing_zeros() as usize / 8;
                         break;
                     }
@@ -2031,32 +2029,48 @@ fn first_suspicious(text: &str) -> Option<usize> {
     }
 }
 
+/// Whether `chars` starts with `N` plausible three-byte characters: their
+/// [`plausible_word`]s, each shifted by its character's third byte, and-ed
+/// together, with no branch.
+#[inline(always)]
+fn all_plausible<const N: usize>(chars: &[u8]) -> bool {
+    let bits = (0..N).fold(u64::MAX, |all, n| {
+        let at = 3 * n;
+        let pair = u16::from_le_bytes(chars[at..at + 2].try_into().expect("2 bytes"));
+        all & plausible_word(pair) >> (chars[at + 2] & 0x3F)
+    });
+    bits & 1 != 0
+}
+
 /// The [`PLAUSIBLE`] bit of the BMP code point `cp`.
 #[inline(always)]
 fn plausible_bmp(cp: usize) -> bool {
     PLAUSIBLE[cp / 64] & (1 << (cp % 64)) != 0
 }
 
-/// The [`PLAUSIBLE`] word of the three-byte UTF-8 character that starts
-/// `lead, b1`; its bit for the character is the third byte's low six bits
-/// (x86 shifts by those alone, so masking them costs nothing).
+/// The [`PLAUSIBLE`] word of the three-byte UTF-8 character whose first
+/// two bytes read as the little-endian `pair` (0 when they do not start
+/// one); its bit for the character is the third byte's low six bits (x86
+/// shifts by those alone, so masking them costs nothing).
 #[inline(always)]
-fn plausible_word(lead: u8, b1: u8) -> u64 {
-    PLAUSIBLE_BY_BYTES[usize::from(u16::from_le_bytes([lead, b1]) & 0x3F0F)]
+fn plausible_word(pair: u16) -> u64 {
+    PLAUSIBLE_BY_BYTES[usize::from(pair & 0x3FFF)]
 }
 
 /// [`PLAUSIBLE`] indexed by the first two bytes of a three-byte UTF-8
-/// character read as a little-endian `u16` and masked to the bits that
-/// carry the code point (the lead's low nibble, the second byte's low six
-/// bits), which saves three instructions a character of moving those bits
-/// together; the entries no such index reaches are 0.
-static PLAUSIBLE_BY_BYTES: [u64; 0x3F10] = by_bytes(&PLAUSIBLE);
+/// character read as a little-endian `u16` and masked to the lead byte and
+/// the second byte's low six bits (the top two of a continuation byte are
+/// always `10`), which saves the instructions of moving the bits of the
+/// code point together; the entries of other lead bytes are 0.
+static PLAUSIBLE_BY_BYTES: [u64; 0x4000] = by_bytes(&PLAUSIBLE);
 
-const fn by_bytes(words: &[u64; 0x10000 / 64]) -> [u64; 0x3F10] {
-    let mut table = [0; 0x3F10];
+const fn by_bytes(words: &[u64; 0x10000 / 64]) -> [u64; 0x4000] {
+    let mut table = [0; 0x4000];
+    // `block` is the code point's top ten bits: the lead byte's low four
+    // and the second byte's low six.
     let mut block = 0;
     while block < 0x400 {
-        table[(block & 0x3F) << 8 | block >> 6] = words[block];
+        table[(block & 0x3F) << 8 | 0xE0 | block >> 6] = words[block];
         block += 1;
     }
     table
