@@ -106,7 +106,9 @@ pub struct Args {
     pub no_recover: bool,
 
     /// When to remove inline pinyin glosses such as `國(guó)`: `auto` once
-    /// glossing is evidently a pattern of the text.
+    /// glossing is evidently a pattern of the text, and never capitalised
+    /// romanizations (`王(Wang)`), Markdown code, word lists (`爱(ài) to
+    /// love`) or polyphone lessons (`行(xíng) 行(háng)`).
     #[arg(long, value_enum, default_value_t = GlossMode::Auto, value_name = "WHEN")]
     pub glosses: GlossMode,
 
@@ -185,7 +187,9 @@ pub struct Args {
     #[arg(long)]
     pub no_ignore: bool,
 
-    /// Follow symbolic links, when walking and when writing.
+    /// Follow symbolic links under folders too (a link named on the command
+    /// line is always followed; --write rewrites its target, and the link
+    /// stays a link).
     #[arg(short = 'L', long)]
     pub follow: bool,
 

@@ -123,6 +123,16 @@ pub enum Error {
         .0.display()
     )]
     BackupExists(PathBuf),
+    /// Writing an output failed: the `--out-dir` mirror, the file `--write`
+    /// rewrites or its backup, or a folder or temporary file for one. The
+    /// input was read; `path` says which side failed.
+    #[error("{}: {source}", path.display())]
+    Output {
+        /// The file that could not be written.
+        path: PathBuf,
+        /// Why, and what that means for the file.
+        source: io::Error,
+    },
     /// Rewriting in place would split a file with several hard links.
     #[error("refusing to rewrite a file with {0} hard links (a rename would split them)")]
     HardLinks(u64),

@@ -4,7 +4,7 @@
 mod cli;
 
 use std::borrow::Cow;
-use std::fs::{self, File};
+use std::fs;
 use std::io::{self, IsTerminal, Read, Write};
 use std::path::{Path, PathBuf};
 use std::time::Instant;
@@ -297,7 +297,7 @@ fn run_explain(args: &Args, options: &Options) -> anyhow::Result<Status> {
         } else if path.is_dir() {
             Err(io::Error::other("is a folder; --explain takes files"))
         } else {
-            File::open(path).and_then(|mut f| f.read_to_end(&mut bytes))
+            walk::open(path).and_then(|mut f| f.read_to_end(&mut bytes))
         };
         let report = match read.map_err(zhnorm::Error::from).and_then(|_| normalize(&bytes[..], &mut text, &plain)) {
             Ok(Outcome::Text(report)) => report,
@@ -373,7 +373,7 @@ fn run_stdout(inputs: &[Found], args: &Args, options: &Options) -> anyhow::Resul
         };
         // Printing is not writing: a file in a charset zhnorm does not write prints all the same.
         let result = options_for(path, args, options).and_then(|(options, _)| {
-            File::open(path).map_err(zhnorm::Error::from).and_then(|file| normalize(file, &mut out, &options))
+            walk::open(path).map_err(zhnorm::Error::from).and_then(|file| normalize(file, &mut out, &options))
         });
         match result {
             Ok(outcome) => status = status.max(report_stdout(path, &outcome, args)),
@@ -393,14 +393,23 @@ fn run_stdout(inputs: &[Found], args: &Args, options: &Options) -> anyhow::Resul
 fn report_stdout(path: &Path, outcome: &Outcome, args: &Args) -> Status {
     match outcome {
         Outcome::Binary => note_binary(path),
-        Outcome::Text(report) if !args.quiet => print_damage(path, report),
+        Outcome::Text(report) if !args.quiet => print_damage(path, report, args),
         Outcome::Text(_) => {}
     }
     Status::Success
 }
 
-/// Damage, and text left unconverted because it is Japanese, on stderr.
-fn print_damage(path: &Path, report: &Report) {
+/// Damage, a BOM that overrode `--from`, and text left unconverted because
+/// it is Japanese, on stderr.
+fn print_damage(path: &Path, report: &Report, args: &Args) {
+    // With --from, the method is `bom` only where the BOM named another charset.
+    if let (Some(from), detect::Method::Bom) = (&args.from, report.method()) {
+        note!(
+            "{}: BOM says {bom}, --from says {from}; the BOM wins (as in WHATWG's decode), read as {bom}",
+            path.display(),
+            bom = report.encoding().name()
+        );
+    }
     if report.japanese_not_converted {
         note_japanese(path);
     }
@@ -559,16 +568,17 @@ fn process_file(
     options: &Options,
 ) -> Result<Processed, zhnorm::Error> {
     let path = &input.path;
-    if mode == Mode::Write && !args.follow && fs::symlink_metadata(path)?.file_type().is_symlink() {
-        return Err(io::Error::other("is a symbolic link; pass -L/--follow to rewrite its target").into());
-    }
     if mode == Mode::Detect {
-        return Ok(Processed::Detected(detect_prefix(File::open(path)?)?));
+        return Ok(Processed::Detected(detect_prefix(walk::open(path)?)?));
     }
     let (options, charset) = options_for(path, args, options)?;
-    let mut file = File::open(path)?;
+    let mut file = walk::open(path)?;
     let metadata = file.metadata()?;
-    let target = || if args.follow { fs::canonicalize(path) } else { Ok(path.clone()) };
+    // A link stays a link: --write rewrites the file it leads to.
+    let target = || match fs::symlink_metadata(path) {
+        Ok(link) if link.file_type().is_symlink() => fs::canonicalize(path),
+        _ => Ok(path.clone()),
+    };
     // --diff shows the whole text, so it reads the whole file.
     if metadata.len() > IN_MEMORY_UP_TO && !args.diff {
         // A refused change leaves the temporary file unused.
@@ -793,22 +803,39 @@ impl<'a> BatchPrinter<'a> {
             Err(err) => {
                 self.errors += 1;
                 self.status = Status::Error;
-                if args.json {
-                    Some(
+                match (&err, args.json) {
+                    (zhnorm::Error::Output { path: output, source }, true) => Some(
+                        json!({"path": path.to_string_lossy(), "status": "error", "error": source.to_string(),
+                               "output": output.to_string_lossy()})
+                        .to_string(),
+                    ),
+                    (_, true) => Some(
                         json!({"path": path.to_string_lossy(), "status": "error", "error": err.to_string()})
                             .to_string(),
-                    )
-                } else {
-                    if !stopped {
-                        note!("{shown}: {err}");
+                    ),
+                    // The side that failed first: `OUT/a.txt: reason (from a.txt)`.
+                    (zhnorm::Error::Output { path: output, source }, false) => {
+                        if stopped {
+                        } else if output == path {
+                            note!("{shown}: {source}");
+                        } else {
+                            note!("{}: {source} (from {shown})", output.display());
+                        }
+                        None
                     }
-                    None
+                    (_, false) => {
+                        if !stopped {
+                            note!("{shown}: {err}");
+                        }
+                        None
+                    }
                 }
             }
             Ok(Processed::Detected(detection)) => Some(match (detection, args.json) {
                 (Detection::Text(c), false) => format!(
-                    "{shown}: {} (confidence {:.2}, {})",
+                    "{shown}: {}{} (confidence {:.2}, {})",
                     c.encoding.name().to_ascii_lowercase(),
+                    c.mixed_with.map(|other| format!(" + {}", other.name().to_ascii_lowercase())).unwrap_or_default(),
                     c.method.confidence(),
                     serde_json::to_value(c.method).ok().and_then(|v| v.as_str().map(str::to_owned)).unwrap_or_default()
                 ),
@@ -819,6 +846,7 @@ impl<'a> BatchPrinter<'a> {
                     "bom": c.bom_len > 0,
                     "confidence": c.method.confidence(),
                     "method": c.method,
+                    "mixed_with": c.mixed_with.map(|other| other.name().to_ascii_lowercase()),
                 })
                 .to_string(),
                 (Detection::Binary, false) => format!("{shown}: binary"),
@@ -858,7 +886,7 @@ impl<'a> BatchPrinter<'a> {
                         }
                         Outcome::Text(report) => {
                             if (mode == Mode::Check || !args.quiet) && !stopped {
-                                print_damage(path, report);
+                                print_damage(path, report, args);
                             }
                             let summary =
                                 (args.check && changed).then(|| format!("{shown}: {}\n", report.changes().join(", ")));

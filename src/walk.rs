@@ -145,12 +145,28 @@ pub fn once_each(found: Vec<Found>) -> Vec<Found> {
         .collect()
 }
 
+/// Opens an input. A symbolic link is followed, named on the command line
+/// or found under a folder with `-L`; one that leads nowhere is an error
+/// that says so, rather than "No such file or directory" for a path that
+/// `ls` shows.
+pub fn open(path: &Path) -> std::io::Result<std::fs::File> {
+    std::fs::File::open(path).map_err(|err| broken_link(path, &err).map_or(err, std::io::Error::other))
+}
+
+/// The message for `err`, met on opening `path`, when `path` is a
+/// symbolic link that leads nowhere.
+fn broken_link(path: &Path, err: &std::io::Error) -> Option<String> {
+    let target = std::fs::read_link(path).ok().filter(|_| err.kind() == std::io::ErrorKind::NotFound)?;
+    Some(format!("broken symbolic link (points to {})", target.display()))
+}
+
 /// Why a path could not be walked, without the path, which the caller
 /// prints in front.
 pub fn reason(err: &ignore::Error) -> String {
-    match err.io_error() {
-        Some(io) => io.to_string(),
-        None => err.to_string(),
+    match (err.io_error(), error_path(err)) {
+        (Some(io), Some(path)) => broken_link(path, io).unwrap_or_else(|| io.to_string()),
+        (Some(io), None) => io.to_string(),
+        (None, _) => err.to_string(),
     }
 }
 

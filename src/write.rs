@@ -222,7 +222,7 @@ pub fn replace_with<R: Read, T>(
     path: &Path,
     original: R,
     backup: Option<&str>,
-    fill: impl FnOnce(&mut dyn Read, &mut fs::File) -> Result<(T, bool)>,
+    fill: impl FnOnce(&mut dyn Read, &mut Filling) -> Result<(T, bool)>,
 ) -> Result<T> {
     let metadata = fs::symlink_metadata(path)?;
     let dir = match path.parent() {
@@ -233,24 +233,56 @@ pub fn replace_with<R: Read, T>(
         Some(suffix) => {
             let mut name = path.as_os_str().to_owned();
             name.push(suffix);
-            Some((temporary(dir, NOT_CHANGED)?, PathBuf::from(name)))
+            let name = PathBuf::from(name);
+            Some((temporary(&name, dir, NOT_CHANGED)?, name))
         }
         None => None,
     };
-    let mut temp = temporary(dir, NOT_CHANGED)?;
-    let mut read = Copying { original, copy: backup.as_mut().map(|(backup, _)| backup.as_file_mut()) };
-    let (value, replace) = fill(&mut read, temp.as_file_mut())?;
+    let mut temp = temporary(path, dir, NOT_CHANGED)?;
+    let mut read = Copying { original, copy: backup.as_mut().map(|(backup, _)| backup.as_file_mut()), failed: false };
+    let mut filling = Filling { file: temp.as_file_mut(), failed: false };
+    let filled = fill(&mut read, &mut filling);
+    let (value, replace) = match filled {
+        Err(Error::Io(err)) if read.failed => {
+            let name = backup.as_ref().map_or(path, |(_, name)| name);
+            return Err(output_error(name, err, NOT_CHANGED));
+        }
+        Err(Error::Io(err)) if filling.failed => return Err(output_error(path, err, NOT_CHANGED)),
+        filled => filled?,
+    };
     if !replace {
         return Ok(value);
     }
     refuse_hard_links(&metadata)?;
     if let Some((backup, name)) = backup {
-        seal(&backup, metadata.permissions(), Some(&metadata))?;
-        backup.persist(&name, Existing::Keep)?;
+        seal(&backup, metadata.permissions(), Some(&metadata)).map_err(|err| output_error(&name, err, NOT_CHANGED))?;
+        backup.persist(&name, Existing::Keep, NOT_CHANGED)?;
     }
-    seal(&temp, metadata.permissions(), Some(&metadata))?;
-    temp.persist(path, Existing::Replace)?;
+    seal(&temp, metadata.permissions(), Some(&metadata)).map_err(|err| output_error(path, err, NOT_CHANGED))?;
+    temp.persist(path, Existing::Replace, NOT_CHANGED)?;
     Ok(value)
+}
+
+/// The failure to write `path`, with what it means for the file.
+fn output_error(path: &Path, err: io::Error, meaning: &str) -> Error {
+    Error::Output { path: path.to_path_buf(), source: io::Error::new(err.kind(), format!("{err}; {meaning}")) }
+}
+
+/// The temporary file that a fill writes to. Its write errors are the
+/// output's (a full disk), told apart so from the input's read errors.
+pub struct Filling<'a> {
+    file: &'a mut fs::File,
+    failed: bool,
+}
+
+impl Write for Filling<'_> {
+    fn write(&mut self, buf: &[u8]) -> io::Result<usize> {
+        self.file.write(buf).inspect_err(|_| self.failed = true)
+    }
+
+    fn flush(&mut self) -> io::Result<()> {
+        self.file.flush().inspect_err(|_| self.failed = true)
+    }
 }
 
 /// What renaming a temporary file does to a file of the same name.
@@ -262,17 +294,19 @@ enum Existing {
     Keep,
 }
 
-/// A reader that writes what it reads to `copy` too.
+/// A reader that writes what it reads to `copy` too; `failed` tells a
+/// failure to write the copy from one to read.
 struct Copying<'a, R> {
     original: R,
     copy: Option<&'a mut fs::File>,
+    failed: bool,
 }
 
 impl<R: Read> Read for Copying<'_, R> {
     fn read(&mut self, buf: &mut [u8]) -> io::Result<usize> {
         let n = self.original.read(buf)?;
         if let Some(copy) = &mut self.copy {
-            copy.write_all(&buf[..n])?;
+            copy.write_all(&buf[..n]).inspect_err(|_| self.failed = true)?;
         }
         Ok(n)
     }
@@ -339,14 +373,14 @@ impl Temporary {
     /// Renames the file to `to`. The rename and the file's leaving the list
     /// happen under one lock, so that [`remove_temporaries`] neither deletes
     /// a finished file nor misses an unfinished one.
-    fn persist(self, to: &Path, existing: Existing) -> Result<()> {
+    fn persist(self, to: &Path, existing: Existing, untouched: &str) -> Result<()> {
         let Temporary { file, listed } = self;
         let mut list = unfinished();
         let renamed = match existing {
-            Existing::Replace => file.persist(to).map(drop).map_err(|e| Error::Io(e.error)),
+            Existing::Replace => file.persist(to).map(drop).map_err(|e| output_error(to, e.error, untouched)),
             Existing::Keep => file.persist_noclobber(to).map(drop).map_err(|e| match e.error.kind() {
                 io::ErrorKind::AlreadyExists => Error::BackupExists(to.to_path_buf()),
-                _ => Error::Io(e.error),
+                _ => output_error(to, e.error, untouched),
             }),
         };
         list.finished(&listed.0);
@@ -355,15 +389,19 @@ impl Temporary {
     }
 }
 
-/// What [`temporary`] failing in [`replace_with`] means for the file.
+/// What a failure in [`replace_with`] means for the file.
 const NOT_CHANGED: &str = "the file was not changed";
 
-/// An empty temporary file in `dir`, removed unless persisted. Created and
-/// listed under one lock, so that a signal's clean-up sees every file
-/// created before it and none after. When none can be made (a read-only
-/// folder), the error says so and what that means for the file
-/// (`untouched`), rather than naming a random path that does not exist.
-fn temporary(dir: &Path, untouched: &str) -> Result<Temporary> {
+/// What a failure in [`create_with`] means for the output.
+const NOTHING_WRITTEN: &str = "nothing was written";
+
+/// An empty temporary file in `dir`, to become `output`, removed unless
+/// persisted. Created and listed under one lock, so that a signal's
+/// clean-up sees every file created before it and none after. When none
+/// can be made (a read-only folder), the error names `output`, says why
+/// and what that means for it (`untouched`), rather than naming a random
+/// path that does not exist.
+fn temporary(output: &Path, dir: &Path, untouched: &str) -> Result<Temporary> {
     let mut list = unfinished();
     if list.stopping {
         return Err(Error::Stopping);
@@ -377,7 +415,9 @@ fn temporary(dir: &Path, untouched: &str) -> Result<Temporary> {
         } else {
             Cow::Owned(format!("{}/", dir.display()))
         };
-        io::Error::new(err.kind(), format!("cannot create a temporary file in {dir} ({reason}); {untouched}"))
+        let source =
+            io::Error::new(err.kind(), format!("cannot create a temporary file in {dir} ({reason}); {untouched}"));
+        Error::Output { path: output.to_path_buf(), source }
     })?;
     list.paths.push(file.path().to_path_buf());
     Ok(Temporary { listed: Listed(file.path().to_path_buf()), file })
@@ -385,7 +425,7 @@ fn temporary(dir: &Path, untouched: &str) -> Result<Temporary> {
 
 /// Gives a written temporary file `permissions` and, given `owner_of`, that
 /// file's owner and group, and syncs it.
-fn seal(temp: &Temporary, permissions: fs::Permissions, owner_of: Option<&fs::Metadata>) -> Result<()> {
+fn seal(temp: &Temporary, permissions: fs::Permissions, owner_of: Option<&fs::Metadata>) -> io::Result<()> {
     // Before the permissions: a change of owner clears set-user-ID bits.
     if let Some(like) = owner_of {
         copy_owner(temp.as_file(), like);
@@ -429,15 +469,29 @@ pub fn create_atomically(path: &Path, bytes: &[u8], permissions: fs::Permissions
 pub fn create_with<T>(
     path: &Path,
     permissions: fs::Permissions,
-    fill: impl FnOnce(&mut fs::File) -> Result<(T, bool)>,
+    fill: impl FnOnce(&mut Filling) -> Result<(T, bool)>,
 ) -> Result<T> {
     let dir = path.parent().unwrap_or(Path::new("."));
-    fs::create_dir_all(dir)?;
-    let mut temp = temporary(dir, "nothing was written")?;
-    let (value, keep) = fill(temp.as_file_mut())?;
+    fs::create_dir_all(dir).map_err(|err| {
+        // "File exists" does not say which: the file where a folder should be.
+        let reason = match dir.ancestors().find(|d| fs::metadata(d).is_ok_and(|m| !m.is_dir())) {
+            Some(file) => format!("{} is not a folder", file.display()),
+            None => format!("cannot create the folder {} ({err})", dir.display()),
+        };
+        Error::Output {
+            path: path.to_path_buf(),
+            source: io::Error::new(err.kind(), format!("{reason}; {NOTHING_WRITTEN}")),
+        }
+    })?;
+    let mut temp = temporary(path, dir, NOTHING_WRITTEN)?;
+    let mut filling = Filling { file: temp.as_file_mut(), failed: false };
+    let (value, keep) = match fill(&mut filling) {
+        Err(Error::Io(err)) if filling.failed => return Err(output_error(path, err, NOTHING_WRITTEN)),
+        filled => filled?,
+    };
     if keep {
-        seal(&temp, permissions, None)?;
-        temp.persist(path, Existing::Replace)?;
+        seal(&temp, permissions, None).map_err(|err| output_error(path, err, NOTHING_WRITTEN))?;
+        temp.persist(path, Existing::Replace, NOTHING_WRITTEN)?;
     }
     Ok(value)
 }
@@ -496,9 +550,13 @@ mod tests {
     fn a_folder_without_room_for_a_temporary_file_is_named_with_what_it_means() {
         let dir = tempfile::tempdir().unwrap();
         let missing = dir.path().join("gone");
-        let Err(err) = temporary(&missing, NOT_CHANGED) else { panic!("a temporary file in a missing folder") };
+        let output = missing.join("a.txt");
+        let Err(err) = temporary(&output, &missing, NOT_CHANGED) else {
+            panic!("a temporary file in a missing folder")
+        };
         let expected = format!(
-            "cannot create a temporary file in {}/ (entity not found); the file was not changed",
+            "{}: cannot create a temporary file in {}/ (entity not found); the file was not changed",
+            output.display(),
             missing.display()
         );
         assert_eq!(err.to_string(), expected);

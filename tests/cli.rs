@@ -194,7 +194,7 @@ fn utf8_with_one_stray_byte_is_refused_not_rewritten_as_windows_1252() {
 }
 
 #[test]
-fn a_gbk_file_with_a_utf8_line_is_refused_as_a_mixture() {
+fn a_gbk_file_with_a_utf8_line_is_refused_and_detected_as_a_mixture() {
     let dir = Dir::new();
     let gbk: Vec<u8> = fs::read(sample_path("gbk.txt")).unwrap();
     let bytes = [&gbk[..], "这一行是UTF-8的中文。\n".as_bytes()].concat();
@@ -208,6 +208,19 @@ fn a_gbk_file_with_a_utf8_line_is_refused_as_a_mixture() {
         stderr(&output)
     );
     assert_eq!(fs::read(&file).unwrap(), bytes, "untouched");
+
+    let detected = zhnorm(["--no-config".as_ref(), "--detect".as_ref(), file.as_os_str()]).run();
+    assert!(
+        stdout(&detected).ends_with("mixed.txt: utf-8 + gb18030 (confidence 0.50, mixed)\n"),
+        "{}",
+        stdout(&detected)
+    );
+    let json = zhnorm(["--no-config".as_ref(), "--detect".as_ref(), "--json".as_ref(), file.as_os_str()]).run();
+    let value: serde_json::Value = serde_json::from_slice(&json.stdout).unwrap();
+    assert_eq!(
+        (&value["encoding"], &value["method"], &value["mixed_with"]),
+        (&"utf-8".into(), &"mixed".into(), &"gb18030".into())
+    );
 }
 
 #[test]
@@ -288,6 +301,105 @@ fn out_dir_inside_an_input_folder_is_refused() {
     assert_eq!(output.status.code(), Some(2));
     assert!(stderr(&output).contains("inside the input folder"), "{}", stderr(&output));
     assert!(!dir.path("in/out").exists());
+}
+
+#[test]
+fn out_dir_write_errors_name_the_output_before_the_input() {
+    let dir = Dir::new();
+    dir.copy_sample("gbk.txt", "in/a.txt");
+    fs::create_dir_all(dir.path("out/in/a.txt")).unwrap();
+    let output = zhnorm(["--no-config", "--out-dir", "out", "in"]).in_dir(dir.temp.path()).run();
+    assert_eq!(output.status.code(), Some(2));
+    let message = stderr(&output);
+    assert!(message.starts_with("zhnorm: out/in/a.txt: "), "{message}");
+    assert!(message.contains("; nothing was written (from in/a.txt)\n"), "{message}");
+    let output = zhnorm(["--no-config", "--json", "--out-dir", "out", "in"]).in_dir(dir.temp.path()).run();
+    let json: serde_json::Value = serde_json::from_slice(&output.stdout).unwrap();
+    assert_eq!(
+        (&json["path"], &json["output"], &json["status"]),
+        (&"in/a.txt".into(), &"out/in/a.txt".into(), &"error".into())
+    );
+
+    fs::remove_dir_all(dir.path("out")).unwrap();
+    dir.write("out/in", b"a file where the mirror needs a folder");
+    let output = zhnorm(["--no-config", "--out-dir", "out", "in"]).in_dir(dir.temp.path()).run();
+    assert_eq!(output.status.code(), Some(2));
+    assert!(
+        stderr(&output).contains("zhnorm: out/in/a.txt: out/in is not a folder; nothing was written (from in/a.txt)"),
+        "{}",
+        stderr(&output)
+    );
+}
+
+#[test]
+fn a_backup_that_cannot_be_written_is_named() {
+    let dir = Dir::new();
+    // The name takes all the room a name has: the backup's is too long.
+    let name = format!("{}.txt", "a".repeat(251));
+    dir.copy_sample("gbk.txt", &name);
+    let output = zhnorm(["--no-config", "--write", "--backup", &name]).in_dir(dir.temp.path()).run();
+    assert_eq!(output.status.code(), Some(2));
+    let message = stderr(&output);
+    assert!(message.starts_with(&format!("zhnorm: {name}.bak: ")), "{message}");
+    assert!(message.contains(&format!("; the file was not changed (from {name})\n")), "{message}");
+    assert_eq!(fs::read(dir.path(&name)).unwrap(), fs::read(sample_path("gbk.txt")).unwrap());
+}
+
+/// ripgrep's rule: a link named on the command line is followed, in every
+/// mode; `--write` rewrites the file it leads to and leaves the link a link.
+#[cfg(unix)]
+#[test]
+fn a_named_symlink_is_followed_in_every_mode_and_stays_a_link() {
+    let dir = Dir::new();
+    dir.copy_sample("gbk.txt", "real/a.txt");
+    std::os::unix::fs::symlink("real/a.txt", dir.path("link.txt")).unwrap();
+    let run = |args: &[&str]| zhnorm(["--no-config"].iter().chain(args)).in_dir(dir.temp.path()).run();
+    let check = run(&["--check", "link.txt"]);
+    assert_eq!((check.status.code(), stdout(&check).as_str()), (Some(1), "link.txt: gb18030 -> utf-8\n"));
+    assert_eq!(run(&["--diff", "link.txt"]).status.code(), Some(1));
+    assert_eq!(stdout(&run(&["link.txt"])), SIMPLIFIED);
+    let out_dir = run(&["-q", "--out-dir", "out", "link.txt"]);
+    assert!(out_dir.status.success(), "{}", stderr(&out_dir));
+    assert_eq!(fs::read_to_string(dir.path("out/link.txt")).unwrap(), SIMPLIFIED);
+
+    let write = run(&["-q", "--write", "--backup", "link.txt"]);
+    assert!(write.status.success(), "{}", stderr(&write));
+    assert!(fs::symlink_metadata(dir.path("link.txt")).unwrap().file_type().is_symlink(), "still a link");
+    assert_eq!(fs::read_to_string(dir.path("real/a.txt")).unwrap(), SIMPLIFIED, "its target rewritten");
+    assert_eq!(fs::read(dir.path("real/a.txt.bak")).unwrap(), fs::read(sample_path("gbk.txt")).unwrap());
+    assert_eq!(run(&["--check", "link.txt"]).status.code(), Some(0));
+}
+
+#[cfg(unix)]
+#[test]
+fn a_broken_symlink_says_where_it_points() {
+    let dir = Dir::new();
+    std::os::unix::fs::symlink("gone.txt", dir.path("broken.txt")).unwrap();
+    for mode in [&["--check"][..], &["--write"], &["--detect"], &[], &["--out-dir", "out"]] {
+        let args = ["--no-config", "-q"].iter().chain(mode).chain(&["broken.txt"]);
+        let output = zhnorm(args).in_dir(dir.temp.path()).run();
+        assert_eq!(output.status.code(), Some(2), "{mode:?}");
+        assert_eq!(stderr(&output), "zhnorm: broken.txt: broken symbolic link (points to gone.txt)\n", "{mode:?}");
+    }
+}
+
+#[test]
+fn a_bom_that_overrides_from_is_noted() {
+    let dir = Dir::new();
+    let mut utf16le = vec![0xFF, 0xFE];
+    utf16le.extend(SIMPLIFIED.encode_utf16().flat_map(u16::to_le_bytes));
+    dir.write("le.txt", &utf16le);
+    let output = zhnorm(["--no-config", "--from", "utf-16be", "le.txt"]).in_dir(dir.temp.path()).run();
+    assert!(output.status.success(), "{}", stderr(&output));
+    assert_eq!(stdout(&output), SIMPLIFIED, "the BOM wins");
+    assert_eq!(
+        stderr(&output),
+        "zhnorm: le.txt: BOM says UTF-16LE, --from says utf-16be; the BOM wins (as in WHATWG's decode), read as UTF-16LE\n"
+    );
+    let agreeing = zhnorm(["--no-config", "--from", "utf-16le", "le.txt"]).in_dir(dir.temp.path()).run();
+    assert_eq!(stderr(&agreeing), "");
+    let quiet = zhnorm(["--no-config", "-q", "--from", "utf-16be", "le.txt"]).in_dir(dir.temp.path()).run();
+    assert_eq!(stderr(&quiet), "");
 }
 
 #[test]
@@ -431,6 +543,7 @@ fn detect_prints_charset_and_confidence() {
     assert_eq!(value["encoding"], "utf-16le");
     assert_eq!(value["method"], "bom");
     assert_eq!(value["bom"], true);
+    assert_eq!(value["mixed_with"], serde_json::Value::Null);
 }
 
 #[test]
