@@ -12,7 +12,8 @@
 //! that could not map characters writes `?` for each, and a GBK byte stream
 //! read one byte off (a lost lead byte) shows letters and `?` among the rare
 //! characters its misaligned byte pairs make (`第二?龆丝诤糯笥诘谝桓觯?敲此?腔`,
-//! from Debian's manpages-zh); a `?` alone counts among four rare characters. Three `烫` or `屯` are a word as often
+//! from Debian's manpages-zh); a `?` alone counts among four rare
+//! characters. Three `烫` or `屯` are a word as often
 //! (`汤烫烫烫的`): a run is reported from four, or from three in a line
 //! with `锟斤拷`.
 //! On the 21 MB differential corpus and the clean control set the rule
