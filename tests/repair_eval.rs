@@ -292,10 +292,15 @@ const REACHED: &[(&str, [f64; 3])] = &[
     // UTF-8 read as Big5 is lossless only by chance (one title in the corpus).
     ("2 utf-8 as big5", [0.0, 0.0, 0.0]),
     ("4 gbk as cp1252/latin-1", [98.0, 100.0, 100.0]),
-    ("6 big5 as gbk", [92.0, 97.0, 98.0]),
+    // Sentences 97 and paragraphs 98 until repair learned to leave Japanese
+    // (a line Shift_JIS encodes, with kana or a Japanese-only kanji),
+    // kaomoji and pieces of Latin-1 letter lists (review round 5): correct
+    // text outranks the rate.
+    ("6 big5 as gbk", [92.0, 96.0, 95.0]),
     ("6 gbk as big5", [88.0, 94.0, 80.0]),
     ("7 gbk as latin-1, utf-8 as cp1252", [97.0, 99.0, 100.0]),
-    ("8 part of the text", [78.0, 78.0, 74.0]),
+    // Sentences 78 before the same change.
+    ("8 part of the text", [78.0, 76.0, 74.0]),
 ];
 
 #[test]

@@ -383,6 +383,7 @@ impl Repairer {
         };
         let repaired = repaired.and_then(|repaired| self.give_back_unpaired_symbols(line, repaired));
         let repaired = repaired.and_then(|repaired| self.give_back_unconfirmed(line, repaired));
+        let repaired = repaired.and_then(|repaired| self.give_back_japanese(line, repaired));
         for (path, _) in std::mem::take(&mut self.line) {
             path.into_iter().for_each(|family| self.count(family));
         }
@@ -493,6 +494,7 @@ impl Repairer {
                     let by_chance = path.iter().any(|f| f.codecs().1 != Codec::Utf8)
                         && (rare_by_chance || path[0].codecs().0 == Codec::Latin1 && not_double_byte)
                         || symbols_by_chance(family, text, &repaired)
+                        || one_han_by_chance(family, &repaired)
                         || utf8_by_chance(&[family], text, &repaired);
                     if enough
                         && !by_chance
@@ -717,6 +719,29 @@ impl Repairer {
         let given_back: Vec<_> = pieces
             .into_iter()
             .filter(|piece| !isolated_word_confirmed(&before[piece.clone()], &after[piece.clone()]))
+            .collect();
+        self.give_back(&before, after, &given_back)
+    }
+
+    /// `repaired`, the repair of `line`, without what GBK and Big5 read as
+    /// each other made of Japanese or of kaomoji; `None` when nothing is
+    /// left. A line that [`reads_as_japanese`] is left whole (`へ接続中` is
+    /// not `尺諉適中`, nor `継続中` `輥適中`), and in other lines the pieces in
+    /// a kaomoji ([`kaomoji`]: `(ノへ￣、)` is not `(用尺￣、)`). Both
+    /// charsets encode kana, and the kana GBK makes of Big5 are its
+    /// commonest characters, so kana alone do not tell.
+    fn give_back_japanese(&mut self, line: &str, repaired: String) -> Option<String> {
+        let Some((before, after, pieces)) = self.pieces_read_as_each_other(line, &repaired) else {
+            return Some(repaired);
+        };
+        if reads_as_japanese(&before) {
+            self.line.clear();
+            return None;
+        }
+        let faces = kaomoji(&before);
+        let given_back: Vec<_> = pieces
+            .into_iter()
+            .filter(|piece| faces.iter().any(|face| face.start < piece.end && piece.start < face.end))
             .collect();
         self.give_back(&before, after, &given_back)
     }
@@ -1471,6 +1496,57 @@ fn pairs_confirm(before: &[char], after: &[char], piece: std::ops::Range<usize>)
     known >= 1 && known * 4 >= all * 3
 }
 
+/// Whether `chars` read as Japanese: every character is one Shift_JIS
+/// encodes, and there is a kana or a kanji in a form of Japanese alone
+/// (`続`, `継`, `発`, `読`: in neither GB2312 nor Big5). What GBK and
+/// Big5 make of each other's Chinese seldom stays within Shift_JIS (`ㄏノ`
+/// for `使用` has bopomofo).
+fn reads_as_japanese(chars: &[char]) -> bool {
+    let japanese_only = |c: char| {
+        is_kana(c) || crate::clean::is_han(c) && !reads_in(Family::GbkAsBig5, c) && !reads_in(Family::Big5AsGbk, c)
+    };
+    chars.iter().any(|&c| japanese_only(c)) && {
+        let text: String = chars.iter().collect();
+        !encoding_rs::SHIFT_JIS.encode(&text).2
+    }
+}
+
+/// The longest kaomoji, in characters, that [`kaomoji`] finds.
+const KAOMOJI_LEN: usize = 16;
+
+/// The kaomoji of `chars`: a face in brackets with no Han character in it
+/// and something not ASCII (`(ノへ￣、)`, `(゜ロ゜;)`, `(´ー｀)`), with the
+/// arms glued to it (`┏(゜ロ゜;)┛`, `ヽ(✿ﾟ▽ﾟ)ノ`): symbols and kana, no Han,
+/// no letter or digit of ASCII and no space. Their kana and symbols are
+/// drawing, not words.
+fn kaomoji(chars: &[char]) -> Vec<Range<usize>> {
+    let arm =
+        |c: char| !c.is_ascii_alphanumeric() && !c.is_whitespace() && !crate::clean::is_han(c) && !"()（）".contains(c);
+    let mut faces = Vec::new();
+    let mut at = 0;
+    while at < chars.len() {
+        if !matches!(chars[at], '(' | '（') {
+            at += 1;
+            continue;
+        }
+        let close = chars[at + 1..].iter().take(KAOMOJI_LEN).position(|&c| matches!(c, ')' | '）' | '(' | '（'));
+        let Some(close) = close.map(|i| at + 1 + i).filter(|&i| matches!(chars[i], ')' | '）')) else {
+            at += 1;
+            continue;
+        };
+        let inside = &chars[at + 1..close];
+        if inside.iter().any(|&c| crate::clean::is_han(c)) || inside.iter().all(char::is_ascii) {
+            at = close;
+            continue;
+        }
+        let start = at - chars[..at].iter().rev().take_while(|&&c| arm(c)).count();
+        let end = close + 1 + chars[close + 1..].iter().take_while(|&&c| arm(c)).count();
+        faces.push(start..end);
+        at = end;
+    }
+    faces
+}
+
 fn is_kana(c: char) -> bool {
     matches!(u32::from(c), 0x3041..=0x30FF)
 }
@@ -1731,7 +1807,19 @@ fn is_shaped_like(family: Family, span: &str, prev: Option<char>, repaired: &str
         && len == 3
         && repaired.chars().count() == 1
         && repaired.chars().all(|c| char_score(c, ' ', ' ') >= 2.0);
-    shaped && (non_ascii(repaired) >= 2 || one_utf8_char) && !symbols_by_chance(family, span, repaired)
+    shaped
+        && (non_ascii(repaired) >= 2 || one_utf8_char)
+        && !symbols_by_chance(family, span, repaired)
+        && !one_han_by_chance(family, repaired)
+}
+
+/// Whether `family`, GBK or Big5 read as Latin-1, gives `repaired` only by
+/// chance: it has fewer than two Han characters. Four Latin-1 characters
+/// read as one character and a punctuation mark are too little evidence
+/// (`£©µÀ`, a piece of Markus Kuhn's list of Latin-1 letters, reads as
+/// `）道`); a garbled Chinese word has two characters at least.
+fn one_han_by_chance(family: Family, repaired: &str) -> bool {
+    reads_double_byte_as_latin1(family) && repaired.chars().filter(|&c| bigram::covers(c)).nth(1).is_none()
 }
 
 /// Whether `family`, GBK or Big5 read as Latin-1, undoes `text`, Latin-1
@@ -2624,6 +2712,34 @@ mod tests {
         assert_eq!(repair("说明：°²×°³ÌÐò"), "说明：安装程序");
         assert_eq!(repair("°²×°"), "安装");
         assert_eq!(repair("他说：¡°ÄãºÃ¡±"), "他说：“你好”");
+    }
+
+    #[test]
+    fn japanese_is_not_read_as_big5_read_as_gbk() {
+        for text in ["へ接続中\n", "継続中\n", "障害の発生\n", "手続き言語\n", "'%s' へ接続中…\n"]
+        {
+            assert_eq!(repair(text), text);
+        }
+        assert!(reads_as_japanese(&"手続き言語".chars().collect::<Vec<_>>()));
+        // Bopomofo is not Japanese: what GBK makes of Big5 `使用`.
+        assert!(!reads_as_japanese(&"ㄏノ者".chars().collect::<Vec<_>>()));
+    }
+
+    #[test]
+    fn kaomoji_are_not_read_as_gbk_and_big5_of_each_other() {
+        for text in ["(ノへ￣、)\n", "我跑了ε=ε=ε=┏(゜ロ゜;)┛\n", "好累(ノへ￣、)\n"] {
+            assert_eq!(repair(text), text);
+        }
+        let chars: Vec<char> = "好累(ノへ￣、) 我┏(゜ロ゜;)┛ (中文) (ok)".chars().collect();
+        let faces: Vec<String> = kaomoji(&chars).into_iter().map(|face| chars[face].iter().collect()).collect();
+        assert_eq!(faces, ["(ノへ￣、)", "┏(゜ロ゜;)┛"]);
+    }
+
+    #[test]
+    fn a_piece_of_a_list_of_latin1_letters_is_not_read_as_one_han_character() {
+        assert_eq!(repair("£©µÀ\n"), "£©µÀ\n");
+        // Two Han characters are: GBK `安装` read as Latin-1.
+        assert_eq!(repair("°²×°\n"), "安装\n");
     }
 
     #[test]
