@@ -399,8 +399,16 @@ fn report_stdout(path: &Path, outcome: &Outcome, args: &Args) -> Status {
     Status::Success
 }
 
-/// Damage, and text left unconverted because it is Japanese, on stderr.
+/// Damage, text left unconverted because it is Japanese, and a charset
+/// declaration passed over, on stderr.
 fn print_damage(path: &Path, report: &Report) {
+    if let Some(declared) = &report.declaration_not_followed {
+        note!(
+            "{}: declares charset {declared}, but its bytes are not valid {declared}: read as detected, {}",
+            path.display(),
+            report.encoding().name().to_ascii_lowercase()
+        );
+    }
     if report.japanese_not_converted {
         note_japanese(path);
     }
