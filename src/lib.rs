@@ -65,10 +65,6 @@
 //!   read no two Han characters side by side; other short Latin-1 text (a
 //!   word of three accented letters, signs in pairs) can still be read as
 //!   GBK or Big5. `--from windows-1252` settles it.
-//! - Some long Korean texts are taken for EUC-JP by `chardetng`, whose answer
-//!   is kept from 48 non-ASCII bytes on when it decodes cleanly: CPython's
-//!   `test/cjkencodings/euc_kr.txt` is decoded as EUC-JP garbage
-//!   (`zhnorm --detect euc_kr.txt`). `--from euc-kr` settles it.
 //! - UTF-16 without a BOM is recognised by its pattern of NUL bytes, which
 //!   needs some ASCII (spaces, newlines, digits) in the text. UTF-32, which
 //!   encoding_rs does not decode, is skipped as binary.
