@@ -13,7 +13,11 @@
 //! GBK is always reported and decoded as GB18030, its superset: a GB18030
 //! file then loses nothing, and a GBK file decodes identically.
 
-use encoding_rs::{Encoding, BIG5, EUC_JP, EUC_KR, GB18030, GBK, SHIFT_JIS, UTF_16BE, UTF_16LE, UTF_8};
+use encoding_rs::{
+    Encoding, BIG5, EUC_JP, EUC_KR, GB18030, GBK, ISO_2022_JP, SHIFT_JIS, UTF_16BE, UTF_16LE, UTF_8, WINDOWS_1252,
+};
+
+pub mod declared;
 
 /// How many bytes detection looks at.
 pub const PREFIX_LEN: usize = 64 * 1024;
@@ -63,10 +67,15 @@ pub enum Method {
     Forced,
     /// A byte-order mark.
     Bom,
+    /// A charset the text declares for itself (see [`declared`]), whose
+    /// decoding of it has no malformed sequence.
+    Declared,
     /// The bytes are valid UTF-8 (or pure ASCII).
     ValidUtf8,
     /// NUL bytes in the positions that UTF-16 puts them.
     NulPattern,
+    /// 7-bit text with the escape sequences of ISO-2022-JP.
+    EscapeSequences,
     /// `chardetng` on a long enough input.
     Statistics,
     /// A short or doubtful input, settled by scoring each candidate decoding
@@ -83,8 +92,9 @@ impl Method {
     pub fn confidence(self) -> f64 {
         match self {
             Method::Forced | Method::Bom => 1.0,
+            Method::Declared => 0.95,
             Method::ValidUtf8 => 0.99,
-            Method::NulPattern => 0.95,
+            Method::NulPattern | Method::EscapeSequences => 0.95,
             Method::Statistics => 0.9,
             Method::Plausibility => 0.7,
             Method::NearlyUtf8 => 0.9,
@@ -112,6 +122,9 @@ pub fn detect(prefix: &[u8], complete: bool) -> Detection {
         return Detection::Binary;
     }
     if is_utf8(prefix, complete) || is_cut_utf8(prefix) {
+        if is_iso_2022_jp(prefix, complete) {
+            return text(ISO_2022_JP, 0, Method::EscapeSequences);
+        }
         if let Some(encoding) = chinese_not_utf8(prefix, complete) {
             return text(widen_gbk(encoding), 0, Method::Plausibility);
         }
@@ -134,7 +147,68 @@ pub fn detect(prefix: &[u8], complete: bool) -> Detection {
     if Utf8Tally::of(prefix, complete).is_nearly_utf8() {
         return text(UTF_8, 0, Method::NearlyUtf8);
     }
+    if let Some(encoding) = declared_and_clean(prefix, complete) {
+        return text(widen_gbk(encoding), 0, Method::Declared);
+    }
     legacy(prefix, complete)
+}
+
+/// Whether `prefix` is ISO-2022-JP: 7-bit, with an escape sequence that
+/// switches to JIS X 0208 (`ESC $ B`, or `ESC $ @` of its 1978 edition),
+/// and no fault when decoded (the colours of a terminal, `ESC [`, are one).
+/// `chardetng` leaves it out, and UTF-8 would pass it through as escapes
+/// and letters.
+fn is_iso_2022_jp(prefix: &[u8], complete: bool) -> bool {
+    // An incomplete prefix may stop inside an escape sequence: whole lines.
+    let body = match complete {
+        true => prefix,
+        false => prefix.iter().rposition(|&b| b == b'\n').map_or(prefix, |end| &prefix[..=end]),
+    };
+    body.is_ascii()
+        && (memchr::memmem::find(body, b"\x1b$B").is_some() || memchr::memmem::find(body, b"\x1b$@").is_some())
+        && decodes_cleanly(ISO_2022_JP, body, true)
+}
+
+/// The charset `prefix` declares for itself, if its bytes (not UTF-8)
+/// decode in it without a fault. Every byte decodes in a single-byte
+/// charset, so a declaration of one (a GBK page that says `iso-8859-1`)
+/// only says which of them when detection finds a single-byte charset too.
+/// GBK and Big5 often decode each other's text without a fault, and a page
+/// that kept its template's declaration says one over the other's text: a
+/// reading in the other clearly more plausible (by [`DECLARED_MARGIN`])
+/// wins over the declaration.
+fn declared_and_clean(prefix: &[u8], complete: bool) -> Option<&'static Encoding> {
+    let encoding = declared::declared(prefix).filter(|e| e.is_ascii_compatible())?;
+    let single_byte_detected =
+        || matches!(legacy(prefix, complete), Detection::Text(found) if found.encoding.is_single_byte());
+    let body = if complete { prefix } else { trim_partial_tail(prefix) };
+    let score = |encoding: &'static Encoding| match encoding.decode_without_bom_handling(body) {
+        (text, false) => plausibility_as(&text, Script::of(encoding)),
+        (_, true) => f64::NEG_INFINITY,
+    };
+    let other_chinese_wins = || match encoding {
+        e if e == GBK || e == GB18030 => score(BIG5) > score(GBK) + DECLARED_MARGIN,
+        e if e == BIG5 => score(GBK) > score(BIG5) + DECLARED_MARGIN,
+        _ => false,
+    };
+    (encoding != UTF_8
+        && decodes_cleanly(encoding, prefix, complete)
+        && (!encoding.is_single_byte() || single_byte_detected())
+        && !other_chinese_wins())
+    .then_some(encoding)
+}
+
+/// How much more plausible the Big5 reading of a text declared GBK must be
+/// (or the GBK reading of one declared Big5) to win over the declaration:
+/// two characters of `區域網` in Big5 read as common Simplified ones in
+/// GBK (`办呼`), but GBK text read as Big5 is a jumble of rare characters.
+const DECLARED_MARGIN: f64 = 0.5;
+
+/// The charset `prefix` declares for itself when its bytes do not decode
+/// in it, which detection then passes over.
+pub fn unclean_declaration(prefix: &[u8], complete: bool) -> Option<&'static Encoding> {
+    declared::declared(prefix)
+        .filter(|&encoding| encoding.is_ascii_compatible() && !decodes_cleanly(encoding, prefix, complete))
 }
 
 /// The charset of `prefix`, neither UTF-8 nor binary by its bytes:
@@ -156,10 +230,76 @@ fn legacy(prefix: &[u8], complete: bool) -> Detection {
         // GB2312's common Han in GBK.)
         return text(widen_gbk(guess), 0, Method::Statistics);
     }
+    if is_latin_not_chinese(prefix, complete) {
+        return text(WINDOWS_1252, 0, Method::Plausibility);
+    }
     match most_plausible(prefix, complete, guess) {
         Some(encoding) => text(widen_gbk(encoding), 0, Method::Plausibility),
         None => Detection::Binary,
     }
+}
+
+/// Whether `prefix` is Latin-alphabet text in windows-1252 that GBK and
+/// Big5 would destroy: its windows-1252 reading [`is_latin_text`], and GBK
+/// and Big5 read it with malformed sequences or as single Han characters
+/// glued to ASCII words (`Stra遝` for `Straße`, `21蚓` for `21°C`), never
+/// two side by side, where Chinese text has words of two and more. The
+/// plausibility scoring alone prefers those Han characters, all common
+/// ones, to Latin-1 signs, which it scores as garbage.
+fn is_latin_not_chinese(prefix: &[u8], complete: bool) -> bool {
+    let body = if complete { prefix } else { trim_partial_tail(prefix) };
+    let (latin, _) = WINDOWS_1252.decode_without_bom_handling(body);
+    is_latin_text(&latin)
+        && [GBK, BIG5].into_iter().all(|encoding| {
+            let (text, had_errors) = encoding.decode_without_bom_handling(body);
+            had_errors || !text.chars().zip(text.chars().skip(1)).any(|(a, b)| !a.is_ascii() && !b.is_ascii())
+        })
+}
+
+/// Whether `text` (with some non-ASCII) reads as a Latin-alphabet language:
+/// its non-ASCII characters are alone between ASCII ones (`café`, `21°C`,
+/// `5µl`, `±10%`; no other sign before a letter) or two letters in a word
+/// with ASCII letters (`Größe`),
+/// and no capital follows a small letter (`aÖÐb` is `a中b` in GBK). A
+/// windows-1252 reading of GBK or Big5 has pairs of non-ASCII characters,
+/// signs among them, outside words.
+fn is_latin_text(text: &str) -> bool {
+    let is_letter = |c: char| matches!(u32::from(c), 0xC0..=0xFF) && c != '×' && c != '÷';
+    let is_sign = |c: char| "°µ±²³¹¼½¾§«»·\u{A0}£€¢¥©®™–—‘’“”„…•¿¡".contains(c);
+    let chars: Vec<char> = text.chars().collect();
+    let mut any = false;
+    let mut i = 0;
+    while i < chars.len() {
+        if chars[i].is_ascii() {
+            i += 1;
+            continue;
+        }
+        any = true;
+        let start = i;
+        while i < chars.len() && !chars[i].is_ascii() {
+            i += 1;
+        }
+        let run = &chars[start..i];
+        let before = start.checked_sub(1).map_or(' ', |b| chars[b]);
+        let after = chars.get(i).copied().unwrap_or(' ');
+        let plausible = match run {
+            // A sign right before a letter is a common Big5 character in
+            // Latin-1 (`©M` is `和`, `¡B` is `、`), but for degrees and micro.
+            [c] => is_letter(*c) || is_sign(*c) && (!after.is_ascii_alphabetic() || matches!(c, '°' | 'µ')),
+            [a, b] => is_letter(*a) && is_letter(*b) && (before.is_ascii_alphabetic() || after.is_ascii_alphabetic()),
+            _ => false,
+        };
+        let mut prev = before;
+        let capital_after_small = run.iter().any(|&c| {
+            let odd = c.is_uppercase() && prev.is_lowercase();
+            prev = c;
+            odd
+        });
+        if !plausible || capital_after_small {
+            return false;
+        }
+    }
+    any
 }
 
 /// Japanese text has at least one kana in this many non-ASCII characters
@@ -860,6 +1000,68 @@ mod tests {
         for (bytes, expected) in cases {
             assert_eq!(charset(bytes), expected, "{bytes:x?}");
         }
+    }
+
+    #[test]
+    fn latin1_text_is_windows_1252_not_han_glued_to_ascii_words() {
+        let lab: Vec<u8> = (1..=200)
+            .flat_map(|i| {
+                [format!("Sample {i} was heated to {}", i + 20).into_bytes(), b"\xb0C for 10 min.\n".to_vec()]
+            })
+            .flatten()
+            .collect();
+        let units: Vec<u8> = (1..=30)
+            .flat_map(|i| [format!("{i}").into_bytes(), b"\xb0C, 5\xb5l, \xb110%\n".to_vec()])
+            .flatten()
+            .collect();
+        let latin: [&[u8]; 6] =
+            [&lab, &units, b"Stra\xdfe\n", b"Gr\xf6\xdfe: 10 \xb5m\n", b"M\xfcnchen, 21\xb0C\n", b"\xdcber 5 km\xb2"];
+        for bytes in latin {
+            assert_eq!(charset(bytes), "windows-1252", "{}", WINDOWS_1252.decode_without_bom_handling(bytes).0);
+        }
+        // Short Chinese with single Han characters beside ASCII stays Chinese.
+        let simplified =
+            [(GBK, "第1章"), (GBK, "共3个"), (GBK, "Ubuntu 和 Debian"), (GBK, "版本 2.0 中"), (GBK, "a中b")];
+        let traditional =
+            [(BIG5, "USB 隨身碟"), (BIG5, "Ubuntu 和 Debian"), (BIG5, "CPU microcode、 "), (BIG5, ") 和 less(1) 這")];
+        for (encoding, text) in simplified.into_iter().chain(traditional) {
+            assert_eq!(charset(&encode(encoding, text)), widen_gbk(encoding).name(), "{text}");
+        }
+    }
+
+    #[test]
+    fn a_declared_charset_that_decodes_cleanly_is_taken() {
+        let declared = |bytes: &[u8]| {
+            let found = detected(bytes);
+            (found.encoding.name(), found.method)
+        };
+        let korean = b"# -*- coding: euc-kr -*-\nprint(\"\xbe\xc8\xb3\xe7\xc7\xcf\xbc\xbc\xbf\xe4\")\n";
+        assert_eq!(declared(korean), ("EUC-KR", Method::Declared));
+        let big5 = b"<meta charset=\"big5\"><title>\xb0\xec\xba\xf4</title>\n";
+        assert_eq!(declared(big5), ("Big5", Method::Declared));
+        let po = b"msgid \"\"\nmsgstr \"\"\n\"Content-Type: text/plain; charset=EUC-KR\\n\"\n\nmsgid \"Hello\"\nmsgstr \"\xbe\xc8\xb3\xe7\"\n";
+        assert_eq!(declared(po), ("EUC-KR", Method::Declared));
+        assert_eq!(declared(b"<meta charset=gbk>\xd6\xd0"), ("gb18030", Method::Declared));
+        // Not followed: bytes malformed in the charset declared, valid UTF-8,
+        // a single-byte charset over a Chinese reading.
+        let malformed = b"# coding: euc-kr\n\xd6\xd0\xce\xc4\xff\n";
+        assert_ne!(detected(malformed).method, Method::Declared);
+        assert_eq!(unclean_declaration(malformed, true), Some(EUC_KR));
+        assert_eq!(declared("<meta charset=gbk>中文".as_bytes()), ("UTF-8", Method::ValidUtf8));
+        let latin1_gbk = b"<meta charset=\"iso-8859-1\"><title>\xd6\xd0\xce\xc4\xce\xc4\xb1\xbe</title>";
+        assert_eq!(declared(latin1_gbk).0, "gb18030");
+        assert_eq!(unclean_declaration(latin1_gbk, true), None);
+        let simplified = "天气预报：明天北京晴，最高气温二十五度。我们在图书馆见面，然后一起去吃午饭。";
+        let big5_over_gbk = [b"<meta charset=\"big5\">".to_vec(), encode(GBK, simplified)].concat();
+        assert_eq!(declared(&big5_over_gbk).0, "gb18030", "GBK read as Big5 is rare characters");
+    }
+
+    #[test]
+    fn iso_2022_jp_by_its_escape_sequences() {
+        let japanese = b"\x1b$BF|K\\8l$N%F%-%9%H\x1b(B\n"; // 日本語のテキスト
+        assert_eq!((detected(japanese).encoding, detected(japanese).method), (ISO_2022_JP, Method::EscapeSequences));
+        assert_eq!(charset(b"\x1b[1mbold\x1b[0m \x1b$Bnot closed\n"), "UTF-8");
+        assert_eq!(charset(b"\x1b(Bplain\n"), "UTF-8");
     }
 
     #[test]

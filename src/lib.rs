@@ -53,6 +53,18 @@
 //!   or Japanese shorter than about 48 non-ASCII bytes is often misread as
 //!   Chinese (and a Japanese reading without kana never wins over a clean
 //!   Chinese one). `--from` settles it.
+//! - A charset the file declares for itself (HTML `<meta>`, XML
+//!   declaration, coding cookie, `.po` header, CSS `@charset`) is followed
+//!   only when its bytes are not valid UTF-8 and decode in it without a
+//!   fault; a declared single-byte charset (which any bytes decode in) only
+//!   when detection finds a single-byte charset too. A declaration further
+//!   in than its window (1 KiB for HTML, 4 KiB for `.po`) is not seen.
+//! - Latin-alphabet text in windows-1252 shorter than 256 non-ASCII bytes
+//!   is recognised when each of its non-ASCII runs is one letter or sign
+//!   (`21°C`, `5µl`, `Straße`) or two letters in a word, and GBK and Big5
+//!   read no two Han characters side by side; other short Latin-1 text (a
+//!   word of three accented letters, signs in pairs) can still be read as
+//!   GBK or Big5. `--from windows-1252` settles it.
 //! - UTF-16 without a BOM is recognised by its pattern of NUL bytes, which
 //!   needs some ASCII (spaces, newlines, digits) in the text. UTF-32, which
 //!   encoding_rs does not decode, is skipped as binary.

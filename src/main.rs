@@ -399,8 +399,8 @@ fn report_stdout(path: &Path, outcome: &Outcome, args: &Args) -> Status {
     Status::Success
 }
 
-/// Damage, a BOM that overrode `--from`, and text left unconverted because
-/// it is Japanese, on stderr.
+/// Damage, a BOM that overrode `--from`, a charset declaration passed over,
+/// and text left unconverted because it is Japanese, on stderr.
 fn print_damage(path: &Path, report: &Report, args: &Args) {
     // With --from, the method is `bom` only where the BOM named another charset.
     if let (Some(from), detect::Method::Bom) = (&args.from, report.method()) {
@@ -408,6 +408,13 @@ fn print_damage(path: &Path, report: &Report, args: &Args) {
             "{}: BOM says {bom}, --from says {from}; the BOM wins (as in WHATWG's decode), read as {bom}",
             path.display(),
             bom = report.encoding().name()
+        );
+    }
+    if let Some(declared) = &report.declaration_not_followed {
+        note!(
+            "{}: declares charset {declared}, but its bytes are not valid {declared}: read as detected, {}",
+            path.display(),
+            report.encoding().name().to_ascii_lowercase()
         );
     }
     if report.japanese_not_converted {

@@ -106,6 +106,9 @@ pub struct Report {
     /// `<meta charset>`, an XML declaration, a coding cookie), now declaring
     /// UTF-8 (see [`write::declare_utf8`]).
     pub declaration_updated: Option<Box<str>>,
+    /// The charset the text declares for itself when its bytes do not
+    /// decode in it, so that detection passed over it.
+    pub declaration_not_followed: Option<Box<str>>,
     /// Bytes read.
     pub bytes_in: u64,
     /// Bytes written.
@@ -241,8 +244,9 @@ pub fn normalize<R: Read, W: Write>(mut input: R, output: &mut W, options: &Opti
         },
     };
     // Text that is ASCII throughout reads the same in any ASCII-compatible
-    // charset, so it is whichever of them is accepted.
-    let ascii = complete && charset.bom_len == 0 && prefix.is_ascii();
+    // charset, so it is whichever of them is accepted (ISO-2022-JP, 7-bit
+    // too, is not one).
+    let ascii = complete && charset.bom_len == 0 && charset.encoding.is_ascii_compatible() && prefix.is_ascii();
     let accepted = |e: &&'static Encoding| *e == charset.encoding || (ascii && e.is_ascii_compatible());
     if !options.accept.is_empty() && !options.accept.iter().any(accepted) {
         let name = |e: &&'static Encoding| e.name().to_ascii_lowercase();
@@ -273,6 +277,12 @@ pub fn normalize<R: Read, W: Write>(mut input: R, output: &mut W, options: &Opti
             chars_converted: 0,
             japanese_not_converted: false,
             declaration_updated: None,
+            declaration_not_followed: match options.from {
+                None => detect::unclean_declaration(prefix, complete)
+                    .filter(|&declared| declared != charset.encoding)
+                    .map(|declared| declared.name().to_ascii_lowercase().into_boxed_str()),
+                Some(_) => None,
+            },
             bytes_in: prefix.len() as u64,
             bytes_out: 0,
             output_is_ascii: true,

@@ -88,35 +88,6 @@ impl EolCounts {
     }
 }
 
-/// How far into the text an HTML `<meta>` charset is looked for: as far as
-/// a browser's prescan looks.
-const META_WINDOW: usize = 1024;
-
-/// The declarations of a charset that the text makes for itself, the label
-/// as the first group: an XML declaration (at the very start), a Python or
-/// Emacs coding cookie (on the first two lines, Python's own pattern), an
-/// HTML `<meta charset>` or `http-equiv` content (in [`META_WINDOW`]).
-static DECLARATIONS: std::sync::LazyLock<[(regex::Regex, Declared); 4]> = std::sync::LazyLock::new(|| {
-    let regex = |pattern| regex::Regex::new(pattern).expect("valid declaration pattern");
-    [
-        (
-            regex(r#"\A<\?xml[ \t\r\n][^>]*?\bencoding[ \t\r\n]*=[ \t\r\n]*["']([A-Za-z][\w.:-]*)["']"#),
-            Declared::AtStart,
-        ),
-        (regex(r"\A[ \t\f]*#.*?coding[:=][ \t]*([-\w.]+)"), Declared::OnFirstTwoLines),
-        (regex(r"\A.*?-\*-.*?\bcoding:[ \t]*([-\w.]+)"), Declared::OnFirstTwoLines),
-        (regex(r#"(?i)<meta\b[^>]*?\bcharset[ \t\r\n]*=[ \t\r\n]*["']?([a-z][\w.:-]*)"#), Declared::InMetaWindow),
-    ]
-});
-
-/// Where a kind of declaration counts.
-#[derive(Clone, Copy)]
-enum Declared {
-    AtStart,
-    OnFirstTwoLines,
-    InMetaWindow,
-}
-
 /// `text` (the start of a file decoded from `source`) with its declaration
 /// of `source` pointed at UTF-8, which it is now written in, and the label
 /// it replaced; `None` when it declares no charset, or another one (a
@@ -133,30 +104,9 @@ pub fn declare_utf8(text: &str, source: &'static encoding_rs::Encoding) -> Optio
         };
         encoding_rs::Encoding::for_label(label.as_bytes()).is_some_and(|declared| family(declared) == family(source))
     };
-    let two_lines = text.split_inclusive('\n').take(2).map(str::len).sum();
-    let mut meta_window = META_WINDOW.min(text.len());
-    while !text.is_char_boundary(meta_window) {
-        meta_window -= 1;
-    }
-    let mut labels = Vec::new();
-    for (pattern, declared) in DECLARATIONS.iter() {
-        let found = match declared {
-            Declared::AtStart => pattern.captures(text),
-            Declared::InMetaWindow => pattern.captures(&text[..meta_window]),
-            Declared::OnFirstTwoLines => {
-                text[..two_lines].split_inclusive('\n').find_map(|line| pattern.captures(line))
-            }
-        };
-        if let Some(label) = found.and_then(|captures| captures.get(1)) {
-            // Each pattern ran on a slice of `text`: where the label is in it.
-            let start = label.as_str().as_ptr() as usize - text.as_ptr() as usize;
-            if same_charset(label.as_str()) && !labels.iter().any(|&(at, _)| at == start) {
-                labels.push((start, label.as_str()));
-            }
-        }
-    }
+    let labels: Vec<(usize, &str)> =
+        crate::detect::declared::labels(text).into_iter().filter(|&(_, label)| same_charset(label)).collect();
     let (&(_, first), _) = labels.split_first()?;
-    labels.sort_unstable();
     let mut declared = String::with_capacity(text.len() + 8);
     let mut done = 0;
     for (start, label) in &labels {
@@ -576,6 +526,12 @@ mod tests {
                 "gbk",
             ),
             ("// -*- mode: c; coding: gb18030 -*-\n", "// -*- mode: c; coding: utf-8 -*-\n", "gb18030"),
+            ("@charset \"GBK\";\nbody { font: 宋体 }\n", "@charset \"utf-8\";\nbody { font: 宋体 }\n", "gbk"),
+            (
+                "msgid \"\"\nmsgstr \"\"\n\"Content-Type: text/plain; charset=GBK\\n\"\n",
+                "msgid \"\"\nmsgstr \"\"\n\"Content-Type: text/plain; charset=utf-8\\n\"\n",
+                "gbk",
+            ),
             (
                 "<html><head><meta charset=\"gb2312\"><title>中</title>",
                 "<html><head><meta charset=\"utf-8\"><title>中</title>",
@@ -595,7 +551,7 @@ mod tests {
         for (text, expected, label) in updated {
             assert_eq!(declare_utf8(text, encoding_rs::GB18030), Some((expected.to_owned(), label.to_owned())));
         }
-        let far = format!("<html>{}<meta charset=\"gbk\">", " ".repeat(META_WINDOW));
+        let far = format!("<html>{}<meta charset=\"gbk\">", " ".repeat(crate::detect::declared::META_WINDOW));
         for text in [
             "<meta charset=\"big5\">中",
             "a\nb\n# coding: gbk\n",

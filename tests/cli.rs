@@ -1965,3 +1965,72 @@ mod input_positions {
         assert_eq!(stdout(&with_bom), stdout(&output), "the output's form does not move positions");
     }
 }
+
+#[test]
+fn a_declared_charset_that_decodes_cleanly_is_followed_and_then_declares_utf8() {
+    let dir = Dir::new();
+    let files: [(&str, &[u8], &str); 4] = [
+        (
+            "k.py",
+            b"# -*- coding: euc-kr -*-\nprint(\"\xbe\xc8\xb3\xe7\xc7\xcf\xbc\xbc\xbf\xe4\")\n",
+            "# -*- coding: utf-8 -*-\nprint(\"안녕하세요\")\n",
+        ),
+        ("b.html", b"<meta charset=\"big5\"><title>\xb0\xec\xba\xf4</title>\n", "<meta charset=\"utf-8\"><title>域網</title>\n"),
+        (
+            "ko.po",
+            b"msgid \"\"\nmsgstr \"\"\n\"Content-Type: text/plain; charset=EUC-KR\\n\"\n\nmsgid \"Hello\"\nmsgstr \"\xbe\xc8\xb3\xe7\"\n",
+            "msgid \"\"\nmsgstr \"\"\n\"Content-Type: text/plain; charset=utf-8\\n\"\n\nmsgid \"Hello\"\nmsgstr \"안녕\"\n",
+        ),
+        ("s.css", b"@charset \"big5\";\na::after { content: \"\xb0\xec\xba\xf4\" }\n", "@charset \"utf-8\";\na::after { content: \"域網\" }\n"),
+    ];
+    for (name, bytes, _) in files {
+        dir.write(name, bytes);
+    }
+    let names = files.map(|(name, ..)| name);
+    let detect = zhnorm(["--no-config", "--detect"].iter().chain(&names)).in_dir(dir.temp.path()).run();
+    assert_eq!(
+        stdout(&detect),
+        "k.py: euc-kr (confidence 0.95, declared)\nb.html: big5 (confidence 0.95, declared)\n\
+         ko.po: euc-kr (confidence 0.95, declared)\ns.css: big5 (confidence 0.95, declared)\n"
+    );
+    let write = zhnorm(["--no-config", "--write"].iter().chain(&names)).in_dir(dir.temp.path()).run();
+    assert_eq!(write.status.code(), Some(0), "{}", stderr(&write));
+    for (name, _, written) in files {
+        assert_eq!(fs::read_to_string(dir.path(name)).unwrap(), written, "{name}");
+    }
+}
+
+#[test]
+fn a_declared_charset_the_bytes_are_not_valid_in_is_passed_over_with_a_note() {
+    let (gb18030, _, _) = encoding_rs::GB18030.encode(GB18030_ONLY);
+    let output = zhnorm(["--no-config"]).stdin(&[b"# coding: euc-kr\n".as_ref(), &gb18030].concat()).run();
+    assert_eq!(output.status.code(), Some(0), "{}", stderr(&output));
+    assert_eq!(stdout(&output), format!("# coding: euc-kr\n{GB18030_ONLY}"), "a declaration not read is left");
+    assert_eq!(
+        stderr(&output),
+        "zhnorm: <stdin>: declares charset euc-kr, but its bytes are not valid euc-kr: read as detected, gb18030\n"
+    );
+}
+
+#[test]
+fn latin1_text_with_degree_and_micro_signs_is_not_read_as_big5_or_gbk() {
+    let lab: Vec<u8> = (1..=200)
+        .flat_map(|i| {
+            [format!("Sample {i} was heated to {}", i + 20).into_bytes(), b"\xb0C for 10 minutes.\n".to_vec()]
+        })
+        .flatten()
+        .collect();
+    let output = zhnorm(["--no-config"]).stdin(&lab).run();
+    assert_eq!(output.status.code(), Some(0), "{}", stderr(&output));
+    assert!(stdout(&output).starts_with("Sample 1 was heated to 21°C for 10 minutes.\n"), "{}", stdout(&output));
+    for (bytes, text) in [(&b"Stra\xdfe\n"[..], "Straße\n"), (b"Gr\xf6\xdfe: 10 \xb5m\n", "Größe: 10 µm\n")] {
+        assert_eq!(stdout(&zhnorm(["--no-config"]).stdin(bytes).run()), text);
+    }
+}
+
+#[test]
+fn iso_2022_jp_is_decoded_not_passed_through() {
+    let output = zhnorm(["--no-config", "-c", "s2t"]).stdin(b"\x1b$BF|K\\8l$N%F%-%9%H\x1b(B\n").run();
+    assert_eq!(output.status.code(), Some(0), "{}", stderr(&output));
+    assert_eq!(stdout(&output), "日本語のテキスト\n", "Japanese, so not converted");
+}
