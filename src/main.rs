@@ -248,12 +248,22 @@ fn run(args: &Args) -> anyhow::Result<Status> {
             case_insensitive: Vec::new(),
         },
         force_exclude: args.force_exclude,
-        backup_suffix: args.backup.clone().unwrap_or_else(|| cli::DEFAULT_BACKUP_SUFFIX.to_owned()),
+        backup_suffix: args.backup.clone().unwrap_or_default(),
     };
     if let Some(out) = &args.out_dir {
         refuse_out_dir_inside_inputs(out, &args.paths)?;
     }
-    let inputs = walk::inputs(&args.paths, &walk_options).context("bad --glob or --exclude pattern")?;
+    let walk::Walked { found: inputs, backups } =
+        walk::inputs(&args.paths, &walk_options).context("bad --glob or --exclude pattern")?;
+    if let Some(first) = backups.first().filter(|_| !args.quiet) {
+        let (more, beside) =
+            if backups.len() > 1 { (", ...", "their originals; name one") } else { ("", "its original; name it") };
+        note!(
+            "skipped {} ({}{more}) beside {beside} to process it",
+            zhnorm::counted(backups.len() as u64, "backup file", "backup files"),
+            first.display()
+        );
+    }
     for folder in walk::folders_without_files(&args.paths, &inputs) {
         note!(
             "no files found under {} (ignore files, hidden files and globs apply; --no-ignore, --hidden)",

@@ -1347,6 +1347,33 @@ mod files_are_safe {
         );
     }
 
+    /// A backup kept with `--backup=.orig` was converted by a later run
+    /// without that suffix: the original GBK bytes were lost.
+    #[test]
+    fn backups_with_another_suffix_are_not_rewritten_by_a_later_run() {
+        let dir = Dir::new();
+        let gbk = b"\xcd\xb7\xb7\xa2\n"; // 头发
+        dir.write("bk/a.txt", gbk);
+        dir.write("bk/b.txt", gbk);
+        let output = run_in(&dir, &["--no-config", "--write", "-q", "--backup=.orig", "bk"]);
+        assert!(output.status.success(), "{}", stderr(&output));
+        fs::rename(dir.path("bk/b.txt.orig"), dir.path("bk/b.txt~")).unwrap();
+        let output = run_in(&dir, &["--no-config", "--write", "-c", "s2t", "bk"]);
+        assert!(output.status.success(), "{}", stderr(&output));
+        assert!(
+            stderr(&output).starts_with(
+                "zhnorm: skipped 2 backup files (bk/a.txt.orig, ...) beside their originals; name one to process it\n"
+            ),
+            "{}",
+            stderr(&output)
+        );
+        assert_eq!(fs::read(dir.path("bk/a.txt.orig")).unwrap(), gbk);
+        assert_eq!(fs::read(dir.path("bk/b.txt~")).unwrap(), gbk);
+        assert_eq!(fs::read_to_string(dir.path("bk/a.txt")).unwrap(), "頭髮\n");
+        let named = run_in(&dir, &["--no-config", "--check", "bk/a.txt.orig"]);
+        assert_eq!(stdout(&named), "bk/a.txt.orig: gb18030 -> utf-8\n", "named, a backup is checked");
+    }
+
     #[test]
     fn an_empty_backup_suffix_is_refused() {
         let dir = Dir::new();
