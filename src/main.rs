@@ -572,6 +572,9 @@ fn process_file(
     if mode == Mode::Write && !args.follow && fs::symlink_metadata(path)?.file_type().is_symlink() {
         return Err(io::Error::other("is a symbolic link; pass -L/--follow to rewrite its target").into());
     }
+    if matches!(mode, Mode::Write | Mode::OutDir) {
+        zhnorm::write::refuse_special_file(&fs::metadata(path)?)?;
+    }
     if mode == Mode::Detect {
         return Ok(Processed::Detected(detect_prefix(File::open(path)?)?));
     }

@@ -1416,6 +1416,36 @@ mod files_are_safe {
         assert_eq!(fs::metadata(dir.path("out/in/a.txt")).unwrap().permissions().mode() & 0o777, 0o644);
     }
 
+    /// `--write` read a named pipe and put a regular file in its place.
+    #[cfg(unix)]
+    #[test]
+    fn a_named_pipe_is_read_but_never_replaced_or_mirrored() {
+        use std::os::unix::fs::FileTypeExt;
+        let dir = Dir::new();
+        let fifo = dir.path("ff");
+        assert!(Command::new("mkfifo").arg(&fifo).status().unwrap().success());
+        // Blocks until a reader opens the pipe: if a refusal regressed, the
+        // rewrite reads this instead of hanging.
+        let writer = {
+            let fifo = fifo.clone();
+            std::thread::spawn(move || fs::write(fifo, b"\xc4\xe3\xba\xc3\n"))
+        };
+        for args in [&["--write", "ff"][..], &["--write", "--backup", "ff"], &["--out-dir", "out", "ff"]] {
+            let output = run_in(&dir, args);
+            assert_eq!(output.status.code(), Some(2), "{args:?}");
+            assert!(
+                stderr(&output).starts_with("zhnorm: ff: not a regular file (named pipe); not written\n"),
+                "{args:?}: {}",
+                stderr(&output)
+            );
+            assert!(fs::symlink_metadata(&fifo).unwrap().file_type().is_fifo(), "{args:?}");
+        }
+        assert!(!dir.path("ff.bak").exists() && !dir.path("out/ff").exists());
+        let check = run_in(&dir, &["--check", "ff"]);
+        assert_eq!(stdout(&check), "ff: gb18030 -> utf-8\n", "{}", stderr(&check));
+        writer.join().unwrap().unwrap();
+    }
+
     #[cfg(unix)]
     #[test]
     fn json_names_a_file_whose_name_is_not_utf8() {
