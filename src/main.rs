@@ -342,17 +342,63 @@ fn run_explain(args: &Args, options: &Options) -> anyhow::Result<Status> {
 /// go straight through instead of being copied into it first.
 const STDOUT_BUFFER: usize = 64 * 1024;
 
+/// Standard output, which knows whether the text written since
+/// [`Printed::start`] ends inside a line: the text a failed input printed up
+/// to its fault is ended with a line end, so that it does not run into
+/// the next file's text or the shell's prompt.
+struct Printed<W: Write> {
+    out: W,
+    /// Some text was written since `start`.
+    any: bool,
+    /// The last byte written was not a line end.
+    open_line: bool,
+}
+
+impl<W: Write> Printed<W> {
+    fn new(out: W) -> Self {
+        Printed { out, any: false, open_line: false }
+    }
+
+    fn start(&mut self) {
+        self.any = false;
+    }
+
+    /// Ends the line the input that failed left open.
+    fn end_cut_line(&mut self) -> io::Result<()> {
+        if self.any && self.open_line {
+            self.write_all(b"\n")?;
+        }
+        self.flush()
+    }
+}
+
+impl<W: Write> Write for Printed<W> {
+    fn write(&mut self, buf: &[u8]) -> io::Result<usize> {
+        let written = self.out.write(buf)?;
+        if let Some(last) = buf[..written].last() {
+            self.any = true;
+            self.open_line = *last != b'\n';
+        }
+        Ok(written)
+    }
+
+    fn flush(&mut self) -> io::Result<()> {
+        self.out.flush()
+    }
+}
+
 fn run_stdin(mode: Mode, args: &Args, options: &Options) -> anyhow::Result<Status> {
     let name = Path::new("<stdin>");
     let stdin = io::stdin().lock();
     let result = match mode {
         Mode::Stdout => {
-            let mut out = io::BufWriter::with_capacity(STDOUT_BUFFER, io::stdout().lock());
+            let mut out = Printed::new(io::BufWriter::with_capacity(STDOUT_BUFFER, io::stdout().lock()));
             let outcome = normalize(stdin, &mut out, options);
-            out.flush()?;
             if let Some(message) = outcome.as_ref().err().and_then(zhnorm::Error::printed_up_to_fault) {
+                out.end_cut_line()?;
                 bail!("{}: {message}", name.display());
             }
+            out.flush()?;
             let outcome = outcome.with_context(|| name.display().to_string())?;
             return Ok(report_stdout(name, &outcome, args));
         }
@@ -371,7 +417,7 @@ fn run_stdin(mode: Mode, args: &Args, options: &Options) -> anyhow::Result<Statu
 /// Files to standard output, one after the other, like `cat`.
 fn run_stdout(inputs: &[Found], args: &Args, options: &Options) -> anyhow::Result<Status> {
     let mut status = Status::Success;
-    let mut out = io::BufWriter::with_capacity(STDOUT_BUFFER, io::stdout().lock());
+    let mut out = Printed::new(io::BufWriter::with_capacity(STDOUT_BUFFER, io::stdout().lock()));
     for input in inputs {
         let path = match input {
             Ok(input) => &input.path,
@@ -381,6 +427,7 @@ fn run_stdout(inputs: &[Found], args: &Args, options: &Options) -> anyhow::Resul
                 continue;
             }
         };
+        out.start();
         // Printing is not writing: a file in a charset zhnorm does not write prints all the same.
         let result = options_for(path, args, options).and_then(|(options, _)| {
             File::open(path).map_err(zhnorm::Error::from).and_then(|file| normalize(file, &mut out, &options))
@@ -389,7 +436,7 @@ fn run_stdout(inputs: &[Found], args: &Args, options: &Options) -> anyhow::Resul
             Ok(outcome) => status = status.max(report_stdout(path, &outcome, args)),
             Err(zhnorm::Error::Io(err)) if err.kind() == io::ErrorKind::BrokenPipe => return Ok(status),
             Err(err) => {
-                out.flush()?;
+                out.end_cut_line()?;
                 note!("{}: {}", path.display(), err.printed_up_to_fault().unwrap_or_else(|| err.to_string()));
                 status = Status::Error;
             }

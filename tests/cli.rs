@@ -1524,7 +1524,25 @@ fn stdout_mode_prints_the_text_before_a_malformed_byte() {
         stderr(&output)
     );
     let before: String = SIMPLIFIED.repeat(5000) + &SIMPLIFIED[..SIMPLIFIED.char_indices().nth(6).unwrap().0];
-    assert_eq!(stdout(&output), before);
+    assert_eq!(stdout(&output), before + "\n", "the cut line is ended");
+}
+
+/// `zhnorm bad.txt ok.txt` printed `你好头发`: the text of a file that
+/// failed part-way ran into the next file's.
+#[test]
+fn the_text_before_a_fault_is_not_run_into_the_next_file() {
+    let dir = Dir::new();
+    let bad = dir.write("bad.txt", b"\xc4\xe3\xba\xc3\xff\xff\xca\xc0\n");
+    let ok = dir.write("ok.txt", "头发\n".as_bytes());
+    let no_line_end = dir.write("last.txt", "尾".as_bytes());
+    let output = zhnorm([&bad, &ok, &no_line_end, &dir.path("missing.txt"), &ok]).run();
+    assert_eq!(output.status.code(), Some(2));
+    assert_eq!(stdout(&output), "你好\n头发\n尾头发\n", "{}", stderr(&output));
+    assert!(
+        stderr(&output).contains("bad.txt: malformed gb18030 byte sequence at byte offset 4; output stops at byte 4")
+    );
+    let piped = zhnorm(["-"]).stdin(b"\xc4\xe3\xba\xc3\xff\xff\xca\xc0\n").run();
+    assert_eq!((piped.status.code(), stdout(&piped)), (Some(2), "你好\n".to_owned()));
 }
 
 #[test]
