@@ -192,6 +192,9 @@ fn run(args: &Args) -> anyhow::Result<Status> {
     if args.backup.as_deref() == Some("") {
         bail!("--backup needs a suffix (--backup alone means .bak)");
     }
+    if let Some(path) = args.backup.as_deref().filter(|suffix| suffix.contains('/')) {
+        bail!("--backup takes a suffix added to each file's name (--backup=.orig), not a path: {path}");
+    }
     // `--backup .orig` takes `.orig` for a path to process.
     if args.backup.as_deref() == Some(cli::DEFAULT_BACKUP_SUFFIX) {
         for path in args.paths.iter().filter(|path| !path.exists()).filter_map(|path| path.to_str()) {
@@ -494,6 +497,7 @@ fn run_batch(mode: Mode, inputs: &[Found], args: &Args, options: &Options) -> an
         (Some(out), Mode::OutDir) => Some(mirror_destinations(out, inputs)),
         _ => None,
     };
+    let out_created = args.out_dir.as_deref().filter(|out| mode == Mode::OutDir && !out.exists());
     let mut printer = BatchPrinter::new(mode, args);
     let process = |i: usize| {
         let result = match &inputs[i] {
@@ -520,7 +524,25 @@ fn run_batch(mode: Mode, inputs: &[Found], args: &Args, options: &Options) -> an
     if let Some(progress) = progress {
         progress.finish_and_clear();
     }
+    // A large file's mirror folders are made before it is read; a run
+    // that failed leaves none of them empty.
+    if let Some(out) = out_created {
+        remove_empty_folders(out);
+    }
     Ok(printer.finish(started.elapsed().as_secs_f64()))
+}
+
+/// Removes `folder` and the folders under it that hold nothing, deepest
+/// first; folders that hold something stay.
+fn remove_empty_folders(folder: &Path) {
+    if let Ok(entries) = fs::read_dir(folder) {
+        for entry in entries.flatten() {
+            if entry.file_type().is_ok_and(|kind| kind.is_dir()) {
+                remove_empty_folders(&entry.path());
+            }
+        }
+    }
+    let _ = fs::remove_dir(folder);
 }
 
 /// How many results a batch holds per thread, done but waiting for an
@@ -569,8 +591,12 @@ fn progress_bar(total: usize, args: &Args) -> Option<indicatif::ProgressBar> {
     }
     let bar = indicatif::ProgressBar::new(total as u64);
     bar.set_style(
-        indicatif::ProgressStyle::with_template("{bar:40} {pos}/{len} files {per_sec} {elapsed}")
-            .unwrap_or_else(|_| indicatif::ProgressStyle::default_bar()),
+        indicatif::ProgressStyle::with_template("{bar:40} {pos}/{len} files {rate} {elapsed}")
+            .unwrap_or_else(|_| indicatif::ProgressStyle::default_bar())
+            // indicatif's {per_sec} prints four decimals (`91.3003/s`).
+            .with_key("rate", |state: &indicatif::ProgressState, out: &mut dyn std::fmt::Write| {
+                let _ = write!(out, "{:.0}/s", state.per_sec());
+            }),
     );
     Some(bar)
 }
@@ -853,14 +879,16 @@ impl<'a> BatchPrinter<'a> {
             Err(err) => {
                 self.errors += 1;
                 self.status = Status::Error;
+                // --check and --diff write nothing: what fails is the check.
+                let message = match mode {
+                    Mode::Check => err.to_string().replacen("; not written", "; not checked", 1),
+                    _ => err.to_string(),
+                };
                 if args.json {
-                    Some(
-                        json!({"path": path.to_string_lossy(), "status": "error", "error": err.to_string()})
-                            .to_string(),
-                    )
+                    Some(json!({"path": path.to_string_lossy(), "status": "error", "error": message}).to_string())
                 } else {
                     if !stopped {
-                        note!("{shown}: {err}");
+                        note!("{shown}: {message}");
                     }
                     None
                 }

@@ -1374,6 +1374,20 @@ mod files_are_safe {
         assert_eq!(stdout(&named), "bk/a.txt.orig: gb18030 -> utf-8\n", "named, a backup is checked");
     }
 
+    /// `--backup=/tmp/x` failed on each file with "Not a directory".
+    #[test]
+    fn a_backup_suffix_with_a_slash_is_refused() {
+        let dir = Dir::new();
+        dir.copy_sample("gbk.txt", "a.txt");
+        let output = run_in(&dir, &["--write", "--backup=/tmp/x", "a.txt"]);
+        assert_eq!(output.status.code(), Some(2));
+        assert_eq!(
+            stderr(&output),
+            "zhnorm: --backup takes a suffix added to each file's name (--backup=.orig), not a path: /tmp/x\n"
+        );
+        assert_eq!(fs::read(dir.path("a.txt")).unwrap(), fs::read(sample_path("gbk.txt")).unwrap());
+    }
+
     #[test]
     fn an_empty_backup_suffix_is_refused() {
         let dir = Dir::new();
@@ -1525,6 +1539,22 @@ fn stdout_mode_prints_the_text_before_a_malformed_byte() {
     );
     let before: String = SIMPLIFIED.repeat(5000) + &SIMPLIFIED[..SIMPLIFIED.char_indices().nth(6).unwrap().0];
     assert_eq!(stdout(&output), before + "\n", "the cut line is ended");
+}
+
+/// `--check` and `--json` said "not written" of a file they would never write.
+#[test]
+fn check_errors_say_not_checked_rather_than_not_written() {
+    let dir = Dir::new();
+    let bad = dir.write("bad.txt", b"\xc4\xe3\xba\xc3\xff\xff\xca\xc0\n");
+    let check = zhnorm(["--check".as_ref(), bad.as_os_str()]).run();
+    assert_eq!(check.status.code(), Some(2));
+    assert!(stderr(&check).contains("at byte offset 4; not checked (pass --lossy"), "{}", stderr(&check));
+    let json = zhnorm(["--diff".as_ref(), "--json".as_ref(), bad.as_os_str()]).run();
+    let value: serde_json::Value = serde_json::from_slice(&json.stdout).unwrap();
+    assert!(value["error"].as_str().unwrap().contains("; not checked (pass --lossy"), "{value}");
+    let write = zhnorm(["--write".as_ref(), "--json".as_ref(), bad.as_os_str()]).run();
+    let value: serde_json::Value = serde_json::from_slice(&write.stdout).unwrap();
+    assert!(value["error"].as_str().unwrap().contains("; not written (pass --lossy"), "{value}");
 }
 
 /// `zhnorm bad.txt ok.txt` printed `你好头发`: the text of a file that
@@ -1776,6 +1806,22 @@ mod large_files {
         assert_eq!(report["changed"], serde_json::json!(false));
         let piped = zhnorm(["--check"]).stdin(&fs::read(&clean).unwrap()).run();
         assert_eq!((piped.status.code(), stdout(&piped)), (Some(0), String::new()));
+    }
+
+    /// A failed `--out-dir` run left an empty OUT folder behind: a large
+    /// file's mirror folder is made before it is read.
+    #[test]
+    fn a_failed_out_dir_run_leaves_no_empty_output_folder() {
+        let dir = Dir::new();
+        let bad = large(&dir, &fs::read(sample_path("gbk.txt")).unwrap(), "in/sub/bad.txt");
+        fs::OpenOptions::new().append(true).open(&bad).unwrap().write_all(b"\x81\x20").unwrap();
+        let output = zhnorm(["--no-config", "-q", "--out-dir", "out", "in"]).in_dir(dir.temp.path()).run();
+        assert_eq!(output.status.code(), Some(2), "{}", stderr(&output));
+        assert!(!dir.path("out").exists(), "{}", stderr(&output));
+        fs::create_dir(dir.path("kept")).unwrap();
+        let output = zhnorm(["--no-config", "-q", "--out-dir", "kept", "in"]).in_dir(dir.temp.path()).run();
+        assert_eq!(output.status.code(), Some(2));
+        assert!(dir.path("kept/in/sub").is_dir(), "a folder that was there is the user's: left as it is");
     }
 
     #[test]
