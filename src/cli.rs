@@ -8,8 +8,7 @@ use zhnorm::convert::Engine;
 use zhnorm::settings::Settings;
 use zhnorm::write::{BomPolicy, EolPolicy};
 
-/// What `--backup` alone means, and which files under folders are taken for
-/// backups (and skipped) when `--backup` is not given.
+/// What `--backup` alone means.
 pub const DEFAULT_BACKUP_SUFFIX: &str = ".bak";
 
 /// Turn messy Chinese text into clean, normalized UTF-8.
@@ -171,7 +170,7 @@ pub struct Args {
     /// With --write, keep the original as PATH + SUFFIX; an existing backup
     /// is never replaced (the file is an error instead). Under folders, a
     /// file named like the backup of a file next to it (`a.txt.bak` beside
-    /// `a.txt`; SUFFIX or .bak) is skipped.
+    /// `a.txt`; SUFFIX, .bak, .backup, .orig, .old, ~) is skipped.
     #[arg(long, value_name = "SUFFIX", num_args = 0..=1, default_missing_value = DEFAULT_BACKUP_SUFFIX, require_equals = true)]
     pub backup: Option<String>,
 

@@ -133,6 +133,10 @@ pub enum Error {
         /// Why, and what that means for the file.
         source: io::Error,
     },
+    /// A named pipe, a device, a socket: `--write` and `--out-dir` would
+    /// put a regular file in its place.
+    #[error("not a regular file ({0}); not written")]
+    NotRegularFile(&'static str),
     /// Rewriting in place would split a file with several hard links.
     #[error("refusing to rewrite a file with {0} hard links (a rename would split them)")]
     HardLinks(u64),

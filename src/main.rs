@@ -192,6 +192,9 @@ fn run(args: &Args) -> anyhow::Result<Status> {
     if args.backup.as_deref() == Some("") {
         bail!("--backup needs a suffix (--backup alone means .bak)");
     }
+    if let Some(path) = args.backup.as_deref().filter(|suffix| suffix.contains('/')) {
+        bail!("--backup takes a suffix added to each file's name (--backup=.orig), not a path: {path}");
+    }
     // `--backup .orig` takes `.orig` for a path to process.
     if args.backup.as_deref() == Some(cli::DEFAULT_BACKUP_SUFFIX) {
         for path in args.paths.iter().filter(|path| !path.exists()).filter_map(|path| path.to_str()) {
@@ -248,12 +251,22 @@ fn run(args: &Args) -> anyhow::Result<Status> {
             case_insensitive: Vec::new(),
         },
         force_exclude: args.force_exclude,
-        backup_suffix: args.backup.clone().unwrap_or_else(|| cli::DEFAULT_BACKUP_SUFFIX.to_owned()),
+        backup_suffix: args.backup.clone().unwrap_or_default(),
     };
     if let Some(out) = &args.out_dir {
         refuse_out_dir_inside_inputs(out, &args.paths)?;
     }
-    let inputs = walk::inputs(&args.paths, &walk_options).context("bad --glob or --exclude pattern")?;
+    let walk::Walked { found: inputs, backups } =
+        walk::inputs(&args.paths, &walk_options).context("bad --glob or --exclude pattern")?;
+    if let Some(first) = backups.first().filter(|_| !args.quiet) {
+        let (more, beside) =
+            if backups.len() > 1 { (", ...", "their originals; name one") } else { ("", "its original; name it") };
+        note!(
+            "skipped {} ({}{more}) beside {beside} to process it",
+            zhnorm::counted(backups.len() as u64, "backup file", "backup files"),
+            first.display()
+        );
+    }
     for folder in walk::folders_without_files(&args.paths, &inputs) {
         note!(
             "no files found under {} (ignore files, hidden files and globs apply; --no-ignore, --hidden)",
@@ -332,17 +345,63 @@ fn run_explain(args: &Args, options: &Options) -> anyhow::Result<Status> {
 /// go straight through instead of being copied into it first.
 const STDOUT_BUFFER: usize = 64 * 1024;
 
+/// Standard output, which knows whether the text written since
+/// [`Printed::start`] ends inside a line: the text a failed input printed up
+/// to its fault is ended with a line end, so that it does not run into
+/// the next file's text or the shell's prompt.
+struct Printed<W: Write> {
+    out: W,
+    /// Some text was written since `start`.
+    any: bool,
+    /// The last byte written was not a line end.
+    open_line: bool,
+}
+
+impl<W: Write> Printed<W> {
+    fn new(out: W) -> Self {
+        Printed { out, any: false, open_line: false }
+    }
+
+    fn start(&mut self) {
+        self.any = false;
+    }
+
+    /// Ends the line the input that failed left open.
+    fn end_cut_line(&mut self) -> io::Result<()> {
+        if self.any && self.open_line {
+            self.write_all(b"\n")?;
+        }
+        self.flush()
+    }
+}
+
+impl<W: Write> Write for Printed<W> {
+    fn write(&mut self, buf: &[u8]) -> io::Result<usize> {
+        let written = self.out.write(buf)?;
+        if let Some(last) = buf[..written].last() {
+            self.any = true;
+            self.open_line = *last != b'\n';
+        }
+        Ok(written)
+    }
+
+    fn flush(&mut self) -> io::Result<()> {
+        self.out.flush()
+    }
+}
+
 fn run_stdin(mode: Mode, args: &Args, options: &Options) -> anyhow::Result<Status> {
     let name = Path::new("<stdin>");
     let stdin = io::stdin().lock();
     let result = match mode {
         Mode::Stdout => {
-            let mut out = io::BufWriter::with_capacity(STDOUT_BUFFER, io::stdout().lock());
+            let mut out = Printed::new(io::BufWriter::with_capacity(STDOUT_BUFFER, io::stdout().lock()));
             let outcome = normalize(stdin, &mut out, options);
-            out.flush()?;
             if let Some(message) = outcome.as_ref().err().and_then(zhnorm::Error::printed_up_to_fault) {
+                out.end_cut_line()?;
                 bail!("{}: {message}", name.display());
             }
+            out.flush()?;
             let outcome = outcome.with_context(|| name.display().to_string())?;
             return Ok(report_stdout(name, &outcome, args));
         }
@@ -361,7 +420,7 @@ fn run_stdin(mode: Mode, args: &Args, options: &Options) -> anyhow::Result<Statu
 /// Files to standard output, one after the other, like `cat`.
 fn run_stdout(inputs: &[Found], args: &Args, options: &Options) -> anyhow::Result<Status> {
     let mut status = Status::Success;
-    let mut out = io::BufWriter::with_capacity(STDOUT_BUFFER, io::stdout().lock());
+    let mut out = Printed::new(io::BufWriter::with_capacity(STDOUT_BUFFER, io::stdout().lock()));
     for input in inputs {
         let path = match input {
             Ok(input) => &input.path,
@@ -371,6 +430,7 @@ fn run_stdout(inputs: &[Found], args: &Args, options: &Options) -> anyhow::Resul
                 continue;
             }
         };
+        out.start();
         // Printing is not writing: a file in a charset zhnorm does not write prints all the same.
         let result = options_for(path, args, options).and_then(|(options, _)| {
             walk::open(path).map_err(zhnorm::Error::from).and_then(|file| normalize(file, &mut out, &options))
@@ -379,7 +439,7 @@ fn run_stdout(inputs: &[Found], args: &Args, options: &Options) -> anyhow::Resul
             Ok(outcome) => status = status.max(report_stdout(path, &outcome, args)),
             Err(zhnorm::Error::Io(err)) if err.kind() == io::ErrorKind::BrokenPipe => return Ok(status),
             Err(err) => {
-                out.flush()?;
+                out.end_cut_line()?;
                 note!("{}: {}", path.display(), err.printed_up_to_fault().unwrap_or_else(|| err.to_string()));
                 status = Status::Error;
             }
@@ -453,6 +513,7 @@ fn run_batch(mode: Mode, inputs: &[Found], args: &Args, options: &Options) -> an
         (Some(out), Mode::OutDir) => Some(mirror_destinations(out, inputs)),
         _ => None,
     };
+    let out_created = args.out_dir.as_deref().filter(|out| mode == Mode::OutDir && !out.exists());
     let mut printer = BatchPrinter::new(mode, args);
     let process = |i: usize| {
         let result = match &inputs[i] {
@@ -479,7 +540,25 @@ fn run_batch(mode: Mode, inputs: &[Found], args: &Args, options: &Options) -> an
     if let Some(progress) = progress {
         progress.finish_and_clear();
     }
+    // A large file's mirror folders are made before it is read; a run
+    // that failed leaves none of them empty.
+    if let Some(out) = out_created {
+        remove_empty_folders(out);
+    }
     Ok(printer.finish(started.elapsed().as_secs_f64()))
+}
+
+/// Removes `folder` and the folders under it that hold nothing, deepest
+/// first; folders that hold something stay.
+fn remove_empty_folders(folder: &Path) {
+    if let Ok(entries) = fs::read_dir(folder) {
+        for entry in entries.flatten() {
+            if entry.file_type().is_ok_and(|kind| kind.is_dir()) {
+                remove_empty_folders(&entry.path());
+            }
+        }
+    }
+    let _ = fs::remove_dir(folder);
 }
 
 /// How many results a batch holds per thread, done but waiting for an
@@ -528,8 +607,12 @@ fn progress_bar(total: usize, args: &Args) -> Option<indicatif::ProgressBar> {
     }
     let bar = indicatif::ProgressBar::new(total as u64);
     bar.set_style(
-        indicatif::ProgressStyle::with_template("{bar:40} {pos}/{len} files {per_sec} {elapsed}")
-            .unwrap_or_else(|_| indicatif::ProgressStyle::default_bar()),
+        indicatif::ProgressStyle::with_template("{bar:40} {pos}/{len} files {rate} {elapsed}")
+            .unwrap_or_else(|_| indicatif::ProgressStyle::default_bar())
+            // indicatif's {per_sec} prints four decimals (`91.3003/s`).
+            .with_key("rate", |state: &indicatif::ProgressState, out: &mut dyn std::fmt::Write| {
+                let _ = write!(out, "{:.0}/s", state.per_sec());
+            }),
     );
     Some(bar)
 }
@@ -575,6 +658,11 @@ fn process_file(
     options: &Options,
 ) -> Result<Processed, zhnorm::Error> {
     let path = &input.path;
+    // Before opening: a named pipe with no writer would block the open. A
+    // broken link fails here and gets its message from walk::open.
+    if let (Mode::Write | Mode::OutDir, Ok(metadata)) = (mode, fs::metadata(path)) {
+        zhnorm::write::refuse_special_file(&metadata)?;
+    }
     if mode == Mode::Detect {
         return Ok(Processed::Detected(detect_prefix(walk::open(path)?)?));
     }
@@ -810,29 +898,37 @@ impl<'a> BatchPrinter<'a> {
             Err(err) => {
                 self.errors += 1;
                 self.status = Status::Error;
+                // --check and --diff write nothing: what fails is the check.
+                let reason = match &err {
+                    zhnorm::Error::Output { source, .. } => source.to_string(),
+                    _ => err.to_string(),
+                };
+                let reason = match mode {
+                    Mode::Check => reason.replacen("; not written", "; not checked", 1),
+                    _ => reason,
+                };
                 match (&err, args.json) {
-                    (zhnorm::Error::Output { path: output, source }, true) => Some(
-                        json!({"path": path.to_string_lossy(), "status": "error", "error": source.to_string(),
+                    (zhnorm::Error::Output { path: output, .. }, true) => Some(
+                        json!({"path": path.to_string_lossy(), "status": "error", "error": reason,
                                "output": output.to_string_lossy()})
                         .to_string(),
                     ),
-                    (_, true) => Some(
-                        json!({"path": path.to_string_lossy(), "status": "error", "error": err.to_string()})
-                            .to_string(),
-                    ),
+                    (_, true) => {
+                        Some(json!({"path": path.to_string_lossy(), "status": "error", "error": reason}).to_string())
+                    }
                     // The side that failed first: `OUT/a.txt: reason (from a.txt)`.
-                    (zhnorm::Error::Output { path: output, source }, false) => {
+                    (zhnorm::Error::Output { path: output, .. }, false) => {
                         if stopped {
                         } else if output == path {
-                            note!("{shown}: {source}");
+                            note!("{shown}: {reason}");
                         } else {
-                            note!("{}: {source} (from {shown})", output.display());
+                            note!("{}: {reason} (from {shown})", output.display());
                         }
                         None
                     }
                     (_, false) => {
                         if !stopped {
-                            note!("{shown}: {err}");
+                            note!("{shown}: {reason}");
                         }
                         None
                     }

@@ -28,11 +28,22 @@ pub struct WalkOptions {
     /// Apply `globs` and `excludes` to the paths given too, not only to what
     /// is found under folders (pre-commit names every file it checks).
     pub force_exclude: bool,
-    /// The suffix of backups (`.bak`): under folders, `NAME` + suffix is
+    /// The suffix of this run's backups (`.bak`). Under folders, `NAME` +
+    /// this suffix or a common backup suffix (`.orig`, `.old`, `~`, ...) is
     /// skipped when `NAME` is next to it, so that the backups an earlier
-    /// `--write --backup` kept are not rewritten in their turn. Named on the
-    /// command line, such a file is taken. Empty: nothing is skipped.
+    /// run kept, with whatever suffix it was given, are not rewritten in
+    /// their turn. Named on the command line, such a file is taken.
     pub backup_suffix: String,
+}
+
+/// What a walk found: the files to process (and the paths that could not be
+/// walked), and the backups passed over, to be mentioned.
+#[derive(Debug)]
+pub struct Walked {
+    /// Files and walk errors, in input order.
+    pub found: Vec<Found>,
+    /// Files under folders taken for backups of a file next to them.
+    pub backups: Vec<PathBuf>,
 }
 
 /// Globs and the folder they are relative to: the current folder for
@@ -63,9 +74,10 @@ pub type Found = Result<Input, (PathBuf, ignore::Error)>;
 
 /// Expands `paths` into files. Errors (a missing path, an unreadable folder)
 /// come back in place, in order, so that the run can report them and go on.
-pub fn inputs(paths: &[PathBuf], options: &WalkOptions) -> Result<Vec<Found>, ignore::Error> {
+pub fn inputs(paths: &[PathBuf], options: &WalkOptions) -> Result<Walked, ignore::Error> {
     let filter = Filter::new(options)?;
     let mut found = Vec::new();
+    let mut backups = Vec::new();
     for root in paths {
         if options.force_exclude && filter.excludes_given(root) {
             continue;
@@ -92,7 +104,9 @@ pub fn inputs(paths: &[PathBuf], options: &WalkOptions) -> Result<Vec<Found>, ig
         for entry in walker.build() {
             match entry {
                 Ok(entry) if entry.file_type().is_some_and(|t| t.is_file()) => {
-                    if !is_backup(entry.path(), &options.backup_suffix) {
+                    if is_backup(entry.path(), &options.backup_suffix) {
+                        backups.push(entry.into_path());
+                    } else {
                         found.push(Ok(Input { path: entry.into_path(), root: root.clone() }));
                     }
                 }
@@ -101,7 +115,7 @@ pub fn inputs(paths: &[PathBuf], options: &WalkOptions) -> Result<Vec<Found>, ig
             }
         }
     }
-    Ok(found)
+    Ok(Walked { found, backups })
 }
 
 /// The folders of `paths` under which the walk found nothing (no file, no
@@ -121,13 +135,32 @@ pub fn folders_without_files<'p>(paths: &'p [PathBuf], found: &[Found]) -> Vec<&
         .collect()
 }
 
-/// Whether `path` is `NAME` + `suffix` with `NAME` next to it.
+/// Whether `path` is the backup of a file next to it: its name is that
+/// file's name + `suffix` (this run's) or + a common backup suffix.
 fn is_backup(path: &Path, suffix: &str) -> bool {
-    if suffix.is_empty() {
-        return false;
-    }
     let Some(name) = path.file_name().and_then(|name| name.to_str()) else { return false };
-    name.strip_suffix(suffix).is_some_and(|original| !original.is_empty() && path.with_file_name(original).is_file())
+    let is_original = |original: &str| !original.is_empty() && path.with_file_name(original).is_file();
+    (!suffix.is_empty() && name.strip_suffix(suffix).is_some_and(is_original))
+        || is_backup_name(name).is_some_and(is_original)
+}
+
+/// The name a file named `name` is the backup of, when `name` ends in a
+/// common backup suffix: `.bak`, `.backup`, `.orig` (also `patch`'s),
+/// `.old`, any of them with a number (`.orig2`, as a second pass with
+/// another `--backup` suffix would write) and whatever the case, and the
+/// editors' `~` and `.~N~` (Emacs). A backup with another suffix is left
+/// out only by its own `--backup` suffix or `--exclude`.
+fn is_backup_name(name: &str) -> Option<&str> {
+    if let Some(numbered) = name.strip_suffix('~') {
+        let unnumbered = numbered.trim_end_matches(|c: char| c.is_ascii_digit());
+        return match unnumbered.strip_suffix(".~") {
+            Some(original) if unnumbered.len() < numbered.len() => Some(original),
+            _ => Some(numbered),
+        };
+    }
+    let unnumbered = name.trim_end_matches(|c: char| c.is_ascii_digit());
+    let (stem, extension) = unnumbered.rsplit_once('.')?;
+    ["bak", "backup", "orig", "old"].iter().any(|suffix| extension.eq_ignore_ascii_case(suffix)).then_some(stem)
 }
 
 /// Drops the files already found by another path (`a.txt` and `./a.txt`; a
@@ -257,6 +290,7 @@ mod tests {
     fn names(paths: &[PathBuf], options: &WalkOptions) -> Vec<String> {
         inputs(paths, options)
             .unwrap()
+            .found
             .into_iter()
             .map(|r| r.unwrap().path.file_name().unwrap().to_string_lossy().into_owned())
             .collect()
@@ -310,11 +344,11 @@ mod tests {
         let novels = [root.join("novels")];
         assert_eq!(names(&novels, &WalkOptions::default()), ["a.txt"], "no repository: .gitignore is not git's here");
         fs::create_dir(root.join(".git")).unwrap();
-        let found = inputs(&novels, &WalkOptions::default()).unwrap();
+        let found = inputs(&novels, &WalkOptions::default()).unwrap().found;
         assert!(found.is_empty(), "in a repository, git ignores it too");
         assert_eq!(folders_without_files(&novels, &found), [novels[0].as_path()]);
         let given = [root.join("novels/a.txt")];
-        assert!(folders_without_files(&given, &inputs(&given, &WalkOptions::default()).unwrap()).is_empty());
+        assert!(folders_without_files(&given, &inputs(&given, &WalkOptions::default()).unwrap().found).is_empty());
     }
 
     #[test]
@@ -341,14 +375,35 @@ mod tests {
     fn backups_next_to_their_original_are_skipped_under_folders() {
         let dir = tempfile::tempdir().unwrap();
         let root = dir.path();
-        for name in ["a.txt", "a.txt.bak", "lonely.bak", "b.txt.orig", "b.txt"] {
+        for name in ["a.txt", "a.txt.pre", "lonely.bak", "b.txt.orig", "b.txt", "b.txt.ORIG2", "c.md", "c.md~"] {
             fs::write(root.join(name), "x").unwrap();
         }
-        let options = WalkOptions { backup_suffix: ".bak".into(), ..Default::default() };
-        assert_eq!(names(&[root.to_path_buf()], &options), ["a.txt", "b.txt", "b.txt.orig", "lonely.bak"]);
-        assert_eq!(names(&[root.join("a.txt.bak")], &options), ["a.txt.bak"], "named, it is taken");
-        let orig = WalkOptions { backup_suffix: ".orig".into(), ..Default::default() };
-        assert_eq!(names(&[root.to_path_buf()], &orig), ["a.txt", "a.txt.bak", "b.txt", "lonely.bak"]);
+        let options = WalkOptions { backup_suffix: ".pre".into(), ..Default::default() };
+        let walked = inputs(&[root.to_path_buf()], &options).unwrap();
+        let backups: Vec<_> = walked.backups.iter().map(|p| p.file_name().unwrap().to_str().unwrap()).collect();
+        assert_eq!(backups, ["a.txt.pre", "b.txt.ORIG2", "b.txt.orig", "c.md~"]);
+        assert_eq!(names(&[root.to_path_buf()], &options), ["a.txt", "b.txt", "c.md", "lonely.bak"]);
+        assert_eq!(names(&[root.join("b.txt.orig")], &options), ["b.txt.orig"], "named, it is taken");
+        let other_run = WalkOptions { backup_suffix: ".bak".into(), ..Default::default() };
+        assert_eq!(names(&[root.to_path_buf()], &other_run), ["a.txt", "a.txt.pre", "b.txt", "c.md", "lonely.bak"]);
+    }
+
+    #[test]
+    fn common_backup_suffixes_name_their_original() {
+        for (name, original) in [
+            ("a.txt.bak", Some("a.txt")),
+            ("a.txt.orig2", Some("a.txt")),
+            ("a.txt.Old", Some("a.txt")),
+            ("a.txt.backup", Some("a.txt")),
+            ("a.txt~", Some("a.txt")),
+            ("a.txt.~12~", Some("a.txt")),
+            ("a.txt", None),
+            ("notes.older", None),
+            ("index.html.en", None),
+            ("v2", None),
+        ] {
+            assert_eq!(is_backup_name(name), original, "{name}");
+        }
     }
 
     #[test]
@@ -357,7 +412,7 @@ mod tests {
         let root = dir.path();
         fs::write(root.join("a.txt"), "x").unwrap();
         let paths = [root.to_path_buf(), root.join("a.txt"), root.join(".").join("a.txt"), root.join("missing")];
-        let found = once_each(inputs(&paths, &WalkOptions::default()).unwrap());
+        let found = once_each(inputs(&paths, &WalkOptions::default()).unwrap().found);
         assert_eq!(found.len(), 2);
         assert_eq!(found[0].as_ref().unwrap().path, root.join("a.txt"));
         assert_eq!(

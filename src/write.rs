@@ -175,6 +175,7 @@ pub fn replace_with<R: Read, T>(
     fill: impl FnOnce(&mut dyn Read, &mut Filling) -> Result<(T, bool)>,
 ) -> Result<T> {
     let metadata = fs::symlink_metadata(path)?;
+    refuse_special_file(&metadata)?;
     let dir = match path.parent() {
         Some(dir) if !dir.as_os_str().is_empty() => dir,
         _ => Path::new("."),
@@ -458,6 +459,41 @@ fn refuse_hard_links(metadata: &fs::Metadata) -> Result<()> {
 #[cfg(not(unix))]
 fn refuse_hard_links(_: &fs::Metadata) -> Result<()> {
     Ok(())
+}
+
+/// Refuses to rewrite or mirror what is not a regular file: a named pipe,
+/// a device or a socket (or a symbolic link, to `replace_with`) would be
+/// replaced by a regular file, and a pipe with no writer would block the
+/// run. Reading one (stdout, `--check`) is fine.
+pub fn refuse_special_file(metadata: &fs::Metadata) -> Result<()> {
+    let kind = metadata.file_type();
+    if kind.is_file() {
+        return Ok(());
+    }
+    Err(Error::NotRegularFile(special_file_kind(kind)))
+}
+
+#[cfg(unix)]
+fn special_file_kind(kind: fs::FileType) -> &'static str {
+    use std::os::unix::fs::FileTypeExt;
+    match kind {
+        _ if kind.is_fifo() => "named pipe",
+        _ if kind.is_socket() => "socket",
+        _ if kind.is_char_device() => "character device",
+        _ if kind.is_block_device() => "block device",
+        _ if kind.is_symlink() => "symbolic link",
+        _ if kind.is_dir() => "folder",
+        _ => "special file",
+    }
+}
+
+#[cfg(not(unix))]
+fn special_file_kind(kind: fs::FileType) -> &'static str {
+    match kind {
+        _ if kind.is_symlink() => "symbolic link",
+        _ if kind.is_dir() => "folder",
+        _ => "special file",
+    }
 }
 
 /// Where `--out-dir` writes `file`, found under the input `root` (or given

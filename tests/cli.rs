@@ -1460,6 +1460,47 @@ mod files_are_safe {
         );
     }
 
+    /// A backup kept with `--backup=.orig` was converted by a later run
+    /// without that suffix: the original GBK bytes were lost.
+    #[test]
+    fn backups_with_another_suffix_are_not_rewritten_by_a_later_run() {
+        let dir = Dir::new();
+        let gbk = b"\xcd\xb7\xb7\xa2\n"; // 头发
+        dir.write("bk/a.txt", gbk);
+        dir.write("bk/b.txt", gbk);
+        let output = run_in(&dir, &["--no-config", "--write", "-q", "--backup=.orig", "bk"]);
+        assert!(output.status.success(), "{}", stderr(&output));
+        fs::rename(dir.path("bk/b.txt.orig"), dir.path("bk/b.txt~")).unwrap();
+        let output = run_in(&dir, &["--no-config", "--write", "-c", "s2t", "bk"]);
+        assert!(output.status.success(), "{}", stderr(&output));
+        assert!(
+            stderr(&output).starts_with(
+                "zhnorm: skipped 2 backup files (bk/a.txt.orig, ...) beside their originals; name one to process it\n"
+            ),
+            "{}",
+            stderr(&output)
+        );
+        assert_eq!(fs::read(dir.path("bk/a.txt.orig")).unwrap(), gbk);
+        assert_eq!(fs::read(dir.path("bk/b.txt~")).unwrap(), gbk);
+        assert_eq!(fs::read_to_string(dir.path("bk/a.txt")).unwrap(), "頭髮\n");
+        let named = run_in(&dir, &["--no-config", "--check", "bk/a.txt.orig"]);
+        assert_eq!(stdout(&named), "bk/a.txt.orig: gb18030 -> utf-8\n", "named, a backup is checked");
+    }
+
+    /// `--backup=/tmp/x` failed on each file with "Not a directory".
+    #[test]
+    fn a_backup_suffix_with_a_slash_is_refused() {
+        let dir = Dir::new();
+        dir.copy_sample("gbk.txt", "a.txt");
+        let output = run_in(&dir, &["--write", "--backup=/tmp/x", "a.txt"]);
+        assert_eq!(output.status.code(), Some(2));
+        assert_eq!(
+            stderr(&output),
+            "zhnorm: --backup takes a suffix added to each file's name (--backup=.orig), not a path: /tmp/x\n"
+        );
+        assert_eq!(fs::read(dir.path("a.txt")).unwrap(), fs::read(sample_path("gbk.txt")).unwrap());
+    }
+
     #[test]
     fn an_empty_backup_suffix_is_refused() {
         let dir = Dir::new();
@@ -1500,6 +1541,36 @@ mod files_are_safe {
         let output = run_in(&dir, &["-q", "--out-dir", "out", "in"]);
         assert!(output.status.success(), "{}", stderr(&output));
         assert_eq!(fs::metadata(dir.path("out/in/a.txt")).unwrap().permissions().mode() & 0o777, 0o644);
+    }
+
+    /// `--write` read a named pipe and put a regular file in its place.
+    #[cfg(unix)]
+    #[test]
+    fn a_named_pipe_is_read_but_never_replaced_or_mirrored() {
+        use std::os::unix::fs::FileTypeExt;
+        let dir = Dir::new();
+        let fifo = dir.path("ff");
+        assert!(Command::new("mkfifo").arg(&fifo).status().unwrap().success());
+        // Blocks until a reader opens the pipe: if a refusal regressed, the
+        // rewrite reads this instead of hanging.
+        let writer = {
+            let fifo = fifo.clone();
+            std::thread::spawn(move || fs::write(fifo, b"\xc4\xe3\xba\xc3\n"))
+        };
+        for args in [&["--write", "ff"][..], &["--write", "--backup", "ff"], &["--out-dir", "out", "ff"]] {
+            let output = run_in(&dir, args);
+            assert_eq!(output.status.code(), Some(2), "{args:?}");
+            assert!(
+                stderr(&output).starts_with("zhnorm: ff: not a regular file (named pipe); not written\n"),
+                "{args:?}: {}",
+                stderr(&output)
+            );
+            assert!(fs::symlink_metadata(&fifo).unwrap().file_type().is_fifo(), "{args:?}");
+        }
+        assert!(!dir.path("ff.bak").exists() && !dir.path("out/ff").exists());
+        let check = run_in(&dir, &["--check", "ff"]);
+        assert_eq!(stdout(&check), "ff: gb18030 -> utf-8\n", "{}", stderr(&check));
+        writer.join().unwrap().unwrap();
     }
 
     #[cfg(unix)]
@@ -1580,7 +1651,41 @@ fn stdout_mode_prints_the_text_before_a_malformed_byte() {
         stderr(&output)
     );
     let before: String = SIMPLIFIED.repeat(5000) + &SIMPLIFIED[..SIMPLIFIED.char_indices().nth(6).unwrap().0];
-    assert_eq!(stdout(&output), before);
+    assert_eq!(stdout(&output), before + "\n", "the cut line is ended");
+}
+
+/// `--check` and `--json` said "not written" of a file they would never write.
+#[test]
+fn check_errors_say_not_checked_rather_than_not_written() {
+    let dir = Dir::new();
+    let bad = dir.write("bad.txt", b"\xc4\xe3\xba\xc3\xff\xff\xca\xc0\n");
+    let check = zhnorm(["--check".as_ref(), bad.as_os_str()]).run();
+    assert_eq!(check.status.code(), Some(2));
+    assert!(stderr(&check).contains("at byte offset 4; not checked (pass --lossy"), "{}", stderr(&check));
+    let json = zhnorm(["--diff".as_ref(), "--json".as_ref(), bad.as_os_str()]).run();
+    let value: serde_json::Value = serde_json::from_slice(&json.stdout).unwrap();
+    assert!(value["error"].as_str().unwrap().contains("; not checked (pass --lossy"), "{value}");
+    let write = zhnorm(["--write".as_ref(), "--json".as_ref(), bad.as_os_str()]).run();
+    let value: serde_json::Value = serde_json::from_slice(&write.stdout).unwrap();
+    assert!(value["error"].as_str().unwrap().contains("; not written (pass --lossy"), "{value}");
+}
+
+/// `zhnorm bad.txt ok.txt` printed `你好头发`: the text of a file that
+/// failed part-way ran into the next file's.
+#[test]
+fn the_text_before_a_fault_is_not_run_into_the_next_file() {
+    let dir = Dir::new();
+    let bad = dir.write("bad.txt", b"\xc4\xe3\xba\xc3\xff\xff\xca\xc0\n");
+    let ok = dir.write("ok.txt", "头发\n".as_bytes());
+    let no_line_end = dir.write("last.txt", "尾".as_bytes());
+    let output = zhnorm([&bad, &ok, &no_line_end, &dir.path("missing.txt"), &ok]).run();
+    assert_eq!(output.status.code(), Some(2));
+    assert_eq!(stdout(&output), "你好\n头发\n尾头发\n", "{}", stderr(&output));
+    assert!(
+        stderr(&output).contains("bad.txt: malformed gb18030 byte sequence at byte offset 4; output stops at byte 4")
+    );
+    let piped = zhnorm(["-"]).stdin(b"\xc4\xe3\xba\xc3\xff\xff\xca\xc0\n").run();
+    assert_eq!((piped.status.code(), stdout(&piped)), (Some(2), "你好\n".to_owned()));
 }
 
 #[test]
@@ -1814,6 +1919,22 @@ mod large_files {
         assert_eq!(report["changed"], serde_json::json!(false));
         let piped = zhnorm(["--check"]).stdin(&fs::read(&clean).unwrap()).run();
         assert_eq!((piped.status.code(), stdout(&piped)), (Some(0), String::new()));
+    }
+
+    /// A failed `--out-dir` run left an empty OUT folder behind: a large
+    /// file's mirror folder is made before it is read.
+    #[test]
+    fn a_failed_out_dir_run_leaves_no_empty_output_folder() {
+        let dir = Dir::new();
+        let bad = large(&dir, &fs::read(sample_path("gbk.txt")).unwrap(), "in/sub/bad.txt");
+        fs::OpenOptions::new().append(true).open(&bad).unwrap().write_all(b"\x81\x20").unwrap();
+        let output = zhnorm(["--no-config", "-q", "--out-dir", "out", "in"]).in_dir(dir.temp.path()).run();
+        assert_eq!(output.status.code(), Some(2), "{}", stderr(&output));
+        assert!(!dir.path("out").exists(), "{}", stderr(&output));
+        fs::create_dir(dir.path("kept")).unwrap();
+        let output = zhnorm(["--no-config", "-q", "--out-dir", "kept", "in"]).in_dir(dir.temp.path()).run();
+        assert_eq!(output.status.code(), Some(2));
+        assert!(dir.path("kept/in/sub").is_dir(), "a folder that was there is the user's: left as it is");
     }
 
     #[test]
