@@ -99,6 +99,12 @@
 //!   configuration) is judged once per input, on the first 10,000 CJK
 //!   characters of its first block with any; a Chinese file that opens with
 //!   a long Japanese quotation is taken for Japanese. `--force` settles it.
+//! - Conversion, like OpenCC's, changes its own output (s2t: 干擾 → 幹擾).
+//!   `--only-source-script` judges sentence by sentence, which leaves two
+//!   gaps: a sentence that mixes scripts is converted whole, so its
+//!   Traditional part is converted again (`干擾，进` → `幹擾，進`), and a
+//!   Simplified sentence written only with characters both scripts use is
+//!   left as it is (`然后保存` keeps 后, which s2t makes 後).
 //! - Mojibake repair falls short of its targets where GBK and Big5 are read
 //!   as each other: on the generated set (`tests/repair_eval.rs`, figures in
 //!   the README) in 81–98.7% of the cases, and one garbled piece in clean

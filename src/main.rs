@@ -154,7 +154,9 @@ fn run(args: &Args) -> anyhow::Result<Status> {
                 } else {
                     zhnorm::convert::TofuRisk::Skip
                 };
-                Some(zhnorm::convert::Converter::open(name, tofu, args.engine)?.with_dictionaries(&args.dict)?)
+                let converter =
+                    zhnorm::convert::Converter::open(name, tofu, args.engine)?.with_dictionaries(&args.dict)?;
+                Some(if args.only_source_script { converter.only_source_script()? } else { converter })
             }
         },
         protect: args

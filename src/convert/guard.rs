@@ -103,13 +103,7 @@ impl Guard {
         let parts = self.parts(text);
         self.each_part(converter, &parts, |part, convertible| {
             if convertible {
-                changes.extend(converter.explain(part).into_iter().map(|mut change| {
-                    if change.line == 1 {
-                        change.column += column - 1;
-                    }
-                    change.line += line - 1;
-                    change
-                }));
+                changes.extend(converter.explain(part).into_iter().map(|change| change.shifted((line, column))));
             }
             (line, column) = advance((line, column), part);
         });
