@@ -162,7 +162,8 @@ pub struct Args {
     pub protect: Vec<String>,
 
     /// With -c, convert Japanese text (kana in a tenth of its CJK characters)
-    /// with a Chinese configuration too; it is left alone otherwise.
+    /// and Korean text (Hangul in a quarter of its Hangul and Han) with a
+    /// Chinese configuration too; they are left alone otherwise.
     #[arg(long, action = ArgAction::Set, num_args = 0..=1, require_equals = true, default_value_t = false, default_missing_value = "true", value_name = "BOOL")]
     pub force: bool,
 

@@ -95,10 +95,11 @@
 //!   values of STPhrases' 49,000 keys for its region (0.5 MB) and tables
 //!   of its own (0.46 MB); the release binary is 19.9 MB (`size
 //!   target/release/zhnorm`).
-//! - Whether a text is Japanese (and so not converted by a Chinese
-//!   configuration) is judged once per input, on the first 10,000 CJK
-//!   characters of its first block with any; a Chinese file that opens with
-//!   a long Japanese quotation is taken for Japanese. `--force` settles it.
+//! - Whether a text is Japanese or Korean (and so not converted by a
+//!   Chinese configuration) is judged once per input, on the first 10,000
+//!   CJK characters of its first block with any; a Chinese file that opens
+//!   with a long Japanese or Korean quotation is taken for Japanese or
+//!   Korean. `--force` settles it.
 //! - Conversion, like OpenCC's, changes its own output (s2t: 干擾 → 幹擾).
 //!   `--only-source-script` judges sentence by sentence, which leaves two
 //!   gaps: a sentence that mixes scripts is converted whole, so its

@@ -12,6 +12,7 @@ use std::time::Instant;
 use anyhow::{bail, Context};
 use clap::{CommandFactory, FromArgMatches};
 use serde_json::json;
+use zhnorm::convert::Language;
 use zhnorm::detect::{self, Detection};
 use zhnorm::settings::EditorConfigCharset;
 use zhnorm::walk::{self, Found, Input, WalkOptions};
@@ -322,8 +323,8 @@ fn run_explain(args: &Args, options: &Options) -> anyhow::Result<Status> {
         for (c, (line, column)) in changes.iter().zip(positions) {
             writeln!(out, "{prefix}{line}:{column}  {} → {}  {}", c.from, c.to, c.dictionary)?;
         }
-        if guard.skipped_japanese() {
-            note_japanese(path);
+        if let Some(language) = guard.skipped_language() {
+            note_not_converted(path, language);
         }
     }
     Ok(status)
@@ -401,10 +402,13 @@ fn report_stdout(path: &Path, outcome: &Outcome, args: &Args) -> Status {
     Status::Success
 }
 
-/// Damage, and text left unconverted because it is Japanese, on stderr.
+/// Damage, and text left unconverted because it is Japanese or Korean, on stderr.
 fn print_damage(path: &Path, report: &Report) {
     if report.japanese_not_converted {
-        note_japanese(path);
+        note_not_converted(path, Language::Japanese);
+    }
+    if report.korean_not_converted {
+        note_not_converted(path, Language::Korean);
     }
     for damage in &report.damage {
         note!("{}:{}:{}: damage: {}", path.display(), damage.line, damage.column, damage.kind.describe());
@@ -415,8 +419,8 @@ fn note_binary(path: &Path) {
     note!("{}: skipped: binary file", path.display());
 }
 
-fn note_japanese(path: &Path) {
-    note!("{}: not converted: the text is Japanese (--force converts it)", path.display());
+fn note_not_converted(path: &Path, language: Language) {
+    note!("{}: not converted: the text is {language} (--force converts it)", path.display());
 }
 
 /// What happened to one file in a batch.

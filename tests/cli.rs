@@ -665,6 +665,17 @@ fn only_source_script_converts_a_simplified_line_added_to_a_traditional_file_and
 }
 
 #[test]
+fn korean_text_with_hanja_is_not_converted_unless_forced() {
+    let korean = "대한민국(大韓民國)의 국어(國語)\n";
+    let output = zhnorm(["--no-config", "-c", "t2s", "-"]).stdin(korean.as_bytes()).run();
+    assert!(output.status.success(), "{}", stderr(&output));
+    assert_eq!(stdout(&output), korean);
+    assert_eq!(stderr(&output), "zhnorm: <stdin>: not converted: the text is Korean (--force converts it)\n");
+    let forced = zhnorm(["--no-config", "--force", "-c", "t2s", "-"]).stdin(korean.as_bytes()).run();
+    assert_eq!(stdout(&forced), "대한민국(大韩民国)의 국어(国语)\n");
+}
+
+#[test]
 fn protected_patterns_and_off_markers_are_not_converted() {
     let input = "发布 `git 发布` 命令\n// zhnorm: off\n const LABEL: &str = \"发布\";\n// zhnorm: on\n发布\n";
     let output = zhnorm(["-c", "s2t", "--protect", "`[^`]*`", "-"]).stdin(input.as_bytes()).run();
