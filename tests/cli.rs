@@ -676,6 +676,15 @@ fn korean_text_with_hanja_is_not_converted_unless_forced() {
 }
 
 #[test]
+fn chinese_that_quotes_japanese_names_is_converted() {
+    let output = zhnorm(["--no-config", "-c", "s2t", "-"])
+        .stdin("我喜欢「ドラえもん」和「ワンピース」，头发\n".as_bytes())
+        .run();
+    assert_eq!(stdout(&output), "我喜歡「ドラえもん」和「ワンピース」，頭髮\n");
+    assert_eq!(stderr(&output), "");
+}
+
+#[test]
 fn protected_patterns_and_off_markers_are_not_converted() {
     let input = "发布 `git 发布` 命令\n// zhnorm: off\n const LABEL: &str = \"发布\";\n// zhnorm: on\n发布\n";
     let output = zhnorm(["-c", "s2t", "--protect", "`[^`]*`", "-"]).stdin(input.as_bytes()).run();

@@ -12,7 +12,7 @@
 //!
 //! - **Japanese and Korean text** — kana in at least a tenth of the CJK
 //!   characters, counting only kana in words (not those of kaomoji,
-//!   `(ノ°▽°)ノ`), or Hangul in at least
+//!   `(ノ°▽°)ノ`, nor quoted names, `「ドラえもん」`), or Hangul in at least
 //!   a quarter of the Hangul and Han characters — is not converted by the
 //!   Chinese configurations, unless forced: s2t turns 会社 into 會社, t2s
 //!   turns Korean Hanja, 大韓民國, into 大韩民国. The decision is made once
@@ -247,14 +247,18 @@ fn markers(line: &str) -> impl Iterator<Item = (usize, usize, bool)> + '_ {
 /// or more, or a lone kana beside a Han character. Chinese text has kana
 /// too, not as words: in kaomoji (`(ノ°▽°)ノ`, `ヽ(✿ﾟ▽ﾟ)ノ`, `┐(´ー｀)┌`),
 /// between brackets and symbols, and の for 的 (`我の世界`), a lone の
-/// between two Han characters. Prolonged and
+/// between two Han characters. It also names Japanese works and people:
+/// a run that is all of a quotation (`「ドラえもん」`, `《ワンピース》`) counts
+/// for nothing, and a katakana-only run between two Han characters
+/// (`喜欢ワンピース和`, a loanword name) for half; Japanese shows itself
+/// in its hiragana particles and endings, outside quotes. Prolonged and
 /// voiced sound marks belong to the run they are in, and count for nothing
 /// on their own.
 fn language(chars: impl Iterator<Item = char>) -> Option<Language> {
     let (mut kana, mut han, mut hangul, mut judged) = (0.0, 0usize, 0usize, 0usize);
-    // The current run of kana: its letters, its first letter, and the
-    // character before it.
-    let (mut letters, mut first, mut before) = (0usize, ' ', ' ');
+    // The current run of kana: its letters, its first letter, whether all
+    // are katakana, and the character before it.
+    let (mut letters, mut first, mut katakana, mut before) = (0usize, ' ', true, ' ');
     let mut previous = ' ';
     for c in chars.chain([' ']) {
         if is_kana(c) || is_sound_mark(c) {
@@ -264,14 +268,15 @@ fn language(chars: impl Iterator<Item = char>) -> Option<Language> {
             if is_kana(c) {
                 letters += 1;
                 first = if letters == 1 { c } else { first };
+                katakana &= !is_hiragana(c);
             }
             previous = c;
             continue;
         }
         if letters > 0 {
-            kana += kana_in_words(letters, first, before, c);
+            kana += kana_in_words(letters, first, katakana, before, c);
             judged += letters;
-            letters = 0;
+            (letters, katakana) = (0, true);
         }
         if is_han(c) {
             han += 1;
@@ -294,21 +299,47 @@ fn language(chars: impl Iterator<Item = char>) -> Option<Language> {
     }
 }
 
-/// How many of the `letters` of a run of kana (starting with `first`,
-/// between `before` and `after`) count as Japanese words (see [`language`]).
-fn kana_in_words(letters: usize, first: char, before: char, after: char) -> f64 {
-    let lone_no = letters == 1 && first == 'の' && is_han(before) && is_han(after);
+/// How many of the `letters` of a run of kana (starting with `first`, all
+/// katakana or not, between `before` and `after`) count as Japanese words
+/// (see [`language`]).
+fn kana_in_words(letters: usize, first: char, katakana: bool, before: char, after: char) -> f64 {
+    let quoted = closing_quote(before) == Some(after);
+    let between_han = is_han(before) && is_han(after);
+    let lone_no = letters == 1 && first == 'の' && between_han;
     let in_words = letters >= 2 || ((is_han(before) || is_han(after)) && !lone_no);
-    if in_words {
-        letters as f64
-    } else {
-        0.0
+    match (in_words && !quoted, katakana && between_han) {
+        (false, _) => 0.0,
+        (true, true) => letters as f64 / 2.0,
+        (true, false) => letters as f64,
     }
+}
+
+/// The quotation mark or bracket that closes `open`, if it opens one.
+fn closing_quote(open: char) -> Option<char> {
+    Some(match open {
+        '「' => '」',
+        '『' => '』',
+        '“' => '”',
+        '‘' => '’',
+        '《' => '》',
+        '〈' => '〉',
+        '【' => '】',
+        '（' => '）',
+        '(' => ')',
+        '"' => '"',
+        '\'' => '\'',
+        _ => return None,
+    })
 }
 
 /// Hangul syllables and jamo.
 fn is_hangul(c: char) -> bool {
     matches!(c, '\u{AC00}'..='\u{D7A3}' | '\u{1100}'..='\u{11FF}' | '\u{3130}'..='\u{318F}' | '\u{A960}'..='\u{A97F}' | '\u{D7B0}'..='\u{D7FF}')
+}
+
+/// Hiragana letters (small ones included).
+fn is_hiragana(c: char) -> bool {
+    matches!(c, '\u{3041}'..='\u{3096}')
 }
 
 /// Hiragana and katakana letters, small and half-width ones included (not
@@ -389,6 +420,13 @@ mod tests {
         let mut guard = Guard::default();
         assert_eq!(convert(&mut guard, "t2s", &["대한민국(大韓民國)\n"]), "대한민국(大韓民國)\n");
         assert_eq!(guard.skipped_language(), Some(Language::Korean));
+    }
+
+    #[test]
+    fn quoted_japanese_names_and_katakana_between_han_do_not_make_chinese_japanese() {
+        assert_eq!(language("我喜欢「ドラえもん」和「ワンピース」，头发".chars()), Some(Language::Chinese));
+        assert_eq!(language("我喜欢ワンピース和头发".chars()), Some(Language::Chinese));
+        assert_eq!(language("「ワンピース」は人気の漫画です".chars()), Some(Language::Japanese));
     }
 
     #[test]
