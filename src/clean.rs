@@ -356,24 +356,31 @@ fn in_spans(spans: &[std::ops::Range<usize>], at: usize) -> bool {
 /// - capitalised ones: names and symbols (`王(Wang)`, `锂(Li)`);
 /// - those followed by a definition in Latin letters: a word list
 ///   (`爱(ài) to love`);
+/// - those of a character standing alone as a list's entry
+///   (`春(chūn) 夏(xià)`), or named as the one of a word (`银行的行(háng)`);
 /// - those of a character glossed with different readings in `text`: a
 ///   lesson on its readings (`行(xíng) 行(háng)`), and every gloss of a line
-///   that holds two of them.
+///   that holds two of them or speaks of readings (`多音字`, `读作`).
 fn keep_teaching_material(text: &str, glosses: &mut [Gloss]) {
     for gloss in glosses.iter_mut().filter(|g| g.kind == GlossKind::Reading) {
-        gloss.kept =
-            gloss.content(text).starts_with(char::is_uppercase) || is_followed_by_definition(&text[gloss.end..]);
+        gloss.kept = gloss.content(text).starts_with(char::is_uppercase)
+            || is_followed_by_definition(&text[gloss.end..])
+            || is_named_from_a_word(text, gloss);
     }
     let read_two_ways = polyphones(text, glosses.iter());
-    if read_two_ways.is_empty() {
-        return;
-    }
     let mut first = 0;
     while let Some(gloss) = glosses.get(first) {
+        let line_start = memchr::memrchr(b'\n', &text.as_bytes()[..gloss.start]).map_or(0, |at| at + 1);
         let line_end = memchr::memchr(b'\n', &text.as_bytes()[gloss.start..]).map_or(text.len(), |at| gloss.start + at);
         let count = glosses[first..].iter().take_while(|g| g.start < line_end).count();
         let line = &mut glosses[first..first + count];
-        let lesson = !polyphones(text, line.iter()).is_empty();
+        let lesson = talks_about_readings(&text[line_start..line_end]) || !polyphones(text, line.iter()).is_empty();
+        let entries = line.iter().filter(|g| g.kind == GlossKind::Reading && stands_alone(text, g)).count();
+        let list =
+            entries >= 2 || (count == 1 && text[line_start..line_end].trim().len() == line[0].end - line[0].glossed_at);
+        for gloss in line.iter_mut().filter(|g| g.kind == GlossKind::Reading) {
+            gloss.kept |= list && stands_alone(text, gloss);
+        }
         for gloss in line.iter_mut().filter(|g| g.kind != GlossKind::Damaged) {
             gloss.kept |= lesson || (gloss.kind == GlossKind::Reading && read_two_ways.contains(&gloss.glossed));
         }
@@ -397,6 +404,34 @@ fn polyphones<'a>(text: &str, glosses: impl Iterator<Item = &'a Gloss>) -> HashS
         }
     }
     polyphones
+}
+
+/// The glossed character may be an entry of a list, not a character of
+/// running text: nothing but a list's separator (a space, `、`, `，`, `;`)
+/// or a line's end on either side (`春(chūn) 夏(xià)`, `妈(mā)、麻(má)`).
+/// Flattened ruby glosses characters of words and sentences, which touch
+/// each other; a list has two such entries on a line, or one alone on it.
+fn stands_alone(text: &str, gloss: &Gloss) -> bool {
+    let is_gap = |c: Option<char>| {
+        c.is_none_or(|c| matches!(c, '\n' | '\r' | ' ' | '\t' | '\u{3000}' | '、' | '，' | ',' | ';' | '；'))
+    };
+    is_gap(text[..gloss.glossed_at].chars().next_back()) && is_gap(text[gloss.end..].chars().next())
+}
+
+/// The glossed character is named as the one of a word just before it
+/// (`银行的行(háng)`, `重新之重(chóng)`): a note on how it reads there.
+fn is_named_from_a_word(text: &str, gloss: &Gloss) -> bool {
+    let mut before = text[..gloss.glossed_at].chars().rev();
+    matches!(before.next(), Some('的' | '之')) && before.take(4).any(|c| c == gloss.glossed)
+}
+
+/// Words with which a line speaks of readings (`多音字`, `读作`, `拼音`):
+/// its glosses are what it teaches.
+const READING_WORDS: [&str; 14] =
+    ["多音字", "读音", "讀音", "读作", "讀作", "念作", "读成", "讀成", "拼音", "注音", "发音", "發音", "同音", "音同"];
+
+fn talks_about_readings(line: &str) -> bool {
+    READING_WORDS.iter().any(|word| line.contains(word))
 }
 
 /// `rest`, after a gloss, opens with a definition in Latin letters set off
@@ -839,6 +874,27 @@ mod tests {
         assert_eq!(auto(&text).0, "國家的人民\n长(cháng)城\n成长(zhǎng)\n长(cháng)大(dà)长(zhǎng)\n");
         // A toneless reading agrees with the toned one.
         assert_eq!(auto(&format!("{GLOSSED}长(chang)城 长(cháng)江\n")).0, "國家的人民\n长城 长江\n");
+    }
+
+    #[test]
+    fn readings_that_are_the_lesson_stay() {
+        for lesson in [
+            "注意：银行的行(háng)和重新的重(chóng)都是多音字。\n",
+            "生字表：\n春(chūn) 夏(xià) 秋(qiū) 冬(dōng)\n",
+            "妈(mā) 麻(má) 马(mǎ) 骂(mà)\n",
+            "妈(mā)、麻(má)、马(mǎ)、骂(mà)\n",
+            "这两个字读音相同：油(yóu)游(yóu)\n",
+            "看看银行的行(háng)\n重新之重(chóng)\n",
+            "春(chūn)\n夏(xià)\n",
+        ] {
+            let (out, counts, _) = auto(&format!("{GLOSSED}{lesson}"));
+            assert_eq!(out, format!("國家的人民\n{lesson}"), "{lesson}");
+            assert_eq!(counts.glosses_kept, lesson.matches('(').count() as u64, "{lesson}");
+        }
+        // Flattened ruby glosses characters that touch each other, and
+        // sentence punctuation is not a list's separator.
+        let (out, _, _) = auto("你(nǐ)好(hǎo)，世(shì)界(jiè)。我(wǒ)的(de)家(jiā)\n");
+        assert_eq!(out, "你好，世界。我的家\n");
     }
 
     #[test]

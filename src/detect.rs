@@ -148,6 +148,9 @@ fn legacy(prefix: &[u8], complete: bool) -> Detection {
     let neighbour = guess == EUC_KR || guess == EUC_JP || guess == SHIFT_JIS;
     let trusted = non_ascii >= SHORT_NON_ASCII || (neighbour && non_ascii >= NEIGHBOUR_NON_ASCII);
     if trusted && (chinese || decodes_cleanly(guess, prefix, complete)) {
+        if guess == EUC_JP && is_korean_not_japanese(prefix, complete) {
+            return text(EUC_KR, 0, Method::Plausibility);
+        }
         // Enough text for chardetng's statistics: trust them. (Rescoring a
         // long EUC-KR text as Chinese would win, as Hangul in EUC-KR is
         // GB2312's common Han in GBK.)
@@ -157,6 +160,32 @@ fn legacy(prefix: &[u8], complete: bool) -> Detection {
         Some(encoding) => text(widen_gbk(encoding), 0, Method::Plausibility),
         None => Detection::Binary,
     }
+}
+
+/// Japanese text has at least one kana in this many non-ASCII characters
+/// (a third or more in the Japanese manual pages of the control set).
+const JAPANESE_KANA_SHARE: usize = 5;
+
+/// The least [`plausibility_as`] Korean of an EUC-KR reading that beats an
+/// EUC-JP reading without enough kana. Japanese read as EUC-KR scores near
+/// zero: its kana turn into jamo and its kanji into Hangul and Hanja side by
+/// side.
+const KOREAN_PLAUSIBILITY: f64 = 0.8;
+
+/// Whether `prefix`, which `chardetng` takes for EUC-JP, is Korean: EUC-KR
+/// puts Hangul where EUC-JP puts kanji, so Korean reads as a text of kanji
+/// in EUC-JP, its kana only from the jamo row (CPython's
+/// `test/cjkencodings/euc_kr.txt`). Japanese is not written that way.
+fn is_korean_not_japanese(prefix: &[u8], complete: bool) -> bool {
+    let body = if complete { prefix } else { trim_partial_tail(prefix) };
+    let (korean, had_errors) = EUC_KR.decode_without_bom_handling(body);
+    if had_errors {
+        return false;
+    }
+    let (japanese, _) = EUC_JP.decode_without_bom_handling(body);
+    let non_ascii = japanese.chars().filter(|c| !c.is_ascii()).count();
+    let kana = japanese.chars().filter(|&c| is_kana(c)).count();
+    kana * JAPANESE_KANA_SHARE < non_ascii && plausibility_as(&korean, Script::Korean) >= KOREAN_PLAUSIBILITY
 }
 
 /// Multi-byte characters that UTF-8 reads in some bytes, and the
@@ -525,7 +554,11 @@ fn is_japanese(encoding: &'static Encoding) -> bool {
 
 /// Whether `text` has hiragana or (full-width) katakana.
 fn has_kana(text: &str) -> bool {
-    text.chars().any(|c| matches!(u32::from(c), 0x3041..=0x30FF))
+    text.chars().any(is_kana)
+}
+
+fn is_kana(c: char) -> bool {
+    matches!(u32::from(c), 0x3041..=0x30FF)
 }
 
 fn is_han(c: char) -> bool {
@@ -955,6 +988,19 @@ mod tests {
         let japanese = "私たちはいつも窓際の席に座って、最近の仕事や旅行の話をします。".repeat(8);
         assert_eq!(charset(&encode(SHIFT_JIS, &japanese)), "Shift_JIS");
         assert_eq!(charset(&encode(EUC_JP, &japanese)), "EUC-JP");
+    }
+
+    #[test]
+    fn korean_that_chardetng_takes_for_euc_jp_is_euc_kr() {
+        // CPython's test/cjkencodings/euc_kr.txt: kanji in EUC-JP, with kana
+        // only in its last line, from the jamo row.
+        assert_eq!(charset(include_bytes!("../samples/cpython-euc_kr.txt")), "EUC-KR");
+        // Japanese headings of kanji only, clean in EUC-KR too, where they are
+        // Hangul and Hanja side by side.
+        let headings =
+            "第一章 総則 第一条 目的 第二条 定義 第三条 適用範囲 第四条 基本理念 第五条 国及地方公共団体責務";
+        assert!(!EUC_KR.decode_without_bom_handling(&encode(EUC_JP, headings)).1);
+        assert_eq!(charset(&encode(EUC_JP, headings)), "EUC-JP");
     }
 
     #[test]

@@ -53,10 +53,6 @@
 //!   or Japanese shorter than about 48 non-ASCII bytes is often misread as
 //!   Chinese (and a Japanese reading without kana never wins over a clean
 //!   Chinese one). `--from` settles it.
-//! - Some long Korean texts are taken for EUC-JP by `chardetng`, whose answer
-//!   is kept from 48 non-ASCII bytes on when it decodes cleanly: CPython's
-//!   `test/cjkencodings/euc_kr.txt` is decoded as EUC-JP garbage
-//!   (`zhnorm --detect euc_kr.txt`). `--from euc-kr` settles it.
 //! - UTF-16 without a BOM is recognised by its pattern of NUL bytes, which
 //!   needs some ASCII (spaces, newlines, digits) in the text. UTF-32, which
 //!   encoding_rs does not decode, is skipped as binary.

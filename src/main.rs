@@ -813,8 +813,9 @@ impl<'a> BatchPrinter<'a> {
             }
             Ok(Processed::Detected(detection)) => Some(match (detection, args.json) {
                 (Detection::Text(c), false) => format!(
-                    "{shown}: {} (confidence {:.2}, {})",
+                    "{shown}: {}{} (confidence {:.2}, {})",
                     c.encoding.name().to_ascii_lowercase(),
+                    c.mixed_with.map(|other| format!(" + {}", other.name().to_ascii_lowercase())).unwrap_or_default(),
                     c.method.confidence(),
                     serde_json::to_value(c.method).ok().and_then(|v| v.as_str().map(str::to_owned)).unwrap_or_default()
                 ),
@@ -825,6 +826,7 @@ impl<'a> BatchPrinter<'a> {
                     "bom": c.bom_len > 0,
                     "confidence": c.method.confidence(),
                     "method": c.method,
+                    "mixed_with": c.mixed_with.map(|other| other.name().to_ascii_lowercase()),
                 })
                 .to_string(),
                 (Detection::Binary, false) => format!("{shown}: binary"),

@@ -194,7 +194,7 @@ fn utf8_with_one_stray_byte_is_refused_not_rewritten_as_windows_1252() {
 }
 
 #[test]
-fn a_gbk_file_with_a_utf8_line_is_refused_as_a_mixture() {
+fn a_gbk_file_with_a_utf8_line_is_refused_and_detected_as_a_mixture() {
     let dir = Dir::new();
     let gbk: Vec<u8> = fs::read(sample_path("gbk.txt")).unwrap();
     let bytes = [&gbk[..], "这一行是UTF-8的中文。\n".as_bytes()].concat();
@@ -208,6 +208,19 @@ fn a_gbk_file_with_a_utf8_line_is_refused_as_a_mixture() {
         stderr(&output)
     );
     assert_eq!(fs::read(&file).unwrap(), bytes, "untouched");
+
+    let detected = zhnorm(["--no-config".as_ref(), "--detect".as_ref(), file.as_os_str()]).run();
+    assert!(
+        stdout(&detected).ends_with("mixed.txt: utf-8 + gb18030 (confidence 0.50, mixed)\n"),
+        "{}",
+        stdout(&detected)
+    );
+    let json = zhnorm(["--no-config".as_ref(), "--detect".as_ref(), "--json".as_ref(), file.as_os_str()]).run();
+    let value: serde_json::Value = serde_json::from_slice(&json.stdout).unwrap();
+    assert_eq!(
+        (&value["encoding"], &value["method"], &value["mixed_with"]),
+        (&"utf-8".into(), &"mixed".into(), &"gb18030".into())
+    );
 }
 
 #[test]
@@ -431,6 +444,7 @@ fn detect_prints_charset_and_confidence() {
     assert_eq!(value["encoding"], "utf-16le");
     assert_eq!(value["method"], "bom");
     assert_eq!(value["bom"], true);
+    assert_eq!(value["mixed_with"], serde_json::Value::Null);
 }
 
 #[test]

@@ -190,10 +190,15 @@ fn the_system_hooks_run_the_zhnorm_on_path_and_apply_the_excludes_to_the_files_n
     .unwrap();
     let env: [(&str, &Path); 2] = [("PRE_COMMIT_HOME", &home), ("PATH", Path::new(&path))];
 
+    // A file named like an option is still a file: the hooks end with `--`.
+    fs::copy(manifest_dir().join("samples/gbk.txt"), project.join("--lossy")).unwrap();
+    ok(git(&project, &["add", "--", "--lossy"]));
+
     let check = run(&project, "pre-commit", &["run", "--all-files"], &env);
     let log = printed(&check);
     assert_eq!(check.status.code(), Some(1), "{log}");
     assert!(log.contains("docs/gbk.txt: gb18030 -> utf-8, 12 characters converted"), "{log}");
+    assert!(log.contains("--lossy: gb18030 -> utf-8, 12 characters converted"), "{log}");
     assert!(!log.contains("mouse.txt"), "excluded in zhnorm.toml, though pre-commit names it:\n{log}");
     assert_eq!(
         fs::read(project.join("docs/gbk.txt")).unwrap(),
