@@ -163,9 +163,17 @@ pub struct Args {
     pub protect: Vec<String>,
 
     /// With -c, convert Japanese text (kana in a tenth of its CJK characters)
-    /// with a Chinese configuration too; it is left alone otherwise.
+    /// and Korean text (Hangul in a quarter of its Hangul and Han) with a
+    /// Chinese configuration too; they are left alone otherwise.
     #[arg(long, action = ArgAction::Set, num_args = 0..=1, require_equals = true, default_value_t = false, default_missing_value = "true", value_name = "BOOL")]
     pub force: bool,
+
+    /// With -c, convert only the sentences that hold a character only the
+    /// source script uses (进 for s2t, 進 for t2s) and leave the others,
+    /// already in the target script, as they are; converting again then
+    /// changes nothing (for hooks and batch runs). Built-in configurations only.
+    #[arg(long, action = ArgAction::Set, num_args = 0..=1, require_equals = true, default_value_t = false, default_missing_value = "true", value_name = "BOOL")]
+    pub only_source_script: bool,
 
     /// With --write, keep the original as PATH + SUFFIX; an existing backup
     /// is never replaced (the file is an error instead). Under folders, a
@@ -297,6 +305,7 @@ impl Args {
         set!("fullwidth_ascii", fullwidth_ascii, settings.fullwidth_ascii);
         set!("protect", protect, settings.protect);
         set!("force", force, settings.force);
+        set!("only_source_script", only_source_script, settings.only_source_script);
         set!("force_exclude", force_exclude, settings.force_exclude);
         set!("no_editorconfig", no_editorconfig, settings.editorconfig.map(|read| !read));
         // --iglob on the command line is a list of include globs too, and

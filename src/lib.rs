@@ -106,10 +106,17 @@
 //!   (0.5 MB) and tables of its own (0.49 MB); the release binary is
 //!   21.8 MB (`size target/release/zhnorm`, text and data; 20.2 MB with
 //!   the walk over characters).
-//! - Whether a text is Japanese (and so not converted by a Chinese
-//!   configuration) is judged once per input, on the first 10,000 CJK
-//!   characters of its first block with any; a Chinese file that opens with
-//!   a long Japanese quotation is taken for Japanese. `--force` settles it.
+//! - Whether a text is Japanese or Korean (and so not converted by a
+//!   Chinese configuration) is judged once per input, on the first 10,000
+//!   CJK characters of its first block with any; a Chinese file that opens
+//!   with a long Japanese or Korean quotation is taken for Japanese or
+//!   Korean. `--force` settles it.
+//! - Conversion, like OpenCC's, changes its own output (s2t: 干擾 → 幹擾).
+//!   `--only-source-script` judges sentence by sentence, which leaves two
+//!   gaps: a sentence that mixes scripts is converted whole, so its
+//!   Traditional part is converted again (`干擾，进` → `幹擾，進`), and a
+//!   Simplified sentence written only with characters both scripts use is
+//!   left as it is (`然后保存` keeps 后, which s2t makes 後).
 //! - Mojibake repair falls short of its targets where GBK and Big5 are read
 //!   as each other: on the generated set (`tests/repair_eval.rs`, figures in
 //!   the README) in 81–98.7% of the cases, and one garbled piece in clean

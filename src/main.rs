@@ -12,6 +12,7 @@ use std::time::Instant;
 use anyhow::{bail, Context};
 use clap::{CommandFactory, FromArgMatches};
 use serde_json::json;
+use zhnorm::convert::Language;
 use zhnorm::detect::{self, Detection};
 use zhnorm::settings::EditorConfigCharset;
 use zhnorm::walk::{self, Found, Input, WalkOptions};
@@ -154,7 +155,9 @@ fn run(args: &Args) -> anyhow::Result<Status> {
                 } else {
                     zhnorm::convert::TofuRisk::Skip
                 };
-                Some(zhnorm::convert::Converter::open(name, tofu, args.engine)?.with_dictionaries(&args.dict)?)
+                let converter =
+                    zhnorm::convert::Converter::open(name, tofu, args.engine)?.with_dictionaries(&args.dict)?;
+                Some(if args.only_source_script { converter.only_source_script()? } else { converter })
             }
         },
         protect: args
@@ -333,8 +336,8 @@ fn run_explain(args: &Args, options: &Options) -> anyhow::Result<Status> {
         for (c, (line, column)) in changes.iter().zip(positions) {
             writeln!(out, "{prefix}{line}:{column}  {} → {}  {}", c.from, c.to, c.dictionary)?;
         }
-        if guard.skipped_japanese() {
-            note_japanese(path);
+        if let Some(language) = guard.skipped_language() {
+            note_not_converted(path, language);
         }
     }
     Ok(status)
@@ -460,7 +463,7 @@ fn report_stdout(path: &Path, outcome: &Outcome, args: &Args) -> Status {
 }
 
 /// Damage, a BOM that overrode `--from`, a charset declaration passed over,
-/// and text left unconverted because it is Japanese, on stderr.
+/// and text left unconverted because it is Japanese or Korean, on stderr.
 fn print_damage(path: &Path, report: &Report, args: &Args) {
     // With --from, the method is `bom` only where the BOM named another charset.
     if let (Some(from), detect::Method::Bom) = (&args.from, report.method()) {
@@ -478,7 +481,10 @@ fn print_damage(path: &Path, report: &Report, args: &Args) {
         );
     }
     if report.japanese_not_converted {
-        note_japanese(path);
+        note_not_converted(path, Language::Japanese);
+    }
+    if report.korean_not_converted {
+        note_not_converted(path, Language::Korean);
     }
     for damage in &report.damage {
         note!("{}:{}:{}: damage: {}", path.display(), damage.line, damage.column, damage.kind.describe());
@@ -489,8 +495,8 @@ fn note_binary(path: &Path) {
     note!("{}: skipped: binary file", path.display());
 }
 
-fn note_japanese(path: &Path) {
-    note!("{}: not converted: the text is Japanese (--force converts it)", path.display());
+fn note_not_converted(path: &Path, language: Language) {
+    note!("{}: not converted: the text is {language} (--force converts it)", path.display());
 }
 
 /// What happened to one file in a batch.

@@ -10,7 +10,7 @@ use encoding_rs::{Encoding, UTF_8};
 use serde::Serialize;
 
 use crate::clean::{CleanCounts, CleanOptions, Cleaner};
-use crate::convert::{Converter, Guard, Part};
+use crate::convert::{Converter, Guard, Language, Part};
 use crate::decode::{Decoder, Malformed};
 use crate::detect::{self, Charset, Detection, Method};
 use crate::repair::{self, Damage, Family, Position, Recoverer, Repairer};
@@ -50,7 +50,7 @@ pub struct Options {
     /// Text matching any of these is left as it is by repair, clean and
     /// conversion (see [`Guard`]).
     pub protect: Vec<regex::Regex>,
-    /// Convert Japanese text with a Chinese configuration too.
+    /// Convert Japanese and Korean text with a Chinese configuration too.
     pub force: bool,
     /// Refuse input in any charset but these (empty: any); GBK is named
     /// GB18030, its superset, as the detector names it.
@@ -102,6 +102,8 @@ pub struct Report {
     pub chars_converted: u64,
     /// The text is Japanese and was not converted (see [`Guard`]).
     pub japanese_not_converted: bool,
+    /// The text is Korean and was not converted (see [`Guard`]).
+    pub korean_not_converted: bool,
     /// The label of the charset the text declared for itself (an HTML
     /// `<meta charset>`, an XML declaration, a coding cookie), now declaring
     /// UTF-8 (see [`write::declare_utf8`]).
@@ -276,6 +278,7 @@ pub fn normalize<R: Read, W: Write>(mut input: R, output: &mut W, options: &Opti
             clean: CleanCounts::default(),
             chars_converted: 0,
             japanese_not_converted: false,
+            korean_not_converted: false,
             declaration_updated: None,
             declaration_not_followed: match options.from {
                 None => detect::unclean_declaration(prefix, complete)
@@ -327,7 +330,9 @@ pub fn normalize<R: Read, W: Write>(mut input: R, output: &mut W, options: &Opti
     stream.report.runs_recovered = stream.recoverer.runs();
     stream.report.holes_filled = stream.recoverer.holes_filled();
     stream.report.eol_changed = stream.report.eol_found.changed_by(options.eol);
-    stream.report.japanese_not_converted = stream.guard.skipped_japanese();
+    let skipped = stream.guard.skipped_language();
+    stream.report.japanese_not_converted = skipped == Some(Language::Japanese);
+    stream.report.korean_not_converted = skipped == Some(Language::Korean);
     Ok(Outcome::Text(stream.report))
 }
 

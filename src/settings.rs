@@ -60,6 +60,8 @@ pub struct Settings {
     pub protect: Option<Vec<String>>,
     /// `--force`.
     pub force: Option<bool>,
+    /// `--only-source-script`.
+    pub only_source_script: Option<bool>,
     /// `--glob`: only files matching these (relative to the settings file's folder).
     #[serde(default, deserialize_with = "globs")]
     pub include: Option<Vec<String>>,
@@ -294,6 +296,7 @@ zero-width = true
 fullwidth-ascii = true
 protect = ["`[^`]*`"]
 force = true
+only-source-script = true
 include = ["*.txt", "docs/**"]
 exclude = ["tests/fixtures/**"]
 force-exclude = true
@@ -313,6 +316,7 @@ editorconfig = false
         assert_eq!(settings.recover, Some(false));
         assert_eq!(settings.exclude.unwrap(), ["tests/fixtures/**"]);
         assert_eq!(settings.editorconfig, Some(false));
+        assert_eq!(settings.only_source_script, Some(true));
         assert!(Settings::parse("").unwrap().convert.is_none());
     }
 

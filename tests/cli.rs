@@ -759,6 +759,45 @@ fn japanese_text_is_not_converted_unless_forced() {
 }
 
 #[test]
+fn only_source_script_converts_a_simplified_line_added_to_a_traditional_file_and_nothing_else() {
+    let dir = Dir::new();
+    let traditional = "八進制的干擾。\n我們的文件在這裡。\n";
+    let file = dir.write("zh.txt", format!("{traditional}头发很长，鼠标坏了。\n").as_bytes());
+    let plain = zhnorm(["--check", "--no-config", "-c", "s2twp", "-"]).stdin(traditional.as_bytes()).run();
+    assert_eq!(plain.status.code(), Some(1), "s2twp alone changes text already converted");
+    let args = |mode: &str| [mode, "--no-config", "-c", "s2twp", "--only-source-script"].map(PathBuf::from);
+    let write = zhnorm(args("--write").iter().chain([&file])).run();
+    assert!(write.status.success(), "{}", stderr(&write));
+    assert_eq!(fs::read_to_string(&file).unwrap(), format!("{traditional}頭髮很長，滑鼠壞了。\n"));
+    let check = zhnorm(args("--check").iter().chain([&file])).run();
+    assert_eq!(check.status.code(), Some(0), "{}", stdout(&check));
+    let settings = dir.write("zhnorm.toml", b"convert = \"s2t\"\nonly-source-script = true\n");
+    let from_settings =
+        zhnorm(["--config-file".as_ref(), settings.as_os_str(), "-".as_ref()]).stdin("干擾\n干扰\n".as_bytes()).run();
+    assert_eq!(stdout(&from_settings), "干擾\n干擾\n");
+}
+
+#[test]
+fn korean_text_with_hanja_is_not_converted_unless_forced() {
+    let korean = "대한민국(大韓民國)의 국어(國語)\n";
+    let output = zhnorm(["--no-config", "-c", "t2s", "-"]).stdin(korean.as_bytes()).run();
+    assert!(output.status.success(), "{}", stderr(&output));
+    assert_eq!(stdout(&output), korean);
+    assert_eq!(stderr(&output), "zhnorm: <stdin>: not converted: the text is Korean (--force converts it)\n");
+    let forced = zhnorm(["--no-config", "--force", "-c", "t2s", "-"]).stdin(korean.as_bytes()).run();
+    assert_eq!(stdout(&forced), "대한민국(大韩民国)의 국어(国语)\n");
+}
+
+#[test]
+fn chinese_that_quotes_japanese_names_is_converted() {
+    let output = zhnorm(["--no-config", "-c", "s2t", "-"])
+        .stdin("我喜欢「ドラえもん」和「ワンピース」，头发\n".as_bytes())
+        .run();
+    assert_eq!(stdout(&output), "我喜歡「ドラえもん」和「ワンピース」，頭髮\n");
+    assert_eq!(stderr(&output), "");
+}
+
+#[test]
 fn protected_patterns_and_off_markers_are_not_converted() {
     let input = "发布 `git 发布` 命令\n// zhnorm: off\n const LABEL: &str = \"发布\";\n// zhnorm: on\n发布\n";
     let output = zhnorm(["-c", "s2t", "--protect", "`[^`]*`", "-"]).stdin(input.as_bytes()).run();

@@ -10,13 +10,16 @@
 //! its charset, BOM, line endings and NFC), and sits in front of a
 //! [`Converter`]:
 //!
-//! - **Japanese text** — kana in at least a tenth of the CJK characters,
-//!   counting only kana in words (not those of kaomoji, `(ノ°▽°)ノ`) —
-//!   is not converted by the Chinese configurations, unless forced. The
-//!   decision is made once per input, on the first text that has CJK
-//!   characters in it (the pipeline's first block: up to 64 KiB of whole
-//!   lines), so a stream is not converted in one part and left in another.
-//!   `t2jp` and `jp2t` are meant for Japanese and always run.
+//! - **Japanese and Korean text** — kana in at least a tenth of the CJK
+//!   characters, counting only kana in words (not those of kaomoji,
+//!   `(ノ°▽°)ノ`, nor quoted names, `「ドラえもん」`), or Hangul in at least
+//!   a quarter of the Hangul and Han characters — is not converted by the
+//!   Chinese configurations, unless forced: s2t turns 会社 into 會社, t2s
+//!   turns Korean Hanja, 大韓民國, into 大韩民国. The decision is made once
+//!   per input, on the first text that has CJK characters in it (the
+//!   pipeline's first block: up to 64 KiB of whole lines), so a stream is
+//!   not converted in one part and left in another. `t2jp` and `jp2t` are
+//!   meant for Japanese and always run.
 //! - **Protected patterns** (`--protect REGEX`): every match of a pattern,
 //!   found line by line in the text as decoded, is shielded.
 //! - **Markers**: from a line's `zhnorm: off` to the next `zhnorm: on`, in
@@ -42,6 +45,14 @@ use crate::clean::is_han;
 /// kana or more, and even kanji-dense Japanese headlines reach a tenth.
 const KANA_SHARE: f64 = 0.1;
 const MIN_KANA: usize = 3;
+/// How much Hangul makes a text Korean: at least this share of its Hangul
+/// and Han characters, and at least [`MIN_HANGUL`] of them. Korean that
+/// writes its Sino-Korean words in Hanja, `國會 本會議에서 法案이 通過되었다`,
+/// is still a third Hangul or more (the particles and endings); Chinese that
+/// gives a Korean name in Hangul, `防弹少年团（방탄소년단）`, has a sentence
+/// of Han around it.
+const HANGUL_SHARE: f64 = 0.25;
+const MIN_HANGUL: usize = 3;
 /// How many CJK characters the judgement looks at: plenty to tell, and a
 /// block of a large file is not scanned to its end once more.
 const JUDGED: usize = 10_000;
@@ -56,28 +67,49 @@ pub struct Part<'t> {
     pub shielded: bool,
 }
 
-/// Keeps protected text away from every stage and Japanese text away from
-/// a converter.
+/// What language a text is in, as far as conversion cares.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Language {
+    /// Chinese, or too little of another language to tell.
+    Chinese,
+    /// Japanese: kana in words.
+    Japanese,
+    /// Korean: Hangul.
+    Korean,
+}
+
+impl std::fmt::Display for Language {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(match self {
+            Language::Chinese => "Chinese",
+            Language::Japanese => "Japanese",
+            Language::Korean => "Korean",
+        })
+    }
+}
+
+/// Keeps protected text away from every stage, and Japanese and Korean
+/// text away from a Chinese converter.
 #[derive(Debug, Clone, Default)]
 pub struct Guard {
     protect: Vec<Regex>,
     force: bool,
-    /// Whether the input is Japanese, once known.
-    japanese: Option<bool>,
+    /// The input's language, once known.
+    language: Option<Language>,
     /// Inside a `zhnorm: off` region.
     off: bool,
 }
 
 impl Guard {
     /// A guard for one input. `protect`: patterns whose matches are not
-    /// converted; `force`: convert Japanese text too.
+    /// converted; `force`: convert Japanese and Korean text too.
     pub fn new(protect: Vec<Regex>, force: bool) -> Guard {
-        Guard { protect, force, japanese: None, off: false }
+        Guard { protect, force, language: None, off: false }
     }
 
-    /// Whether conversion was skipped because the input is Japanese.
-    pub fn skipped_japanese(&self) -> bool {
-        self.japanese == Some(true) && !self.force
+    /// The language (Japanese or Korean) for which conversion was skipped.
+    pub fn skipped_language(&self) -> Option<Language> {
+        self.language.filter(|&language| language != Language::Chinese && !self.force)
     }
 
     /// Converts the `parts` (of a block, from [`Guard::parts`]) that may be
@@ -103,13 +135,7 @@ impl Guard {
         let parts = self.parts(text);
         self.each_part(converter, &parts, |part, convertible| {
             if convertible {
-                changes.extend(converter.explain(part).into_iter().map(|mut change| {
-                    if change.line == 1 {
-                        change.column += column - 1;
-                    }
-                    change.line += line - 1;
-                    change
-                }));
+                changes.extend(converter.explain(part).into_iter().map(|change| change.shifted((line, column))));
             }
             (line, column) = advance((line, column), part);
         });
@@ -150,13 +176,14 @@ impl Guard {
     }
 
     /// Calls `each` on each of `parts` in order, saying whether it may be
-    /// converted: not when it is shielded, nor when the text is Japanese.
+    /// converted: not when it is shielded, nor when the text is Japanese
+    /// or Korean.
     fn each_part<'p>(&mut self, converter: &Converter, parts: &'p [Part<'_>], mut each: impl FnMut(&'p str, bool)) {
         if !self.force && !converter.is_for_japanese() {
-            if self.japanese.is_none() {
-                self.japanese = is_japanese(parts.iter().flat_map(|part| part.text.chars()));
+            if self.language.is_none() {
+                self.language = language(parts.iter().flat_map(|part| part.text.chars()));
             }
-            if self.japanese == Some(true) {
+            if self.skipped_language().is_some() {
                 parts.iter().for_each(|part| each(&part.text, false));
                 return;
             }
@@ -213,20 +240,25 @@ fn markers(line: &str) -> impl Iterator<Item = (usize, usize, bool)> + '_ {
     })
 }
 
-/// Whether the text of `chars` is Japanese, judged on its first [`JUDGED`]
+/// The language of the text of `chars`, judged on its first [`JUDGED`]
 /// CJK characters, or `None` when it has none to tell by.
 ///
 /// Only kana that read as part of Japanese words count: a run of two kana
 /// or more, or a lone kana beside a Han character. Chinese text has kana
 /// too, not as words: in kaomoji (`(ノ°▽°)ノ`, `ヽ(✿ﾟ▽ﾟ)ノ`, `┐(´ー｀)┌`),
 /// between brackets and symbols, and の for 的 (`我の世界`), a lone の
-/// between two Han characters. Prolonged and voiced sound marks belong to
-/// the run they are in, and count for nothing on their own.
-fn is_japanese(chars: impl Iterator<Item = char>) -> Option<bool> {
-    let (mut kana, mut han, mut judged) = (0usize, 0usize, 0usize);
-    // The current run of kana: its letters, its first letter, and the
-    // character before it.
-    let (mut letters, mut first, mut before) = (0usize, ' ', ' ');
+/// between two Han characters. It also names Japanese works and people:
+/// a run that is all of a quotation (`「ドラえもん」`, `《ワンピース》`) counts
+/// for nothing, and a katakana-only run between two Han characters
+/// (`喜欢ワンピース和`, a loanword name) for half; Japanese shows itself
+/// in its hiragana particles and endings, outside quotes. Prolonged and
+/// voiced sound marks belong to the run they are in, and count for nothing
+/// on their own.
+fn language(chars: impl Iterator<Item = char>) -> Option<Language> {
+    let (mut kana, mut han, mut hangul, mut judged) = (0.0, 0usize, 0usize, 0usize);
+    // The current run of kana: its letters, its first letter, whether all
+    // are katakana, and the character before it.
+    let (mut letters, mut first, mut katakana, mut before) = (0usize, ' ', true, ' ');
     let mut previous = ' ';
     for c in chars.chain([' ']) {
         if is_kana(c) || is_sound_mark(c) {
@@ -236,21 +268,21 @@ fn is_japanese(chars: impl Iterator<Item = char>) -> Option<bool> {
             if is_kana(c) {
                 letters += 1;
                 first = if letters == 1 { c } else { first };
+                katakana &= !is_hiragana(c);
             }
             previous = c;
             continue;
         }
         if letters > 0 {
-            let beside_han = is_han(before) || is_han(c);
-            let lone_no = letters == 1 && first == 'の' && is_han(before) && is_han(c);
-            if letters >= 2 || (beside_han && !lone_no) {
-                kana += letters;
-            }
+            kana += kana_in_words(letters, first, katakana, before, c);
             judged += letters;
-            letters = 0;
+            (letters, katakana) = (0, true);
         }
         if is_han(c) {
             han += 1;
+            judged += 1;
+        } else if is_hangul(c) {
+            hangul += 1;
             judged += 1;
         }
         if judged >= JUDGED {
@@ -258,7 +290,56 @@ fn is_japanese(chars: impl Iterator<Item = char>) -> Option<bool> {
         }
         previous = c;
     }
-    (kana + han > 0).then(|| kana >= MIN_KANA && kana as f64 >= KANA_SHARE * (kana + han) as f64)
+    let japanese = kana >= MIN_KANA as f64 && kana >= KANA_SHARE * (kana + han as f64);
+    let korean = hangul >= MIN_HANGUL && hangul as f64 >= HANGUL_SHARE * (hangul + han) as f64;
+    match (japanese, korean) {
+        (true, _) => Some(Language::Japanese),
+        (false, true) => Some(Language::Korean),
+        _ => (kana > 0.0 || han + hangul > 0).then_some(Language::Chinese),
+    }
+}
+
+/// How many of the `letters` of a run of kana (starting with `first`, all
+/// katakana or not, between `before` and `after`) count as Japanese words
+/// (see [`language`]).
+fn kana_in_words(letters: usize, first: char, katakana: bool, before: char, after: char) -> f64 {
+    let quoted = closing_quote(before) == Some(after);
+    let between_han = is_han(before) && is_han(after);
+    let lone_no = letters == 1 && first == 'の' && between_han;
+    let in_words = letters >= 2 || ((is_han(before) || is_han(after)) && !lone_no);
+    match (in_words && !quoted, katakana && between_han) {
+        (false, _) => 0.0,
+        (true, true) => letters as f64 / 2.0,
+        (true, false) => letters as f64,
+    }
+}
+
+/// The quotation mark or bracket that closes `open`, if it opens one.
+fn closing_quote(open: char) -> Option<char> {
+    Some(match open {
+        '「' => '」',
+        '『' => '』',
+        '“' => '”',
+        '‘' => '’',
+        '《' => '》',
+        '〈' => '〉',
+        '【' => '】',
+        '（' => '）',
+        '(' => ')',
+        '"' => '"',
+        '\'' => '\'',
+        _ => return None,
+    })
+}
+
+/// Hangul syllables and jamo.
+fn is_hangul(c: char) -> bool {
+    matches!(c, '\u{AC00}'..='\u{D7A3}' | '\u{1100}'..='\u{11FF}' | '\u{3130}'..='\u{318F}' | '\u{A960}'..='\u{A97F}' | '\u{D7B0}'..='\u{D7FF}')
+}
+
+/// Hiragana letters (small ones included).
+fn is_hiragana(c: char) -> bool {
+    matches!(c, '\u{3041}'..='\u{3096}')
 }
 
 /// Hiragana and katakana letters, small and half-width ones included (not
@@ -299,7 +380,7 @@ mod tests {
     fn japanese_configs_run_on_japanese_text() {
         let mut guard = Guard::default();
         assert_eq!(convert(&mut guard, "jp2t", &["広い会社です。\n"]), "廣い會社です。\n");
-        assert!(!guard.skipped_japanese());
+        assert_eq!(guard.skipped_language(), None);
     }
 
     #[test]
@@ -307,15 +388,15 @@ mod tests {
         let mut guard = Guard::default();
         let out = convert(&mut guard, "s2t", &["# README\n", "これは日本語です。\n", "汉字\n"]);
         assert_eq!(out, "# README\nこれは日本語です。\n汉字\n");
-        assert!(guard.skipped_japanese());
+        assert_eq!(guard.skipped_language(), Some(Language::Japanese));
     }
 
     #[test]
     fn chinese_with_a_stray_kana_is_converted() {
         assert_eq!(convert(&mut Guard::default(), "s2t", &["我の头发\n"]), "我の頭髮\n");
-        assert_eq!(is_japanese("我の头发很长，天气预报说明天下雨。".chars()), Some(false));
-        assert_eq!(is_japanese("README.md".chars()), None);
-        assert_eq!(is_japanese("東京都知事選挙の結果が発表された".chars()), Some(true));
+        assert_eq!(language("我の头发很长，天气预报说明天下雨。".chars()), Some(Language::Chinese));
+        assert_eq!(language("README.md".chars()), None);
+        assert_eq!(language("東京都知事選挙の結果が発表された".chars()), Some(Language::Japanese));
     }
 
     #[test]
@@ -323,20 +404,37 @@ mod tests {
         let text = "哈哈哈(ノ°▽°)ノ 今天发工资了ヽ(✿ﾟ▽ﾟ)ノ 请大家吃饭 ┐(´ー｀)┌\n";
         let converted = "哈哈哈(ノ°▽°)ノ 今天發工資了ヽ(✿ﾟ▽ﾟ)ノ 請大家喫飯 ┐(´ー｀)┌\n";
         assert_eq!(convert(&mut Guard::default(), "s2t", &[text]), converted);
-        assert_eq!(is_japanese("我の世界".chars()), Some(false));
-        assert_eq!(is_japanese("(つ´∀`)つ ヽ(゜∀゜)ノ ┐(´ｰ｀)┌ 发工资".chars()), Some(false));
+        assert_eq!(language("我の世界".chars()), Some(Language::Chinese));
+        assert_eq!(language("(つ´∀`)つ ヽ(゜∀゜)ノ ┐(´ｰ｀)┌ 发工资".chars()), Some(Language::Chinese));
         // Short Japanese with few kana, each a word beside Han or in a run.
-        assert_eq!(is_japanese("私の本が机の上にある".chars()), Some(true));
-        assert_eq!(is_japanese("「ありがとう」と言った".chars()), Some(true));
-        assert_eq!(is_japanese("ｷﾀｰ 新製品ﾃﾞｽ".chars()), Some(true));
+        assert_eq!(language("私の本が机の上にある".chars()), Some(Language::Japanese));
+        assert_eq!(language("「ありがとう」と言った".chars()), Some(Language::Japanese));
+        assert_eq!(language("ｷﾀｰ 新製品ﾃﾞｽ".chars()), Some(Language::Japanese));
+    }
+
+    #[test]
+    fn korean_is_told_by_its_hangul_and_a_korean_name_in_chinese_is_not_korean() {
+        assert_eq!(language("대한민국(大韓民國)의 국어(國語)".chars()), Some(Language::Korean));
+        assert_eq!(language("國會 本會議에서 法案이 通過되었다".chars()), Some(Language::Korean));
+        assert_eq!(language("韩国组合防弹少年团（방탄소년단）今天在首尔发布了新专辑".chars()), Some(Language::Chinese));
+        let mut guard = Guard::default();
+        assert_eq!(convert(&mut guard, "t2s", &["대한민국(大韓民國)\n"]), "대한민국(大韓民國)\n");
+        assert_eq!(guard.skipped_language(), Some(Language::Korean));
+    }
+
+    #[test]
+    fn quoted_japanese_names_and_katakana_between_han_do_not_make_chinese_japanese() {
+        assert_eq!(language("我喜欢「ドラえもん」和「ワンピース」，头发".chars()), Some(Language::Chinese));
+        assert_eq!(language("我喜欢ワンピース和头发".chars()), Some(Language::Chinese));
+        assert_eq!(language("「ワンピース」は人気の漫画です".chars()), Some(Language::Japanese));
     }
 
     #[test]
     fn japanese_is_judged_on_the_first_cjk_characters() {
         let chinese = "头发很长。".repeat(JUDGED / 4);
         let japanese = "これは日本語です。".repeat(JUDGED);
-        assert_eq!(is_japanese(format!("{chinese}{japanese}").chars()), Some(false));
-        assert_eq!(is_japanese(format!("{}{japanese}", &chinese[..chinese.len() / 2]).chars()), Some(true));
+        assert_eq!(language(format!("{chinese}{japanese}").chars()), Some(Language::Chinese));
+        assert_eq!(language(format!("{}{japanese}", &chinese[..chinese.len() / 2]).chars()), Some(Language::Japanese));
     }
 
     #[test]

@@ -108,7 +108,9 @@ use engine::{Dict, Node, Scratch, Stage, Trace};
 mod custom;
 
 mod guard;
-pub use guard::{Guard, Part};
+pub use guard::{Guard, Language, Part};
+mod source_script;
+use source_script::SourceScript;
 #[cfg(feature = "opencc")]
 mod opencc_engine;
 
@@ -359,6 +361,10 @@ pub struct Converter {
     implementation: Implementation,
     /// See [`Converter::is_for_japanese`].
     for_japanese: bool,
+    /// A built-in configuration, whose source script is known.
+    builtin: bool,
+    /// See [`Converter::only_source_script`].
+    only_source: Option<&'static SourceScript>,
 }
 
 #[derive(Debug, Clone)]
@@ -403,6 +409,8 @@ impl Converter {
                     name: config.name.into(),
                     implementation: Implementation::Opencc(std::sync::Arc::new(opencc)),
                     for_japanese: config.for_japanese(),
+                    builtin: true,
+                    only_source: None,
                 });
             }
             #[cfg(not(feature = "opencc"))]
@@ -424,6 +432,8 @@ impl Converter {
             name: config.name.into(),
             implementation: Implementation::Zhnorm(stages.into()),
             for_japanese: config.for_japanese(),
+            builtin: true,
+            only_source: None,
         })
     }
 
@@ -457,6 +467,8 @@ impl Converter {
             name: config.name.into(),
             implementation: Implementation::Zhnorm(config.stages.into()),
             for_japanese: config.for_japanese,
+            builtin: false,
+            only_source: None,
         })
     }
 
@@ -500,6 +512,20 @@ impl Converter {
     /// as it is are not changes and are not listed. Empty with the OpenCC
     /// engine, which does not say.
     pub fn explain(&self, text: &str) -> Vec<Change> {
+        let Some(script) = self.only_source else { return self.explain_all(text) };
+        let mut changes = Vec::new();
+        let mut position = (1, 1);
+        script.runs(text, |run, convert| {
+            if convert {
+                changes.extend(self.explain_all(run).into_iter().map(|change| change.shifted(position)));
+            }
+            position = advance(position, run);
+        });
+        changes
+    }
+
+    /// [`Converter::explain`] for the whole of `text`.
+    fn explain_all(&self, text: &str) -> Vec<Change> {
         let mut explainer = Explainer::default();
         match &self.implementation {
             Implementation::Zhnorm(stages) => {
@@ -510,6 +536,22 @@ impl Converter {
         }
         explainer.changes.sort_by_key(|c| (c.line, c.column));
         explainer.changes
+    }
+
+    /// This converter, converting only the sentences that hold a character
+    /// only the source script uses (进 for s2t, 進 for t2s) and copying the
+    /// others, which are in the target script already or in neither. Unlike
+    /// the configuration itself, running it over its own output changes
+    /// nothing (see `source_script.rs`), so hooks and batch jobs can run it
+    /// again and again. Built-in configurations only: a custom one's
+    /// source script is not known.
+    pub fn only_source_script(&self) -> crate::Result<Converter> {
+        let script =
+            self.builtin.then(|| SourceScript::of(&self.name)).flatten().ok_or_else(|| crate::Error::Config {
+                path: self.name.as_ref().into(),
+                reason: "converting only the source script works with the built-in configurations".into(),
+            })?;
+        Ok(Converter { only_source: Some(script), ..self.clone() })
     }
 
     /// The configuration's name, such as `"s2t"`.
@@ -533,6 +575,20 @@ impl Converter {
     /// once. The OpenCC engine, which does not tell its matches, compares
     /// its output with `text` in the same way, line by line.
     pub fn convert(&self, text: &str, out: &mut String) -> u64 {
+        let Some(script) = self.only_source else { return self.convert_all(text, out) };
+        let mut changes = 0;
+        script.runs(text, |run, convert| {
+            if convert {
+                changes += self.convert_all(run, out);
+            } else {
+                out.push_str(run);
+            }
+        });
+        changes
+    }
+
+    /// [`Converter::convert`] for the whole of `text`.
+    fn convert_all(&self, text: &str, out: &mut String) -> u64 {
         match &self.implementation {
             Implementation::Zhnorm(stages) => convert_in_stages(stages, text, out, &mut ()),
             #[cfg(feature = "opencc")]
@@ -568,6 +624,18 @@ pub struct Change {
     /// The dictionary of the entry: one of OpenCC's (`STPhrases`) or the
     /// file name of the user's.
     pub dictionary: String,
+}
+
+impl Change {
+    /// The change as seen from a text in which the text it was found in
+    /// starts at `(line, column)`.
+    fn shifted(mut self, (line, column): (usize, usize)) -> Change {
+        if self.line == 1 {
+            self.column += column - 1;
+        }
+        self.line += line - 1;
+        self
+    }
 }
 
 /// Collects [`Change`]s while a conversion runs.
