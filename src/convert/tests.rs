@@ -279,6 +279,30 @@ fn keys_that_start_with_ascii_are_found_at_any_place_in_a_long_ascii_run() {
 }
 
 #[test]
+fn the_byte_walk_never_matches_part_of_a_character() {
+    use super::engine::{Dat, Longest, Names};
+    // 汇 汈 汉 汊 are E6 B1 87/88/89/8A and 字 子 are E5 AD 97/90: keys and
+    // text share every byte but the last, so a walk on bytes that stopped
+    // at a shared prefix would cut a character or take the wrong key.
+    let entries = [("汉", "漢", 0), ("汇", "匯", 1), ("汉字", "漢字!", 2), ("汊子", "X", 3)];
+    let (words, text) = dat::build(&entries);
+    let trie = Dat::new(&words, &text, Names::File("test"));
+    for (input, expected) in [
+        ("汈", "汈"),
+        ("汉汈汇汊", "漢汈匯汊"),
+        ("汉子", "漢子"),
+        ("汉字", "漢字!"),
+        ("汊字", "汊字"),
+        ("汊子汉字", "X漢字!"),
+        ("a汈b汉", "a汈b漢"),
+    ] {
+        let (mut out, mut changes) = (String::new(), 0);
+        trie.convert_segment(input, &mut out, &mut changes, &mut ());
+        assert_eq!(out, expected, "{input}");
+    }
+}
+
+#[test]
 fn changed_characters_are_counted_in_place_or_between_the_parts_that_stay() {
     assert_eq!(dat::changed("头发", "頭髮"), 2);
     assert_eq!(dat::changed("发展", "發展"), 1);
