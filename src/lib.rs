@@ -139,10 +139,11 @@
 //!   as `守首`). A line that reads as Japanese (Shift_JIS encodes all of
 //!   it, and it has kana or a shinjitai kanji) and a piece in a kaomoji
 //!   (`(ノへ￣、)`) are not undone either, so such mojibake stays. Correct
-//!   rare words in clean text can still be read so: `山旮旯儿` as `山深身儿`,
-//!   `芫荽` as `痛議` inside a sentence, `廖禮鍇` as `蹉跎鍇`, `心怀忐忑` as
-//!   `莊输守首`, `蚍蜉撼樹` as `蛹哽举攫` (review round 5: 28 of 569,736
-//!   lines of jieba's words under frequency 50). Likewise a garbled line of Latin-1 letters only
+//!   rare words are kept where the piece read so is more words of jieba's
+//!   dictionary as it is than undone (README, *Correct text is never
+//!   changed*); a name the dictionary lacks still reads so (`廖禮鍇` as
+//!   `蹉跎鍇`), and so may a rare word whose misreading happens to be words
+//!   too. Likewise a garbled line of Latin-1 letters only
 //!   (`ÖÜÒòÓÚÒóÀñ`) stays when no pair of what it gives is known.
 //! - Markdown code (fenced blocks, inline code spans) is left unrepaired
 //!   and its damage unreported in any file, not only `.md`: a line of three

@@ -36,6 +36,9 @@ const CONTROL_MANPAGES: &str = include_str!("../corpus/control-manpages.txt");
 /// Words of a dictionary alone on a line, in both scripts, and its
 /// single characters two to a line (`scripts/make-control-words.py`).
 const CONTROL_WORDS: &str = include_str!("../corpus/control-words.txt");
+/// Rare words, alone and in a sentence, that the repair once changed
+/// (`scripts/make-control-rare-words.py`).
+const CONTROL_RARE_WORDS: &str = include_str!("../corpus/control-rare-words.txt");
 
 /// A charset as the garbling uses it.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -509,6 +512,23 @@ mod idempotence {
             prop_assert_eq!(normalized(&once), once);
         }
     }
+}
+
+/// Rare words have pairs the character-pair model does not keep, and read
+/// as GBK and Big5 of each other as likely as mojibake does (`山旮旯儿` as
+/// `山深身儿`, `芫荽` as `痛議` in a sentence): none may change.
+#[test]
+fn rare_words_alone_and_in_a_sentence_are_never_changed() {
+    let lines: Vec<&str> = CONTROL_RARE_WORDS.lines().filter_map(|line| Some(line.split_once('\t')?.1)).collect();
+    assert!(lines.len() >= 37, "{} rare word lines", lines.len());
+    let changed: Vec<String> = lines
+        .iter()
+        .filter_map(|&line| {
+            let after = Repairer::default().repair(line).into_owned();
+            (after != line).then(|| format!("{line} -> {after}"))
+        })
+        .collect();
+    assert!(changed.is_empty(), "{} rare word lines changed:\n{}", changed.len(), changed.join("\n"));
 }
 
 /// A word alone on a line has no neighbours to tell GBK read as Big5 (or

@@ -11,6 +11,7 @@ mod bigram;
 pub mod damage;
 pub mod mojibake;
 pub mod recover;
+mod words;
 
 pub use damage::{scan_damage, Damage, DamageKind, Position};
 pub use mojibake::{Family, Repairer};

@@ -20,7 +20,7 @@ use std::ops::Range;
 use encoding_rs::{BIG5, GB18030, GBK};
 use serde::Serialize;
 
-use super::bigram;
+use super::{bigram, words};
 use crate::detect::{char_score, plausibility, MAX_PLAUSIBILITY};
 
 /// How many layers of the same or different mojibake are undone at most.
@@ -384,6 +384,7 @@ impl Repairer {
         let repaired = repaired.and_then(|repaired| self.give_back_unpaired_symbols(line, repaired));
         let repaired = repaired.and_then(|repaired| self.give_back_unconfirmed(line, repaired));
         let repaired = repaired.and_then(|repaired| self.give_back_japanese(line, repaired));
+        let repaired = repaired.and_then(|repaired| self.give_back_words(line, repaired));
         for (path, _) in std::mem::take(&mut self.line) {
             path.into_iter().for_each(|family| self.count(family));
         }
@@ -742,6 +743,25 @@ impl Repairer {
         let given_back: Vec<_> = pieces
             .into_iter()
             .filter(|piece| faces.iter().any(|face| face.start < piece.end && piece.start < face.end))
+            .collect();
+        self.give_back(&before, after, &given_back)
+    }
+
+    /// `repaired`, the repair of `line`, without the pieces that GBK and
+    /// Big5 read as each other made of words: a piece is given back when
+    /// more of its characters are in words of the dictionary
+    /// ([`words::covered`]) as it is than as undone; `None` when nothing is
+    /// left. The pair model keeps only the commonest pairs, so a correct
+    /// rare word is as unlikely to it as mojibake is (`山旮旯儿` read as
+    /// `山深身儿`, `硫唑嘌呤` as `哺悬嘌呤`); mojibake undone gives words, and
+    /// words misread seldom do.
+    fn give_back_words(&mut self, line: &str, repaired: String) -> Option<String> {
+        let Some((before, after, pieces)) = self.pieces_read_as_each_other(line, &repaired) else {
+            return Some(repaired);
+        };
+        let given_back: Vec<_> = pieces
+            .into_iter()
+            .filter(|piece| words::covered(&before, piece.clone()) > words::covered(&after, piece.clone()))
             .collect();
         self.give_back(&before, after, &given_back)
     }
@@ -2770,6 +2790,19 @@ mod tests {
         ] {
             assert_eq!(repair(text), text);
         }
+    }
+
+    #[test]
+    fn correct_rare_words_are_not_read_as_gbk_and_big5_of_each_other() {
+        // Review round 5, issue 4, F5: each was read so, alone on a line or
+        // in a sentence.
+        for text in ["他住在山旮旯儿里。", "硫唑嘌呤", "我们讨论了芫荽的问题。", "心怀忐忑", "蚍蜉撼樹", "窀穸"]
+        {
+            assert_eq!(repair(text), text);
+        }
+        // Mojibake of words is still undone: what it gives are words.
+        assert_eq!(repair(&garble(Family::GbkAsBig5, "硫唑嘌呤")), "硫唑嘌呤");
+        assert_eq!(repair("婓奻扴例子中"), "在上述例子中");
     }
 
     #[test]
