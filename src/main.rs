@@ -198,6 +198,14 @@ fn run(args: &Args) -> anyhow::Result<Status> {
     if let Some(path) = args.backup.as_deref().filter(|suffix| suffix.contains('/')) {
         bail!("--backup takes a suffix added to each file's name (--backup=.orig), not a path: {path}");
     }
+    // `ch1` + `1` is `ch11`, a file of its own: such a suffix makes backups
+    // and other files look alike (and would skip or refuse real files).
+    if let Some(suffix) = args.backup.as_deref().filter(|suffix| suffix.starts_with(char::is_alphanumeric)) {
+        bail!(
+            "--backup={suffix}: a suffix must not start with a letter or digit (ch1 + {suffix} is a name another \
+             file may have); start it with . ~ _ or - (--backup=.{suffix})"
+        );
+    }
     // `--backup .orig` takes `.orig` for a path to process.
     if args.backup.as_deref() == Some(cli::DEFAULT_BACKUP_SUFFIX) {
         for path in args.paths.iter().filter(|path| !path.exists()).filter_map(|path| path.to_str()) {

@@ -1555,6 +1555,25 @@ mod files_are_safe {
         assert_eq!(fs::read(dir.path("a.txt")).unwrap(), fs::read(sample_path("gbk.txt")).unwrap());
     }
 
+    /// `--backup=1` took `ch11` for the backup of `ch1` and refused `ch1`.
+    #[test]
+    fn a_backup_suffix_that_could_continue_a_name_is_refused() {
+        let dir = Dir::new();
+        dir.copy_sample("gbk.txt", "ch1");
+        dir.copy_sample("gbk.txt", "ch11");
+        let output = run_in(&dir, &["--write", "--backup=1", "."]);
+        assert_eq!(output.status.code(), Some(2));
+        assert!(
+            stderr(&output).contains("--backup=1: a suffix must not start with a letter or digit"),
+            "{}",
+            stderr(&output)
+        );
+        assert_eq!(fs::read(dir.path("ch1")).unwrap(), fs::read(sample_path("gbk.txt")).unwrap());
+        let output = run_in(&dir, &["-q", "--write", "--backup=_1", "."]);
+        assert_eq!(output.status.code(), Some(0), "{}", stderr(&output));
+        assert_eq!(fs::read(dir.path("ch1_1")).unwrap(), fs::read(sample_path("gbk.txt")).unwrap());
+    }
+
     #[test]
     fn an_empty_backup_suffix_is_refused() {
         let dir = Dir::new();
