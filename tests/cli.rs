@@ -1555,6 +1555,22 @@ mod files_are_safe {
         assert_eq!(fs::read(dir.path("a.txt")).unwrap(), fs::read(sample_path("gbk.txt")).unwrap());
     }
 
+    /// A hook's `args:` come after its entry's `--`: `--eol=lf: No such file
+    /// or directory` said nothing of why.
+    #[test]
+    fn an_option_after_the_double_dash_is_explained() {
+        let dir = Dir::new();
+        dir.copy_sample("gbk.txt", "a.txt");
+        let output = run_in(&dir, &["--no-config", "--check", "--", "a.txt", "--eol=lf"]);
+        assert_eq!(output.status.code(), Some(2));
+        assert!(
+            stderr(&output).contains("zhnorm: --eol=lf: No such file or directory (os error 2); after `--` an option is taken for a file name"),
+            "{}",
+            stderr(&output)
+        );
+        assert_eq!(stdout(&output), "a.txt: gb18030 -> utf-8\n", "the other file is checked");
+    }
+
     /// `--backup=1` took `ch11` for the backup of `ch1` and refused `ch1`.
     #[test]
     fn a_backup_suffix_that_could_continue_a_name_is_refused() {
