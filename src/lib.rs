@@ -149,6 +149,10 @@
 //!   `莊输守首`, `蚍蜉撼樹` as `蛹哽举攫` (review round 5: 28 of 569,736
 //!   lines of jieba's words under frequency 50). Likewise a garbled line of Latin-1 letters only
 //!   (`ÖÜÒòÓÚÒóÀñ`) stays when no pair of what it gives is known.
+//! - Markdown code (fenced blocks, inline code spans) is left unrepaired
+//!   and its damage unreported in any file, not only `.md`: a line of three
+//!   backticks or tildes at the start of a plain text file opens a fence
+//!   too, and the mojibake up to its closing line (or the end) stays.
 //! - GBK and Big5 encode symbols, Cyrillic, Greek, kana and bopomofo too,
 //!   and each reads the other's as Han. A line where that reading changed
 //!   no Han character (`①②③`, `★★★☆☆`, `Привет`, `1990–2000 and
@@ -186,6 +190,7 @@ pub mod convert;
 pub mod decode;
 pub mod detect;
 mod error;
+mod markdown;
 mod pipeline;
 pub mod repair;
 pub mod settings;

@@ -5,6 +5,7 @@ use std::borrow::Cow;
 use std::cell::RefCell;
 use std::collections::VecDeque;
 use std::io::{self, Read, Write};
+use std::ops::Range;
 
 use encoding_rs::{Encoding, UTF_8};
 use serde::Serialize;
@@ -13,6 +14,7 @@ use crate::clean::{CleanCounts, CleanOptions, Cleaner};
 use crate::convert::{Converter, Guard, Language, Part};
 use crate::decode::{Decoder, Malformed};
 use crate::detect::{self, Charset, Detection, Method};
+use crate::markdown::CodeTracker;
 use crate::repair::{self, Damage, Family, Position, Recoverer, Repairer};
 use crate::write::{self, BomPolicy, EolCounts, EolPolicy};
 use crate::{Error, Result};
@@ -298,6 +300,7 @@ pub fn normalize<R: Read, W: Write>(mut input: R, output: &mut W, options: &Opti
         input_position: InputPosition { line: 1, column: 1 },
         repairer: Repairer::default(),
         recoverer: Recoverer::default(),
+        code: CodeTracker::default(),
         cleaner: Cleaner::new(options.clean),
         guard: Guard::new(options.protect.clone(), options.force),
         pending: String::new(),
@@ -435,6 +438,8 @@ struct Stream<'a, W> {
     input_position: InputPosition,
     repairer: Repairer,
     recoverer: Recoverer,
+    /// Where Markdown code is in the text the repair stage sees.
+    code: CodeTracker,
     cleaner: Cleaner,
     guard: Guard,
     /// Decoded text not yet passed on: the unfinished last line.
@@ -487,19 +492,25 @@ impl<W: Write> Stream<'_, W> {
         self.report.eol_found.add(eol);
         // What `--protect` and the markers shield, no stage changes.
         let mut parts = self.guard.parts(block);
+        // Markdown code is quoted on purpose (a sample of mojibake, of
+        // U+FFFD): repair leaves it, and its damage is not reported.
+        let mut code: Vec<Vec<Range<usize>>> = parts.iter().map(|part| self.code.spans(&part.text)).collect();
         if !self.options.no_repair {
-            for part in parts.iter_mut().filter(|part| !part.shielded) {
-                if !self.options.no_recover {
-                    part.text = staged(std::mem::take(&mut part.text), |text| self.recoverer.recover(text));
-                }
-                part.text = staged(std::mem::take(&mut part.text), |text| self.repairer.repair(text));
+            for (part, code) in parts.iter_mut().zip(&mut code).filter(|(part, _)| !part.shielded) {
+                let (recoverer, repairer) = (&mut self.recoverer, &mut self.repairer);
+                let recover = !self.options.no_recover;
+                part.text = outside_code(std::mem::take(&mut part.text), code, |text| {
+                    let text = if recover { recoverer.recover(text) } else { Cow::Borrowed(text) };
+                    staged(text, |text| repairer.repair(text))
+                });
             }
         }
         let repaired = joined(&parts);
         let (damage_from, repaired_start) = (self.report.damage.len(), self.position);
         repair::scan_damage(&repaired, &mut self.position, &mut self.report.damage);
-        if parts.len() > 1 && self.report.damage.len() > damage_from {
-            drop_shielded_damage(&parts, repaired_start, &mut self.report.damage, damage_from);
+        let quoted = parts.len() > 1 || code.iter().any(|spans| !spans.is_empty());
+        if quoted && self.report.damage.len() > damage_from {
+            drop_quoted_damage(&parts, &code, repaired_start, &mut self.report.damage, damage_from);
         }
         let cleaned: Vec<Part<'_>> = parts
             .iter()
@@ -571,24 +582,36 @@ impl<W: Write> Stream<'_, W> {
     }
 }
 
-/// Text that `--protect` or the markers shield is kept on purpose as it is
-/// (a fixture of mojibake, a note that shows U+FFFD), so its damage is not
-/// reported: drops the damage from `from` on, at positions in the text of
-/// `parts` (which starts at `start`), that lies in a shielded part. The
-/// whole text is scanned first, so that damage next to a shielded part is
-/// judged with the same neighbours as elsewhere.
-fn drop_shielded_damage(parts: &[Part<'_>], start: Position, damage: &mut Vec<Damage>, from: usize) {
+/// Text kept on purpose as it is, what `--protect` or the markers shield
+/// (a fixture of mojibake, a note that shows U+FFFD) and Markdown code, has
+/// its damage unreported: drops the damage from `from` on, at positions in
+/// the text of `parts` (which starts at `start`), that lies in a shielded
+/// part or in one of the `code` spans of a part. The whole text is scanned
+/// first, so that damage next to quoted text is judged with the same
+/// neighbours as elsewhere.
+fn drop_quoted_damage(
+    parts: &[Part<'_>],
+    code: &[Vec<Range<usize>>],
+    start: Position,
+    damage: &mut Vec<Damage>,
+    from: usize,
+) {
     let mut position = start;
-    let mut shielded = Vec::new();
-    for part in parts {
-        let part_start = position.line_column();
-        position.advance(&part.text);
-        if part.shielded {
-            shielded.push(part_start..position.line_column());
+    let mut quoted = Vec::new();
+    for (part, code) in parts.iter().zip(code) {
+        let whole = 0..part.text.len();
+        let mut at = 0;
+        for span in if part.shielded { std::slice::from_ref(&whole) } else { code } {
+            position.advance(&part.text[at..span.start]);
+            let span_start = position.line_column();
+            position.advance(&part.text[span.clone()]);
+            quoted.push(span_start..position.line_column());
+            at = span.end;
         }
+        position.advance(&part.text[at..]);
     }
     let kept: Vec<Damage> =
-        damage.drain(from..).filter(|d| !shielded.iter().any(|range| range.contains(&(d.line, d.column)))).collect();
+        damage.drain(from..).filter(|d| !quoted.iter().any(|range| range.contains(&(d.line, d.column)))).collect();
     damage.extend(kept);
 }
 
@@ -597,6 +620,39 @@ fn staged<'a>(text: Cow<'a, str>, stage: impl FnOnce(&str) -> Cow<'_, str>) -> C
     match stage(&text) {
         Cow::Borrowed(_) => text,
         Cow::Owned(changed) => Cow::Owned(changed),
+    }
+}
+
+/// `text` with `stage` run on each piece of it between the `code` spans
+/// (sorted byte ranges), which stay as they are and are moved to where they
+/// are in the result.
+fn outside_code<'a>(
+    text: Cow<'a, str>,
+    code: &mut [Range<usize>],
+    mut stage: impl FnMut(&str) -> Cow<'_, str>,
+) -> Cow<'a, str> {
+    if code.is_empty() {
+        return staged(text, stage);
+    }
+    let mut out = String::with_capacity(text.len());
+    let mut changed = false;
+    let mut at = 0;
+    for span in code.iter_mut() {
+        let piece = stage(&text[at..span.start]);
+        changed |= matches!(piece, Cow::Owned(_));
+        out.push_str(&piece);
+        let quoted = &text[span.clone()];
+        at = span.end;
+        *span = out.len()..out.len() + quoted.len();
+        out.push_str(quoted);
+    }
+    let piece = stage(&text[at..]);
+    changed |= matches!(piece, Cow::Owned(_));
+    out.push_str(&piece);
+    if changed {
+        Cow::Owned(out)
+    } else {
+        text
     }
 }
 

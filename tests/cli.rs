@@ -848,6 +848,38 @@ fn check_passes_damage_inside_protected_text_and_marked_regions() {
 }
 
 #[test]
+fn markdown_code_is_not_repaired_and_its_damage_not_reported() {
+    // 鍙戝竷 is 发布 in UTF-8 read as GBK, quoted in code as the example it is.
+    let dir = Dir::new();
+    let code = "读作 GBK（`鍙戝竷` → `发布`）\n```\n鍙戝竷 锟斤拷\n```\n~~~\n\u{FFFD}\n~~~\n";
+    let file = dir.write("notes.md", format!("{code}鍙戝竷\n").as_bytes());
+    let output = zhnorm(["--no-config", file.to_str().unwrap()]).run();
+    assert!(output.status.success(), "{}", stderr(&output));
+    assert_eq!(stdout(&output), format!("{code}发布\n"), "only the mojibake outside code is repaired");
+    let quoted = dir.write("quoted.md", code.as_bytes());
+    let check = zhnorm(["--no-config", "--check", quoted.to_str().unwrap()]).run();
+    assert_eq!(check.status.code(), Some(0), "{}", stderr(&check));
+    assert_eq!(stderr(&check), "");
+    // Damage after code on its line is still where it is.
+    let after = dir.write("after.md", "`锟斤拷` 和 锟斤拷\n".as_bytes());
+    let check = zhnorm(["--no-config", "--check", after.to_str().unwrap()]).run();
+    assert_eq!(check.status.code(), Some(1));
+    assert!(
+        stderr(&check).ends_with("after.md:1:9: damage: 锟斤拷 (U+FFFD written as UTF-8 and read as GBK)\n"),
+        "{}",
+        stderr(&check)
+    );
+    assert_eq!(stderr(&check).matches("damage:").count(), 1, "{}", stderr(&check));
+}
+
+#[test]
+fn the_project_readme_passes_its_own_check() {
+    let readme = Path::new(env!("CARGO_MANIFEST_DIR")).join("README.md");
+    let check = zhnorm(["--no-config", "--check", readme.to_str().unwrap()]).run();
+    assert_eq!(check.status.code(), Some(0), "{}", stderr(&check));
+}
+
+#[test]
 fn protected_text_and_marked_regions_are_not_repaired_cleaned_or_converted() {
     // 鍙戝竷 is 发布 in UTF-8 read as GBK; (guó) glosses 國.
     let input = "鍙戝竷 `鍙戝竷 國(guó)` 国(guó)家\n// zhnorm: off\n鍙戝竷 锟斤拷 國(guó)家\n// zhnorm: on\n鍙戝竷\n";
