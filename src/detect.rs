@@ -3,7 +3,8 @@
 //! `chardetng` is the strongest general detector for Chinese, but it does no
 //! BOM handling, knows nothing of UTF-16, and on a title of a few characters
 //! it can only guess. So the order is: BOM, then UTF-16 by its NUL pattern,
-//! then binary (NUL bytes), then valid UTF-8 (pure ASCII included), then
+//! then binary (NUL bytes close together; a few far apart, or padding, are
+//! damage in text), then valid UTF-8 (pure ASCII included), then
 //! `chardetng`. When the input is short, or `chardetng` lands on a neighbour
 //! of the Chinese charsets, every candidate decoding is scored for how
 //! plausible it is as Chinese text, and a clearly better Chinese reading wins;
@@ -38,8 +39,8 @@ const NEIGHBOUR_NON_ASCII: usize = 48;
 pub enum Detection {
     /// Text in this charset.
     Text(Charset),
-    /// NUL bytes with no UTF-16 pattern, control bytes that text does not
-    /// have, or bytes that every candidate reads as mostly malformed
+    /// NUL bytes close together with no UTF-16 pattern, control bytes that
+    /// text does not have, or bytes that every candidate reads as mostly malformed
     /// sequences: not text, never rewritten.
     Binary,
 }
@@ -119,8 +120,49 @@ pub fn detect(prefix: &[u8], complete: bool) -> Detection {
         return text(encoding, 0, Method::NulPattern);
     }
     if prefix.contains(&0) {
-        return Detection::Binary;
+        return match with_stray_nuls_blanked(prefix, complete) {
+            Some(blanked) => detect_without_nuls(&blanked, complete),
+            None => Detection::Binary,
+        };
     }
+    detect_without_nuls(prefix, complete)
+}
+
+/// The fewest bytes of text before a run of NUL bytes in a text file: from
+/// the previous run, or from the start (unless the run starts the input).
+/// Binary formats put NUL bytes within their first few bytes (PNG, ELF,
+/// zip, tar, SQLite, JPEG, PE all before byte 16) and then every few
+/// bytes (random data has one in 256); text has them only as damage, far
+/// apart.
+const NUL_RUN_GAP: usize = 256;
+
+/// `prefix`, which has NUL bytes but not UTF-16's pattern of them, as text
+/// for the rest of detection when those NUL bytes are damage in a text
+/// file rather than the sign of a binary one: a trailing run (padding, as
+/// left by a crash or a fixed-size buffer) is dropped, a leading run (a log
+/// truncated while its writer went on) and runs at least [`NUL_RUN_GAP`]
+/// bytes of text apart are turned into spaces, which no charset reads as
+/// part of a character. `None` when they are too close, or there is no
+/// text. The NUL bytes stay in the decoded text, where the damage scan
+/// reports them.
+fn with_stray_nuls_blanked(prefix: &[u8], complete: bool) -> Option<Vec<u8>> {
+    let last_text = prefix.iter().rposition(|&b| b != 0)?;
+    let mut blanked = prefix[..if complete { last_text + 1 } else { prefix.len() }].to_vec();
+    let mut i = 0;
+    while let Some(text_before) = memchr::memchr(0, &blanked[i..]) {
+        let start = i + text_before;
+        if start > 0 && text_before < NUL_RUN_GAP {
+            return None;
+        }
+        let run = blanked[start..].iter().take_while(|&&b| b == 0).count();
+        blanked[start..start + run].fill(b' ');
+        i = start + run;
+    }
+    Some(blanked)
+}
+
+/// [`detect`] after the BOM, UTF-16 and NUL bytes.
+fn detect_without_nuls(prefix: &[u8], complete: bool) -> Detection {
     if is_utf8(prefix, complete) || is_cut_utf8(prefix) {
         if is_iso_2022_jp(prefix, complete) {
             return text(ISO_2022_JP, 0, Method::EscapeSequences);
@@ -1063,6 +1105,37 @@ mod tests {
         assert_eq!((detected(japanese).encoding, detected(japanese).method), (ISO_2022_JP, Method::EscapeSequences));
         assert_eq!(charset(b"\x1b[1mbold\x1b[0m \x1b$Bnot closed\n"), "UTF-8");
         assert_eq!(charset(b"\x1b(Bplain\n"), "UTF-8");
+    }
+
+    #[test]
+    fn nul_bytes_far_apart_or_padding_are_damage_in_text_close_ones_binary() {
+        let gbk = encode(GBK, &"天气预报：明天北京晴，最高气温二十五度。\n".repeat(20));
+        let utf8 = "這是一個測試句子，裡面有中文。\n".repeat(20).into_bytes();
+        let nuls = |n| vec![0u8; n];
+        assert_eq!(charset(&[&gbk[..], b"\0"].concat()), "gb18030");
+        assert_eq!(charset(&[&gbk[..], &nuls(5000)].concat()), "gb18030"); // padding
+        assert_eq!(charset(&[&nuls(5000), &gbk[..]].concat()), "gb18030"); // a truncated log written on
+        assert_eq!(charset(&[&gbk[..328], b"\0", &gbk[328..], b"\0\0", &gbk[..]].concat()), "gb18030");
+        assert_eq!(charset(&[&utf8[..], b"\0", &utf8[..]].concat()), "UTF-8");
+        assert_eq!(charset(&[&utf8[..], &nuls(5000)].concat()), "UTF-8");
+        assert!(matches!(detect(&[&utf8[..], &nuls(PREFIX_LEN)].concat(), false), Detection::Text(_)));
+
+        assert_eq!(charset(&nuls(5000)), "binary");
+        assert_eq!(charset(&[&gbk[..100], b"\0", &gbk[..]].concat()), "binary"); // NUL near the start
+        assert_eq!(charset(&[&gbk[..], b"\0", &gbk[..100], b"\0", &gbk[..]].concat()), "binary");
+        assert_eq!(charset(&[&gbk[..], b"\0x\0y\0z\0"].concat()), "binary"); // NUL-separated records
+        assert!(matches!(detect(&nuls(PREFIX_LEN), false), Detection::Binary));
+        // Headers of binary formats, each before a text they could hold.
+        let headers: [&[u8]; 5] = [
+            include_bytes!("../samples/binary.bin"),                                    // PNG
+            b"\x7fELF\x02\x01\x01\x00\x00\x00\x00\x00\x00\x00\x00\x00\x02\x00\x3e\x00", // ELF
+            b"PK\x03\x04\x0a\x00\x00\x00\x00\x00\x5a\x7b\x81\x59\x12\x34\x56\x78\x40\x06\x00\x00", // zip, stored
+            b"SQLite format 3\x00\x10\x00\x01\x01\x00\x40\x20\x20",                     // SQLite
+            &[b"notes.txt".as_slice(), &nuls(91), b"0000644\x000001750\x00"].concat(),  // tar
+        ];
+        for header in headers {
+            assert_eq!(charset(&[header, &utf8[..]].concat()), "binary", "{header:x?}");
+        }
     }
 
     #[test]

@@ -544,6 +544,28 @@ fn check_fails_on_damage_and_reports_its_position() {
 }
 
 #[test]
+fn nul_padding_and_stray_nuls_are_damage_in_text_not_a_binary_file() {
+    let dir = Dir::new();
+    let gbk = encoding_rs::GBK.encode(&SIMPLIFIED.repeat(8)).0.into_owned();
+    let padded = dir.write("padded.txt", &[&gbk[..], &[0u8; 4000]].concat());
+    let stray = dir.write("stray.txt", &[&gbk[..], b"\0", &gbk[..]].concat());
+    let output = zhnorm(["--check".as_ref(), padded.as_os_str(), stray.as_os_str()]).run();
+    assert_eq!(output.status.code(), Some(1));
+    let err = stderr(&output);
+    assert!(err.contains("padded.txt:17:1: damage: NUL bytes"), "{err}");
+    assert!(err.contains("stray.txt:17:1: damage: NUL bytes"), "{err}");
+    let output = zhnorm([&padded]).run();
+    assert_eq!(output.stdout, [SIMPLIFIED.repeat(8).as_bytes(), &[0u8; 4000]].concat(), "nothing dropped");
+    // NUL bytes close together, as binary formats have them, are a binary file.
+    let close = dir.write("close.txt", &[&gbk[..], b"\0", &gbk[..50], b"\0", &gbk[..]].concat());
+    let output = zhnorm(["--check".as_ref(), close.as_os_str()]).run();
+    assert_eq!(
+        (output.status.code(), stderr(&output)),
+        (Some(0), format!("zhnorm: {}: skipped: binary file\n", close.display()))
+    );
+}
+
+#[test]
 fn detect_prints_charset_and_confidence() {
     let output =
         zhnorm(["--detect".as_ref(), sample_path("big5.txt").as_os_str(), sample_path("binary.bin").as_os_str()]).run();
