@@ -827,6 +827,15 @@ fn protected_patterns_and_off_markers_are_not_converted() {
 }
 
 #[test]
+fn off_marker_must_be_a_whole_word() {
+    let prose = zhnorm(["-c", "s2t", "-"]).stdin("zhnorm: off-by-one 头发\n头发\n".as_bytes()).run();
+    assert_eq!(stdout(&prose), "zhnorm: off-by-one 頭髮\n頭髮\n", "off-by-one is not a marker");
+    let html =
+        zhnorm(["-c", "s2t", "-"]).stdin("<!-- zhnorm: off-->\n头发\n<!-- zhnorm: on-->\n头发\n".as_bytes()).run();
+    assert_eq!(stdout(&html), "<!-- zhnorm: off-->\n头发\n<!-- zhnorm: on-->\n頭髮\n", "--> closes the comment");
+}
+
+#[test]
 fn check_passes_damage_inside_protected_text_and_marked_regions() {
     let dir = Dir::new();
     let text = "乱码“锟斤拷”和“烫烫烫”：U+FFFD（\u{FFFD}）\n";
