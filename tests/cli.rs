@@ -604,6 +604,33 @@ fn a_bom_wins_over_from_as_in_the_whatwg_decode() {
 }
 
 #[test]
+fn lossy_reading_behind_a_bom_says_what_is_wrong_not_that_a_character_was_cut() {
+    let dir = Dir::new();
+    dir.write("lone.txt", b"\xff\xfe\n");
+    dir.write("gbk.txt", b"\xef\xbb\xbf\xd6\xd0\xce\xc4\n");
+    let lone = zhnorm(["--no-config", "--lossy", "--check", "lone.txt"]).in_dir(dir.temp.path()).run();
+    assert_eq!(
+        stderr(&lone),
+        "zhnorm: lone.txt: a lone UTF-16LE BOM with nothing after it but one byte, replaced with U+FFFD\n\
+         zhnorm: lone.txt:1:1: damage: U+FFFD replacement character (bytes were lost)\n"
+    );
+    let gbk = zhnorm(["--no-config", "--lossy", "--check", "gbk.txt"]).in_dir(dir.temp.path()).run();
+    assert_eq!(
+        stderr(&gbk),
+        "zhnorm: gbk.txt: bytes that are not UTF-8 after a UTF-8 BOM (first at byte 3) were replaced with U+FFFD; \
+         the BOM wins over detection and --from: remove it to have the charset detected\n\
+         zhnorm: gbk.txt:1:1: damage: U+FFFD replacement character (bytes were lost)\n"
+    );
+    dir.write("cut.txt", "中文\n中".as_bytes().split_last().unwrap().1);
+    let cut = zhnorm(["--no-config", "--lossy", "--check", "cut.txt"]).in_dir(dir.temp.path()).run();
+    assert!(
+        stderr(&cut).ends_with("damage: U+FFFD at a line end: a multi-byte character was cut in half\n"),
+        "{}",
+        stderr(&cut)
+    );
+}
+
+#[test]
 fn a_closed_pipe_exits_quietly() {
     let big = SIMPLIFIED.repeat(5_000).into_bytes();
     let (gbk, _, _) = encoding_rs::GBK.encode(std::str::from_utf8(&big).unwrap());
