@@ -1059,8 +1059,15 @@ impl<'a> BatchPrinter<'a> {
         if !self.args.quiet && matches!(self.mode, Mode::Write | Mode::OutDir) {
             let rate = if seconds > 0.0 { self.bytes as f64 / seconds / 1e6 } else { 0.0 };
             let verb = if self.mode == Mode::Write { "rewritten" } else { "changed" };
+            // A file that failed is not counted in the megabytes: how much of
+            // it was read before the fault is not known here.
+            let failed = match self.errors {
+                0 => String::new(),
+                1 => ", not counting the file that failed".to_owned(),
+                errors => format!(", not counting the {errors} files that failed"),
+            };
             note!(
-                "{} scanned, {} {verb}, {} skipped, {} ({:.1} MB in {seconds:.2} s, {rate:.1} MB/s)",
+                "{} scanned, {} {verb}, {} skipped, {} ({:.1} MB in {seconds:.2} s, {rate:.1} MB/s{failed})",
                 zhnorm::counted(self.files as u64, "file", "files"),
                 self.changed_files,
                 self.skipped,

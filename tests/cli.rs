@@ -172,6 +172,12 @@ fn write_refuses_lossy_files_unless_lossy() {
     );
     assert_eq!(fs::read(&invalid).unwrap(), fs::read(sample_path("invalid-gbk.txt")).unwrap());
     assert_eq!(fs::read_to_string(&good).unwrap(), SIMPLIFIED, "the other file is still done");
+    assert!(
+        stderr(&output).contains("2 files scanned, 1 rewritten, 0 skipped, 1 error (")
+            && stderr(&output).ends_with(" MB/s, not counting the file that failed)\n"),
+        "the summary's megabytes leave the failed file out and say so: {}",
+        stderr(&output)
+    );
 
     let output = zhnorm(["--write".as_ref(), "--lossy".as_ref(), invalid.as_os_str()]).run();
     assert_eq!(output.status.code(), Some(0), "{}", stderr(&output));
