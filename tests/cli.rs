@@ -1086,6 +1086,13 @@ mod project {
         let accepted = zhnorm(["--check", "--accept", "utf-8,gbk", "a.txt"]).in_dir(dir.temp.path()).run();
         assert_eq!(accepted.status.code(), Some(1));
         assert_eq!(stdout(&accepted), "a.txt: gb18030 -> utf-8\n");
+        dir.copy_sample("big5.txt", "b.txt");
+        let refused = zhnorm(["--check", "--accept", "utf-8,gbk", "b.txt"]).in_dir(dir.temp.path()).run();
+        assert_eq!(
+            stderr(&refused),
+            "zhnorm: b.txt: charset big5 is not accepted (accepted: utf-8, gbk)\n",
+            "the charsets named as the user named them"
+        );
     }
 
     #[test]
