@@ -312,8 +312,8 @@ pub fn normalize<R: Read, W: Write>(mut input: R, output: &mut W, options: &Opti
     // Naming the charset again does not help where a BOM overrode it; in a
     // mixture, the first malformed UTF-8 starts a line of the other charset.
     let overridden = |err| match (err, options.from, charset.mixed_with) {
-        (Error::Malformed { encoding, offset }, Some(from), _) if charset.method == Method::Bom => {
-            Error::MalformedAfterBom { encoding, offset, from: from.name() }
+        (Error::Malformed { encoding, offset }, from, _) if charset.method == Method::Bom => {
+            Error::MalformedAfterBom { encoding, offset, from: from.map(Encoding::name) }
         }
         (Error::Malformed { offset, .. }, None, Some(other)) => Error::Mixed { offset, other: other.name() },
         (err, ..) => err,

@@ -605,7 +605,22 @@ fn a_bom_wins_over_from_as_in_the_whatwg_decode() {
     assert_eq!(
         stderr(&gbk_behind_a_bom),
         "zhnorm: <stdin>: malformed UTF-8 byte sequence at byte offset 3, after a byte-order mark of UTF-8, which wins \
-         over --from GBK; output stops at byte 3 (remove the BOM to decode the file as GBK)\n"
+         over --from GBK; output stops at byte 3 (remove the BOM to decode the file as GBK, or pass --lossy to \
+         replace what is not UTF-8 with U+FFFD)\n"
+    );
+}
+
+#[test]
+fn gbk_behind_a_utf8_bom_says_to_remove_the_bom_not_to_pass_from() {
+    let dir = Dir::new();
+    dir.write("g.txt", b"\xef\xbb\xbf\xd6\xd0\xce\xc4\n");
+    let output = zhnorm(["--no-config", "--check", "g.txt"]).in_dir(dir.temp.path()).run();
+    assert_eq!(output.status.code(), Some(2));
+    assert_eq!(
+        stderr(&output),
+        "zhnorm: g.txt: malformed UTF-8 byte sequence at byte offset 3, after a byte-order mark of UTF-8, which wins \
+         over detection and --from; not checked (remove the BOM to have the charset detected, or pass --lossy to \
+         replace what is not UTF-8 with U+FFFD)\n"
     );
 }
 
