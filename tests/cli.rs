@@ -172,6 +172,12 @@ fn write_refuses_lossy_files_unless_lossy() {
     );
     assert_eq!(fs::read(&invalid).unwrap(), fs::read(sample_path("invalid-gbk.txt")).unwrap());
     assert_eq!(fs::read_to_string(&good).unwrap(), SIMPLIFIED, "the other file is still done");
+    assert!(
+        stderr(&output).contains("2 files scanned, 1 rewritten, 0 skipped, 1 error (")
+            && stderr(&output).ends_with(" MB/s, not counting the file that failed)\n"),
+        "the summary's megabytes leave the failed file out and say so: {}",
+        stderr(&output)
+    );
 
     let output = zhnorm(["--write".as_ref(), "--lossy".as_ref(), invalid.as_os_str()]).run();
     assert_eq!(output.status.code(), Some(0), "{}", stderr(&output));
@@ -621,7 +627,49 @@ fn a_bom_wins_over_from_as_in_the_whatwg_decode() {
     assert_eq!(
         stderr(&gbk_behind_a_bom),
         "zhnorm: <stdin>: malformed UTF-8 byte sequence at byte offset 3, after a byte-order mark of UTF-8, which wins \
-         over --from GBK; output stops at byte 3 (remove the BOM to decode the file as GBK)\n"
+         over --from GBK; output stops at byte 3 (remove the BOM to decode the file as GBK, or pass --lossy to \
+         replace what is not UTF-8 with U+FFFD)\n"
+    );
+}
+
+#[test]
+fn gbk_behind_a_utf8_bom_says_to_remove_the_bom_not_to_pass_from() {
+    let dir = Dir::new();
+    dir.write("g.txt", b"\xef\xbb\xbf\xd6\xd0\xce\xc4\n");
+    let output = zhnorm(["--no-config", "--check", "g.txt"]).in_dir(dir.temp.path()).run();
+    assert_eq!(output.status.code(), Some(2));
+    assert_eq!(
+        stderr(&output),
+        "zhnorm: g.txt: malformed UTF-8 byte sequence at byte offset 3, after a byte-order mark of UTF-8, which wins \
+         over detection and --from; not checked (remove the BOM to have the charset detected, or pass --lossy to \
+         replace what is not UTF-8 with U+FFFD)\n"
+    );
+}
+
+#[test]
+fn lossy_reading_behind_a_bom_says_what_is_wrong_not_that_a_character_was_cut() {
+    let dir = Dir::new();
+    dir.write("lone.txt", b"\xff\xfe\n");
+    dir.write("gbk.txt", b"\xef\xbb\xbf\xd6\xd0\xce\xc4\n");
+    let lone = zhnorm(["--no-config", "--lossy", "--check", "lone.txt"]).in_dir(dir.temp.path()).run();
+    assert_eq!(
+        stderr(&lone),
+        "zhnorm: lone.txt: a lone UTF-16LE BOM with nothing after it but one byte, replaced with U+FFFD\n\
+         zhnorm: lone.txt:1:1: damage: U+FFFD replacement character (bytes were lost)\n"
+    );
+    let gbk = zhnorm(["--no-config", "--lossy", "--check", "gbk.txt"]).in_dir(dir.temp.path()).run();
+    assert_eq!(
+        stderr(&gbk),
+        "zhnorm: gbk.txt: bytes that are not UTF-8 after a UTF-8 BOM (first at byte 3) were replaced with U+FFFD; \
+         the BOM wins over detection and --from: remove it to have the charset detected\n\
+         zhnorm: gbk.txt:1:1: damage: U+FFFD replacement character (bytes were lost)\n"
+    );
+    dir.write("cut.txt", "中文\n中".as_bytes().split_last().unwrap().1);
+    let cut = zhnorm(["--no-config", "--lossy", "--check", "cut.txt"]).in_dir(dir.temp.path()).run();
+    assert!(
+        stderr(&cut).ends_with("damage: U+FFFD at a line end: a multi-byte character was cut in half\n"),
+        "{}",
+        stderr(&cut)
     );
 }
 
@@ -846,6 +894,15 @@ fn protected_patterns_and_off_markers_are_not_converted() {
     let bad = zhnorm(["-c", "s2t", "--protect", "(", "-"]).stdin(b"x").run();
     assert_eq!(bad.status.code(), Some(2));
     assert!(stderr(&bad).starts_with("zhnorm: bad --protect pattern \"(\""), "{}", stderr(&bad));
+}
+
+#[test]
+fn off_marker_must_be_a_whole_word() {
+    let prose = zhnorm(["-c", "s2t", "-"]).stdin("zhnorm: off-by-one 头发\n头发\n".as_bytes()).run();
+    assert_eq!(stdout(&prose), "zhnorm: off-by-one 頭髮\n頭髮\n", "off-by-one is not a marker");
+    let html =
+        zhnorm(["-c", "s2t", "-"]).stdin("<!-- zhnorm: off-->\n头发\n<!-- zhnorm: on-->\n头发\n".as_bytes()).run();
+    assert_eq!(stdout(&html), "<!-- zhnorm: off-->\n头发\n<!-- zhnorm: on-->\n頭髮\n", "--> closes the comment");
 }
 
 #[test]
@@ -1098,6 +1155,13 @@ mod project {
         let accepted = zhnorm(["--check", "--accept", "utf-8,gbk", "a.txt"]).in_dir(dir.temp.path()).run();
         assert_eq!(accepted.status.code(), Some(1));
         assert_eq!(stdout(&accepted), "a.txt: gb18030 -> utf-8\n");
+        dir.copy_sample("big5.txt", "b.txt");
+        let refused = zhnorm(["--check", "--accept", "utf-8,gbk", "b.txt"]).in_dir(dir.temp.path()).run();
+        assert_eq!(
+            stderr(&refused),
+            "zhnorm: b.txt: charset big5 is not accepted (accepted: utf-8, gbk)\n",
+            "the charsets named as the user named them"
+        );
     }
 
     #[test]
