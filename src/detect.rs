@@ -223,8 +223,7 @@ fn declared_and_clean(prefix: &[u8], complete: bool) -> Option<&'static Encoding
     let encoding = declared::declared(prefix).filter(|e| e.is_ascii_compatible())?;
     let single_byte_detected =
         || matches!(legacy(prefix, complete), Detection::Text(found) if found.encoding.is_single_byte());
-    let body = if complete { prefix } else { trim_partial_tail(prefix) };
-    let score = |encoding: &'static Encoding| match encoding.decode_without_bom_handling(body) {
+    let score = |encoding: &'static Encoding| match decode_prefix(encoding, prefix, complete) {
         (text, false) => plausibility_as(&text, Script::of(encoding)),
         (_, true) => f64::NEG_INFINITY,
     };
@@ -359,12 +358,11 @@ const KOREAN_PLAUSIBILITY: f64 = 0.8;
 /// in EUC-JP, its kana only from the jamo row (CPython's
 /// `test/cjkencodings/euc_kr.txt`). Japanese is not written that way.
 fn is_korean_not_japanese(prefix: &[u8], complete: bool) -> bool {
-    let body = if complete { prefix } else { trim_partial_tail(prefix) };
-    let (korean, had_errors) = EUC_KR.decode_without_bom_handling(body);
+    let (korean, had_errors) = decode_prefix(EUC_KR, prefix, complete);
     if had_errors {
         return false;
     }
-    let (japanese, _) = EUC_JP.decode_without_bom_handling(body);
+    let (japanese, _) = decode_prefix(EUC_JP, prefix, complete);
     let non_ascii = japanese.chars().filter(|c| !c.is_ascii()).count();
     let kana = japanese.chars().filter(|&c| is_kana(c)).count();
     kana * JAPANESE_KANA_SHARE < non_ascii && plausibility_as(&korean, Script::Korean) >= KOREAN_PLAUSIBILITY
@@ -480,8 +478,20 @@ fn has_binary_controls(bytes: &[u8]) -> bool {
 /// Whether `encoding` decodes `prefix` without malformed sequences (a cut
 /// character at the end of an incomplete prefix excepted).
 fn decodes_cleanly(encoding: &'static Encoding, prefix: &[u8], complete: bool) -> bool {
-    let body = if complete { prefix } else { trim_partial_tail(prefix) };
-    !encoding.decode_without_bom_handling(body).1
+    !decode_prefix(encoding, prefix, complete).1
+}
+
+/// `prefix` decoded in `encoding`, and whether it has malformed sequences.
+/// The end of an incomplete prefix can cut a character anywhere in a run of
+/// double-byte ones, where only the charset knows which byte starts one: its
+/// decoder holds such a cut back instead of calling it malformed.
+fn decode_prefix(encoding: &'static Encoding, prefix: &[u8], complete: bool) -> (String, bool) {
+    let mut decoder = crate::decode::Decoder::new(encoding, 0, true);
+    let mut text = String::new();
+    // Lossy decoding replaces malformed sequences rather than failing on one.
+    let decoded = decoder.feed(prefix, complete, &mut text).is_ok();
+    let malformed = !decoded || decoder.malformed().count > 0;
+    (text, malformed)
 }
 
 /// Reports GBK as GB18030, which decodes every GBK file identically and
@@ -1264,6 +1274,26 @@ mod tests {
         let japanese = "私たちはいつも窓際の席に座って、最近の仕事や旅行の話をします。".repeat(8);
         assert_eq!(charset(&encode(SHIFT_JIS, &japanese)), "Shift_JIS");
         assert_eq!(charset(&encode(EUC_JP, &japanese)), "EUC-JP");
+    }
+
+    #[test]
+    fn a_prefix_cut_inside_a_double_byte_character_keeps_its_charset() {
+        let cut = |encoding: &'static Encoding, text: &str, skew: usize| {
+            let bytes = [&b"x"[..skew], &encode(encoding, &text.repeat(4000))].concat();
+            match detect(&bytes[..PREFIX_LEN], false) {
+                Detection::Text(c) => (c.encoding.name(), c.method),
+                Detection::Binary => ("binary", Method::Statistics),
+            }
+        };
+        // Runs of four non-ASCII bytes and more, cut after an odd or an even number of them.
+        for skew in [0, 1] {
+            let korean = "안녕하세요. 오늘은 날씨가 아주 좋네요. 우리는 공원에 갔습니다.\n";
+            assert_eq!(cut(EUC_KR, korean, skew).0, "EUC-KR", "skew {skew}");
+            let japanese = "日本語のテキストです。これはテストの文章になります。\n";
+            assert_eq!(cut(EUC_JP, japanese, skew).0, "EUC-JP", "skew {skew}");
+            let declared = format!("<meta charset=\"gb2312\">\n{}", "我们今天去公园散步，天气很好。\n".repeat(9));
+            assert_eq!(cut(GBK, &declared, skew), ("gb18030", Method::Declared), "skew {skew}");
+        }
     }
 
     #[test]

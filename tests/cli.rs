@@ -2343,6 +2343,25 @@ fn a_declared_charset_the_bytes_are_not_valid_in_is_passed_over_with_a_note() {
 }
 
 #[test]
+fn files_over_the_detection_prefix_keep_their_charset_wherever_its_end_cuts_a_character() {
+    let korean = "안녕하세요. 오늘은 날씨가 아주 좋네요. 우리는 공원에 갔습니다.\n".repeat(3000);
+    let declared =
+        format!("<meta charset=\"gb2312\">\n{}", "我们今天去公园散步，天气很好，大家都很开心。\n".repeat(3000));
+    for skew in ["", "x", "xx", "xxx"] {
+        for (text, encoding, detected) in [
+            (&korean, encoding_rs::EUC_KR, "euc-kr (confidence 0.90, statistics)"),
+            (&declared, encoding_rs::GBK, "gb18030 (confidence 0.95, declared)"),
+        ] {
+            let bytes = [skew.as_bytes(), &encoding.encode(text).0].concat();
+            let detect = zhnorm(["--no-config", "--detect", "-"]).stdin(&bytes).run();
+            assert_eq!(stdout(&detect), format!("<stdin>: {detected}\n"), "skew {skew:?}");
+            let output = zhnorm(["--no-config"]).stdin(&bytes).run();
+            assert_eq!(stderr(&output), "", "skew {skew:?}");
+        }
+    }
+}
+
+#[test]
 fn latin1_text_with_degree_and_micro_signs_is_not_read_as_big5_or_gbk() {
     let lab: Vec<u8> = (1..=200)
         .flat_map(|i| {
