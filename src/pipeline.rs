@@ -308,6 +308,9 @@ pub fn normalize<R: Read, W: Write>(mut input: R, output: &mut W, options: &Opti
         guard: Guard::new(options.protect.clone(), options.force),
         pending: String::new(),
         declaration_looked_for: charset.encoding == UTF_8,
+        // UTF-16 has no ASCII bytes to look for declarations in: its
+        // output's windows are taken instead.
+        declared_in_head: charset.encoding.is_ascii_compatible().then(|| detect::declared::kinds(prefix)),
     };
     if stream.report.bom_written {
         stream.emit("\u{FEFF}")?;
@@ -450,6 +453,9 @@ struct Stream<'a, W> {
     /// The first block, where a charset declaration is, has been looked at
     /// (or the input is UTF-8, and its declaration is not to be changed).
     declaration_looked_for: bool,
+    /// The kinds of declaration at the start of the input (see
+    /// [`detect::declared::Kinds`]); `None` when it is not ASCII-compatible.
+    declared_in_head: Option<detect::declared::Kinds>,
 }
 
 impl<W: Write> Stream<'_, W> {
@@ -545,7 +551,7 @@ impl<W: Write> Stream<'_, W> {
         self.report.nfc_changed |= matches!(normalized, Cow::Owned(_));
         let text = write::line_endings(&normalized, self.options.eol);
         if !std::mem::replace(&mut self.declaration_looked_for, true) {
-            if let Some((declared, label)) = write::declare_utf8(&text, self.report.encoding) {
+            if let Some((declared, label)) = write::declare_utf8(&text, self.report.encoding, self.declared_in_head) {
                 self.report.declaration_updated = Some(label.into_boxed_str());
                 return Ok(self.emit(&declared)?);
             }

@@ -2331,6 +2331,30 @@ fn a_declared_charset_that_decodes_cleanly_is_followed_and_then_declares_utf8() 
 }
 
 #[test]
+fn a_declaration_followed_is_pointed_at_utf8_though_the_output_moves_it_past_its_window() {
+    let title = "中文小说第一章".repeat(60);
+    let html =
+        format!("<html><head><title>{title}</title>\n<meta charset=\"gb2312\">\n</head><body>你好</body></html>\n");
+    let output = zhnorm(["--no-config"]).stdin(&encoding_rs::GBK.encode(&html).0).run();
+    assert_eq!(output.status.code(), Some(0), "{}", stderr(&output));
+    assert_eq!(stdout(&output), html.replace("gb2312", "utf-8"));
+}
+
+#[test]
+fn python_and_emacs_coding_names_are_followed_and_pointed_at_utf8() {
+    for (cookie, rewritten) in [
+        ("# -*- coding: cp936 -*-", "# -*- coding: utf-8 -*-"),
+        ("# coding=euc_cn", "# coding=utf-8"),
+        (";; -*- coding: chinese-gbk-unix -*-", ";; -*- coding: utf-8 -*-"),
+    ] {
+        let source = format!("{cookie}\nprint(\"你好世界\")\n");
+        let output = zhnorm(["--no-config"]).stdin(&encoding_rs::GBK.encode(&source).0).run();
+        assert_eq!(output.status.code(), Some(0), "{}", stderr(&output));
+        assert_eq!(stdout(&output), source.replace(cookie, rewritten));
+    }
+}
+
+#[test]
 fn a_declared_charset_the_bytes_are_not_valid_in_is_passed_over_with_a_note() {
     let (gb18030, _, _) = encoding_rs::GB18030.encode(GB18030_ONLY);
     let output = zhnorm(["--no-config"]).stdin(&[b"# coding: euc-kr\n".as_ref(), &gb18030].concat()).run();
