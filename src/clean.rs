@@ -407,13 +407,35 @@ fn polyphones<'a>(text: &str, glosses: impl Iterator<Item = &'a Gloss>) -> HashS
 }
 
 /// The glossed character may be an entry of a list, not a character of
-/// running text: nothing but a list's separator (a space, `、`, `，`, `;`)
-/// or a line's end on either side (`春(chūn) 夏(xià)`, `妈(mā)、麻(má)`).
-/// Flattened ruby glosses characters of words and sentences, which touch
-/// each other; a list has two such entries on a line, or one alone on it.
+/// running text: nothing but a list's separator (a space, `、`, `，`, `;`),
+/// the colon that opens it, the full stop that closes it, or a line's end
+/// on either side (`春(chūn) 夏(xià)`, `生字：妈(mā)、麻(má)。`). Flattened
+/// ruby glosses characters of words and sentences, which touch each other;
+/// a list has two such entries on a line, or one alone on it.
 fn stands_alone(text: &str, gloss: &Gloss) -> bool {
     let is_gap = |c: Option<char>| {
-        c.is_none_or(|c| matches!(c, '\n' | '\r' | ' ' | '\t' | '\u{3000}' | '、' | '，' | ',' | ';' | '；'))
+        c.is_none_or(|c| {
+            matches!(
+                c,
+                '\n' | '\r'
+                    | ' '
+                    | '\t'
+                    | '\u{3000}'
+                    | '、'
+                    | '，'
+                    | ','
+                    | ';'
+                    | '；'
+                    | '：'
+                    | ':'
+                    | '。'
+                    | '.'
+                    | '！'
+                    | '!'
+                    | '？'
+                    | '?'
+            )
+        })
     };
     is_gap(text[..gloss.glossed_at].chars().next_back()) && is_gap(text[gloss.end..].chars().next())
 }
@@ -886,15 +908,20 @@ mod tests {
             "这两个字读音相同：油(yóu)游(yóu)\n",
             "看看银行的行(háng)\n重新之重(chóng)\n",
             "春(chūn)\n夏(xià)\n",
+            "生字：春(chūn)、夏(xià)、秋(qiū)、冬(dōng)。\n",
+            "生字：春（chūn）、夏（xià）、秋（qiū）、冬（dōng）。\n",
+            "妈(mā)、麻(má)、马(mǎ)、骂(mà)。\n",
         ] {
             let (out, counts, _) = auto(&format!("{GLOSSED}{lesson}"));
             assert_eq!(out, format!("國家的人民\n{lesson}"), "{lesson}");
-            assert_eq!(counts.glosses_kept, lesson.matches('(').count() as u64, "{lesson}");
+            assert_eq!(counts.glosses_kept, lesson.matches(['(', '（']).count() as u64, "{lesson}");
         }
         // Flattened ruby glosses characters that touch each other, and
         // sentence punctuation is not a list's separator.
         let (out, _, _) = auto("你(nǐ)好(hǎo)，世(shì)界(jiè)。我(wǒ)的(de)家(jiā)\n");
         assert_eq!(out, "你好，世界。我的家\n");
+        let running = "今天我(wǒ)们(men)去(qù)公(gōng)园(yuán)玩(wán)，天(tiān)气(qì)很(hěn)好(hǎo)。\n";
+        assert_eq!(auto(running).0, "今天我们去公园玩，天气很好。\n");
     }
 
     #[test]

@@ -846,7 +846,8 @@ fn plausibility_as(text: &str, script: Script) -> f64 {
 /// are HKSCS's, decoded by `encoding_rs`'s Big5): common in a Big5 reading,
 /// so that `咁算啦` in Big5 is not `溯衡罢` in GBK, nor `你嘅嘢` the rare
 /// Hangul `쬋앾앃` in EUC-KR.
-const CANTONESE: &str = "嘅嘢喺咗啲睇吓攞嚟冇佢哋咁嘞啱搵揾嗰噉乜㗎喎啩嘥瞓嚿餸靚諗攰揸氹冚孭噃啫掂嬲揼㩒嗱嗌嚡喐";
+pub(crate) const CANTONESE: &str =
+    "嘅嘢喺咗啲睇吓攞嚟冇佢哋咁嘞啱搵揾嗰噉乜㗎喎啩嘥瞓嚿餸靚諗攰揸氹冚孭噃啫掂嬲揼㩒嗱嗌嚡喐";
 
 /// Punctuation common in Chinese text, as GBK and Big5 encode it.
 const COMMON_PUNCTUATION: &str =

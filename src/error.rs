@@ -98,7 +98,7 @@ pub enum Error {
     },
     /// A custom conversion configuration (`-c FILE.json`) or user
     /// dictionary (`--dict`) that cannot be used.
-    #[error("{}: {reason}", path.display())]
+    #[error("{}: {reason}", crate::walk::display_path(path))]
     Config {
         /// The configuration or dictionary file.
         path: PathBuf,
@@ -106,7 +106,7 @@ pub enum Error {
         reason: String,
     },
     /// A line of a text dictionary that is not `key<TAB>value`.
-    #[error("{}:{line}: {reason} (expected KEY<TAB>VALUE VALUE...)", path.display())]
+    #[error("{}:{line}: {reason} (expected KEY<TAB>VALUE VALUE...)", crate::walk::display_path(path))]
     Dictionary {
         /// The dictionary file.
         path: PathBuf,
@@ -120,13 +120,13 @@ pub enum Error {
     #[error(
         "not written: its backup {} exists already (from an earlier run?); \
          move it away, or choose another suffix with --backup=SUFFIX",
-        .0.display()
+        crate::walk::display_path(.0)
     )]
     BackupExists(PathBuf),
     /// Writing an output failed: the `--out-dir` mirror, the file `--write`
     /// rewrites or its backup, or a folder or temporary file for one. The
     /// input was read; `path` says which side failed.
-    #[error("{}: {source}", path.display())]
+    #[error("{}: {source}", crate::walk::display_path(path))]
     Output {
         /// The file that could not be written.
         path: PathBuf,
@@ -141,7 +141,7 @@ pub enum Error {
     #[error("refusing to rewrite a file with {0} hard links (a rename would split them)")]
     HardLinks(u64),
     /// A settings file that cannot be read, or a key in it with a bad value.
-    #[error("{}{}{message}", path.display(), if message.starts_with(|c: char| c.is_ascii_digit()) { ":" } else { ": " })]
+    #[error("{}{}{message}", crate::walk::display_path(path), if message.starts_with(|c: char| c.is_ascii_digit()) { ":" } else { ": " })]
     Settings {
         /// The settings file.
         path: PathBuf,
@@ -173,7 +173,7 @@ pub enum Error {
         accepted: String,
     },
     /// A path that `--out-dir` cannot mirror safely.
-    #[error("cannot mirror {path} under the output folder: {reason}")]
+    #[error("cannot mirror {} under the output folder: {reason}", crate::walk::display_path(path))]
     OutPath {
         /// The offending input path.
         path: PathBuf,
@@ -182,7 +182,7 @@ pub enum Error {
     },
     /// A folder of the `--out-dir` mirror is a symbolic link, which could
     /// lead anywhere.
-    #[error("{} is a symbolic link; --out-dir writes only inside its folder (remove the link)", .0.display())]
+    #[error("{} is a symbolic link; --out-dir writes only inside its folder (remove the link)", crate::walk::display_path(.0))]
     OutLink(PathBuf),
     /// The run is being stopped by a signal: no new file is started.
     #[error("not written: the run is being stopped")]

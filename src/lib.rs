@@ -115,7 +115,12 @@
 //!   Chinese configuration) is judged once per input, on the first 10,000
 //!   CJK characters of its first block with any; a Chinese file that opens
 //!   with a long Japanese or Korean quotation is taken for Japanese or
-//!   Korean. `--force` settles it.
+//!   Korean. `--force` settles it. A bilingual file (Chinese subtitle lines
+//!   under Japanese or Korean ones) is judged as a whole too: left alone
+//!   when the other language has its share, and `--force` converts its
+//!   Japanese or Korean lines along with the Chinese ones. Judging line by
+//!   line would convert a Japanese file's kanji-only headings (東京大学 →
+//!   東京大學), so it is not done.
 //! - Conversion, like OpenCC's, changes its own output (s2t: 干擾 → 幹擾).
 //!   `--only-source-script` judges sentence by sentence, which leaves two
 //!   gaps: a sentence that mixes scripts is converted whole, so its

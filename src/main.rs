@@ -267,13 +267,13 @@ fn run(args: &Args) -> anyhow::Result<Status> {
         note!(
             "skipped {} ({}{more}) beside {beside} to process it",
             zhnorm::counted(backups.len() as u64, "backup file", "backup files"),
-            first.display()
+            walk::display_path(first)
         );
     }
     for folder in walk::folders_without_files(&args.paths, &inputs) {
         note!(
             "no files found under {} (ignore files, hidden files and globs apply; --no-ignore, --hidden)",
-            folder.display()
+            walk::display_path(folder)
         );
     }
     match mode {
@@ -322,12 +322,12 @@ fn run_explain(args: &Args, options: &Options) -> anyhow::Result<Status> {
                 continue;
             }
             Err(err) => {
-                note!("{}: {err}", path.display());
+                note!("{}: {err}", walk::display_path(path));
                 status = Status::Error;
                 continue;
             }
         };
-        let prefix = if paths.len() > 1 { format!("{}:", path.display()) } else { String::new() };
+        let prefix = if paths.len() > 1 { format!("{}:", walk::display_path(path)) } else { String::new() };
         let mut guard = zhnorm::convert::Guard::new(options.protect.clone(), options.force);
         let text = String::from_utf8_lossy(&text);
         let changes = guard.explain(converter, &text);
@@ -402,10 +402,10 @@ fn run_stdin(mode: Mode, args: &Args, options: &Options) -> anyhow::Result<Statu
             let outcome = normalize(stdin, &mut out, options);
             if let Some(message) = outcome.as_ref().err().and_then(zhnorm::Error::printed_up_to_fault) {
                 out.end_cut_line()?;
-                bail!("{}: {message}", name.display());
+                bail!("{}: {message}", walk::display_path(name));
             }
             out.flush()?;
-            let outcome = outcome.with_context(|| name.display().to_string())?;
+            let outcome = outcome.with_context(|| walk::display_path(name).to_string())?;
             return Ok(report_stdout(name, &outcome, args));
         }
         Mode::Detect => detect_prefix(stdin).map(Processed::Detected).map_err(zhnorm::Error::from),
@@ -428,7 +428,7 @@ fn run_stdout(inputs: &[Found], args: &Args, options: &Options) -> anyhow::Resul
         let path = match input {
             Ok(input) => &input.path,
             Err((path, err)) => {
-                note!("{}: {}", path.display(), walk::reason(err));
+                note!("{}: {}", walk::display_path(path), walk::reason(err));
                 status = Status::Error;
                 continue;
             }
@@ -443,7 +443,7 @@ fn run_stdout(inputs: &[Found], args: &Args, options: &Options) -> anyhow::Resul
             Err(zhnorm::Error::Io(err)) if err.kind() == io::ErrorKind::BrokenPipe => return Ok(status),
             Err(err) => {
                 out.end_cut_line()?;
-                note!("{}: {}", path.display(), err.printed_up_to_fault().unwrap_or_else(|| err.to_string()));
+                note!("{}: {}", walk::display_path(path), err.printed_up_to_fault().unwrap_or_else(|| err.to_string()));
                 status = Status::Error;
             }
         }
@@ -469,14 +469,14 @@ fn print_damage(path: &Path, report: &Report, args: &Args) {
     if let (Some(from), detect::Method::Bom) = (&args.from, report.method()) {
         note!(
             "{}: BOM says {bom}, --from says {from}; the BOM wins (as in WHATWG's decode), read as {bom}",
-            path.display(),
+            walk::display_path(path),
             bom = report.encoding().name()
         );
     }
     if let Some(declared) = &report.declaration_not_followed {
         note!(
             "{}: declares charset {declared}, but its bytes are not valid {declared}: read as detected, {}",
-            path.display(),
+            walk::display_path(path),
             report.encoding().name().to_ascii_lowercase()
         );
     }
@@ -487,16 +487,16 @@ fn print_damage(path: &Path, report: &Report, args: &Args) {
         note_not_converted(path, Language::Korean);
     }
     for damage in &report.damage {
-        note!("{}:{}:{}: damage: {}", path.display(), damage.line, damage.column, damage.kind.describe());
+        note!("{}:{}:{}: damage: {}", walk::display_path(path), damage.line, damage.column, damage.kind.describe());
     }
 }
 
 fn note_binary(path: &Path) {
-    note!("{}: skipped: binary file", path.display());
+    note!("{}: skipped: binary file", walk::display_path(path));
 }
 
 fn note_not_converted(path: &Path, language: Language) {
-    note!("{}: not converted: the text is {language} (--force converts it)", path.display());
+    note!("{}: not converted: the text is {language} (--force converts it)", walk::display_path(path));
 }
 
 /// What happened to one file in a batch.
@@ -640,11 +640,14 @@ fn mirror_destinations(out: &Path, inputs: &[Found]) -> Vec<Result<PathBuf, Stri
             {
                 return Err(format!(
                     "its mirror {} is an input; --out-dir does not write over inputs",
-                    destination.display()
+                    walk::display_path(&destination)
                 ));
             }
             if !taken.insert(destination.clone()) {
-                return Err(format!("{} is also the mirror of another input; not written", destination.display()));
+                return Err(format!(
+                    "{} is also the mirror of another input; not written",
+                    walk::display_path(&destination)
+                ));
             }
             Ok(destination)
         })
@@ -824,7 +827,7 @@ fn diff_if_asked(
         report.encoding().name().to_ascii_lowercase(),
         with_bom(report.bom_found),
         with_bom(report.bom_written),
-        name = name.display()
+        name = walk::display_path(name)
     );
     for hunk in similar::TextDiff::from_lines(&*old, &*new).unified_diff().context_radius(3).iter_hunks() {
         diff.push_str(&hunk.to_string());
@@ -898,7 +901,7 @@ impl<'a> BatchPrinter<'a> {
     fn print(&mut self, path: &Path, result: Result<Processed, zhnorm::Error>) {
         let (mode, args) = (self.mode, self.args);
         self.files += 1;
-        let shown = path.display();
+        let shown = walk::display_path(path);
         let stopped = self.stopped;
         let line = match result {
             Err(err) => {
@@ -915,20 +918,20 @@ impl<'a> BatchPrinter<'a> {
                 };
                 match (&err, args.json) {
                     (zhnorm::Error::Output { path: output, .. }, true) => Some(
-                        json!({"path": path.to_string_lossy(), "status": "error", "error": reason,
-                               "output": output.to_string_lossy()})
+                        json_path(
+                            json!({"status": "error", "error": reason, "output": walk::display_path(output)}),
+                            path,
+                        )
                         .to_string(),
                     ),
-                    (_, true) => {
-                        Some(json!({"path": path.to_string_lossy(), "status": "error", "error": reason}).to_string())
-                    }
+                    (_, true) => Some(json_path(json!({"status": "error", "error": reason}), path).to_string()),
                     // The side that failed first: `OUT/a.txt: reason (from a.txt)`.
                     (zhnorm::Error::Output { path: output, .. }, false) => {
                         if stopped {
                         } else if output == path {
                             note!("{shown}: {reason}");
                         } else {
-                            note!("{}: {reason} (from {shown})", output.display());
+                            note!("{}: {reason} (from {shown})", walk::display_path(output));
                         }
                         None
                     }
@@ -948,18 +951,20 @@ impl<'a> BatchPrinter<'a> {
                     c.method.confidence(),
                     serde_json::to_value(c.method).ok().and_then(|v| v.as_str().map(str::to_owned)).unwrap_or_default()
                 ),
-                (Detection::Text(c), true) => json!({
-                    "path": path.to_string_lossy(),
-                    "status": "text",
-                    "encoding": c.encoding.name().to_ascii_lowercase(),
-                    "bom": c.bom_len > 0,
-                    "confidence": c.method.confidence(),
-                    "method": c.method,
-                    "mixed_with": c.mixed_with.map(|other| other.name().to_ascii_lowercase()),
-                })
+                (Detection::Text(c), true) => json_path(
+                    json!({
+                        "status": "text",
+                        "encoding": c.encoding.name().to_ascii_lowercase(),
+                        "bom": c.bom_len > 0,
+                        "confidence": c.method.confidence(),
+                        "method": c.method,
+                        "mixed_with": c.mixed_with.map(|other| other.name().to_ascii_lowercase()),
+                    }),
+                    path,
+                )
                 .to_string(),
                 (Detection::Binary, false) => format!("{shown}: binary"),
-                (Detection::Binary, true) => json!({"path": path.to_string_lossy(), "status": "binary"}).to_string(),
+                (Detection::Binary, true) => json_path(json!({"status": "binary"}), path).to_string(),
             }),
             Ok(Processed::Normalized { outcome, changed, diff }) => {
                 let outcome: &Outcome = &outcome;
@@ -975,8 +980,7 @@ impl<'a> BatchPrinter<'a> {
                     self.status = self.status.max(Status::Changes);
                 }
                 if args.json {
-                    let mut value = serde_json::to_value(outcome).unwrap_or_default();
-                    value["path"] = json!(path.to_string_lossy());
+                    let mut value = json_path(serde_json::to_value(outcome).unwrap_or_default(), path);
                     value["changed"] = json!(changed);
                     if let Outcome::Text(report) = outcome {
                         value["changes"] = json!(report.changes());
@@ -1039,18 +1043,28 @@ impl<'a> BatchPrinter<'a> {
     }
 }
 
+/// `value` with the `--json` path of `path`: as messages show it, and its
+/// bytes too (`path_bytes`) when it is not UTF-8, for a program to open it.
+fn json_path(mut value: serde_json::Value, path: &Path) -> serde_json::Value {
+    value["path"] = json!(walk::display_path(path));
+    if path.to_str().is_none() {
+        value["path_bytes"] = json!(path.as_os_str().as_encoded_bytes());
+    }
+    value
+}
+
 /// `--out-dir` inside a folder being walked would feed its own output back
 /// in: refuse before anything is written.
 fn refuse_out_dir_inside_inputs(out: &Path, paths: &[PathBuf]) -> anyhow::Result<()> {
     let out = std::path::absolute(out)?;
     let out = existing_prefix_canonical(&out);
     for root in paths.iter().filter(|p| p.is_dir()) {
-        let root_canonical = fs::canonicalize(root).with_context(|| root.display().to_string())?;
+        let root_canonical = fs::canonicalize(root).with_context(|| walk::display_path(root).to_string())?;
         if out.starts_with(&root_canonical) {
             bail!(
                 "refusing --out-dir {}: it is inside the input folder {}, which would be walked",
-                out.display(),
-                root.display()
+                walk::display_path(&out),
+                walk::display_path(root)
             );
         }
     }

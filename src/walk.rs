@@ -178,6 +178,24 @@ pub fn once_each(found: Vec<Found>) -> Vec<Found> {
         .collect()
 }
 
+/// `path` for messages and `--json`: as it is when it is UTF-8; otherwise
+/// with each byte that is not UTF-8 as `\xHH` and each backslash as `\\`, as
+/// `ls -b` writes them, so that no such name prints as another one or as
+/// `�` (see the README's `--json`, `path_bytes`).
+pub fn display_path(path: &Path) -> std::borrow::Cow<'_, str> {
+    if let Some(text) = path.to_str() {
+        return text.into();
+    }
+    let mut shown = String::new();
+    for chunk in path.as_os_str().as_encoded_bytes().utf8_chunks() {
+        shown.push_str(&chunk.valid().replace('\\', "\\\\"));
+        for byte in chunk.invalid() {
+            shown.push_str(&format!("\\x{byte:02X}"));
+        }
+    }
+    shown.into()
+}
+
 /// Opens an input. A symbolic link is followed, named on the command line
 /// or found under a folder with `-L`; one that leads nowhere is an error
 /// that says so, rather than "No such file or directory" for a path that
@@ -190,7 +208,7 @@ pub fn open(path: &Path) -> std::io::Result<std::fs::File> {
 /// symbolic link that leads nowhere.
 fn broken_link(path: &Path, err: &std::io::Error) -> Option<String> {
     let target = std::fs::read_link(path).ok().filter(|_| err.kind() == std::io::ErrorKind::NotFound)?;
-    Some(format!("broken symbolic link (points to {})", target.display()))
+    Some(format!("broken symbolic link (points to {})", display_path(&target)))
 }
 
 /// Why a path could not be walked, without the path, which the caller
@@ -404,6 +422,16 @@ mod tests {
         ] {
             assert_eq!(is_backup_name(name), original, "{name}");
         }
+    }
+
+    #[cfg(unix)]
+    #[test]
+    fn names_that_are_not_utf8_are_shown_escaped() {
+        use std::os::unix::ffi::OsStrExt;
+        let shown = |bytes: &[u8]| display_path(Path::new(std::ffi::OsStr::from_bytes(bytes))).into_owned();
+        assert_eq!(shown(b"d/\xd6\xd0.txt"), r"d/\xD6\xD0.txt");
+        assert_eq!(shown(b"a\\b\xff"), r"a\\b\xFF", "a backslash is doubled where bytes are escaped");
+        assert_eq!(shown("a\\中.txt".as_bytes()), r"a\中.txt", "UTF-8 is shown as it is");
     }
 
     #[test]

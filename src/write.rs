@@ -364,7 +364,7 @@ fn temporary(output: &Path, dir: &Path, untouched: &str) -> Result<Temporary> {
         let dir = if dir == Path::new(".") {
             Cow::Borrowed("the current folder")
         } else {
-            Cow::Owned(format!("{}/", dir.display()))
+            Cow::Owned(format!("{}/", crate::walk::display_path(dir)))
         };
         let source =
             io::Error::new(err.kind(), format!("cannot create a temporary file in {dir} ({reason}); {untouched}"));
@@ -426,8 +426,8 @@ pub fn create_with<T>(
     fs::create_dir_all(dir).map_err(|err| {
         // "File exists" does not say which: the file where a folder should be.
         let reason = match dir.ancestors().find(|d| fs::metadata(d).is_ok_and(|m| !m.is_dir())) {
-            Some(file) => format!("{} is not a folder", file.display()),
-            None => format!("cannot create the folder {} ({err})", dir.display()),
+            Some(file) => format!("{} is not a folder", crate::walk::display_path(file)),
+            None => format!("cannot create the folder {} ({err})", crate::walk::display_path(dir)),
         };
         Error::Output {
             path: path.to_path_buf(),

@@ -402,6 +402,21 @@ fn a_bom_that_overrides_from_is_noted() {
     assert_eq!(stderr(&quiet), "");
 }
 
+#[cfg(unix)]
+#[test]
+fn messages_show_a_file_name_that_is_not_utf8_escaped() {
+    use std::os::unix::ffi::OsStrExt;
+    let dir = Dir::new();
+    fs::create_dir(dir.path("d")).unwrap();
+    let name = std::ffi::OsStr::from_bytes(b"\xd6\xd0.txt");
+    fs::copy(sample_path("gbk.txt"), dir.path("d").join(name)).unwrap();
+    let check = zhnorm(["--no-config", "--check", "d"]).in_dir(dir.temp.path()).run();
+    assert_eq!(stdout(&check), "d/\\xD6\\xD0.txt: gb18030 -> utf-8\n");
+    fs::write(dir.path("d").join(name), b"ab\x80cd").unwrap();
+    let error = zhnorm(["--no-config", "-q", "--from", "utf-8", "--write", "d"]).in_dir(dir.temp.path()).run();
+    assert!(stderr(&error).starts_with("zhnorm: d/\\xD6\\xD0.txt: malformed"), "{}", stderr(&error));
+}
+
 #[test]
 fn check_lists_changes_and_sets_the_exit_code() {
     let dir = Dir::new();
@@ -1648,8 +1663,10 @@ mod files_are_safe {
         let lines: Vec<serde_json::Value> =
             stdout(&output).lines().map(|line| serde_json::from_str(line).unwrap()).collect();
         assert_eq!(lines.len(), 2);
-        assert_eq!(lines[0]["path"], "in/na\u{fffd}\u{fffd}me.txt");
+        assert_eq!(lines[0]["path"], r"in/na\xD6\xD0me.txt", "each byte that is not UTF-8 as \\xHH, as ls -b shows it");
+        assert_eq!(lines[0]["path_bytes"], serde_json::json!(b"in/na\xd6\xd0me.txt"), "the bytes to open it by");
         assert_eq!(lines[1]["path"], "in/z.txt");
+        assert!(lines[1].get("path_bytes").is_none(), "only for a name that is not UTF-8");
     }
 
     #[cfg(target_os = "linux")]

@@ -12,8 +12,8 @@
 //!
 //! - **Japanese and Korean text** — kana in at least a tenth of the CJK
 //!   characters, counting only kana in words (not those of kaomoji,
-//!   `(ノ°▽°)ノ`, nor quoted names, `「ドラえもん」`), or Hangul in at least
-//!   a quarter of the Hangul and Han characters — is not converted by the
+//!   `(ノ°▽°)ノ`, nor quoted names, `「ドラえもん」`), or Hangul (not quoted)
+//!   in at least a quarter of the Hangul and Han characters — is not converted by the
 //!   Chinese configurations, unless forced: s2t turns 会社 into 會社, t2s
 //!   turns Korean Hanja, 大韓民國, into 大韩民国. The decision is made once
 //!   per input, on the first text that has CJK characters in it (the
@@ -253,14 +253,32 @@ fn markers(line: &str) -> impl Iterator<Item = (usize, usize, bool)> + '_ {
 /// (`喜欢ワンピース和`, a loanword name) for half; Japanese shows itself
 /// in its hiragana particles and endings, outside quotes. Prolonged and
 /// voiced sound marks belong to the run they are in, and count for nothing
-/// on their own.
+/// on their own. Hangul that is all of a quotation counts for nothing
+/// either (`韩语里“안녕하세요”的意思是你好`); a run of it goes on over spaces.
 fn language(chars: impl Iterator<Item = char>) -> Option<Language> {
     let (mut kana, mut han, mut hangul, mut judged) = (0.0, 0usize, 0usize, 0usize);
     // The current run of kana: its letters, its first letter, whether all
     // are katakana, and the character before it.
     let (mut letters, mut first, mut katakana, mut before) = (0usize, ' ', true, ' ');
+    // The current run of Hangul: its syllables and the character before it.
+    let (mut syllables, mut before_hangul) = (0usize, ' ');
     let mut previous = ' ';
     for c in chars.chain([' ']) {
+        if is_hangul(c) || (c == ' ' && syllables > 0) {
+            if syllables == 0 {
+                before_hangul = previous;
+            }
+            syllables += usize::from(c != ' ');
+            previous = c;
+            continue;
+        }
+        if syllables > 0 {
+            if closing_quote(before_hangul) != Some(c) {
+                hangul += syllables;
+            }
+            judged += syllables;
+            syllables = 0;
+        }
         if is_kana(c) || is_sound_mark(c) {
             if letters == 0 && !is_sound_mark(previous) {
                 before = previous;
@@ -280,9 +298,6 @@ fn language(chars: impl Iterator<Item = char>) -> Option<Language> {
         }
         if is_han(c) {
             han += 1;
-            judged += 1;
-        } else if is_hangul(c) {
-            hangul += 1;
             judged += 1;
         }
         if judged >= JUDGED {
@@ -417,6 +432,9 @@ mod tests {
         assert_eq!(language("대한민국(大韓民國)의 국어(國語)".chars()), Some(Language::Korean));
         assert_eq!(language("國會 本會議에서 法案이 通過되었다".chars()), Some(Language::Korean));
         assert_eq!(language("韩国组合防弹少年团（방탄소년단）今天在首尔发布了新专辑".chars()), Some(Language::Chinese));
+        assert_eq!(language("韩语里“안녕하세요”的意思是你好，“감사합니다”是谢谢。".chars()), Some(Language::Chinese));
+        assert_eq!(language("韩语里“여기서 무슨 일이 있었어”是什么意思".chars()), Some(Language::Chinese));
+        assert_eq!(language("“안녕하세요.” 그가 말했다. 大韓民國".chars()), Some(Language::Korean));
         let mut guard = Guard::default();
         assert_eq!(convert(&mut guard, "t2s", &["대한민국(大韓民國)\n"]), "대한민국(大韓民國)\n");
         assert_eq!(guard.skipped_language(), Some(Language::Korean));

@@ -13,8 +13,9 @@
 //! that could not map characters writes `?` for each, and a GBK byte stream
 //! read one byte off (a lost lead byte) shows letters and `?` among the rare
 //! characters its misaligned byte pairs make (`第二?龆丝诤糯笥诘谝桓觯?敲此?腔`,
-//! from Debian's manpages-zh); a `?` alone counts among four rare
-//! characters. Three `烫` or `屯` are a word as often
+//! from Debian's manpages-zh), though not when every hole is a capital
+//! (`用氘氚X射线和铱钯铑X荧光分析`); a `?` alone counts among four rare
+//! characters. Written Cantonese characters (`咗`, `哋`, `嘢`) are not rare. Three `烫` or `屯` are a word as often
 //! (`汤烫烫烫的`): a run is reported from four, or from three in a line
 //! with `锟斤拷`.
 //! On the 21 MB differential corpus and the clean control set the rule
@@ -195,7 +196,10 @@ fn lost_characters(text: &str) -> Vec<usize> {
         let end = first + found[first..].iter().take_while(|&&(at, _)| at < line_end).count();
         let holes = &found[first..end];
         let alone_enough = |&(at, rare): &(usize, usize)| text.as_bytes()[at] == b'?' && rare >= LOST_MIN_RARE_ALONE;
-        if holes.len() >= LOST_MIN_PER_LINE || holes.iter().any(alone_enough) {
+        // Capitals between Han are how Chinese writes X射线 and C环, however
+        // many a line holds; an unmappable character is written `?`.
+        let not_a_capital = |&(at, _): &(usize, usize)| !text.as_bytes()[at].is_ascii_uppercase();
+        if holes.len() >= LOST_MIN_PER_LINE && holes.iter().any(not_a_capital) || holes.iter().any(alone_enough) {
             kept.extend(holes.iter().map(|&(at, _)| at));
         }
         first = end;
@@ -259,7 +263,10 @@ fn rare_around(text: &str, at: usize) -> Option<usize> {
     if !is_han(prev) || !is_han(next) {
         return None;
     }
-    let is_rare = |c: char| is_han(c) && crate::detect::char_score(c, ' ', ' ') < 0.0;
+    // Written Cantonese characters are rare in Mandarin text only; in chat
+    // they stand next to an ASCII `?` (`你食咗飯未?佢哋話嘢好味?`).
+    let is_rare =
+        |c: char| is_han(c) && !crate::detect::CANTONESE.contains(c) && crate::detect::char_score(c, ' ', ' ') < 0.0;
     let window = [prev, next]
         .into_iter()
         .chain(left.take(LOST_WINDOW - 1).take_while(|&c| c != '\n'))
@@ -314,8 +321,15 @@ mod tests {
 
     #[test]
     fn one_hole_among_rare_han_is_ordinary_text() {
-        for text in ["氘氚X射线", "铱钯铑X荧光分析", "吲哚啉C环", "囧?槑?", "龆丝X诤糯\n龆丝?诤糯"]
-        {
+        for text in [
+            "氘氚X射线",
+            "铱钯铑X荧光分析",
+            "吲哚啉C环",
+            "囧?槑?",
+            "龆丝X诤糯\n龆丝?诤糯",
+            "用氘氚X射线和铱钯铑X荧光分析样品。",
+            "你食咗飯未?佢哋話嘢好味?\n佢喺度?啲嘢呢?",
+        ] {
             assert_eq!(scan(text), vec![], "{text}");
         }
     }
