@@ -163,7 +163,7 @@ fn with_stray_nuls_blanked(prefix: &[u8], complete: bool) -> Option<Vec<u8>> {
 
 /// [`detect`] after the BOM, UTF-16 and NUL bytes.
 fn detect_without_nuls(prefix: &[u8], complete: bool) -> Detection {
-    if is_utf8(prefix, complete) || is_cut_utf8(prefix) {
+    if is_utf8(prefix, complete) || (complete && is_cut_utf8(prefix)) {
         if is_iso_2022_jp(prefix, complete) {
             return text(ISO_2022_JP, 0, Method::EscapeSequences);
         }
@@ -518,12 +518,14 @@ fn is_utf8(bytes: &[u8], complete: bool) -> bool {
 }
 
 /// Whether `bytes`, a whole input, is UTF-8 cut inside its last character
-/// (a download or copy that stopped): valid UTF-8 with at least one
-/// multi-byte character, up to a sequence cut by the end. Decoding then
+/// (a download or copy that stopped, or a last line cut to a length before
+/// its line end): valid UTF-8 with at least one multi-byte character, up to
+/// a sequence cut by the end or by trailing whitespace. Decoding then
 /// reports the cut, where another charset's reading would be garbage. The
 /// text before the cut must not be one of the short GBK or Big5 texts that
 /// happen to be valid UTF-8.
 fn is_cut_utf8(bytes: &[u8]) -> bool {
+    let bytes = bytes.trim_ascii_end();
     match std::str::from_utf8(bytes) {
         Ok(_) => false,
         Err(e) => {
@@ -1324,6 +1326,11 @@ mod tests {
         // reports the cut), if a multi-byte character came before the cut.
         assert!(matches!(detect(&text[..4], true), Detection::Text(c) if c.encoding == UTF_8));
         assert!(!matches!(detect(&text[..2], true), Detection::Text(c) if c.encoding == UTF_8));
+        // Cut before the line end of the last line, or trailing spaces.
+        assert_eq!(charset(b"\xe4\xb8\xad\xe6\x96\x87\xe4\xb8\n"), "UTF-8"); // 中文 and a cut 中
+        assert_eq!(charset(b"\xe4\xb8\xad\xe6\x96\x87\xe4\xb8\r\n \n"), "UTF-8");
+        assert_ne!(charset(b"\xe4\xb8\xad\xe6\x96\x87\xe4\xb8\nx"), "UTF-8"); // text after it: no cut
+        assert_eq!(charset(b"\xd6\xd0\xce\xc4\n"), "gb18030"); // 中文 in GBK, no UTF-8 before
     }
 
     #[test]
