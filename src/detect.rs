@@ -3,7 +3,8 @@
 //! `chardetng` is the strongest general detector for Chinese, but it does no
 //! BOM handling, knows nothing of UTF-16, and on a title of a few characters
 //! it can only guess. So the order is: BOM, then UTF-16 by its NUL pattern,
-//! then binary (NUL bytes), then valid UTF-8 (pure ASCII included), then
+//! then binary (NUL bytes close together; a few far apart, or padding, are
+//! damage in text), then valid UTF-8 (pure ASCII included), then
 //! `chardetng`. When the input is short, or `chardetng` lands on a neighbour
 //! of the Chinese charsets, every candidate decoding is scored for how
 //! plausible it is as Chinese text, and a clearly better Chinese reading wins;
@@ -38,8 +39,8 @@ const NEIGHBOUR_NON_ASCII: usize = 48;
 pub enum Detection {
     /// Text in this charset.
     Text(Charset),
-    /// NUL bytes with no UTF-16 pattern, control bytes that text does not
-    /// have, or bytes that every candidate reads as mostly malformed
+    /// NUL bytes close together with no UTF-16 pattern, control bytes that
+    /// text does not have, or bytes that every candidate reads as mostly malformed
     /// sequences: not text, never rewritten.
     Binary,
 }
@@ -119,9 +120,50 @@ pub fn detect(prefix: &[u8], complete: bool) -> Detection {
         return text(encoding, 0, Method::NulPattern);
     }
     if prefix.contains(&0) {
-        return Detection::Binary;
+        return match with_stray_nuls_blanked(prefix, complete) {
+            Some(blanked) => detect_without_nuls(&blanked, complete),
+            None => Detection::Binary,
+        };
     }
-    if is_utf8(prefix, complete) || is_cut_utf8(prefix) {
+    detect_without_nuls(prefix, complete)
+}
+
+/// The fewest bytes of text before a run of NUL bytes in a text file: from
+/// the previous run, or from the start (unless the run starts the input).
+/// Binary formats put NUL bytes within their first few bytes (PNG, ELF,
+/// zip, tar, SQLite, JPEG, PE all before byte 16) and then every few
+/// bytes (random data has one in 256); text has them only as damage, far
+/// apart.
+const NUL_RUN_GAP: usize = 256;
+
+/// `prefix`, which has NUL bytes but not UTF-16's pattern of them, as text
+/// for the rest of detection when those NUL bytes are damage in a text
+/// file rather than the sign of a binary one: a trailing run (padding, as
+/// left by a crash or a fixed-size buffer) is dropped, a leading run (a log
+/// truncated while its writer went on) and runs at least [`NUL_RUN_GAP`]
+/// bytes of text apart are turned into spaces, which no charset reads as
+/// part of a character. `None` when they are too close, or there is no
+/// text. The NUL bytes stay in the decoded text, where the damage scan
+/// reports them.
+fn with_stray_nuls_blanked(prefix: &[u8], complete: bool) -> Option<Vec<u8>> {
+    let last_text = prefix.iter().rposition(|&b| b != 0)?;
+    let mut blanked = prefix[..if complete { last_text + 1 } else { prefix.len() }].to_vec();
+    let mut i = 0;
+    while let Some(text_before) = memchr::memchr(0, &blanked[i..]) {
+        let start = i + text_before;
+        if start > 0 && text_before < NUL_RUN_GAP {
+            return None;
+        }
+        let run = blanked[start..].iter().take_while(|&&b| b == 0).count();
+        blanked[start..start + run].fill(b' ');
+        i = start + run;
+    }
+    Some(blanked)
+}
+
+/// [`detect`] after the BOM, UTF-16 and NUL bytes.
+fn detect_without_nuls(prefix: &[u8], complete: bool) -> Detection {
+    if is_utf8(prefix, complete) || (complete && is_cut_utf8(prefix)) {
         if is_iso_2022_jp(prefix, complete) {
             return text(ISO_2022_JP, 0, Method::EscapeSequences);
         }
@@ -181,8 +223,7 @@ fn declared_and_clean(prefix: &[u8], complete: bool) -> Option<&'static Encoding
     let encoding = declared::declared(prefix).filter(|e| e.is_ascii_compatible())?;
     let single_byte_detected =
         || matches!(legacy(prefix, complete), Detection::Text(found) if found.encoding.is_single_byte());
-    let body = if complete { prefix } else { trim_partial_tail(prefix) };
-    let score = |encoding: &'static Encoding| match encoding.decode_without_bom_handling(body) {
+    let score = |encoding: &'static Encoding| match decode_prefix(encoding, prefix, complete) {
         (text, false) => plausibility_as(&text, Script::of(encoding)),
         (_, true) => f64::NEG_INFINITY,
     };
@@ -317,12 +358,11 @@ const KOREAN_PLAUSIBILITY: f64 = 0.8;
 /// in EUC-JP, its kana only from the jamo row (CPython's
 /// `test/cjkencodings/euc_kr.txt`). Japanese is not written that way.
 fn is_korean_not_japanese(prefix: &[u8], complete: bool) -> bool {
-    let body = if complete { prefix } else { trim_partial_tail(prefix) };
-    let (korean, had_errors) = EUC_KR.decode_without_bom_handling(body);
+    let (korean, had_errors) = decode_prefix(EUC_KR, prefix, complete);
     if had_errors {
         return false;
     }
-    let (japanese, _) = EUC_JP.decode_without_bom_handling(body);
+    let (japanese, _) = decode_prefix(EUC_JP, prefix, complete);
     let non_ascii = japanese.chars().filter(|c| !c.is_ascii()).count();
     let kana = japanese.chars().filter(|&c| is_kana(c)).count();
     kana * JAPANESE_KANA_SHARE < non_ascii && plausibility_as(&korean, Script::Korean) >= KOREAN_PLAUSIBILITY
@@ -438,8 +478,20 @@ fn has_binary_controls(bytes: &[u8]) -> bool {
 /// Whether `encoding` decodes `prefix` without malformed sequences (a cut
 /// character at the end of an incomplete prefix excepted).
 fn decodes_cleanly(encoding: &'static Encoding, prefix: &[u8], complete: bool) -> bool {
-    let body = if complete { prefix } else { trim_partial_tail(prefix) };
-    !encoding.decode_without_bom_handling(body).1
+    !decode_prefix(encoding, prefix, complete).1
+}
+
+/// `prefix` decoded in `encoding`, and whether it has malformed sequences.
+/// The end of an incomplete prefix can cut a character anywhere in a run of
+/// double-byte ones, where only the charset knows which byte starts one: its
+/// decoder holds such a cut back instead of calling it malformed.
+fn decode_prefix(encoding: &'static Encoding, prefix: &[u8], complete: bool) -> (String, bool) {
+    let mut decoder = crate::decode::Decoder::new(encoding, 0, true);
+    let mut text = String::new();
+    // Lossy decoding replaces malformed sequences rather than failing on one.
+    let decoded = decoder.feed(prefix, complete, &mut text).is_ok();
+    let malformed = !decoded || decoder.malformed().count > 0;
+    (text, malformed)
 }
 
 /// Reports GBK as GB18030, which decodes every GBK file identically and
@@ -466,12 +518,14 @@ fn is_utf8(bytes: &[u8], complete: bool) -> bool {
 }
 
 /// Whether `bytes`, a whole input, is UTF-8 cut inside its last character
-/// (a download or copy that stopped): valid UTF-8 with at least one
-/// multi-byte character, up to a sequence cut by the end. Decoding then
+/// (a download or copy that stopped, or a last line cut to a length before
+/// its line end): valid UTF-8 with at least one multi-byte character, up to
+/// a sequence cut by the end or by trailing whitespace. Decoding then
 /// reports the cut, where another charset's reading would be garbage. The
 /// text before the cut must not be one of the short GBK or Big5 texts that
 /// happen to be valid UTF-8.
 fn is_cut_utf8(bytes: &[u8]) -> bool {
+    let bytes = bytes.trim_ascii_end();
     match std::str::from_utf8(bytes) {
         Ok(_) => false,
         Err(e) => {
@@ -1066,6 +1120,37 @@ mod tests {
     }
 
     #[test]
+    fn nul_bytes_far_apart_or_padding_are_damage_in_text_close_ones_binary() {
+        let gbk = encode(GBK, &"天气预报：明天北京晴，最高气温二十五度。\n".repeat(20));
+        let utf8 = "這是一個測試句子，裡面有中文。\n".repeat(20).into_bytes();
+        let nuls = |n| vec![0u8; n];
+        assert_eq!(charset(&[&gbk[..], b"\0"].concat()), "gb18030");
+        assert_eq!(charset(&[&gbk[..], &nuls(5000)].concat()), "gb18030"); // padding
+        assert_eq!(charset(&[&nuls(5000), &gbk[..]].concat()), "gb18030"); // a truncated log written on
+        assert_eq!(charset(&[&gbk[..328], b"\0", &gbk[328..], b"\0\0", &gbk[..]].concat()), "gb18030");
+        assert_eq!(charset(&[&utf8[..], b"\0", &utf8[..]].concat()), "UTF-8");
+        assert_eq!(charset(&[&utf8[..], &nuls(5000)].concat()), "UTF-8");
+        assert!(matches!(detect(&[&utf8[..], &nuls(PREFIX_LEN)].concat(), false), Detection::Text(_)));
+
+        assert_eq!(charset(&nuls(5000)), "binary");
+        assert_eq!(charset(&[&gbk[..100], b"\0", &gbk[..]].concat()), "binary"); // NUL near the start
+        assert_eq!(charset(&[&gbk[..], b"\0", &gbk[..100], b"\0", &gbk[..]].concat()), "binary");
+        assert_eq!(charset(&[&gbk[..], b"\0x\0y\0z\0"].concat()), "binary"); // NUL-separated records
+        assert!(matches!(detect(&nuls(PREFIX_LEN), false), Detection::Binary));
+        // Headers of binary formats, each before a text they could hold.
+        let headers: [&[u8]; 5] = [
+            include_bytes!("../samples/binary.bin"),                                    // PNG
+            b"\x7fELF\x02\x01\x01\x00\x00\x00\x00\x00\x00\x00\x00\x00\x02\x00\x3e\x00", // ELF
+            b"PK\x03\x04\x0a\x00\x00\x00\x00\x00\x5a\x7b\x81\x59\x12\x34\x56\x78\x40\x06\x00\x00", // zip, stored
+            b"SQLite format 3\x00\x10\x00\x01\x01\x00\x40\x20\x20",                     // SQLite
+            &[b"notes.txt".as_slice(), &nuls(91), b"0000644\x000001750\x00"].concat(),  // tar
+        ];
+        for header in headers {
+            assert_eq!(charset(&[header, &utf8[..]].concat()), "binary", "{header:x?}");
+        }
+    }
+
+    #[test]
     fn random_bytes_without_nul_are_binary() {
         // A fixed xorshift stream, NUL bytes taken out as compressed data
         // sometimes has none in its first kilobytes.
@@ -1194,6 +1279,26 @@ mod tests {
     }
 
     #[test]
+    fn a_prefix_cut_inside_a_double_byte_character_keeps_its_charset() {
+        let cut = |encoding: &'static Encoding, text: &str, skew: usize| {
+            let bytes = [&b"x"[..skew], &encode(encoding, &text.repeat(4000))].concat();
+            match detect(&bytes[..PREFIX_LEN], false) {
+                Detection::Text(c) => (c.encoding.name(), c.method),
+                Detection::Binary => ("binary", Method::Statistics),
+            }
+        };
+        // Runs of four non-ASCII bytes and more, cut after an odd or an even number of them.
+        for skew in [0, 1] {
+            let korean = "안녕하세요. 오늘은 날씨가 아주 좋네요. 우리는 공원에 갔습니다.\n";
+            assert_eq!(cut(EUC_KR, korean, skew).0, "EUC-KR", "skew {skew}");
+            let japanese = "日本語のテキストです。これはテストの文章になります。\n";
+            assert_eq!(cut(EUC_JP, japanese, skew).0, "EUC-JP", "skew {skew}");
+            let declared = format!("<meta charset=\"gb2312\">\n{}", "我们今天去公园散步，天气很好。\n".repeat(9));
+            assert_eq!(cut(GBK, &declared, skew), ("gb18030", Method::Declared), "skew {skew}");
+        }
+    }
+
+    #[test]
     fn korean_that_chardetng_takes_for_euc_jp_is_euc_kr() {
         // CPython's test/cjkencodings/euc_kr.txt: kanji in EUC-JP, with kana
         // only in its last line, from the jamo row.
@@ -1221,6 +1326,11 @@ mod tests {
         // reports the cut), if a multi-byte character came before the cut.
         assert!(matches!(detect(&text[..4], true), Detection::Text(c) if c.encoding == UTF_8));
         assert!(!matches!(detect(&text[..2], true), Detection::Text(c) if c.encoding == UTF_8));
+        // Cut before the line end of the last line, or trailing spaces.
+        assert_eq!(charset(b"\xe4\xb8\xad\xe6\x96\x87\xe4\xb8\n"), "UTF-8"); // 中文 and a cut 中
+        assert_eq!(charset(b"\xe4\xb8\xad\xe6\x96\x87\xe4\xb8\r\n \n"), "UTF-8");
+        assert_ne!(charset(b"\xe4\xb8\xad\xe6\x96\x87\xe4\xb8\nx"), "UTF-8"); // text after it: no cut
+        assert_eq!(charset(b"\xd6\xd0\xce\xc4\n"), "gb18030"); // 中文 in GBK, no UTF-8 before
     }
 
     #[test]

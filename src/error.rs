@@ -26,19 +26,23 @@ pub enum Error {
         /// Byte offset of the first malformed sequence in the input.
         offset: u64,
     },
-    /// As [`Error::Malformed`], in the charset of a byte-order mark that
-    /// won over the one the caller named.
+    /// As [`Error::Malformed`], in the charset of a byte-order mark, which
+    /// wins over detection and over the charset the caller named: naming
+    /// the charset again does not help, removing the BOM does.
     #[error(
         "malformed {encoding} byte sequence at byte offset {offset}, after a byte-order mark of {encoding}, \
-         which wins over --from {from}; not written (remove the BOM to decode the file as {from})"
+         which wins over {}; not written (remove the BOM to {}, or pass --lossy to replace what is not \
+         {encoding} with U+FFFD)",
+        from.map_or("detection and --from".to_owned(), |from| format!("--from {from}")),
+        from.map_or("have the charset detected".to_owned(), |from| format!("decode the file as {from}"))
     )]
     MalformedAfterBom {
         /// Name of the charset of the BOM.
         encoding: &'static str,
         /// Byte offset of the first malformed sequence in the input.
         offset: u64,
-        /// Name of the charset the caller named.
-        from: &'static str,
+        /// Name of the charset the caller named, if any.
+        from: Option<&'static str>,
     },
     /// As [`Error::Malformed`], in an input that mixes lines of UTF-8 with
     /// lines of another charset: decoding it as either would garble the

@@ -65,6 +65,11 @@
 //!   read no two Han characters side by side; other short Latin-1 text (a
 //!   word of three accented letters, signs in pairs) can still be read as
 //!   GBK or Big5. `--from windows-1252` settles it.
+//! - NUL bytes in text are damage, reported, when they are padding at
+//!   either end or stray ones at least 256 bytes of text apart; a text file
+//!   with NUL bytes closer together, or one in its first 256 bytes after
+//!   other bytes, is skipped as binary, and so is one whose first 64 KiB
+//!   are all NUL. `--from` reads it (the NUL bytes are then reported).
 //! - UTF-16 without a BOM is recognised by its pattern of NUL bytes, which
 //!   needs some ASCII (spaces, newlines, digits) in the text. UTF-32, which
 //!   encoding_rs does not decode, is skipped as binary.

@@ -14,6 +14,7 @@ use clap::{CommandFactory, FromArgMatches};
 use serde_json::json;
 use zhnorm::convert::Language;
 use zhnorm::detect::{self, Detection};
+use zhnorm::repair::DamageKind;
 use zhnorm::settings::EditorConfigCharset;
 use zhnorm::walk::{self, Found, Input, WalkOptions};
 use zhnorm::{normalize, Options, Outcome, Report};
@@ -197,6 +198,14 @@ fn run(args: &Args) -> anyhow::Result<Status> {
     }
     if let Some(path) = args.backup.as_deref().filter(|suffix| suffix.contains('/')) {
         bail!("--backup takes a suffix added to each file's name (--backup=.orig), not a path: {path}");
+    }
+    // `ch1` + `1` is `ch11`, a file of its own: such a suffix makes backups
+    // and other files look alike (and would skip or refuse real files).
+    if let Some(suffix) = args.backup.as_deref().filter(|suffix| suffix.starts_with(char::is_alphanumeric)) {
+        bail!(
+            "--backup={suffix}: a suffix must not start with a letter or digit (ch1 + {suffix} is a name another \
+             file may have); start it with . ~ _ or - (--backup=.{suffix})"
+        );
     }
     // `--backup .orig` takes `.orig` for a path to process.
     if args.backup.as_deref() == Some(cli::DEFAULT_BACKUP_SUFFIX) {
@@ -486,8 +495,36 @@ fn print_damage(path: &Path, report: &Report, args: &Args) {
     if report.korean_not_converted {
         note_not_converted(path, Language::Korean);
     }
+    let misfit = bom_misfit(report);
+    if let Some(misfit) = &misfit {
+        note!("{}: {misfit}", walk::display_path(path));
+    }
     for damage in &report.damage {
-        note!("{}:{}:{}: damage: {}", walk::display_path(path), damage.line, damage.column, damage.kind.describe());
+        let kind = match damage.kind {
+            DamageKind::CutCharacter if misfit.is_some() => DamageKind::ReplacementCharacter,
+            kind => kind,
+        };
+        note!("{}:{}:{}: damage: {}", walk::display_path(path), damage.line, damage.column, kind.describe());
+    }
+}
+
+/// What is really wrong where `--lossy` replaced bytes behind a byte-order
+/// mark, which decides the charset: the bytes are of another charset, or
+/// the BOM stands alone; U+FFFD at a line end there is no character cut in
+/// half. `None` elsewhere, and for UTF-16 text that was cut.
+fn bom_misfit(report: &Report) -> Option<String> {
+    let first = report.malformed.first_offset.filter(|_| report.bom_found)?;
+    let encoding = report.encoding();
+    if encoding == encoding_rs::UTF_8 {
+        Some(format!(
+            "bytes that are not UTF-8 after a UTF-8 BOM (first at byte {first}) were replaced with U+FFFD; \
+             the BOM wins over detection and --from: remove it to have the charset detected"
+        ))
+    } else if report.bytes_in <= 3 {
+        // A UTF-16 BOM is two bytes: one byte after it is no character.
+        Some(format!("a lone {} BOM with nothing after it but one byte, replaced with U+FFFD", encoding.name()))
+    } else {
+        None
     }
 }
 
@@ -1030,8 +1067,15 @@ impl<'a> BatchPrinter<'a> {
         if !self.args.quiet && matches!(self.mode, Mode::Write | Mode::OutDir) {
             let rate = if seconds > 0.0 { self.bytes as f64 / seconds / 1e6 } else { 0.0 };
             let verb = if self.mode == Mode::Write { "rewritten" } else { "changed" };
+            // A file that failed is not counted in the megabytes: how much of
+            // it was read before the fault is not known here.
+            let failed = match self.errors {
+                0 => String::new(),
+                1 => ", not counting the file that failed".to_owned(),
+                errors => format!(", not counting the {errors} files that failed"),
+            };
             note!(
-                "{} scanned, {} {verb}, {} skipped, {} ({:.1} MB in {seconds:.2} s, {rate:.1} MB/s)",
+                "{} scanned, {} {verb}, {} skipped, {} ({:.1} MB in {seconds:.2} s, {rate:.1} MB/s{failed})",
                 zhnorm::counted(self.files as u64, "file", "files"),
                 self.changed_files,
                 self.skipped,

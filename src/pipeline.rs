@@ -7,7 +7,7 @@ use std::collections::VecDeque;
 use std::io::{self, Read, Write};
 use std::ops::Range;
 
-use encoding_rs::{Encoding, UTF_8};
+use encoding_rs::{Encoding, GB18030, GBK, UTF_8};
 use serde::Serialize;
 
 use crate::clean::{CleanCounts, CleanOptions, Cleaner};
@@ -54,8 +54,8 @@ pub struct Options {
     pub protect: Vec<regex::Regex>,
     /// Convert Japanese and Korean text with a Chinese configuration too.
     pub force: bool,
-    /// Refuse input in any charset but these (empty: any); GBK is named
-    /// GB18030, its superset, as the detector names it.
+    /// Refuse input in any charset but these (empty: any); GBK and its
+    /// superset GB18030, which the detector names, accept each other.
     pub accept: Vec<&'static Encoding>,
 }
 
@@ -255,7 +255,10 @@ pub fn normalize<R: Read, W: Write>(mut input: R, output: &mut W, options: &Opti
     // charset, so it is whichever of them is accepted (ISO-2022-JP, 7-bit
     // too, is not one).
     let ascii = complete && charset.bom_len == 0 && charset.encoding.is_ascii_compatible() && prefix.is_ascii();
-    let accepted = |e: &&'static Encoding| *e == charset.encoding || (ascii && e.is_ascii_compatible());
+    let gb18030_for_gbk = |e: &'static Encoding| if e == GBK { GB18030 } else { e };
+    let accepted = |e: &&'static Encoding| {
+        gb18030_for_gbk(e) == gb18030_for_gbk(charset.encoding) || (ascii && e.is_ascii_compatible())
+    };
     if !options.accept.is_empty() && !options.accept.iter().any(accepted) {
         let name = |e: &&'static Encoding| e.name().to_ascii_lowercase();
         return Err(Error::NotAccepted {
@@ -305,6 +308,9 @@ pub fn normalize<R: Read, W: Write>(mut input: R, output: &mut W, options: &Opti
         guard: Guard::new(options.protect.clone(), options.force),
         pending: String::new(),
         declaration_looked_for: charset.encoding == UTF_8,
+        // UTF-16 has no ASCII bytes to look for declarations in: its
+        // output's windows are taken instead.
+        declared_in_head: charset.encoding.is_ascii_compatible().then(|| detect::declared::kinds(prefix)),
     };
     if stream.report.bom_written {
         stream.emit("\u{FEFF}")?;
@@ -312,8 +318,8 @@ pub fn normalize<R: Read, W: Write>(mut input: R, output: &mut W, options: &Opti
     // Naming the charset again does not help where a BOM overrode it; in a
     // mixture, the first malformed UTF-8 starts a line of the other charset.
     let overridden = |err| match (err, options.from, charset.mixed_with) {
-        (Error::Malformed { encoding, offset }, Some(from), _) if charset.method == Method::Bom => {
-            Error::MalformedAfterBom { encoding, offset, from: from.name() }
+        (Error::Malformed { encoding, offset }, from, _) if charset.method == Method::Bom => {
+            Error::MalformedAfterBom { encoding, offset, from: from.map(Encoding::name) }
         }
         (Error::Malformed { offset, .. }, None, Some(other)) => Error::Mixed { offset, other: other.name() },
         (err, ..) => err,
@@ -447,6 +453,9 @@ struct Stream<'a, W> {
     /// The first block, where a charset declaration is, has been looked at
     /// (or the input is UTF-8, and its declaration is not to be changed).
     declaration_looked_for: bool,
+    /// The kinds of declaration at the start of the input (see
+    /// [`detect::declared::Kinds`]); `None` when it is not ASCII-compatible.
+    declared_in_head: Option<detect::declared::Kinds>,
 }
 
 impl<W: Write> Stream<'_, W> {
@@ -542,7 +551,7 @@ impl<W: Write> Stream<'_, W> {
         self.report.nfc_changed |= matches!(normalized, Cow::Owned(_));
         let text = write::line_endings(&normalized, self.options.eol);
         if !std::mem::replace(&mut self.declaration_looked_for, true) {
-            if let Some((declared, label)) = write::declare_utf8(&text, self.report.encoding) {
+            if let Some((declared, label)) = write::declare_utf8(&text, self.report.encoding, self.declared_in_head) {
                 self.report.declaration_updated = Some(label.into_boxed_str());
                 return Ok(self.emit(&declared)?);
             }
@@ -1176,6 +1185,11 @@ mod tests {
         let gbk_only = Options { accept: vec![encoding_rs::GB18030], ..Options::default() };
         assert!(run(&b"int main(void) { return 0; }\n"[..], &gbk_only).0.is_ok());
         assert!(run("中文\n".as_bytes(), &gbk_only).0.is_err());
+        let gbk_named = Options { accept: vec![encoding_rs::GBK], ..Options::default() };
+        assert!(run(&gbk[..], &gbk_named).0.is_ok(), "gbk accepts what the detector names gb18030");
+        let (big5, _, _) = encoding_rs::BIG5.encode("這是一段繁體中文的文字，用來測試接受的字元集。\n");
+        let refused = run(&big5[..], &gbk_named).0.unwrap_err().to_string();
+        assert_eq!(refused, "charset big5 is not accepted (accepted: gbk)", "the label as given, not gb18030");
         let utf16_only = Options { accept: vec![encoding_rs::UTF_16LE], ..Options::default() };
         assert!(run(&b"plain ASCII\n"[..], &utf16_only).0.is_err());
     }

@@ -192,12 +192,10 @@ fn charsets<'de, D: Deserializer<'de>>(deserializer: D) -> std::result::Result<O
     Ok(Some(labels))
 }
 
-/// The charset a label in an accept list stands for. GBK is read as its
-/// superset GB18030 (the detector names GB18030), so accepting either
-/// accepts both.
+/// The charset a label in an accept list stands for, named as the user
+/// named it in messages (`gbk`, though accepting GBK accepts GB18030 too).
 pub fn accepted_charset(label: &str) -> Option<&'static Encoding> {
-    let encoding = Encoding::for_label(label.trim().as_bytes())?;
-    Some(if encoding == encoding_rs::GBK { encoding_rs::GB18030 } else { encoding })
+    Encoding::for_label(label.trim().as_bytes())
 }
 
 fn regexes<'de, D: Deserializer<'de>>(deserializer: D) -> std::result::Result<Option<Vec<String>>, D::Error> {
@@ -308,7 +306,7 @@ editorconfig = false
         assert_eq!(settings.dict.unwrap(), [Path::new("terms.txt")]);
         assert_eq!(Settings::parse("convert = \"conf/team.json\"").unwrap().convert.unwrap(), "conf/team.json");
         assert_eq!(settings.accept.unwrap(), ["utf-8", "gbk"]);
-        assert_eq!(accepted_charset("gbk"), Some(encoding_rs::GB18030), "gbk is read as gb18030");
+        assert_eq!(accepted_charset("gbk"), Some(encoding_rs::GBK), "gbk keeps its name");
         assert_eq!(settings.bom, Some(BomPolicy::Keep));
         assert_eq!(settings.eol, Some(EolPolicy::Lf));
         assert_eq!(settings.glosses, Some(GlossMode::Strip));

@@ -201,21 +201,32 @@ pub fn display_path(path: &Path) -> std::borrow::Cow<'_, str> {
 /// that says so, rather than "No such file or directory" for a path that
 /// `ls` shows.
 pub fn open(path: &Path) -> std::io::Result<std::fs::File> {
-    std::fs::File::open(path).map_err(|err| broken_link(path, &err).map_or(err, std::io::Error::other))
+    std::fs::File::open(path).map_err(|err| not_found(path, &err).map_or(err, std::io::Error::other))
 }
 
-/// The message for `err`, met on opening `path`, when `path` is a
-/// symbolic link that leads nowhere.
-fn broken_link(path: &Path, err: &std::io::Error) -> Option<String> {
-    let target = std::fs::read_link(path).ok().filter(|_| err.kind() == std::io::ErrorKind::NotFound)?;
-    Some(format!("broken symbolic link (points to {})", display_path(&target)))
+/// A better message for `err`, met on opening `path`, when `path` is not
+/// there: a symbolic link that leads nowhere, or an option given after
+/// `--` (a pre-commit hook's `args:` come after its entry's `--`).
+fn not_found(path: &Path, err: &std::io::Error) -> Option<String> {
+    if err.kind() != std::io::ErrorKind::NotFound {
+        return None;
+    }
+    if let Ok(target) = std::fs::read_link(path) {
+        return Some(format!("broken symbolic link (points to {})", display_path(&target)));
+    }
+    path.as_os_str().as_encoded_bytes().starts_with(b"-").then(|| {
+        format!(
+            "{err}; after `--` an option is taken for a file name (a pre-commit hook's \
+             `args:` come after its entry's `--`: put options in zhnorm.toml)"
+        )
+    })
 }
 
 /// Why a path could not be walked, without the path, which the caller
 /// prints in front.
 pub fn reason(err: &ignore::Error) -> String {
     match (err.io_error(), error_path(err)) {
-        (Some(io), Some(path)) => broken_link(path, io).unwrap_or_else(|| io.to_string()),
+        (Some(io), Some(path)) => not_found(path, io).unwrap_or_else(|| io.to_string()),
         (Some(io), None) => io.to_string(),
         (None, _) => err.to_string(),
     }

@@ -94,18 +94,26 @@ impl EolCounts {
 /// declaration that was wrong before is the author's to fix). Left as it
 /// was, the declaration would have the file read as `source` again:
 /// browsers would show mojibake, and Python refuses a `coding: gbk` file
-/// that is not GBK.
-pub fn declare_utf8(text: &str, source: &'static encoding_rs::Encoding) -> Option<(String, String)> {
+/// that is not GBK. `declared_in_head` are the kinds of declaration found
+/// in the input (see [`crate::detect::declared::Kinds`]); `None` looks for
+/// them in `text`'s own windows.
+pub fn declare_utf8(
+    text: &str,
+    source: &'static encoding_rs::Encoding,
+    declared_in_head: Option<crate::detect::declared::Kinds>,
+) -> Option<(String, String)> {
     let same_charset = |label: &str| {
         let family = |e: &'static encoding_rs::Encoding| match e {
             e if e == encoding_rs::GBK => encoding_rs::GB18030,
             e if e == encoding_rs::UTF_16BE => encoding_rs::UTF_16LE,
             e => e,
         };
-        encoding_rs::Encoding::for_label(label.as_bytes()).is_some_and(|declared| family(declared) == family(source))
+        crate::detect::declared::encoding_for_label(label).is_some_and(|declared| family(declared) == family(source))
     };
-    let labels: Vec<(usize, &str)> =
-        crate::detect::declared::labels(text).into_iter().filter(|&(_, label)| same_charset(label)).collect();
+    let labels: Vec<(usize, &str)> = crate::detect::declared::labels(text, declared_in_head)
+        .into_iter()
+        .filter(|&(_, label)| same_charset(label))
+        .collect();
     let (&(_, first), _) = labels.split_first()?;
     let mut declared = String::with_capacity(text.len() + 8);
     let mut done = 0;
@@ -585,7 +593,7 @@ mod tests {
             ),
         ];
         for (text, expected, label) in updated {
-            assert_eq!(declare_utf8(text, encoding_rs::GB18030), Some((expected.to_owned(), label.to_owned())));
+            assert_eq!(declare_utf8(text, encoding_rs::GB18030, None), Some((expected.to_owned(), label.to_owned())));
         }
         let far = format!("<html>{}<meta charset=\"gbk\">", " ".repeat(crate::detect::declared::META_WINDOW));
         for text in [
@@ -596,9 +604,16 @@ mod tests {
             "中文",
             &far,
         ] {
-            assert_eq!(declare_utf8(text, encoding_rs::GB18030), None, "{text}");
+            assert_eq!(declare_utf8(text, encoding_rs::GB18030, None), None, "{text}");
         }
-        let big5 = declare_utf8("<meta charset=\"big5\">", encoding_rs::BIG5);
+        // The window is the input's: GBK's two bytes a character become three.
+        let grown = format!("<title>{}</title><meta charset=\"gbk\">", "中".repeat(400));
+        let head = encoding_rs::GBK.encode(&grown).0;
+        let kinds = crate::detect::declared::kinds(&head);
+        let updated = declare_utf8(&grown, encoding_rs::GB18030, Some(kinds)).map(|(text, _)| text);
+        assert_eq!(updated, Some(grown.replace("gbk", "utf-8")));
+        assert_eq!(declare_utf8(&grown, encoding_rs::GB18030, None), None, "past the window of the output");
+        let big5 = declare_utf8("<meta charset=\"big5\">", encoding_rs::BIG5, None);
         assert_eq!(big5, Some(("<meta charset=\"utf-8\">".to_owned(), "big5".to_owned())));
     }
 

@@ -172,6 +172,12 @@ fn write_refuses_lossy_files_unless_lossy() {
     );
     assert_eq!(fs::read(&invalid).unwrap(), fs::read(sample_path("invalid-gbk.txt")).unwrap());
     assert_eq!(fs::read_to_string(&good).unwrap(), SIMPLIFIED, "the other file is still done");
+    assert!(
+        stderr(&output).contains("2 files scanned, 1 rewritten, 0 skipped, 1 error (")
+            && stderr(&output).ends_with(" MB/s, not counting the file that failed)\n"),
+        "the summary's megabytes leave the failed file out and say so: {}",
+        stderr(&output)
+    );
 
     let output = zhnorm(["--write".as_ref(), "--lossy".as_ref(), invalid.as_os_str()]).run();
     assert_eq!(output.status.code(), Some(0), "{}", stderr(&output));
@@ -544,6 +550,28 @@ fn check_fails_on_damage_and_reports_its_position() {
 }
 
 #[test]
+fn nul_padding_and_stray_nuls_are_damage_in_text_not_a_binary_file() {
+    let dir = Dir::new();
+    let gbk = encoding_rs::GBK.encode(&SIMPLIFIED.repeat(8)).0.into_owned();
+    let padded = dir.write("padded.txt", &[&gbk[..], &[0u8; 4000]].concat());
+    let stray = dir.write("stray.txt", &[&gbk[..], b"\0", &gbk[..]].concat());
+    let output = zhnorm(["--check".as_ref(), padded.as_os_str(), stray.as_os_str()]).run();
+    assert_eq!(output.status.code(), Some(1));
+    let err = stderr(&output);
+    assert!(err.contains("padded.txt:17:1: damage: NUL bytes"), "{err}");
+    assert!(err.contains("stray.txt:17:1: damage: NUL bytes"), "{err}");
+    let output = zhnorm([&padded]).run();
+    assert_eq!(output.stdout, [SIMPLIFIED.repeat(8).as_bytes(), &[0u8; 4000]].concat(), "nothing dropped");
+    // NUL bytes close together, as binary formats have them, are a binary file.
+    let close = dir.write("close.txt", &[&gbk[..], b"\0", &gbk[..50], b"\0", &gbk[..]].concat());
+    let output = zhnorm(["--check".as_ref(), close.as_os_str()]).run();
+    assert_eq!(
+        (output.status.code(), stderr(&output)),
+        (Some(0), format!("zhnorm: {}: skipped: binary file\n", close.display()))
+    );
+}
+
+#[test]
 fn detect_prints_charset_and_confidence() {
     let output =
         zhnorm(["--detect".as_ref(), sample_path("big5.txt").as_os_str(), sample_path("binary.bin").as_os_str()]).run();
@@ -599,7 +627,49 @@ fn a_bom_wins_over_from_as_in_the_whatwg_decode() {
     assert_eq!(
         stderr(&gbk_behind_a_bom),
         "zhnorm: <stdin>: malformed UTF-8 byte sequence at byte offset 3, after a byte-order mark of UTF-8, which wins \
-         over --from GBK; output stops at byte 3 (remove the BOM to decode the file as GBK)\n"
+         over --from GBK; output stops at byte 3 (remove the BOM to decode the file as GBK, or pass --lossy to \
+         replace what is not UTF-8 with U+FFFD)\n"
+    );
+}
+
+#[test]
+fn gbk_behind_a_utf8_bom_says_to_remove_the_bom_not_to_pass_from() {
+    let dir = Dir::new();
+    dir.write("g.txt", b"\xef\xbb\xbf\xd6\xd0\xce\xc4\n");
+    let output = zhnorm(["--no-config", "--check", "g.txt"]).in_dir(dir.temp.path()).run();
+    assert_eq!(output.status.code(), Some(2));
+    assert_eq!(
+        stderr(&output),
+        "zhnorm: g.txt: malformed UTF-8 byte sequence at byte offset 3, after a byte-order mark of UTF-8, which wins \
+         over detection and --from; not checked (remove the BOM to have the charset detected, or pass --lossy to \
+         replace what is not UTF-8 with U+FFFD)\n"
+    );
+}
+
+#[test]
+fn lossy_reading_behind_a_bom_says_what_is_wrong_not_that_a_character_was_cut() {
+    let dir = Dir::new();
+    dir.write("lone.txt", b"\xff\xfe\n");
+    dir.write("gbk.txt", b"\xef\xbb\xbf\xd6\xd0\xce\xc4\n");
+    let lone = zhnorm(["--no-config", "--lossy", "--check", "lone.txt"]).in_dir(dir.temp.path()).run();
+    assert_eq!(
+        stderr(&lone),
+        "zhnorm: lone.txt: a lone UTF-16LE BOM with nothing after it but one byte, replaced with U+FFFD\n\
+         zhnorm: lone.txt:1:1: damage: U+FFFD replacement character (bytes were lost)\n"
+    );
+    let gbk = zhnorm(["--no-config", "--lossy", "--check", "gbk.txt"]).in_dir(dir.temp.path()).run();
+    assert_eq!(
+        stderr(&gbk),
+        "zhnorm: gbk.txt: bytes that are not UTF-8 after a UTF-8 BOM (first at byte 3) were replaced with U+FFFD; \
+         the BOM wins over detection and --from: remove it to have the charset detected\n\
+         zhnorm: gbk.txt:1:1: damage: U+FFFD replacement character (bytes were lost)\n"
+    );
+    dir.write("cut.txt", "中文\n中".as_bytes().split_last().unwrap().1);
+    let cut = zhnorm(["--no-config", "--lossy", "--check", "cut.txt"]).in_dir(dir.temp.path()).run();
+    assert!(
+        stderr(&cut).ends_with("damage: U+FFFD at a line end: a multi-byte character was cut in half\n"),
+        "{}",
+        stderr(&cut)
     );
 }
 
@@ -824,6 +894,15 @@ fn protected_patterns_and_off_markers_are_not_converted() {
     let bad = zhnorm(["-c", "s2t", "--protect", "(", "-"]).stdin(b"x").run();
     assert_eq!(bad.status.code(), Some(2));
     assert!(stderr(&bad).starts_with("zhnorm: bad --protect pattern \"(\""), "{}", stderr(&bad));
+}
+
+#[test]
+fn off_marker_must_be_a_whole_word() {
+    let prose = zhnorm(["-c", "s2t", "-"]).stdin("zhnorm: off-by-one 头发\n头发\n".as_bytes()).run();
+    assert_eq!(stdout(&prose), "zhnorm: off-by-one 頭髮\n頭髮\n", "off-by-one is not a marker");
+    let html =
+        zhnorm(["-c", "s2t", "-"]).stdin("<!-- zhnorm: off-->\n头发\n<!-- zhnorm: on-->\n头发\n".as_bytes()).run();
+    assert_eq!(stdout(&html), "<!-- zhnorm: off-->\n头发\n<!-- zhnorm: on-->\n頭髮\n", "--> closes the comment");
 }
 
 #[test]
@@ -1076,6 +1155,13 @@ mod project {
         let accepted = zhnorm(["--check", "--accept", "utf-8,gbk", "a.txt"]).in_dir(dir.temp.path()).run();
         assert_eq!(accepted.status.code(), Some(1));
         assert_eq!(stdout(&accepted), "a.txt: gb18030 -> utf-8\n");
+        dir.copy_sample("big5.txt", "b.txt");
+        let refused = zhnorm(["--check", "--accept", "utf-8,gbk", "b.txt"]).in_dir(dir.temp.path()).run();
+        assert_eq!(
+            stderr(&refused),
+            "zhnorm: b.txt: charset big5 is not accepted (accepted: utf-8, gbk)\n",
+            "the charsets named as the user named them"
+        );
     }
 
     #[test]
@@ -1585,6 +1671,41 @@ mod files_are_safe {
             "zhnorm: --backup takes a suffix added to each file's name (--backup=.orig), not a path: /tmp/x\n"
         );
         assert_eq!(fs::read(dir.path("a.txt")).unwrap(), fs::read(sample_path("gbk.txt")).unwrap());
+    }
+
+    /// A hook's `args:` come after its entry's `--`: `--eol=lf: No such file
+    /// or directory` said nothing of why.
+    #[test]
+    fn an_option_after_the_double_dash_is_explained() {
+        let dir = Dir::new();
+        dir.copy_sample("gbk.txt", "a.txt");
+        let output = run_in(&dir, &["--no-config", "--check", "--", "a.txt", "--eol=lf"]);
+        assert_eq!(output.status.code(), Some(2));
+        assert!(
+            stderr(&output).contains("zhnorm: --eol=lf: No such file or directory (os error 2); after `--` an option is taken for a file name"),
+            "{}",
+            stderr(&output)
+        );
+        assert_eq!(stdout(&output), "a.txt: gb18030 -> utf-8\n", "the other file is checked");
+    }
+
+    /// `--backup=1` took `ch11` for the backup of `ch1` and refused `ch1`.
+    #[test]
+    fn a_backup_suffix_that_could_continue_a_name_is_refused() {
+        let dir = Dir::new();
+        dir.copy_sample("gbk.txt", "ch1");
+        dir.copy_sample("gbk.txt", "ch11");
+        let output = run_in(&dir, &["--write", "--backup=1", "."]);
+        assert_eq!(output.status.code(), Some(2));
+        assert!(
+            stderr(&output).contains("--backup=1: a suffix must not start with a letter or digit"),
+            "{}",
+            stderr(&output)
+        );
+        assert_eq!(fs::read(dir.path("ch1")).unwrap(), fs::read(sample_path("gbk.txt")).unwrap());
+        let output = run_in(&dir, &["-q", "--write", "--backup=_1", "."]);
+        assert_eq!(output.status.code(), Some(0), "{}", stderr(&output));
+        assert_eq!(fs::read(dir.path("ch1_1")).unwrap(), fs::read(sample_path("gbk.txt")).unwrap());
     }
 
     #[test]
@@ -2210,6 +2331,30 @@ fn a_declared_charset_that_decodes_cleanly_is_followed_and_then_declares_utf8() 
 }
 
 #[test]
+fn a_declaration_followed_is_pointed_at_utf8_though_the_output_moves_it_past_its_window() {
+    let title = "中文小说第一章".repeat(60);
+    let html =
+        format!("<html><head><title>{title}</title>\n<meta charset=\"gb2312\">\n</head><body>你好</body></html>\n");
+    let output = zhnorm(["--no-config"]).stdin(&encoding_rs::GBK.encode(&html).0).run();
+    assert_eq!(output.status.code(), Some(0), "{}", stderr(&output));
+    assert_eq!(stdout(&output), html.replace("gb2312", "utf-8"));
+}
+
+#[test]
+fn python_and_emacs_coding_names_are_followed_and_pointed_at_utf8() {
+    for (cookie, rewritten) in [
+        ("# -*- coding: cp936 -*-", "# -*- coding: utf-8 -*-"),
+        ("# coding=euc_cn", "# coding=utf-8"),
+        (";; -*- coding: chinese-gbk-unix -*-", ";; -*- coding: utf-8 -*-"),
+    ] {
+        let source = format!("{cookie}\nprint(\"你好世界\")\n");
+        let output = zhnorm(["--no-config"]).stdin(&encoding_rs::GBK.encode(&source).0).run();
+        assert_eq!(output.status.code(), Some(0), "{}", stderr(&output));
+        assert_eq!(stdout(&output), source.replace(cookie, rewritten));
+    }
+}
+
+#[test]
 fn a_declared_charset_the_bytes_are_not_valid_in_is_passed_over_with_a_note() {
     let (gb18030, _, _) = encoding_rs::GB18030.encode(GB18030_ONLY);
     let output = zhnorm(["--no-config"]).stdin(&[b"# coding: euc-kr\n".as_ref(), &gb18030].concat()).run();
@@ -2219,6 +2364,25 @@ fn a_declared_charset_the_bytes_are_not_valid_in_is_passed_over_with_a_note() {
         stderr(&output),
         "zhnorm: <stdin>: declares charset euc-kr, but its bytes are not valid euc-kr: read as detected, gb18030\n"
     );
+}
+
+#[test]
+fn files_over_the_detection_prefix_keep_their_charset_wherever_its_end_cuts_a_character() {
+    let korean = "안녕하세요. 오늘은 날씨가 아주 좋네요. 우리는 공원에 갔습니다.\n".repeat(3000);
+    let declared =
+        format!("<meta charset=\"gb2312\">\n{}", "我们今天去公园散步，天气很好，大家都很开心。\n".repeat(3000));
+    for skew in ["", "x", "xx", "xxx"] {
+        for (text, encoding, detected) in [
+            (&korean, encoding_rs::EUC_KR, "euc-kr (confidence 0.90, statistics)"),
+            (&declared, encoding_rs::GBK, "gb18030 (confidence 0.95, declared)"),
+        ] {
+            let bytes = [skew.as_bytes(), &encoding.encode(text).0].concat();
+            let detect = zhnorm(["--no-config", "--detect", "-"]).stdin(&bytes).run();
+            assert_eq!(stdout(&detect), format!("<stdin>: {detected}\n"), "skew {skew:?}");
+            let output = zhnorm(["--no-config"]).stdin(&bytes).run();
+            assert_eq!(stderr(&output), "", "skew {skew:?}");
+        }
+    }
 }
 
 #[test]

@@ -235,7 +235,10 @@ fn markers(line: &str) -> impl Iterator<Item = (usize, usize, bool)> + '_ {
         } else {
             return None;
         };
-        let whole_word = !word[len..].starts_with(|c: char| c.is_ascii_alphanumeric());
+        // A hyphen or underscore that joins more letters makes another word
+        // (`off-by-one`, `on_time`); one that closes a comment (`-->`) does not.
+        let after = word[len..].trim_start_matches(['-', '_']);
+        let whole_word = !after.starts_with(|c: char| c.is_ascii_alphanumeric());
         whole_word.then_some((at, at + MARKER.len() + skipped + len, on))
     })
 }
@@ -489,6 +492,18 @@ mod tests {
     fn words_that_only_start_like_markers_are_not_markers() {
         let out = convert(&mut Guard::default(), "s2t", &["zhnorm: offset 头发 zhnorm: once\n"]);
         assert_eq!(out, "zhnorm: offset 頭髮 zhnorm: once\n");
+    }
+
+    #[test]
+    fn a_marker_joined_to_more_letters_by_a_hyphen_is_not_a_marker() {
+        let out = convert(&mut Guard::default(), "s2t", &["zhnorm: off-by-one 头发 zhnorm: on_time 头发\n"]);
+        assert_eq!(out, "zhnorm: off-by-one 頭髮 zhnorm: on_time 頭髮\n");
+    }
+
+    #[test]
+    fn a_marker_right_before_a_comment_close_is_a_marker() {
+        let out = convert(&mut Guard::default(), "s2t", &["<!-- zhnorm: off--> 头发 /* zhnorm: on*/ 头发\n"]);
+        assert_eq!(out, "<!-- zhnorm: off--> 头发 /* zhnorm: on*/ 頭髮\n");
     }
 
     #[test]

@@ -40,19 +40,115 @@ static DECLARATIONS: std::sync::LazyLock<[(regex::Regex, Place); 6]> = std::sync
     ]
 });
 
+/// Which kinds of declaration (by their index in [`DECLARATIONS`]) stand
+/// where they count at the start of an input. Converted, the text before a
+/// declaration grows or shrinks, and a window measured on the output would
+/// miss a declaration that was followed or catch one that was not: the
+/// output's first declaration of each of these kinds is the one read.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
+pub struct Kinds(u8);
+
 /// The labels `text` (the start of a file) declares, with their byte
-/// offsets in it, in the order they stand.
-pub(crate) fn labels(text: &str) -> Vec<(usize, &str)> {
+/// offsets in it, in the order they stand: those in their windows, or with
+/// `kinds`, the first of each of those kinds wherever it stands.
+pub(crate) fn labels(text: &str, kinds: Option<Kinds>) -> Vec<(usize, &str)> {
+    found(text, kinds).into_iter().map(|(_, start, label)| (start, label)).collect()
+}
+
+/// The declarations `head`, the first bytes of an input in some
+/// ASCII-compatible charset, makes where they count.
+pub fn kinds(head: &[u8]) -> Kinds {
+    Kinds(found(&as_ascii(head), None).into_iter().fold(0, |kinds, (kind, _, _)| kinds | 1 << kind))
+}
+
+/// The charset that `head`, the first bytes of an input in some
+/// ASCII-compatible charset, declares first among those `encoding_rs`
+/// decodes (not its replacement encoding, which would read any input as one
+/// U+FFFD).
+pub fn declared(head: &[u8]) -> Option<&'static Encoding> {
+    labels(&as_ascii(head), None).into_iter().find_map(|(_, label)| encoding_for_label(label))
+}
+
+/// The charset a declared label names: a WHATWG label, or one of the names
+/// Python codecs and Emacs coding systems give the charsets of East Asia
+/// (`cp936`, `euc_cn`, `chinese-gbk`), Emacs's with its line-ending suffix
+/// (`gbk-unix`); not the replacement encoding.
+pub(crate) fn encoding_for_label(label: &str) -> Option<&'static Encoding> {
+    let lower = label.to_ascii_lowercase();
+    let name = ["-unix", "-dos", "-mac"].iter().find_map(|eol| lower.strip_suffix(eol)).unwrap_or(&lower);
+    Encoding::for_label_no_replacement(name.as_bytes()).or_else(|| {
+        let dashed = name.replace('_', "-");
+        let whatwg = ALIASES.iter().find(|(alias, _)| *alias == dashed).map_or(dashed.as_str(), |&(_, whatwg)| whatwg);
+        Encoding::for_label_no_replacement(whatwg.as_bytes())
+    })
+}
+
+/// Python codec and Emacs coding-system names (lowercase, `_` as `-`) that
+/// are not WHATWG labels, with the WHATWG label of their charset.
+const ALIASES: [(&str, &str); 33] = [
+    ("cp936", "gbk"),
+    ("ms936", "gbk"),
+    ("euc-cn", "gbk"),
+    ("euccn", "gbk"),
+    ("chinese-gbk", "gbk"),
+    ("chinese-iso-8bit", "gbk"),
+    ("cn-gb-2312", "gbk"),
+    ("cn-gb", "gbk"),
+    ("chinese-gb18030", "gb18030"),
+    ("cp950", "big5"),
+    ("ms950", "big5"),
+    ("big5hkscs", "big5"),
+    ("chinese-big5", "big5"),
+    ("cn-big5", "big5"),
+    ("big5-hkscs-2008", "big5"),
+    ("cp949", "euc-kr"),
+    ("ms949", "euc-kr"),
+    ("uhc", "euc-kr"),
+    ("euckr", "euc-kr"),
+    ("korean-iso-8bit", "euc-kr"),
+    ("euc-korea", "euc-kr"),
+    ("korean-cp949", "euc-kr"),
+    ("cp932", "shift_jis"),
+    ("mskanji", "shift_jis"),
+    ("s-jis", "shift_jis"),
+    ("japanese-shift-jis", "shift_jis"),
+    ("japanese-cp932", "shift_jis"),
+    ("euc-japan", "euc-jp"),
+    ("eucjp", "euc-jp"),
+    ("ujis", "euc-jp"),
+    ("japanese-iso-8bit", "euc-jp"),
+    ("latin-1", "iso-8859-1"),
+    ("utf-8-sig", "utf-8"),
+];
+
+/// `head` as far as any window reaches, for the patterns: declarations are
+/// ASCII, and a non-ASCII byte stands in as one character that none of them
+/// contains, so that offsets and windows are in bytes of the input.
+fn as_ascii(head: &[u8]) -> String {
+    head[..head.len().min(PO_HEADER_WINDOW)]
+        .iter()
+        .map(|&b| if b.is_ascii() { char::from(b) } else { '\u{1A}' })
+        .collect()
+}
+
+/// The declarations in `text` as (kind, offset, label), in the order they stand.
+fn found(text: &str, kinds: Option<Kinds>) -> Vec<(usize, usize, &str)> {
     let two_lines = text.split_inclusive('\n').take(2).map(str::len).sum();
     let window = |len: usize| {
+        if kinds.is_some() {
+            return text;
+        }
         let mut end = len.min(text.len());
         while !text.is_char_boundary(end) {
             end -= 1;
         }
         &text[..end]
     };
-    let mut labels = Vec::new();
-    for (pattern, place) in DECLARATIONS.iter() {
+    let mut labels: Vec<(usize, usize, &str)> = Vec::new();
+    for (kind, (pattern, place)) in DECLARATIONS.iter().enumerate() {
+        if kinds.is_some_and(|Kinds(kinds)| kinds & 1 << kind == 0) {
+            continue;
+        }
         let found = match place {
             Place::AtStart => pattern.captures(text),
             Place::InMetaWindow => pattern.captures(window(META_WINDOW)),
@@ -62,27 +158,13 @@ pub(crate) fn labels(text: &str) -> Vec<(usize, &str)> {
         if let Some(label) = found.and_then(|captures| captures.get(1)) {
             // Each pattern ran on a slice of `text`: where the label is in it.
             let start = label.as_str().as_ptr() as usize - text.as_ptr() as usize;
-            if !labels.iter().any(|&(at, _)| at == start) {
-                labels.push((start, label.as_str()));
+            if !labels.iter().any(|&(_, at, _)| at == start) {
+                labels.push((kind, start, label.as_str()));
             }
         }
     }
-    labels.sort_unstable();
+    labels.sort_unstable_by_key(|&(_, start, _)| start);
     labels
-}
-
-/// The charset that `head`, the first bytes of an input in some
-/// ASCII-compatible charset, declares first among those `encoding_rs`
-/// decodes (not its replacement encoding, which would read any input as one
-/// U+FFFD).
-pub fn declared(head: &[u8]) -> Option<&'static Encoding> {
-    // Declarations are ASCII; a non-ASCII byte stands in as one character
-    // that none of them contains.
-    let text: String = head[..head.len().min(PO_HEADER_WINDOW)]
-        .iter()
-        .map(|&b| if b.is_ascii() { char::from(b) } else { '\u{1A}' })
-        .collect();
-    labels(&text).into_iter().find_map(|(_, label)| Encoding::for_label_no_replacement(label.as_bytes()))
 }
 
 #[cfg(test)]
@@ -92,7 +174,14 @@ mod tests {
 
     #[test]
     fn declarations_one_line_per_case() {
-        let cases: [(&[u8], Option<&'static Encoding>); 10] = [
+        let cases: [(&[u8], Option<&'static Encoding>); 17] = [
+            (b"# -*- coding: cp936 -*-\n", Some(GBK)),
+            (b"# coding=euc_cn\n", Some(GBK)),
+            (b";; -*- coding: chinese-gbk-unix -*-\n", Some(GBK)),
+            (b";; -*- coding: gb2312-dos -*-\n", Some(GBK)),
+            (b"# -*- coding: cp950 -*-\n", Some(BIG5)),
+            (b"# -*- coding: big5hkscs -*-\n", Some(BIG5)),
+            (b"# -*- coding: latin-1 -*-\n", Some(WINDOWS_1252)),
             (b"# -*- coding: euc-kr -*-\nprint('\xbe\xc8')\n", Some(EUC_KR)),
             (b"#!/usr/bin/python\n# vim: set fileencoding=gbk :\n", Some(GBK)),
             (b"<meta charset=\"big5\"><title>\xb0\xec\xba\xf4</title>\n", Some(BIG5)),

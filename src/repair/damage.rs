@@ -1,8 +1,9 @@
 //! Damage that cannot be undone, reported with its position so that a person
 //! can go back to a better source: U+FFFD (and U+FFFD at a line end, a
 //! character cut in half), `锟斤拷` (U+FFFD written as UTF-8 and read as
-//! GBK), `烫烫烫`/`屯屯屯` (uninitialised memory from MSVC debug builds), and
-//! a `?` or lone Latin letter standing where a Chinese character was lost.
+//! GBK), `烫烫烫`/`屯屯屯` (uninitialised memory from MSVC debug builds),
+//! NUL bytes (padding, zeroed bytes), and a `?` or lone Latin letter
+//! standing where a Chinese character was lost.
 //! The text itself is left as it is: a guess would be invention.
 //!
 //! A `?` or a single letter between two Han characters is also ordinary
@@ -54,6 +55,8 @@ pub enum DamageKind {
     /// U+FFFD at the end of a line or of the text: half of a multi-byte
     /// character, cut (decoded with `--lossy`).
     CutCharacter,
+    /// NUL bytes (U+0000) in text: padding, or zeroed bytes; a run is one.
+    NulCharacter,
 }
 
 impl DamageKind {
@@ -66,6 +69,7 @@ impl DamageKind {
             DamageKind::LostGlossedCharacter => "pinyin gloss after a stand-in: the glossed character was lost",
             DamageKind::LostCharacter => "? or a lone letter among rare Han characters: a character was lost",
             DamageKind::CutCharacter => "U+FFFD at a line end: a multi-byte character was cut in half",
+            DamageKind::NulCharacter => "NUL bytes (U+0000) in text: padding or zeroed bytes",
         }
     }
 }
@@ -106,8 +110,9 @@ impl Default for Position {
 }
 
 /// The patterns of damage, each with the unit that repeats in a run of it.
-const PATTERNS: [(&str, &str, DamageKind); 4] = [
+const PATTERNS: [(&str, &str, DamageKind); 5] = [
     ("\u{FFFD}", "\u{FFFD}", DamageKind::ReplacementCharacter),
+    ("\0", "\0", DamageKind::NulCharacter),
     ("锟斤拷", "锟斤拷", DamageKind::Kunjinkao),
     ("烫烫烫", "烫", DamageKind::UninitialisedMemory),
     ("屯屯屯", "屯", DamageKind::UninitialisedMemory),
@@ -287,6 +292,7 @@ mod tests {
         assert_eq!(scan("ab\n锟斤拷锟斤拷x"), vec![(2, 1, Kunjinkao)]);
         assert_eq!(scan("x烫烫烫烫烫烫\n屯屯屯屯"), vec![(1, 2, UninitialisedMemory), (2, 1, UninitialisedMemory)]);
         assert_eq!(scan("热烫烫的"), vec![]);
+        assert_eq!(scan("中文\0\0\0\n下\0"), vec![(1, 3, NulCharacter), (2, 2, NulCharacter)]);
         assert_eq!(
             scan("\u{FFFD}\u{FFFD}a\u{FFFD}b"),
             vec![(1, 1, ReplacementCharacter), (1, 4, ReplacementCharacter)]
