@@ -109,8 +109,9 @@
 //!   tries of s2tw, s2twp, s2hk and s2hkp share their double array, but
 //!   each still holds the values of STPhrases' 49,000 keys for its region
 //!   (0.5 MB) and tables of its own (0.49 MB); the release binary is
-//!   21.8 MB (`size target/release/zhnorm`, text and data; 20.2 MB with
-//!   the walk over characters).
+//!   23.4 MB (`size target/release/zhnorm`, text and data: 21.8 MB of it
+//!   before the repair's 1.4 MB word list; 20.2 MB with the walk over
+//!   characters).
 //! - Whether a text is Japanese or Korean (and so not converted by a
 //!   Chinese configuration) is judged once per input, on the first 10,000
 //!   CJK characters of its first block with any; a Chinese file that opens
