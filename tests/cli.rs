@@ -1673,6 +1673,16 @@ mod files_are_safe {
         assert_eq!(fs::read(dir.path("a.txt")).unwrap(), fs::read(sample_path("gbk.txt")).unwrap());
     }
 
+    /// `<meta charset="x-user-defined">` turned é into U+F7E9.
+    #[test]
+    fn a_page_declaring_x_user_defined_is_read_as_windows_1252() {
+        let dir = Dir::new();
+        dir.write("x.html", b"<meta charset=\"x-user-defined\"><p>Caf\xe9 cr\xe8me</p>\n");
+        let output = run_in(&dir, &["--no-config", "x.html"]);
+        assert_eq!(output.status.code(), Some(0), "{}", stderr(&output));
+        assert_eq!(stdout(&output), "<meta charset=\"utf-8\"><p>Café crème</p>\n");
+    }
+
     /// A hook's `args:` come after its entry's `--`: `--eol=lf: No such file
     /// or directory` said nothing of why.
     #[test]

@@ -3,7 +3,7 @@
 //! `Content-Type`, a CSS `@charset`. Detection takes it when the bytes
 //! decode in it; writing points it at UTF-8 after conversion.
 
-use encoding_rs::Encoding;
+use encoding_rs::{Encoding, WINDOWS_1252, X_USER_DEFINED};
 
 /// How far into the text an HTML `<meta>` charset is looked for: as far as
 /// a browser's prescan looks.
@@ -65,8 +65,18 @@ pub fn kinds(head: &[u8]) -> Kinds {
 /// ASCII-compatible charset, declares first among those `encoding_rs`
 /// decodes (not its replacement encoding, which would read any input as one
 /// U+FFFD).
+///
+/// `x-user-defined` is read as windows-1252, as the HTML standard says of a
+/// page that declares it: it maps bytes to private-use characters, meant
+/// for scripts that fetch binary data, and no text is written in it.
 pub fn declared(head: &[u8]) -> Option<&'static Encoding> {
-    labels(&as_ascii(head), None).into_iter().find_map(|(_, label)| encoding_for_label(label))
+    labels(&as_ascii(head), None).into_iter().find_map(|(_, label)| encoding_for_label(label)).map(|encoding| {
+        if encoding == X_USER_DEFINED {
+            WINDOWS_1252
+        } else {
+            encoding
+        }
+    })
 }
 
 /// The charset a declared label names: a WHATWG label, or one of the names
@@ -170,11 +180,12 @@ fn found(text: &str, kinds: Option<Kinds>) -> Vec<(usize, usize, &str)> {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use encoding_rs::{BIG5, EUC_KR, GBK, SHIFT_JIS, UTF_8, WINDOWS_1252};
+    use encoding_rs::{BIG5, EUC_KR, GBK, SHIFT_JIS, UTF_8};
 
     #[test]
     fn declarations_one_line_per_case() {
-        let cases: [(&[u8], Option<&'static Encoding>); 17] = [
+        let cases: [(&[u8], Option<&'static Encoding>); 18] = [
+            (b"<meta charset=\"x-user-defined\"><p>Caf\xe9</p>", Some(WINDOWS_1252)),
             (b"# -*- coding: cp936 -*-\n", Some(GBK)),
             (b"# coding=euc_cn\n", Some(GBK)),
             (b";; -*- coding: chinese-gbk-unix -*-\n", Some(GBK)),
