@@ -291,7 +291,7 @@ pub fn normalize<R: Read, W: Write>(mut input: R, output: &mut W, options: &Opti
             declaration_updated: None,
             declaration_not_followed: match options.from {
                 None => detect::unclean_declaration(prefix, complete)
-                    .filter(|&declared| declared != charset.encoding)
+                    .filter(|&declared| !detect::declared::names_charset(declared, charset.encoding))
                     .map(|declared| declared.name().to_ascii_lowercase().into_boxed_str()),
                 Some(_) => None,
             },

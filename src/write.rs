@@ -103,14 +103,8 @@ pub fn declare_utf8(
     declared_in_head: Option<crate::detect::declared::Kinds>,
 ) -> Option<(String, String)> {
     let same_charset = |label: &str| {
-        let family = |e: &'static encoding_rs::Encoding| match e {
-            e if e == encoding_rs::GBK => encoding_rs::GB18030,
-            e if e == encoding_rs::UTF_16BE => encoding_rs::UTF_16LE,
-            // Read as windows-1252 (`detect::declared::declared`).
-            e if e == encoding_rs::X_USER_DEFINED => encoding_rs::WINDOWS_1252,
-            e => e,
-        };
-        crate::detect::declared::encoding_for_label(label).is_some_and(|declared| family(declared) == family(source))
+        crate::detect::declared::encoding_for_label(label)
+            .is_some_and(|declared| crate::detect::declared::names_charset(declared, source))
     };
     let labels: Vec<(usize, &str)> = crate::detect::declared::labels(text, declared_in_head)
         .into_iter()

@@ -79,6 +79,19 @@ pub fn declared(head: &[u8]) -> Option<&'static Encoding> {
     })
 }
 
+/// Whether a declaration of `declared` names the charset `read`: GBK is
+/// read with GB18030's decoder, UTF-16's byte orders are one charset, and
+/// x-user-defined is read as windows-1252 ([`declared`]).
+pub(crate) fn names_charset(declared: &'static Encoding, read: &'static Encoding) -> bool {
+    let family = |e: &'static Encoding| match e {
+        e if e == encoding_rs::GBK => encoding_rs::GB18030,
+        e if e == encoding_rs::UTF_16BE => encoding_rs::UTF_16LE,
+        e if e == X_USER_DEFINED => WINDOWS_1252,
+        e => e,
+    };
+    family(declared) == family(read)
+}
+
 /// The charset a declared label names: a WHATWG label, or one of the names
 /// Python codecs and Emacs coding systems give the charsets of East Asia
 /// (`cp936`, `euc_cn`, `chinese-gbk`), Emacs's with its line-ending suffix
