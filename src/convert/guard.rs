@@ -489,21 +489,17 @@ mod tests {
     }
 
     #[test]
-    fn words_that_only_start_like_markers_are_not_markers() {
-        let out = convert(&mut Guard::default(), "s2t", &["zhnorm: offset 头发 zhnorm: once\n"]);
-        assert_eq!(out, "zhnorm: offset 頭髮 zhnorm: once\n");
-    }
-
-    #[test]
-    fn a_marker_joined_to_more_letters_by_a_hyphen_is_not_a_marker() {
-        let out = convert(&mut Guard::default(), "s2t", &["zhnorm: off-by-one 头发 zhnorm: on_time 头发\n"]);
-        assert_eq!(out, "zhnorm: off-by-one 頭髮 zhnorm: on_time 頭髮\n");
-    }
-
-    #[test]
-    fn a_marker_right_before_a_comment_close_is_a_marker() {
-        let out = convert(&mut Guard::default(), "s2t", &["<!-- zhnorm: off--> 头发 /* zhnorm: on*/ 头发\n"]);
-        assert_eq!(out, "<!-- zhnorm: off--> 头发 /* zhnorm: on*/ 頭髮\n");
+    fn markers_are_whole_words() {
+        for (input, expected) in [
+            // Words that only start like markers.
+            ("zhnorm: offset 头发 zhnorm: once\n", "zhnorm: offset 頭髮 zhnorm: once\n"),
+            // Joined to more letters by a hyphen or an underscore.
+            ("zhnorm: off-by-one 头发 zhnorm: on_time 头发\n", "zhnorm: off-by-one 頭髮 zhnorm: on_time 頭髮\n"),
+            // Right before a comment's close.
+            ("<!-- zhnorm: off--> 头发 /* zhnorm: on*/ 头发\n", "<!-- zhnorm: off--> 头发 /* zhnorm: on*/ 頭髮\n"),
+        ] {
+            assert_eq!(convert(&mut Guard::default(), "s2t", &[input]), expected, "{input}");
+        }
     }
 
     #[test]
