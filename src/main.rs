@@ -482,12 +482,8 @@ fn print_damage(path: &Path, report: &Report, args: &Args) {
             bom = report.encoding().name()
         );
     }
-    if let Some(declared) = &report.declaration_not_followed {
-        note!(
-            "{}: declares charset {declared}, but its bytes are not valid {declared}: read as detected, {}",
-            walk::display_path(path),
-            report.encoding().name().to_ascii_lowercase()
-        );
+    if let Some(declaration_note) = report.declaration_note() {
+        note!("{}: {declaration_note}", walk::display_path(path));
     }
     if report.japanese_not_converted {
         note_not_converted(path, Language::Japanese);
@@ -1005,7 +1001,9 @@ impl<'a> BatchPrinter<'a> {
             }),
             Ok(Processed::Normalized { outcome, changed, diff }) => {
                 let outcome: &Outcome = &outcome;
-                let damaged = matches!(outcome, Outcome::Text(r) if !r.damage.is_empty());
+                // A declaration not followed fails the check, also where it is left (a possible heading).
+                let damaged =
+                    matches!(outcome, Outcome::Text(r) if !r.damage.is_empty() || r.declaration_not_followed.is_some());
                 if let Outcome::Text(report) = outcome {
                     self.bytes += report.bytes_in;
                 }

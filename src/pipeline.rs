@@ -114,9 +114,19 @@ pub struct Report {
     /// `<meta charset>`, an XML declaration, a coding cookie), now declaring
     /// UTF-8 (see [`write::declare_utf8`]).
     pub declaration_updated: Option<Box<str>>,
-    /// The charset the text declares for itself when its bytes do not
-    /// decode in it, so that detection passed over it.
+    /// The label (lowercase) of a charset the text declares for itself
+    /// when it was read in another: its bytes are not valid in it, another
+    /// reads them more plausibly, they are valid UTF-8, or a BOM says
+    /// otherwise (not with `--from`).
     pub declaration_not_followed: Option<Box<str>>,
+    /// The charset the text declares first, if its bytes are not valid in
+    /// it (what the note of [`Report::declaration_note`] says).
+    #[serde(skip)]
+    declared_invalid: Option<&'static Encoding>,
+    /// The declaration not followed is left as it is: it may be a Markdown
+    /// heading (see [`write::declare_utf8`]).
+    #[serde(skip)]
+    declaration_left: bool,
     /// Bytes read.
     pub bytes_in: u64,
     /// Bytes written.
@@ -144,6 +154,25 @@ impl Report {
     /// How the charset was determined.
     pub fn method(&self) -> Method {
         self.method
+    }
+
+    /// Why the charset the text declares was not followed, for people
+    /// (`declares charset euc-kr, but its bytes are not valid euc-kr: read
+    /// as detected, gb18030`); `None` when it was, or there is none.
+    pub fn declaration_note(&self) -> Option<String> {
+        let declared = self.declaration_not_followed.as_deref()?;
+        let read = self.encoding.name().to_ascii_lowercase();
+        let invalid = self.declared_invalid.is_some_and(|invalid| {
+            detect::declared::encoding_for_label(declared).is_some_and(|named| named == invalid)
+        });
+        let why = match self.method {
+            Method::Bom => format!("its byte-order mark says {read}: read as {read}"),
+            _ if invalid => format!("its bytes are not valid {declared}: read as detected, {read}"),
+            Method::ValidUtf8 => format!("its bytes are valid utf-8: read as {read}"),
+            _ => format!("{read} reads it more plausibly: read as detected, {read}"),
+        };
+        let left = if self.declaration_left { "; left as it is, as it may be a Markdown heading" } else { "" };
+        Some(format!("declares charset {declared}, but {why}{left}"))
     }
 
     /// Why the output differs from the input, for people (`gb18030 -> utf-8`,
@@ -289,12 +318,9 @@ pub fn normalize<R: Read, W: Write>(mut input: R, output: &mut W, options: &Opti
             japanese_not_converted: false,
             korean_not_converted: false,
             declaration_updated: None,
-            declaration_not_followed: match options.from {
-                None => detect::unclean_declaration(prefix, complete)
-                    .filter(|&declared| !detect::declared::names_charset(declared, charset.encoding))
-                    .map(|declared| declared.name().to_ascii_lowercase().into_boxed_str()),
-                Some(_) => None,
-            },
+            declaration_not_followed: None,
+            declared_invalid: detect::unclean_declaration(prefix, complete),
+            declaration_left: false,
             bytes_in: prefix.len() as u64,
             bytes_out: 0,
             output_is_ascii: true,
@@ -307,7 +333,9 @@ pub fn normalize<R: Read, W: Write>(mut input: R, output: &mut W, options: &Opti
         cleaner: Cleaner::new(options.clean),
         guard: Guard::new(options.protect.clone(), options.force),
         pending: String::new(),
-        declaration_looked_for: charset.encoding == UTF_8,
+        // ASCII is in every ASCII-compatible charset: its declaration of
+        // one is as true as it was, and the file stays as it is.
+        declaration_looked_for: charset.encoding == UTF_8 && charset.bom_len == 0 && prefix.is_ascii(),
         // UTF-16 has no ASCII bytes to look for declarations in: its
         // output's windows are taken instead.
         declared_in_head: charset.encoding.is_ascii_compatible().then(|| detect::declared::kinds(prefix)),
@@ -451,7 +479,7 @@ struct Stream<'a, W> {
     /// Decoded text not yet passed on: the unfinished last line.
     pending: String,
     /// The first block, where a charset declaration is, has been looked at
-    /// (or the input is UTF-8, and its declaration is not to be changed).
+    /// (or the input is ASCII, and its declaration is not to be changed).
     declaration_looked_for: bool,
     /// The kinds of declaration at the start of the input (see
     /// [`detect::declared::Kinds`]); `None` when it is not ASCII-compatible.
@@ -551,9 +579,13 @@ impl<W: Write> Stream<'_, W> {
         self.report.nfc_changed |= matches!(normalized, Cow::Owned(_));
         let text = write::line_endings(&normalized, self.options.eol);
         if !std::mem::replace(&mut self.declaration_looked_for, true) {
-            if let Some((declared, label)) = write::declare_utf8(&text, self.report.encoding, self.declared_in_head) {
-                self.report.declaration_updated = Some(label.into_boxed_str());
-                return Ok(self.emit(&declared)?);
+            if let Some(redeclared) = write::declare_utf8(&text, self.report.encoding, self.declared_in_head) {
+                self.report.declaration_updated = redeclared.updated.map(String::into_boxed_str);
+                if self.options.from.is_none() {
+                    self.report.declaration_not_followed = redeclared.not_followed.map(String::into_boxed_str);
+                    self.report.declaration_left = redeclared.not_followed_left;
+                }
+                return Ok(self.emit(&redeclared.text)?);
             }
         }
         Ok(self.emit(&text)?)

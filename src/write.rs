@@ -12,6 +12,7 @@ use std::sync::{Mutex, MutexGuard};
 
 use std::borrow::Cow;
 
+use encoding_rs::{Encoding, UTF_8};
 use unicode_normalization::{is_nfc_quick, IsNormalized, UnicodeNormalization};
 
 use crate::{Error, Result};
@@ -88,38 +89,69 @@ impl EolCounts {
     }
 }
 
-/// `text` (the start of a file decoded from `source`) with its declaration
-/// of `source` pointed at UTF-8, which it is now written in, and the label
-/// it replaced; `None` when it declares no charset, or another one (a
-/// declaration that was wrong before is the author's to fix). Left as it
-/// was, the declaration would have the file read as `source` again:
-/// browsers would show mojibake, and Python refuses a `coding: gbk` file
-/// that is not GBK. `declared_in_head` are the kinds of declaration found
-/// in the input (see [`crate::detect::declared::Kinds`]); `None` looks for
-/// them in `text`'s own windows.
+/// What [`declare_utf8`] found in the declarations of a text and made of
+/// them.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Redeclared {
+    /// The text with its declarations pointed at UTF-8.
+    pub text: String,
+    /// The label (lowercase) of the first declaration pointed at UTF-8.
+    pub updated: Option<String>,
+    /// The label (lowercase) of the first declaration of another charset
+    /// than the one the text was read in.
+    pub not_followed: Option<String>,
+    /// That declaration is left as it is: it may be a Markdown heading.
+    pub not_followed_left: bool,
+}
+
+/// `text` (the start of a file decoded from `source`) with every
+/// declaration of a charset other than UTF-8 pointed at UTF-8, which it is
+/// now written in; `None` when it declares no charset but `source` or
+/// UTF-8. Left as it was, a declaration would have the file read in that
+/// charset again: browsers would show mojibake, and Python refuses a
+/// `coding: gbk` file that is not GBK. A declaration of another charset
+/// than `source` was wrong before, and is named as not followed; one on a
+/// line that may be a Markdown heading (`# Encoding: big5`) is then left as
+/// it is, since it may not be a declaration at all. `declared_in_head` are
+/// the kinds of declaration found in the input (see
+/// [`crate::detect::declared::Kinds`]); `None` looks for them in `text`'s
+/// own windows.
 pub fn declare_utf8(
     text: &str,
-    source: &'static encoding_rs::Encoding,
+    source: &'static Encoding,
     declared_in_head: Option<crate::detect::declared::Kinds>,
-) -> Option<(String, String)> {
-    let same_charset = |label: &str| {
-        crate::detect::declared::encoding_for_label(label)
-            .is_some_and(|declared| crate::detect::declared::names_charset(declared, source))
+) -> Option<Redeclared> {
+    use crate::detect::declared;
+    let mut redeclared = Redeclared {
+        text: String::with_capacity(text.len() + 8),
+        updated: None,
+        not_followed: None,
+        not_followed_left: false,
     };
-    let labels: Vec<(usize, &str)> = crate::detect::declared::labels(text, declared_in_head)
-        .into_iter()
-        .filter(|&(_, label)| same_charset(label))
-        .collect();
-    let (&(_, first), _) = labels.split_first()?;
-    let mut declared = String::with_capacity(text.len() + 8);
     let mut done = 0;
-    for (start, label) in &labels {
-        declared.push_str(&text[done..*start]);
-        declared.push_str("utf-8");
-        done = start + label.len();
+    for declaration in declared::declarations(text, declared_in_head) {
+        // The replacement encoding's labels too: a browser would show the
+        // whole page as one U+FFFD.
+        let label = declaration.label;
+        let Some(declared) = declared::encoding_for_label(label).or_else(|| Encoding::for_label(label.as_bytes()))
+        else {
+            continue;
+        };
+        let followed = declared::names_charset(declared, source);
+        if !followed && redeclared.not_followed.is_none() {
+            redeclared.not_followed = Some(label.to_ascii_lowercase());
+            redeclared.not_followed_left = declaration.may_be_heading;
+        }
+        if declared == UTF_8 || (!followed && declaration.may_be_heading) {
+            continue;
+        }
+        redeclared.text.push_str(&text[done..declaration.start]);
+        redeclared.text.push_str("utf-8");
+        done = declaration.start + label.len();
+        redeclared.updated.get_or_insert_with(|| label.to_ascii_lowercase());
     }
-    declared.push_str(&text[done..]);
-    Some((declared, first.to_ascii_lowercase()))
+    redeclared.text.push_str(&text[done..]);
+    (redeclared.updated.is_some() || redeclared.not_followed.is_some()).then_some(redeclared)
 }
 
 /// Unicode NFC of `text`, borrowed when it already is NFC.
@@ -588,29 +620,54 @@ mod tests {
                 "gbk",
             ),
         ];
+        let redeclared = |text: &str, source| {
+            declare_utf8(text, source, None).map(|r| (r.text, r.updated, r.not_followed, r.not_followed_left))
+        };
         for (text, expected, label) in updated {
-            assert_eq!(declare_utf8(text, encoding_rs::GB18030, None), Some((expected.to_owned(), label.to_owned())));
+            let as_read = (expected.to_owned(), Some(label.to_owned()), None, false);
+            assert_eq!(redeclared(text, encoding_rs::GB18030), Some(as_read), "{text}");
+        }
+        // Another charset than the one read: pointed at UTF-8 all the same,
+        // and named as not followed, but on a line that may be a heading.
+        let not_followed = [
+            ("<meta charset=\"big5\">中", "<meta charset=\"utf-8\">中", Some("big5"), "big5", false),
+            ("<meta charset=\"ISO-8859-1\">中", "<meta charset=\"utf-8\">中", Some("iso-8859-1"), "iso-8859-1", false),
+            (
+                "<meta charset=\"iso-2022-kr\">中",
+                "<meta charset=\"utf-8\">中",
+                Some("iso-2022-kr"),
+                "iso-2022-kr",
+                false,
+            ),
+            ("# -*- coding: big5 -*-\n中\n", "# -*- coding: utf-8 -*-\n中\n", Some("big5"), "big5", false),
+            ("<meta charset=\"utf-8\">中", "<meta charset=\"utf-8\">中", None, "utf-8", false),
+            ("# Encoding: big5\n中\n", "# Encoding: big5\n中\n", None, "big5", true),
+            ("## coding: latin-1\n中\n", "## coding: latin-1\n中\n", None, "latin-1", true),
+        ];
+        for (text, expected, updated, declared, left) in not_followed {
+            let found = (expected.to_owned(), updated.map(str::to_owned), Some(declared.to_owned()), left);
+            assert_eq!(redeclared(text, encoding_rs::GB18030), Some(found), "{text}");
         }
         let far = format!("<html>{}<meta charset=\"gbk\">", " ".repeat(crate::detect::declared::META_WINDOW));
         for text in [
-            "<meta charset=\"big5\">中",
+            "<meta charset=\"utf-8\">中",
             "a\nb\n# coding: gbk\n",
             " <?xml version=\"1.0\" encoding=\"GBK\"?>",
             "print('coding: gbk')\n",
             "中文",
             &far,
         ] {
-            assert_eq!(declare_utf8(text, encoding_rs::GB18030, None), None, "{text}");
+            assert_eq!(declare_utf8(text, encoding_rs::UTF_8, None), None, "{text}");
         }
         // The window is the input's: GBK's two bytes a character become three.
         let grown = format!("<title>{}</title><meta charset=\"gbk\">", "中".repeat(400));
         let head = encoding_rs::GBK.encode(&grown).0;
         let kinds = crate::detect::declared::kinds(&head);
-        let updated = declare_utf8(&grown, encoding_rs::GB18030, Some(kinds)).map(|(text, _)| text);
+        let updated = declare_utf8(&grown, encoding_rs::GB18030, Some(kinds)).map(|r| r.text);
         assert_eq!(updated, Some(grown.replace("gbk", "utf-8")));
         assert_eq!(declare_utf8(&grown, encoding_rs::GB18030, None), None, "past the window of the output");
-        let big5 = declare_utf8("<meta charset=\"big5\">", encoding_rs::BIG5, None);
-        assert_eq!(big5, Some(("<meta charset=\"utf-8\">".to_owned(), "big5".to_owned())));
+        let big5 = redeclared("<meta charset=\"big5\">", encoding_rs::BIG5);
+        assert_eq!(big5, Some(("<meta charset=\"utf-8\">".to_owned(), Some("big5".to_owned()), None, false)));
     }
 
     #[test]

@@ -460,12 +460,12 @@ fn gitignore_outside_a_repository_hides_nothing_and_a_folder_with_nothing_found_
 }
 
 #[test]
-fn a_converted_file_declares_utf8_where_it_declared_its_old_charset() {
+fn a_converted_file_declares_utf8_where_it_declared_a_charset() {
     let dir = Dir::new();
     let files = [
         ("p.py", "# -*- coding: gbk -*-\n", "# -*- coding: utf-8 -*-\n"),
         ("p.html", "<html><head><meta charset=\"gb2312\"></head>\n", "<html><head><meta charset=\"utf-8\"></head>\n"),
-        ("b.html", "<meta charset=\"big5\">\n", "<meta charset=\"big5\">\n"),
+        ("b.html", "<meta charset=\"big5\">\n", "<meta charset=\"utf-8\">\n"),
     ];
     for (name, declaration, _) in files {
         dir.write(name, &encoding_rs::GBK.encode(&format!("{declaration}{SIMPLIFIED}")).0);
@@ -476,12 +476,13 @@ fn a_converted_file_declares_utf8_where_it_declared_its_old_charset() {
         stdout(&check),
         "p.py: gb18030 -> utf-8, charset declaration gbk -> utf-8\n\
          p.html: gb18030 -> utf-8, charset declaration gb2312 -> utf-8\n\
-         b.html: gb18030 -> utf-8\n"
+         b.html: gb18030 -> utf-8, charset declaration big5 -> utf-8\n"
     );
     let write = zhnorm(["--no-config", "--write"].iter().chain(&names)).in_dir(dir.temp.path()).run();
     assert_eq!(write.status.code(), Some(0), "{}", stderr(&write));
     for (name, _, declared) in files {
-        // A declaration of another charset than the one read is the author's to fix.
+        // The output is UTF-8: a declaration of another charset than the
+        // one read would be as wrong as one of the charset read.
         assert_eq!(fs::read_to_string(dir.path(name)).unwrap(), format!("{declared}{SIMPLIFIED}"), "{name}");
     }
 }
@@ -2385,10 +2386,11 @@ fn a_declared_charset_the_bytes_are_not_valid_in_is_passed_over_with_a_note() {
     let (gb18030, _, _) = encoding_rs::GB18030.encode(GB18030_ONLY);
     let output = zhnorm(["--no-config"]).stdin(&[b"# coding: euc-kr\n".as_ref(), &gb18030].concat()).run();
     assert_eq!(output.status.code(), Some(0), "{}", stderr(&output));
-    assert_eq!(stdout(&output), format!("# coding: euc-kr\n{GB18030_ONLY}"), "a declaration not read is left");
+    assert_eq!(stdout(&output), format!("# coding: euc-kr\n{GB18030_ONLY}"), "a possible heading is left");
     assert_eq!(
         stderr(&output),
-        "zhnorm: <stdin>: declares charset euc-kr, but its bytes are not valid euc-kr: read as detected, gb18030\n"
+        "zhnorm: <stdin>: declares charset euc-kr, but its bytes are not valid euc-kr: read as detected, gb18030; \
+         left as it is, as it may be a Markdown heading\n"
     );
 }
 
@@ -2432,4 +2434,58 @@ fn iso_2022_jp_is_decoded_not_passed_through() {
     let output = zhnorm(["--no-config", "-c", "s2t"]).stdin(b"\x1b$BF|K\\8l$N%F%-%9%H\x1b(B\n").run();
     assert_eq!(output.status.code(), Some(0), "{}", stderr(&output));
     assert_eq!(stdout(&output), "日本語のテキスト\n", "Japanese, so not converted");
+}
+
+#[test]
+fn a_declaration_not_followed_is_noted_and_pointed_at_utf8() {
+    let dir = Dir::new();
+    let gbk = [b"<meta charset=\"iso-8859-1\">\n".as_ref(), &encoding_rs::GBK.encode(SIMPLIFIED).0].concat();
+    let big5 = [b"<meta charset=\"gb2312\">\n".as_ref(), &encoding_rs::BIG5.encode("區域網路連線設定\n").0].concat();
+    let files: [(&str, &[u8], &str, &str); 3] = [
+        ("g.html", &gbk, "gb18030 reads it more plausibly: read as detected, gb18030", SIMPLIFIED),
+        ("b.html", &big5, "big5 reads it more plausibly: read as detected, big5", "區域網路連線設定\n"),
+        (
+            "u.html",
+            "<meta charset=\"gb2312\">\n中文\n".as_bytes(),
+            "its bytes are valid utf-8: read as utf-8",
+            "中文\n",
+        ),
+    ];
+    for (name, bytes, ..) in files {
+        dir.write(name, bytes);
+    }
+    for (name, _, why, text) in files {
+        let json = zhnorm(["--no-config", "--check", "--json", name]).in_dir(dir.temp.path()).run();
+        let report: serde_json::Value = serde_json::from_str(&stdout(&json)).unwrap();
+        let declared = report["declaration_updated"].as_str().unwrap();
+        assert_eq!(report["declaration_not_followed"].as_str(), Some(declared), "{name}: the label as written");
+        let check = zhnorm(["--no-config", "--check", name]).in_dir(dir.temp.path()).run();
+        assert_eq!(check.status.code(), Some(1), "{name}");
+        assert_eq!(stderr(&check), format!("zhnorm: {name}: declares charset {declared}, but {why}\n"));
+        let write = zhnorm(["--no-config", "--write", name]).in_dir(dir.temp.path()).run();
+        assert_eq!(write.status.code(), Some(0), "{}", stderr(&write));
+        assert_eq!(fs::read_to_string(dir.path(name)).unwrap(), format!("<meta charset=\"utf-8\">\n{text}"));
+    }
+}
+
+#[test]
+fn a_coding_line_that_may_be_a_markdown_heading_is_left_and_fails_the_check() {
+    let dir = Dir::new();
+    let heading = "# Encoding: big5\n中文的编码\n";
+    dir.write("h.md", heading.as_bytes());
+    let check = zhnorm(["--no-config", "--check", "h.md"]).in_dir(dir.temp.path()).run();
+    assert_eq!((check.status.code(), stdout(&check)), (Some(1), String::new()));
+    assert!(stderr(&check).ends_with("left as it is, as it may be a Markdown heading\n"), "{}", stderr(&check));
+    let write = zhnorm(["--no-config", "--write", "h.md"]).in_dir(dir.temp.path()).run();
+    assert_eq!(write.status.code(), Some(0), "{}", stderr(&write));
+    assert_eq!(fs::read_to_string(dir.path("h.md")).unwrap(), heading);
+}
+
+#[test]
+fn an_ascii_file_keeps_its_declaration_of_an_ascii_compatible_charset() {
+    let dir = Dir::new();
+    let page = "<meta charset=\"gb2312\">\n<p>hello</p>\n";
+    dir.write("a.html", page.as_bytes());
+    let check = zhnorm(["--no-config", "--check", "a.html"]).in_dir(dir.temp.path()).run();
+    assert_eq!((check.status.code(), stdout(&check), stderr(&check)), (Some(0), String::new(), String::new()));
 }

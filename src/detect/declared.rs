@@ -84,12 +84,43 @@ fn holds_word(text: &str, word: &str) -> bool {
 #[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
 pub struct Kinds(u8);
 
-/// The labels `text` (the start of a file) declares, with their byte
-/// offsets in it, in the order they stand: those in their windows, or with
-/// `kinds`, the first of each of those kinds wherever it stands.
-pub(crate) fn labels(text: &str, kinds: Option<Kinds>) -> Vec<(usize, &str)> {
-    found(text, kinds).into_iter().map(|(_, start, label)| (start, label)).collect()
+/// A charset declaration found in a text.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub(crate) struct Declaration<'a> {
+    /// The byte offset of its label.
+    pub start: usize,
+    /// The label as written (`GB2312`).
+    pub label: &'a str,
+    /// A coding cookie on a line that a Markdown heading could be too
+    /// (`# coding: gbk`, `# Encoding: Big5`; not `# -*- coding: gbk -*-`
+    /// nor `# vim: set fileencoding=gbk :`).
+    pub may_be_heading: bool,
 }
+
+/// The declarations in `text` (the start of a file), in the order they
+/// stand: those in their windows, or with `kinds`, the first of each of
+/// those kinds wherever it stands.
+pub(crate) fn declarations(text: &str, kinds: Option<Kinds>) -> Vec<Declaration<'_>> {
+    found(text, kinds)
+        .into_iter()
+        .map(|(kind, start, label)| {
+            let line_start = text[..start].rfind('\n').map_or(0, |newline| newline + 1);
+            let line = text[line_start..].lines().next().unwrap_or_default();
+            let may_be_heading = kind == PYTHON_COOKIE
+                && MARKDOWN_HEADING.is_match(line)
+                && !line.contains("-*-")
+                && !line.contains("vim:");
+            Declaration { start, label, may_be_heading }
+        })
+        .collect()
+}
+
+/// The index in [`DECLARATIONS`] of Python's coding cookie.
+const PYTHON_COOKIE: usize = 2;
+
+/// The start of a Markdown ATX heading.
+static MARKDOWN_HEADING: std::sync::LazyLock<regex::Regex> =
+    std::sync::LazyLock::new(|| declaration(r"\A {0,3}#{1,6}[ \t]"));
 
 /// The declarations `head`, the first bytes of an input in some
 /// ASCII-compatible charset, makes where they count.
@@ -106,7 +137,7 @@ pub fn kinds(head: &[u8]) -> Kinds {
 /// page that declares it: it maps bytes to private-use characters, meant
 /// for scripts that fetch binary data, and no text is written in it.
 pub fn declared(head: &[u8]) -> Option<&'static Encoding> {
-    labels(&as_ascii(head), None).into_iter().find_map(|(_, label)| encoding_for_label(label)).map(|encoding| {
+    declarations(&as_ascii(head), None).into_iter().find_map(|d| encoding_for_label(d.label)).map(|encoding| {
         if encoding == X_USER_DEFINED {
             WINDOWS_1252
         } else {
