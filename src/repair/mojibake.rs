@@ -2097,14 +2097,17 @@ fn first_suspicious(text: &str) -> Option<usize> {
             }
             i += 12;
         }
+        // The rest of the run (fewer than four characters, or up to a
+        // suspicious one) one by one, without trying the longer reads again
+        // after each: Chinese between ASCII words comes in short runs.
+        while let [lead @ 0xE0..=0xEF, b1, b2, ..] = bytes[i..] {
+            if plausible_word(u16::from_le_bytes([lead, b1])) >> (b2 & 0x3F) & 1 == 0 {
+                return Some(i);
+            }
+            i += 3;
+        }
         match bytes[i..] {
             [] => return None,
-            [lead @ 0xE0..=0xEF, b1, b2, ..] => {
-                if plausible_word(u16::from_le_bytes([lead, b1])) >> (b2 & 0x3F) & 1 == 0 {
-                    return Some(i);
-                }
-                i += 3;
-            }
             [0x00..=0x7F, ..] => {
                 i += 1;
                 while let Some(word) = bytes.get(i..i + 8) {
