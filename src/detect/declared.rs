@@ -221,6 +221,12 @@ fn as_ascii(head: &[u8]) -> String {
         .collect()
 }
 
+/// Whether `text` starts as markup does (`<!DOCTYPE`, `<html>`, `<?php`,
+/// `<meta>`), after blank space and a byte order mark.
+fn starts_with_markup(text: &str) -> bool {
+    text.trim_start_matches(|c: char| c.is_ascii_whitespace() || c == '\u{FEFF}').starts_with('<')
+}
+
 /// The declarations in `text` as (kind, offset, label), in the order they stand.
 fn found(text: &str, kinds: Option<Kinds>) -> Vec<(usize, usize, &str)> {
     let two_lines = text.split_inclusive('\n').take(2).map(str::len).sum();
@@ -241,6 +247,10 @@ fn found(text: &str, kinds: Option<Kinds>) -> Vec<(usize, usize, &str)> {
         }
         let found = match place {
             Place::AtStart => pattern.captures(text),
+            // A `<meta>` quoted in prose or in a Markdown tutorial is an
+            // example, not the file's own declaration: only a file of markup
+            // makes one.
+            Place::InMetaWindow if !starts_with_markup(text) => None,
             Place::InMetaWindow => pattern.captures(window(META_WINDOW)),
             Place::InPoHeaderWindow => pattern.captures(window(PO_HEADER_WINDOW)),
             Place::OnFirstTwoLines => text[..two_lines].split_inclusive('\n').find_map(|line| pattern.captures(line)),
@@ -264,7 +274,7 @@ mod tests {
 
     #[test]
     fn declarations_one_line_per_case() {
-        let cases: [(&[u8], Option<&'static Encoding>); 18] = [
+        let cases: [(&[u8], Option<&'static Encoding>); 21] = [
             (b"<meta charset=\"x-user-defined\"><p>Caf\xe9</p>", Some(WINDOWS_1252)),
             (b"# -*- coding: cp936 -*-\n", Some(GBK)),
             (b"# coding=euc_cn\n", Some(GBK)),
@@ -283,6 +293,10 @@ mod tests {
             (b"a\nb\n# coding: gbk\n", None), // a cookie only counts on the first two lines
             (b"<meta charset=\"iso-2022-kr\">", None), // the replacement encoding
             (b"charset=gbk and coding: big5\n", None),
+            // A <meta> counts in markup only, not quoted in prose or in a Markdown code block.
+            (b"HTML \xc0\xef\xd0\xb4 <meta charset=\"gbk\"> \xbe\xcd\xbf\xc9\xd2\xd4\xc1\xcb\n", None),
+            (b"# \xbd\xcc\xb3\xcc\n\n```html\n<meta charset=\"gb2312\">\n```\n", None),
+            (b" \n<!DOCTYPE html><meta charset=\"big5\">", Some(BIG5)),
         ];
         for (head, expected) in cases {
             assert_eq!(declared(head), expected, "{}", String::from_utf8_lossy(head));
