@@ -618,7 +618,15 @@ fn utf16_by_nul_pattern(prefix: &[u8]) -> Option<&'static Encoding> {
     [UTF_16LE, UTF_16BE]
         .into_iter()
         .filter_map(|encoding| {
-            let (text, had_errors) = encoding.decode_without_bom_handling(sample);
+            // The end of the prefix (or a cut input) may fall between the
+            // two halves of a surrogate pair (an emoji).
+            let last_unit = match sample {
+                [.., a, b] if encoding == UTF_16LE => u16::from_le_bytes([*a, *b]),
+                [.., a, b] => u16::from_be_bytes([*a, *b]),
+                _ => 0,
+            };
+            let whole = if (0xD800..0xDC00).contains(&last_unit) { &sample[..sample.len() - 2] } else { sample };
+            let (text, had_errors) = encoding.decode_without_bom_handling(whole);
             (!had_errors).then(|| (encoding, text_share(&text)))
         })
         .filter(|&(_, share)| share >= 0.9)
@@ -638,6 +646,8 @@ fn text_share(text: &str) -> f64 {
         all += 1;
         let plausible = if c.is_ascii() {
             c.is_ascii_graphic() || c.is_ascii_whitespace()
+        } else if is_emoji(c) {
+            true
         } else {
             char_score(c, prev, next) > 0.0
         };
@@ -649,6 +659,16 @@ fn text_share(text: &str) -> f64 {
     } else {
         good as f64 / all as f64
     }
+}
+
+/// Whether `c` is an emoji or a part of one: pictographs (most of them
+/// outside the Basic Multilingual Plane, where UTF-16 writes them as a
+/// surrogate pair), the older symbols and dingbats, the variation selector
+/// that asks for an emoji's colour form, and the joiner of emoji sequences.
+/// Chats and comments are full of them; the plausibility of Chinese text
+/// does not count them, but a text file has them.
+fn is_emoji(c: char) -> bool {
+    matches!(u32::from(c), 0x1F000..=0x1FAFF | 0x2600..=0x27BF | 0x2B50 | 0x2B55 | 0xFE0F | 0x200D)
 }
 
 /// The charsets a short Chinese input is confused with, in the order that
@@ -1175,6 +1195,23 @@ mod tests {
         let be: Vec<u8> = "中文 text, 一行\n".encode_utf16().flat_map(u16::to_be_bytes).collect();
         assert_eq!(charset(&le), "UTF-16LE");
         assert_eq!(charset(&be), "UTF-16BE");
+    }
+
+    #[test]
+    fn utf16_without_bom_with_emoji_is_text() {
+        let chat = " hi 😀\n好的👍🏻 ❤️ 👨‍👩‍👧\n".repeat(20);
+        let le: Vec<u8> = chat.encode_utf16().flat_map(u16::to_le_bytes).collect();
+        let be: Vec<u8> = chat.encode_utf16().flat_map(u16::to_be_bytes).collect();
+        for (bytes, expected) in [(&le, "UTF-16LE"), (&be, "UTF-16BE")] {
+            assert_eq!(charset(bytes), expected);
+            // A prefix that ends between the two halves of a surrogate pair.
+            let cut = bytes.len() - 2 * "👨‍👩‍👧\n".encode_utf16().count() + 2;
+            let cut_charset = match detect(&bytes[..cut], false) {
+                Detection::Text(c) => c.encoding.name(),
+                Detection::Binary => "binary",
+            };
+            assert_eq!(cut_charset, expected, "cut inside a surrogate pair");
+        }
     }
 
     #[test]
