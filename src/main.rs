@@ -288,7 +288,7 @@ fn run(args: &Args) -> anyhow::Result<Status> {
     match mode {
         // Like `cat`, a file named twice is printed twice.
         Mode::Stdout => run_stdout(&inputs, args, &options),
-        _ => run_batch(mode, &walk::once_each(inputs), args, &options),
+        _ => run_batch(mode, &walk::once_each(inputs), backups.len(), args, &options),
     }
 }
 
@@ -548,8 +548,9 @@ enum Processed {
 /// `--write`, `--out-dir`, `--check` and `--detect` over files, in parallel.
 /// Each file's result is printed as soon as it and every file before it are
 /// done, so the output is in input order and memory holds only the results
-/// of the files in flight, never the whole batch's diffs.
-fn run_batch(mode: Mode, inputs: &[Found], args: &Args, options: &Options) -> anyhow::Result<Status> {
+/// of the files in flight, never the whole batch's diffs. `backups` is how
+/// many files the walk passed over as backups, for the summary.
+fn run_batch(mode: Mode, inputs: &[Found], backups: usize, args: &Args, options: &Options) -> anyhow::Result<Status> {
     let started = Instant::now();
     let progress = progress_bar(inputs.len(), args);
     let destinations = match (&args.out_dir, mode) {
@@ -558,6 +559,7 @@ fn run_batch(mode: Mode, inputs: &[Found], args: &Args, options: &Options) -> an
     };
     let out_created = args.out_dir.as_deref().filter(|out| mode == Mode::OutDir && !out.exists());
     let mut printer = BatchPrinter::new(mode, args);
+    printer.backups = backups;
     let process = |i: usize| {
         let result = match &inputs[i] {
             Ok(input) => process_file(mode, input, destinations.as_ref().map(|d| &d[i]), args, options),
@@ -909,7 +911,10 @@ struct BatchPrinter<'a> {
     status: Status,
     files: usize,
     changed_files: usize,
-    skipped: usize,
+    binary: usize,
+    /// Files the walk passed over as backups: not among `files`, as they
+    /// were not read, but skipped all the same.
+    backups: usize,
     errors: usize,
     bytes: u64,
     /// Standard output is closed or failed: nothing more is printed for the
@@ -928,7 +933,8 @@ impl<'a> BatchPrinter<'a> {
             status: Status::Success,
             files: 0,
             changed_files: 0,
-            skipped: 0,
+            binary: 0,
+            backups: 0,
             errors: 0,
             bytes: 0,
             stopped: false,
@@ -1011,7 +1017,7 @@ impl<'a> BatchPrinter<'a> {
                 }
                 self.changed_files += usize::from(changed);
                 if matches!(outcome, Outcome::Binary) {
-                    self.skipped += 1;
+                    self.binary += 1;
                 }
                 if mode == Mode::Check && (changed || damaged) {
                     self.status = self.status.max(Status::Changes);
@@ -1074,11 +1080,23 @@ impl<'a> BatchPrinter<'a> {
                 1 => ", not counting the file that failed".to_owned(),
                 errors => format!(", not counting the {errors} files that failed"),
             };
+            // Every file the walk found is in one of the parts, which add
+            // up to the total; skipped says what it holds, as the notes
+            // about binary files and backups come before it.
+            let unchanged = self.files - self.changed_files - self.binary - self.errors;
+            let skipped_kinds = [(self.binary, "binary", "binary"), (self.backups, "backup", "backups")]
+                .into_iter()
+                .filter(|&(count, _, _)| count > 0)
+                .map(|(count, one, many)| zhnorm::counted(count as u64, one, many))
+                .collect::<Vec<_>>();
+            let skipped = match skipped_kinds.as_slice() {
+                [] => "0 skipped".to_owned(),
+                kinds => format!("{} skipped ({})", self.binary + self.backups, kinds.join(", ")),
+            };
             note!(
-                "{} scanned, {} {verb}, {} skipped, {} ({:.1} MB in {seconds:.2} s, {rate:.1} MB/s{failed})",
-                zhnorm::counted(self.files as u64, "file", "files"),
+                "{}: {} {verb}, {unchanged} unchanged, {skipped}, {} ({:.1} MB in {seconds:.2} s, {rate:.1} MB/s{failed})",
+                zhnorm::counted((self.files + self.backups) as u64, "file", "files"),
                 self.changed_files,
-                self.skipped,
                 zhnorm::counted(self.errors as u64, "error", "errors"),
                 self.bytes as f64 / 1e6,
             );
