@@ -238,16 +238,17 @@ fn run(args: &Args) -> anyhow::Result<Status> {
         .context("cannot handle signals")?;
     }
 
-    let stdin_only = args.paths.is_empty() || args.paths.iter().all(|p| p == Path::new("-"));
-    if stdin_only {
+    let named = named_inputs(args);
+    if named.iter().all(Option::is_none) {
         return match mode {
             Mode::Write | Mode::OutDir => bail!("--write and --out-dir need files or folders, not standard input"),
             _ => run_stdin(mode, args, &options),
         };
     }
-    if args.paths.iter().any(|p| p == Path::new("-")) {
-        bail!("`-` (standard input) cannot be mixed with other paths");
+    if named.contains(&None) {
+        bail!("`-` (standard input) cannot be mixed with other paths (a file named `-` is ./- or given after --)");
     }
+    let paths: Vec<PathBuf> = named.into_iter().flatten().map(Path::to_path_buf).collect();
     let walk_options = WalkOptions {
         hidden: args.hidden,
         no_ignore: args.no_ignore,
@@ -266,10 +267,10 @@ fn run(args: &Args) -> anyhow::Result<Status> {
         backup_suffix: args.backup.clone().unwrap_or_default(),
     };
     if let Some(out) = &args.out_dir {
-        refuse_out_dir_inside_inputs(out, &args.paths)?;
+        refuse_out_dir_inside_inputs(out, &paths)?;
     }
     let walk::Walked { found: inputs, backups } =
-        walk::inputs(&args.paths, &walk_options).context("bad --glob or --exclude pattern")?;
+        walk::inputs(&paths, &walk_options).context("bad --glob or --exclude pattern")?;
     if let Some(first) = backups.first().filter(|_| !args.quiet) {
         let (more, beside) =
             if backups.len() > 1 { (", ...", "their originals; name one") } else { ("", "its original; name it") };
@@ -279,7 +280,7 @@ fn run(args: &Args) -> anyhow::Result<Status> {
             walk::display_path(first)
         );
     }
-    for folder in walk::folders_without_files(&args.paths, &inputs) {
+    for folder in walk::folders_without_files(&paths, &inputs) {
         note!(
             "no files found under {} (ignore files, hidden files and globs apply; --no-ignore, --hidden)",
             walk::display_path(folder)
@@ -289,6 +290,22 @@ fn run(args: &Args) -> anyhow::Result<Status> {
         // Like `cat`, a file named twice is printed twice.
         Mode::Stdout => run_stdout(&inputs, args, &options),
         _ => run_batch(mode, &walk::once_each(inputs), backups.len(), args, &options),
+    }
+}
+
+/// The inputs named on the command line, in order: a file or folder, or
+/// `None` for standard input, which is `-` before `--` or no path at all.
+/// After `--`, `-` is a file's name, as git takes names there: a hook that
+/// names staged files after `--` means a file, and standard input makes no
+/// sense among files or for `--write` (cat, grep and ripgrep read standard
+/// input for `-` wherever it is; there `--` only ends the options).
+fn named_inputs(args: &Args) -> Vec<Option<&Path>> {
+    let before = args.paths.iter().map(|path| Some(path.as_path()).filter(|path| *path != Path::new("-")));
+    let named: Vec<_> = before.chain(args.paths_after_dashes.iter().map(|path| Some(path.as_path()))).collect();
+    if named.is_empty() {
+        vec![None]
+    } else {
+        named
     }
 }
 
@@ -311,13 +328,13 @@ fn run_explain(args: &Args, options: &Options) -> anyhow::Result<Status> {
         nfc: false,
         ..options.clone()
     };
-    let stdin = [PathBuf::from("-")];
-    let paths = if args.paths.is_empty() { &stdin[..] } else { &args.paths[..] };
+    let named = named_inputs(args);
     let mut out = io::stdout().lock();
     let mut status = Status::Success;
-    for path in paths {
+    for input in &named {
+        let path = input.unwrap_or(Path::new("-"));
         let (mut bytes, mut text) = (Vec::new(), Vec::new());
-        let read = if path == Path::new("-") {
+        let read = if input.is_none() {
             io::stdin().lock().read_to_end(&mut bytes)
         } else if path.is_dir() {
             Err(io::Error::other("is a folder; --explain takes files"))
@@ -336,7 +353,7 @@ fn run_explain(args: &Args, options: &Options) -> anyhow::Result<Status> {
                 continue;
             }
         };
-        let prefix = if paths.len() > 1 { format!("{}:", walk::display_path(path)) } else { String::new() };
+        let prefix = if named.len() > 1 { format!("{}:", walk::display_path(path)) } else { String::new() };
         let mut guard = zhnorm::convert::Guard::new(options.protect.clone(), options.force);
         let text = String::from_utf8_lossy(&text);
         let changes = guard.explain(converter, &text);

@@ -2451,3 +2451,38 @@ fn the_summary_counts_the_backups_and_binary_files_it_skipped_and_its_parts_add_
         stderr(&output)
     );
 }
+
+#[test]
+fn a_dash_after_double_dash_is_a_file_and_before_it_standard_input() {
+    let dir = Dir::new();
+    dir.copy_sample("gbk.txt", "-");
+    dir.copy_sample("utf8.txt", "a.txt");
+    let run = |args: &[&str], stdin: &[u8]| zhnorm(args).in_dir(dir.temp.path()).stdin(stdin).run();
+
+    let check = run(&["--no-config", "--check", "--", "-"], b"");
+    assert_eq!(check.status.code(), Some(1), "{}", stderr(&check));
+    assert_eq!(stdout(&check), "-: gb18030 -> utf-8\n", "the file named -, as pre-commit names it");
+    let mixed = run(&["--no-config", "--check", "--", "a.txt", "-"], b"");
+    assert_eq!(stdout(&mixed), "-: gb18030 -> utf-8\n", "{}", stderr(&mixed));
+    let printed = run(&["--no-config", "a.txt", "--", "-"], b"");
+    assert_eq!(stdout(&printed), format!("{SIMPLIFIED}{SIMPLIFIED}"), "{}", stderr(&printed));
+
+    let stdin = run(&["--no-config", "--check", "-"], &fs::read(sample_path("gbk.txt")).unwrap());
+    assert_eq!(stdout(&stdin), "<stdin>: gb18030 -> utf-8\n", "{}", stderr(&stdin));
+    let refused = run(&["--no-config", "--check", "a.txt", "-"], b"");
+    assert_eq!(refused.status.code(), Some(2));
+    assert!(stderr(&refused).contains("cannot be mixed with other paths (a file named `-` is ./- or given after --)"));
+
+    let written = run(&["--no-config", "--write", "--", "-"], b"");
+    assert_eq!(written.status.code(), Some(0), "{}", stderr(&written));
+    assert_eq!(fs::read_to_string(dir.path("-")).unwrap(), SIMPLIFIED);
+
+    fs::remove_file(dir.path("-")).unwrap();
+    let missing = run(&["--no-config", "--check", "--", "-"], b"");
+    assert_eq!(missing.status.code(), Some(2));
+    assert!(
+        stderr(&missing).contains("after `--`, `-` is a file name: standard input is `-` before `--`, or no path"),
+        "{}",
+        stderr(&missing)
+    );
+}
