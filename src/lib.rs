@@ -157,9 +157,10 @@
 //!   too. Likewise a garbled line of Latin-1 letters only
 //!   (`ÖÜÒòÓÚÒóÀñ`) stays when no pair of what it gives is known.
 //! - Markdown code (fenced blocks, inline code spans) is left unrepaired
-//!   and its damage unreported in any file, not only `.md`: a line of three
-//!   backticks or tildes at the start of a plain text file opens a fence
-//!   too, and the mojibake up to its closing line (or the end) stays.
+//!   and its damage unreported in any file, not only `.md`: two lines of
+//!   three backticks in a plain text file make the text between them code,
+//!   and its mojibake stays (a fence that never closes hides nothing, and
+//!   tildes open one only with an info string such as `~~~python`).
 //! - GBK and Big5 encode symbols, Cyrillic, Greek, kana and bopomofo too,
 //!   and each reads the other's as Han. A line where that reading changed
 //!   no Han character (`①②③`, `★★★☆☆`, `Привет`, `1990–2000 and

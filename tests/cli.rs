@@ -934,7 +934,7 @@ fn check_passes_damage_inside_protected_text_and_marked_regions() {
 fn markdown_code_is_not_repaired_and_its_damage_not_reported() {
     // 鍙戝竷 is 发布 in UTF-8 read as GBK, quoted in code as the example it is.
     let dir = Dir::new();
-    let code = "读作 GBK（`鍙戝竷` → `发布`）\n```\n鍙戝竷 锟斤拷\n```\n~~~\n\u{FFFD}\n~~~\n";
+    let code = "读作 GBK（`鍙戝竷` → `发布`）\n```\n鍙戝竷 锟斤拷\n```\n~~~text\n\u{FFFD}\n~~~\n";
     let file = dir.write("notes.md", format!("{code}鍙戝竷\n").as_bytes());
     let output = zhnorm(["--no-config", file.to_str().unwrap()]).run();
     assert!(output.status.success(), "{}", stderr(&output));
@@ -953,6 +953,22 @@ fn markdown_code_is_not_repaired_and_its_damage_not_reported() {
         stderr(&check)
     );
     assert_eq!(stderr(&check).matches("damage:").count(), 1, "{}", stderr(&check));
+}
+
+#[test]
+fn a_scene_break_of_tildes_or_a_fence_never_closed_does_not_hide_damage() {
+    // Review 7: a novel's `~~~~~~~~~~` between chapters, or a lone ```, made
+    // the rest of the file code: not repaired, its damage not reported.
+    let dir = Dir::new();
+    for (name, break_line) in [("novel.txt", "~~~~~~~~~~"), ("fence.txt", "```")] {
+        let text = format!("第一章 开始\n\n{break_line}\n\n第二章 他走了锟斤拷锟斤拷\n鍙戝竷\n");
+        let file = dir.write(name, text.as_bytes());
+        let check = zhnorm(["--no-config", "--check", file.to_str().unwrap()]).run();
+        assert_eq!(check.status.code(), Some(1), "{}", stderr(&check));
+        assert!(stderr(&check).contains(&format!("{name}:5:8: damage: 锟斤拷")), "{}", stderr(&check));
+        let output = zhnorm(["--no-config", file.to_str().unwrap()]).run();
+        assert!(stdout(&output).ends_with("\n发布\n"), "{}", stdout(&output));
+    }
 }
 
 #[test]
