@@ -34,9 +34,15 @@ pub struct Args {
     #[command(subcommand)]
     pub tool: Option<Tool>,
 
-    /// Files or folders to process; `-` or nothing means standard input.
+    /// Files or folders to process; `-` or nothing means standard input
+    /// (after `--`, `-` is a file named `-`).
     #[arg(value_name = "PATH", value_hint = ValueHint::AnyPath)]
     pub paths: Vec<PathBuf>,
+
+    /// The paths after `--`, where `-` is a file's name, as git reads names
+    /// there: pre-commit's hooks name the staged files after `--`.
+    #[arg(last = true, hide = true, value_name = "PATH", value_hint = ValueHint::AnyPath)]
+    pub paths_after_dashes: Vec<PathBuf>,
 
     /// Rewrite files in place (atomically; unchanged files are not touched).
     #[arg(short, long)]

@@ -238,16 +238,17 @@ fn run(args: &Args) -> anyhow::Result<Status> {
         .context("cannot handle signals")?;
     }
 
-    let stdin_only = args.paths.is_empty() || args.paths.iter().all(|p| p == Path::new("-"));
-    if stdin_only {
+    let named = named_inputs(args);
+    if named.iter().all(Option::is_none) {
         return match mode {
             Mode::Write | Mode::OutDir => bail!("--write and --out-dir need files or folders, not standard input"),
             _ => run_stdin(mode, args, &options),
         };
     }
-    if args.paths.iter().any(|p| p == Path::new("-")) {
-        bail!("`-` (standard input) cannot be mixed with other paths");
+    if named.contains(&None) {
+        bail!("`-` (standard input) cannot be mixed with other paths (a file named `-` is ./- or given after --)");
     }
+    let paths: Vec<PathBuf> = named.into_iter().flatten().map(Path::to_path_buf).collect();
     let walk_options = WalkOptions {
         hidden: args.hidden,
         no_ignore: args.no_ignore,
@@ -266,10 +267,10 @@ fn run(args: &Args) -> anyhow::Result<Status> {
         backup_suffix: args.backup.clone().unwrap_or_default(),
     };
     if let Some(out) = &args.out_dir {
-        refuse_out_dir_inside_inputs(out, &args.paths)?;
+        refuse_out_dir_inside_inputs(out, &paths)?;
     }
     let walk::Walked { found: inputs, backups } =
-        walk::inputs(&args.paths, &walk_options).context("bad --glob or --exclude pattern")?;
+        walk::inputs(&paths, &walk_options).context("bad --glob or --exclude pattern")?;
     if let Some(first) = backups.first().filter(|_| !args.quiet) {
         let (more, beside) =
             if backups.len() > 1 { (", ...", "their originals; name one") } else { ("", "its original; name it") };
@@ -279,7 +280,7 @@ fn run(args: &Args) -> anyhow::Result<Status> {
             walk::display_path(first)
         );
     }
-    for folder in walk::folders_without_files(&args.paths, &inputs) {
+    for folder in walk::folders_without_files(&paths, &inputs) {
         note!(
             "no files found under {} (ignore files, hidden files and globs apply; --no-ignore, --hidden)",
             walk::display_path(folder)
@@ -288,7 +289,23 @@ fn run(args: &Args) -> anyhow::Result<Status> {
     match mode {
         // Like `cat`, a file named twice is printed twice.
         Mode::Stdout => run_stdout(&inputs, args, &options),
-        _ => run_batch(mode, &walk::once_each(inputs), args, &options),
+        _ => run_batch(mode, &walk::once_each(inputs), backups.len(), args, &options),
+    }
+}
+
+/// The inputs named on the command line, in order: a file or folder, or
+/// `None` for standard input, which is `-` before `--` or no path at all.
+/// After `--`, `-` is a file's name, as git takes names there: a hook that
+/// names staged files after `--` means a file, and standard input makes no
+/// sense among files or for `--write` (cat, grep and ripgrep read standard
+/// input for `-` wherever it is; there `--` only ends the options).
+fn named_inputs(args: &Args) -> Vec<Option<&Path>> {
+    let before = args.paths.iter().map(|path| Some(path.as_path()).filter(|path| *path != Path::new("-")));
+    let named: Vec<_> = before.chain(args.paths_after_dashes.iter().map(|path| Some(path.as_path()))).collect();
+    if named.is_empty() {
+        vec![None]
+    } else {
+        named
     }
 }
 
@@ -311,13 +328,13 @@ fn run_explain(args: &Args, options: &Options) -> anyhow::Result<Status> {
         nfc: false,
         ..options.clone()
     };
-    let stdin = [PathBuf::from("-")];
-    let paths = if args.paths.is_empty() { &stdin[..] } else { &args.paths[..] };
+    let named = named_inputs(args);
     let mut out = io::stdout().lock();
     let mut status = Status::Success;
-    for path in paths {
+    for input in &named {
+        let path = input.unwrap_or(Path::new("-"));
         let (mut bytes, mut text) = (Vec::new(), Vec::new());
-        let read = if path == Path::new("-") {
+        let read = if input.is_none() {
             io::stdin().lock().read_to_end(&mut bytes)
         } else if path.is_dir() {
             Err(io::Error::other("is a folder; --explain takes files"))
@@ -336,7 +353,7 @@ fn run_explain(args: &Args, options: &Options) -> anyhow::Result<Status> {
                 continue;
             }
         };
-        let prefix = if paths.len() > 1 { format!("{}:", walk::display_path(path)) } else { String::new() };
+        let prefix = if named.len() > 1 { format!("{}:", walk::display_path(path)) } else { String::new() };
         let mut guard = zhnorm::convert::Guard::new(options.protect.clone(), options.force);
         let text = String::from_utf8_lossy(&text);
         let changes = guard.explain(converter, &text);
@@ -544,8 +561,9 @@ enum Processed {
 /// `--write`, `--out-dir`, `--check` and `--detect` over files, in parallel.
 /// Each file's result is printed as soon as it and every file before it are
 /// done, so the output is in input order and memory holds only the results
-/// of the files in flight, never the whole batch's diffs.
-fn run_batch(mode: Mode, inputs: &[Found], args: &Args, options: &Options) -> anyhow::Result<Status> {
+/// of the files in flight, never the whole batch's diffs. `backups` is how
+/// many files the walk passed over as backups, for the summary.
+fn run_batch(mode: Mode, inputs: &[Found], backups: usize, args: &Args, options: &Options) -> anyhow::Result<Status> {
     let started = Instant::now();
     let progress = progress_bar(inputs.len(), args);
     let destinations = match (&args.out_dir, mode) {
@@ -554,6 +572,7 @@ fn run_batch(mode: Mode, inputs: &[Found], args: &Args, options: &Options) -> an
     };
     let out_created = args.out_dir.as_deref().filter(|out| mode == Mode::OutDir && !out.exists());
     let mut printer = BatchPrinter::new(mode, args);
+    printer.backups = backups;
     let process = |i: usize| {
         let result = match &inputs[i] {
             Ok(input) => process_file(mode, input, destinations.as_ref().map(|d| &d[i]), args, options),
@@ -905,7 +924,10 @@ struct BatchPrinter<'a> {
     status: Status,
     files: usize,
     changed_files: usize,
-    skipped: usize,
+    binary: usize,
+    /// Files the walk passed over as backups: not among `files`, as they
+    /// were not read, but skipped all the same.
+    backups: usize,
     errors: usize,
     bytes: u64,
     /// Standard output is closed or failed: nothing more is printed for the
@@ -924,7 +946,8 @@ impl<'a> BatchPrinter<'a> {
             status: Status::Success,
             files: 0,
             changed_files: 0,
-            skipped: 0,
+            binary: 0,
+            backups: 0,
             errors: 0,
             bytes: 0,
             stopped: false,
@@ -1009,7 +1032,7 @@ impl<'a> BatchPrinter<'a> {
                 }
                 self.changed_files += usize::from(changed);
                 if matches!(outcome, Outcome::Binary) {
-                    self.skipped += 1;
+                    self.binary += 1;
                 }
                 if mode == Mode::Check && (changed || damaged) {
                     self.status = self.status.max(Status::Changes);
@@ -1072,11 +1095,23 @@ impl<'a> BatchPrinter<'a> {
                 1 => ", not counting the file that failed".to_owned(),
                 errors => format!(", not counting the {errors} files that failed"),
             };
+            // Every file the walk found is in one of the parts, which add
+            // up to the total; skipped says what it holds, as the notes
+            // about binary files and backups come before it.
+            let unchanged = self.files - self.changed_files - self.binary - self.errors;
+            let skipped_kinds = [(self.binary, "binary", "binary"), (self.backups, "backup", "backups")]
+                .into_iter()
+                .filter(|&(count, _, _)| count > 0)
+                .map(|(count, one, many)| zhnorm::counted(count as u64, one, many))
+                .collect::<Vec<_>>();
+            let skipped = match skipped_kinds.as_slice() {
+                [] => "0 skipped".to_owned(),
+                kinds => format!("{} skipped ({})", self.binary + self.backups, kinds.join(", ")),
+            };
             note!(
-                "{} scanned, {} {verb}, {} skipped, {} ({:.1} MB in {seconds:.2} s, {rate:.1} MB/s{failed})",
-                zhnorm::counted(self.files as u64, "file", "files"),
+                "{}: {} {verb}, {unchanged} unchanged, {skipped}, {} ({:.1} MB in {seconds:.2} s, {rate:.1} MB/s{failed})",
+                zhnorm::counted((self.files + self.backups) as u64, "file", "files"),
                 self.changed_files,
-                self.skipped,
                 zhnorm::counted(self.errors as u64, "error", "errors"),
                 self.bytes as f64 / 1e6,
             );

@@ -205,14 +205,18 @@ pub fn open(path: &Path) -> std::io::Result<std::fs::File> {
 }
 
 /// A better message for `err`, met on opening `path`, when `path` is not
-/// there: a symbolic link that leads nowhere, or an option given after
-/// `--` (a pre-commit hook's `args:` come after its entry's `--`).
+/// there: a symbolic link that leads nowhere, `-` after `--` (a file name
+/// there, not standard input), or an option given after `--` (a pre-commit
+/// hook's `args:` come after its entry's `--`).
 fn not_found(path: &Path, err: &std::io::Error) -> Option<String> {
     if err.kind() != std::io::ErrorKind::NotFound {
         return None;
     }
     if let Ok(target) = std::fs::read_link(path) {
         return Some(format!("broken symbolic link (points to {})", display_path(&target)));
+    }
+    if path == Path::new("-") {
+        return Some(format!("{err}; after `--`, `-` is a file name: standard input is `-` before `--`, or no path"));
     }
     path.as_os_str().as_encoded_bytes().starts_with(b"-").then(|| {
         format!(

@@ -155,7 +155,11 @@ fn write_rewrites_in_place_and_leaves_unchanged_files_untouched() {
     assert_eq!(fs::read_to_string(&big5).unwrap(), TRADITIONAL);
     assert_eq!(fs::read(&binary).unwrap(), fs::read(sample_path("binary.bin")).unwrap());
     assert_eq!(fs::metadata(&utf8).unwrap().modified().unwrap(), old);
-    assert!(stderr(&output).contains("4 files scanned, 2 rewritten, 1 skipped, 0 errors"), "{}", stderr(&output));
+    assert!(
+        stderr(&output).contains("4 files: 2 rewritten, 1 unchanged, 1 skipped (1 binary), 0 errors"),
+        "{}",
+        stderr(&output)
+    );
 }
 
 #[test]
@@ -173,7 +177,7 @@ fn write_refuses_lossy_files_unless_lossy() {
     assert_eq!(fs::read(&invalid).unwrap(), fs::read(sample_path("invalid-gbk.txt")).unwrap());
     assert_eq!(fs::read_to_string(&good).unwrap(), SIMPLIFIED, "the other file is still done");
     assert!(
-        stderr(&output).contains("2 files scanned, 1 rewritten, 0 skipped, 1 error (")
+        stderr(&output).contains("2 files: 1 rewritten, 0 unchanged, 0 skipped, 1 error (")
             && stderr(&output).ends_with(" MB/s, not counting the file that failed)\n"),
         "the summary's megabytes leave the failed file out and say so: {}",
         stderr(&output)
@@ -1629,7 +1633,7 @@ mod files_are_safe {
         dir.copy_sample("gbk.txt", "d/a.txt");
         let output = run_in(&dir, &["--write", "--backup", "d", "d/a.txt", "./d/a.txt"]);
         assert!(output.status.success(), "{}", stderr(&output));
-        assert!(stderr(&output).contains("1 file scanned, 1 rewritten"), "{}", stderr(&output));
+        assert!(stderr(&output).contains("1 file: 1 rewritten"), "{}", stderr(&output));
         assert_eq!(fs::read(dir.path("d/a.txt.bak")).unwrap(), fs::read(sample_path("gbk.txt")).unwrap());
         assert_eq!(fs::read_to_string(dir.path("d/a.txt")).unwrap(), SIMPLIFIED);
     }
@@ -2209,7 +2213,7 @@ mod large_files {
 
         let output = zhnorm(["--write".as_ref(), "--backup".as_ref(), large.as_os_str()]).run();
         assert!(output.status.success(), "{}", stderr(&output));
-        assert!(stderr(&output).contains("1 file scanned, 1 rewritten"), "{}", stderr(&output));
+        assert!(stderr(&output).contains("1 file: 1 rewritten"), "{}", stderr(&output));
         assert_eq!(fs::read(&large).unwrap(), expected);
         assert_eq!(fs::read(dir.path("a.txt.bak")).unwrap(), original);
         #[cfg(unix)]
@@ -2225,7 +2229,7 @@ mod large_files {
         fs::remove_file(dir.path("a.txt.bak")).unwrap();
         let output = zhnorm(["--write".as_ref(), "--backup".as_ref(), large.as_os_str()]).run();
         assert!(output.status.success(), "{}", stderr(&output));
-        assert!(stderr(&output).contains("1 file scanned, 0 rewritten"), "{}", stderr(&output));
+        assert!(stderr(&output).contains("1 file: 0 rewritten"), "{}", stderr(&output));
         assert_eq!(fs::metadata(&large).unwrap().modified().unwrap(), old);
         let mut names: Vec<_> = fs::read_dir(dir.temp.path()).unwrap().map(|e| e.unwrap().file_name()).collect();
         names.sort();
@@ -2488,4 +2492,69 @@ fn an_ascii_file_keeps_its_declaration_of_an_ascii_compatible_charset() {
     dir.write("a.html", page.as_bytes());
     let check = zhnorm(["--no-config", "--check", "a.html"]).in_dir(dir.temp.path()).run();
     assert_eq!((check.status.code(), stdout(&check), stderr(&check)), (Some(0), String::new(), String::new()));
+}
+
+#[test]
+fn the_summary_counts_the_backups_and_binary_files_it_skipped_and_its_parts_add_up() {
+    let dir = Dir::new();
+    for name in ["a.txt", "a.txt.orig", "b.txt", "b.txt~", "c.txt", "c.txt.bak"] {
+        dir.write(&format!("d/{name}"), SIMPLIFIED.as_bytes());
+    }
+    dir.copy_sample("gbk.txt", "d/g.txt");
+    dir.copy_sample("binary.bin", "d/e.bin");
+    let output = zhnorm(["--no-config".as_ref(), "--write".as_ref(), dir.path("d").as_os_str()]).run();
+    assert_eq!(output.status.code(), Some(0), "{}", stderr(&output));
+    assert!(stderr(&output).contains("skipped 3 backup files ("), "{}", stderr(&output));
+    assert!(
+        stderr(&output)
+            .contains("zhnorm: 8 files: 1 rewritten, 3 unchanged, 4 skipped (1 binary, 3 backups), 0 errors ("),
+        "{}",
+        stderr(&output)
+    );
+    assert_eq!(fs::read_to_string(dir.path("d/g.txt")).unwrap(), SIMPLIFIED);
+
+    let out = dir.path("out");
+    let output =
+        zhnorm(["--no-config".as_ref(), "--out-dir".as_ref(), out.as_os_str(), dir.path("d/a.txt.orig").as_os_str()])
+            .run();
+    assert!(
+        stderr(&output).contains("zhnorm: 1 file: 0 changed, 1 unchanged, 0 skipped, 0 errors ("),
+        "a backup named on the command line is no backup skipped: {}",
+        stderr(&output)
+    );
+}
+
+#[test]
+fn a_dash_after_double_dash_is_a_file_and_before_it_standard_input() {
+    let dir = Dir::new();
+    dir.copy_sample("gbk.txt", "-");
+    dir.copy_sample("utf8.txt", "a.txt");
+    let run = |args: &[&str], stdin: &[u8]| zhnorm(args).in_dir(dir.temp.path()).stdin(stdin).run();
+
+    let check = run(&["--no-config", "--check", "--", "-"], b"");
+    assert_eq!(check.status.code(), Some(1), "{}", stderr(&check));
+    assert_eq!(stdout(&check), "-: gb18030 -> utf-8\n", "the file named -, as pre-commit names it");
+    let mixed = run(&["--no-config", "--check", "--", "a.txt", "-"], b"");
+    assert_eq!(stdout(&mixed), "-: gb18030 -> utf-8\n", "{}", stderr(&mixed));
+    let printed = run(&["--no-config", "a.txt", "--", "-"], b"");
+    assert_eq!(stdout(&printed), format!("{SIMPLIFIED}{SIMPLIFIED}"), "{}", stderr(&printed));
+
+    let stdin = run(&["--no-config", "--check", "-"], &fs::read(sample_path("gbk.txt")).unwrap());
+    assert_eq!(stdout(&stdin), "<stdin>: gb18030 -> utf-8\n", "{}", stderr(&stdin));
+    let refused = run(&["--no-config", "--check", "a.txt", "-"], b"");
+    assert_eq!(refused.status.code(), Some(2));
+    assert!(stderr(&refused).contains("cannot be mixed with other paths (a file named `-` is ./- or given after --)"));
+
+    let written = run(&["--no-config", "--write", "--", "-"], b"");
+    assert_eq!(written.status.code(), Some(0), "{}", stderr(&written));
+    assert_eq!(fs::read_to_string(dir.path("-")).unwrap(), SIMPLIFIED);
+
+    fs::remove_file(dir.path("-")).unwrap();
+    let missing = run(&["--no-config", "--check", "--", "-"], b"");
+    assert_eq!(missing.status.code(), Some(2));
+    assert!(
+        stderr(&missing).contains("after `--`, `-` is a file name: standard input is `-` before `--`, or no path"),
+        "{}",
+        stderr(&missing)
+    );
 }

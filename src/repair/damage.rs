@@ -265,8 +265,10 @@ fn rare_around(text: &str, at: usize) -> Option<usize> {
     }
     // Written Cantonese characters are rare in Mandarin text only; in chat
     // they stand next to an ASCII `?` (`你食咗飯未?佢哋話嘢好味?`).
+    // The score, a table look-up, first: the list is searched for the few
+    // rare characters only.
     let is_rare =
-        |c: char| is_han(c) && !crate::detect::CANTONESE.contains(c) && crate::detect::char_score(c, ' ', ' ') < 0.0;
+        |c: char| is_han(c) && crate::detect::char_score(c, ' ', ' ') < 0.0 && !crate::detect::CANTONESE.contains(c);
     let window = [prev, next]
         .into_iter()
         .chain(left.take(LOST_WINDOW - 1).take_while(|&c| c != '\n'))

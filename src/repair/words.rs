@@ -56,18 +56,18 @@ fn is_word(chars: &[char]) -> bool {
 /// How many characters of `chars[piece]` are in a word of `chars` (of Han
 /// characters only, which may run on beyond the piece).
 pub(super) fn covered(chars: &[char], piece: Range<usize>) -> usize {
-    let mut in_word = vec![false; piece.len()];
-    let first = piece.start.saturating_sub(LONGEST - 1);
-    for start in first..piece.end {
+    // The words that start at one place cover what the longest of them
+    // does; taken by where they start, a word adds what lies past the
+    // furthest reach of those before it, so nothing needs marking.
+    let (mut count, mut reach) = (0, piece.start);
+    for start in piece.start.saturating_sub(LONGEST - 1)..piece.end {
         let han = chars[start..].iter().take(LONGEST).take_while(|&&c| crate::clean::is_han(c)).count();
-        for len in 2..=han {
-            let (from, to) = (start.max(piece.start), (start + len).min(piece.end));
-            if from < to && is_word(&chars[start..start + len]) {
-                in_word[from - piece.start..to - piece.start].iter_mut().for_each(|c| *c = true);
-            }
-        }
+        let Some(len) = (2..=han).rev().find(|&len| is_word(&chars[start..start + len])) else { continue };
+        let end = (start + len).min(piece.end);
+        count += end.saturating_sub(reach.max(start));
+        reach = reach.max(end);
     }
-    in_word.iter().filter(|&&c| c).count()
+    count
 }
 
 #[cfg(test)]
@@ -95,5 +95,7 @@ mod tests {
         assert_eq!(covered(&chars("他住在山旮旯儿里。"), 4..6), 2);
         assert_eq!(covered(&chars("他住在山深身儿里。"), 4..6), 0);
         assert_eq!(covered(&chars("a忐b"), 1..2), 0);
+        assert_eq!(covered(&chars("忐忑芫荽守首"), 1..6), 3, "words that end in and past the piece, and none after");
+        assert_eq!(covered(&chars("守忐忑忐忑首"), 0..6), 4, "two words side by side count each character once");
     }
 }
