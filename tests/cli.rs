@@ -2417,3 +2417,18 @@ fn iso_2022_jp_is_decoded_not_passed_through() {
     assert_eq!(output.status.code(), Some(0), "{}", stderr(&output));
     assert_eq!(stdout(&output), "日本語のテキスト\n", "Japanese, so not converted");
 }
+
+#[test]
+fn a_glossed_story_that_reads_a_character_two_ways_is_cleaned() {
+    let story = "小(xiǎo)明(míng)高(gāo)兴(xìng)地(de)跑(pǎo)回(huí)家(jiā)。\n\
+                 他(tā)看(kàn)见(jiàn)地(dì)上(shang)有(yǒu)一(yì)本(běn)书(shū)。\n\
+                 他(tā)把(bǎ)书(shū)放(fàng)到(dào)桌(zhuō)子(zi)上(shang)，去(qù)睡(shuì)觉(jiào)了(le)。\n\
+                 第(dì)二(èr)天(tiān)，他(tā)觉(jué)得(de)很(hěn)开(kāi)心(xīn)。\n";
+    let output = zhnorm(["--no-config"]).stdin(story.as_bytes()).run();
+    assert_eq!(
+        stdout(&output),
+        "小明高兴地跑回家。\n他看见地上有一本书。\n他把书放到桌子上，去睡觉了。\n第二天，他觉得很开心。\n"
+    );
+    let lesson = "多音字：地(de) 地(dì)\n";
+    assert_eq!(stdout(&zhnorm(["--no-config"]).stdin(lesson.as_bytes()).run()), lesson);
+}
