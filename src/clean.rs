@@ -377,8 +377,11 @@ fn keep_teaching_material(text: &str, glosses: &mut [Gloss]) {
         let running = is_running_text(line);
         let lesson = speaks || (!running && !polyphones(text, line.iter()).is_empty());
         let entries = line.iter().filter(|g| g.kind == GlossKind::Reading && stands_alone(text, g)).count();
-        let list =
-            entries >= 2 || (count == 1 && text[line_start..line_end].trim().len() == line[0].end - line[0].glossed_at);
+        // In running glossed text, a character between punctuation is a
+        // one-word sentence or an enumeration (`对(duì)，走(zǒu)。`).
+        let list = !running
+            && (entries >= 2
+                || (count == 1 && text[line_start..line_end].trim().len() == line[0].end - line[0].glossed_at));
         for gloss in line.iter_mut().filter(|g| g.kind == GlossKind::Reading) {
             let entry = stands_alone(text, gloss);
             gloss.kept |= list && entry;
@@ -874,6 +877,20 @@ mod tests {
         assert_eq!(out, "你好，世界。我的家\n");
         let running = "今天我(wǒ)们(men)去(qù)公(gōng)园(yuán)玩(wán)，天(tiān)气(qì)很(hěn)好(hǎo)。\n";
         assert_eq!(auto(running).0, "今天我们去公园玩，天气很好。\n");
+        // Nor are one-word sentences and enumerations in running glossed text.
+        for (glossed, cleaned) in [
+            (
+                "小(xiǎo)明(míng)说(shuō)：“好(hǎo)！”我(wǒ)们(men)走(zǒu)吧(ba)。对(duì)，走(zǒu)。\n",
+                "小明说：“好！”我们走吧。对，走。\n",
+            ),
+            ("今(jīn)天(tiān)很(hěn)好(hǎo)。嗯(ńg)，好(hǎo)！走(zǒu)！\n", "今天很好。嗯，好！走！\n"),
+            (
+                "春(chūn)天(tiān)来(lái)了(le)。\n梅(méi)、兰(lán)、竹(zhú)、菊(jú)是(shì)四(sì)君(jūn)子(zǐ)。\n",
+                "春天来了。\n梅、兰、竹、菊是四君子。\n",
+            ),
+        ] {
+            assert_eq!(auto(glossed).0, cleaned, "{glossed}");
+        }
     }
 
     #[test]

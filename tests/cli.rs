@@ -2432,3 +2432,11 @@ fn a_glossed_story_that_reads_a_character_two_ways_is_cleaned() {
     let lesson = "多音字：地(de) 地(dì)\n";
     assert_eq!(stdout(&zhnorm(["--no-config"]).stdin(lesson.as_bytes()).run()), lesson);
 }
+
+#[test]
+fn one_word_sentences_in_running_glossed_text_are_not_a_list() {
+    let text = "小(xiǎo)明(míng)说(shuō)：“好(hǎo)！”我(wǒ)们(men)走(zǒu)吧(ba)。对(duì)，走(zǒu)。\n\
+                生字：春(chūn)、夏(xià)。\n";
+    let output = zhnorm(["--no-config"]).stdin(text.as_bytes()).run();
+    assert_eq!(stdout(&output), "小明说：“好！”我们走吧。对，走。\n生字：春(chūn)、夏(xià)。\n");
+}
