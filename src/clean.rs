@@ -353,9 +353,12 @@ fn drop_lone_ascii_echoes(glosses: &mut Vec<Gloss>) {
 ///   (`爱(ài) to love`);
 /// - those of a character standing alone as a list's entry
 ///   (`春(chūn) 夏(xià)`), or named as the one of a word (`银行的行(háng)`);
-/// - those of a character glossed with different readings in `text`: a
-///   lesson on its readings (`行(xíng) 行(háng)`), and every gloss of a line
-///   that holds two of them or speaks of readings (`多音字`, `读作`).
+/// - every gloss of a line that speaks of readings (`多音字`, `读作`), or,
+///   outside running glossed text, that holds two readings of a character
+///   (`行(xíng)走 银(yín)行(háng)`);
+/// - those of a character glossed with different readings in `text` that
+///   is taught as a lesson's entry somewhere in it (`行(xíng)：行走`): a
+///   story that reads `地(de)` and `地(dì)` teaches nothing.
 fn keep_teaching_material(text: &str, glosses: &mut [Gloss]) {
     for gloss in glosses.iter_mut().filter(|g| g.kind == GlossKind::Reading) {
         gloss.kept = gloss.content(text).starts_with(char::is_uppercase)
@@ -363,24 +366,48 @@ fn keep_teaching_material(text: &str, glosses: &mut [Gloss]) {
             || is_named_from_a_word(text, gloss);
     }
     let read_two_ways = polyphones(text, glosses.iter());
+    let mut taught = HashSet::new();
     let mut first = 0;
     while let Some(gloss) = glosses.get(first) {
         let line_start = memchr::memrchr(b'\n', &text.as_bytes()[..gloss.start]).map_or(0, |at| at + 1);
         let line_end = memchr::memchr(b'\n', &text.as_bytes()[gloss.start..]).map_or(text.len(), |at| gloss.start + at);
         let count = glosses[first..].iter().take_while(|g| g.start < line_end).count();
         let line = &mut glosses[first..first + count];
-        let lesson = talks_about_readings(&text[line_start..line_end]) || !polyphones(text, line.iter()).is_empty();
+        let speaks = talks_about_readings(&text[line_start..line_end]);
+        let running = is_running_text(line);
+        let lesson = speaks || (!running && !polyphones(text, line.iter()).is_empty());
         let entries = line.iter().filter(|g| g.kind == GlossKind::Reading && stands_alone(text, g)).count();
-        let list =
-            entries >= 2 || (count == 1 && text[line_start..line_end].trim().len() == line[0].end - line[0].glossed_at);
+        // In running glossed text, a character between punctuation is a
+        // one-word sentence or an enumeration (`对(duì)，走(zǒu)。`).
+        let list = !running
+            && (entries >= 2
+                || (count == 1 && text[line_start..line_end].trim().len() == line[0].end - line[0].glossed_at));
         for gloss in line.iter_mut().filter(|g| g.kind == GlossKind::Reading) {
-            gloss.kept |= list && stands_alone(text, gloss);
+            let entry = stands_alone(text, gloss);
+            gloss.kept |= list && entry;
+            if speaks || (entry && !running) {
+                taught.insert(gloss.glossed);
+            }
         }
         for gloss in line.iter_mut().filter(|g| g.kind != GlossKind::Damaged) {
-            gloss.kept |= lesson || (gloss.kind == GlossKind::Reading && read_two_ways.contains(&gloss.glossed));
+            gloss.kept |= lesson;
         }
         first += count;
     }
+    for gloss in glosses.iter_mut().filter(|g| g.kind == GlossKind::Reading) {
+        gloss.kept |= read_two_ways.contains(&gloss.glossed) && taught.contains(&gloss.glossed);
+    }
+}
+
+/// Glosses of one line are running glossed text when three or more glossed
+/// characters touch each other: flattened ruby glosses every character of
+/// a sentence, while a lesson glosses single characters and words
+/// (`行(xíng)走 银(yín)行(háng)`).
+fn is_running_text(line: &[Gloss]) -> bool {
+    let touching = |pair: &[Gloss]| {
+        pair[0].kind != GlossKind::Damaged && pair[1].kind != GlossKind::Damaged && pair[0].end == pair[1].glossed_at
+    };
+    line.windows(3).any(|three| touching(&three[..2]) && touching(&three[1..]))
 }
 
 /// The characters that `glosses` (those not kept yet) give different
@@ -389,7 +416,12 @@ fn polyphones<'a>(text: &str, glosses: impl Iterator<Item = &'a Gloss>) -> HashS
     let mut readings: HashMap<char, Vec<Toned>> = HashMap::new();
     let mut polyphones = HashSet::new();
     for gloss in glosses.filter(|g| g.kind == GlossKind::Reading && !g.kept) {
-        let Some(reading) = Toned::parse(gloss.content(text)) else { continue };
+        let Some(mut reading) = Toned::parse(gloss.content(text)) else { continue };
+        // 一 and 不 change tone with the next syllable (`一(yí)个`,
+        // `一(yì)起`, `不(bú)去`): one reading, glossed as spoken.
+        if TONE_SANDHI.contains(&gloss.glossed) {
+            reading.tone = None;
+        }
         let seen = readings.entry(gloss.glossed).or_default();
         if seen.iter().any(|r| !r.agrees(reading)) {
             polyphones.insert(gloss.glossed);
@@ -400,6 +432,9 @@ fn polyphones<'a>(text: &str, glosses: impl Iterator<Item = &'a Gloss>) -> HashS
     }
     polyphones
 }
+
+/// Characters whose tone follows the next syllable's.
+const TONE_SANDHI: [char; 2] = ['一', '不'];
 
 /// The glossed character may be an entry of a list, not a character of
 /// running text: nothing but a list's separator (a space, `、`, `，`, `;`),
@@ -782,12 +817,40 @@ mod tests {
             assert_eq!(out, lesson);
             assert_eq!(counts.glosses_removed, 0);
         }
-        // In glossed text, only the character read two ways keeps them,
-        // and lines that hold both readings.
-        let text = format!("{GLOSSED}长(cháng)城(chéng)\n成(chéng)长(zhǎng)\n长(cháng)大(dà)长(zhǎng)\n");
-        assert_eq!(auto(&text).0, "國家的人民\n长(cháng)城\n成长(zhǎng)\n长(cháng)大(dà)长(zhǎng)\n");
+        // In glossed text, a character read two ways keeps its glosses when
+        // the text teaches it as an entry, and on lines that hold both
+        // readings outside running text; the lesson's examples keep it too.
+        let text = format!("{GLOSSED}长(cháng)：长城\n成(chéng)长(zhǎng)\n长(cháng)短 长(zhǎng)大\n");
+        assert_eq!(auto(&text).0, "國家的人民\n长(cháng)：长城\n成长(zhǎng)\n长(cháng)短 长(zhǎng)大\n");
+        let lesson = "多音字：觉(jiào) 觉(jué)\n我(wǒ)要(yào)睡(shuì)觉(jiào)了(le)。\n";
+        assert_eq!(auto(lesson).0, "多音字：觉(jiào) 觉(jué)\n我要睡觉(jiào)了。\n");
         // A toneless reading agrees with the toned one.
         assert_eq!(auto(&format!("{GLOSSED}长(chang)城 长(cháng)江\n")).0, "國家的人民\n长城 长江\n");
+    }
+
+    #[test]
+    fn running_glossed_text_that_reads_a_character_two_ways_is_cleaned() {
+        let story = "小(xiǎo)明(míng)高(gāo)兴(xìng)地(de)跑(pǎo)回(huí)家(jiā)。\n\
+                     他(tā)看(kàn)见(jiàn)地(dì)上(shang)有(yǒu)一(yì)本(běn)书(shū)。\n\
+                     他(tā)把(bǎ)书(shū)放(fàng)到(dào)桌(zhuō)子(zi)上(shang)，去(qù)睡(shuì)觉(jiào)了(le)。\n\
+                     第(dì)二(èr)天(tiān)，他(tā)觉(jué)得(de)很(hěn)开(kāi)心(xīn)。\n";
+        for (glossed, cleaned) in [
+            (story, "小明高兴地跑回家。\n他看见地上有一本书。\n他把书放到桌子上，去睡觉了。\n第二天，他觉得很开心。\n"),
+            (
+                "我(wǒ)有(yǒu)一(yí)个(gè)好(hǎo)朋(péng)友(you)，我(wǒ)们(men)一(yì)起(qǐ)上(shàng)学(xué)，他(tā)是(shì)第(dì)一(yī)名(míng)。\n",
+                "我有一个好朋友，我们一起上学，他是第一名。\n",
+            ),
+            ("我(wǒ)不(bú)去(qù)，他(tā)也(yě)不(bù)来(lái)。\n", "我不去，他也不来。\n"),
+            ("他(tā)觉(jué)得(de)睡(shuì)觉(jiào)很(hěn)好(hǎo)。\n", "他觉得睡觉很好。\n"),
+            // 一 and 不 changing tone are one reading, even beside a list that
+            // teaches 一 and outside running text.
+            (
+                "國(guó)家(jiā)的(de)人(rén)民(mín)\n一(yī)、二(èr)、三(sān)\n一(yí)个 一(yì)起 不(bú)去 不(bù)来\n",
+                "國家的人民\n一(yī)、二(èr)、三(sān)\n一个 一起 不去 不来\n",
+            ),
+        ] {
+            assert_eq!(auto(glossed).0, cleaned, "{glossed}");
+        }
     }
 
     #[test]
@@ -814,6 +877,20 @@ mod tests {
         assert_eq!(out, "你好，世界。我的家\n");
         let running = "今天我(wǒ)们(men)去(qù)公(gōng)园(yuán)玩(wán)，天(tiān)气(qì)很(hěn)好(hǎo)。\n";
         assert_eq!(auto(running).0, "今天我们去公园玩，天气很好。\n");
+        // Nor are one-word sentences and enumerations in running glossed text.
+        for (glossed, cleaned) in [
+            (
+                "小(xiǎo)明(míng)说(shuō)：“好(hǎo)！”我(wǒ)们(men)走(zǒu)吧(ba)。对(duì)，走(zǒu)。\n",
+                "小明说：“好！”我们走吧。对，走。\n",
+            ),
+            ("今(jīn)天(tiān)很(hěn)好(hǎo)。嗯(ńg)，好(hǎo)！走(zǒu)！\n", "今天很好。嗯，好！走！\n"),
+            (
+                "春(chūn)天(tiān)来(lái)了(le)。\n梅(méi)、兰(lán)、竹(zhú)、菊(jú)是(shì)四(sì)君(jūn)子(zǐ)。\n",
+                "春天来了。\n梅、兰、竹、菊是四君子。\n",
+            ),
+        ] {
+            assert_eq!(auto(glossed).0, cleaned, "{glossed}");
+        }
     }
 
     #[test]

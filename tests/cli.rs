@@ -2558,3 +2558,26 @@ fn a_dash_after_double_dash_is_a_file_and_before_it_standard_input() {
         stderr(&missing)
     );
 }
+
+#[test]
+fn a_glossed_story_that_reads_a_character_two_ways_is_cleaned() {
+    let story = "小(xiǎo)明(míng)高(gāo)兴(xìng)地(de)跑(pǎo)回(huí)家(jiā)。\n\
+                 他(tā)看(kàn)见(jiàn)地(dì)上(shang)有(yǒu)一(yì)本(běn)书(shū)。\n\
+                 他(tā)把(bǎ)书(shū)放(fàng)到(dào)桌(zhuō)子(zi)上(shang)，去(qù)睡(shuì)觉(jiào)了(le)。\n\
+                 第(dì)二(èr)天(tiān)，他(tā)觉(jué)得(de)很(hěn)开(kāi)心(xīn)。\n";
+    let output = zhnorm(["--no-config"]).stdin(story.as_bytes()).run();
+    assert_eq!(
+        stdout(&output),
+        "小明高兴地跑回家。\n他看见地上有一本书。\n他把书放到桌子上，去睡觉了。\n第二天，他觉得很开心。\n"
+    );
+    let lesson = "多音字：地(de) 地(dì)\n";
+    assert_eq!(stdout(&zhnorm(["--no-config"]).stdin(lesson.as_bytes()).run()), lesson);
+}
+
+#[test]
+fn one_word_sentences_in_running_glossed_text_are_not_a_list() {
+    let text = "小(xiǎo)明(míng)说(shuō)：“好(hǎo)！”我(wǒ)们(men)走(zǒu)吧(ba)。对(duì)，走(zǒu)。\n\
+                生字：春(chūn)、夏(xià)。\n";
+    let output = zhnorm(["--no-config"]).stdin(text.as_bytes()).run();
+    assert_eq!(stdout(&output), "小明说：“好！”我们走吧。对，走。\n生字：春(chūn)、夏(xià)。\n");
+}
