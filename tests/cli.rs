@@ -2403,7 +2403,8 @@ fn files_over_the_detection_prefix_keep_their_charset_wherever_its_end_cuts_a_ch
     let korean = "안녕하세요. 오늘은 날씨가 아주 좋네요. 우리는 공원에 갔습니다.\n".repeat(3000);
     let declared =
         format!("<meta charset=\"gb2312\">\n{}", "我们今天去公园散步，天气很好，大家都很开心。\n".repeat(3000));
-    for skew in ["", "x", "xx", "xxx"] {
+    // Leading spaces shift the bytes and leave the page starting with markup.
+    for skew in ["", " ", "  ", "   "] {
         for (text, encoding, detected) in [
             (&korean, encoding_rs::EUC_KR, "euc-kr (confidence 0.90, statistics)"),
             (&declared, encoding_rs::GBK, "gb18030 (confidence 0.95, declared)"),
