@@ -176,7 +176,7 @@
 //!   in a line that also holds GBK read as Big5 can still be changed.
 //! - Repair costs more than the 10% on top of decoding that issue 4 asks on
 //!   clean Chinese text: every character is looked up in a bitmap of
-//!   plausible characters (about 11 instructions a Chinese character, +50%
+//!   plausible characters (about 11 instructions a Chinese character, +48%
 //!   on 1 MB of common Chinese; 10% leaves about one a character once the
 //!   hole recovery's search for U+FFFD and `?` is paid; an AVX2 scan with a
 //!   gather took a third of the instructions but longer on AMD Zen 3, and
@@ -184,9 +184,9 @@
 //!   line with a rare character or a symbol goes through the gates of the
 //!   span search and the character-pair model, which cost most on
 //!   box-drawing tables and on clusters of rare characters (classical
-//!   poetry): 1 MB of the control set's Chinese prose takes 3.2 times the
-//!   instructions of passing UTF-8 through, the Debian Reference 1.9 times,
-//!   1 MB of the OpenCC corpus's manual pages 1.23 times (all but a fifth of
+//!   poetry): 1 MB of the control set's Chinese prose takes 4.8 times the
+//!   instructions of passing UTF-8 through, the Debian Reference 2.2 times,
+//!   1 MB of the OpenCC corpus's manual pages 1.39 times (all but a fifth of
 //!   it the scan: their Chinese comes in runs of six characters between
 //!   ASCII words), start-up 1.02 times (`scripts/bench-repair.sh
 //!   --callgrind`; README, *Repair speed on clean text*).
