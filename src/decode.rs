@@ -10,10 +10,12 @@ use encoding_rs::{DecoderResult, Encoding};
 use crate::{Error, Result};
 
 /// The charset a label names (`--from`), by the WHATWG Encoding Standard's
-/// labels; not its replacement encoding (`replacement`, `iso-2022-kr`,
-/// `hz-gb-2312`, ...), which turns any input into one U+FFFD.
+/// labels or the Python and Emacs names a file may declare (`cp936`,
+/// `euc_cn`, `cp950`: one list, [`crate::detect::declared`]'s); not the
+/// replacement encoding (`replacement`, `iso-2022-kr`, `hz-gb-2312`, ...),
+/// which turns any input into one U+FFFD.
 pub fn encoding_for_label(label: &str) -> Result<&'static Encoding> {
-    Encoding::for_label_no_replacement(label.as_bytes()).ok_or_else(|| match Encoding::for_label(label.as_bytes()) {
+    crate::detect::declared::encoding_for_label(label).ok_or_else(|| match Encoding::for_label(label.as_bytes()) {
         Some(_) => Error::ReplacementLabel(label.to_owned()),
         None => Error::UnknownEncoding(label.to_owned()),
     })
@@ -111,6 +113,22 @@ mod tests {
         }
         decoder.feed(b"", true, &mut out)?;
         Ok((out, decoder.malformed()))
+    }
+
+    #[test]
+    fn labels_one_line_per_case() {
+        let cases: [(&str, Option<&'static Encoding>); 6] = [
+            ("gbk", Some(encoding_rs::GBK)),
+            ("cp936", Some(encoding_rs::GBK)), // Python's name, as a file may declare it
+            ("euc_cn", Some(encoding_rs::GBK)),
+            ("cp950", Some(BIG5)),
+            ("iso-2022-kr", None), // the replacement encoding
+            ("klingon", None),
+        ];
+        for (label, expected) in cases {
+            assert_eq!(encoding_for_label(label).ok(), expected, "{label}");
+        }
+        assert!(matches!(encoding_for_label("iso-2022-kr"), Err(Error::ReplacementLabel(_))));
     }
 
     #[test]

@@ -195,7 +195,8 @@ fn charsets<'de, D: Deserializer<'de>>(deserializer: D) -> std::result::Result<O
 /// The charset a label in an accept list stands for, named as the user
 /// named it in messages (`gbk`, though accepting GBK accepts GB18030 too).
 pub fn accepted_charset(label: &str) -> Option<&'static Encoding> {
-    Encoding::for_label(label.trim().as_bytes())
+    let label = label.trim();
+    crate::detect::declared::encoding_for_label(label).or_else(|| Encoding::for_label(label.as_bytes()))
 }
 
 fn regexes<'de, D: Deserializer<'de>>(deserializer: D) -> std::result::Result<Option<Vec<String>>, D::Error> {
@@ -307,6 +308,8 @@ editorconfig = false
         assert_eq!(Settings::parse("convert = \"conf/team.json\"").unwrap().convert.unwrap(), "conf/team.json");
         assert_eq!(settings.accept.unwrap(), ["utf-8", "gbk"]);
         assert_eq!(accepted_charset("gbk"), Some(encoding_rs::GBK), "gbk keeps its name");
+        assert_eq!(accepted_charset("cp936"), Some(encoding_rs::GBK), "the names a file may declare, too");
+        assert_eq!(accepted_charset("cp950"), Some(encoding_rs::BIG5));
         assert_eq!(settings.bom, Some(BomPolicy::Keep));
         assert_eq!(settings.eol, Some(EolPolicy::Lf));
         assert_eq!(settings.glosses, Some(GlossMode::Strip));
