@@ -274,7 +274,7 @@ fn legacy(prefix: &[u8], complete: bool) -> Detection {
     if is_latin_not_chinese(prefix, complete) {
         return text(WINDOWS_1252, 0, Method::Plausibility);
     }
-    match most_plausible(prefix, complete, guess) {
+    match most_plausible(prefix, guess) {
         Some(encoding) => text(widen_gbk(encoding), 0, Method::Plausibility),
         None => Detection::Binary,
     }
@@ -697,12 +697,10 @@ const CHINESE_BONUS: f64 = 0.1;
 /// instead of as windows-1252 mojibake; but a reading with many malformed
 /// sequences loses to a clean CJK reading of rare characters. `None` when
 /// even the best reading is mostly replacement characters: not text.
-fn most_plausible(prefix: &[u8], complete: bool, guess: &'static Encoding) -> Option<&'static Encoding> {
-    // A cut prefix may end in half a character: score only what is whole.
-    let body = if complete { prefix } else { trim_partial_tail(prefix) };
+fn most_plausible(prefix: &[u8], guess: &'static Encoding) -> Option<&'static Encoding> {
     let readings: Vec<Reading> = std::iter::once(guess)
         .chain(CANDIDATES.into_iter().filter(|&c| c != guess))
-        .map(|encoding| Reading::new(encoding, body, guess))
+        .map(|encoding| Reading::new(encoding, prefix, guess))
         .collect();
     let best_of = |eligible: &dyn Fn(&Reading) -> bool| {
         // The first of equal scores wins: `chardetng`'s guess, then the
@@ -744,7 +742,12 @@ struct Reading {
 
 impl Reading {
     fn new(encoding: &'static Encoding, body: &[u8], guess: &'static Encoding) -> Reading {
-        let (text, _) = encoding.decode_without_bom_handling(body);
+        // A character cut by the end (of the prefix, or of the input) is
+        // held back, not read as a malformed sequence: a short GBK text cut
+        // inside its last character (a download that stopped) is still
+        // read as GBK, whose decoding then says that it was cut, rather
+        // than as a single-byte charset that reads every byte.
+        let (text, _) = decode_prefix(encoding, body, false);
         let mut score = plausibility_as(&text, Script::of(encoding));
         if encoding == guess {
             score += GUESS_BONUS;
@@ -1222,6 +1225,14 @@ mod tests {
         for title in ["中華民國", "發佈會", "天氣預報", "我們的時代", "第一章 開始"] {
             assert_eq!(charset(&encode(BIG5, title)), "Big5", "{title}");
         }
+    }
+
+    #[test]
+    fn a_short_text_cut_inside_its_last_character_keeps_its_charset() {
+        // A download that stopped: 中 and half of 文 in GBK, 中 and half of 中 in Big5.
+        assert_eq!(charset(b"\xd6\xd0\xce"), "gb18030");
+        assert_eq!(charset(b"\xa4\xa4\xa4"), "Big5");
+        assert_eq!(charset(&[&encode(GBK, "第一章 开始")[..], b"\xce"].concat()), "gb18030");
     }
 
     #[test]
