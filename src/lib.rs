@@ -92,11 +92,15 @@
 //! - A `--dict` or custom-configuration key that contains a space or one of
 //!   `。，！？；` can be cut at such a cut (OpenCC's own keys contain none).
 //! - Conversion is short of the speed issue 3 asks. Through the command-line
-//!   tool, on the 50 MB test of `scripts/bench-convert.sh` at load 3.6 to
-//!   4.3 on 2 shared cores, it runs at 1.7–6.2 times the speed of OpenCC's
-//!   own command (s2t 3.1–3.6, t2s 1.7–1.9, s2twp 5.5–6.2, tw2sp 2.9–3.1),
-//!   not the 10 times asked; OpenCC's t2s and tw2sp, with few phrases, are
-//!   its fastest. The engine alone converts s2t at 105–156 MiB/s, t2s at
+//!   tool, on the 50 MB test of `scripts/bench-convert.sh` with the
+//!   machine idle (1 December), it runs at 2.1–5.7 times the speed of
+//!   OpenCC's own command (s2t 2.2–3.1, t2s 2.1–2.9, s2twp 4.4–5.7, tw2sp
+//!   3.0–3.4, the higher figure `--no-repair`), not the 10 times asked;
+//!   OpenCC's t2s and tw2sp, with few phrases, are its fastest, and there
+//!   a tool that only copies (iconv) reaches 2.8 and 6.4 times, s2t 5.3:
+//!   10 times is above that floor on this corpus for all but s2twp (11.0).
+//!   A run on 30 November under load gave zhnorm more (s2t 3.1, s2twp 5.5
+//!   times): the pipeline has grown slower since, not yet explained. The engine alone converts s2t at 105–156 MiB/s, t2s at
 //!   172–263, s2twp at 111–121 and tw2sp at 101–156 (three runs at load 3.3
 //!   to 3.6), above zhconv's 96–105 measured earlier on the same machine,
 //!   though not in the same run. What is left is the walk itself and the
