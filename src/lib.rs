@@ -99,8 +99,9 @@
 //!   OpenCC's t2s and tw2sp, with few phrases, are its fastest, and there
 //!   a tool that only copies (iconv) reaches 2.8 and 6.4 times, s2t 5.3:
 //!   10 times is above that floor on this corpus for all but s2twp (11.0).
-//!   A run on 30 November under load gave zhnorm more (s2t 3.1, s2twp 5.5
-//!   times): the pipeline has grown slower since, not yet explained. The engine alone converts s2t at 105–156 MiB/s, t2s at
+//!   A build of 30 November runs s2t faster by the clock (0.76–0.95 s
+//!   against 0.93–1.05 s on 53 MB) with more instructions (2.63 G against
+//!   2.34 G): why is not found yet (README, *Speed*). The engine alone converts s2t at 105–156 MiB/s, t2s at
 //!   172–263, s2twp at 111–121 and tw2sp at 101–156 (three runs at load 3.3
 //!   to 3.6), above zhconv's 96–105 measured earlier on the same machine,
 //!   though not in the same run. What is left is the walk itself and the
