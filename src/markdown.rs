@@ -107,7 +107,16 @@ impl Fence {
     }
 }
 
-/// `line` without the up to three spaces a fence may be indented by.
+/// Whether `line` is a Markdown ATX heading (`# Title`, `## coding: gbk`).
+pub(crate) fn is_heading(line: &str) -> bool {
+    indented(line).is_some_and(|rest| {
+        let hashes = rest.bytes().take_while(|&b| b == b'#').count();
+        (1..=6).contains(&hashes) && rest[hashes..].starts_with([' ', '\t'])
+    })
+}
+
+/// `line` without the up to three spaces a fence or a heading may be
+/// indented by.
 fn indented(line: &str) -> Option<&str> {
     let rest = line.trim_start_matches(' ');
     (line.len() - rest.len() <= 3).then_some(rest)
@@ -179,6 +188,20 @@ mod tests {
         ];
         for (windows, expected) in cases {
             assert_eq!(code_in(windows), expected, "{windows:?}");
+        }
+    }
+
+    #[test]
+    fn headings_one_line_per_case() {
+        for (line, heading) in [
+            ("# coding: gbk", true),
+            ("   ###### Encoding: big5", true),
+            ("####### seven", false),
+            ("#coding: gbk", false),
+            ("    # indented four", false),
+            ("#!/usr/bin/python", false),
+        ] {
+            assert_eq!(is_heading(line), heading, "{line}");
         }
     }
 

@@ -319,7 +319,8 @@ pub fn normalize<R: Read, W: Write>(mut input: R, output: &mut W, options: &Opti
             korean_not_converted: false,
             declaration_updated: None,
             declaration_not_followed: None,
-            declared_invalid: detect::unclean_declaration(prefix, complete),
+            // Only a detected charset passes a declaration over.
+            declared_invalid: options.from.is_none().then(|| detect::unclean_declaration(prefix, complete)).flatten(),
             declaration_left: false,
             bytes_in: prefix.len() as u64,
             bytes_out: 0,

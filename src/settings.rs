@@ -195,8 +195,7 @@ fn charsets<'de, D: Deserializer<'de>>(deserializer: D) -> std::result::Result<O
 /// The charset a label in an accept list stands for, named as the user
 /// named it in messages (`gbk`, though accepting GBK accepts GB18030 too).
 pub fn accepted_charset(label: &str) -> Option<&'static Encoding> {
-    let label = label.trim();
-    crate::detect::declared::encoding_for_label(label).or_else(|| Encoding::for_label(label.as_bytes()))
+    crate::detect::declared::charset_named(label.trim())
 }
 
 fn regexes<'de, D: Deserializer<'de>>(deserializer: D) -> std::result::Result<Option<Vec<String>>, D::Error> {

@@ -133,10 +133,7 @@ pub fn declare_utf8(
         // The replacement encoding's labels too: a browser would show the
         // whole page as one U+FFFD.
         let label = declaration.label;
-        let Some(declared) = declared::encoding_for_label(label).or_else(|| Encoding::for_label(label.as_bytes()))
-        else {
-            continue;
-        };
+        let Some(declared) = declared::charset_named(label) else { continue };
         let followed = declared::names_charset(declared, source);
         if !followed && redeclared.not_followed.is_none() {
             redeclared.not_followed = Some(label.to_ascii_lowercase());

@@ -107,7 +107,7 @@ pub(crate) fn declarations(text: &str, kinds: Option<Kinds>) -> Vec<Declaration<
             let line_start = text[..start].rfind('\n').map_or(0, |newline| newline + 1);
             let line = text[line_start..].lines().next().unwrap_or_default();
             let may_be_heading = kind == PYTHON_COOKIE
-                && MARKDOWN_HEADING.is_match(line)
+                && crate::markdown::is_heading(line)
                 && !line.contains("-*-")
                 && !line.contains("vim:");
             Declaration { start, label, may_be_heading }
@@ -117,10 +117,6 @@ pub(crate) fn declarations(text: &str, kinds: Option<Kinds>) -> Vec<Declaration<
 
 /// The index in [`DECLARATIONS`] of Python's coding cookie.
 const PYTHON_COOKIE: usize = 2;
-
-/// The start of a Markdown ATX heading.
-static MARKDOWN_HEADING: std::sync::LazyLock<regex::Regex> =
-    std::sync::LazyLock::new(|| declaration(r"\A {0,3}#{1,6}[ \t]"));
 
 /// The declarations `head`, the first bytes of an input in some
 /// ASCII-compatible charset, makes where they count.
@@ -144,6 +140,13 @@ pub fn declared(head: &[u8]) -> Option<&'static Encoding> {
             encoding
         }
     })
+}
+
+/// The charset a declared label names as [`encoding_for_label`] says, or
+/// else the replacement encoding its label names (`iso-2022-kr`): a label
+/// that stands for a charset, though not one to decode with.
+pub(crate) fn charset_named(label: &str) -> Option<&'static Encoding> {
+    encoding_for_label(label).or_else(|| Encoding::for_label(label.as_bytes()))
 }
 
 /// Whether a declaration of `declared` names the charset `read`: GBK is
