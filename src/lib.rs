@@ -169,7 +169,10 @@
 //!   and its damage unreported in any file, not only `.md`: two lines of
 //!   three backticks in a plain text file make the text between them code,
 //!   and its mojibake stays (a fence that never closes hides nothing, and
-//!   tildes open one only with an info string such as `~~~python`).
+//!   tildes open one only with an info string such as `~~~python`). A
+//!   block longer than 1 MiB is not taken for code, and the text after a
+//!   fence waits for it to close, so a pipe's lines inside a block come
+//!   out together.
 //! - GBK and Big5 encode symbols, Cyrillic, Greek, kana and bopomofo too,
 //!   and each reads the other's as Han. A line where that reading changed
 //!   no Han character (`①②③`, `★★★☆☆`, `Привет`, `1990–2000 and

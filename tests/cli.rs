@@ -973,6 +973,23 @@ fn a_scene_break_of_tildes_or_a_fence_never_closed_does_not_hide_damage() {
 }
 
 #[test]
+fn a_fenced_block_across_the_end_of_a_read_or_in_a_list_item_is_code() {
+    // Review 8: a block that straddled the end of the first 64 KiB read was
+    // repaired, and so was a fence indented under a list item.
+    let dir = Dir::new();
+    let line = "这是一段普通的中文文字，用来填充文件的内容。\n";
+    let code = format!("```\n示例：鍙戝竷 是 发布 的乱码\n{}```\n", "print(1)\n".repeat(200));
+    let straddle = format!("{}{code}结束\n", line.repeat(65536 / line.len() - 3));
+    let list = "- 例子：\n    ```\n    鍙戝竷 锟斤拷\n    ```\n- 下一项\n";
+    for (name, text) in [("straddle.md", straddle.as_str()), ("list.md", list)] {
+        let file = dir.write(name, text.as_bytes());
+        let check = zhnorm(["--no-config", "--check", file.to_str().unwrap()]).run();
+        assert_eq!(check.status.code(), Some(0), "{name}: {}", stderr(&check));
+        assert_eq!(stdout(&zhnorm(["--no-config", file.to_str().unwrap()]).run()), text, "{name}");
+    }
+}
+
+#[test]
 fn the_project_readme_passes_its_own_check() {
     let readme = Path::new(env!("CARGO_MANIFEST_DIR")).join("README.md");
     let check = zhnorm(["--no-config", "--check", readme.to_str().unwrap()]).run();
