@@ -101,7 +101,10 @@
 //!   10 times is above that floor on this corpus for all but s2twp (11.0).
 //!   A build of 30 November runs s2t faster by the clock (0.76–0.95 s
 //!   against 0.93–1.05 s on 53 MB) with more instructions (2.63 G against
-//!   2.34 G): why is not found yet (README, *Speed*). The engine alone converts s2t at 105–156 MiB/s, t2s at
+//!   2.34 G): its walk over characters had a mask in each unit that ruled
+//!   out most failed lookups of a second character without reading a unit
+//!   far away in the array, which the walk over bytes dropped (the walk's
+//!   data-cache misses doubled: README, *Speed*). The engine alone converts s2t at 105–156 MiB/s, t2s at
 //!   172–263, s2twp at 111–121 and tw2sp at 101–156 (three runs at load 3.3
 //!   to 3.6), above zhconv's 96–105 measured earlier on the same machine,
 //!   though not in the same run. What is left is the walk itself and the
