@@ -2582,3 +2582,33 @@ fn one_word_sentences_in_running_glossed_text_are_not_a_list() {
     let output = zhnorm(["--no-config"]).stdin(text.as_bytes()).run();
     assert_eq!(stdout(&output), "小明说：“好！”我们走吧。对，走。\n生字：春(chūn)、夏(xià)。\n");
 }
+
+#[test]
+fn a_declaration_after_a_utf8_bom_is_pointed_at_utf8_and_noted() {
+    let dir = Dir::new();
+    let files = [
+        ("m.html", "<html><meta charset=\"gbk\">"),
+        ("e.html", "<meta http-equiv=\"Content-Type\" content=\"text/html; charset=gbk\">"),
+        ("x.xml", "<?xml version=\"1.0\" encoding=\"gbk\"?>"),
+        ("s.css", "@charset \"gbk\";"),
+    ];
+    for (name, declaration) in files {
+        dir.write(name, format!("\u{FEFF}{declaration}\n{SIMPLIFIED}").as_bytes());
+    }
+    for (name, declaration) in files {
+        let json = zhnorm(["--no-config", "--check", "--json", name]).in_dir(dir.temp.path()).run();
+        let report: serde_json::Value = serde_json::from_str(&stdout(&json)).unwrap();
+        assert_eq!(report["declaration_not_followed"].as_str(), Some("gbk"), "{name}");
+        assert_eq!(report["declaration_updated"].as_str(), Some("gbk"), "{name}");
+        let check = zhnorm(["--no-config", "--check", name]).in_dir(dir.temp.path()).run();
+        assert_eq!(check.status.code(), Some(1), "{name}");
+        assert_eq!(
+            stderr(&check),
+            format!("zhnorm: {name}: declares charset gbk, but its byte-order mark says utf-8: read as utf-8\n")
+        );
+        let write = zhnorm(["--no-config", "--write", name]).in_dir(dir.temp.path()).run();
+        assert_eq!(write.status.code(), Some(0), "{}", stderr(&write));
+        let rewritten = declaration.replace("gbk", "utf-8");
+        assert_eq!(fs::read_to_string(dir.path(name)).unwrap(), format!("{rewritten}\n{SIMPLIFIED}"), "{name}");
+    }
+}
