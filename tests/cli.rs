@@ -2612,3 +2612,38 @@ fn a_declaration_after_a_utf8_bom_is_pointed_at_utf8_and_noted() {
         assert_eq!(fs::read_to_string(dir.path(name)).unwrap(), format!("{rewritten}\n{SIMPLIFIED}"), "{name}");
     }
 }
+
+#[test]
+fn a_tiny_input_cut_before_its_line_end_is_refused_not_rewritten_as_a_single_byte_charset() {
+    let dir = Dir::new();
+    let cut: [(&str, &[u8], &str); 5] = [
+        ("lf.txt", b"\xd6\xd0\xce\n", "gb18030"), // 中 and half of 文 in GBK
+        ("crlf.txt", b"\xd6\xd0\xce\r\n", "gb18030"),
+        ("space.txt", b"\xd6\xd0\xce ", "gb18030"),
+        ("big5.txt", b"\xa4\xa4\xa4\n", "big5"), // 中 and half of 中 in Big5
+        ("you.txt", b"\xa7\x41\xa6\n", "big5"),  // 你 and half a character in Big5
+    ];
+    for (name, bytes, charset) in cut {
+        dir.write(name, bytes);
+        let detect = zhnorm(["--no-config", "--detect", name]).in_dir(dir.temp.path()).run();
+        assert!(stdout(&detect).starts_with(&format!("{name}: {charset} (")), "{}", stdout(&detect));
+    }
+    let write = zhnorm(["--no-config", "--write", "."]).in_dir(dir.temp.path()).run();
+    assert_eq!(write.status.code(), Some(2), "{}", stderr(&write));
+    assert!(stderr(&write).contains("5 files: 0 rewritten, 0 unchanged, 0 skipped, 5 errors ("), "{}", stderr(&write));
+    for (name, bytes, _) in cut {
+        assert_eq!(fs::read(dir.path(name)).unwrap(), bytes, "{name} untouched");
+    }
+    // Single-byte text whose last character is a high byte before the line
+    // end is not cut: short Latin-1, and Thai long enough for statistics.
+    let thai = "ประเทศไทยมีเมืองหลวงคือกรุงเทพมหานคร ซึ่งเป็นเมืองที่ใหญ่ที่สุดในประเทศ\n".repeat(4);
+    let single_byte = [
+        (b"caf\xe9\n".to_vec(), "café\n".to_string()),
+        (b"Caf\xe9 au lait, d\xe9j\xe0\r\n".to_vec(), "Café au lait, déjà\r\n".to_string()),
+        (encoding_rs::WINDOWS_874.encode(&thai).0.into_owned(), thai),
+    ];
+    for (bytes, text) in single_byte {
+        let output = zhnorm(["--no-config"]).stdin(&bytes).run();
+        assert_eq!((output.status.code(), stdout(&output)), (Some(0), text), "{}", stderr(&output));
+    }
+}
