@@ -2647,3 +2647,15 @@ fn a_tiny_input_cut_before_its_line_end_is_refused_not_rewritten_as_a_single_byt
         assert_eq!((output.status.code(), stdout(&output)), (Some(0), text), "{}", stderr(&output));
     }
 }
+
+#[test]
+fn a_coding_cookie_after_a_shebang_is_not_a_markdown_heading() {
+    let script = format!("#!/usr/bin/env python\n# coding: big5\n{SIMPLIFIED}");
+    let output = zhnorm(["--no-config"]).stdin(&encoding_rs::GBK.encode(&script).0).run();
+    assert_eq!(output.status.code(), Some(0), "{}", stderr(&output));
+    assert_eq!(stdout(&output), script.replace("big5", "utf-8"));
+    assert_eq!(
+        stderr(&output),
+        "zhnorm: <stdin>: declares charset big5, but its bytes are not valid big5: read as detected, gb18030\n"
+    );
+}

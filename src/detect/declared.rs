@@ -93,7 +93,8 @@ pub(crate) struct Declaration<'a> {
     pub label: &'a str,
     /// A coding cookie on a line that a Markdown heading could be too
     /// (`# coding: gbk`, `# Encoding: Big5`; not `# -*- coding: gbk -*-`
-    /// nor `# vim: set fileencoding=gbk :`).
+    /// nor `# vim: set fileencoding=gbk :`, nor a line of a script that
+    /// starts with `#!`, which is not Markdown).
     pub may_be_heading: bool,
 }
 
@@ -107,6 +108,7 @@ pub(crate) fn declarations(text: &str, kinds: Option<Kinds>) -> Vec<Declaration<
             let line_start = text[..start].rfind('\n').map_or(0, |newline| newline + 1);
             let line = text[line_start..].lines().next().unwrap_or_default();
             let may_be_heading = kind == PYTHON_COOKIE
+                && !text.starts_with("#!")
                 && crate::markdown::is_heading(line)
                 && !line.contains("-*-")
                 && !line.contains("vim:");
