@@ -2659,3 +2659,15 @@ fn a_coding_cookie_after_a_shebang_is_not_a_markdown_heading() {
         "zhnorm: <stdin>: declares charset big5, but its bytes are not valid big5: read as detected, gb18030\n"
     );
 }
+
+#[test]
+fn a_utf8_coding_line_over_gbk_is_not_said_to_be_left_as_a_heading() {
+    let source = format!("# coding: utf-8\n{SIMPLIFIED}");
+    let output = zhnorm(["--no-config"]).stdin(&encoding_rs::GBK.encode(&source).0).run();
+    assert_eq!(output.status.code(), Some(0), "{}", stderr(&output));
+    assert_eq!(stdout(&output), source, "the line is right for the UTF-8 output");
+    assert_eq!(
+        stderr(&output),
+        "zhnorm: <stdin>: declares charset utf-8, but its bytes are not valid utf-8: read as detected, gb18030\n"
+    );
+}
