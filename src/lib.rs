@@ -60,9 +60,10 @@
 //!   when detection finds a single-byte charset too. A declaration further
 //!   in than its window (1 KiB for HTML, 4 KiB for `.po`) is not seen.
 //!   The output declares UTF-8 wherever the input declared a charset, but
-//!   on a `#` line that a Markdown heading could be too (`# coding: big5`)
-//!   naming another charset than the one read: that line is left, with a
-//!   note, and `--check` fails.
+//!   on a `#` line that a Markdown heading could be too (`# coding: big5`,
+//!   not in a script whose first line is `#!`) naming another charset than
+//!   the one read and than UTF-8: that line is left, with a note, and
+//!   `--check` fails.
 //! - Latin-alphabet text in windows-1252 shorter than 256 non-ASCII bytes
 //!   is recognised when each of its non-ASCII runs is one letter or sign
 //!   (`21°C`, `5µl`, `Straße`) or two letters in a word, and GBK and Big5

@@ -2599,3 +2599,92 @@ fn one_word_sentences_in_running_glossed_text_are_not_a_list() {
     let output = zhnorm(["--no-config"]).stdin(text.as_bytes()).run();
     assert_eq!(stdout(&output), "小明说：“好！”我们走吧。对，走。\n生字：春(chūn)、夏(xià)。\n");
 }
+
+#[test]
+fn a_declaration_after_a_utf8_bom_is_pointed_at_utf8_and_noted() {
+    let dir = Dir::new();
+    let files = [
+        ("m.html", "<html><meta charset=\"gbk\">"),
+        ("e.html", "<meta http-equiv=\"Content-Type\" content=\"text/html; charset=gbk\">"),
+        ("x.xml", "<?xml version=\"1.0\" encoding=\"gbk\"?>"),
+        ("s.css", "@charset \"gbk\";"),
+    ];
+    for (name, declaration) in files {
+        dir.write(name, format!("\u{FEFF}{declaration}\n{SIMPLIFIED}").as_bytes());
+    }
+    for (name, declaration) in files {
+        let json = zhnorm(["--no-config", "--check", "--json", name]).in_dir(dir.temp.path()).run();
+        let report: serde_json::Value = serde_json::from_str(&stdout(&json)).unwrap();
+        assert_eq!(report["declaration_not_followed"].as_str(), Some("gbk"), "{name}");
+        assert_eq!(report["declaration_updated"].as_str(), Some("gbk"), "{name}");
+        let check = zhnorm(["--no-config", "--check", name]).in_dir(dir.temp.path()).run();
+        assert_eq!(check.status.code(), Some(1), "{name}");
+        assert_eq!(
+            stderr(&check),
+            format!("zhnorm: {name}: declares charset gbk, but its byte-order mark says utf-8: read as utf-8\n")
+        );
+        let write = zhnorm(["--no-config", "--write", name]).in_dir(dir.temp.path()).run();
+        assert_eq!(write.status.code(), Some(0), "{}", stderr(&write));
+        let rewritten = declaration.replace("gbk", "utf-8");
+        assert_eq!(fs::read_to_string(dir.path(name)).unwrap(), format!("{rewritten}\n{SIMPLIFIED}"), "{name}");
+    }
+}
+
+#[test]
+fn a_tiny_input_cut_before_its_line_end_is_refused_not_rewritten_as_a_single_byte_charset() {
+    let dir = Dir::new();
+    let cut: [(&str, &[u8], &str); 5] = [
+        ("lf.txt", b"\xd6\xd0\xce\n", "gb18030"), // 中 and half of 文 in GBK
+        ("crlf.txt", b"\xd6\xd0\xce\r\n", "gb18030"),
+        ("space.txt", b"\xd6\xd0\xce ", "gb18030"),
+        ("big5.txt", b"\xa4\xa4\xa4\n", "big5"), // 中 and half of 中 in Big5
+        ("you.txt", b"\xa7\x41\xa6\n", "big5"),  // 你 and half a character in Big5
+    ];
+    for (name, bytes, charset) in cut {
+        dir.write(name, bytes);
+        let detect = zhnorm(["--no-config", "--detect", name]).in_dir(dir.temp.path()).run();
+        assert!(stdout(&detect).starts_with(&format!("{name}: {charset} (")), "{}", stdout(&detect));
+    }
+    let write = zhnorm(["--no-config", "--write", "."]).in_dir(dir.temp.path()).run();
+    assert_eq!(write.status.code(), Some(2), "{}", stderr(&write));
+    assert!(stderr(&write).contains("5 files: 0 rewritten, 0 unchanged, 0 skipped, 5 errors ("), "{}", stderr(&write));
+    for (name, bytes, _) in cut {
+        assert_eq!(fs::read(dir.path(name)).unwrap(), bytes, "{name} untouched");
+    }
+    // Single-byte text whose last character is a high byte before the line
+    // end is not cut: short Latin-1, and Thai long enough for statistics.
+    let thai = "ประเทศไทยมีเมืองหลวงคือกรุงเทพมหานคร ซึ่งเป็นเมืองที่ใหญ่ที่สุดในประเทศ\n".repeat(4);
+    let single_byte = [
+        (b"caf\xe9\n".to_vec(), "café\n".to_string()),
+        (b"Caf\xe9 au lait, d\xe9j\xe0\r\n".to_vec(), "Café au lait, déjà\r\n".to_string()),
+        (encoding_rs::WINDOWS_874.encode(&thai).0.into_owned(), thai),
+    ];
+    for (bytes, text) in single_byte {
+        let output = zhnorm(["--no-config"]).stdin(&bytes).run();
+        assert_eq!((output.status.code(), stdout(&output)), (Some(0), text), "{}", stderr(&output));
+    }
+}
+
+#[test]
+fn a_coding_cookie_after_a_shebang_is_not_a_markdown_heading() {
+    let script = format!("#!/usr/bin/env python\n# coding: big5\n{SIMPLIFIED}");
+    let output = zhnorm(["--no-config"]).stdin(&encoding_rs::GBK.encode(&script).0).run();
+    assert_eq!(output.status.code(), Some(0), "{}", stderr(&output));
+    assert_eq!(stdout(&output), script.replace("big5", "utf-8"));
+    assert_eq!(
+        stderr(&output),
+        "zhnorm: <stdin>: declares charset big5, but its bytes are not valid big5: read as detected, gb18030\n"
+    );
+}
+
+#[test]
+fn a_utf8_coding_line_over_gbk_is_not_said_to_be_left_as_a_heading() {
+    let source = format!("# coding: utf-8\n{SIMPLIFIED}");
+    let output = zhnorm(["--no-config"]).stdin(&encoding_rs::GBK.encode(&source).0).run();
+    assert_eq!(output.status.code(), Some(0), "{}", stderr(&output));
+    assert_eq!(stdout(&output), source, "the line is right for the UTF-8 output");
+    assert_eq!(
+        stderr(&output),
+        "zhnorm: <stdin>: declares charset utf-8, but its bytes are not valid utf-8: read as detected, gb18030\n"
+    );
+}
