@@ -2688,3 +2688,21 @@ fn a_utf8_coding_line_over_gbk_is_not_said_to_be_left_as_a_heading() {
         "zhnorm: <stdin>: declares charset utf-8, but its bytes are not valid utf-8: read as detected, gb18030\n"
     );
 }
+
+#[cfg(unix)]
+#[test]
+fn a_utf8_name_spelled_like_escaped_bytes_is_not_shown_as_them() {
+    use std::os::unix::ffi::OsStrExt;
+    let dir = Dir::new();
+    fs::create_dir(dir.path("d")).unwrap();
+    fs::copy(sample_path("gbk.txt"), dir.path("d").join(std::ffi::OsStr::from_bytes(b"\xd6\xd0.txt"))).unwrap();
+    fs::copy(sample_path("gbk.txt"), dir.path("d").join(r"\xD6\xD0.txt")).unwrap();
+    let check = zhnorm(["--no-config", "--check", "d"]).in_dir(dir.temp.path()).run();
+    assert_eq!(stdout(&check), "d/\\\\xD6\\\\xD0.txt: gb18030 -> utf-8\nd/\\xD6\\xD0.txt: gb18030 -> utf-8\n");
+    let json = zhnorm(["--no-config", "--check", "--json", "d"]).in_dir(dir.temp.path()).run();
+    let lines: Vec<serde_json::Value> = stdout(&json).lines().map(|line| serde_json::from_str(line).unwrap()).collect();
+    assert_eq!(lines[0]["path"], r"d/\xD6\xD0.txt", "a UTF-8 name is the real path");
+    assert!(lines[0].get("path_bytes").is_none());
+    assert_eq!(lines[1]["path"], r"d/\xD6\xD0.txt", "a name that is not UTF-8 as messages show it");
+    assert_eq!(lines[1]["path_bytes"], serde_json::json!(b"d/\xd6\xd0.txt"), "which path_bytes tells apart");
+}
