@@ -2706,3 +2706,12 @@ fn a_utf8_name_spelled_like_escaped_bytes_is_not_shown_as_them() {
     assert_eq!(lines[1]["path"], r"d/\xD6\xD0.txt", "a name that is not UTF-8 as messages show it");
     assert_eq!(lines[1]["path_bytes"], serde_json::json!(b"d/\xd6\xd0.txt"), "which path_bytes tells apart");
 }
+
+#[test]
+fn a_big5_line_read_as_gbk_keeps_its_first_character_when_repaired() {
+    // Big5 `請不要動手` read as GBK is `叫ぃ璶笆も`: `請` reads as the common
+    // `叫`, which the repair once left (review 7 #6).
+    let text = "這是正常的繁體中文文字，沒有任何問題。\n叫ぃ璶笆も\n";
+    let output = zhnorm(["--no-config"]).stdin(text.as_bytes()).run();
+    assert_eq!(stdout(&output), "這是正常的繁體中文文字，沒有任何問題。\n請不要動手\n");
+}
