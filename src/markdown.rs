@@ -45,26 +45,15 @@ impl CodeTracker {
     /// code spans, which are taken to close on their own line. A fence
     /// that `text` opens and does not close hides nothing.
     pub(crate) fn spans(&mut self, text: &str) -> Vec<Range<usize>> {
-        let bytes = text.as_bytes();
-        let starts_mid_line = std::mem::replace(&mut self.mid_line, bytes.last().is_some_and(|&b| b != b'\n'));
+        let starts_mid_line =
+            std::mem::replace(&mut self.mid_line, text.as_bytes().last().is_some_and(|&b| b != b'\n'));
         let mut spans = Vec::new();
-        let mut at = 0;
-        // Only lines with a backtick or a tilde can hold code.
-        while let Some(found) = memchr::memchr2(b'`', b'~', &bytes[at..]) {
-            let (line_start, line_end) = line_around(bytes, at + found, at);
-            let line = &text[line_start..line_end];
-            let at_line_start = line_start > 0 || !starts_mid_line;
-            match Fence::opened_by(line).filter(|_| at_line_start) {
-                Some(fence) => {
-                    if let Some(end) = fence.close_after(text, line_end) {
-                        spans.push(line_start..end);
-                        at = end;
-                        continue;
-                    }
-                }
-                None => inline_code(line, line_start, &mut spans),
+        for found in CodeLines::new(text, 0, starts_mid_line) {
+            match found {
+                CodeLine::Block(block) => spans.push(block),
+                CodeLine::Other(line) => inline_code(&text[line.clone()], line.start, &mut spans),
+                CodeLine::Open(..) => {}
             }
-            at = line_end;
         }
         spans
     }
@@ -74,35 +63,22 @@ impl CodeTracker {
     /// and does not close yet. Looking again at the same text grown looks
     /// only at what is new.
     pub(crate) fn wait_at(&mut self, text: &str) -> Option<usize> {
-        let bytes = text.as_bytes();
-        let mut at = 0;
+        let mut from = 0;
         if let Some(open) = self.waiting.take() {
             match open.fence.close_after(text, open.looked_to) {
-                Some(end) => at = end,
+                Some(end) => from = end,
                 None => {
                     self.waiting = Some(OpenFence { looked_to: text.len(), ..open });
                     return Some(open.line_start);
                 }
             }
         }
-        while let Some(found) = memchr::memchr2(b'`', b'~', &bytes[at..]) {
-            let (line_start, line_end) = line_around(bytes, at + found, at);
-            let at_line_start = line_start > 0 || !self.mid_line;
-            if let Some(fence) = Fence::opened_by(&text[line_start..line_end]).filter(|_| at_line_start) {
-                match fence.close_after(text, line_end) {
-                    Some(end) => {
-                        at = end;
-                        continue;
-                    }
-                    None => {
-                        self.waiting = Some(OpenFence { fence, line_start, looked_to: text.len() });
-                        return Some(line_start);
-                    }
-                }
-            }
-            at = line_end;
-        }
-        None
+        let (fence, line_start) = CodeLines::new(text, from, self.mid_line).find_map(|found| match found {
+            CodeLine::Open(fence, line_start) => Some((fence, line_start)),
+            _ => None,
+        })?;
+        self.waiting = Some(OpenFence { fence, line_start, looked_to: text.len() });
+        Some(line_start)
     }
 
     /// The first `len` bytes of the text last given to [`Self::wait_at`]
@@ -114,6 +90,56 @@ impl CodeTracker {
             looked_to: open.looked_to - len,
             ..open
         });
+    }
+}
+
+/// What a line of text with a backtick or a tilde starts, in order.
+enum CodeLine {
+    /// A fenced block, from its opening line to the end of its closing one.
+    Block(Range<usize>),
+    /// A fence not closed in the text, and where its line starts.
+    Open(Fence, usize),
+    /// A line that opens no fence (it may hold inline code).
+    Other(Range<usize>),
+}
+
+/// The lines of a text that may hold code, from a line's start: only a
+/// line with a backtick or a tilde can, and a fenced block is one item.
+struct CodeLines<'a> {
+    text: &'a str,
+    at: usize,
+    /// The text starts inside a line, which opens no fence.
+    starts_mid_line: bool,
+}
+
+impl<'a> CodeLines<'a> {
+    fn new(text: &'a str, at: usize, starts_mid_line: bool) -> CodeLines<'a> {
+        CodeLines { text, at, starts_mid_line }
+    }
+}
+
+impl Iterator for CodeLines<'_> {
+    type Item = CodeLine;
+
+    fn next(&mut self) -> Option<CodeLine> {
+        let bytes = self.text.as_bytes();
+        let found = memchr::memchr2(b'`', b'~', &bytes[self.at..])?;
+        let (line_start, line_end) = line_around(bytes, self.at + found, self.at);
+        let at_line_start = line_start > 0 || !self.starts_mid_line;
+        let Some(fence) = Fence::opened_by(&self.text[line_start..line_end]).filter(|_| at_line_start) else {
+            self.at = line_end;
+            return Some(CodeLine::Other(line_start..line_end));
+        };
+        Some(match fence.close_after(self.text, line_end) {
+            Some(end) => {
+                self.at = end;
+                CodeLine::Block(line_start..end)
+            }
+            None => {
+                self.at = line_end;
+                CodeLine::Open(fence, line_start)
+            }
+        })
     }
 }
 
