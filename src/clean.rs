@@ -376,14 +376,15 @@ fn keep_teaching_material(text: &str, glosses: &mut [Gloss]) {
         let speaks = talks_about_readings(&text[line_start..line_end]);
         let running = is_running_text(line);
         let lesson = speaks || (!running && !polyphones(text, line.iter()).is_empty());
-        let entries = line.iter().filter(|g| g.kind == GlossKind::Reading && stands_alone(text, g)).count();
+        let alone: Vec<bool> = line.iter().map(|g| g.kind == GlossKind::Reading && stands_alone(text, g)).collect();
+        let entries = alone.iter().filter(|&&entry| entry).count();
         // In running glossed text, a character between punctuation is a
         // one-word sentence or an enumeration (`对(duì)，走(zǒu)。`).
         let list = !running
+            && !ends_sentences(text, line)
             && (entries >= 2
                 || (count == 1 && text[line_start..line_end].trim().len() == line[0].end - line[0].glossed_at));
-        for gloss in line.iter_mut().filter(|g| g.kind == GlossKind::Reading) {
-            let entry = stands_alone(text, gloss);
+        for (gloss, &entry) in line.iter_mut().zip(&alone).filter(|(g, _)| g.kind == GlossKind::Reading) {
             gloss.kept |= list && entry;
             if speaks || (entry && !running) {
                 taught.insert(gloss.glossed);
@@ -409,6 +410,17 @@ fn is_running_text(line: &[Gloss]) -> bool {
     };
     line.windows(3).any(|three| touching(&three[..2]) && touching(&three[1..]))
 }
+
+/// A sentence ends between two glosses of `line` (`你(nǐ)好(hǎo)！对(duì)，走(zǒu)。`):
+/// glossed prose, whose one-word sentences stand alone as a list's entries
+/// do, where a list ends with its full stop if with any
+/// (`生字：春(chūn)、夏(xià)。`).
+fn ends_sentences(text: &str, line: &[Gloss]) -> bool {
+    line.windows(2)
+        .any(|pair| text.get(pair[0].end..pair[1].glossed_at).is_some_and(|between| between.contains(SENTENCE_ENDS)))
+}
+
+const SENTENCE_ENDS: [char; 5] = ['。', '！', '？', '!', '?'];
 
 /// The characters that `glosses` (those not kept yet) give different
 /// readings.
@@ -494,8 +506,8 @@ fn is_followed_by_definition(rest: &str) -> bool {
     rest[..rest.len() - word.len()].contains([' ', '\t']) && word.starts_with(|c: char| c.is_ascii_alphabetic())
 }
 
-/// A reading as a gloss writes it: its letters and its tone (1 to 4, 5 for
-/// the neutral tone written `0` or `5`), or none.
+/// A reading as a gloss writes it: its letters and its tone (1 to 4), or
+/// none: unmarked, or the neutral tone written `0` or `5`.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 struct Toned {
     syllable: Syllable,
@@ -507,7 +519,9 @@ impl Toned {
         let syllable = Syllable::parse(content)?;
         let tone = match content.chars().next_back() {
             Some(d @ '1'..='4') => d.to_digit(10).map(|d| d as u8),
-            Some('0' | '5') => Some(5),
+            // A syllable read lightly (`桌(zhuō)子(zi5)`) is the same
+            // reading as its toned one (`君(jūn)子(zi3)`), as unmarked `zi` is.
+            Some('0' | '5') => None,
             _ => content.chars().find_map(|c| toned_vowel(c).and_then(|(_, tone)| tone)),
         };
         Some(Toned { syllable, tone })
@@ -794,11 +808,12 @@ mod tests {
         // Readings in code do not turn `auto` on.
         let (out, _, _) = auto(&format!("{fenced}文(wén)\n"));
         assert_eq!(out, format!("{fenced}文(wén)\n"));
-        // A fence may stay open from one window to the next, `~~~` fences too.
+        // `~~~` fences too; one left open hides nothing (the pipeline holds
+        // the text of an open fence back until it closes).
         let mut cleaner = Cleaner::new(CleanOptions { glosses: GlossMode::Strip, ..Default::default() });
-        let windows = ["文(wén)\n~~~~text\n", "中(zhōng)\n```\n~~~~\n", "文(wén)\n"];
+        let windows = ["文(wén)\n~~~~text\n中(zhōng)\n~~~~\n", "文(wén)\n```\n中(zhōng)\n"];
         let out: Vec<String> = windows.iter().map(|w| cleaner.clean(w, &mut Vec::new()).into_owned()).collect();
-        assert_eq!(out, ["文\n~~~~text\n", "中(zhōng)\n```\n~~~~\n", "文\n"]);
+        assert_eq!(out, ["文\n~~~~text\n中(zhōng)\n~~~~\n", "文\n```\n中\n"]);
         // A fence opens only at a line's start, and an unclosed backtick is a backtick.
         let mut cleaner = Cleaner::new(CleanOptions { glosses: GlossMode::Strip, ..Default::default() });
         let windows = ["文(wén) ", "```\n文(wén) ` 中(zhōng)\n"];
@@ -824,8 +839,16 @@ mod tests {
         assert_eq!(auto(&text).0, "國家的人民\n长(cháng)：长城\n成长(zhǎng)\n长(cháng)短 长(zhǎng)大\n");
         let lesson = "多音字：觉(jiào) 觉(jué)\n我(wǒ)要(yào)睡(shuì)觉(jiào)了(le)。\n";
         assert_eq!(auto(lesson).0, "多音字：觉(jiào) 觉(jué)\n我要睡觉(jiào)了。\n");
-        // A toneless reading agrees with the toned one.
-        assert_eq!(auto(&format!("{GLOSSED}长(chang)城 长(cháng)江\n")).0, "國家的人民\n长城 长江\n");
+        // A toneless reading agrees with the toned one, and so does the
+        // neutral tone written as a digit.
+        for (glossed, cleaned) in [
+            ("长(chang)城 长(cháng)江\n", "长城 长江\n"),
+            ("桌(zhuō)子(zi5)上 君(jūn)子(zǐ)\n", "桌子上 君子\n"),
+            ("桌(zhuo1)子(zi0)上 君(jun1)子(zi3)\n", "桌子上 君子\n"),
+            ("桌(zhuō)子(zi)\n子(zǐ)：孔子\n", "桌子\n子：孔子\n"),
+        ] {
+            assert_eq!(auto(&format!("{GLOSSED}{glossed}")).0, format!("國家的人民\n{cleaned}"), "{glossed}");
+        }
     }
 
     #[test]
@@ -866,6 +889,8 @@ mod tests {
             "生字：春(chūn)、夏(xià)、秋(qiū)、冬(dōng)。\n",
             "生字：春（chūn）、夏（xià）、秋（qiū）、冬（dōng）。\n",
             "妈(mā)、麻(má)、马(mǎ)、骂(mà)。\n",
+            "生字：春(chūn)、夏(xià)。\n",
+            "梅(méi)、兰(lán)、竹(zhú)、菊(jú)\n",
         ] {
             let (out, counts, _) = auto(&format!("{GLOSSED}{lesson}"));
             assert_eq!(out, format!("國家的人民\n{lesson}"), "{lesson}");
@@ -884,6 +909,8 @@ mod tests {
                 "小明说：“好！”我们走吧。对，走。\n",
             ),
             ("今(jīn)天(tiān)很(hěn)好(hǎo)。嗯(ńg)，好(hǎo)！走(zǒu)！\n", "今天很好。嗯，好！走！\n"),
+            ("你(nǐ)好(hǎo)！对(duì)，走(zǒu)。\n", "你好！对，走。\n"),
+            ("好(hǎo)吗(ma)？好(hǎo)。走(zǒu)，走(zǒu)！\n", "好吗？好。走，走！\n"),
             (
                 "春(chūn)天(tiān)来(lái)了(le)。\n梅(méi)、兰(lán)、竹(zhú)、菊(jú)是(shì)四(sì)君(jūn)子(zǐ)。\n",
                 "春天来了。\n梅、兰、竹、菊是四君子。\n",

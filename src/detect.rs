@@ -742,12 +742,15 @@ struct Reading {
 
 impl Reading {
     fn new(encoding: &'static Encoding, body: &[u8], guess: &'static Encoding) -> Reading {
-        // A character cut by the end (of the prefix, or of the input) is
-        // held back, not read as a malformed sequence: a short GBK text cut
-        // inside its last character (a download that stopped) is still
-        // read as GBK, whose decoding then says that it was cut, rather
-        // than as a single-byte charset that reads every byte.
-        let (text, _) = decode_prefix(encoding, body, false);
+        // A character cut by the end (of the prefix, or of the input), or
+        // by the blank space that ends it, is held back, not read as a
+        // malformed sequence: a short GBK text cut inside its last
+        // character (a download that stopped, or a last line cut before its
+        // line end) is still read as GBK, whose decoding then refuses the
+        // cut, rather than as a single-byte charset that reads every byte
+        // and would have `--write` keep the mojibake. Blank space is ASCII,
+        // which the scoring passes over.
+        let (text, _) = decode_prefix(encoding, body.trim_ascii_end(), false);
         let mut score = plausibility_as(&text, Script::of(encoding));
         if encoding == guess {
             score += GUESS_BONUS;
@@ -1233,6 +1236,36 @@ mod tests {
         assert_eq!(charset(b"\xd6\xd0\xce"), "gb18030");
         assert_eq!(charset(b"\xa4\xa4\xa4"), "Big5");
         assert_eq!(charset(&[&encode(GBK, "第一章 开始")[..], b"\xce"].concat()), "gb18030");
+    }
+
+    #[test]
+    fn a_short_text_cut_before_its_trailing_blank_space_keeps_its_charset() {
+        // A last line cut before its line end: the cut character is held
+        // back as at the very end, not read as a single-byte charset.
+        let cut: [(&[u8], &str); 6] = [
+            (b"\xd6\xd0\xce\n", "gb18030"), // 中 and half of 文
+            (b"\xd6\xd0\xce\r\n", "gb18030"),
+            (b"\xd6\xd0\xce ", "gb18030"),
+            (b"\xd6\xd0\xce \t\n\n", "gb18030"),
+            (b"\xa4\xa4\xa4\n", "Big5"), // 中 and half of 中
+            (b"\xa7\x41\xa6\n", "Big5"), // 你 and half of a character
+        ];
+        for (bytes, expected) in cut {
+            assert_eq!(charset(bytes), expected, "{bytes:x?}");
+        }
+        // Single-byte text whose last character is a high byte before the
+        // line end is not a cut: short Latin-1, and Thai long enough for
+        // `chardetng`'s statistics.
+        let thai = "ประเทศไทยมีเมืองหลวงคือกรุงเทพมหานคร ซึ่งเป็นเมืองที่ใหญ่ที่สุดในประเทศ\n".repeat(4);
+        let single_byte: [(&[u8], &str); 4] = [
+            (b"caf\xe9\n", "windows-1252"),
+            (b"Caf\xe9 au lait, d\xe9j\xe0\r\n", "windows-1252"),
+            (b"21\xb0 ", "windows-1252"),
+            (&encode(encoding_rs::WINDOWS_874, &thai), "windows-874"),
+        ];
+        for (bytes, expected) in single_byte {
+            assert_eq!(charset(bytes), expected, "{bytes:x?}");
+        }
     }
 
     #[test]

@@ -974,11 +974,8 @@ impl<'a> BatchPrinter<'a> {
                 };
                 match (&err, args.json) {
                     (zhnorm::Error::Output { path: output, .. }, true) => Some(
-                        json_path(
-                            json!({"status": "error", "error": reason, "output": walk::display_path(output)}),
-                            path,
-                        )
-                        .to_string(),
+                        json_path(json!({"status": "error", "error": reason, "output": json_name(output)}), path)
+                            .to_string(),
                     ),
                     (_, true) => Some(json_path(json!({"status": "error", "error": reason}), path).to_string()),
                     // The side that failed first: `OUT/a.txt: reason (from a.txt)`.
@@ -1120,14 +1117,21 @@ impl<'a> BatchPrinter<'a> {
     }
 }
 
-/// `value` with the `--json` path of `path`: as messages show it, and its
-/// bytes too (`path_bytes`) when it is not UTF-8, for a program to open it.
+/// `value` with the `--json` path of `path`: as it is when it is UTF-8;
+/// otherwise as messages show it, and its bytes too (`path_bytes`), for a
+/// program to open it.
 fn json_path(mut value: serde_json::Value, path: &Path) -> serde_json::Value {
-    value["path"] = json!(walk::display_path(path));
+    value["path"] = json!(json_name(path));
     if path.to_str().is_none() {
         value["path_bytes"] = json!(path.as_os_str().as_encoded_bytes());
     }
     value
+}
+
+/// A path as `--json` names it: JSON holds any UTF-8 name as it is, so only
+/// a name that is not UTF-8 is shown escaped, as in messages.
+fn json_name(path: &Path) -> std::borrow::Cow<'_, str> {
+    path.to_str().map_or_else(|| walk::display_path(path), Into::into)
 }
 
 /// `--out-dir` inside a folder being walked would feed its own output back

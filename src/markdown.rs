@@ -8,69 +8,129 @@
 
 use std::ops::Range;
 
-/// Where Markdown code is, carried from one window of text to the next:
-/// a fence the last window opened and did not close (it counts once the
-/// next window closes it), and whether the last text ended inside a line
-/// (a fence opens and closes only at a line's start).
+/// Where Markdown code is, from one window of text to the next. A fence
+/// counts only when it closes in the same window, so the pipeline holds
+/// back the text from a fence still open (see [`CodeTracker::wait_at`])
+/// until it closes: the code is found whole wherever the windows fall.
 #[derive(Debug, Default)]
 pub(crate) struct CodeTracker {
-    open: Option<Fence>,
+    /// The last text ended inside a line (a fence opens and closes only at
+    /// a line's start).
     mid_line: bool,
+    /// A fence opened in text held back, not yet closed.
+    waiting: Option<OpenFence>,
 }
 
-/// The opening of a fenced code block: ```` ``` ```` or `~~~` and how long.
+/// The opening of a fenced code block: ```` ``` ```` or `~~~`, how long,
+/// and how far it is indented.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 struct Fence {
     marker: u8,
     len: usize,
+    indent: usize,
+}
+
+/// A fence that text held back opens, where its line starts in that text,
+/// and up to where its closing line has been looked for.
+#[derive(Debug, Clone, Copy)]
+struct OpenFence {
+    fence: Fence,
+    line_start: usize,
+    looked_to: usize,
 }
 
 impl CodeTracker {
     /// The byte ranges of `text` that are Markdown code, in order: fenced
     /// blocks from their opening line to their closing one, and inline
-    /// code spans, which are taken to close on their own line. A fence that
-    /// `text` opens and does not close hides nothing in it; when the next
-    /// window closes it, that window is code up to the closing line (a
-    /// block may straddle the end of a window, about 256 KB, not span one).
+    /// code spans, which are taken to close on their own line. A fence
+    /// that `text` opens and does not close hides nothing.
     pub(crate) fn spans(&mut self, text: &str) -> Vec<Range<usize>> {
         let bytes = text.as_bytes();
         let starts_mid_line = std::mem::replace(&mut self.mid_line, bytes.last().is_some_and(|&b| b != b'\n'));
         let mut spans = Vec::new();
         let mut at = 0;
-        if let Some(end) = self.open.take().and_then(|fence| fence.close_after(text, 0, !starts_mid_line)) {
-            spans.push(0..end);
-            at = end;
-        }
         // Only lines with a backtick or a tilde can hold code.
         while let Some(found) = memchr::memchr2(b'`', b'~', &bytes[at..]) {
-            let line_start = memchr::memrchr(b'\n', &bytes[..at + found]).map_or(0, |newline| newline + 1).max(at);
-            let line_end =
-                memchr::memchr(b'\n', &bytes[line_start..]).map_or(bytes.len(), |newline| line_start + newline + 1);
+            let (line_start, line_end) = line_around(bytes, at + found, at);
             let line = &text[line_start..line_end];
             let at_line_start = line_start > 0 || !starts_mid_line;
             match Fence::opened_by(line).filter(|_| at_line_start) {
-                Some(fence) => match fence.close_after(text, line_end, true) {
-                    Some(end) => {
+                Some(fence) => {
+                    if let Some(end) = fence.close_after(text, line_end) {
                         spans.push(line_start..end);
                         at = end;
                         continue;
                     }
-                    None => self.open = Some(fence),
-                },
+                }
                 None => inline_code(line, line_start, &mut spans),
             }
             at = line_end;
         }
         spans
     }
+
+    /// Where to stop passing on `text`, whole lines not yet passed on that
+    /// may grow as more input comes: at the line of a fence that it opens
+    /// and does not close yet. Looking again at the same text grown looks
+    /// only at what is new.
+    pub(crate) fn wait_at(&mut self, text: &str) -> Option<usize> {
+        let bytes = text.as_bytes();
+        let mut at = 0;
+        if let Some(open) = self.waiting.take() {
+            match open.fence.close_after(text, open.looked_to) {
+                Some(end) => at = end,
+                None => {
+                    self.waiting = Some(OpenFence { looked_to: text.len(), ..open });
+                    return Some(open.line_start);
+                }
+            }
+        }
+        while let Some(found) = memchr::memchr2(b'`', b'~', &bytes[at..]) {
+            let (line_start, line_end) = line_around(bytes, at + found, at);
+            let at_line_start = line_start > 0 || !self.mid_line;
+            if let Some(fence) = Fence::opened_by(&text[line_start..line_end]).filter(|_| at_line_start) {
+                match fence.close_after(text, line_end) {
+                    Some(end) => {
+                        at = end;
+                        continue;
+                    }
+                    None => {
+                        self.waiting = Some(OpenFence { fence, line_start, looked_to: text.len() });
+                        return Some(line_start);
+                    }
+                }
+            }
+            at = line_end;
+        }
+        None
+    }
+
+    /// The first `len` bytes of the text last given to [`Self::wait_at`]
+    /// have been passed on (all of it, and the fence waited for is
+    /// forgotten, when `len` is past its line).
+    pub(crate) fn passed(&mut self, len: usize) {
+        self.waiting = self.waiting.filter(|open| open.line_start >= len).map(|open| OpenFence {
+            line_start: open.line_start - len,
+            looked_to: open.looked_to - len,
+            ..open
+        });
+    }
+}
+
+/// The line of `bytes` around `at`, as a start no earlier than `floor` and
+/// an end after its line feed (or at the end).
+fn line_around(bytes: &[u8], at: usize, floor: usize) -> (usize, usize) {
+    let start = memchr::memrchr(b'\n', &bytes[..at]).map_or(0, |newline| newline + 1).max(floor);
+    let end = memchr::memchr(b'\n', &bytes[start..]).map_or(bytes.len(), |newline| start + newline + 1);
+    (start, end)
 }
 
 impl Fence {
     /// The fence `line` opens: three or more backticks, or tildes followed
     /// by an info string (`~~~python`; a bare line of tildes is a scene
-    /// break in many a novel), indented by at most three spaces.
+    /// break in many a novel).
     fn opened_by(line: &str) -> Option<Fence> {
-        let rest = indented(line)?;
+        let rest = line.trim_start_matches(' ');
         let marker = *rest.as_bytes().first().filter(|&&b| b == b'`' || b == b'~')?;
         let len = rest.bytes().take_while(|&b| b == marker).count();
         let info = rest[len..].trim();
@@ -79,19 +139,17 @@ impl Fence {
             b'`' => !info.contains('`'),
             _ => !info.is_empty(),
         };
-        (len >= 3 && opens).then_some(Fence { marker, len })
+        (len >= 3 && opens).then_some(Fence { marker, len, indent: line.len() - rest.len() })
     }
 
-    /// Where the line that closes this fence ends, looking from `from` in
-    /// `text` (`from_line_start`: whether `from` starts a line).
-    fn close_after(self, text: &str, from: usize, from_line_start: bool) -> Option<usize> {
+    /// Where the line that closes this fence ends, looking from `from` (the
+    /// start of a line) in `text`.
+    fn close_after(self, text: &str, from: usize) -> Option<usize> {
         let bytes = text.as_bytes();
         let mut at = from;
         while let Some(found) = memchr::memchr(self.marker, &bytes[at..]) {
-            let line_start = memchr::memrchr(b'\n', &bytes[..at + found]).map_or(0, |newline| newline + 1).max(from);
-            let line_end =
-                memchr::memchr(b'\n', &bytes[line_start..]).map_or(bytes.len(), |newline| line_start + newline + 1);
-            if (line_start > from || from_line_start) && self.is_closed_by(&text[line_start..line_end]) {
+            let (line_start, line_end) = line_around(bytes, at + found, from);
+            if self.is_closed_by(&text[line_start..line_end]) {
                 return Some(line_end);
             }
             at = line_end;
@@ -99,11 +157,16 @@ impl Fence {
         None
     }
 
+    /// Whether `line` closes the fence: as many markers or more, indented
+    /// by at most three spaces, or by as many as the opening line when it
+    /// is indented further (a fence in a list item: `- 例子：` then
+    /// `    ```` ``` ````; elsewhere such a line is in indented code).
     fn is_closed_by(self, line: &str) -> bool {
-        indented(line).is_some_and(|rest| {
-            let len = rest.bytes().take_while(|&b| b == self.marker).count();
-            len >= self.len && rest[len..].trim().is_empty()
-        })
+        let rest = line.trim_start_matches(' ');
+        let indent = line.len() - rest.len();
+        let len = rest.bytes().take_while(|&b| b == self.marker).count();
+        let aligned = if self.indent <= 3 { indent <= 3 } else { indent == self.indent };
+        aligned && len >= self.len && rest[len..].trim().is_empty()
     }
 }
 
@@ -115,8 +178,7 @@ pub(crate) fn is_heading(line: &str) -> bool {
     })
 }
 
-/// `line` without the up to three spaces a fence or a heading may be
-/// indented by.
+/// `line` without the up to three spaces a heading may be indented by.
 fn indented(line: &str) -> Option<&str> {
     let rest = line.trim_start_matches(' ');
     (line.len() - rest.len() <= 3).then_some(rest)
@@ -171,7 +233,7 @@ mod tests {
 
     #[test]
     fn code_one_line_per_case() {
-        let cases: [(&[&str], &[&str]); 12] = [
+        let cases: [(&[&str], &[&str]); 14] = [
             (&["a `鍙戝竷` b\n"], &["`鍙戝竷`"]),
             (&["a ``x ` y`` b `c\n"], &["``x ` y``"]),
             (&["```\n锟斤拷\n```\nafter\n"], &["```\n锟斤拷\n```\n"]),
@@ -182,13 +244,33 @@ mod tests {
             // A scene break, and a fence that never closes, hide nothing.
             (&["第一章\n~~~~~~~~~~\n锟斤拷\n~~~~~~~~~~\n"], &[]),
             (&["```\n锟斤拷\n"], &[]),
-            (&["```\n锟斤拷\n", "x\n```\nafter\n"], &["x\n```\n"]),
-            (&["```\n锟斤拷\n", "x\n", "```\n"], &[]),
+            // Windows are judged alone: the pipeline holds an open fence back.
+            (&["```\n锟斤拷\n", "x\n```\nafter\n"], &[]),
+            // In a list item a fence is indented by the item's content.
+            (&["- 例子：\n    ```\n    锟斤拷\n    ```\n"], &["    ```\n    锟斤拷\n    ```\n"]),
+            (&["- 例子：\n     ```\n    ```\n```\n"], &[]),
+            (&["1. x\n   ```\n   y\n   ```\n"], &["   ```\n   y\n   ```\n"]),
             (&["a ```x``` b\n"], &["```x```"]),
         ];
         for (windows, expected) in cases {
             assert_eq!(code_in(windows), expected, "{windows:?}");
         }
+    }
+
+    #[test]
+    fn text_waits_from_a_fence_still_open_until_it_closes() {
+        let mut tracker = CodeTracker::default();
+        let mut text = String::from("前文\n```\n鍙戝竷\n");
+        assert_eq!(tracker.wait_at(&text), Some(7), "the fence's line waits");
+        tracker.passed(7);
+        text.drain(..7);
+        text.push_str("x\n");
+        assert_eq!(tracker.wait_at(&text), Some(0), "still open");
+        text.push_str("```\n后文\n~~~text\nopen\n");
+        assert_eq!(tracker.wait_at(&text), Some(text.find("~~~").unwrap()), "closed, and another opens");
+        tracker.passed(text.len());
+        assert_eq!(tracker.wait_at("~~~~~~\nscene break\n"), None, "forgotten once passed on");
+        assert_eq!(tracker.spans("前文\n```\n鍙戝竷\nx\n```\n"), vec![7..27]);
     }
 
     #[test]

@@ -502,9 +502,12 @@ impl<W: Write> Stream<'_, W> {
         Ok(self.output.flush()?)
     }
 
-    /// Passes on the complete lines of `pending` (all of it at the end).
+    /// Passes on the complete lines of `pending` (all of it at the end),
+    /// up to a Markdown fence still open: a block of code is judged whole,
+    /// wherever the reads end (up to [`MAX_PENDING`]; a longer block is
+    /// not taken for code).
     fn flush_lines(&mut self, end: bool) -> Result<()> {
-        let cut = if end {
+        let mut cut = if end {
             self.pending.len()
         } else if let Some(newline) = self.pending.rfind('\n') {
             newline + 1
@@ -513,6 +516,14 @@ impl<W: Write> Stream<'_, W> {
         } else {
             return Ok(());
         };
+        if !end {
+            if let Some(fence) = self.code.wait_at(&self.pending[..cut]) {
+                if self.pending.len() - fence <= MAX_PENDING {
+                    cut = fence;
+                }
+            }
+        }
+        self.code.passed(cut);
         // The unfinished line moves to the front of the same buffer, which
         // keeps its capacity for the next chunk's text.
         let mut block = std::mem::take(&mut self.pending);
@@ -1129,6 +1140,25 @@ mod tests {
         let mut unchanged = [(1, 6), (2, 1)];
         positions_in_input("a\rb\rc\r\nd", "a\rb\rc\r\nd", &mut unchanged);
         assert_eq!(unchanged, [(3, 2), (4, 1)], "lines are counted also where no stage changed the text");
+    }
+
+    #[test]
+    fn a_fenced_block_is_code_wherever_the_reads_end() {
+        // Review 8: a block that straddled the end of a read, or was longer
+        // than one, had its mojibake repaired and its damage reported.
+        let prose = "这是一段普通的中文文字，用来填充文件的内容。\n".repeat(100);
+        let code = format!("```\n示例：鍙戝竷 锟斤拷\n{}```\n", "print(1)\n".repeat(MAX_PENDING / 20));
+        let input = format!("{prose}{code}结束：鍙戝竷\n~~~~~~\n又锟斤拷\n");
+        // Named, the charset is not detected: the text streams from the first read.
+        let utf8 = Options { from: Some(UTF_8), ..Options::default() };
+        for sizes in [vec![input.len()], vec![4096], vec![7, 100, 3000], vec![1]] {
+            let (outcome, out) = run(Trickle { bytes: input.as_bytes(), sizes: sizes.clone(), turn: 0 }, &utf8);
+            let Ok(Outcome::Text(report)) = outcome else { panic!("not text") };
+            let expected = format!("{prose}{code}结束：发布\n~~~~~~\n又锟斤拷\n");
+            assert!(String::from_utf8(out).unwrap() == expected, "reads of {sizes:?}");
+            let lines: Vec<u64> = report.damage.iter().map(|d| d.line).collect();
+            assert_eq!(lines, [input.lines().count() as u64], "reads of {sizes:?}");
+        }
     }
 
     #[test]

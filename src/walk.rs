@@ -178,22 +178,28 @@ pub fn once_each(found: Vec<Found>) -> Vec<Found> {
         .collect()
 }
 
-/// `path` for messages and `--json`: as it is when it is UTF-8; otherwise
-/// with each byte that is not UTF-8 as `\xHH` and each backslash as `\\`, as
-/// `ls -b` writes them, so that no such name prints as another one or as
-/// `�` (see the README's `--json`, `path_bytes`).
+/// `path` for messages, as `ls -b` writes it: each byte that is not UTF-8
+/// as `\xHH` and each backslash as `\\`, so that no name prints as another
+/// one (a UTF-8 name spelled `\xD6\xD0.txt` as the GBK name `中.txt`) or
+/// as `�`. `--json` names a UTF-8 path as it is (see the README's `path`,
+/// `path_bytes`).
 pub fn display_path(path: &Path) -> std::borrow::Cow<'_, str> {
-    if let Some(text) = path.to_str() {
-        return text.into();
-    }
-    let mut shown = String::new();
-    for chunk in path.as_os_str().as_encoded_bytes().utf8_chunks() {
-        shown.push_str(&chunk.valid().replace('\\', "\\\\"));
-        for byte in chunk.invalid() {
-            shown.push_str(&format!("\\x{byte:02X}"));
+    // Where `\` separates folders (Windows) it is no part of a name.
+    let separates_folders = std::path::is_separator('\\');
+    let backslash = if separates_folders { "\\" } else { "\\\\" };
+    match path.to_str() {
+        Some(text) if separates_folders || !text.contains('\\') => text.into(),
+        _ => {
+            let mut shown = String::new();
+            for chunk in path.as_os_str().as_encoded_bytes().utf8_chunks() {
+                shown.push_str(&chunk.valid().replace('\\', backslash));
+                for byte in chunk.invalid() {
+                    shown.push_str(&format!("\\x{byte:02X}"));
+                }
+            }
+            shown.into()
         }
     }
-    shown.into()
 }
 
 /// Opens an input. A symbolic link is followed, named on the command line
@@ -441,12 +447,13 @@ mod tests {
 
     #[cfg(unix)]
     #[test]
-    fn names_that_are_not_utf8_are_shown_escaped() {
+    fn names_are_shown_as_ls_b_shows_them() {
         use std::os::unix::ffi::OsStrExt;
         let shown = |bytes: &[u8]| display_path(Path::new(std::ffi::OsStr::from_bytes(bytes))).into_owned();
         assert_eq!(shown(b"d/\xd6\xd0.txt"), r"d/\xD6\xD0.txt");
-        assert_eq!(shown(b"a\\b\xff"), r"a\\b\xFF", "a backslash is doubled where bytes are escaped");
-        assert_eq!(shown("a\\中.txt".as_bytes()), r"a\中.txt", "UTF-8 is shown as it is");
+        assert_eq!(shown(b"a\\b\xff"), r"a\\b\xFF", "a backslash is doubled");
+        assert_eq!(shown("a中.txt".as_bytes()), "a中.txt", "UTF-8 is shown as it is");
+        assert_eq!(shown(br"\xD6\xD0.txt"), r"\\xD6\\xD0.txt", "a UTF-8 name with a backslash is not a GBK one");
     }
 
     #[test]

@@ -100,7 +100,8 @@ pub struct Redeclared {
     /// The label (lowercase) of the first declaration of another charset
     /// than the one the text was read in.
     pub not_followed: Option<String>,
-    /// That declaration is left as it is: it may be a Markdown heading.
+    /// That declaration, of another charset than UTF-8, is left as it is:
+    /// it may be a Markdown heading.
     pub not_followed_left: bool,
 }
 
@@ -137,7 +138,8 @@ pub fn declare_utf8(
         let followed = declared::names_charset(declared, source);
         if !followed && redeclared.not_followed.is_none() {
             redeclared.not_followed = Some(label.to_ascii_lowercase());
-            redeclared.not_followed_left = declaration.may_be_heading;
+            // One of UTF-8 is right as it is: the output is UTF-8.
+            redeclared.not_followed_left = declaration.may_be_heading && declared != UTF_8;
         }
         if declared == UTF_8 || (!followed && declaration.may_be_heading) {
             continue;

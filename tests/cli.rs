@@ -973,6 +973,23 @@ fn a_scene_break_of_tildes_or_a_fence_never_closed_does_not_hide_damage() {
 }
 
 #[test]
+fn a_fenced_block_across_the_end_of_a_read_or_in_a_list_item_is_code() {
+    // Review 8: a block that straddled the end of the first 64 KiB read was
+    // repaired, and so was a fence indented under a list item.
+    let dir = Dir::new();
+    let line = "这是一段普通的中文文字，用来填充文件的内容。\n";
+    let code = format!("```\n示例：鍙戝竷 是 发布 的乱码\n{}```\n", "print(1)\n".repeat(200));
+    let straddle = format!("{}{code}结束\n", line.repeat(65536 / line.len() - 3));
+    let list = "- 例子：\n    ```\n    鍙戝竷 锟斤拷\n    ```\n- 下一项\n";
+    for (name, text) in [("straddle.md", straddle.as_str()), ("list.md", list)] {
+        let file = dir.write(name, text.as_bytes());
+        let check = zhnorm(["--no-config", "--check", file.to_str().unwrap()]).run();
+        assert_eq!(check.status.code(), Some(0), "{name}: {}", stderr(&check));
+        assert_eq!(stdout(&zhnorm(["--no-config", file.to_str().unwrap()]).run()), text, "{name}");
+    }
+}
+
+#[test]
 fn the_project_readme_passes_its_own_check() {
     let readme = Path::new(env!("CARGO_MANIFEST_DIR")).join("README.md");
     let check = zhnorm(["--no-config", "--check", readme.to_str().unwrap()]).run();
@@ -2581,4 +2598,120 @@ fn one_word_sentences_in_running_glossed_text_are_not_a_list() {
                 生字：春(chūn)、夏(xià)。\n";
     let output = zhnorm(["--no-config"]).stdin(text.as_bytes()).run();
     assert_eq!(stdout(&output), "小明说：“好！”我们走吧。对，走。\n生字：春(chūn)、夏(xià)。\n");
+}
+
+#[test]
+fn a_declaration_after_a_utf8_bom_is_pointed_at_utf8_and_noted() {
+    let dir = Dir::new();
+    let files = [
+        ("m.html", "<html><meta charset=\"gbk\">"),
+        ("e.html", "<meta http-equiv=\"Content-Type\" content=\"text/html; charset=gbk\">"),
+        ("x.xml", "<?xml version=\"1.0\" encoding=\"gbk\"?>"),
+        ("s.css", "@charset \"gbk\";"),
+    ];
+    for (name, declaration) in files {
+        dir.write(name, format!("\u{FEFF}{declaration}\n{SIMPLIFIED}").as_bytes());
+    }
+    for (name, declaration) in files {
+        let json = zhnorm(["--no-config", "--check", "--json", name]).in_dir(dir.temp.path()).run();
+        let report: serde_json::Value = serde_json::from_str(&stdout(&json)).unwrap();
+        assert_eq!(report["declaration_not_followed"].as_str(), Some("gbk"), "{name}");
+        assert_eq!(report["declaration_updated"].as_str(), Some("gbk"), "{name}");
+        let check = zhnorm(["--no-config", "--check", name]).in_dir(dir.temp.path()).run();
+        assert_eq!(check.status.code(), Some(1), "{name}");
+        assert_eq!(
+            stderr(&check),
+            format!("zhnorm: {name}: declares charset gbk, but its byte-order mark says utf-8: read as utf-8\n")
+        );
+        let write = zhnorm(["--no-config", "--write", name]).in_dir(dir.temp.path()).run();
+        assert_eq!(write.status.code(), Some(0), "{}", stderr(&write));
+        let rewritten = declaration.replace("gbk", "utf-8");
+        assert_eq!(fs::read_to_string(dir.path(name)).unwrap(), format!("{rewritten}\n{SIMPLIFIED}"), "{name}");
+    }
+}
+
+#[test]
+fn a_tiny_input_cut_before_its_line_end_is_refused_not_rewritten_as_a_single_byte_charset() {
+    let dir = Dir::new();
+    let cut: [(&str, &[u8], &str); 5] = [
+        ("lf.txt", b"\xd6\xd0\xce\n", "gb18030"), // 中 and half of 文 in GBK
+        ("crlf.txt", b"\xd6\xd0\xce\r\n", "gb18030"),
+        ("space.txt", b"\xd6\xd0\xce ", "gb18030"),
+        ("big5.txt", b"\xa4\xa4\xa4\n", "big5"), // 中 and half of 中 in Big5
+        ("you.txt", b"\xa7\x41\xa6\n", "big5"),  // 你 and half a character in Big5
+    ];
+    for (name, bytes, charset) in cut {
+        dir.write(name, bytes);
+        let detect = zhnorm(["--no-config", "--detect", name]).in_dir(dir.temp.path()).run();
+        assert!(stdout(&detect).starts_with(&format!("{name}: {charset} (")), "{}", stdout(&detect));
+    }
+    let write = zhnorm(["--no-config", "--write", "."]).in_dir(dir.temp.path()).run();
+    assert_eq!(write.status.code(), Some(2), "{}", stderr(&write));
+    assert!(stderr(&write).contains("5 files: 0 rewritten, 0 unchanged, 0 skipped, 5 errors ("), "{}", stderr(&write));
+    for (name, bytes, _) in cut {
+        assert_eq!(fs::read(dir.path(name)).unwrap(), bytes, "{name} untouched");
+    }
+    // Single-byte text whose last character is a high byte before the line
+    // end is not cut: short Latin-1, and Thai long enough for statistics.
+    let thai = "ประเทศไทยมีเมืองหลวงคือกรุงเทพมหานคร ซึ่งเป็นเมืองที่ใหญ่ที่สุดในประเทศ\n".repeat(4);
+    let single_byte = [
+        (b"caf\xe9\n".to_vec(), "café\n".to_string()),
+        (b"Caf\xe9 au lait, d\xe9j\xe0\r\n".to_vec(), "Café au lait, déjà\r\n".to_string()),
+        (encoding_rs::WINDOWS_874.encode(&thai).0.into_owned(), thai),
+    ];
+    for (bytes, text) in single_byte {
+        let output = zhnorm(["--no-config"]).stdin(&bytes).run();
+        assert_eq!((output.status.code(), stdout(&output)), (Some(0), text), "{}", stderr(&output));
+    }
+}
+
+#[test]
+fn a_coding_cookie_after_a_shebang_is_not_a_markdown_heading() {
+    let script = format!("#!/usr/bin/env python\n# coding: big5\n{SIMPLIFIED}");
+    let output = zhnorm(["--no-config"]).stdin(&encoding_rs::GBK.encode(&script).0).run();
+    assert_eq!(output.status.code(), Some(0), "{}", stderr(&output));
+    assert_eq!(stdout(&output), script.replace("big5", "utf-8"));
+    assert_eq!(
+        stderr(&output),
+        "zhnorm: <stdin>: declares charset big5, but its bytes are not valid big5: read as detected, gb18030\n"
+    );
+}
+
+#[test]
+fn a_utf8_coding_line_over_gbk_is_not_said_to_be_left_as_a_heading() {
+    let source = format!("# coding: utf-8\n{SIMPLIFIED}");
+    let output = zhnorm(["--no-config"]).stdin(&encoding_rs::GBK.encode(&source).0).run();
+    assert_eq!(output.status.code(), Some(0), "{}", stderr(&output));
+    assert_eq!(stdout(&output), source, "the line is right for the UTF-8 output");
+    assert_eq!(
+        stderr(&output),
+        "zhnorm: <stdin>: declares charset utf-8, but its bytes are not valid utf-8: read as detected, gb18030\n"
+    );
+}
+
+#[cfg(unix)]
+#[test]
+fn a_utf8_name_spelled_like_escaped_bytes_is_not_shown_as_them() {
+    use std::os::unix::ffi::OsStrExt;
+    let dir = Dir::new();
+    fs::create_dir(dir.path("d")).unwrap();
+    fs::copy(sample_path("gbk.txt"), dir.path("d").join(std::ffi::OsStr::from_bytes(b"\xd6\xd0.txt"))).unwrap();
+    fs::copy(sample_path("gbk.txt"), dir.path(r"d/\xD6\xD0.txt")).unwrap();
+    let check = zhnorm(["--no-config", "--check", "d"]).in_dir(dir.temp.path()).run();
+    assert_eq!(stdout(&check), "d/\\\\xD6\\\\xD0.txt: gb18030 -> utf-8\nd/\\xD6\\xD0.txt: gb18030 -> utf-8\n");
+    let json = zhnorm(["--no-config", "--check", "--json", "d"]).in_dir(dir.temp.path()).run();
+    let lines: Vec<serde_json::Value> = stdout(&json).lines().map(|line| serde_json::from_str(line).unwrap()).collect();
+    assert_eq!(lines[0]["path"], r"d/\xD6\xD0.txt", "a UTF-8 name is the real path");
+    assert!(lines[0].get("path_bytes").is_none());
+    assert_eq!(lines[1]["path"], r"d/\xD6\xD0.txt", "a name that is not UTF-8 as messages show it");
+    assert_eq!(lines[1]["path_bytes"], serde_json::json!(b"d/\xd6\xd0.txt"), "which path_bytes tells apart");
+}
+
+#[test]
+fn a_big5_line_read_as_gbk_keeps_its_first_character_when_repaired() {
+    // Big5 `請不要動手` read as GBK is `叫ぃ璶笆も`: `請` reads as the common
+    // `叫`, which the repair once left (review 7 #6).
+    let text = "這是正常的繁體中文文字，沒有任何問題。\n叫ぃ璶笆も\n";
+    let output = zhnorm(["--no-config"]).stdin(text.as_bytes()).run();
+    assert_eq!(stdout(&output), "這是正常的繁體中文文字，沒有任何問題。\n請不要動手\n");
 }

@@ -93,7 +93,8 @@ pub(crate) struct Declaration<'a> {
     pub label: &'a str,
     /// A coding cookie on a line that a Markdown heading could be too
     /// (`# coding: gbk`, `# Encoding: Big5`; not `# -*- coding: gbk -*-`
-    /// nor `# vim: set fileencoding=gbk :`).
+    /// nor `# vim: set fileencoding=gbk :`, nor a line of a script that
+    /// starts with `#!`, which is not Markdown).
     pub may_be_heading: bool,
 }
 
@@ -107,6 +108,7 @@ pub(crate) fn declarations(text: &str, kinds: Option<Kinds>) -> Vec<Declaration<
             let line_start = text[..start].rfind('\n').map_or(0, |newline| newline + 1);
             let line = text[line_start..].lines().next().unwrap_or_default();
             let may_be_heading = kind == PYTHON_COOKIE
+                && !text.starts_with("#!")
                 && crate::markdown::is_heading(line)
                 && !line.contains("-*-")
                 && !line.contains("vim:");
@@ -214,10 +216,14 @@ const ALIASES: [(&str, &str); 33] = [
     ("utf-8-sig", "utf-8"),
 ];
 
-/// `head` as far as any window reaches, for the patterns: declarations are
-/// ASCII, and a non-ASCII byte stands in as one character that none of them
-/// contains, so that offsets and windows are in bytes of the input.
+/// `head` after a UTF-8 byte-order mark and as far as any window reaches,
+/// for the patterns: declarations are ASCII, and a non-ASCII byte stands in
+/// as one character that none of them contains, so that offsets and windows
+/// are in bytes of the input after the mark. The mark is not part of the
+/// text: an XML declaration or `@charset` right after it is at the start,
+/// and markup after it is a file of markup.
 fn as_ascii(head: &[u8]) -> String {
+    let head = head.strip_prefix(b"\xEF\xBB\xBF").unwrap_or(head);
     head[..head.len().min(PO_HEADER_WINDOW)]
         .iter()
         .map(|&b| if b.is_ascii() { char::from(b) } else { '\u{1A}' })
@@ -303,6 +309,20 @@ mod tests {
         ];
         for (head, expected) in cases {
             assert_eq!(declared(head), expected, "{}", String::from_utf8_lossy(head));
+        }
+    }
+
+    #[test]
+    fn a_declaration_after_a_utf8_bom_counts() {
+        let heads: [&[u8]; 4] = [
+            b"\xef\xbb\xbf<html><meta charset=\"gbk\"><p>\xe4\xb8\xad</p>\n",
+            b"\xef\xbb\xbf<meta http-equiv=\"Content-Type\" content=\"text/html; charset=gbk\">",
+            b"\xef\xbb\xbf<?xml version=\"1.0\" encoding=\"GBK\"?>\n<a/>",
+            b"\xef\xbb\xbf@charset \"gbk\";\nbody {}\n",
+        ];
+        for head in heads {
+            assert_eq!(declared(head), Some(GBK), "{}", String::from_utf8_lossy(head));
+            assert_ne!(kinds(head), Kinds::default(), "{}", String::from_utf8_lossy(head));
         }
     }
 }

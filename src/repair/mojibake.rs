@@ -1239,7 +1239,8 @@ fn undo_by_pairs(text: &str, garbled: bool, along: Option<Family>) -> Option<(St
         if stretch.iter().filter(|&&c| is_kana(c)).count() < kana || !stretch.iter().any(|&c| odd(c)) {
             return None;
         }
-        let letters = stretch.iter().filter(|&&c| is_letter(c)).count();
+        let all_letters = stretch.iter().filter(|&&c| is_letter(c)).count();
+        let letters = letters_against_whole(stretch, all_letters);
         // One character in a line found garbled the same way (`ix 睿 sa` for
         // `ix 和 sa`): likely garbled too.
         let alone_in_garbled_line = |family: Family| along == Some(family) && stretch.len() == 1;
@@ -1277,6 +1278,13 @@ fn undo_by_pairs(text: &str, garbled: bool, along: Option<Family>) -> Option<(St
             })
             .max_by(|a, b| a.0.total_cmp(&b.0));
         if let Some((_, family, repaired)) = whole {
+            // Kana counted out, the stretch may hold clean words the gain
+            // of the garbled ones carries (`ㄏノ\u{E5FB}面的方法`): the pairs
+            // say which characters to undo.
+            if letters < all_letters {
+                let (repaired, undone) = undo_where_pairs_prefer(&[family], stretch, repaired, prev, next)?;
+                return Some((repaired, vec![(vec![family], undone)]));
+            }
             return Some((repaired, vec![(vec![family], stretch.len())]));
         }
         // Short spans, the most likely first, none overlapping; not in
@@ -1654,7 +1662,7 @@ fn pairs_may_undo(chars: &[char]) -> bool {
             // character fails every span that holds it.
             let takes = |c: char| !matches!(Undo::of(c, family), Undo::Unencodable | Undo::Refuses);
             let pair_takes = |i: usize| takes(stretch[i]);
-            if letters * 4 <= len && stretch.iter().all(|&c| takes(c)) {
+            if stretch.iter().all(|&c| takes(c)) && letters_against_whole(stretch, letters) * 4 <= len {
                 return true;
             }
             let short =
@@ -1673,6 +1681,20 @@ fn pairs_may_undo(chars: &[char]) -> bool {
         }
     }
     false
+}
+
+/// How many of the `letters` of `stretch` speak against undoing it whole
+/// as GBK and Big5 read as each other: Greek, Cyrillic and bopomofo always,
+/// kana only when the stretch reads as Japanese ([`reads_as_japanese`]).
+/// GBK reads Big5's commonest characters as kana (`叫ぃ璶笆も` for
+/// `請不要動手`), so a stretch of Chinese garbled so is kana in two
+/// characters of five; a character Shift_JIS lacks (`璶`) says it is no
+/// Japanese.
+fn letters_against_whole(stretch: &[char], letters: usize) -> usize {
+    if letters * 4 <= stretch.len() || reads_as_japanese(stretch) {
+        return letters;
+    }
+    letters - stretch.iter().filter(|&&c| is_kana(c)).count()
 }
 
 /// What undoing `family` makes of one character, as far as [`pair_gain`]
@@ -2618,6 +2640,32 @@ mod tests {
         let garbled = format!("{}面的方法", garble(Family::Big5AsGbk, "使用下"));
         assert_eq!(garbled, "ㄏノ\u{E5FB}面的方法");
         assert_eq!(repair(&garbled), "使用下面的方法");
+    }
+
+    #[test]
+    fn a_big5_line_read_as_gbk_with_two_kana_in_five_is_undone_from_its_first_character() {
+        // Big5 `請不要動手` read as GBK: `請` (BD D0) reads as the common
+        // `叫`, and two of the five characters are kana; the stretch is
+        // undone whole, not from its first kana on (review 7 #6).
+        let bytes = b"\xbd\xd0\xa4\xa3\xad\x6e\xb0\xca\xa4\xe2\n";
+        let garbled = decode(Codec::Gbk, bytes).unwrap();
+        assert_eq!(garbled, "叫ぃ璶笆も\n");
+        assert_eq!(repair(&garbled), "請不要動手\n");
+        let after_clean_line = format!("這是正常的繁體中文文字，沒有任何問題。\n{garbled}");
+        assert_eq!(repair(&after_clean_line), "這是正常的繁體中文文字，沒有任何問題。\n請不要動手\n");
+    }
+
+    #[test]
+    fn japanese_with_kana_between_kanji_is_not_undone_whole() {
+        // Shift_JIS has every character: Japanese, whose kana are not counted
+        // out of the stretch.
+        for text in ["取り扱い説明書を読む\n", "見も知らぬ人\n", "大手も中手も参加\n", "他说这个叫すごい的词很常用\n"]
+        {
+            let chars: Vec<char> = text.chars().collect();
+            assert_eq!(undo_by_pairs(text, false, None), None, "{text}");
+            assert_eq!(repair(text), text);
+            assert!(chars.iter().any(|&c| is_kana(c)));
+        }
     }
 
     #[test]
