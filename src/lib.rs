@@ -114,7 +114,10 @@
 //!   2.34 G): its walk over characters had a mask in each unit that ruled
 //!   out most failed lookups of a second character without reading a unit
 //!   far away in the array, which the walk over bytes dropped (the walk's
-//!   data-cache misses doubled: README, *Speed*). The engine alone converts s2t at 105–156 MiB/s, t2s at
+//!   data-cache misses doubled: README, *Speed*). It has a mask of the
+//!   next characters again, which took s2t `--no-repair` from 2.78–3.26
+//!   to 2.48–3.04 user seconds on 53 MB at a load of 11 to 13; whether
+//!   that is all of the difference has not been measured. The engine alone converts s2t at 105–156 MiB/s, t2s at
 //!   172–263, s2twp at 111–121 and tw2sp at 101–156 (three runs at load 3.3
 //!   to 3.6), above zhconv's 96–105 measured earlier on the same machine,
 //!   though not in the same run. What is left is the walk itself and the

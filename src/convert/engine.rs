@@ -78,7 +78,7 @@
 
 use std::sync::Arc;
 
-use super::dat::{changed, code, HEADER, LEAD_WORDS, NONE, SEGMENT, SOURCE_BITS, UNIT_WORDS};
+use super::dat::{changed, char_bit, code, HEADER, LEAD_WORDS, NONE, SEGMENT, SOURCE_BITS, UNIT_WORDS};
 use super::fuse::{EVENT, PRESENT, UNSAFE};
 
 /// Where the table of first bytes has the entry of byte `c`: at `c ^
@@ -127,15 +127,9 @@ fn push(out: &mut String, s: &str) {
 fn utf8_len(lead: u8) -> usize {
     const LENGTHS: [u8; 256] = {
         let mut t = [1u8; 256];
-        let mut b = 0xC0;
+        let mut b = 0;
         while b < 256 {
-            t[b] = if b < 0xE0 {
-                2
-            } else if b < 0xF0 {
-                3
-            } else {
-                4
-            };
+            t[b] = super::dat::utf8_len(b as u8) as u8;
             b += 1;
         }
         t
@@ -277,7 +271,9 @@ impl<'a> Dat<'a> {
     /// Calls `key` with the value index and end of each key that starts at
     /// byte `i` of `b`, shortest first. The walk goes a character at a
     /// time, its bytes one transition each, and reads a unit's key number
-    /// only at the end of a character, where a key can end.
+    /// only at the end of a character, where a key can end, and its mask
+    /// (`dat.rs`) before the next character, which rules most of them out
+    /// without reading another unit.
     #[inline(always)]
     fn prefixes(&self, b: &[u8], mut i: usize, mut key: impl FnMut(u32, usize)) {
         let Some(root) = self.units.first() else {
@@ -289,9 +285,18 @@ impl<'a> Dat<'a> {
             let end = i + utf8_len(lead);
             let walked = match b.get(i..end) {
                 // Han characters, the common case, without a loop.
-                Some(&[b0, b1, b2]) => self.step(&mut at, b0) && self.step(&mut at, b1) && self.step(&mut at, b2),
-                Some(bytes) => bytes.iter().all(|&byte| self.step(&mut at, byte)),
-                None => false,
+                Some(&[b0, b1, b2]) => {
+                    at.1[3] & char_bit(b1, b2) != 0
+                        && self.step(&mut at, b0)
+                        && self.step(&mut at, b1)
+                        && self.step(&mut at, b2)
+                }
+                Some(&[b0, b1]) => at.1[3] & char_bit(b0, b1) != 0 && self.step(&mut at, b0) && self.step(&mut at, b1),
+                Some(&[b0]) => at.1[3] & char_bit(0, b0) != 0 && self.step(&mut at, b0),
+                Some(bytes @ &[.., second_last, last]) => {
+                    at.1[3] & char_bit(second_last, last) != 0 && bytes.iter().all(|&byte| self.step(&mut at, byte))
+                }
+                Some([]) | None => false,
             };
             if !walked {
                 return;
