@@ -16,8 +16,8 @@
 static DATA: &[u8] = include_bytes!("bigrams.bin");
 
 /// The characters counted: CJK Extension A and the Unified Ideographs.
-const START: u32 = 0x3400;
-const END: u32 = 0xA000;
+pub(crate) const START: u32 = 0x3400;
+pub(crate) const END: u32 = 0xA000;
 const HEADER: usize = 8;
 const CHARS: usize = (END - START) as usize;
 /// How much of a pair's probability comes from the pair's own count: the
@@ -73,8 +73,8 @@ fn pair_count(a: char, b: char) -> f64 {
 }
 
 /// Whether the model has counts for `c`: a Han character.
-pub(crate) fn covers(c: char) -> bool {
-    index(c).is_some()
+pub(crate) const fn covers(c: char) -> bool {
+    matches!(c as u32, START..END)
 }
 
 /// The natural log of the probability of `c` after `prev`.

@@ -92,7 +92,7 @@ enum Codec {
 }
 
 impl Family {
-    fn codecs(self) -> (Codec, Codec) {
+    const fn codecs(self) -> (Codec, Codec) {
         match self {
             Family::Utf8AsGbk => (Codec::Gbk, Codec::Utf8),
             Family::Utf8AsBig5 => (Codec::Big5, Codec::Utf8),
@@ -195,9 +195,11 @@ fn encode_slowly(codec: Codec, text: &str) -> Option<Vec<u8>> {
 /// (HKSCS) and the last pair for six characters (a unit test compares every
 /// BMP character with `encoding_rs`).
 fn double_byte_table(codec: Codec) -> &'static [u16; 0x10000] {
-    static TABLES: [[u16; 0x10000]; 2] = [invert_double_byte(Codec::Gbk), invert_double_byte(Codec::Big5)];
-    &TABLES[usize::from(codec == Codec::Big5)]
+    &DOUBLE_BYTE_TABLES[usize::from(codec == Codec::Big5)]
 }
+
+/// [`double_byte_table`] of GBK and of Big5.
+static DOUBLE_BYTE_TABLES: [[u16; 0x10000]; 2] = [invert_double_byte(Codec::Gbk), invert_double_byte(Codec::Big5)];
 
 /// [`double_byte_table`] for `codec`, GBK or Big5.
 const fn invert_double_byte(codec: Codec) -> [u16; 0x10000] {
@@ -247,7 +249,9 @@ const fn double_byte_leads(codec: Codec) -> (std::ops::RangeInclusive<u8>, usize
 
 /// What GBK or Big5 (`codec`) decodes `pair` to, when [`DOUBLE_BYTE`] has
 /// it (one BMP character).
-fn decode_pair(codec: Codec, pair: &[u8]) -> Option<char> {
+/// A `const fn`, so that [`HAN_UNDO`] is built with it when the crate is
+/// compiled.
+const fn decode_pair(codec: Codec, pair: &[u8]) -> Option<char> {
     let &[lead, trail] = pair else { return None };
     let (leads, offset) = double_byte_leads(codec);
     let trail_index = match trail {
@@ -255,9 +259,15 @@ fn decode_pair(codec: Codec, pair: &[u8]) -> Option<char> {
         0x80..=0xFE => trail - 0x41,
         _ => return None,
     };
-    let row = usize::from(lead.checked_sub(*leads.start()).filter(|_| leads.contains(&lead))?);
-    let at = offset + 2 * (row * 190 + usize::from(trail_index));
-    char::from_u32(u32::from(u16::from_le_bytes([DOUBLE_BYTE[at], DOUBLE_BYTE[at + 1]]))).filter(|&c| c != '\0')
+    if lead < *leads.start() || lead > *leads.end() {
+        return None;
+    }
+    let row = (lead - *leads.start()) as usize;
+    let at = offset + 2 * (row * 190 + trail_index as usize);
+    match char::from_u32(u16::from_le_bytes([DOUBLE_BYTE[at], DOUBLE_BYTE[at + 1]]) as u32) {
+        Some('\0') | None => None,
+        decoded => decoded,
+    }
 }
 
 fn decode(codec: Codec, bytes: &[u8]) -> Option<String> {
@@ -299,6 +309,9 @@ fn latin1_char(byte: u8) -> char {
 pub struct Repairer {
     repaired: Vec<(Family, u64)>,
     line: Notes,
+    /// The characters of the line the character pairs look at: one buffer
+    /// for every line.
+    chars: Vec<char>,
 }
 
 /// The repairs made in a line: the path of each and how many characters of
@@ -374,7 +387,8 @@ impl Repairer {
             [family @ (Family::GbkAsBig5 | Family::Big5AsGbk)] => Some(family),
             _ => None,
         });
-        let repaired = match undo_by_pairs(repaired.as_deref().unwrap_or(line), repaired.is_some(), along) {
+        let text = repaired.as_deref().unwrap_or(line);
+        let repaired = match undo_by_pairs(text, repaired.is_some(), along, &mut self.chars) {
             Some((undone, notes)) => {
                 self.line.extend(notes);
                 Some(undone)
@@ -1216,15 +1230,22 @@ const LEFT_SPAN: usize = 12;
 /// Traditional what Big5 does), of its neighbours in a line garbled
 /// elsewhere, where it may be longer; a line with kana outside the stretch
 /// is Japanese, whose kanji pair differently.
-fn undo_by_pairs(text: &str, garbled: bool, along: Option<Family>) -> Option<(String, Notes)> {
-    // As many as the bytes at most, so that collecting them does not grow
-    // the vector again and again.
-    let mut chars = Vec::with_capacity(text.len());
-    chars.extend(text.chars());
-    if !garbled && !pairs_may_undo(&chars) {
+///
+/// `chars` is a buffer for the characters of `text`.
+fn undo_by_pairs(text: &str, garbled: bool, along: Option<Family>, chars: &mut Vec<char>) -> Option<(String, Notes)> {
+    if !garbled && !odd_in_stretch(text) {
         return None;
     }
+    chars.clear();
+    // As many as the bytes at most, so that collecting them does not grow
+    // the vector again and again.
+    chars.reserve(text.len());
+    chars.extend(text.chars());
+    let chars = &chars[..];
     let kana = chars.iter().filter(|&&c| is_kana(c)).count();
+    if !garbled && !pairs_may_undo(chars, kana) {
+        return None;
+    }
     // Counted when first needed: most lines with a rare character have no
     // span worth it.
     let misfits = std::cell::OnceCell::new();
@@ -1612,9 +1633,8 @@ fn is_pair_symbol(c: char) -> bool {
 /// (see [`Undo::fails`]), or, where the kana of the line (if any) fit in a
 /// short span, have two adjacent characters that the tables do not refuse
 /// next to or on an odd one: any short span that touches an odd character
-/// and is not refused has two.
-fn pairs_may_undo(chars: &[char]) -> bool {
-    let kana = chars.iter().filter(|&&c| is_kana(c)).count();
+/// and is not refused has two. `kana` is how many kana `chars` has.
+fn pairs_may_undo(chars: &[char], kana: usize) -> bool {
     // A short span must hold every kana of the line.
     let kana_fit = kana == 0 || {
         let first = chars.iter().position(|&c| is_kana(c)).unwrap_or(0);
@@ -1683,6 +1703,31 @@ fn pairs_may_undo(chars: &[char]) -> bool {
     false
 }
 
+/// Whether some stretch of `text` that [`undo_by_pairs`] looks at
+/// ([`in_pair_stretch`]) may hold an odd character, a suspicious one or a
+/// letter, as every repair of a line not found garbled needs: what
+/// [`pairs_may_undo`] asks first, found without collecting the characters
+/// of the line, so that lines whose only rare characters are box drawing
+/// or other symbols outside the stretches are passed over at once. Every
+/// letter but kana is suspicious (`letters_but_kana_are_suspicious`), so
+/// the byte scan finds them; kana are looked for by their bytes (U+3041 to
+/// U+30FF are `E3 81 81` to `E3 83 BF`).
+fn odd_in_stretch(text: &str) -> bool {
+    let bytes = text.as_bytes();
+    if memchr::memchr_iter(0xE3, bytes).any(|at| matches!(bytes.get(at + 1), Some(0x81..=0x83))) {
+        return true;
+    }
+    let mut from = 0;
+    while let Some(at) = first_suspicious(&text[from..]).map(|at| from + at) {
+        let Some(c) = text[at..].chars().next() else { break };
+        if in_pair_stretch(c) {
+            return true;
+        }
+        from = at + c.len_utf8();
+    }
+    false
+}
+
 /// How many of the `letters` of `stretch` speak against undoing it whole
 /// as GBK and Big5 read as each other: Greek, Cyrillic and bopomofo always,
 /// kana only when the stretch reads as Japanese ([`reads_as_japanese`]).
@@ -1716,6 +1761,15 @@ enum Undo {
 
 impl Undo {
     fn of(c: char, family: Family) -> Undo {
+        match family {
+            Family::GbkAsBig5 if bigram::covers(c) => HAN_UNDO[0][c as usize - bigram::START as usize],
+            Family::Big5AsGbk if bigram::covers(c) => HAN_UNDO[1][c as usize - bigram::START as usize],
+            _ => Undo::worked_out(c, family),
+        }
+    }
+
+    /// [`Undo::of`] from the tables of the two charsets.
+    fn worked_out(c: char, family: Family) -> Undo {
         let (wrong, right) = family.codecs();
         let pair = match encode_pair(wrong, c) {
             Some(Ok(pair)) => pair,
@@ -1735,6 +1789,35 @@ impl Undo {
     fn fails(span: &[Undo]) -> bool {
         span.contains(&Undo::Unencodable) || (!span.contains(&Undo::Unaligned) && span.contains(&Undo::Refuses))
     }
+}
+
+/// [`Undo::of`] each Han character ([`bigram::covers`]) in GBK read as Big5
+/// and in Big5 read as GBK, worked out when the crate is compiled: the pair
+/// model asks for it for each character of every stretch of Han in a line
+/// with a rare character, and working it out takes dozens of instructions
+/// (the unit test `han_undo_is_worked_out` compares the two). A Han
+/// character is encoded as one pair or not at all, and may be undone into
+/// an uncommon Han character only ([`undone_fits`]).
+static HAN_UNDO: [[Undo; (bigram::END - bigram::START) as usize]; 2] =
+    [han_undo(Family::GbkAsBig5), han_undo(Family::Big5AsGbk)];
+
+const fn han_undo(family: Family) -> [Undo; (bigram::END - bigram::START) as usize] {
+    let (wrong, right) = family.codecs();
+    let table = &DOUBLE_BYTE_TABLES[matches!(wrong, Codec::Big5) as usize];
+    let mut undo = [Undo::Unencodable; (bigram::END - bigram::START) as usize];
+    let mut i = 0;
+    while i < undo.len() {
+        let pair = table[bigram::START as usize + i];
+        if pair != 0 {
+            undo[i] = match decode_pair(right, &pair.to_be_bytes()) {
+                Some(r) if bigram::covers(r) && plausible_bmp(r as usize) => Undo::Takes,
+                Some(_) => Undo::Refuses,
+                None => Undo::Unknown,
+            };
+        }
+        i += 1;
+    }
+    undo
 }
 
 /// Whether `c`, a character of GBK read as Big5 or back, may be undone
@@ -2177,7 +2260,7 @@ fn all_plausible<const N: usize>(chars: &[u8]) -> bool {
 
 /// The [`PLAUSIBLE`] bit of the BMP code point `cp`.
 #[inline(always)]
-fn plausible_bmp(cp: usize) -> bool {
+const fn plausible_bmp(cp: usize) -> bool {
     PLAUSIBLE[cp / 64] & (1 << (cp % 64)) != 0
 }
 
@@ -2662,7 +2745,7 @@ mod tests {
         for text in ["取り扱い説明書を読む\n", "見も知らぬ人\n", "大手も中手も参加\n", "他说这个叫すごい的词很常用\n"]
         {
             let chars: Vec<char> = text.chars().collect();
-            assert_eq!(undo_by_pairs(text, false, None), None, "{text}");
+            assert_eq!(undo_by_pairs(text, false, None, &mut Vec::new()), None, "{text}");
             assert_eq!(repair(text), text);
             assert!(chars.iter().any(|&c| is_kana(c)));
         }
@@ -2677,6 +2760,24 @@ mod tests {
         // And after it: `的` ends in a byte that `原` (GBK D4 AD) completes.
         let garbled = format!("這裡僅敘述{}原始碼包格式。", garble(Family::Utf8AsGbk, "了基本的"));
         assert_eq!(repair(&garbled), "這裡僅敘述了基本的原始碼包格式。");
+    }
+
+    #[test]
+    fn letters_but_kana_are_suspicious() {
+        let letters: Vec<char> = (0..0x10000u32).filter_map(char::from_u32).filter(|&c| is_letter(c)).collect();
+        assert!(letters.len() > 500);
+        for c in letters.into_iter().filter(|&c| !is_kana(c)) {
+            assert!(is_suspicious(c), "{c:?}");
+        }
+    }
+
+    #[test]
+    fn han_undo_is_worked_out() {
+        for family in [Family::GbkAsBig5, Family::Big5AsGbk] {
+            for c in (bigram::START..bigram::END).filter_map(char::from_u32) {
+                assert_eq!(Undo::of(c, family), Undo::worked_out(c, family), "{family:?} {c:?}");
+            }
+        }
     }
 
     #[test]
@@ -2696,13 +2797,15 @@ mod tests {
             "婓奻扴例子中，命令的输出被重定向到文件。".into(),
         ] {
             let chars: Vec<char> = text.chars().collect();
-            assert!(pairs_may_undo(&chars), "{text}");
+            let kana = chars.iter().filter(|&&c| is_kana(c)).count();
+            assert!(pairs_may_undo(&chars, kana), "{text}");
         }
         // Rare characters none of whose neighbours reads as a character in
         // the other charset.
         for text in ["秋风萧瑟天气凉，草木摇落露为霜。鬓发如霜", "王孙去，萋萋满别情。"] {
             let chars: Vec<char> = text.chars().collect();
-            assert!(!pairs_may_undo(&chars), "{text}");
+            let kana = chars.iter().filter(|&&c| is_kana(c)).count();
+            assert!(!pairs_may_undo(&chars, kana), "{text}");
         }
     }
 
@@ -2713,7 +2816,7 @@ mod tests {
         for text in
             ["其旂淠淠，鸞聲嘒嘒。載驂載駟，君子所屆。", "王孙去，萋萋满别情。", "接続は 以我覃耜 鞫人忮忒，譖始竟背。"]
         {
-            assert_eq!(undo_by_pairs(text, false, None), None, "{text}");
+            assert_eq!(undo_by_pairs(text, false, None, &mut Vec::new()), None, "{text}");
             assert_eq!(repair(text), text);
         }
     }
