@@ -22,7 +22,7 @@
 //! characters, and full-width ASCII letters and digits to half-width.
 
 use std::borrow::Cow;
-use std::collections::{HashMap, HashSet};
+use std::collections::{HashMap, HashSet, VecDeque};
 
 use pinyin::ToPinyinMulti;
 use serde::Serialize;
@@ -33,10 +33,12 @@ use crate::repair::{Damage, DamageKind, Position};
 /// Longest gloss content considered, in characters (`zhuang4` is 7).
 const MAX_GLOSS: usize = 8;
 
-/// In `auto` mode, glossing is a pattern of the text once this many valid
-/// glosses are seen in one window...
-const PATTERN_MIN_GLOSSES: u64 = 5;
-/// ...or at least two, at more than one per this many Han characters.
+/// In `auto` mode, glossing is a pattern of the text once this many readings
+/// lie within [`PATTERN_WINDOW_HAN`] Han characters...
+const PATTERN_MIN_GLOSSES: usize = 5;
+const PATTERN_WINDOW_HAN: u64 = 65_536;
+/// ...or once there are at least two, at more than one per this many Han
+/// characters of the text so far.
 const PATTERN_HAN_PER_GLOSS: u64 = 100;
 
 /// When to remove pinyin glosses.
@@ -80,8 +82,7 @@ pub struct CleanCounts {
 #[derive(Debug, Default)]
 pub struct Cleaner {
     options: CleanOptions,
-    /// `auto` mode has seen the pattern: from now on every gloss goes.
-    pattern_seen: bool,
+    pattern: PatternWatch,
     code: CodeTracker,
     position: Position,
     counts: CleanCounts,
@@ -159,25 +160,23 @@ impl Cleaner {
         if memchr::memchr(b'(', text.as_bytes()).is_none()
             && memchr::memmem::find(text.as_bytes(), FULL_OPEN.as_bytes()).is_none()
         {
+            if self.options.glosses == GlossMode::Auto {
+                self.pattern.pass(text);
+            }
             self.position.advance(text);
             return Cow::Borrowed(text);
         }
         let mut glosses = find_glosses(text);
         // Nothing in Markdown code is a gloss: `print(f(f))` in a fence.
         glosses.retain(|g| !in_spans(&code, g.start));
-        if self.options.glosses == GlossMode::Auto {
-            keep_teaching_material(text, &mut glosses);
+        let auto = self.options.glosses == GlossMode::Auto;
+        let taught_polyphones = if auto { keep_teaching_material(text, &mut glosses) } else { HashSet::new() };
+        let strip_from = if auto { self.pattern.watch(text, &glosses) } else { 0 };
+        for gloss in glosses.iter_mut().filter(|g| g.kind == GlossKind::Reading) {
+            gloss.kept |= taught_polyphones.contains(&gloss.glossed);
         }
-        let valid = glosses.iter().filter(|g| g.kind != GlossKind::Damaged).count() as u64;
-        // Only readings show that the text is glossed: `f(f)` and `(2)(2)`
-        // are as common in code and lists as in ruby flattened with its
-        // punctuation.
-        let readings = glosses.iter().filter(|g| g.kind == GlossKind::Reading && !g.kept).count() as u64;
-        if self.options.glosses == GlossMode::Strip || self.is_pattern(text, readings) {
-            self.pattern_seen = true;
-        }
-        if !self.pattern_seen {
-            self.counts.glosses_kept += valid;
+        if strip_from == text.len() {
+            self.counts.glosses_kept += glosses.iter().filter(|g| g.kind != GlossKind::Damaged).count() as u64;
             self.position.advance(text);
             return Cow::Borrowed(text);
         }
@@ -188,7 +187,9 @@ impl Cleaner {
             out.push_str(&text[done..gloss.start]);
             done = gloss.start;
             match gloss.kind {
-                _ if gloss.kept => self.counts.glosses_kept += 1,
+                // Before the pattern shows, damage is not told from a note.
+                GlossKind::Damaged if gloss.start < strip_from => {}
+                _ if gloss.kept || gloss.start < strip_from => self.counts.glosses_kept += 1,
                 GlossKind::Reading | GlossKind::Echo => {
                     self.counts.glosses_removed += 1;
                     self.position.advance(&text[gloss.start..gloss.end]);
@@ -205,14 +206,87 @@ impl Cleaner {
         out.push_str(&text[done..]);
         Cow::Owned(out)
     }
+}
 
-    fn is_pattern(&self, text: &str, readings: u64) -> bool {
-        if readings >= PATTERN_MIN_GLOSSES {
-            return true;
+/// Whether glossing is a pattern of the stream so far, for `auto`. It is
+/// judged from the readings and Han characters of the text up to each
+/// reading, never from how reads cut the stream, so the same text gives the
+/// same output whether it comes whole or a line at a time.
+#[derive(Debug, Default)]
+struct PatternWatch {
+    /// The pattern has shown: from now on every gloss goes.
+    seen: bool,
+    /// Han characters counted so far; counting pauses while no rule can use
+    /// them (no reading within [`PATTERN_WINDOW_HAN`], and past the start).
+    han: u64,
+    /// Readings seen so far.
+    readings: u64,
+    /// Where (in `han`) the last few readings were, within the window.
+    recent: VecDeque<u64>,
+}
+
+impl PatternWatch {
+    /// Where in `text` glosses start to go: at the start of the line where
+    /// the pattern shows, or `text.len()` if it does not show yet. Readings
+    /// that `auto` keeps as teaching material or names do not count.
+    fn watch(&mut self, text: &str, glosses: &[Gloss]) -> usize {
+        if self.seen {
+            return 0;
         }
-        // Counting stops at the number of Han characters that would be too many.
-        let enough = (readings * PATTERN_HAN_PER_GLOSS) as usize;
-        readings >= 2 && text.chars().filter(|&c| is_han(c)).take(enough).count() < enough
+        let mut counted = 0;
+        for gloss in glosses.iter().filter(|g| g.kind == GlossKind::Reading && !g.kept) {
+            self.count_han(&text[counted..gloss.start]);
+            counted = gloss.start;
+            if self.shows_with_one_more_reading() {
+                self.seen = true;
+                return memchr::memrchr(b'\n', &text.as_bytes()[..gloss.start]).map_or(0, |at| at + 1);
+            }
+        }
+        self.count_han(&text[counted..]);
+        text.len()
+    }
+
+    /// Text without parentheses: only its Han characters count.
+    fn pass(&mut self, text: &str) {
+        if !self.seen {
+            self.count_han(text);
+        }
+    }
+
+    /// Counts the Han characters of `text` as far as a rule may use them:
+    /// the first few hundred of the stream, and those within the window of
+    /// the last readings.
+    fn count_han(&mut self, text: &str) {
+        let at_start = (PATTERN_MIN_GLOSSES as u64 * PATTERN_HAN_PER_GLOSS).saturating_sub(self.han);
+        let in_window = self.recent.front().map_or(0, |&at| PATTERN_WINDOW_HAN.saturating_sub(self.han - at));
+        let useful = at_start.max(in_window);
+        if useful == 0 {
+            return;
+        }
+        let counted = text.chars().filter(|&c| is_han(c)).take(useful as usize).count() as u64;
+        self.han += counted;
+        if counted == useful {
+            // Every recent reading is out of the window now.
+            self.recent.clear();
+        }
+    }
+
+    /// Takes a reading in and says whether the pattern shows with it: the
+    /// readings within the window are enough, or, at the start, they are
+    /// dense enough. Past the first few hundred Han characters, density
+    /// enough for the second rule means enough readings within the window.
+    fn shows_with_one_more_reading(&mut self) -> bool {
+        self.readings += 1;
+        while self.recent.front().is_some_and(|&at| self.han - at >= PATTERN_WINDOW_HAN) {
+            self.recent.pop_front();
+        }
+        self.recent.push_back(self.han);
+        if self.recent.len() > PATTERN_MIN_GLOSSES {
+            self.recent.pop_front();
+        }
+        let at_start = self.han < PATTERN_MIN_GLOSSES as u64 * PATTERN_HAN_PER_GLOSS;
+        self.recent.len() >= PATTERN_MIN_GLOSSES
+            || (at_start && self.readings >= 2 && self.han < self.readings * PATTERN_HAN_PER_GLOSS)
     }
 }
 
@@ -352,20 +426,23 @@ fn drop_lone_ascii_echoes(glosses: &mut Vec<Gloss>) {
 /// - those followed by a definition in Latin letters: a word list
 ///   (`爱(ài) to love`);
 /// - those of a character standing alone as a list's entry
-///   (`春(chūn) 夏(xià)`), or named as the one of a word (`银行的行(háng)`);
+///   (`春(chūn) 夏(xià)`, `- 春(chūn)`), or named as the one of a word
+///   (`银行的行(háng)`);
 /// - every gloss of a line that speaks of readings (`多音字`, `读作`), or,
-///   outside running glossed text, that holds two readings of a character
-///   (`行(xíng)走 银(yín)行(háng)`);
-/// - those of a character glossed with different readings in `text` that
-///   is taught as a lesson's entry somewhere in it (`行(xíng)：行走`): a
-///   story that reads `地(de)` and `地(dì)` teaches nothing.
-fn keep_teaching_material(text: &str, glosses: &mut [Gloss]) {
+///   unless the line is flattened ruby, that holds two readings of a
+///   character (`行(xíng)走 银(yín)行(háng)`, `得(dé)：得到。得(de)：跑得快。`).
+///
+/// Returns the characters whose readings are kept wherever `text` glosses
+/// them, as a line can't tell: those glossed with different readings in
+/// `text` and taught as a lesson's entry somewhere in it (`行(xíng)：行走`);
+/// a story that reads `地(de)` and `地(dì)` teaches nothing.
+fn keep_teaching_material(text: &str, glosses: &mut [Gloss]) -> HashSet<char> {
     for gloss in glosses.iter_mut().filter(|g| g.kind == GlossKind::Reading) {
         gloss.kept = gloss.content(text).starts_with(char::is_uppercase)
             || is_followed_by_definition(&text[gloss.end..])
             || is_named_from_a_word(text, gloss);
     }
-    let read_two_ways = polyphones(text, glosses.iter());
+    let read_two_ways = polyphones(text, glosses.iter().map(|g| (g, false)));
     let mut taught = HashSet::new();
     let mut alone = Vec::new();
     let mut first = 0;
@@ -374,21 +451,26 @@ fn keep_teaching_material(text: &str, glosses: &mut [Gloss]) {
         let line_end = memchr::memchr(b'\n', &text.as_bytes()[gloss.start..]).map_or(text.len(), |at| gloss.start + at);
         let count = glosses[first..].iter().take_while(|g| g.start < line_end).count();
         let line = &mut glosses[first..first + count];
-        let speaks = talks_about_readings(&text[line_start..line_end]);
-        let running = is_running_text(line);
-        let lesson = speaks || (!running && !polyphones(text, line.iter()).is_empty());
+        // After a list's marker (`- `, `1. `, `（一）`), an entry stands
+        // alone as at the line's start.
+        let entries_start = line_start + list_marker_len(&text[line_start..line_end]);
         alone.clear();
-        alone.extend(line.iter().map(|g| g.kind == GlossKind::Reading && stands_alone(text, g)));
+        alone.extend(line.iter().map(|g| g.kind == GlossKind::Reading && stands_alone(text, g, entries_start)));
         let entries = alone.iter().filter(|&&entry| entry).count();
-        // In running glossed text, a character between punctuation is a
-        // one-word sentence or an enumeration (`对(duì)，走(zǒu)。`).
-        let list = !running
-            && !ends_sentences(text, line)
+        let speaks = talks_about_readings(&text[line_start..line_end]);
+        let ruby = is_flattened_ruby(line);
+        let lesson = speaks || (!ruby && !polyphones(text, line.iter().zip(alone.iter().copied())).is_empty());
+        // Outside a labelled list (`生字：妈(mā)、麻(má)。马(mǎ)`), a
+        // character between sentence ends is a one-word sentence or an
+        // enumeration of glossed prose (`对(duì)，走(zǒu)。`).
+        let labelled = is_list_label(&text[entries_start..line[0].glossed_at]);
+        let list = !ruby
+            && (labelled || !sentence_ends_between_glosses(text, line))
             && (entries >= 2
-                || (count == 1 && text[line_start..line_end].trim().len() == line[0].end - line[0].glossed_at));
+                || (count == 1 && text[entries_start..line_end].trim().len() == line[0].end - line[0].glossed_at));
         for (gloss, &entry) in line.iter_mut().zip(&alone).filter(|(g, _)| g.kind == GlossKind::Reading) {
             gloss.kept |= list && entry;
-            if speaks || (entry && !running) {
+            if speaks || (entry && !ruby) {
                 taught.insert(gloss.glossed);
             }
         }
@@ -397,40 +479,83 @@ fn keep_teaching_material(text: &str, glosses: &mut [Gloss]) {
         }
         first += count;
     }
-    for gloss in glosses.iter_mut().filter(|g| g.kind == GlossKind::Reading) {
-        gloss.kept |= read_two_ways.contains(&gloss.glossed) && taught.contains(&gloss.glossed);
-    }
+    read_two_ways.intersection(&taught).copied().collect()
 }
 
-/// Glosses of one line are running glossed text when three or more glossed
-/// characters touch each other: flattened ruby glosses every character of
-/// a sentence, while a lesson glosses single characters and words
+/// Whether glosses of one line are flattened ruby, which glosses every
+/// character of a sentence: three or more glossed characters touch each
+/// other. A lesson glosses single characters and words
 /// (`行(xíng)走 银(yín)行(háng)`).
-fn is_running_text(line: &[Gloss]) -> bool {
+fn is_flattened_ruby(line: &[Gloss]) -> bool {
     let touching = |pair: &[Gloss]| {
         pair[0].kind != GlossKind::Damaged && pair[1].kind != GlossKind::Damaged && pair[0].end == pair[1].glossed_at
     };
     line.windows(3).any(|three| touching(&three[..2]) && touching(&three[1..]))
 }
 
-/// A sentence ends between two glosses of `line` (`你(nǐ)好(hǎo)！对(duì)，走(zǒu)。`):
-/// glossed prose, whose one-word sentences stand alone as a list's entries
-/// do, where a list ends with its full stop if with any
+/// Whether a sentence ends between two glosses of `line`
+/// (`你(nǐ)好(hǎo)！对(duì)，走(zǒu)。`): then characters standing alone
+/// between punctuation are glossed prose's one-word sentences, not a
+/// list's entries, as a list ends with its full stop if with any
 /// (`生字：春(chūn)、夏(xià)。`).
-fn ends_sentences(text: &str, line: &[Gloss]) -> bool {
+fn sentence_ends_between_glosses(text: &str, line: &[Gloss]) -> bool {
     line.windows(2)
         .any(|pair| text.get(pair[0].end..pair[1].glossed_at).is_some_and(|between| between.contains(SENTENCE_ENDS)))
 }
 
 const SENTENCE_ENDS: [char; 5] = ['。', '！', '？', '!', '?'];
 
+/// Longest label, in characters, that opens a list before its colon (`生字表：`).
+const LIST_LABEL_MAX: usize = 8;
+
+/// `before`, the text of a line before its first gloss, is a list's label
+/// and its colon (`生字：`, `一类字：`), not the end of a sentence.
+fn is_list_label(before: &str) -> bool {
+    before.trim_end().strip_suffix('：').is_some_and(|label| {
+        let label = label.trim();
+        !label.is_empty() && label.chars().count() <= LIST_LABEL_MAX && !label.contains(SENTENCE_ENDS)
+    })
+}
+
+/// The length of the list marker a line opens with, with the spaces around
+/// it (`- `, `* `, `+ `, `1. `, `1) `, `1、`, `一、`, `（一）`, `(1) `); 0
+/// when there is none.
+fn list_marker_len(line: &str) -> usize {
+    let body = line.trim_start();
+    let is_numeral = |c: char| c.is_ascii_digit() || "一二三四五六七八九十".contains(c);
+    let after = if let Some(rest) = body.strip_prefix(['-', '*', '+', '•', '·']) {
+        rest.starts_with(char::is_whitespace).then_some(rest)
+    } else if let Some(rest) = body.strip_prefix(['(', '（']) {
+        let inner = rest.trim_start_matches(is_numeral);
+        if inner.len() < rest.len() {
+            inner.strip_prefix([')', '）'])
+        } else {
+            None
+        }
+    } else {
+        let rest = body.trim_start_matches(is_numeral);
+        if rest.len() < body.len() {
+            rest.strip_prefix(['.', ')', '、', '．', '）'])
+        } else {
+            None
+        }
+    };
+    after.map_or(0, |rest| line.len() - rest.trim_start().len())
+}
+
 /// The characters that `glosses` (those not kept yet) give different
-/// readings.
-fn polyphones<'a>(text: &str, glosses: impl Iterator<Item = &'a Gloss>) -> HashSet<char> {
+/// readings. Where a gloss's flag says so, an unmarked reading is the
+/// neutral tone, a reading of its own (`得(dé)：得到。得(de)：跑得快。`), as
+/// a lesson's entries write it; elsewhere it agrees with any tone, as ruby
+/// writes `桌(zhuō)子(zi)` beside `君(jūn)子(zǐ)`.
+fn polyphones<'a>(text: &str, glosses: impl Iterator<Item = (&'a Gloss, bool)>) -> HashSet<char> {
     let mut readings: HashMap<char, Vec<Toned>> = HashMap::new();
     let mut polyphones = HashSet::new();
-    for gloss in glosses.filter(|g| g.kind == GlossKind::Reading && !g.kept) {
+    for (gloss, neutral_apart) in glosses.filter(|(g, _)| g.kind == GlossKind::Reading && !g.kept) {
         let Some(mut reading) = Toned::parse(gloss.content(text)) else { continue };
+        if neutral_apart {
+            reading.tone = reading.tone.or(Some(NEUTRAL_TONE));
+        }
         // 一 and 不 change tone with the next syllable (`一(yí)个`,
         // `一(yì)起`, `不(bú)去`): one reading, glossed as spoken.
         if TONE_SANDHI.contains(&gloss.glossed) {
@@ -447,6 +572,9 @@ fn polyphones<'a>(text: &str, glosses: impl Iterator<Item = &'a Gloss>) -> HashS
     polyphones
 }
 
+/// The neutral tone, as a lesson's entry written without a tone reads.
+const NEUTRAL_TONE: u8 = 5;
+
 /// Characters whose tone follows the next syllable's.
 const TONE_SANDHI: [char; 2] = ['一', '不'];
 
@@ -455,8 +583,9 @@ const TONE_SANDHI: [char; 2] = ['一', '不'];
 /// the colon that opens it, the full stop that closes it, or a line's end
 /// on either side (`春(chūn) 夏(xià)`, `生字：妈(mā)、麻(má)。`). Flattened
 /// ruby glosses characters of words and sentences, which touch each other;
-/// a list has two such entries on a line, or one alone on it.
-fn stands_alone(text: &str, gloss: &Gloss) -> bool {
+/// a list has two such entries on a line, or one alone on it. The line's
+/// entries start at `entries_start`, after its list marker if any.
+fn stands_alone(text: &str, gloss: &Gloss, entries_start: usize) -> bool {
     let is_gap = |c: Option<char>| {
         c.is_none_or(|c| {
             matches!(
@@ -481,7 +610,8 @@ fn stands_alone(text: &str, gloss: &Gloss) -> bool {
             )
         })
     };
-    is_gap(text[..gloss.glossed_at].chars().next_back()) && is_gap(text[gloss.end..].chars().next())
+    let after_marker = gloss.glossed_at == entries_start;
+    (after_marker || is_gap(text[..gloss.glossed_at].chars().next_back())) && is_gap(text[gloss.end..].chars().next())
 }
 
 /// The glossed character is named as the one of a word just before it
@@ -493,8 +623,24 @@ fn is_named_from_a_word(text: &str, gloss: &Gloss) -> bool {
 
 /// Words with which a line speaks of readings (`多音字`, `读作`, `拼音`):
 /// its glosses are what it teaches.
-const READING_WORDS: [&str; 14] =
-    ["多音字", "读音", "讀音", "读作", "讀作", "念作", "读成", "讀成", "拼音", "注音", "发音", "發音", "同音", "音同"];
+const READING_WORDS: [&str; 16] = [
+    "多音字",
+    "读音",
+    "讀音",
+    "读作",
+    "讀作",
+    "念作",
+    "读成",
+    "讀成",
+    "拼音",
+    "注音",
+    "发音",
+    "發音",
+    "同音",
+    "音同",
+    "轻声",
+    "輕聲",
+];
 
 fn talks_about_readings(line: &str) -> bool {
     READING_WORDS.iter().any(|word| line.contains(word))
@@ -508,8 +654,9 @@ fn is_followed_by_definition(rest: &str) -> bool {
     rest[..rest.len() - word.len()].contains([' ', '\t']) && word.starts_with(|c: char| c.is_ascii_alphabetic())
 }
 
-/// A reading as a gloss writes it: its letters and its tone (1 to 4), or
-/// none: unmarked, or the neutral tone written `0` or `5`.
+/// A reading as a gloss writes it: its letters and its tone (1 to 4, or 5
+/// for a lesson's neutral tone), or none: unmarked, or the neutral tone
+/// written `0` or `5`.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 struct Toned {
     syllable: Syllable,
@@ -747,10 +894,50 @@ mod tests {
         let (out, counts, _) = auto("这是一个生僻字：犇(bēn)，意思是牛奔跑。\n");
         assert_eq!(out, "这是一个生僻字：犇(bēn)，意思是牛奔跑。\n");
         assert_eq!(counts.glosses_kept, 1);
+        // From the line where the pattern shows; a line before it keeps its gloss.
         let glossed = "標題(tí)\n中華網(wǎng)報道，國(guó)家互聯(lián)網(wǎng)信息辦公室發(fā)布通知。\n";
         let (out, counts, _) = auto(glossed);
-        assert_eq!(out, "標題\n中華網報道，國家互聯網信息辦公室發布通知。\n");
-        assert_eq!(counts.glosses_removed, 6);
+        assert_eq!(out, "標題(tí)\n中華網報道，國家互聯網信息辦公室發布通知。\n");
+        assert_eq!((counts.glosses_removed, counts.glosses_kept), (5, 1));
+    }
+
+    /// Cleans `text` in `auto` mode handed over `lines` lines at a time, as
+    /// a pipe's reads may bring it.
+    fn auto_in_pieces(text: &str, lines_per_piece: usize) -> String {
+        let mut cleaner = Cleaner::new(CleanOptions::default());
+        let lines: Vec<&str> = text.split_inclusive('\n').collect();
+        lines
+            .chunks(lines_per_piece)
+            .map(|piece| cleaner.clean(&piece.concat(), &mut Vec::new()).into_owned())
+            .collect()
+    }
+
+    #[test]
+    fn auto_decides_the_same_however_reads_cut_the_text() {
+        let plain = "这是一段很长的普通中文文本，用来填充文件的内容，没有任何注音。\n".repeat(20);
+        let note = "他的名字叫王小明，小(xiǎo)明(míng)很喜欢看书。\n";
+        let one_note = "他叫小(xiǎo)明。\n";
+        let far_apart = format!("{plain}{}", one_note.repeat(4)) + &plain.repeat(120) + one_note;
+        let texts = [
+            // Two readings after 580 Han characters are a note, not a pattern (review 9 A).
+            (format!("{plain}{note}{plain}"), format!("{plain}{note}{plain}")),
+            // At the start they are dense enough.
+            (format!("{note}{plain}"), format!("他的名字叫王小明，小明很喜欢看书。\n{plain}")),
+            // Five readings within the window: from the fifth's line on.
+            (
+                format!("{plain}{}{note}", one_note.repeat(5)),
+                format!("{plain}{}他叫小明。\n他的名字叫王小明，小明很喜欢看书。\n", one_note.repeat(4)),
+            ),
+            // Five readings farther apart than the window are notes.
+            (far_apart.clone(), far_apart),
+            (format!("{GLOSSED}{plain}{note}"), format!("國家的人民\n{plain}他的名字叫王小明，小明很喜欢看书。\n")),
+        ];
+        for (text, cleaned) in texts {
+            assert_eq!(auto(&text).0, cleaned);
+            for lines in [1, 2, 3, 7, 20] {
+                assert_eq!(auto_in_pieces(&text, lines), cleaned, "{lines} lines at a time");
+            }
+        }
     }
 
     #[test]
@@ -919,6 +1106,60 @@ mod tests {
             ),
         ] {
             assert_eq!(auto(glossed).0, cleaned, "{glossed}");
+        }
+    }
+
+    #[test]
+    fn list_entries_after_a_marker_or_a_label_keep_their_readings() {
+        for lesson in [
+            "- 春(chūn)\n- 夏(xià)\n- 秋(qiū)\n",
+            "* 春(chūn)\n+ 夏(xià)\n",
+            "1. 春(chūn)\n2. 夏(xià)\n",
+            "1) 春(chūn)\n2)夏(xià)\n",
+            "（一）春(chūn)\n（二）夏(xià)\n",
+            "一、春(chūn)\n二、夏(xià)\n",
+            "1、春(chūn) 夏(xià)\n",
+            "生字：妈(mā)、麻(má)。马(mǎ)、骂(mà)。\n",
+            "本课生字：春（chūn）。夏（xià）！\n",
+        ] {
+            let (out, counts, _) = auto(&format!("{GLOSSED}{lesson}"));
+            assert_eq!(out, format!("國家的人民\n{lesson}"), "{lesson}");
+            let glosses = lesson.split(['(', '（']).filter(|after| after.starts_with(|c: char| c.is_ascii_lowercase()));
+            assert_eq!(counts.glosses_kept, glosses.count() as u64, "{lesson}");
+        }
+        // A marker is not a gloss's neighbour in glossed prose, nor is a
+        // sentence before the colon a label.
+        for (glossed, cleaned) in [
+            ("- 春(chūn)天(tiān)来(lái)了(le)\n", "- 春天来了\n"),
+            ("1. 我(wǒ)们(men)走(zǒu)\n", "1. 我们走\n"),
+            ("天很好。他说：好(hǎo)！走(zǒu)！\n", "天很好。他说：好！走！\n"),
+            ("他(tā)说(shuō)：好(hǎo)！走(zǒu)！\n", "他说：好！走！\n"),
+        ] {
+            assert_eq!(auto(&format!("{GLOSSED}{glossed}")).0, format!("國家的人民\n{cleaned}"), "{glossed}");
+        }
+    }
+
+    #[test]
+    fn a_lesson_on_the_neutral_tone_keeps_its_readings() {
+        for lesson in [
+            "得(dé)：得到。得(de)：跑得快。\n",
+            "得(de2)：得到。得(de5)：跑得快。\n",
+            "得(de2)：得到。得(de0)：跑得快。\n",
+            "轻声：东西(xi)是物品，东西(xī)是方向。\n",
+            "輕聲：東西(xi)是物品，東西(xī)是方向。\n",
+        ] {
+            let (out, counts, _) = auto(&format!("{GLOSSED}{lesson}"));
+            assert_eq!(out, format!("國家的人民\n{lesson}"), "{lesson}");
+            assert_eq!(counts.glosses_kept, lesson.matches('(').count() as u64, "{lesson}");
+        }
+        // Ruby writes the neutral tone unmarked beside toned readings: that
+        // teaches nothing.
+        for (glossed, cleaned) in [
+            ("我(wǒ)的(de)书(shū)。的(dí)确(què)。\n", "我的书。的确。\n"),
+            ("跑(pǎo)得(de)快\n得(dé)：得到\n", "跑得快\n得：得到\n"),
+            ("得(dé)到 跑(pǎo)得(de)快\n", "得到 跑得快\n"),
+        ] {
+            assert_eq!(auto(&format!("{GLOSSED}{glossed}")).0, format!("國家的人民\n{cleaned}"), "{glossed}");
         }
     }
 

@@ -181,6 +181,14 @@
 //!   `蹉跎鍇`), and so may a rare word whose misreading happens to be words
 //!   too. Likewise a garbled line of Latin-1 letters only
 //!   (`ÖÜÒòÓÚÒóÀñ`) stays when no pair of what it gives is known.
+//! - `--glosses auto` decides as the text goes, without looking ahead: a
+//!   gloss on a line before the one where glossing shows as a pattern
+//!   stays (a title `標題(tí)` over glossed text), and two glosses in the
+//!   first 200 Han characters of a long plain text turn removal on for the
+//!   rest of it. A character read two ways and taught on another line
+//!   (`行(xíng)：行走` … `行(háng)：银行`) keeps its glosses only when both
+//!   lines come in the same read of the input, so a pipe that brings them
+//!   apart may lose them.
 //! - Markdown code (fenced blocks, inline code spans) is left unrepaired
 //!   and its damage unreported in any file, not only `.md`: two lines of
 //!   three backticks in a plain text file make the text between them code,

@@ -2766,3 +2766,74 @@ fn a_big5_line_read_as_gbk_keeps_its_first_character_when_repaired() {
     let output = zhnorm(["--no-config"]).stdin(text.as_bytes()).run();
     assert_eq!(stdout(&output), "這是正常的繁體中文文字，沒有任何問題。\n請不要動手\n");
 }
+
+/// Review 9 A: `--glosses auto` decides over the text, not over a pipe's
+/// reads: two glosses that come as a read of their own after plain text are
+/// a note, as they are in the whole text.
+#[test]
+fn a_note_read_alone_from_a_pipe_does_not_turn_gloss_removal_on() {
+    use std::io::BufRead;
+    let plain = "这是一段很长的普通中文文本，用来填充文件的内容，没有任何注音。\n".repeat(40);
+    let note = "他的名字叫王小明，小(xiǎo)明(míng)很喜欢看书。\n";
+    let whole = zhnorm(["--no-config", "--from", "utf-8"]).stdin(format!("{plain}{note}{plain}").as_bytes()).run();
+    assert_eq!(stdout(&whole), format!("{plain}{note}{plain}"));
+
+    let mut child = Command::new(env!("CARGO_BIN_EXE_zhnorm"))
+        .args(["--no-config", "--from", "utf-8"])
+        .stdin(Stdio::piped())
+        .stdout(Stdio::piped())
+        .spawn()
+        .unwrap();
+    let mut stdin = child.stdin.take().unwrap();
+    let mut out = std::io::BufReader::new(child.stdout.take().unwrap());
+    let (sender, receiver) = std::sync::mpsc::channel();
+    std::thread::spawn(move || {
+        let mut line = String::new();
+        while out.read_line(&mut line).is_ok_and(|read| read > 0) {
+            let _ = sender.send(std::mem::take(&mut line));
+        }
+    });
+    // Each piece is written once the one before has come out: its own read.
+    let mut output = String::new();
+    for piece in [&plain, note, &plain] {
+        stdin.write_all(piece.as_bytes()).unwrap();
+        stdin.flush().unwrap();
+        for _ in 0..piece.lines().count() {
+            match receiver.recv_timeout(Duration::from_secs(60)) {
+                Ok(line) => output.push_str(&line),
+                Err(_) => {
+                    let _ = child.kill();
+                    panic!("no output for a piece while the input was open");
+                }
+            }
+        }
+    }
+    drop(stdin);
+    child.wait().unwrap();
+    assert_eq!(output, format!("{plain}{note}{plain}"));
+}
+
+/// Review 9 B: glossed characters as the entries of a Markdown or numbered
+/// list, or of a labelled list with full stops, keep their readings.
+#[test]
+fn list_entries_after_a_marker_or_a_label_keep_their_glosses() {
+    for list in
+        ["- 春(chūn)\n- 夏(xià)\n- 秋(qiū)\n", "1. 春(chūn)\n2. 夏(xià)\n", "生字：妈(mā)、麻(má)。马(mǎ)、骂(mà)。\n"]
+    {
+        let output = zhnorm(["--no-config", "-"]).stdin(list.as_bytes()).run();
+        assert_eq!(stdout(&output), list);
+    }
+}
+
+/// Review 9 C: a lesson on the neutral tone keeps its readings.
+#[test]
+fn a_lesson_on_the_neutral_tone_keeps_its_glosses() {
+    for lesson in [
+        "得(dé)：得到。得(de)：跑得快。\n",
+        "得(de2)：得到。得(de5)：跑得快。\n",
+        "轻声：东西(xi)是物品，东西(xī)是方向。\n",
+    ] {
+        let output = zhnorm(["--no-config", "-"]).stdin(lesson.as_bytes()).run();
+        assert_eq!(stdout(&output), lesson);
+    }
+}
