@@ -534,30 +534,39 @@ impl Repairer {
 
     /// Repairs the runs of `text` that have mojibake; `None` when none has.
     fn repair_runs(&mut self, text: &str) -> Option<String> {
-        let mut out = String::with_capacity(text.len());
-        let mut changed = false;
+        // `text[..copied]` is in `out`, which is written only when a run
+        // changes: in most lines none does.
+        let mut out = String::new();
+        let mut copied = 0;
         let mut prev = None;
         for (start, run, is_run) in runs(text) {
-            let next = text[start + run.len()..].chars().next();
-            if is_run && run.chars().any(is_suspicious) {
+            if is_run {
+                let next = text[start + run.len()..].chars().next();
                 if let Some(repaired) = self.repair_run(run, prev, next) {
+                    out.push_str(&text[copied..start]);
                     out.push_str(&repaired);
-                    changed = true;
-                    prev = run.chars().next_back();
-                    continue;
+                    copied = start + run.len();
                 }
             }
-            out.push_str(run);
             prev = run.chars().next_back();
         }
-        changed.then_some(out)
+        (copied > 0).then(|| {
+            out.push_str(&text[copied..]);
+            out
+        })
     }
 
     /// Repairs a run: whole (with every layering), else in spans of it.
-    /// `None` when nothing in it improves.
+    /// `None` when nothing in it improves (a run without a suspicious
+    /// character, at once).
     fn repair_run(&mut self, run: &str, prev: Option<char>, next: Option<char>) -> Option<String> {
-        let mut budget = BUDGET_BASE + BUDGET_PER_CHAR * run.chars().count();
-        let whole = if mostly_suspicious(run) { best_repair(run, prev, next, MAX_LAYERS, &mut budget) } else { None };
+        let shape = Shape::of(run);
+        if shape.suspicious == 0 {
+            return None;
+        }
+        let mut budget = BUDGET_BASE + BUDGET_PER_CHAR * shape.chars;
+        let whole =
+            if shape.mostly_suspicious() { best_repair(run, prev, next, MAX_LAYERS, &mut budget) } else { None };
         if let Some((path, repaired)) = whole.filter(|(path, repaired)| !utf8_by_chance(path, run, repaired)) {
             let span: Vec<char> = run.chars().collect();
             if let Some((repaired, undone)) = undo_where_pairs_prefer(&path, &span, repaired, prev, next) {
@@ -565,15 +574,7 @@ impl Repairer {
                 return Some(repaired);
             }
         }
-        // The span search starts only at a cluster: two suspicious
-        // characters within SPAN_WINDOW of each other.
-        let mut last_suspicious = None;
-        let clustered = run.chars().enumerate().filter(|&(_, c)| is_suspicious(c)).any(|(i, _)| {
-            let near = last_suspicious.is_some_and(|last| i - last < SPAN_WINDOW);
-            last_suspicious = Some(i);
-            near
-        });
-        if !clustered {
+        if !shape.clustered {
             return None;
         }
         let chars: Vec<(usize, char)> = run.char_indices().collect();
@@ -954,14 +955,23 @@ impl<'a> PairGains<'a> {
         *self.gains[family][i].get_or_init(|| {
             let (wrong, right) = Self::FAMILIES[family].codecs();
             let c = self.chars[i].1;
-            let mut pair = Vec::new();
-            if c.is_ascii() || !encode_char(wrong, c, &mut pair) {
+            if c.is_ascii() {
                 return None;
             }
+            // Most characters are one pair, found without allocating.
+            let encoded = encode_pair(wrong, c)?;
+            let mut bytes = Vec::new();
+            let pair: &[u8] = match &encoded {
+                Ok(pair) => pair,
+                Err(()) => {
+                    encode_char(wrong, c, &mut bytes);
+                    &bytes
+                }
+            };
             let mut one = [0; 4];
-            let repaired = match decode_pair(right, &pair) {
+            let repaired = match decode_pair(right, pair) {
                 Some(c) => Cow::Borrowed(&*c.encode_utf8(&mut one)),
-                None => Cow::Owned(decode(right, &pair)?),
+                None => Cow::Owned(decode(right, pair)?),
             };
             if !is_clean(&repaired) {
                 return None;
@@ -1256,7 +1266,7 @@ fn undo_by_pairs(text: &str, garbled: bool, along: Option<Family>, chars: &mut V
     };
     let odd = |c: char| garbled || is_suspicious(c) || is_letter(c);
     let stretch_len = |start: usize| chars[start..].iter().take_while(|&&c| in_pair_stretch(c)).count();
-    let (out, notes) = undo_stretches(&chars, stretch_len, |stretch, prev, next| {
+    let (out, notes) = undo_stretches(chars, stretch_len, |stretch, prev, next| {
         if stretch.iter().filter(|&&c| is_kana(c)).count() < kana || !stretch.iter().any(|&c| odd(c)) {
             return None;
         }
@@ -2087,15 +2097,48 @@ fn base_letter(c: char) -> Option<char> {
 }
 
 /// Whether a quarter or more of the non-ASCII characters of `line` are
-/// suspicious: mojibake all through is, clean text with a rare character or
-/// a symbol is not, and is spared the cost of whole-line reversals.
+/// suspicious (see [`Shape::mostly_suspicious`]).
 fn mostly_suspicious(line: &str) -> bool {
-    let (mut non_ascii, mut suspicious) = (0usize, 0usize);
-    for c in line.chars().filter(|c| !c.is_ascii()) {
-        non_ascii += 1;
-        suspicious += usize::from(is_suspicious(c));
+    Shape::of(line).mostly_suspicious()
+}
+
+/// What the span search asks of a run before anything else, found in one
+/// pass over it: most runs it is given are clean text with a rare
+/// character or a symbol, which these settle.
+struct Shape {
+    chars: usize,
+    non_ascii: usize,
+    suspicious: usize,
+    /// Whether two suspicious characters lie within [`SPAN_WINDOW`] of each
+    /// other: the span search starts only at such a cluster.
+    clustered: bool,
+}
+
+impl Shape {
+    fn of(text: &str) -> Shape {
+        let mut shape = Shape { chars: 0, non_ascii: 0, suspicious: 0, clustered: false };
+        let mut last_suspicious = None;
+        for (i, c) in text.chars().enumerate() {
+            shape.chars += 1;
+            if c.is_ascii() {
+                continue;
+            }
+            shape.non_ascii += 1;
+            if is_suspicious(c) {
+                shape.suspicious += 1;
+                shape.clustered |= last_suspicious.is_some_and(|last| i - last < SPAN_WINDOW);
+                last_suspicious = Some(i);
+            }
+        }
+        shape
     }
-    suspicious * 4 >= non_ascii
+
+    /// Whether a quarter or more of the non-ASCII characters are
+    /// suspicious: mojibake all through is, clean text with a rare character
+    /// or a symbol is not, and is spared the cost of whole reversals.
+    fn mostly_suspicious(&self) -> bool {
+        self.suspicious * 4 >= self.non_ascii
+    }
 }
 
 /// Whether the non-ASCII characters of `text` come in runs, as GBK and
