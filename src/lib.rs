@@ -116,8 +116,12 @@
 //!   far away in the array, which the walk over bytes dropped (the walk's
 //!   data-cache misses doubled: README, *Speed*). It has a mask of the
 //!   next characters again, which took s2t `--no-repair` from 2.78–3.26
-//!   to 2.48–3.04 user seconds on 53 MB at a load of 11 to 13; whether
-//!   that is all of the difference has not been measured. The engine alone converts s2t at 105–156 MiB/s, t2s at
+//!   to 2.48–3.04 user seconds on 53 MB at a load of 11 to 13, and in
+//!   the 50 MB test at a load of 3.5 to 5.3 (2 December) made the command
+//!   7–25% faster than the build without it in the same run (2.4, 1.4,
+//!   6.2 and 2.8 times OpenCC against 2.2, 1.1, 5.0 and 2.6; README,
+//!   *Speed*); whether that is all of the difference has not been
+//!   measured, nor the figures above on an idle machine. The engine alone converts s2t at 105–156 MiB/s, t2s at
 //!   172–263, s2twp at 111–121 and tw2sp at 101–156 (three runs at load 3.3
 //!   to 3.6), above zhconv's 96–105 measured earlier on the same machine,
 //!   though not in the same run. What is left is the walk itself and the
