@@ -367,6 +367,7 @@ fn keep_teaching_material(text: &str, glosses: &mut [Gloss]) {
     }
     let read_two_ways = polyphones(text, glosses.iter());
     let mut taught = HashSet::new();
+    let mut alone = Vec::new();
     let mut first = 0;
     while let Some(gloss) = glosses.get(first) {
         let line_start = memchr::memrchr(b'\n', &text.as_bytes()[..gloss.start]).map_or(0, |at| at + 1);
@@ -376,7 +377,8 @@ fn keep_teaching_material(text: &str, glosses: &mut [Gloss]) {
         let speaks = talks_about_readings(&text[line_start..line_end]);
         let running = is_running_text(line);
         let lesson = speaks || (!running && !polyphones(text, line.iter()).is_empty());
-        let alone: Vec<bool> = line.iter().map(|g| g.kind == GlossKind::Reading && stands_alone(text, g)).collect();
+        alone.clear();
+        alone.extend(line.iter().map(|g| g.kind == GlossKind::Reading && stands_alone(text, g)));
         let entries = alone.iter().filter(|&&entry| entry).count();
         // In running glossed text, a character between punctuation is a
         // one-word sentence or an enumeration (`对(duì)，走(zǒu)。`).

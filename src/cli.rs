@@ -70,7 +70,8 @@ pub struct Args {
     pub no_config: bool,
 
     /// With --check, --write or --out-dir, refuse files in any other charset
-    /// (WHATWG labels, repeatable or comma-separated; gbk and gb18030 are one).
+    /// (WHATWG labels, or Python's and Emacs's names such as cp936, euc_cn,
+    /// cp950; repeatable or comma-separated; gbk and gb18030 are one).
     #[arg(long, value_name = "CHARSET", value_delimiter = ',')]
     pub accept: Vec<String>,
 
@@ -79,8 +80,9 @@ pub struct Args {
     pub detect: bool,
 
     /// Decode with this charset (a WHATWG label: gbk, gb18030, big5,
-    /// shift_jis, utf-16le, ...) instead of detecting it; a byte-order mark
-    /// still wins, as in the WHATWG decode algorithm.
+    /// shift_jis, utf-16le, ...; or Python's and Emacs's names: cp936,
+    /// euc_cn, cp950, ...) instead of detecting it; a byte-order mark still
+    /// wins, as in the WHATWG decode algorithm.
     #[arg(long, value_name = "ENCODING", conflicts_with = "detect")]
     pub from: Option<String>,
 

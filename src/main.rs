@@ -879,12 +879,37 @@ fn diff_if_asked(
         report.encoding().name().to_ascii_lowercase(),
         with_bom(report.bom_found),
         with_bom(report.bom_written),
-        name = walk::display_path(name)
+        name = diff_name(name)
     );
     for hunk in similar::TextDiff::from_lines(&*old, &*new).unified_diff().context_radius(3).iter_hunks() {
         diff.push_str(&hunk.to_string());
     }
     Some(diff)
+}
+
+/// `path` as a diff's header names it: as it is, or, when it holds a
+/// backslash, a double quote, a control character or a byte that is not
+/// UTF-8, quoted with C escapes (octal for bytes), as `git diff` writes it
+/// and GNU `patch` and `git apply` read it (`ls -b`'s `\xD6` they do not).
+fn diff_name(path: &Path) -> Cow<'_, str> {
+    let escaped = |c: char| c == '\\' || c == '"' || c.is_control();
+    if let Some(name) = path.to_str().filter(|name| !name.contains(escaped)) {
+        return name.into();
+    }
+    let mut quoted = String::from('"');
+    let octal = |quoted: &mut String, byte: u8| quoted.push_str(&format!("\\{byte:03o}"));
+    for chunk in path.as_os_str().as_encoded_bytes().utf8_chunks() {
+        for c in chunk.valid().chars() {
+            match c {
+                c if !escaped(c) => quoted.push(c),
+                '\\' | '"' | '\t' | '\n' | '\r' => quoted.extend(c.escape_default()),
+                c => c.encode_utf8(&mut [0; 4]).bytes().for_each(|byte| octal(&mut quoted, byte)),
+            }
+        }
+        chunk.invalid().iter().for_each(|&byte| octal(&mut quoted, byte));
+    }
+    quoted.push('"');
+    quoted.into()
 }
 
 /// The text of `bytes` as the pipeline decoded it, without its BOM.
@@ -1173,6 +1198,17 @@ fn existing_prefix_canonical(path: &Path) -> PathBuf {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[cfg(unix)]
+    #[test]
+    fn diff_headers_quote_names_as_git_diff_does() {
+        use std::os::unix::ffi::OsStrExt;
+        let name = |bytes: &[u8]| diff_name(Path::new(std::ffi::OsStr::from_bytes(bytes))).into_owned();
+        assert_eq!(name("d/中 文.txt".as_bytes()), "d/中 文.txt");
+        assert_eq!(name(br"m\x.txt"), r#""m\\x.txt""#);
+        assert_eq!(name(b"g\xd6.txt"), r#""g\326.txt""#);
+        assert_eq!(name(b"a\"b\nc\x1b"), r#""a\"b\nc\033""#);
+    }
 
     #[test]
     fn paint_colours_each_kind_of_diff_line_and_keeps_carriage_returns() {

@@ -11,7 +11,10 @@ use std::ops::Range;
 /// Where Markdown code is, from one window of text to the next. A fence
 /// counts only when it closes in the same window, so the pipeline holds
 /// back the text from a fence still open (see [`CodeTracker::wait_at`])
-/// until it closes: the code is found whole wherever the windows fall.
+/// until it closes: the code is found whole wherever the windows fall. A
+/// fence given up (a block longer than the pipeline holds, or one left
+/// open by a window) is not code, and its closing line opens nothing: what
+/// follows is prose again, and the code after it code.
 #[derive(Debug, Default)]
 pub(crate) struct CodeTracker {
     /// The last text ended inside a line (a fence opens and closes only at
@@ -19,6 +22,10 @@ pub(crate) struct CodeTracker {
     mid_line: bool,
     /// A fence opened in text held back, not yet closed.
     waiting: Option<OpenFence>,
+    /// A fence given up in text held back: its closing line is looked for.
+    given_up: Option<OpenFence>,
+    /// A fence the last window left open: its closing line is looked for.
+    left_open: Option<Fence>,
 }
 
 /// The opening of a fenced code block: ```` ``` ```` or `~~~`, how long,
@@ -45,26 +52,32 @@ impl CodeTracker {
     /// code spans, which are taken to close on their own line. A fence
     /// that `text` opens and does not close hides nothing.
     pub(crate) fn spans(&mut self, text: &str) -> Vec<Range<usize>> {
-        let bytes = text.as_bytes();
-        let starts_mid_line = std::mem::replace(&mut self.mid_line, bytes.last().is_some_and(|&b| b != b'\n'));
+        let starts_mid_line =
+            std::mem::replace(&mut self.mid_line, text.as_bytes().last().is_some_and(|&b| b != b'\n'));
         let mut spans = Vec::new();
-        let mut at = 0;
-        // Only lines with a backtick or a tilde can hold code.
-        while let Some(found) = memchr::memchr2(b'`', b'~', &bytes[at..]) {
-            let (line_start, line_end) = line_around(bytes, at + found, at);
-            let line = &text[line_start..line_end];
-            let at_line_start = line_start > 0 || !starts_mid_line;
-            match Fence::opened_by(line).filter(|_| at_line_start) {
-                Some(fence) => {
-                    if let Some(end) = fence.close_after(text, line_end) {
-                        spans.push(line_start..end);
-                        at = end;
-                        continue;
-                    }
+        let mut from = 0;
+        if let Some(fence) = self.left_open.take() {
+            let line_start = if starts_mid_line {
+                memchr::memchr(b'\n', text.as_bytes()).map_or(text.len(), |at| at + 1)
+            } else {
+                0
+            };
+            match fence.close_after(text, line_start) {
+                Some(end) => from = end,
+                None => {
+                    self.left_open = Some(fence);
+                    return spans;
                 }
-                None => inline_code(line, line_start, &mut spans),
             }
-            at = line_end;
+        }
+        for found in CodeLines::new(text, from, starts_mid_line) {
+            match found {
+                CodeLine::Block(block) => spans.push(block),
+                CodeLine::Other(line) => inline_code(&text[line.clone()], line.start, &mut spans),
+                CodeLine::Open(fence, _) => {
+                    self.left_open.get_or_insert(fence);
+                }
+            }
         }
         spans
     }
@@ -74,46 +87,101 @@ impl CodeTracker {
     /// and does not close yet. Looking again at the same text grown looks
     /// only at what is new.
     pub(crate) fn wait_at(&mut self, text: &str) -> Option<usize> {
-        let bytes = text.as_bytes();
-        let mut at = 0;
+        let mut from = 0;
+        if let Some(given_up) = self.given_up.take() {
+            match given_up.fence.close_after(text, given_up.looked_to) {
+                Some(end) => from = end,
+                None => {
+                    self.given_up = Some(OpenFence { looked_to: text.len(), ..given_up });
+                    return None;
+                }
+            }
+        }
         if let Some(open) = self.waiting.take() {
             match open.fence.close_after(text, open.looked_to) {
-                Some(end) => at = end,
+                Some(end) => from = end,
                 None => {
                     self.waiting = Some(OpenFence { looked_to: text.len(), ..open });
                     return Some(open.line_start);
                 }
             }
         }
-        while let Some(found) = memchr::memchr2(b'`', b'~', &bytes[at..]) {
-            let (line_start, line_end) = line_around(bytes, at + found, at);
-            let at_line_start = line_start > 0 || !self.mid_line;
-            if let Some(fence) = Fence::opened_by(&text[line_start..line_end]).filter(|_| at_line_start) {
-                match fence.close_after(text, line_end) {
-                    Some(end) => {
-                        at = end;
-                        continue;
-                    }
-                    None => {
-                        self.waiting = Some(OpenFence { fence, line_start, looked_to: text.len() });
-                        return Some(line_start);
-                    }
-                }
-            }
-            at = line_end;
-        }
-        None
+        let (fence, line_start) = CodeLines::new(text, from, self.mid_line).find_map(|found| match found {
+            CodeLine::Open(fence, line_start) => Some((fence, line_start)),
+            _ => None,
+        })?;
+        self.waiting = Some(OpenFence { fence, line_start, looked_to: text.len() });
+        Some(line_start)
+    }
+
+    /// The fence waited for is not code after all (its block is longer
+    /// than the pipeline holds): its closing line is to open nothing.
+    pub(crate) fn give_up(&mut self) {
+        self.given_up = self.waiting.take();
     }
 
     /// The first `len` bytes of the text last given to [`Self::wait_at`]
     /// have been passed on (all of it, and the fence waited for is
     /// forgotten, when `len` is past its line).
     pub(crate) fn passed(&mut self, len: usize) {
+        if let Some(given_up) = &mut self.given_up {
+            given_up.looked_to = given_up.looked_to.saturating_sub(len);
+        }
         self.waiting = self.waiting.filter(|open| open.line_start >= len).map(|open| OpenFence {
             line_start: open.line_start - len,
             looked_to: open.looked_to - len,
             ..open
         });
+    }
+}
+
+/// What a line of text with a backtick or a tilde starts, in order.
+enum CodeLine {
+    /// A fenced block, from its opening line to the end of its closing one.
+    Block(Range<usize>),
+    /// A fence not closed in the text, and where its line starts.
+    Open(Fence, usize),
+    /// A line that opens no fence (it may hold inline code).
+    Other(Range<usize>),
+}
+
+/// The lines of a text that may hold code, from a line's start: only a
+/// line with a backtick or a tilde can, and a fenced block is one item.
+struct CodeLines<'a> {
+    text: &'a str,
+    at: usize,
+    /// The text starts inside a line, which opens no fence.
+    starts_mid_line: bool,
+}
+
+impl<'a> CodeLines<'a> {
+    fn new(text: &'a str, at: usize, starts_mid_line: bool) -> CodeLines<'a> {
+        CodeLines { text, at, starts_mid_line }
+    }
+}
+
+impl Iterator for CodeLines<'_> {
+    type Item = CodeLine;
+
+    fn next(&mut self) -> Option<CodeLine> {
+        let bytes = self.text.as_bytes();
+        let found = memchr::memchr2(b'`', b'~', &bytes[self.at..])?;
+        let (line_start, line_end) = line_around(bytes, self.at + found, self.at);
+        let at_line_start = line_start > 0 || !self.starts_mid_line;
+        let Some(fence) = Fence::opened_by(&self.text[line_start..line_end]).filter(|_| at_line_start) else {
+            self.at = line_end;
+            return Some(CodeLine::Other(line_start..line_end));
+        };
+        Some(match fence.close_after(self.text, line_end) {
+            Some(end) => {
+                self.at = end;
+                CodeLine::Block(line_start..end)
+            }
+            None => {
+                self.at = line_end;
+                CodeLine::Open(fence, line_start)
+            }
+        })
     }
 }
 
@@ -127,8 +195,9 @@ fn line_around(bytes: &[u8], at: usize, floor: usize) -> (usize, usize) {
 
 impl Fence {
     /// The fence `line` opens: three or more backticks, or tildes followed
-    /// by an info string (`~~~python`; a bare line of tildes is a scene
-    /// break in many a novel).
+    /// by an info string that names a language (`~~~python`, `~~~ {.c}`): a
+    /// bare line of tildes is a scene break in many a novel, and tildes
+    /// around a title (`~~~ 第一章 ~~~`) decorate a chapter's heading.
     fn opened_by(line: &str) -> Option<Fence> {
         let rest = line.trim_start_matches(' ');
         let marker = *rest.as_bytes().first().filter(|&&b| b == b'`' || b == b'~')?;
@@ -137,7 +206,10 @@ impl Fence {
         let opens = match marker {
             // An info string with a backtick makes ```` ```x``` ```` inline code.
             b'`' => !info.contains('`'),
-            _ => !info.is_empty(),
+            _ => {
+                info.split_whitespace().next().is_some_and(|tag| tag.bytes().all(|b| b.is_ascii_graphic()))
+                    && !info.ends_with('~')
+            }
         };
         (len >= 3 && opens).then_some(Fence { marker, len, indent: line.len() - rest.len() })
     }
@@ -233,7 +305,7 @@ mod tests {
 
     #[test]
     fn code_one_line_per_case() {
-        let cases: [(&[&str], &[&str]); 14] = [
+        let cases: [(&[&str], &[&str]); 19] = [
             (&["a `鍙戝竷` b\n"], &["`鍙戝竷`"]),
             (&["a ``x ` y`` b `c\n"], &["``x ` y``"]),
             (&["```\n锟斤拷\n```\nafter\n"], &["```\n锟斤拷\n```\n"]),
@@ -244,6 +316,13 @@ mod tests {
             // A scene break, and a fence that never closes, hide nothing.
             (&["第一章\n~~~~~~~~~~\n锟斤拷\n~~~~~~~~~~\n"], &[]),
             (&["```\n锟斤拷\n"], &[]),
+            (&["~~~ 第一章 ~~~\n锟斤拷\n~~~~~~~~\n"], &[]),
+            (&["~~~ python ~~~\n锟斤拷\n~~~~~~~~\n"], &[]),
+            (&["~~~ {.c} 示例\nx\n~~~\n"], &["~~~ {.c} 示例\nx\n~~~\n"]),
+            // A block given up (left open by its window) is not code, and its
+            // closing line opens nothing.
+            (&["```\n锟斤拷\n", "x\n```\n`a`\n```\ncode\n```\n"], &["`a`", "```\ncode\n```\n"]),
+            (&["```\n锟斤拷\n", "x\n", "```\n", "y\n```\n"], &[]),
             // Windows are judged alone: the pipeline holds an open fence back.
             (&["```\n锟斤拷\n", "x\n```\nafter\n"], &[]),
             // In a list item a fence is indented by the item's content.
@@ -271,6 +350,22 @@ mod tests {
         tracker.passed(text.len());
         assert_eq!(tracker.wait_at("~~~~~~\nscene break\n"), None, "forgotten once passed on");
         assert_eq!(tracker.spans("前文\n```\n鍙戝竷\nx\n```\n"), vec![7..27]);
+    }
+
+    #[test]
+    fn the_closing_line_of_a_fence_given_up_opens_nothing() {
+        let mut tracker = CodeTracker::default();
+        let mut text = String::from("```\nlong code\n");
+        assert_eq!(tracker.wait_at(&text), Some(0));
+        tracker.give_up();
+        tracker.passed(text.len());
+        text = String::from("more code\n```python\n");
+        assert_eq!(tracker.wait_at(&text), None, "an info string line in the block given up opens nothing");
+        tracker.passed(text.len());
+        text = String::from("```\nprose\n");
+        assert_eq!(tracker.wait_at(&text), None, "its closing line opens nothing");
+        tracker.passed(text.len());
+        assert_eq!(tracker.wait_at("```\nopen\n"), Some(0), "a fence after the close is waited for");
     }
 
     #[test]

@@ -520,10 +520,15 @@ impl<W: Write> Stream<'_, W> {
             if let Some(fence) = self.code.wait_at(&self.pending[..cut]) {
                 if self.pending.len() - fence <= MAX_PENDING {
                     cut = fence;
+                } else {
+                    self.code.give_up();
                 }
             }
         }
         self.code.passed(cut);
+        if let Some(converter) = &self.options.convert {
+            self.guard.judge(converter, self.pending.chars());
+        }
         // The unfinished line moves to the front of the same buffer, which
         // keeps its capacity for the next chunk's text.
         let mut block = std::mem::take(&mut self.pending);
@@ -543,7 +548,9 @@ impl<W: Write> Stream<'_, W> {
         let mut parts = self.guard.parts(block);
         // Markdown code is quoted on purpose (a sample of mojibake, of
         // U+FFFD): repair leaves it, and its damage is not reported.
-        let mut code: Vec<Vec<Range<usize>>> = parts.iter().map(|part| self.code.spans(&part.text)).collect();
+        // Found in the whole block: a protected name inside a fenced block
+        // leaves the block code.
+        let mut code = code_in_parts(&parts, &self.code.spans(block));
         if !self.options.no_repair {
             for (part, code) in parts.iter_mut().zip(&mut code).filter(|(part, _)| !part.shielded) {
                 let (recoverer, repairer) = (&mut self.recoverer, &mut self.repairer);
@@ -707,6 +714,25 @@ fn outside_code<'a>(
     } else {
         text
     }
+}
+
+/// The code `spans` of a block, cut at the edges of the `parts` it is
+/// split into and given in each part's own offsets.
+fn code_in_parts(parts: &[Part<'_>], spans: &[Range<usize>]) -> Vec<Vec<Range<usize>>> {
+    let mut start = 0;
+    parts
+        .iter()
+        .map(|part| {
+            let end = start + part.text.len();
+            let inside = spans
+                .iter()
+                .filter(|span| span.start < end && span.end > start)
+                .map(|span| span.start.max(start) - start..span.end.min(end) - start)
+                .collect();
+            start = end;
+            inside
+        })
+        .collect()
 }
 
 /// The text of `parts`, borrowed when there is one.

@@ -179,20 +179,28 @@ pub fn once_each(found: Vec<Found>) -> Vec<Found> {
 }
 
 /// `path` for messages, as `ls -b` writes it: each byte that is not UTF-8
-/// as `\xHH` and each backslash as `\\`, so that no name prints as another
-/// one (a UTF-8 name spelled `\xD6\xD0.txt` as the GBK name `中.txt`) or
-/// as `�`. `--json` names a UTF-8 path as it is (see the README's `path`,
-/// `path_bytes`).
+/// as `\xHH`, each backslash as `\\` and a control character escaped
+/// (`\n`, `\t`, `\x1B`), so that no name prints as another one (a UTF-8
+/// name spelled `\xD6\xD0.txt` as the GBK name `中.txt`), as `�`, or over
+/// two lines. `--json` names a UTF-8 path as it is (see the README's
+/// `path`, `path_bytes`).
 pub fn display_path(path: &Path) -> std::borrow::Cow<'_, str> {
     // Where `\` separates folders (Windows) it is no part of a name.
     let separates_folders = std::path::is_separator('\\');
-    let backslash = if separates_folders { "\\" } else { "\\\\" };
+    let escaped = |c: char| c.is_control() || (c == '\\' && !separates_folders);
     match path.to_str() {
-        Some(text) if separates_folders || !text.contains('\\') => text.into(),
+        Some(text) if !text.contains(escaped) => text.into(),
         _ => {
             let mut shown = String::new();
             for chunk in path.as_os_str().as_encoded_bytes().utf8_chunks() {
-                shown.push_str(&chunk.valid().replace('\\', backslash));
+                for c in chunk.valid().chars() {
+                    match c {
+                        c if !escaped(c) => shown.push(c),
+                        '\\' | '\t' | '\n' | '\r' => shown.extend(c.escape_default()),
+                        c if c.is_ascii() => shown.push_str(&format!("\\x{:02X}", u32::from(c))),
+                        c => shown.extend(c.escape_unicode()),
+                    }
+                }
                 for byte in chunk.invalid() {
                     shown.push_str(&format!("\\x{byte:02X}"));
                 }
@@ -454,6 +462,8 @@ mod tests {
         assert_eq!(shown(b"a\\b\xff"), r"a\\b\xFF", "a backslash is doubled");
         assert_eq!(shown("a中.txt".as_bytes()), "a中.txt", "UTF-8 is shown as it is");
         assert_eq!(shown(br"\xD6\xD0.txt"), r"\\xD6\\xD0.txt", "a UTF-8 name with a backslash is not a GBK one");
+        assert_eq!(shown(b"d/nl\nx\t\x1b.txt"), r"d/nl\nx\t\x1B.txt", "a name is shown on one line");
+        assert_eq!(shown("a\u{85}中".as_bytes()), r"a\u{85}中");
     }
 
     #[test]

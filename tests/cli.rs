@@ -990,6 +990,57 @@ fn a_fenced_block_across_the_end_of_a_read_or_in_a_list_item_is_code() {
 }
 
 #[test]
+fn the_closing_line_of_a_fenced_block_too_long_to_hold_opens_nothing() {
+    // Review 9: a block longer than the 1 MiB held back was given up and its
+    // closing line then opened a fence, so the prose after it was taken for
+    // code (not repaired, damage unreported) and the code after it repaired.
+    let dir = Dir::new();
+    let text = format!("```\n{}```\n中间 锟斤拷 鍙戝竷\n```\n代码 鍙戝竷\n```\n", "code line 代码\n".repeat(70_000));
+    let file = dir.write("big.md", text.as_bytes());
+    let output = zhnorm(["--no-config", file.to_str().unwrap()]).run();
+    assert!(stdout(&output).ends_with("```\n中间 锟斤拷 发布\n```\n代码 鍙戝竷\n```\n"), "{}", stderr(&output));
+    assert!(stderr(&output).contains("big.md:70003:4: damage: 锟斤拷"), "{}", stderr(&output));
+}
+
+#[test]
+fn a_japanese_file_is_judged_on_more_than_the_heading_before_a_block_of_code() {
+    // Review 9: the language was judged on the first block passed on, which
+    // since blocks of code are held back could be a heading alone.
+    let dir = Dir::new();
+    let text = format!(
+        "# 東京大学\n\n```sh\n{}```\n\n東京大学は日本の国立大学です。ここで勉強しています。\n",
+        "ls  # ここは日本語のコメントです\n".repeat(3000)
+    );
+    let file = dir.write("ja.md", text.as_bytes());
+    let output = zhnorm(["--no-config", "-c", "t2s", "--check", file.to_str().unwrap()]).run();
+    assert_eq!(output.status.code(), Some(0), "{}{}", stdout(&output), stderr(&output));
+    assert!(stderr(&output).contains("not converted: the text is Japanese"), "{}", stderr(&output));
+}
+
+#[test]
+fn tildes_around_a_chapter_title_open_no_fence() {
+    // Review 9: `~~~ 第一章 ~~~` opened a fenced block that a scene break
+    // closed, hiding the damage between them from --check.
+    let check =
+        zhnorm(["--no-config", "--check", "-"]).stdin("~~~ 第一章 ~~~\n他说了。锟斤拷\n~~~~~~~~\n".as_bytes()).run();
+    assert_eq!(check.status.code(), Some(1));
+    assert!(stderr(&check).contains("2:5: damage: 锟斤拷"), "{}", stderr(&check));
+}
+
+#[test]
+fn a_protected_name_inside_a_fenced_block_leaves_the_block_code() {
+    // Review 9: code was found in each part the protection split the text
+    // into, so no part held both fences and the quoted mojibake was repaired.
+    for (args, input) in [
+        (&["--protect", "KEEP"][..], "```\nKEEP 鍙戝竷\n```\n"),
+        (&[][..], "```\n<!-- zhnorm: off --> x <!-- zhnorm: on -->\n鍙戝竷\n```\n"),
+    ] {
+        let output = zhnorm(["--no-config"].iter().chain(args).chain(&["-"])).stdin(input.as_bytes()).run();
+        assert_eq!(stdout(&output), input, "{args:?}");
+    }
+}
+
+#[test]
 fn the_project_readme_passes_its_own_check() {
     let readme = Path::new(env!("CARGO_MANIFEST_DIR")).join("README.md");
     let check = zhnorm(["--no-config", "--check", readme.to_str().unwrap()]).run();

@@ -112,6 +112,16 @@ impl Guard {
         self.language.filter(|&language| language != Language::Chinese && !self.force)
     }
 
+    /// Judges the input's language on `text`, once, if it holds any CJK and
+    /// `converter` is not for Japanese. The pipeline shows it all it has
+    /// read before it passes on a first block, which may be short (a
+    /// heading before a block of code held back).
+    pub fn judge(&mut self, converter: &Converter, text: impl Iterator<Item = char>) {
+        if self.language.is_none() && !self.force && !converter.is_for_japanese() {
+            self.language = language(text);
+        }
+    }
+
     /// Converts the `parts` (of a block, from [`Guard::parts`]) that may be
     /// converted and copies the rest, appending to `out`; returns the
     /// characters converted (see [`Converter::convert`]).
@@ -179,14 +189,10 @@ impl Guard {
     /// converted: not when it is shielded, nor when the text is Japanese
     /// or Korean.
     fn each_part<'p>(&mut self, converter: &Converter, parts: &'p [Part<'_>], mut each: impl FnMut(&'p str, bool)) {
-        if !self.force && !converter.is_for_japanese() {
-            if self.language.is_none() {
-                self.language = language(parts.iter().flat_map(|part| part.text.chars()));
-            }
-            if self.skipped_language().is_some() {
-                parts.iter().for_each(|part| each(&part.text, false));
-                return;
-            }
+        self.judge(converter, parts.iter().flat_map(|part| part.text.chars()));
+        if self.skipped_language().is_some() {
+            parts.iter().for_each(|part| each(&part.text, false));
+            return;
         }
         parts.iter().for_each(|part| each(&part.text, !part.shielded));
     }
