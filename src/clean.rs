@@ -23,6 +23,7 @@
 
 use std::borrow::Cow;
 use std::collections::{HashMap, HashSet, VecDeque};
+use std::ops::Range;
 
 use pinyin::ToPinyinMulti;
 use serde::Serialize;
@@ -117,7 +118,21 @@ impl Cleaner {
     /// Cleans one window of text (whole lines), appending damaged glosses to
     /// `damage` with their position in the input.
     pub fn clean<'a>(&mut self, text: &'a str, damage: &mut Vec<Damage>) -> Cow<'a, str> {
-        let text = self.clean_glosses(text, damage);
+        let code = if self.options.glosses == GlossMode::Keep { Vec::new() } else { self.code.spans(text) };
+        self.clean_outside(text, &code, damage)
+    }
+
+    /// [`Cleaner::clean`], where the caller has found the Markdown `code`
+    /// of `text` (the pipeline finds it in a whole block before `--protect`
+    /// and the markers split the block, so that a name protected inside a
+    /// fenced block leaves the block code).
+    pub fn clean_outside<'a>(
+        &mut self,
+        text: &'a str,
+        code: &[Range<usize>],
+        damage: &mut Vec<Damage>,
+    ) -> Cow<'a, str> {
+        let text = self.clean_glosses(text, code, damage);
         let o = self.options;
         if !(o.compat_ideographs || o.zero_width || o.fullwidth_ascii) {
             return text;
@@ -151,12 +166,11 @@ impl Cleaner {
         }
     }
 
-    fn clean_glosses<'a>(&mut self, text: &'a str, damage: &mut Vec<Damage>) -> Cow<'a, str> {
+    fn clean_glosses<'a>(&mut self, text: &'a str, code: &[Range<usize>], damage: &mut Vec<Damage>) -> Cow<'a, str> {
         if self.options.glosses == GlossMode::Keep {
             self.position.advance(text);
             return Cow::Borrowed(text);
         }
-        let code = self.code.spans(text);
         if memchr::memchr(b'(', text.as_bytes()).is_none()
             && memchr::memmem::find(text.as_bytes(), FULL_OPEN.as_bytes()).is_none()
         {
@@ -168,7 +182,7 @@ impl Cleaner {
         }
         let mut glosses = find_glosses(text);
         // Nothing in Markdown code is a gloss: `print(f(f))` in a fence.
-        glosses.retain(|g| !in_spans(&code, g.start));
+        glosses.retain(|g| !in_spans(code, g.start));
         let auto = self.options.glosses == GlossMode::Auto;
         let taught_polyphones = if auto { keep_teaching_material(text, &mut glosses) } else { HashSet::new() };
         let strip_from = if auto { self.pattern.watch(text, &glosses) } else { 0 };

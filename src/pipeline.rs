@@ -570,14 +570,15 @@ impl<W: Write> Stream<'_, W> {
         }
         let cleaned: Vec<Part<'_>> = parts
             .iter()
-            .map(|part| {
+            .zip(&code)
+            .map(|(part, code)| {
                 let text = if !self.cleaner.is_active() {
                     Cow::Borrowed(&*part.text)
                 } else if part.shielded {
                     self.cleaner.pass(&part.text);
                     Cow::Borrowed(&*part.text)
                 } else {
-                    self.cleaner.clean(&part.text, &mut self.report.damage)
+                    self.cleaner.clean_outside(&part.text, code, &mut self.report.damage)
                 };
                 Part { text, shielded: part.shielded }
             })

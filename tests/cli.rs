@@ -1034,6 +1034,7 @@ fn a_protected_name_inside_a_fenced_block_leaves_the_block_code() {
     for (args, input) in [
         (&["--protect", "KEEP"][..], "```\nKEEP 鍙戝竷\n```\n"),
         (&[][..], "```\n<!-- zhnorm: off --> x <!-- zhnorm: on -->\n鍙戝竷\n```\n"),
+        (&["--glosses", "strip", "--protect", "KEEP"][..], "```\n中(zhōng)国(guó) KEEP\n```\n"),
     ] {
         let output = zhnorm(["--no-config"].iter().chain(args).chain(&["-"])).stdin(input.as_bytes()).run();
         assert_eq!(stdout(&output), input, "{args:?}");
