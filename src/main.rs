@@ -80,6 +80,17 @@ fn settle(mut args: Args, matches: &clap::ArgMatches) -> anyhow::Result<Args> {
     };
     let dir = file.as_deref().and_then(Path::parent).unwrap_or(Path::new("."));
     let given = |id: &str| matches.value_source(id) == Some(clap::parser::ValueSource::CommandLine);
+    if let (Some(path), Some(excluded)) = (&file, &settings.exclude) {
+        if given("exclude") && !excluded.is_empty() && !args.quiet {
+            // A list on the command line replaces the file's: an exclusion
+            // added for one run must not bring in what the project keeps out.
+            note!(
+                "--exclude replaces the exclude list of {} ({}); name them again to keep them out",
+                walk::display_path(path),
+                excluded.join(", ")
+            );
+        }
+    }
     args.apply_settings(settings, dir, given);
     if let Some(path) = file.filter(|_| args.conversion == "none" && !args.dict.is_empty() && !given("dict")) {
         let message = "dict: dictionaries need a conversion (convert in this file, or -c NAME)".to_owned();

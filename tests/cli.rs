@@ -1284,6 +1284,10 @@ mod project {
         assert_eq!((only_fixture.status.code(), stdout(&only_fixture)), (Some(0), String::new()));
         let cli_exclude = zhnorm(["--check", "--exclude", "b.txt", ".."]).in_dir(&docs).run();
         assert_eq!(stdout(&cli_exclude), "../fixtures/a.txt: gb18030 -> utf-8\n", "--exclude replaces the file's list");
+        // Review 10 #8: and says so, as that is a trap for an exclusion added for one run.
+        let note = stderr(&cli_exclude);
+        assert!(note.starts_with("zhnorm: --exclude replaces the exclude list of "), "{note}");
+        assert!(note.ends_with("zhnorm.toml (fixtures/**); name them again to keep them out\n"), "{note}");
     }
 
     #[test]
