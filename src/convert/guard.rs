@@ -32,6 +32,7 @@
 //! matched across it.
 
 use std::borrow::Cow;
+use std::sync::LazyLock;
 
 use memchr::memmem;
 use regex::Regex;
@@ -56,6 +57,23 @@ const MIN_HANGUL: usize = 3;
 /// How many CJK characters the judgement looks at: plenty to tell, and a
 /// block of a large file is not scanned to its end once more.
 const JUDGED: usize = 10_000;
+
+/// What of an ASS/SSA subtitle file (Advanced SubStation Alpha, the format
+/// of most fansubs) is markup naming things outside its text, to be left as
+/// it is ([`crate::Options::protect`]; the command adds these for files
+/// named `*.ass` and `*.ssa` when it converts): `Style:` lines, whose font
+/// (`微软雅黑`) is looked up by name; the fields before the text of a
+/// `Dialogue:` or `Comment:` line, where a style is named as its `Style:`
+/// line names it; and override tags in braces (`{\fn微软雅黑}`).
+pub static ASS_MARKUP: LazyLock<[Regex; 3]> = LazyLock::new(|| {
+    [r"^Style:[^\r\n]*", r"^(?:Dialogue|Comment):(?:[^,\r\n]*,){9}", r"\{[^}\r\n]*\}"]
+        .map(|pattern| Regex::new(pattern).expect("the patterns are valid"))
+});
+
+/// Whether `path` names an ASS or SSA subtitle file (see [`ASS_MARKUP`]).
+pub fn is_ass(path: &std::path::Path) -> bool {
+    path.extension().is_some_and(|e| e.eq_ignore_ascii_case("ass") || e.eq_ignore_ascii_case("ssa"))
+}
 
 /// A piece of a block of text, as a stage left it, and whether the stages
 /// are to leave it as it is.
@@ -113,9 +131,11 @@ impl Guard {
     }
 
     /// Judges the input's language on `text`, once, if it holds any CJK and
-    /// `converter` is not for Japanese. The pipeline shows it all it has
-    /// read before it passes on a first block, which may be short (a
-    /// heading before a block of code held back).
+    /// `converter` is not for Japanese: until then, each call judges on
+    /// its own `text`, the text read since the last (text with no CJK
+    /// tells nothing). The pipeline shows it all it has read before it
+    /// passes on a block, which may be short (a heading before a block of
+    /// code held back); [`Guard::convert`] goes by that judgement.
     pub fn judge(&mut self, converter: &Converter, text: impl Iterator<Item = char>) {
         if self.language.is_none() && !self.force && !converter.is_for_japanese() {
             self.language = language(text);
@@ -124,10 +144,11 @@ impl Guard {
 
     /// Converts the `parts` (of a block, from [`Guard::parts`]) that may be
     /// converted and copies the rest, appending to `out`; returns the
-    /// characters converted (see [`Converter::convert`]).
+    /// characters converted (see [`Converter::convert`]). Show the guard
+    /// the text first ([`Guard::judge`]), or Japanese text is converted.
     pub fn convert(&mut self, converter: &Converter, parts: &[Part<'_>], out: &mut String) -> u64 {
         let mut changes = 0;
-        self.each_part(converter, parts, |part, convertible| {
+        self.each_part(parts, |part, convertible| {
             if convertible {
                 changes += converter.convert(part, out);
             } else {
@@ -140,10 +161,11 @@ impl Guard {
     /// The changes [`Guard::convert`] would make to `text` (see
     /// [`Converter::explain`]), with lines and columns counted in `text`.
     pub fn explain(&mut self, converter: &Converter, text: &str) -> Vec<Change> {
+        self.judge(converter, text.chars());
         let mut changes = Vec::new();
         let (mut line, mut column) = (1, 1);
         let parts = self.parts(text);
-        self.each_part(converter, &parts, |part, convertible| {
+        self.each_part(&parts, |part, convertible| {
             if convertible {
                 changes.extend(converter.explain(part).into_iter().map(|change| change.shifted((line, column))));
             }
@@ -186,10 +208,9 @@ impl Guard {
     }
 
     /// Calls `each` on each of `parts` in order, saying whether it may be
-    /// converted: not when it is shielded, nor when the text is Japanese
-    /// or Korean.
-    fn each_part<'p>(&mut self, converter: &Converter, parts: &'p [Part<'_>], mut each: impl FnMut(&'p str, bool)) {
-        self.judge(converter, parts.iter().flat_map(|part| part.text.chars()));
+    /// converted: not when it is shielded, nor when the text was judged
+    /// Japanese or Korean.
+    fn each_part<'p>(&self, parts: &'p [Part<'_>], mut each: impl FnMut(&'p str, bool)) {
         if self.skipped_language().is_some() {
             parts.iter().for_each(|part| each(&part.text, false));
             return;
@@ -387,6 +408,7 @@ mod tests {
         let converter = Converter::builtin(config).unwrap();
         let mut out = String::new();
         for line in lines {
+            guard.judge(&converter, line.chars());
             let parts = guard.parts(line);
             guard.convert(&converter, &parts, &mut out);
         }
