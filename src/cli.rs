@@ -191,10 +191,11 @@ pub struct Args {
     #[arg(long, action = ArgAction::Set, num_args = 0..=1, require_equals = true, default_value_t = false, default_missing_value = "true", value_name = "BOOL")]
     pub fail_on_damage: bool,
 
-    /// With --write, keep the original as PATH + SUFFIX; an existing backup
-    /// is never replaced (the file is an error instead). Under folders, a
-    /// file named like the backup of a file next to it (`a.txt.bak` beside
-    /// `a.txt`; SUFFIX, .bak, .backup, .orig, .old, ~) is skipped.
+    /// With --write, keep the original as PATH + SUFFIX, with its mtime (as
+    /// sed -i.bak and cp -p do); an existing backup is never replaced (the
+    /// file is an error instead). Under folders, a file named like the
+    /// backup of a file next to it (`a.txt.bak` beside `a.txt`; SUFFIX,
+    /// .bak, .backup, .orig, .old, ~) is skipped.
     #[arg(long, value_name = "SUFFIX", num_args = 0..=1, default_missing_value = DEFAULT_BACKUP_SUFFIX, require_equals = true)]
     pub backup: Option<String>,
 

@@ -201,10 +201,12 @@ impl Error {
         let offset = match self {
             Error::Malformed { offset, .. }
             | Error::MalformedAfterBom { offset, .. }
+            | Error::Mixed { offset, .. }
             | Error::Truncated { offset, .. } => offset,
             _ => return None,
         };
-        Some(self.to_string().replacen("not written", &format!("output stops at byte {offset}"), 1))
+        // An offset in the input: the UTF-8 printed is longer.
+        Some(self.to_string().replacen("not written", &format!("output stops at input byte {offset}"), 1))
     }
 }
 

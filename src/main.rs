@@ -238,15 +238,10 @@ fn run(args: &Args) -> anyhow::Result<Status> {
     if let Some(threads) = threads {
         rayon::ThreadPoolBuilder::new().num_threads(threads).build_global()?;
     }
-    if matches!(mode, Mode::Write | Mode::OutDir) {
-        // Ctrl-C, `kill` or a closed terminal in the middle of a batch: the
-        // files being rewritten stay as they were, and no temporary file is
-        // left beside them.
-        ctrlc::set_handler(|| {
-            zhnorm::write::remove_temporaries();
-            std::process::exit(Status::Stopped as i32);
-        })
-        .context("cannot handle signals")?;
+    match mode {
+        Mode::Write => handle_stop_signals("files not yet done are unchanged")?,
+        Mode::OutDir => handle_stop_signals("files not yet done have no copy in the output folder")?,
+        _ => {}
     }
 
     let named = named_inputs(args);
@@ -301,6 +296,83 @@ fn run(args: &Args) -> anyhow::Result<Status> {
         // Like `cat`, a file named twice is printed twice.
         Mode::Stdout => run_stdout(&inputs, args, &options),
         _ => run_batch(mode, &walk::once_each(inputs), backups.len(), args, &options),
+    }
+}
+
+/// Ctrl-C, `kill` or a closed terminal in the middle of a batch: the files
+/// being written stay as they were, no temporary file is left beside them,
+/// and the user is told what state the run left (`left`). A signal ignored
+/// when zhnorm started stays ignored (`nohup` ignores SIGHUP, a shell
+/// SIGINT in its background jobs): the ctrlc crate takes over all three.
+fn handle_stop_signals(left: &'static str) -> anyhow::Result<()> {
+    let ignored = stop_signals::hold_ignored();
+    let handled = ctrlc::set_handler(move || {
+        zhnorm::write::remove_temporaries();
+        note!("stopped by a signal; {left}; run again to finish");
+        std::process::exit(Status::Stopped as i32);
+    });
+    ignored.keep_ignored();
+    handled.context("cannot handle signals")
+}
+
+/// The signals that were ignored at the start, kept so over the ctrlc
+/// crate's handler.
+#[cfg(unix)]
+mod stop_signals {
+    use std::{mem, ptr};
+
+    /// What the ctrlc crate handles, with its `termination` feature.
+    const HANDLED: [libc::c_int; 3] = [libc::SIGINT, libc::SIGTERM, libc::SIGHUP];
+
+    /// The handled signals that are ignored now, blocked until
+    /// [`Ignored::keep_ignored`]: one that arrives meanwhile stays pending,
+    /// and is discarded when it is ignored again rather than handled.
+    pub struct Ignored(libc::sigset_t);
+
+    pub fn hold_ignored() -> Ignored {
+        // SAFETY: the set is initialised by sigemptyset before use, and a
+        // null new action only reads the current one.
+        unsafe {
+            let mut ignored: libc::sigset_t = mem::zeroed();
+            libc::sigemptyset(&mut ignored);
+            for signal in HANDLED {
+                let mut current: libc::sigaction = mem::zeroed();
+                if libc::sigaction(signal, ptr::null(), &mut current) == 0 && current.sa_sigaction == libc::SIG_IGN {
+                    libc::sigaddset(&mut ignored, signal);
+                }
+            }
+            libc::pthread_sigmask(libc::SIG_BLOCK, &ignored, ptr::null_mut());
+            Ignored(ignored)
+        }
+    }
+
+    impl Ignored {
+        pub fn keep_ignored(self) {
+            // SAFETY: SIG_IGN is a valid disposition for these signals, and
+            // the set is the one made above.
+            unsafe {
+                for signal in HANDLED {
+                    if libc::sigismember(&self.0, signal) == 1 {
+                        libc::signal(signal, libc::SIG_IGN);
+                    }
+                }
+                libc::pthread_sigmask(libc::SIG_UNBLOCK, &self.0, ptr::null_mut());
+            }
+        }
+    }
+}
+
+/// Elsewhere a console's Ctrl-C has no ignored state to keep.
+#[cfg(not(unix))]
+mod stop_signals {
+    pub struct Ignored;
+
+    pub fn hold_ignored() -> Ignored {
+        Ignored
+    }
+
+    impl Ignored {
+        pub fn keep_ignored(self) {}
     }
 }
 
@@ -1028,13 +1100,14 @@ impl<'a> BatchPrinter<'a> {
                             .to_string(),
                     ),
                     (_, true) => Some(json_path(json!({"status": "error", "error": reason}), path).to_string()),
-                    // The side that failed first: `OUT/a.txt: reason (from a.txt)`.
+                    // Led by the input, as every per-file message is, then
+                    // the file that failed: `a.txt: writing OUT/a.txt: reason`.
                     (zhnorm::Error::Output { path: output, .. }, false) => {
                         if stopped {
                         } else if output == path {
                             note!("{shown}: {reason}");
                         } else {
-                            note!("{}: {reason} (from {shown})", walk::display_path(output));
+                            note!("{shown}: writing {}: {reason}", walk::display_path(output));
                         }
                         None
                     }

@@ -240,12 +240,19 @@ pub fn replace_with<R: Read, T>(
         return Ok(value);
     }
     refuse_hard_links(&metadata)?;
-    if let Some((backup, name)) = backup {
-        seal(&backup, metadata.permissions(), Some(&metadata)).map_err(|err| output_error(&name, err, NOT_CHANGED))?;
-        backup.persist(&name, Existing::Keep, NOT_CHANGED)?;
+    // Both files are whole on disk before either is renamed: the renames
+    // are quick, and a signal lands before both or after both.
+    if let Some((backup, name)) = &backup {
+        // The backup is the original, with its modification time, as `sed
+        // -i.bak` and `cp -p` keep it: comparing or restoring by time finds
+        // it. (Its access time is the read's by now.)
+        if let Ok(modified) = metadata.modified() {
+            backup.as_file().set_modified(modified).map_err(|err| output_error(name, err, NOT_CHANGED))?;
+        }
+        seal(backup, metadata.permissions(), Some(&metadata)).map_err(|err| output_error(name, err, NOT_CHANGED))?;
     }
     seal(&temp, metadata.permissions(), Some(&metadata)).map_err(|err| output_error(path, err, NOT_CHANGED))?;
-    temp.persist(path, Existing::Replace, NOT_CHANGED)?;
+    temp.persist(path, backup, NOT_CHANGED)?;
     Ok(value)
 }
 
@@ -269,15 +276,6 @@ impl Write for Filling<'_> {
     fn flush(&mut self) -> io::Result<()> {
         self.file.flush().inspect_err(|_| self.failed = true)
     }
-}
-
-/// What renaming a temporary file does to a file of the same name.
-#[derive(Clone, Copy)]
-enum Existing {
-    Replace,
-    /// A backup: an earlier run's backup may be the only copy of the real
-    /// original, so it is never replaced.
-    Keep,
 }
 
 /// A reader that writes what it reads to `copy` too; `failed` tells a
@@ -356,22 +354,50 @@ impl Temporary {
         self.file.as_file_mut()
     }
 
-    /// Renames the file to `to`. The rename and the file's leaving the list
-    /// happen under one lock, so that [`remove_temporaries`] neither deletes
-    /// a finished file nor misses an unfinished one.
-    fn persist(self, to: &Path, existing: Existing, untouched: &str) -> Result<()> {
-        let Temporary { file, listed } = self;
+    /// Renames the file to `to`, replacing it, and `backup` first to its
+    /// name, never replacing one there: an earlier run's backup may be the
+    /// only copy of the real original. The renames and the files' leaving
+    /// the list happen under one hold of its lock, so that a signal's
+    /// [`remove_temporaries`] comes before both renames or after both, and
+    /// neither deletes a finished file nor misses an unfinished one. When
+    /// the rename over `to` fails, the backup just made is removed: `to`
+    /// is unchanged, and a backup left beside it would refuse the re-run.
+    fn persist(self, to: &Path, backup: Option<(Temporary, PathBuf)>, untouched: &str) -> Result<()> {
+        // Declared before the lock is taken, so dropped after it is
+        // released: dropping one takes the lock.
+        let mut listed = vec![self.listed];
+        let backup = backup.map(|(Temporary { file, listed: backup_listed }, name)| {
+            listed.push(backup_listed);
+            (file, name)
+        });
         let mut list = unfinished();
-        let renamed = match existing {
-            Existing::Replace => file.persist(to).map(drop).map_err(|e| output_error(to, e.error, untouched)),
-            Existing::Keep => file.persist_noclobber(to).map(drop).map_err(|e| match e.error.kind() {
-                io::ErrorKind::AlreadyExists => Error::BackupExists(to.to_path_buf()),
-                _ => output_error(to, e.error, untouched),
-            }),
+        for Listed(path) in &listed {
+            list.finished(path);
+        }
+        if list.stopping {
+            return Err(Error::Stopping);
+        }
+        let backed_up = match backup {
+            Some((file, name)) => {
+                file.persist_noclobber(&name).map_err(|e| match e.error.kind() {
+                    io::ErrorKind::AlreadyExists => Error::BackupExists(name.clone()),
+                    _ => output_error(&name, e.error, untouched),
+                })?;
+                Some(name)
+            }
+            None => None,
         };
-        list.finished(&listed.0);
-        drop(list);
-        renamed
+        self.file.persist(to).map(drop).map_err(|e| match backed_up.map(|name| (fs::remove_file(&name), name)) {
+            Some((Err(removal), name)) => output_error(
+                to,
+                e.error,
+                &format!(
+                    "{untouched}, and its backup {} could not be removed ({removal})",
+                    crate::walk::display_path(&name)
+                ),
+            ),
+            _ => output_error(to, e.error, untouched),
+        })
     }
 }
 
@@ -477,7 +503,7 @@ pub fn create_with<T>(
     };
     if keep {
         seal(&temp, permissions, None).map_err(|err| output_error(path, err, NOTHING_WRITTEN))?;
-        temp.persist(path, Existing::Replace, NOTHING_WRITTEN)?;
+        temp.persist(path, None, NOTHING_WRITTEN)?;
     }
     Ok(value)
 }
@@ -737,6 +763,43 @@ mod tests {
             .filter(|e| e.as_ref().unwrap().file_name().to_string_lossy().ends_with(".tmp"))
             .count();
         assert_eq!(leftovers, 0);
+    }
+
+    #[test]
+    fn a_backup_keeps_the_originals_modification_time() {
+        let dir = tempfile::tempdir().unwrap();
+        let path = dir.path().join("a.txt");
+        fs::write(&path, b"old").unwrap();
+        let then = std::time::SystemTime::UNIX_EPOCH + std::time::Duration::from_secs(978_307_200);
+        fs::File::options().write(true).open(&path).unwrap().set_modified(then).unwrap();
+        replace_atomically(&path, b"new", Some((".bak", b"old"))).unwrap();
+        assert_eq!(fs::metadata(dir.path().join("a.txt.bak")).unwrap().modified().unwrap(), then);
+        assert_ne!(fs::metadata(&path).unwrap().modified().unwrap(), then, "the rewritten file is new");
+    }
+
+    /// A failed rename over the original left the backup just made, and
+    /// the next `--backup` run refused the file for it.
+    #[test]
+    fn a_failed_rename_over_the_original_leaves_no_backup() {
+        let dir = tempfile::tempdir().unwrap();
+        // A folder in the original's place: a file cannot be renamed over it.
+        let path = dir.path().join("a.txt");
+        fs::create_dir(&path).unwrap();
+        fs::write(path.join("inside"), b"").unwrap();
+        let backup_name = dir.path().join("a.txt.bak");
+        let backup = temporary(&backup_name, dir.path(), NOT_CHANGED).unwrap();
+        let temp = temporary(&path, dir.path(), NOT_CHANGED).unwrap();
+        let Err(Error::Output { path: failed, source }) =
+            temp.persist(&path, Some((backup, backup_name.clone())), NOT_CHANGED)
+        else {
+            panic!("renamed over a folder")
+        };
+        assert_eq!(failed, path);
+        assert!(source.to_string().ends_with("; the file was not changed"), "{source}");
+        assert!(!backup_name.exists(), "the backup of a file not rewritten is removed");
+        let mut left: Vec<_> = fs::read_dir(dir.path()).unwrap().map(|e| e.unwrap().file_name()).collect();
+        left.sort();
+        assert_eq!(left, ["a.txt"], "no temporary file either");
     }
 
     #[cfg(unix)]

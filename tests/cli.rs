@@ -233,6 +233,30 @@ fn a_gbk_file_with_a_utf8_line_is_refused_and_detected_as_a_mixture() {
     );
 }
 
+/// In the stdout mode a UTF-8 file with a GBK line had its UTF-8 part
+/// printed, and the message said "not written": `zhnorm a > b` left a
+/// user sure that b was empty.
+#[test]
+fn a_mixed_file_printed_up_to_its_fault_says_where_the_output_stops() {
+    let dir = Dir::new();
+    let utf8 = SIMPLIFIED.repeat(5);
+    let gbk_line = encoding_rs::GBK.encode("这一行是用GBK编码保存的。\n").0.into_owned();
+    let file = dir.write("mixed.txt", &[utf8.as_bytes(), &gbk_line, utf8.as_bytes()].concat());
+    let output = zhnorm(["--no-config".as_ref(), file.as_os_str()]).run();
+    assert_eq!(output.status.code(), Some(2));
+    assert_eq!(stdout(&output), utf8, "the UTF-8 lines before the GBK one are printed");
+    let offset = utf8.len();
+    let message = stderr(&output);
+    assert!(
+        message.contains(&format!(
+            "malformed UTF-8 byte sequence at byte offset {offset}: the input mixes lines of UTF-8 and of gb18030; \
+             output stops at input byte {offset} (convert"
+        )),
+        "{message}"
+    );
+    assert!(!message.contains("not written"), "{message}");
+}
+
 #[test]
 fn short_cantonese_in_big5_is_not_read_as_euc_kr() {
     let output = zhnorm(["--no-config"]).stdin(b"\xa7\x41\x9d\xef\x9d\xcf\x9d\xf6\xa7\xda\xab\xd7\xa1\x43\n").run();
@@ -313,16 +337,19 @@ fn out_dir_inside_an_input_folder_is_refused() {
     assert!(!dir.path("in/out").exists());
 }
 
+/// `zhnorm: PATH: reason` leads with the input, as every per-file message
+/// does (so that a grep for it finds them all), then names the output
+/// that failed: `o/a.txt: No space left on device ... (from a.txt)` did not.
 #[test]
-fn out_dir_write_errors_name_the_output_before_the_input() {
+fn write_errors_lead_with_the_input_and_name_the_output() {
     let dir = Dir::new();
     dir.copy_sample("gbk.txt", "in/a.txt");
     fs::create_dir_all(dir.path("out/in/a.txt")).unwrap();
     let output = zhnorm(["--no-config", "--out-dir", "out", "in"]).in_dir(dir.temp.path()).run();
     assert_eq!(output.status.code(), Some(2));
     let message = stderr(&output);
-    assert!(message.starts_with("zhnorm: out/in/a.txt: "), "{message}");
-    assert!(message.contains("; nothing was written (from in/a.txt)\n"), "{message}");
+    assert!(message.starts_with("zhnorm: in/a.txt: writing out/in/a.txt: "), "{message}");
+    assert!(message.contains("; nothing was written\n"), "{message}");
     let output = zhnorm(["--no-config", "--json", "--out-dir", "out", "in"]).in_dir(dir.temp.path()).run();
     let json: serde_json::Value = serde_json::from_slice(&output.stdout).unwrap();
     assert_eq!(
@@ -335,7 +362,8 @@ fn out_dir_write_errors_name_the_output_before_the_input() {
     let output = zhnorm(["--no-config", "--out-dir", "out", "in"]).in_dir(dir.temp.path()).run();
     assert_eq!(output.status.code(), Some(2));
     assert!(
-        stderr(&output).contains("zhnorm: out/in/a.txt: out/in is not a folder; nothing was written (from in/a.txt)"),
+        stderr(&output)
+            .contains("zhnorm: in/a.txt: writing out/in/a.txt: out/in is not a folder; nothing was written\n"),
         "{}",
         stderr(&output)
     );
@@ -350,8 +378,8 @@ fn a_backup_that_cannot_be_written_is_named() {
     let output = zhnorm(["--no-config", "--write", "--backup", &name]).in_dir(dir.temp.path()).run();
     assert_eq!(output.status.code(), Some(2));
     let message = stderr(&output);
-    assert!(message.starts_with(&format!("zhnorm: {name}.bak: ")), "{message}");
-    assert!(message.contains(&format!("; the file was not changed (from {name})\n")), "{message}");
+    assert!(message.starts_with(&format!("zhnorm: {name}: writing {name}.bak: ")), "{message}");
+    assert!(message.contains("; the file was not changed\n"), "{message}");
     assert_eq!(fs::read(dir.path(&name)).unwrap(), fs::read(sample_path("gbk.txt")).unwrap());
 }
 
@@ -692,7 +720,7 @@ fn a_bom_wins_over_from_as_in_the_whatwg_decode() {
     assert_eq!(
         stderr(&gbk_behind_a_bom),
         "zhnorm: <stdin>: malformed UTF-8 byte sequence at byte offset 3, after a byte-order mark of UTF-8, which wins \
-         over --from GBK; output stops at byte 3 (remove the BOM to decode the file as GBK, or pass --lossy to \
+         over --from GBK; output stops at input byte 3 (remove the BOM to decode the file as GBK, or pass --lossy to \
          replace what is not UTF-8 with U+FFFD)\n"
     );
 }
@@ -2018,7 +2046,7 @@ fn stdout_mode_prints_the_text_before_a_malformed_byte() {
     assert_eq!(output.status.code(), Some(2));
     assert!(
         stderr(&output).contains(&format!(
-            "malformed gb18030 byte sequence at byte offset {offset}; output stops at byte {offset} ("
+            "malformed gb18030 byte sequence at byte offset {offset}; output stops at input byte {offset} ("
         )),
         "the text before it was printed, so not \"not written\": {}",
         stderr(&output)
@@ -2054,9 +2082,8 @@ fn the_text_before_a_fault_is_not_run_into_the_next_file() {
     let output = zhnorm([&bad, &ok, &no_line_end, &dir.path("missing.txt"), &ok]).run();
     assert_eq!(output.status.code(), Some(2));
     assert_eq!(stdout(&output), "你好\n头发\n尾头发\n", "{}", stderr(&output));
-    assert!(
-        stderr(&output).contains("bad.txt: malformed gb18030 byte sequence at byte offset 4; output stops at byte 4")
-    );
+    assert!(stderr(&output)
+        .contains("bad.txt: malformed gb18030 byte sequence at byte offset 4; output stops at input byte 4"));
     let piped = zhnorm(["-"]).stdin(b"\xc4\xe3\xba\xc3\xff\xff\xca\xc0\n").run();
     assert_eq!((piped.status.code(), stdout(&piped)), (Some(2), "你好\n".to_owned()));
 }
@@ -2198,61 +2225,123 @@ mod settings_edges {
     }
 }
 
-/// Ctrl-C or `kill` in the middle of an in-place batch: every file is whole
-/// (old or new) and no `.zhnorm-XXXXXX.tmp` is left. The run is frozen
-/// (SIGSTOP) while a temporary file exists, so that the signal always comes
-/// while one is being written.
+/// Three GBK files in `d/` above the in-memory limit (8 MiB), so that each
+/// streams into its temporary file while it is normalized and the temporary
+/// file lasts long enough to be caught even on a fast machine; returns
+/// their bytes.
 #[cfg(unix)]
-#[test]
-fn a_signal_in_the_middle_of_a_rewrite_leaves_no_temporary_file() {
-    let dir = Dir::new();
-    // Above the in-memory limit (8 MiB), a file streams into its temporary
-    // file while it is normalized, so the temporary file lasts long enough
-    // to be caught even on a fast machine.
+fn large_gbk_files(dir: &Dir) -> Vec<u8> {
     let line = SIMPLIFIED.replace('\n', "。\n");
     let gbk = encoding_rs::GBK.encode(&line.repeat((8 << 20) / line.len() + 1)).0.into_owned();
     for i in 0..3 {
         dir.write(&format!("d/{i}.txt"), &gbk);
     }
-    let signal = |name: &str, pid: u32| {
-        let status = Command::new("kill").args([name, &pid.to_string()]).status().expect("run kill");
-        assert!(status.success(), "kill {name}");
-    };
-    let temporaries = || {
-        fs::read_dir(dir.path("d"))
-            .unwrap()
-            .filter(|entry| entry.as_ref().unwrap().file_name().to_string_lossy().starts_with(".zhnorm-"))
-            .count()
-    };
-    let mut command = zhnorm(["--no-config", "-q", "-j1", "--write", "d"]).in_dir(dir.temp.path()).command;
-    let mut child = command.stdin(Stdio::null()).spawn().expect("spawn zhnorm");
+    gbk
+}
+
+#[cfg(unix)]
+fn send_signal(name: &str, pid: u32) {
+    let status = Command::new("kill").args([name, &pid.to_string()]).status().expect("run kill");
+    assert!(status.success(), "kill {name}");
+}
+
+#[cfg(unix)]
+fn temporaries_in(folder: &Path) -> usize {
+    fs::read_dir(folder)
+        .unwrap()
+        .filter(|entry| entry.as_ref().unwrap().file_name().to_string_lossy().starts_with(".zhnorm-"))
+        .count()
+}
+
+/// Freezes (SIGSTOP) a run that rewrites the files of `folder` while a
+/// temporary file exists, so that a signal sent next always comes while
+/// one is being written; the caller sends it, then SIGCONT.
+#[cfg(unix)]
+fn freeze_while_writing(child: &mut std::process::Child, folder: &Path) {
     let started = std::time::Instant::now();
     // A temporary file seen may be renamed before the stop arrives: then
     // let the run go on and wait for the next one.
     loop {
-        while temporaries() == 0 {
+        while temporaries_in(folder) == 0 {
             assert!(child.try_wait().unwrap().is_none(), "the run ended before it was stopped while writing");
             assert!(started.elapsed() < Duration::from_secs(120), "no temporary file in 120 s");
         }
-        signal("-STOP", child.id());
-        if temporaries() > 0 {
-            break;
+        send_signal("-STOP", child.id());
+        if temporaries_in(folder) > 0 {
+            return;
         }
-        signal("-CONT", child.id());
+        send_signal("-CONT", child.id());
     }
-    signal("-TERM", child.id());
-    signal("-CONT", child.id());
-    let status = child.wait().unwrap();
-    assert_eq!(status.code(), Some(130));
-    assert_eq!(temporaries(), 0);
+}
+
+/// Ctrl-C or `kill` in the middle of an in-place batch: every file is whole
+/// (old or new), no `.zhnorm-XXXXXX.tmp` is left, and the run says why it
+/// stopped (it stopped in silence, with exit 130). With `--backup`, a file
+/// not yet done has no backup either: its backup was renamed into place
+/// before the file, and a signal in between left an orphan `NAME.bak` that
+/// made the next run refuse the file.
+#[cfg(unix)]
+#[test]
+fn a_signal_in_the_middle_of_a_rewrite_leaves_no_temporary_file_and_no_orphan_backup() {
+    let dir = Dir::new();
+    let gbk = large_gbk_files(&dir);
+    let mut command = zhnorm(["--no-config", "-q", "-j1", "--write", "--backup", "d"]).in_dir(dir.temp.path()).command;
+    let mut child = command.stdin(Stdio::null()).stderr(Stdio::piped()).spawn().expect("spawn zhnorm");
+    freeze_while_writing(&mut child, &dir.path("d"));
+    send_signal("-TERM", child.id());
+    send_signal("-CONT", child.id());
+    let output = child.wait_with_output().unwrap();
+    assert_eq!(output.status.code(), Some(130));
+    // A file started meanwhile may say that it was not written.
+    let message = stderr(&output);
+    assert!(
+        message.contains("zhnorm: stopped by a signal; files not yet done are unchanged; run again to finish\n"),
+        "{message}"
+    );
+    assert_eq!(temporaries_in(&dir.path("d")), 0);
     let utf8 = encoding_rs::GBK.decode(&gbk).0.into_owned();
     let mut rewritten = 0;
     for i in 0..3 {
         let bytes = fs::read(dir.path(&format!("d/{i}.txt"))).unwrap();
         assert!(bytes == gbk || bytes == utf8.as_bytes(), "d/{i}.txt is neither the old nor the new text");
+        let backup = dir.path(&format!("d/{i}.txt.bak"));
+        assert_eq!(backup.exists(), bytes != gbk, "d/{i}.txt has a backup exactly when it was rewritten");
         rewritten += usize::from(bytes != gbk);
     }
     assert!(rewritten < 3, "the signal came after the last file");
+    let again = zhnorm(["--no-config", "-q", "--write", "--backup", "d"]).in_dir(dir.temp.path()).run();
+    assert_eq!(again.status.code(), Some(0), "the re-run finishes the job: {}", stderr(&again));
+    for i in 0..3 {
+        assert_eq!(fs::read(dir.path(&format!("d/{i}.txt"))).unwrap(), utf8.as_bytes());
+        assert_eq!(fs::read(dir.path(&format!("d/{i}.txt.bak"))).unwrap(), gbk);
+    }
+}
+
+/// `nohup zhnorm --write DIR` was stopped by the SIGHUP of a closed
+/// terminal: the signal handler replaced the ignored disposition that
+/// nohup set (and a shell sets for SIGINT in background jobs).
+#[cfg(unix)]
+#[test]
+fn a_signal_ignored_at_the_start_stays_ignored() {
+    let dir = Dir::new();
+    let gbk = large_gbk_files(&dir);
+    let mut child = Command::new("nohup")
+        .args([env!("CARGO_BIN_EXE_zhnorm"), "--no-config", "-q", "-j1", "--write", "d"])
+        .current_dir(dir.temp.path())
+        .stdin(Stdio::null())
+        .stdout(Stdio::piped())
+        .stderr(Stdio::piped())
+        .spawn()
+        .expect("spawn nohup zhnorm");
+    freeze_while_writing(&mut child, &dir.path("d"));
+    send_signal("-HUP", child.id());
+    send_signal("-CONT", child.id());
+    let output = child.wait_with_output().unwrap();
+    assert_eq!(output.status.code(), Some(0), "{}", stderr(&output));
+    let utf8 = encoding_rs::GBK.decode(&gbk).0.into_owned();
+    for i in 0..3 {
+        assert_eq!(fs::read(dir.path(&format!("d/{i}.txt"))).unwrap(), utf8.as_bytes(), "d/{i}.txt is rewritten");
+    }
 }
 
 /// Files above the in-memory limit (8 MiB) stream through the pipeline:
