@@ -28,7 +28,7 @@ use std::ops::Range;
 use pinyin::ToPinyinMulti;
 use serde::Serialize;
 
-use crate::markdown::{in_spans, CodeTracker};
+use crate::markdown::in_spans;
 use crate::repair::{Damage, DamageKind, Position};
 
 /// Longest gloss content considered, in characters (`zhuang4` is 7).
@@ -84,7 +84,6 @@ pub struct CleanCounts {
 pub struct Cleaner {
     options: CleanOptions,
     pattern: PatternWatch,
-    code: CodeTracker,
     position: Position,
     counts: CleanCounts,
 }
@@ -109,29 +108,14 @@ impl Cleaner {
     /// Moves over text it is not to clean (shielded by `--protect` or
     /// markers), so that the damage after it is reported where it is.
     pub fn pass(&mut self, text: &str) {
-        if self.options.glosses != GlossMode::Keep {
-            self.code.spans(text);
-        }
         self.position.advance(text);
     }
 
-    /// Cleans one window of text (whole lines), appending damaged glosses to
-    /// `damage` with their position in the input.
-    pub fn clean<'a>(&mut self, text: &'a str, damage: &mut Vec<Damage>) -> Cow<'a, str> {
-        let code = if self.options.glosses == GlossMode::Keep { Vec::new() } else { self.code.spans(text) };
-        self.clean_outside(text, &code, damage)
-    }
-
-    /// [`Cleaner::clean`], where the caller has found the Markdown `code`
-    /// of `text` (the pipeline finds it in a whole block before `--protect`
-    /// and the markers split the block, so that a name protected inside a
-    /// fenced block leaves the block code).
-    pub fn clean_outside<'a>(
-        &mut self,
-        text: &'a str,
-        code: &[Range<usize>],
-        damage: &mut Vec<Damage>,
-    ) -> Cow<'a, str> {
+    /// Cleans one window of text (whole lines) but for the byte ranges
+    /// `code` (the pipeline gives its Markdown code, found in a whole block
+    /// before `--protect` and the markers split it), appending damaged
+    /// glosses to `damage` with their position in the input.
+    pub fn clean<'a>(&mut self, text: &'a str, code: &[Range<usize>], damage: &mut Vec<Damage>) -> Cow<'a, str> {
         let text = self.clean_glosses(text, code, damage);
         let o = self.options;
         if !(o.compat_ideographs || o.zero_width || o.fullwidth_ascii) {
@@ -271,17 +255,28 @@ impl PatternWatch {
     /// the first few hundred of the stream, and those within the window of
     /// the last readings.
     fn count_han(&mut self, text: &str) {
-        let at_start = (PATTERN_MIN_GLOSSES as u64 * PATTERN_HAN_PER_GLOSS).saturating_sub(self.han);
-        let in_window = self.recent.front().map_or(0, |&at| PATTERN_WINDOW_HAN.saturating_sub(self.han - at));
-        let useful = at_start.max(in_window);
-        if useful == 0 {
-            return;
+        let mut han = text.chars().filter(|&c| is_han(c));
+        loop {
+            let at_start = (PATTERN_MIN_GLOSSES as u64 * PATTERN_HAN_PER_GLOSS).saturating_sub(self.han);
+            let in_window = self.recent.front().map_or(0, |&at| PATTERN_WINDOW_HAN.saturating_sub(self.han - at));
+            let useful = at_start.max(in_window);
+            if useful == 0 {
+                return;
+            }
+            let counted = han.by_ref().take(useful as usize).count() as u64;
+            self.han += counted;
+            if counted < useful {
+                return;
+            }
+            // The oldest reading at least is out of the window now; the
+            // newer ones may not be.
+            self.forget_readings_out_of_window();
         }
-        let counted = text.chars().filter(|&c| is_han(c)).take(useful as usize).count() as u64;
-        self.han += counted;
-        if counted == useful {
-            // Every recent reading is out of the window now.
-            self.recent.clear();
+    }
+
+    fn forget_readings_out_of_window(&mut self) {
+        while self.recent.front().is_some_and(|&at| self.han - at >= PATTERN_WINDOW_HAN) {
+            self.recent.pop_front();
         }
     }
 
@@ -291,9 +286,7 @@ impl PatternWatch {
     /// enough for the second rule means enough readings within the window.
     fn shows_with_one_more_reading(&mut self) -> bool {
         self.readings += 1;
-        while self.recent.front().is_some_and(|&at| self.han - at >= PATTERN_WINDOW_HAN) {
-            self.recent.pop_front();
-        }
+        self.forget_readings_out_of_window();
         self.recent.push_back(self.han);
         if self.recent.len() > PATTERN_MIN_GLOSSES {
             self.recent.pop_front();
@@ -831,17 +824,35 @@ fn toned_vowel(c: char) -> Option<(char, Option<u8>)> {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::markdown::CodeTracker;
+
+    /// A cleaner fed windows of text as the pipeline feeds it: with their
+    /// Markdown code.
+    struct Fed {
+        cleaner: Cleaner,
+        code: CodeTracker,
+    }
+
+    impl Fed {
+        fn new(glosses: GlossMode) -> Fed {
+            Fed { cleaner: Cleaner::new(CleanOptions { glosses, ..Default::default() }), code: CodeTracker::default() }
+        }
+
+        fn clean(&mut self, text: &str, damage: &mut Vec<Damage>) -> String {
+            let code = self.code.spans(text);
+            self.cleaner.clean(text, &code, damage).into_owned()
+        }
+    }
 
     fn strip(text: &str) -> String {
-        let mut cleaner = Cleaner::new(CleanOptions { glosses: GlossMode::Strip, ..Default::default() });
-        cleaner.clean(text, &mut Vec::new()).into_owned()
+        Fed::new(GlossMode::Strip).clean(text, &mut Vec::new())
     }
 
     fn auto(text: &str) -> (String, CleanCounts, Vec<Damage>) {
-        let mut cleaner = Cleaner::new(CleanOptions::default());
+        let mut fed = Fed::new(GlossMode::Auto);
         let mut damage = Vec::new();
-        let out = cleaner.clean(text, &mut damage).into_owned();
-        (out, cleaner.counts(), damage)
+        let out = fed.clean(text, &mut damage);
+        (out, fed.cleaner.counts(), damage)
     }
 
     #[test]
@@ -918,12 +929,9 @@ mod tests {
     /// Cleans `text` in `auto` mode handed over `lines` lines at a time, as
     /// a pipe's reads may bring it.
     fn auto_in_pieces(text: &str, lines_per_piece: usize) -> String {
-        let mut cleaner = Cleaner::new(CleanOptions::default());
+        let mut fed = Fed::new(GlossMode::Auto);
         let lines: Vec<&str> = text.split_inclusive('\n').collect();
-        lines
-            .chunks(lines_per_piece)
-            .map(|piece| cleaner.clean(&piece.concat(), &mut Vec::new()).into_owned())
-            .collect()
+        lines.chunks(lines_per_piece).map(|piece| fed.clean(&piece.concat(), &mut Vec::new())).collect()
     }
 
     #[test]
@@ -944,6 +952,22 @@ mod tests {
             ),
             // Five readings farther apart than the window are notes.
             (far_apart.clone(), far_apart),
+            // The first reading leaving the window leaves the four after it
+            // counted: with the sixth, five are within it.
+            (
+                format!(
+                    "{plain}{one_note}{}{}{}{one_note}{one_note}",
+                    plain.repeat(107),
+                    one_note.repeat(3),
+                    plain.repeat(10)
+                ),
+                format!(
+                    "{plain}{one_note}{}{}{}{one_note}他叫小明。\n",
+                    plain.repeat(107),
+                    one_note.repeat(3),
+                    plain.repeat(10)
+                ),
+            ),
             (format!("{GLOSSED}{plain}{note}"), format!("國家的人民\n{plain}他的名字叫王小明，小明很喜欢看书。\n")),
         ];
         for (text, cleaned) in texts {
@@ -1013,14 +1037,14 @@ mod tests {
         assert_eq!(out, format!("{fenced}文(wén)\n"));
         // `~~~` fences too; one left open hides nothing (the pipeline holds
         // the text of an open fence back until it closes).
-        let mut cleaner = Cleaner::new(CleanOptions { glosses: GlossMode::Strip, ..Default::default() });
+        let mut fed = Fed::new(GlossMode::Strip);
         let windows = ["文(wén)\n~~~~text\n中(zhōng)\n~~~~\n", "文(wén)\n```\n中(zhōng)\n"];
-        let out: Vec<String> = windows.iter().map(|w| cleaner.clean(w, &mut Vec::new()).into_owned()).collect();
+        let out: Vec<String> = windows.iter().map(|w| fed.clean(w, &mut Vec::new())).collect();
         assert_eq!(out, ["文\n~~~~text\n中(zhōng)\n~~~~\n", "文\n```\n中\n"]);
         // A fence opens only at a line's start, and an unclosed backtick is a backtick.
-        let mut cleaner = Cleaner::new(CleanOptions { glosses: GlossMode::Strip, ..Default::default() });
+        let mut fed = Fed::new(GlossMode::Strip);
         let windows = ["文(wén) ", "```\n文(wén) ` 中(zhōng)\n"];
-        let out: Vec<String> = windows.iter().map(|w| cleaner.clean(w, &mut Vec::new()).into_owned()).collect();
+        let out: Vec<String> = windows.iter().map(|w| fed.clean(w, &mut Vec::new())).collect();
         assert_eq!(out, ["文 ", "```\n文 ` 中\n"]);
     }
 
@@ -1079,6 +1103,15 @@ mod tests {
         }
     }
 
+    /// Asserts that `auto` keeps every reading of `lesson`, after a line
+    /// of glossed text that has shown the pattern.
+    fn assert_kept_after_glossed_text(lesson: &str) {
+        let (out, counts, _) = auto(&format!("{GLOSSED}{lesson}"));
+        assert_eq!(out, format!("國家的人民\n{lesson}"), "{lesson}");
+        let glosses = lesson.split(['(', '（']).filter(|after| after.starts_with(|c: char| c.is_ascii_lowercase()));
+        assert_eq!(counts.glosses_kept, glosses.count() as u64, "{lesson}");
+    }
+
     #[test]
     fn readings_that_are_the_lesson_stay() {
         for lesson in [
@@ -1095,9 +1128,7 @@ mod tests {
             "生字：春(chūn)、夏(xià)。\n",
             "梅(méi)、兰(lán)、竹(zhú)、菊(jú)\n",
         ] {
-            let (out, counts, _) = auto(&format!("{GLOSSED}{lesson}"));
-            assert_eq!(out, format!("國家的人民\n{lesson}"), "{lesson}");
-            assert_eq!(counts.glosses_kept, lesson.matches(['(', '（']).count() as u64, "{lesson}");
+            assert_kept_after_glossed_text(lesson);
         }
         // Flattened ruby glosses characters that touch each other, and
         // sentence punctuation is not a list's separator.
@@ -1136,10 +1167,7 @@ mod tests {
             "生字：妈(mā)、麻(má)。马(mǎ)、骂(mà)。\n",
             "本课生字：春（chūn）。夏（xià）！\n",
         ] {
-            let (out, counts, _) = auto(&format!("{GLOSSED}{lesson}"));
-            assert_eq!(out, format!("國家的人民\n{lesson}"), "{lesson}");
-            let glosses = lesson.split(['(', '（']).filter(|after| after.starts_with(|c: char| c.is_ascii_lowercase()));
-            assert_eq!(counts.glosses_kept, glosses.count() as u64, "{lesson}");
+            assert_kept_after_glossed_text(lesson);
         }
         // A marker is not a gloss's neighbour in glossed prose, nor is a
         // sentence before the colon a label.
@@ -1208,7 +1236,7 @@ mod tests {
             zero_width: true,
             fullwidth_ascii: true,
         });
-        let out = cleaner.clean("ＡＢＣ１２３\u{200B}\u{F900}\u{2F800}，好", &mut Vec::new());
+        let out = cleaner.clean("ＡＢＣ１２３\u{200B}\u{F900}\u{2F800}，好", &[], &mut Vec::new());
         assert_eq!(out, "ABC123\u{8C48}\u{4E3D}，好");
         assert_eq!(cleaner.counts().characters_changed, 9);
     }

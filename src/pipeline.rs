@@ -334,6 +334,7 @@ pub fn normalize<R: Read, W: Write>(mut input: R, output: &mut W, options: &Opti
         cleaner: Cleaner::new(options.clean),
         guard: Guard::new(options.protect.clone(), options.force),
         pending: String::new(),
+        judged: 0,
         // ASCII is in every ASCII-compatible charset: its declaration of
         // one is as true as it was, and the file stays as it is.
         declaration_looked_for: charset.encoding == UTF_8 && charset.bom_len == 0 && prefix.is_ascii(),
@@ -479,6 +480,9 @@ struct Stream<'a, W> {
     guard: Guard,
     /// Decoded text not yet passed on: the unfinished last line.
     pending: String,
+    /// How much of `pending` the guard has been shown to judge the
+    /// language on (held-back text is not shown twice).
+    judged: usize,
     /// The first block, where a charset declaration is, has been looked at
     /// (or the input is ASCII, and its declaration is not to be changed).
     declaration_looked_for: bool,
@@ -527,13 +531,14 @@ impl<W: Write> Stream<'_, W> {
         }
         self.code.passed(cut);
         if let Some(converter) = &self.options.convert {
-            self.guard.judge(converter, self.pending.chars());
+            self.guard.judge(converter, self.pending[self.judged..].chars());
         }
         // The unfinished line moves to the front of the same buffer, which
         // keeps its capacity for the next chunk's text.
         let mut block = std::mem::take(&mut self.pending);
         self.process(&block[..cut])?;
         block.drain(..cut);
+        self.judged = block.len();
         self.pending = block;
         Ok(())
     }
@@ -578,7 +583,7 @@ impl<W: Write> Stream<'_, W> {
                     self.cleaner.pass(&part.text);
                     Cow::Borrowed(&*part.text)
                 } else {
-                    self.cleaner.clean_outside(&part.text, code, &mut self.report.damage)
+                    self.cleaner.clean(&part.text, code, &mut self.report.damage)
                 };
                 Part { text, shielded: part.shielded }
             })

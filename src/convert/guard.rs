@@ -113,9 +113,11 @@ impl Guard {
     }
 
     /// Judges the input's language on `text`, once, if it holds any CJK and
-    /// `converter` is not for Japanese. The pipeline shows it all it has
-    /// read before it passes on a first block, which may be short (a
-    /// heading before a block of code held back).
+    /// `converter` is not for Japanese: until then, each call judges on
+    /// its own `text`, the text read since the last (text with no CJK
+    /// tells nothing). The pipeline shows it all it has read before it
+    /// passes on a block, which may be short (a heading before a block of
+    /// code held back); [`Guard::convert`] goes by that judgement.
     pub fn judge(&mut self, converter: &Converter, text: impl Iterator<Item = char>) {
         if self.language.is_none() && !self.force && !converter.is_for_japanese() {
             self.language = language(text);
@@ -124,10 +126,11 @@ impl Guard {
 
     /// Converts the `parts` (of a block, from [`Guard::parts`]) that may be
     /// converted and copies the rest, appending to `out`; returns the
-    /// characters converted (see [`Converter::convert`]).
+    /// characters converted (see [`Converter::convert`]). Show the guard
+    /// the text first ([`Guard::judge`]), or Japanese text is converted.
     pub fn convert(&mut self, converter: &Converter, parts: &[Part<'_>], out: &mut String) -> u64 {
         let mut changes = 0;
-        self.each_part(converter, parts, |part, convertible| {
+        self.each_part(parts, |part, convertible| {
             if convertible {
                 changes += converter.convert(part, out);
             } else {
@@ -140,10 +143,11 @@ impl Guard {
     /// The changes [`Guard::convert`] would make to `text` (see
     /// [`Converter::explain`]), with lines and columns counted in `text`.
     pub fn explain(&mut self, converter: &Converter, text: &str) -> Vec<Change> {
+        self.judge(converter, text.chars());
         let mut changes = Vec::new();
         let (mut line, mut column) = (1, 1);
         let parts = self.parts(text);
-        self.each_part(converter, &parts, |part, convertible| {
+        self.each_part(&parts, |part, convertible| {
             if convertible {
                 changes.extend(converter.explain(part).into_iter().map(|change| change.shifted((line, column))));
             }
@@ -186,10 +190,9 @@ impl Guard {
     }
 
     /// Calls `each` on each of `parts` in order, saying whether it may be
-    /// converted: not when it is shielded, nor when the text is Japanese
-    /// or Korean.
-    fn each_part<'p>(&mut self, converter: &Converter, parts: &'p [Part<'_>], mut each: impl FnMut(&'p str, bool)) {
-        self.judge(converter, parts.iter().flat_map(|part| part.text.chars()));
+    /// converted: not when it is shielded, nor when the text was judged
+    /// Japanese or Korean.
+    fn each_part<'p>(&self, parts: &'p [Part<'_>], mut each: impl FnMut(&'p str, bool)) {
         if self.skipped_language().is_some() {
             parts.iter().for_each(|part| each(&part.text, false));
             return;
@@ -387,6 +390,7 @@ mod tests {
         let converter = Converter::builtin(config).unwrap();
         let mut out = String::new();
         for line in lines {
+            guard.judge(&converter, line.chars());
             let parts = guard.parts(line);
             guard.convert(&converter, &parts, &mut out);
         }
