@@ -62,6 +62,8 @@ pub struct Settings {
     pub force: Option<bool>,
     /// `--only-source-script`.
     pub only_source_script: Option<bool>,
+    /// `--fail-on-damage`.
+    pub fail_on_damage: Option<bool>,
     /// `--glob`: only files matching these (relative to the settings file's folder).
     #[serde(default, deserialize_with = "globs")]
     pub include: Option<Vec<String>>,
@@ -295,6 +297,7 @@ fullwidth-ascii = true
 protect = ["`[^`]*`"]
 force = true
 only-source-script = true
+fail-on-damage = true
 include = ["*.txt", "docs/**"]
 exclude = ["tests/fixtures/**"]
 force-exclude = true
@@ -317,6 +320,7 @@ editorconfig = false
         assert_eq!(settings.exclude.unwrap(), ["tests/fixtures/**"]);
         assert_eq!(settings.editorconfig, Some(false));
         assert_eq!(settings.only_source_script, Some(true));
+        assert_eq!(settings.fail_on_damage, Some(true));
         assert!(Settings::parse("").unwrap().convert.is_none());
     }
 
