@@ -168,8 +168,8 @@ pub fn nfc(text: &str) -> Cow<'_, str> {
 
 /// Applies the line-ending policy to `text`, borrowed when nothing changes.
 pub fn line_endings(text: &str, eol: EolPolicy) -> Cow<'_, str> {
-    let counts = EolCounts::count(text);
-    if !counts.changed_by(eol) {
+    // Counting costs a pass over the text, which keeping them does not need.
+    if eol == EolPolicy::Keep || !EolCounts::count(text).changed_by(eol) {
         return Cow::Borrowed(text);
     }
     let lf_only = text.replace("\r\n", "\n").replace('\r', "\n");

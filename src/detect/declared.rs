@@ -22,58 +22,197 @@ enum Place {
     InPoHeaderWindow,
 }
 
-/// The declarations of a charset, the label as the first group, and where
-/// each counts: an XML declaration and a CSS `@charset` at the very start,
-/// a Python or Emacs coding cookie on the first two lines (Python's own
-/// pattern), an HTML `<meta charset>` or `http-equiv` content in
-/// [`META_WINDOW`], a `.po` header's `"Content-Type: ...; charset=..."` in
-/// [`PO_HEADER_WINDOW`]. Each pattern comes with a word it cannot match
-/// without (any case), and is compiled only when a text holds that word:
-/// compiling all six takes about 17 million instructions, eleven times
-/// what the rest of a run on a 1 KB file costs, and most texts declare
-/// nothing.
-static DECLARATIONS: [(&str, std::sync::LazyLock<regex::Regex>, Place); 6] = [
-    (
-        "encoding",
-        std::sync::LazyLock::new(|| {
-            declaration(r#"\A<\?xml[ \t\r\n][^>]*?\bencoding[ \t\r\n]*=[ \t\r\n]*["']([A-Za-z][\w.:-]*)["']"#)
-        }),
-        Place::AtStart,
-    ),
-    ("@charset", std::sync::LazyLock::new(|| declaration(r#"\A@charset "([A-Za-z][\w.:-]*)";"#)), Place::AtStart),
-    (
-        "coding",
-        std::sync::LazyLock::new(|| declaration(r"\A[ \t\f]*#.*?coding[:=][ \t]*([-\w.]+)")),
-        Place::OnFirstTwoLines,
-    ),
-    (
-        "coding:",
-        std::sync::LazyLock::new(|| declaration(r"\A.*?-\*-.*?\bcoding:[ \t]*([-\w.]+)")),
-        Place::OnFirstTwoLines,
-    ),
-    (
-        "charset",
-        std::sync::LazyLock::new(|| {
-            declaration(r#"(?i)<meta\b[^>]*?\bcharset[ \t\r\n]*=[ \t\r\n]*["']?([a-z][\w.:-]*)"#)
-        }),
-        Place::InMetaWindow,
-    ),
-    (
-        "content-type:",
-        std::sync::LazyLock::new(|| declaration(r#"(?m)^"Content-Type:[^"\n]*;[ \t]*charset=([A-Za-z][\w.:-]*)"#)),
-        Place::InPoHeaderWindow,
-    ),
+/// The declarations of a charset and where each counts: an XML
+/// declaration and a CSS `@charset` at the very start, a Python or Emacs
+/// coding cookie on the first two lines (Python's own pattern), an HTML
+/// `<meta charset>` or `http-equiv` content in [`META_WINDOW`], a `.po`
+/// header's `"Content-Type: ...; charset=..."` in [`PO_HEADER_WINDOW`].
+/// Each scanner takes the text of its place and returns the label, a slice
+/// of it. They were regular expressions (`regex`) once, which cost about
+/// 16 million instructions to compile on the first text that named a
+/// charset, most of a run on a small file; the scanners match what they
+/// matched, each documented with its expression.
+static DECLARATIONS: [(Scanner, Place); 6] = [
+    (xml_declaration, Place::AtStart),
+    (css_charset, Place::AtStart),
+    (python_cookie, Place::OnFirstTwoLines),
+    (emacs_cookie, Place::OnFirstTwoLines),
+    (meta_charset, Place::InMetaWindow),
+    (po_content_type, Place::InPoHeaderWindow),
 ];
 
-fn declaration(pattern: &str) -> regex::Regex {
-    regex::Regex::new(pattern).expect("valid declaration pattern")
+/// Finds a kind of declaration in a text and returns its label.
+type Scanner = fn(&str) -> Option<&str>;
+
+/// `\A<\?xml[ \t\r\n][^>]*?\bencoding[ \t\r\n]*=[ \t\r\n]*["']([A-Za-z][\w.:-]*)["']`
+fn xml_declaration(text: &str) -> Option<&str> {
+    let b = text.as_bytes();
+    if !b.starts_with(b"<?xml") || !b.get(5).is_some_and(|&c| is_markup_space(c)) {
+        return None;
+    }
+    let tag_end = memchr::memchr(b'>', &b[6..]).map_or(b.len(), |end| 6 + end);
+    memchr::memmem::find_iter(&b[6..tag_end], b"encoding").map(|at| 6 + at).find_map(|at| {
+        if !at_word_start(text, at) {
+            return None;
+        }
+        let quote =
+            after_equals(b, at + "encoding".len()).filter(|&quote| b.get(quote).is_some_and(|&c| is_quote(c)))?;
+        let end = label_end(text, quote + 1, |c| c.is_ascii_alphabetic())?;
+        b.get(end).is_some_and(|&c| is_quote(c)).then(|| &text[quote + 1..end])
+    })
 }
 
-/// Whether `text` holds `word` in any case.
-fn holds_word(text: &str, word: &str) -> bool {
-    let (text, word) = (text.as_bytes(), word.as_bytes());
-    memchr::memchr2_iter(word[0].to_ascii_lowercase(), word[0].to_ascii_uppercase(), text)
-        .any(|at| text[at..].get(..word.len()).is_some_and(|there| there.eq_ignore_ascii_case(word)))
+/// `\A@charset "([A-Za-z][\w.:-]*)";`
+fn css_charset(text: &str) -> Option<&str> {
+    const START: &str = "@charset \"";
+    if !text.starts_with(START) {
+        return None;
+    }
+    let end = label_end(text, START.len(), |c| c.is_ascii_alphabetic())?;
+    text[end..].starts_with("\";").then(|| &text[START.len()..end])
+}
+
+/// `\A[ \t\f]*#.*?coding[:=][ \t]*([-\w.]+)`, on a line.
+fn python_cookie(line: &str) -> Option<&str> {
+    let b = line.as_bytes();
+    let hash = b.iter().position(|&c| !matches!(c, b' ' | b'\t' | b'\x0C'))?;
+    if b[hash] != b'#' {
+        return None;
+    }
+    let line_end = memchr::memchr(b'\n', b).unwrap_or(b.len());
+    let after_hash = hash + 1;
+    memchr::memmem::find_iter(&b[after_hash..line_end], b"coding").map(|at| after_hash + at).find_map(|at| {
+        let colon = at + "coding".len();
+        matches!(b.get(colon), Some(b':' | b'=')).then(|| cookie_label(line, colon + 1)).flatten()
+    })
+}
+
+/// `\A.*?-\*-.*?\bcoding:[ \t]*([-\w.]+)`, on a line: the first `coding:`
+/// after the first `-*-` (a later `-*-` has fewer after it).
+fn emacs_cookie(line: &str) -> Option<&str> {
+    let b = line.as_bytes();
+    let line = &line[..memchr::memchr(b'\n', b).unwrap_or(b.len())];
+    let b = line.as_bytes();
+    let after_mark = memchr::memmem::find(b, b"-*-")? + 3;
+    memchr::memmem::find_iter(&b[after_mark..], b"coding:")
+        .map(|at| after_mark + at)
+        .filter(|&at| at_word_start(line, at))
+        .find_map(|at| cookie_label(line, at + "coding:".len()))
+}
+
+/// `[ \t]*([-\w.]+)` from byte `at` of `line`.
+fn cookie_label(line: &str, at: usize) -> Option<&str> {
+    let start = at + line.as_bytes()[at..].iter().take_while(|&&c| c == b' ' || c == b'\t').count();
+    let end = run_end(line, start, |c| c == '-' || c == '.' || is_word(c));
+    (end > start).then(|| &line[start..end])
+}
+
+/// `(?i)<meta\b[^>]*?\bcharset[ \t\r\n]*=[ \t\r\n]*["']?([a-z][\w.:-]*)`, the
+/// first match anywhere: the first `<meta` tag with a `charset` that takes
+/// a label. Case is ignored as the expression ignored it, by Unicode's
+/// simple case folding: `ſ` (U+017F) is an `s` and `K` (U+212A) a `k`.
+fn meta_charset(text: &str) -> Option<&str> {
+    let b = text.as_bytes();
+    memchr::memchr_iter(b'<', b).find_map(|open| {
+        let name_end = open + 5;
+        if !b.get(open + 1..name_end).is_some_and(|name| name.eq_ignore_ascii_case(b"meta"))
+            || is_word_at(text, name_end)
+        {
+            return None;
+        }
+        let tag_end = memchr::memchr(b'>', &b[name_end..]).map_or(b.len(), |end| name_end + end);
+        memchr::memchr2_iter(b'c', b'C', &b[name_end..tag_end]).map(|at| name_end + at).find_map(|at| {
+            let word_end = folded_word_end(text, at, "charset").filter(|_| at_word_start(text, at))?;
+            let value = after_equals(b, word_end)?;
+            let start = value + usize::from(b.get(value).is_some_and(|&c| is_quote(c)));
+            let end = label_end(text, start, |c| c.is_ascii_alphabetic() || c == LONG_S || c == KELVIN)?;
+            Some(&text[start..end])
+        })
+    })
+}
+
+/// `(?m)^"Content-Type:[^"\n]*;[ \t]*charset=([A-Za-z][\w.:-]*)`: on the
+/// first line that has it, after the last `;` that takes a label (the
+/// expression's `[^"\n]*` takes all it can).
+fn po_content_type(text: &str) -> Option<&str> {
+    const START: &[u8] = b"\"Content-Type:";
+    let b = text.as_bytes();
+    memchr::memmem::find_iter(b, START).filter(|&at| at == 0 || b[at - 1] == b'\n').find_map(|at| {
+        let from = at + START.len();
+        let to = memchr::memchr2(b'"', b'\n', &b[from..]).map_or(b.len(), |end| from + end);
+        memchr::memrchr_iter(b';', &b[from..to]).find_map(|semicolon| {
+            let after = from + semicolon + 1;
+            let word = after + b[after..].iter().take_while(|&&c| c == b' ' || c == b'\t').count();
+            if !b[word..].starts_with(b"charset=") {
+                return None;
+            }
+            let start = word + "charset=".len();
+            Some(&text[start..label_end(text, start, |c| c.is_ascii_alphabetic())?])
+        })
+    })
+}
+
+/// The characters besides ASCII letters that `(?i)` matches to one: `ſ`
+/// (U+017F) folds to `s`, `K` (U+212A) to `k`.
+const LONG_S: char = '\u{17F}';
+const KELVIN: char = '\u{212A}';
+
+/// `[ \t\r\n]*=[ \t\r\n]*` from byte `at`: where the value after it starts.
+fn after_equals(b: &[u8], at: usize) -> Option<usize> {
+    let skip = |at: usize| at + b.get(at..).unwrap_or_default().iter().take_while(|&&c| is_markup_space(c)).count();
+    let equals = skip(at);
+    (b.get(equals) == Some(&b'=')).then(|| skip(equals + 1))
+}
+
+/// `[ \t\r\n]`
+fn is_markup_space(c: u8) -> bool {
+    matches!(c, b' ' | b'\t' | b'\r' | b'\n')
+}
+
+/// `["']`
+fn is_quote(c: u8) -> bool {
+    c == b'"' || c == b'\''
+}
+
+/// A label at byte `at` of `text`, a character `first` takes and then
+/// `[\w.:-]*`: where it ends.
+fn label_end(text: &str, at: usize, first: impl Fn(char) -> bool) -> Option<usize> {
+    let c = text.get(at..)?.chars().next().filter(|&c| first(c))?;
+    Some(run_end(text, at + c.len_utf8(), |c| matches!(c, '.' | ':' | '-') || is_word(c)))
+}
+
+/// Where the characters of `text` from byte `at` that `take` takes end.
+fn run_end(text: &str, at: usize, take: impl Fn(char) -> bool) -> usize {
+    text[at..].find(|c| !take(c)).map_or(text.len(), |end| at + end)
+}
+
+/// `\w`, as the expressions read it: Unicode's word characters, Han too.
+fn is_word(c: char) -> bool {
+    regex_syntax::is_word_character(c)
+}
+
+/// Whether a word character stands at byte `at` of `text`.
+fn is_word_at(text: &str, at: usize) -> bool {
+    text[at..].chars().next().is_some_and(is_word)
+}
+
+/// `\b` before a word that starts at byte `at` of `text`: no word
+/// character before it.
+fn at_word_start(text: &str, at: usize) -> bool {
+    !text[..at].chars().next_back().is_some_and(is_word)
+}
+
+/// The end of `word` (ASCII lowercase) at byte `at` of `text` in any case,
+/// as `(?i)` matches it.
+fn folded_word_end(text: &str, at: usize, word: &str) -> Option<usize> {
+    let mut chars = text.get(at..)?.char_indices();
+    for w in word.chars() {
+        let (_, c) = chars.next()?;
+        if c.to_ascii_lowercase() != w && !(w == 's' && c == LONG_S) && !(w == 'k' && c == KELVIN) {
+            return None;
+        }
+    }
+    Some(chars.next().map_or(text.len(), |(end, _)| at + end))
 }
 
 /// Which kinds of declaration (by their index in [`DECLARATIONS`]) stand
@@ -250,25 +389,25 @@ fn found(text: &str, kinds: Option<Kinds>) -> Vec<(usize, usize, &str)> {
         &text[..end]
     };
     let mut labels: Vec<(usize, usize, &str)> = Vec::new();
-    for (kind, (word, pattern, place)) in DECLARATIONS.iter().enumerate() {
-        if kinds.is_some_and(|Kinds(kinds)| kinds & 1 << kind == 0) || !holds_word(text, word) {
+    for (kind, (scan, place)) in DECLARATIONS.iter().enumerate() {
+        if kinds.is_some_and(|Kinds(kinds)| kinds & 1 << kind == 0) {
             continue;
         }
         let found = match place {
-            Place::AtStart => pattern.captures(text),
+            Place::AtStart => scan(text),
             // A `<meta>` quoted in prose or in a Markdown tutorial is an
             // example, not the file's own declaration: only a file of markup
             // makes one.
             Place::InMetaWindow if !starts_with_markup(text) => None,
-            Place::InMetaWindow => pattern.captures(window(META_WINDOW)),
-            Place::InPoHeaderWindow => pattern.captures(window(PO_HEADER_WINDOW)),
-            Place::OnFirstTwoLines => text[..two_lines].split_inclusive('\n').find_map(|line| pattern.captures(line)),
+            Place::InMetaWindow => scan(window(META_WINDOW)),
+            Place::InPoHeaderWindow => scan(window(PO_HEADER_WINDOW)),
+            Place::OnFirstTwoLines => text[..two_lines].split_inclusive('\n').find_map(scan),
         };
-        if let Some(label) = found.and_then(|captures| captures.get(1)) {
-            // Each pattern ran on a slice of `text`: where the label is in it.
-            let start = label.as_str().as_ptr() as usize - text.as_ptr() as usize;
+        if let Some(label) = found {
+            // Each scanner ran on a slice of `text`: where the label is in it.
+            let start = label.as_ptr() as usize - text.as_ptr() as usize;
             if !labels.iter().any(|&(_, at, _)| at == start) {
-                labels.push((kind, start, label.as_str()));
+                labels.push((kind, start, label));
             }
         }
     }
@@ -280,6 +419,7 @@ fn found(text: &str, kinds: Option<Kinds>) -> Vec<(usize, usize, &str)> {
 mod tests {
     use super::*;
     use encoding_rs::{BIG5, EUC_KR, GBK, SHIFT_JIS, UTF_8};
+    use proptest::prelude::*;
 
     #[test]
     fn declarations_one_line_per_case() {
@@ -309,6 +449,192 @@ mod tests {
         ];
         for (head, expected) in cases {
             assert_eq!(declared(head), expected, "{}", String::from_utf8_lossy(head));
+        }
+    }
+
+    /// Each scanner on texts its expression matched or did not, with the
+    /// label it took (`None`: no match).
+    #[test]
+    fn scanners_one_line_per_case() {
+        let cases: [(Scanner, &str, Option<&str>); 77] = [
+            (xml_declaration, "<?xml version=\"1.0\" encoding=\"GBK\"?>", Some("GBK")),
+            (xml_declaration, "<?xml encoding='big5'?>", Some("big5")),
+            (xml_declaration, "<?xml\tversion=\"1.0\"\nencoding = \"gb2312\" ?>", Some("gb2312")),
+            (xml_declaration, "<?xml version=\"1.0\" encoding=\"GBK'?>", Some("GBK")), // either quote closes
+            (xml_declaration, "<?xml a=\"encoding\" encoding=\"gbk\"?>", Some("gbk")),
+            (xml_declaration, "<?xml version=\"1.0\" my-encoding=\"x\"?>", Some("x")), // `-` is no word character
+            (xml_declaration, "<?xml version=\"1.0\" encoding=\"gb\u{4E2D}\"?>", Some("gb\u{4E2D}")),
+            (xml_declaration, "<?xml version=\"1.0\" encoding=GBK?>", None),
+            (xml_declaration, "<?xml version=\"1.0\"?><a encoding=\"gbk\"/>", None),
+            (xml_declaration, "<?xmlversion encoding=\"gbk\"?>", None),
+            (xml_declaration, " <?xml version=\"1.0\" encoding=\"gbk\"?>", None),
+            (xml_declaration, "<?xml version=\"1.0\" \u{2460}encoding=\"gbk\"?>", Some("gbk")), // `①` is none
+            (xml_declaration, "<?xml version=\"1.0\" myencoding=\"gbk\"?>", None),
+            (xml_declaration, "<?xml version=\"1.0\" \u{5B57}encoding=\"gbk\"?>", None),
+            (xml_declaration, "<?xml version=\"1.0\" encoding=\"9bk\"?>", None),
+            (xml_declaration, "<?xml version=\"1.0\" encoding=\"gbk?>", None),
+            (xml_declaration, "<?XML version=\"1.0\" encoding=\"gbk\"?>", None),
+            (xml_declaration, "<?xml", None),
+            (css_charset, "@charset \"gbk\";\nbody {}", Some("gbk")),
+            (css_charset, "@charset \"g.b-k:1_2\";", Some("g.b-k:1_2")),
+            (css_charset, "@charset 'gbk';", None),
+            (css_charset, "@charset \"gbk\" ;", None),
+            (css_charset, "@CHARSET \"gbk\";", None),
+            (css_charset, "@charset  \"gbk\";", None),
+            (css_charset, "@charset \"1gbk\";", None),
+            (css_charset, "@charset \"gbk\"", None),
+            (python_cookie, "# -*- coding: utf-8 -*-\n", Some("utf-8")),
+            (python_cookie, "#coding=gbk\n", Some("gbk")),
+            (python_cookie, "  \t# vim: set fileencoding=gbk :\n", Some("gbk")),
+            (python_cookie, "\x0C# coding:\tgb_2312.x-y\n", Some("gb_2312.x-y")),
+            (python_cookie, "# coding:: gbk, coding: big5\n", Some("big5")),
+            (python_cookie, "# coding: \u{4E2D}\u{6587}", Some("\u{4E2D}\u{6587}")),
+            (python_cookie, "x # coding: gbk\n", None),
+            (python_cookie, "# coding gbk\n", None),
+            (python_cookie, "# coding: \n", None),
+            (python_cookie, "# Coding: gbk\n", None),
+            (python_cookie, "\n# coding: gbk", None),
+            (python_cookie, " \t ", None),
+            (emacs_cookie, ";; -*- coding: gbk -*-\n", Some("gbk")),
+            (emacs_cookie, "/* -*- mode: c; coding:big5 -*- */", Some("big5")),
+            (emacs_cookie, "-*-coding: gbk", Some("gbk")),
+            (emacs_cookie, "-*- coding: -*- coding: big5", Some("-")),
+            (emacs_cookie, "-*- encoding: gbk", None),
+            (emacs_cookie, "-*- _coding: gbk", None),
+            (emacs_cookie, "-*- coding : gbk", None),
+            (emacs_cookie, "coding: gbk -*-", None),
+            (emacs_cookie, "-*-\ncoding: gbk", None),
+            (meta_charset, "<meta charset=\"gbk\">", Some("gbk")),
+            (meta_charset, "<META CHARSET=GBK>", Some("GBK")),
+            (meta_charset, "<meta http-equiv=\"Content-Type\" content=\"text/html; charset=gb2312\">", Some("gb2312")),
+            (meta_charset, "<meta name=\"a\"><meta charset = 'big5' >", Some("big5")),
+            (meta_charset, "<meta data-charset=\"gbk\">", Some("gbk")),
+            (meta_charset, "<meta content=\"charset\" charset=\"big5\">", Some("big5")),
+            (meta_charset, "<meta\ncharset=\"gbk\"", Some("gbk")),
+            (meta_charset, "<meta charset=gbk\u{4E2D}>", Some("gbk\u{4E2D}")),
+            (meta_charset, "<meta char\u{17F}et=\"gbk\">", Some("gbk")),
+            (meta_charset, "<meta charset=\"\u{212A}oi8-r\">", Some("\u{212A}oi8-r")),
+            (meta_charset, "<meta name=\"x\"><p>charset=gbk</p>", None),
+            (meta_charset, "<metadata charset=\"gbk\">", None),
+            (meta_charset, "<meta xcharset=\"gbk\">", None),
+            (meta_charset, "<meta \u{301}charset=\"gbk\">", None), // a combining mark is a word character
+            (meta_charset, "<meta charset=\"\">", None),
+            (meta_charset, "<meta charset=\"9\">", None),
+            (meta_charset, "<meta charset>", None),
+            (meta_charset, "<meta", None),
+            (po_content_type, "\"Content-Type: text/plain; charset=UTF-8\\n\"", Some("UTF-8")),
+            (po_content_type, "msgid \"\"\n\"Content-Type: text/plain;charset=GBK\\n\"", Some("GBK")),
+            (po_content_type, "\"Content-Type: a; charset=gbk; charset=big5", Some("big5")), // the last `;`
+            (po_content_type, "\"Content-Type: a; charset=big5; b", Some("big5")),
+            (po_content_type, "\"Content-Type: x\n\"Content-Type: y; charset=big5", Some("big5")),
+            (po_content_type, "x\"Content-Type: text/plain; charset=GBK", None),
+            (po_content_type, "\"Content-Type: text/plain\" ; charset=GBK", None),
+            (po_content_type, "\"Content-Type: text/plain\n; charset=GBK", None),
+            (po_content_type, "\"content-type: text/plain; charset=GBK", None),
+            (po_content_type, "\"Content-Type: text/plain; Charset=GBK", None),
+            (po_content_type, "\"Content-Type: text/plain; charset=-", None),
+            (po_content_type, "\"Content-Type: text/plain; charset=", None),
+        ];
+        for (scan, text, expected) in cases {
+            assert_eq!(scan(text), expected, "{text:?}");
+        }
+    }
+
+    /// The regular expressions the scanners replaced, in the order of
+    /// [`DECLARATIONS`]: the scanners must take what they took.
+    const EXPRESSIONS: [&str; 6] = [
+        r#"\A<\?xml[ \t\r\n][^>]*?\bencoding[ \t\r\n]*=[ \t\r\n]*["']([A-Za-z][\w.:-]*)["']"#,
+        r#"\A@charset "([A-Za-z][\w.:-]*)";"#,
+        r"\A[ \t\f]*#.*?coding[:=][ \t]*([-\w.]+)",
+        r"\A.*?-\*-.*?\bcoding:[ \t]*([-\w.]+)",
+        r#"(?i)<meta\b[^>]*?\bcharset[ \t\r\n]*=[ \t\r\n]*["']?([a-z][\w.:-]*)"#,
+        r#"(?m)^"Content-Type:[^"\n]*;[ \t]*charset=([A-Za-z][\w.:-]*)"#,
+    ];
+
+    /// Declarations of each kind as pieces, which [`declaration_like`]
+    /// keeps, replaces, drops or puts a piece of [`PIECES`] before.
+    const TEMPLATES: [&[&str]; 7] = [
+        &["<?xml", " ", "version=\"1.0\"", " ", "encoding", "=", "\"", "gbk", "\"", "?>"],
+        &["@charset", " ", "\"", "gbk", "\"", ";"],
+        &[" ", "#", " ", "-*-", " ", "coding", ":", " ", "gbk", " ", "-*-", "\n"],
+        &["#", " ", "vim: set file", "coding", "=", "gbk", "\n"],
+        &["<html>", "<meta", " ", "charset", "=", "\"", "gbk", "\"", ">"],
+        &["<meta", " ", "content=\"text/html;", " ", "charset", "=", "gbk", "\"", ">"],
+        &["msgid \"\"", "\n", "\"Content-Type:", " text/plain", ";", " ", "charset", "=", "gbk", "\\n\""],
+    ];
+
+    /// What the expressions match on and near it: other cases, word and
+    /// other characters beyond ASCII (Han, a combining mark, a joiner).
+    const PIECES: [&str; 35] = [
+        "encoding",
+        "coding",
+        "charset",
+        "CHARSET",
+        "char\u{17F}et",
+        "<meta",
+        "<META",
+        "<metadata",
+        "-*-",
+        "\"Content-Type:",
+        "#",
+        " ",
+        "\t",
+        "\n",
+        "\r",
+        "\x0C",
+        "=",
+        ":",
+        ";",
+        "\"",
+        "'",
+        ">",
+        "-",
+        ".",
+        "_",
+        "gbk",
+        "Big5",
+        "\u{212A}oi8",
+        "\u{17F}",
+        "9",
+        "\u{4E2D}",
+        "\u{301}",
+        "\u{2460}",
+        "\u{200D}",
+        "\u{1A}",
+    ];
+
+    /// Declarations and near misses: a template with its pieces edited.
+    fn declaration_like() -> impl Strategy<Value = String> {
+        let edits = prop::collection::vec((0..10u8, prop::sample::select(&PIECES[..])), 12);
+        (prop::sample::select(&TEMPLATES[..]), edits).prop_map(|(template, edits)| {
+            let mut text = String::new();
+            for (piece, (edit, other)) in template.iter().zip(edits) {
+                match edit {
+                    0..=6 => text.push_str(piece),
+                    7 => text.push_str(other),
+                    8 => text.extend([other, piece]),
+                    _ => {}
+                }
+            }
+            text
+        })
+    }
+
+    proptest! {
+        #![proptest_config(ProptestConfig::with_cases(4000))]
+
+        #[test]
+        fn scanners_take_what_the_expressions_took(text in declaration_like()) {
+            static COMPILED: std::sync::LazyLock<Vec<regex::Regex>> =
+                std::sync::LazyLock::new(|| EXPRESSIONS.iter().map(|e| regex::Regex::new(e).unwrap()).collect());
+            for (((scan, _), regex), expression) in DECLARATIONS.iter().zip(COMPILED.iter()).zip(EXPRESSIONS) {
+                let expected = regex.captures(&text).and_then(|captures| captures.get(1)).map(|label| label.range());
+                let label = scan(&text).map(|label| {
+                    let start = label.as_ptr() as usize - text.as_ptr() as usize;
+                    start..start + label.len()
+                });
+                prop_assert_eq!(label, expected, "{} on {:?}", expression, text);
+            }
         }
     }
 
