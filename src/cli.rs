@@ -23,6 +23,7 @@ pub const DEFAULT_BACKUP_SUFFIX: &str = ".bak";
 Exit codes:
   0  success: done, or nothing would change
   1  --check, --diff: some file would change or has damage
+     (any mode with --fail-on-damage: some file has damage)
   2  an error: some input could not be read, decoded or written
   130  --write, --out-dir: stopped by a signal (files done are new, others old)
 
@@ -183,6 +184,13 @@ pub struct Args {
     #[arg(long, action = ArgAction::Set, num_args = 0..=1, require_equals = true, default_value_t = false, default_missing_value = "true", value_name = "BOOL")]
     pub only_source_script: bool,
 
+    /// Exit with 1, as --check does, when a file has damage that cannot be
+    /// undone (U+FFFD, 锟斤拷, a lost character) or a charset declaration
+    /// left as it was; the file is written all the same. For fixers run as
+    /// pre-commit hooks: they then fail on what they cannot fix.
+    #[arg(long, action = ArgAction::Set, num_args = 0..=1, require_equals = true, default_value_t = false, default_missing_value = "true", value_name = "BOOL")]
+    pub fail_on_damage: bool,
+
     /// With --write, keep the original as PATH + SUFFIX; an existing backup
     /// is never replaced (the file is an error instead). Under folders, a
     /// file named like the backup of a file next to it (`a.txt.bak` beside
@@ -314,6 +322,7 @@ impl Args {
         set!("protect", protect, settings.protect);
         set!("force", force, settings.force);
         set!("only_source_script", only_source_script, settings.only_source_script);
+        set!("fail_on_damage", fail_on_damage, settings.fail_on_damage);
         set!("force_exclude", force_exclude, settings.force_exclude);
         set!("no_editorconfig", no_editorconfig, settings.editorconfig.map(|read| !read));
         // --iglob on the command line is a list of include globs too, and

@@ -14,6 +14,7 @@
 //! GBK is always reported and decoded as GB18030, its superset: a GB18030
 //! file then loses nothing, and a GBK file decodes identically.
 
+use crate::repair::bigram;
 use encoding_rs::{
     Encoding, BIG5, EUC_JP, EUC_KR, GB18030, GBK, ISO_2022_JP, SHIFT_JIS, UTF_16BE, UTF_16LE, UTF_8, WINDOWS_1252,
 };
@@ -266,6 +267,9 @@ fn legacy(prefix: &[u8], complete: bool) -> Detection {
         if guess == EUC_JP && is_korean_not_japanese(prefix, complete) {
             return text(EUC_KR, 0, Method::Plausibility);
         }
+        if guess == EUC_JP && non_ascii < SHORT_NON_ASCII && is_chinese_not_japanese(prefix, complete) {
+            return text(GB18030, 0, Method::Plausibility);
+        }
         // Enough text for chardetng's statistics: trust them. (Rescoring a
         // long EUC-KR text as Chinese would win, as Hangul in EUC-KR is
         // GB2312's common Han in GBK.)
@@ -273,6 +277,9 @@ fn legacy(prefix: &[u8], complete: bool) -> Detection {
     }
     if is_latin_not_chinese(prefix, complete) {
         return text(WINDOWS_1252, 0, Method::Plausibility);
+    }
+    if let Some(encoding) = chinese_charset_of_latin_text(prefix, complete) {
+        return text(widen_gbk(encoding), 0, Method::Plausibility);
     }
     match most_plausible(prefix, guess) {
         Some(encoding) => text(widen_gbk(encoding), 0, Method::Plausibility),
@@ -366,6 +373,63 @@ fn is_korean_not_japanese(prefix: &[u8], complete: bool) -> bool {
     let non_ascii = japanese.chars().filter(|c| !c.is_ascii()).count();
     let kana = japanese.chars().filter(|&c| is_kana(c)).count();
     kana * JAPANESE_KANA_SHARE < non_ascii && plausibility_as(&korean, Script::Korean) >= KOREAN_PLAUSIBILITY
+}
+
+/// Whether `prefix`, which `chardetng` takes for EUC-JP on too little text
+/// for its statistics ([`SHORT_NON_ASCII`]), is GBK: Chinese with some
+/// Japanese, as in bilingual subtitles. GB2312 puts kana where EUC-JP does,
+/// so only the Han characters tell them apart, and not one by one (the GBK
+/// reading of Japanese is GB2312's common characters, and many JIS kanji
+/// are common Chinese ones), but by how they follow each other: the GBK
+/// reading of the Chinese lines makes Chinese words, their EUC-JP reading
+/// none (`我一直在寻找` is `厘匯岷壓儖孀`), and the GBK reading of Japanese
+/// makes none either.
+fn is_chinese_not_japanese(prefix: &[u8], complete: bool) -> bool {
+    let (chinese, had_errors) = decode_prefix(GBK, prefix, complete);
+    if had_errors {
+        return false;
+    }
+    let (japanese, _) = decode_prefix(EUC_JP, prefix, complete);
+    let (known, pairs) = bigram::known_pairs(&chinese);
+    let (known_in_japanese, _) = bigram::known_pairs(&japanese);
+    pairs >= MIN_HAN_PAIRS && known * 4 >= pairs * 3 && known >= 2 * known_in_japanese + 2
+}
+
+/// The fewest pairs of Han characters side by side that
+/// [`is_chinese_not_japanese`] judges on.
+const MIN_HAN_PAIRS: usize = 4;
+
+/// For text with no letter beyond ASCII in GBK or Big5 (English with a few
+/// signs, saved as "ANSI" on a Chinese Windows), the one of them that reads
+/// its signs as Latin text has them: `…` and `°` in GBK are `＃` and `～` in
+/// Big5 (`Wait＃ what?`, `30～C`), which Chinese text has too, so that the
+/// plausibility scoring alone cannot tell. `None` when a reading has a
+/// letter (Han, kana, Hangul, a full-width letter), is malformed, or the
+/// signs do not tell.
+fn chinese_charset_of_latin_text(prefix: &[u8], complete: bool) -> Option<&'static Encoding> {
+    let latin_signs = |encoding| {
+        let (text, had_errors) = decode_prefix(encoding, prefix, complete);
+        let has_letter = text.chars().any(|c| !c.is_ascii() && c.is_alphanumeric());
+        (!had_errors && !has_letter).then(|| {
+            let chars: Vec<char> = text.chars().collect();
+            let beside_latin = |i: usize| {
+                let alphanumeric = |j: Option<&char>| j.is_some_and(|c| c.is_ascii_alphanumeric());
+                alphanumeric(i.checked_sub(1).and_then(|j| chars.get(j))) || alphanumeric(chars.get(i + 1))
+            };
+            (0..chars.len())
+                .map(|i| match chars[i] {
+                    '…' | '°' | '·' | '—' | '–' | '‘' | '’' | '“' | '”' => 1,
+                    '\u{FF01}'..='\u{FF5E}' if beside_latin(i) => -1,
+                    _ => 0,
+                })
+                .sum::<i32>()
+        })
+    };
+    match (latin_signs(GBK)?, latin_signs(BIG5)?) {
+        (gbk, big5) if gbk > big5 => Some(GBK),
+        (gbk, big5) if big5 > gbk => Some(BIG5),
+        _ => None,
+    }
 }
 
 /// Multi-byte characters that UTF-8 reads in some bytes, and the

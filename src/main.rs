@@ -80,6 +80,17 @@ fn settle(mut args: Args, matches: &clap::ArgMatches) -> anyhow::Result<Args> {
     };
     let dir = file.as_deref().and_then(Path::parent).unwrap_or(Path::new("."));
     let given = |id: &str| matches.value_source(id) == Some(clap::parser::ValueSource::CommandLine);
+    if let (Some(path), Some(excluded)) = (&file, &settings.exclude) {
+        if given("exclude") && !excluded.is_empty() && !args.quiet {
+            // A list on the command line replaces the file's: an exclusion
+            // added for one run must not bring in what the project keeps out.
+            note!(
+                "--exclude replaces the exclude list of {} ({}); name them again to keep them out",
+                walk::display_path(path),
+                excluded.join(", ")
+            );
+        }
+    }
     args.apply_settings(settings, dir, given);
     if let Some(path) = file.filter(|_| args.conversion == "none" && !args.dict.is_empty() && !given("dict")) {
         let message = "dict: dictionaries need a conversion (convert in this file, or -c NAME)".to_owned();
@@ -341,6 +352,9 @@ fn run_explain(args: &Args, options: &Options) -> anyhow::Result<Status> {
         } else {
             walk::open(path).and_then(|mut f| f.read_to_end(&mut bytes))
         };
+        // What the guard leaves, the stages before it leave too.
+        let protect = protect_for(path, options).unwrap_or_else(|| options.protect.clone());
+        let plain = Options { protect: protect.clone(), ..plain.clone() };
         let report = match read.map_err(zhnorm::Error::from).and_then(|_| normalize(&bytes[..], &mut text, &plain)) {
             Ok(Outcome::Text(report)) => report,
             Ok(Outcome::Binary) => {
@@ -354,7 +368,7 @@ fn run_explain(args: &Args, options: &Options) -> anyhow::Result<Status> {
             }
         };
         let prefix = if named.len() > 1 { format!("{}:", walk::display_path(path)) } else { String::new() };
-        let mut guard = zhnorm::convert::Guard::new(options.protect.clone(), options.force);
+        let mut guard = zhnorm::convert::Guard::new(protect, options.force);
         let text = String::from_utf8_lossy(&text);
         let changes = guard.explain(converter, &text);
         let mut positions: Vec<(u64, u64)> = changes.iter().map(|c| (c.line as u64, c.column as u64)).collect();
@@ -485,7 +499,10 @@ fn report_stdout(path: &Path, outcome: &Outcome, args: &Args) -> Status {
         Outcome::Text(report) if !args.quiet => print_damage(path, report, args),
         Outcome::Text(_) => {}
     }
-    Status::Success
+    match outcome {
+        Outcome::Text(report) if args.fail_on_damage && report.is_damaged() => Status::Changes,
+        _ => Status::Success,
+    }
 }
 
 /// Damage, a BOM that overrode `--from`, a charset declaration passed over,
@@ -842,17 +859,25 @@ fn detect_prefix(input: impl Read) -> io::Result<Detection> {
 type FileOptions<'a> = (Cow<'a, Options>, Option<EditorConfigCharset>);
 
 fn options_for<'a>(path: &Path, args: &Args, options: &'a Options) -> Result<FileOptions<'a>, zhnorm::Error> {
-    if args.no_editorconfig {
-        return Ok((Cow::Borrowed(options), None));
-    }
-    let charset = zhnorm::settings::editorconfig_charset(path)?;
-    let options = match charset {
-        Some(EditorConfigCharset::Utf8(bom)) if !args.bom_fixed && bom != options.bom => {
-            Cow::Owned(Options { bom, ..options.clone() })
+    let charset = if args.no_editorconfig { None } else { zhnorm::settings::editorconfig_charset(path)? };
+    let mut options = Cow::Borrowed(options);
+    if let Some(EditorConfigCharset::Utf8(bom)) = charset {
+        if !args.bom_fixed && bom != options.bom {
+            options.to_mut().bom = bom;
         }
-        _ => Cow::Borrowed(options),
-    };
+    }
+    if let Some(protect) = protect_for(path, &options) {
+        options.to_mut().protect = protect;
+    }
     Ok((options, charset))
+}
+
+/// With a conversion, the `--protect` patterns and the markup of a
+/// subtitle format that must not be converted (font and style names of
+/// `*.ass`); `None` when `options.protect` is all.
+fn protect_for(path: &Path, options: &Options) -> Option<Vec<regex::Regex>> {
+    let markup = options.convert.is_some() && zhnorm::convert::is_ass(path);
+    markup.then(|| options.protect.iter().chain(zhnorm::convert::ASS_MARKUP.iter()).cloned().collect())
 }
 
 /// With `--diff`, the unified diff of a file that would change: the text as
@@ -1047,8 +1072,7 @@ impl<'a> BatchPrinter<'a> {
             Ok(Processed::Normalized { outcome, changed, diff }) => {
                 let outcome: &Outcome = &outcome;
                 // A declaration not followed fails the check, also where it is left (a possible heading).
-                let damaged =
-                    matches!(outcome, Outcome::Text(r) if !r.damage.is_empty() || r.declaration_not_followed.is_some());
+                let damaged = matches!(outcome, Outcome::Text(r) if r.is_damaged());
                 if let Outcome::Text(report) = outcome {
                     self.bytes += report.bytes_in;
                 }
@@ -1056,7 +1080,7 @@ impl<'a> BatchPrinter<'a> {
                 if matches!(outcome, Outcome::Binary) {
                     self.binary += 1;
                 }
-                if mode == Mode::Check && (changed || damaged) {
+                if (mode == Mode::Check && changed) || (damaged && (mode == Mode::Check || args.fail_on_damage)) {
                     self.status = self.status.max(Status::Changes);
                 }
                 if args.json {

@@ -146,6 +146,13 @@ fn serialize_encoding<S: serde::Serializer>(encoding: &&'static Encoding, s: S) 
 }
 
 impl Report {
+    /// Whether the text has damage that cannot be undone, or a charset
+    /// declaration left as it was (it names another charset than the
+    /// output's): what `--check` fails on besides a change.
+    pub fn is_damaged(&self) -> bool {
+        !self.damage.is_empty() || self.declaration_not_followed.is_some()
+    }
+
     /// The charset the input was decoded with.
     pub fn encoding(&self) -> &'static Encoding {
         self.encoding

@@ -62,6 +62,8 @@ pub struct Settings {
     pub force: Option<bool>,
     /// `--only-source-script`.
     pub only_source_script: Option<bool>,
+    /// `--fail-on-damage`.
+    pub fail_on_damage: Option<bool>,
     /// `--glob`: only files matching these (relative to the settings file's folder).
     #[serde(default, deserialize_with = "globs")]
     pub include: Option<Vec<String>>,
@@ -94,9 +96,11 @@ pub fn discover(start: &Path) -> Option<PathBuf> {
 impl Settings {
     /// Reads and validates a settings file.
     pub fn load(path: &Path) -> Result<Settings> {
-        let text = std::fs::read_to_string(path)
-            .map_err(|err| Error::Settings { path: path.to_path_buf(), message: err.to_string() })?;
-        Settings::parse(&text).map_err(|message| Error::Settings { path: path.to_path_buf(), message })
+        let settings_error = |message: String| Error::Settings { path: path.to_path_buf(), message };
+        let bytes = std::fs::read(path).map_err(|err| settings_error(err.to_string()))?;
+        let text =
+            String::from_utf8(bytes).map_err(|err| settings_error(not_utf8(err.as_bytes(), err.utf8_error())))?;
+        Settings::parse(&text).map_err(settings_error)
     }
 
     /// Parses settings text; the error is `LINE:COLUMN: KEY: what is wrong
@@ -117,6 +121,17 @@ impl Settings {
                 None => format!("{line}:{column}: {message}"),
             }
         })
+    }
+}
+
+/// Why settings bytes are not read: TOML is UTF-8, and an editor on
+/// Windows may have saved the file as UTF-16 or in the ANSI code page.
+fn not_utf8(bytes: &[u8], err: std::str::Utf8Error) -> String {
+    let utf16 = bytes.starts_with(b"\xFF\xFE") || bytes.starts_with(b"\xFE\xFF") || bytes.contains(&0);
+    if utf16 {
+        "the file is UTF-16; a settings file must be UTF-8 (TOML)".to_owned()
+    } else {
+        format!("not UTF-8 (a malformed byte at offset {}); a settings file must be UTF-8 (TOML)", err.valid_up_to())
     }
 }
 
@@ -181,7 +196,26 @@ fn conversion<'de, D: Deserializer<'de>>(deserializer: D) -> std::result::Result
 }
 
 fn charsets<'de, D: Deserializer<'de>>(deserializer: D) -> std::result::Result<Option<Vec<String>>, D::Error> {
-    let labels = Vec::<String>::deserialize(deserializer)?;
+    /// A list of labels, or one string of them separated by commas, as
+    /// `--accept` takes them.
+    struct Labels;
+    impl<'de> serde::de::Visitor<'de> for Labels {
+        type Value = Vec<String>;
+        fn expecting(&self, f: &mut std::fmt::Formatter) -> std::fmt::Result {
+            f.write_str("a list of charsets, or a string of them separated by commas")
+        }
+        fn visit_str<E: serde::de::Error>(self, labels: &str) -> std::result::Result<Vec<String>, E> {
+            Ok(labels.split(',').map(|label| label.trim().to_owned()).collect())
+        }
+        fn visit_seq<A: serde::de::SeqAccess<'de>>(self, mut seq: A) -> std::result::Result<Vec<String>, A::Error> {
+            let mut labels = Vec::new();
+            while let Some(label) = seq.next_element()? {
+                labels.push(label);
+            }
+            Ok(labels)
+        }
+    }
+    let labels = deserializer.deserialize_any(Labels)?;
     for label in &labels {
         accepted_charset(label).ok_or_else(|| {
             serde::de::Error::custom(format!(
@@ -295,6 +329,7 @@ fullwidth-ascii = true
 protect = ["`[^`]*`"]
 force = true
 only-source-script = true
+fail-on-damage = true
 include = ["*.txt", "docs/**"]
 exclude = ["tests/fixtures/**"]
 force-exclude = true
@@ -306,6 +341,7 @@ editorconfig = false
         assert_eq!(settings.dict.unwrap(), [Path::new("terms.txt")]);
         assert_eq!(Settings::parse("convert = \"conf/team.json\"").unwrap().convert.unwrap(), "conf/team.json");
         assert_eq!(settings.accept.unwrap(), ["utf-8", "gbk"]);
+        assert_eq!(Settings::parse("accept = \"utf-8, gbk\"").unwrap().accept.unwrap(), ["utf-8", "gbk"]);
         assert_eq!(accepted_charset("gbk"), Some(encoding_rs::GBK), "gbk keeps its name");
         assert_eq!(accepted_charset("cp936"), Some(encoding_rs::GBK), "the names a file may declare, too");
         assert_eq!(accepted_charset("cp950"), Some(encoding_rs::BIG5));
@@ -317,7 +353,28 @@ editorconfig = false
         assert_eq!(settings.exclude.unwrap(), ["tests/fixtures/**"]);
         assert_eq!(settings.editorconfig, Some(false));
         assert_eq!(settings.only_source_script, Some(true));
+        assert_eq!(settings.fail_on_damage, Some(true));
         assert!(Settings::parse("").unwrap().convert.is_none());
+    }
+
+    /// Review 10: a UTF-16 settings file was "stream did not contain valid UTF-8".
+    #[test]
+    fn a_settings_file_not_in_utf8_says_what_it_is() {
+        let dir = tempfile::tempdir().unwrap();
+        let path = dir.path().join("zhnorm.toml");
+        let utf16: Vec<u8> =
+            [0xFF, 0xFE].into_iter().chain("eol = \"lf\"\n".encode_utf16().flat_map(u16::to_le_bytes)).collect();
+        for (bytes, said) in [
+            (&utf16[..], ": the file is UTF-16; a settings file must be UTF-8 (TOML)"),
+            (
+                &b"# \xd6\xd0\xce\xc4\neol = \"lf\"\n"[..],
+                ": not UTF-8 (a malformed byte at offset 2); a settings file must be UTF-8 (TOML)",
+            ),
+        ] {
+            std::fs::write(&path, bytes).unwrap();
+            let err = Settings::load(&path).unwrap_err().to_string();
+            assert!(err.ends_with(said), "{err}");
+        }
     }
 
     #[test]

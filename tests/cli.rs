@@ -554,6 +554,66 @@ fn check_fails_on_damage_and_reports_its_position() {
     assert!(err.contains("damaged.txt:2:3: damage: U+FFFD"), "{err}");
 }
 
+/// Review 10 #7: `-c` converted the font and style names of ASS subtitles
+/// (`微软雅黑` → `微軟雅黑`, a font no system has). In `*.ass` and `*.ssa`
+/// the `Style:` lines, the fields before a dialogue's text and the override
+/// tags stay; the text, the title and comments are converted. The same
+/// lines in a `.txt` are converted whole.
+#[test]
+fn ass_subtitles_keep_their_style_and_font_names_when_converted() {
+    let dir = Dir::new();
+    let head = "[Script Info]\nTitle: 测试字幕\n\n[V4+ Styles]\nFormat: Name, Fontname, Fontsize\n";
+    let events = "[Events]\nFormat: Layer, Start, End, Style, Name, MarginL, MarginR, MarginV, Effect, Text\n";
+    let subtitles = format!(
+        "{head}Style: 简体中文,微软雅黑,70\n\n{events}\
+         Dialogue: 0,0:00:01.00,0:00:03.00,简体中文,说话人,0,0,0,,{{\\fn微软雅黑\\i1}}发布软件{{\\i0}}，头发\n\
+         Comment: 0,0:00:04.00,0:00:06.00,简体中文,,0,0,0,,注释里的头发\n"
+    );
+    let ass = dir.write("ep01.ass", encoding_rs::GBK.encode(&subtitles).0.as_ref());
+    let txt = dir.write("ep01.txt", subtitles.as_bytes());
+    let converted = zhnorm(["-c".as_ref(), "s2t".as_ref(), ass.as_os_str()]).run();
+    assert_eq!(
+        stdout(&converted),
+        format!(
+            "[Script Info]\nTitle: 測試字幕\n\n[V4+ Styles]\nFormat: Name, Fontname, Fontsize\n\
+             Style: 简体中文,微软雅黑,70\n\n{events}\
+             Dialogue: 0,0:00:01.00,0:00:03.00,简体中文,说话人,0,0,0,,{{\\fn微软雅黑\\i1}}發佈軟件{{\\i0}}，頭髮\n\
+             Comment: 0,0:00:04.00,0:00:06.00,简体中文,,0,0,0,,註釋裏的頭髮\n"
+        )
+    );
+    let explained = zhnorm(["-c".as_ref(), "s2t".as_ref(), "--explain".as_ref(), ass.as_os_str()]).run();
+    let lines: Vec<&str> = std::str::from_utf8(&explained.stdout).unwrap().lines().collect();
+    assert_eq!(lines.len(), 8, "{lines:?}");
+    assert!(lines.iter().all(|line| !line.contains('微') && !line.contains("简体")), "{lines:?}");
+    let whole = zhnorm(["-c".as_ref(), "s2t".as_ref(), txt.as_os_str()]).run();
+    assert!(stdout(&whole).contains("Style: 簡體中文,微軟雅黑,70\n"), "{}", stdout(&whole));
+}
+
+/// Review 10 #6: the pre-commit fixer hook let damage in that the checker
+/// hook failed on. With `--fail-on-damage` (the fixer hooks' entry) a damaged
+/// file is still rewritten, and the run exits 1; a clean one exits 0.
+#[test]
+fn the_fixer_fails_on_damage_it_cannot_undo_with_fail_on_damage() {
+    let dir = Dir::new();
+    let damaged = dir.copy_sample("damaged.txt", "damaged.txt");
+    let gbk = dir.copy_sample("gbk.txt", "gbk.txt");
+    let fixed = zhnorm(["--write".as_ref(), damaged.as_os_str(), gbk.as_os_str()]).run();
+    assert_eq!(fixed.status.code(), Some(0), "{}", stderr(&fixed));
+    fs::copy(sample_path("gbk.txt"), &gbk).unwrap();
+    let strict = zhnorm(["--write".as_ref(), "--fail-on-damage".as_ref(), "--".as_ref(), gbk.as_os_str()]).run();
+    assert_eq!(strict.status.code(), Some(0), "{}", stderr(&strict));
+    assert_eq!(fs::read_to_string(&gbk).unwrap(), SIMPLIFIED);
+    let strict = zhnorm(["--write".as_ref(), "--fail-on-damage".as_ref(), "--".as_ref(), damaged.as_os_str()]).run();
+    assert_eq!(strict.status.code(), Some(1), "{}", stderr(&strict));
+    assert!(stderr(&strict).contains("damaged.txt:1:4: damage: 锟斤拷"), "{}", stderr(&strict));
+    // Printing, and the settings file, too.
+    let printed = zhnorm(["--fail-on-damage".as_ref(), damaged.as_os_str()]).run();
+    assert_eq!((printed.status.code(), stdout(&printed)), (Some(1), fs::read_to_string(&damaged).unwrap()));
+    dir.write("zhnorm.toml", b"fail-on-damage = true\n");
+    let set = zhnorm(["damaged.txt"]).in_dir(dir.temp.path()).run();
+    assert_eq!(set.status.code(), Some(1), "{}", stderr(&set));
+}
+
 #[test]
 fn nul_padding_and_stray_nuls_are_damage_in_text_not_a_binary_file() {
     let dir = Dir::new();
@@ -1224,6 +1284,10 @@ mod project {
         assert_eq!((only_fixture.status.code(), stdout(&only_fixture)), (Some(0), String::new()));
         let cli_exclude = zhnorm(["--check", "--exclude", "b.txt", ".."]).in_dir(&docs).run();
         assert_eq!(stdout(&cli_exclude), "../fixtures/a.txt: gb18030 -> utf-8\n", "--exclude replaces the file's list");
+        // Review 10 #8: and says so, as that is a trap for an exclusion added for one run.
+        let note = stderr(&cli_exclude);
+        assert!(note.starts_with("zhnorm: --exclude replaces the exclude list of "), "{note}");
+        assert!(note.ends_with("zhnorm.toml (fixtures/**); name them again to keep them out\n"), "{note}");
     }
 
     #[test]

@@ -392,3 +392,73 @@ fn tiny_gbk_and_big5_inputs_keep_their_charset() {
     }
     assert_eq!(misread, MISREAD);
 }
+
+/// Bilingual subtitles, a Japanese line above its Chinese one, in GBK
+/// (review 10 #1): GB2312 puts kana where EUC-JP does, and `chardetng`
+/// guesses EUC-JP for some files of two to four cues, which made the
+/// Chinese lines JIS kanji (`我一直在寻找` as `厘匯岷壓儖孀`). Every run of 1 to
+/// 10 of these cues, from every start, must be read as GBK, and the same
+/// Japanese lines alone in EUC-JP as EUC-JP.
+#[test]
+fn short_bilingual_japanese_and_chinese_subtitles_in_gbk_are_gbk() {
+    const CUES: [(&str, &str); 10] = [
+        ("ずっと探していた", "我一直在寻找"),
+        ("あなたのことを", "寻找着你"),
+        ("今日はいい天気ですね", "今天天气真好啊"),
+        ("どこへ行くの？", "你要去哪里？"),
+        ("心配しないで", "别担心"),
+        ("また明日会おう", "明天再见吧"),
+        ("ありがとう、本当に", "谢谢你，真的"),
+        ("早く帰ってきて", "早点回来"),
+        ("約束だよ", "这是约定哦"),
+        ("忘れないでね", "不要忘记我"),
+    ];
+    let srt = |cues: &mut dyn Iterator<Item = (usize, String)>| {
+        let cue =
+            |(n, lines): (usize, String)| format!("{n}\r\n00:00:{n:02},000 --> 00:00:{:02},500\r\n{lines}\r\n", n + 1);
+        cues.map(cue).collect::<String>()
+    };
+    let mut misread = Vec::new();
+    for count in 1..=CUES.len() {
+        for start in 0..CUES.len() {
+            let picked = (0..count).map(|i| CUES[(start + i) % CUES.len()]);
+            let bilingual =
+                srt(&mut picked.clone().enumerate().map(|(n, (ja, zh))| (n + 1, format!("{ja}\r\n{zh}\r\n"))));
+            let (bytes, _, unmappable) = GBK.encode(&bilingual);
+            assert!(!unmappable, "{bilingual}");
+            if !zhnorm_right(&bytes, &bilingual) {
+                misread.push(format!("GBK, {count} cues from {start}"));
+            }
+            let japanese = srt(&mut picked.enumerate().map(|(n, (ja, _))| (n + 1, format!("{ja}\r\n"))));
+            let (bytes, _, unmappable) = EUC_JP.encode(&japanese);
+            assert!(!unmappable, "{japanese}");
+            let non_ascii = bytes.iter().filter(|b| !b.is_ascii()).count();
+            // Under 48 non-ASCII bytes a Chinese reading is preferred, by design.
+            if non_ascii >= 48 && !zhnorm_right(&bytes, &japanese) {
+                misread.push(format!("EUC-JP, {count} cues from {start}"));
+            }
+        }
+    }
+    assert!(misread.is_empty(), "misread: {misread:?}");
+}
+
+/// English saved as "ANSI" on a Chinese Windows, its only non-ASCII
+/// characters a few signs (review 10 #2): no reading has a letter to
+/// judge by, and Big5 reads GBK's `…` and `°` as `＃` and `～`, which Chinese
+/// text has too. Each must keep its charset.
+#[test]
+fn english_with_a_few_signs_keeps_its_chinese_charset() {
+    for text in [
+        "Wait… what?\r\nI do not know…\r\nWell… okay.\r\n",
+        "It is 30°C today.\r\n",
+        "Chapter 1 — “Hello”, she said… ‘fine’.\n",
+    ] {
+        for encoding in [GBK, BIG5] {
+            let (bytes, _, unmappable) = encoding.encode(text);
+            if unmappable {
+                continue;
+            }
+            assert!(zhnorm_right(&bytes, text), "{} {text:?}", encoding.name());
+        }
+    }
+}

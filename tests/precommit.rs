@@ -209,4 +209,17 @@ fn the_system_hooks_run_the_zhnorm_on_path_and_apply_the_excludes_to_the_files_n
     assert_eq!(fix.status.code(), Some(1), "files changed");
     assert_eq!(fs::read(project.join("docs/gbk.txt")).unwrap(), SIMPLIFIED_S2TWP.as_bytes());
     assert_eq!(fs::read(project.join("docs/mouse.txt")).unwrap(), MOUSE.as_bytes());
+
+    // Damage no fixer can undo fails the fixer too, however often it runs
+    // (review 10 #6: the second attempt let it in).
+    fs::copy(manifest_dir().join("samples/damaged.txt"), project.join("docs/damaged.txt")).unwrap();
+    ok(git(&project, &["add", "-A"]));
+    for attempt in ["first", "second"] {
+        let args = ["run", "--hook-stage", "manual", "zhnorm-system", "--files", "docs/damaged.txt"];
+        let fix = run(&project, "pre-commit", &args, &env);
+        let log = printed(&fix);
+        assert_eq!(fix.status.code(), Some(1), "{attempt} attempt:\n{log}");
+        assert!(log.contains("docs/damaged.txt:2:3: damage: U+FFFD"), "{attempt} attempt:\n{log}");
+        ok(git(&project, &["add", "-A"]));
+    }
 }

@@ -32,6 +32,7 @@
 //! matched across it.
 
 use std::borrow::Cow;
+use std::sync::LazyLock;
 
 use memchr::memmem;
 use regex::Regex;
@@ -56,6 +57,23 @@ const MIN_HANGUL: usize = 3;
 /// How many CJK characters the judgement looks at: plenty to tell, and a
 /// block of a large file is not scanned to its end once more.
 const JUDGED: usize = 10_000;
+
+/// What of an ASS/SSA subtitle file (Advanced SubStation Alpha, the format
+/// of most fansubs) is markup naming things outside its text, to be left as
+/// it is ([`crate::Options::protect`]; the command adds these for files
+/// named `*.ass` and `*.ssa` when it converts): `Style:` lines, whose font
+/// (`微软雅黑`) is looked up by name; the fields before the text of a
+/// `Dialogue:` or `Comment:` line, where a style is named as its `Style:`
+/// line names it; and override tags in braces (`{\fn微软雅黑}`).
+pub static ASS_MARKUP: LazyLock<[Regex; 3]> = LazyLock::new(|| {
+    [r"^Style:[^\r\n]*", r"^(?:Dialogue|Comment):(?:[^,\r\n]*,){9}", r"\{[^}\r\n]*\}"]
+        .map(|pattern| Regex::new(pattern).expect("the patterns are valid"))
+});
+
+/// Whether `path` names an ASS or SSA subtitle file (see [`ASS_MARKUP`]).
+pub fn is_ass(path: &std::path::Path) -> bool {
+    path.extension().is_some_and(|e| e.eq_ignore_ascii_case("ass") || e.eq_ignore_ascii_case("ssa"))
+}
 
 /// A piece of a block of text, as a stage left it, and whether the stages
 /// are to leave it as it is.

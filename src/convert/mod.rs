@@ -108,7 +108,7 @@ use engine::{Dict, Node, Scratch, Stage, Trace};
 mod custom;
 
 mod guard;
-pub use guard::{Guard, Language, Part};
+pub use guard::{is_ass, Guard, Language, Part, ASS_MARKUP};
 mod source_script;
 use source_script::SourceScript;
 #[cfg(feature = "opencc")]

@@ -7,7 +7,7 @@
 //! left in UTF-8 where the statistics allow, and [`damage`] reports what
 //! cannot be undone.
 
-mod bigram;
+pub(crate) mod bigram;
 pub mod damage;
 pub mod mojibake;
 pub mod recover;
