@@ -300,10 +300,12 @@ const REACHED: &[(&str, [f64; 3])] = &[
     // kaomoji and pieces of Latin-1 letter lists (review round 5): correct
     // text outranks the rate.
     ("6 big5 as gbk", [92.0, 96.0, 95.0]),
-    ("6 gbk as big5", [88.0, 94.0, 80.0]),
+    // Paragraphs 80 until the vertical rules of a table (`│`, which GBK
+    // read as Big5 makes `岫`) were undone with the rest of their line.
+    ("6 gbk as big5", [88.0, 95.0, 88.0]),
     ("7 gbk as latin-1, utf-8 as cp1252", [97.0, 99.0, 100.0]),
     // Sentences 78 before the same change.
-    ("8 part of the text", [78.0, 76.0, 74.0]),
+    ("8 part of the text", [79.0, 76.0, 76.0]),
 ];
 
 #[test]
