@@ -107,12 +107,13 @@
 //!   `。，！？；` can be cut at such a cut (OpenCC's own keys contain none).
 //! - Conversion is short of the speed issue 3 asks. Through the command-line
 //!   tool, on the 50 MB test of `scripts/bench-convert.sh` with the
-//!   machine idle (1 December), it runs at 2.1–5.7 times the speed of
-//!   OpenCC's own command (s2t 2.2–3.1, t2s 2.1–2.9, s2twp 4.4–5.7, tw2sp
-//!   3.0–3.4, the higher figure `--no-repair`), not the 10 times asked;
+//!   machine idle (2 December), it runs at 2.2–5.8 times the speed of
+//!   OpenCC's own command (s2t 2.6–3.2, t2s 2.2–2.6, s2twp 4.5–5.8, tw2sp
+//!   2.5–3.1, the higher figure `--no-repair`), not the 10 times asked;
 //!   OpenCC's t2s and tw2sp, with few phrases, are its fastest, and there
-//!   a tool that only copies (iconv) reaches 2.8 and 6.4 times, s2t 5.3:
-//!   10 times is above that floor on this corpus for all but s2twp (11.0).
+//!   a tool that only copies (iconv) reaches 2.3 and 5.0 times, s2t 4.2:
+//!   10 times is above that floor on this corpus for all but s2twp (10.2).
+//!   zhnorm's t2s runs as fast as iconv copies.
 //!   A build of 30 November runs s2t faster by the clock (0.76–0.95 s
 //!   against 0.93–1.05 s on 53 MB) with more instructions (2.63 G against
 //!   2.34 G): its walk over characters had a mask in each unit that ruled
