@@ -244,9 +244,19 @@ fn not_found(path: &Path, err: &std::io::Error) -> Option<String> {
 /// prints in front.
 pub fn reason(err: &ignore::Error) -> String {
     match (err.io_error(), error_path(err)) {
-        (Some(io), Some(path)) => not_found(path, io).unwrap_or_else(|| io.to_string()),
-        (Some(io), None) => io.to_string(),
+        (Some(io), Some(path)) => not_found(path, io).unwrap_or_else(|| own_words(io)),
+        (Some(io), None) => own_words(io),
         (None, _) => err.to_string(),
+    }
+}
+
+/// What went wrong, in the system's words: the walk wraps the error of a
+/// folder it could not read in one whose text repeats the path (`IO error
+/// for operation on tree/locked: Permission denied`), shown in front already.
+fn own_words(io: &std::io::Error) -> String {
+    match io.get_ref().and_then(|wrapped| wrapped.source()) {
+        Some(source) => source.to_string(),
+        None => io.to_string(),
     }
 }
 
@@ -333,6 +343,29 @@ fn error_path(err: &ignore::Error) -> Option<&Path> {
 mod tests {
     use super::*;
     use std::fs;
+
+    /// Review 10: `zhnorm: tree/locked: IO error for operation on
+    /// tree/locked: Permission denied (os error 13)`.
+    #[test]
+    fn a_folder_that_cannot_be_read_is_named_once() {
+        #[derive(Debug)]
+        struct Walkdir(std::io::Error);
+        impl std::fmt::Display for Walkdir {
+            fn fmt(&self, f: &mut std::fmt::Formatter) -> std::fmt::Result {
+                write!(f, "IO error for operation on tree/locked: {}", self.0)
+            }
+        }
+        impl std::error::Error for Walkdir {
+            fn source(&self) -> Option<&(dyn std::error::Error + 'static)> {
+                Some(&self.0)
+            }
+        }
+        let denied = || std::io::Error::from_raw_os_error(13);
+        let wrapped = std::io::Error::new(std::io::ErrorKind::PermissionDenied, Walkdir(denied()));
+        let at = |path: &str, err| ignore::Error::WithPath { path: PathBuf::from(path), err: Box::new(err) };
+        assert_eq!(reason(&at("tree/locked", ignore::Error::Io(wrapped))), denied().to_string());
+        assert_eq!(reason(&at("a.txt", ignore::Error::Io(denied()))), denied().to_string());
+    }
 
     fn names(paths: &[PathBuf], options: &WalkOptions) -> Vec<String> {
         inputs(paths, options)
