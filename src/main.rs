@@ -566,14 +566,17 @@ fn run_stdout(inputs: &[Found], args: &Args, options: &Options) -> anyhow::Resul
 
 /// Notes on stderr for a file sent to stdout: skipped binaries, damage.
 fn report_stdout(path: &Path, outcome: &Outcome, args: &Args) -> Status {
-    match outcome {
-        Outcome::Binary => note_binary(path),
-        Outcome::Text(report) if !args.quiet => print_damage(path, report, args),
-        Outcome::Text(_) => {}
+    let Outcome::Text(report) = outcome else {
+        note_binary(path);
+        return Status::Success;
+    };
+    if !args.quiet {
+        print_damage(path, report, args);
     }
-    match outcome {
-        Outcome::Text(report) if args.fail_on_damage && report.is_damaged() => Status::Changes,
-        _ => Status::Success,
+    if args.fail_on_damage && report.is_damaged() {
+        Status::Changes
+    } else {
+        Status::Success
     }
 }
 
