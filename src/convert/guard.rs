@@ -21,7 +21,8 @@
 //!   not converted in one part and left in another. `t2jp` and `jp2t` are
 //!   meant for Japanese and always run.
 //! - **Protected patterns** (`--protect REGEX`): every match of a pattern,
-//!   found line by line in the text as decoded, is shielded.
+//!   found line by line in the text as decoded (without the line end: `$`
+//!   is the end of the line), is shielded.
 //! - **Markers**: from a line's `zhnorm: off` to the next `zhnorm: on`, in
 //!   this line or a later one, the text is shielded. They are meant for
 //!   comments (`// zhnorm: off`), so any text may surround them; the space
@@ -221,11 +222,14 @@ impl Guard {
     /// Adds the byte ranges of `line` (which starts at `offset` in the
     /// text) that must not be converted, and follows the markers.
     fn protected_ranges(&mut self, line: &str, offset: usize, ranges: &mut Vec<(usize, usize)>) {
+        // Without its line end, so that `$` is the end of the line, as users
+        // of grep and sed expect of a pattern matched line by line.
+        let content = line.strip_suffix('\n').map_or(line, |l| l.strip_suffix('\r').unwrap_or(l));
         for pattern in &self.protect {
             // An empty match protects nothing, but as a range it would cut
             // the text there and split every phrase it falls in.
             ranges.extend(
-                pattern.find_iter(line).filter(|m| !m.is_empty()).map(|m| (offset + m.start(), offset + m.end())),
+                pattern.find_iter(content).filter(|m| !m.is_empty()).map(|m| (offset + m.start(), offset + m.end())),
             );
         }
         let mut off_since = self.off.then_some(0);
@@ -490,6 +494,18 @@ mod tests {
     fn protected_patterns_are_copied() {
         let mut guard = Guard::new(vec![Regex::new(r"`[^`]*`").unwrap()], false);
         assert_eq!(convert(&mut guard, "s2t", &["运行 `发布 后台` 以发布\n"]), "運行 `发布 后台` 以發佈\n");
+    }
+
+    #[test]
+    fn a_pattern_anchored_at_the_end_of_a_line_matches_before_its_line_end() {
+        for (text, expected) in [
+            ("头发 里面\n头发 里面\n", "頭髮 里面\n頭髮 里面\n"),
+            ("头发 里面\r\n头发 里面", "頭髮 里面\r\n頭髮 里面"),
+            ("里面 头发\n", "裏面 頭髮\n"),
+        ] {
+            let mut guard = Guard::new(vec![Regex::new("里面$").unwrap()], false);
+            assert_eq!(convert(&mut guard, "s2t", &[text]), expected, "{text:?}");
+        }
     }
 
     #[test]
