@@ -147,8 +147,9 @@
 //!   before the repair's 1.4 MB word list; 20.2 MB with the walk over
 //!   characters).
 //! - Whether a text is Japanese or Korean (and so not converted by a
-//!   Chinese configuration) is judged once per input, on the first 10,000
-//!   CJK characters of its first block with any; a Chinese file that opens
+//!   Chinese configuration) is judged once per input, on its first 10,000
+//!   CJK characters (or those of its first MiB, or of the next MiB if that
+//!   had none); a Chinese file that opens
 //!   with a long Japanese or Korean quotation is taken for Japanese or
 //!   Korean. `--force` settles it. A bilingual file (Chinese subtitle lines
 //!   under Japanese or Korean ones) is judged as a whole too: left alone

@@ -11,7 +11,7 @@ use encoding_rs::{Encoding, GB18030, GBK, UTF_8};
 use serde::Serialize;
 
 use crate::clean::{CleanCounts, CleanOptions, Cleaner};
-use crate::convert::{Converter, Guard, Language, Part};
+use crate::convert::{judged_chars, Converter, Guard, Language, Part, JUDGED};
 use crate::decode::{Decoder, Malformed};
 use crate::detect::{self, Charset, Detection, Method};
 use crate::markdown::CodeTracker;
@@ -341,7 +341,8 @@ pub fn normalize<R: Read, W: Write>(mut input: R, output: &mut W, options: &Opti
         cleaner: Cleaner::new(options.clean),
         guard: Guard::new(options.protect.clone(), options.force),
         pending: String::new(),
-        judged: 0,
+        held_counted: 0,
+        held_cjk: 0,
         // ASCII is in every ASCII-compatible charset: its declaration of
         // one is as true as it was, and the file stays as it is.
         declaration_looked_for: charset.encoding == UTF_8 && charset.bom_len == 0 && prefix.is_ascii(),
@@ -487,9 +488,11 @@ struct Stream<'a, W> {
     guard: Guard,
     /// Decoded text not yet passed on: the unfinished last line.
     pending: String,
-    /// How much of `pending` the guard has been shown to judge the
-    /// language on (held-back text is not shown twice).
-    judged: usize,
+    /// How much of `pending` has been counted into `held_cjk`, and the
+    /// characters the judgement counts in it, while text is held back for
+    /// the judgement ([`Stream::holds_for_judgement`]).
+    held_counted: usize,
+    held_cjk: usize,
     /// The first block, where a charset declaration is, has been looked at
     /// (or the input is ASCII, and its declaration is not to be changed).
     declaration_looked_for: bool,
@@ -518,36 +521,78 @@ impl<W: Write> Stream<'_, W> {
     /// wherever the reads end (up to [`MAX_PENDING`]; a longer block is
     /// not taken for code).
     fn flush_lines(&mut self, end: bool) -> Result<()> {
-        let mut cut = if end {
-            self.pending.len()
-        } else if let Some(newline) = self.pending.rfind('\n') {
-            newline + 1
-        } else if self.pending.len() > MAX_PENDING {
-            safe_cut(&self.pending)
-        } else {
-            return Ok(());
-        };
-        if !end {
-            if let Some(fence) = self.code.wait_at(&self.pending[..cut]) {
-                if self.pending.len() - fence <= MAX_PENDING {
-                    cut = fence;
-                } else {
-                    self.code.give_up();
+        loop {
+            if !end && self.holds_for_judgement() {
+                return Ok(());
+            }
+            let mut cut = if end {
+                self.pending.len()
+            } else if let Some(newline) = self.pending.rfind('\n') {
+                newline + 1
+            } else if self.pending.len() > MAX_PENDING {
+                safe_cut(&self.pending)
+            } else {
+                return Ok(());
+            };
+            let mut more = false;
+            if let Some(converter) = &self.options.convert {
+                // Never more than a held window: the same text is judged
+                // however the reads cut it. A window with no CJK leaves
+                // the judgement to the text after it, which is not passed
+                // on with it. (Once judged, the guard looks no more.)
+                let mut window_end = self.pending.len().min(MAX_PENDING);
+                while !self.pending.is_char_boundary(window_end) {
+                    window_end -= 1;
+                }
+                self.guard.judge(converter, self.pending[..window_end].chars());
+                if cut > window_end && self.guard.awaits_judgement(converter) {
+                    let window = &self.pending[..window_end];
+                    cut = window.rfind('\n').map_or_else(|| safe_cut(window), |newline| newline + 1);
+                    more = true;
                 }
             }
+            if !end {
+                if let Some(fence) = self.code.wait_at(&self.pending[..cut]) {
+                    if self.pending.len() - fence <= MAX_PENDING {
+                        cut = fence;
+                    } else {
+                        self.code.give_up();
+                    }
+                }
+            }
+            self.code.passed(cut);
+            // The unfinished line moves to the front of the same buffer,
+            // which keeps its capacity for the next chunk's text.
+            let mut block = std::mem::take(&mut self.pending);
+            self.process(&block[..cut])?;
+            block.drain(..cut);
+            (self.held_counted, self.held_cjk) = (0, 0);
+            self.pending = block;
+            if !more {
+                return Ok(());
+            }
         }
-        self.code.passed(cut);
-        if let Some(converter) = &self.options.convert {
-            self.guard.judge(converter, self.pending[self.judged..].chars());
+    }
+
+    /// Whether to hold the text read back, unprocessed, because a Chinese
+    /// configuration waits for the judgement of the input's language
+    /// ([`Guard::awaits_judgement`]) and there is not enough of it yet: the
+    /// judgement is made on the first [`JUDGED`] CJK characters of whole
+    /// lines (or on those of the first [`MAX_PENDING`] bytes), so that it
+    /// does not depend on where the reads of a pipe end, as the output of a
+    /// stream must not. A short first line of Chinese read on its own would
+    /// have had the Japanese after it converted, and a Japanese one the
+    /// Chinese after it kept.
+    fn holds_for_judgement(&mut self) -> bool {
+        if !self.options.convert.as_ref().is_some_and(|converter| self.guard.awaits_judgement(converter)) {
+            return false;
         }
-        // The unfinished line moves to the front of the same buffer, which
-        // keeps its capacity for the next chunk's text.
-        let mut block = std::mem::take(&mut self.pending);
-        self.process(&block[..cut])?;
-        block.drain(..cut);
-        self.judged = block.len();
-        self.pending = block;
-        Ok(())
+        let lines_end = self.pending.rfind('\n').map_or(0, |newline| newline + 1);
+        if lines_end > self.held_counted {
+            self.held_cjk += judged_chars(&self.pending[self.held_counted..lines_end]);
+            self.held_counted = lines_end;
+        }
+        self.held_cjk < JUDGED && self.pending.len() < MAX_PENDING
     }
 
     fn process(&mut self, block: &str) -> Result<()> {
@@ -1265,6 +1310,36 @@ mod tests {
         assert!(
             matches!(outcome, Ok(Outcome::Text(report)) if !report.japanese_not_converted && report.chars_converted == 2)
         );
+    }
+
+    #[test]
+    fn the_language_is_judged_the_same_however_a_pipe_delivers_the_text() {
+        // Lines written for this test; the ASCII lines stand for a log.
+        let japanese = "日本の会社で働いています。東京は大きい都市です。\n".repeat(40);
+        let chinese = "头发很长，我们在图书馆见面。\n".repeat(40);
+        let log = "12:00:01 INFO request served in 3 ms\n".repeat(2000);
+        let inputs = [
+            (format!("头发\n{japanese}"), false),
+            (format!("これは日本語です。\n{chinese}"), true),
+            (format!("{log}头发很长。\n{japanese}"), false),
+            (format!("{japanese}{chinese}"), false),
+        ];
+        let s2t = Converter::builtin("s2t").unwrap();
+        for from in [None, Some(UTF_8)] {
+            let options = Options { from, convert: Some(s2t.clone()), ..Options::default() };
+            for (text, converted) in &inputs {
+                let expected = if *converted { s2t.convert_to_string(text) } else { text.clone() };
+                let first_line = text.find('\n').unwrap() + 1;
+                for sizes in [vec![text.len()], vec![first_line, CHUNK_LEN], vec![1], vec![7, 4096]] {
+                    let (outcome, out) =
+                        run(Trickle { bytes: text.as_bytes(), sizes: sizes.clone(), turn: 0 }, &options);
+                    let out = String::from_utf8(out).unwrap();
+                    let differs_at = out.bytes().zip(expected.bytes()).position(|(a, b)| a != b);
+                    assert!(out == expected, "{from:?} {sizes:?} {:.20}: differs at {differs_at:?}", text);
+                    assert!(matches!(outcome, Ok(Outcome::Text(r)) if r.japanese_not_converted != *converted));
+                }
+            }
+        }
     }
 
     #[test]

@@ -16,9 +16,10 @@
 //!   in at least a quarter of the Hangul and Han characters — is not converted by the
 //!   Chinese configurations, unless forced: s2t turns 会社 into 會社, t2s
 //!   turns Korean Hanja, 大韓民國, into 大韩民国. The decision is made once
-//!   per input, on the first text that has CJK characters in it (the
-//!   pipeline's first block: up to 64 KiB of whole lines), so a stream is
-//!   not converted in one part and left in another. `t2jp` and `jp2t` are
+//!   per input, on its first [`JUDGED`] CJK characters (the pipeline holds
+//!   the text back until it has them, or a window of 1 MiB, or the end), so
+//!   a stream is not converted in one part and left in another, and the
+//!   same text is judged the same however the reads of a pipe cut it. `t2jp` and `jp2t` are
 //!   meant for Japanese and always run.
 //! - **Protected patterns** (`--protect REGEX`): every match of a pattern,
 //!   found line by line in the text as decoded (without the line end: `$`
@@ -57,7 +58,13 @@ const HANGUL_SHARE: f64 = 0.25;
 const MIN_HANGUL: usize = 3;
 /// How many CJK characters the judgement looks at: plenty to tell, and a
 /// block of a large file is not scanned to its end once more.
-const JUDGED: usize = 10_000;
+pub(crate) const JUDGED: usize = 10_000;
+
+/// How many of the characters of `text` the judgement counts towards
+/// [`JUDGED`]: Han, kana and Hangul.
+pub(crate) fn judged_chars(text: &str) -> usize {
+    text.chars().filter(|&c| is_han(c) || is_kana(c) || is_hangul(c)).count()
+}
 
 /// What of an ASS/SSA subtitle file (Advanced SubStation Alpha, the format
 /// of most fansubs) is markup naming things outside its text, to be left as
@@ -131,16 +138,23 @@ impl Guard {
         self.language.filter(|&language| language != Language::Chinese && !self.force)
     }
 
-    /// Judges the input's language on `text`, once, if it holds any CJK and
-    /// `converter` is not for Japanese: until then, each call judges on
-    /// its own `text`, the text read since the last (text with no CJK
-    /// tells nothing). The pipeline shows it all it has read before it
-    /// passes on a block, which may be short (a heading before a block of
-    /// code held back); [`Guard::convert`] goes by that judgement.
+    /// Judges the input's language on `text` (on its first [`JUDGED`] CJK
+    /// characters), once, if it holds any CJK and `converter` is not for
+    /// Japanese: until then, each call judges on its own `text` (text with
+    /// no CJK tells nothing). The pipeline shows it the text it holds back
+    /// for this ([`Guard::awaits_judgement`]) before it passes any on;
+    /// [`Guard::convert`] goes by that judgement.
     pub fn judge(&mut self, converter: &Converter, text: impl Iterator<Item = char>) {
-        if self.language.is_none() && !self.force && !converter.is_for_japanese() {
+        if self.awaits_judgement(converter) {
             self.language = language(text);
         }
+    }
+
+    /// Whether `converter` may not run before the input's language is
+    /// judged: it is a Chinese configuration, not forced, and the guard has
+    /// seen no CJK yet.
+    pub fn awaits_judgement(&self, converter: &Converter) -> bool {
+        self.language.is_none() && !self.force && !converter.is_for_japanese()
     }
 
     /// Converts the `parts` (of a block, from [`Guard::parts`]) that may be
@@ -498,12 +512,13 @@ mod tests {
 
     #[test]
     fn a_pattern_anchored_at_the_end_of_a_line_matches_before_its_line_end() {
+        let at_line_end = Regex::new("里面$").unwrap();
         for (text, expected) in [
             ("头发 里面\n头发 里面\n", "頭髮 里面\n頭髮 里面\n"),
             ("头发 里面\r\n头发 里面", "頭髮 里面\r\n頭髮 里面"),
             ("里面 头发\n", "裏面 頭髮\n"),
         ] {
-            let mut guard = Guard::new(vec![Regex::new("里面$").unwrap()], false);
+            let mut guard = Guard::new(vec![at_line_end.clone()], false);
             assert_eq!(convert(&mut guard, "s2t", &[text]), expected, "{text:?}");
         }
     }

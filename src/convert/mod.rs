@@ -109,6 +109,7 @@ mod custom;
 
 mod guard;
 pub use guard::{is_ass, Guard, Language, Part, ASS_MARKUP};
+pub(crate) use guard::{judged_chars, JUDGED};
 mod source_script;
 use source_script::SourceScript;
 #[cfg(feature = "opencc")]
