@@ -1111,17 +1111,13 @@ impl<'a> BatchPrinter<'a> {
                 self.errors += 1;
                 self.status = Status::Error;
                 // --check and --diff write nothing: what fails is the check.
-                let reason = match &err {
-                    zhnorm::Error::Output { source, .. } => source.to_string(),
-                    _ => err.to_string(),
+                let (reason, output) = match &err {
+                    zhnorm::Error::Output { path: output, source } => (source.to_string(), Some(output)),
+                    _ => (err.to_string(), None),
                 };
                 let reason = match mode {
                     Mode::Check => reason.replacen("; not written", "; not checked", 1),
                     _ => reason,
-                };
-                let output = match &err {
-                    zhnorm::Error::Output { path: output, .. } => Some(output),
-                    _ => None,
                 };
                 // Led by the input, as every per-file message is, then the
                 // file that failed: `a.txt: writing OUT/a.txt: reason`. On
