@@ -11,7 +11,7 @@ use std::path::PathBuf;
 #[derive(Debug, thiserror::Error)]
 pub enum Error {
     /// Reading or writing failed.
-    #[error("{0}")]
+    #[error("{}", os_reason(.0))]
     Io(#[from] io::Error),
     /// The bytes are not valid in the charset they were decoded with, and
     /// the caller did not allow replacing them with U+FFFD.
@@ -210,5 +210,45 @@ impl Error {
     }
 }
 
+/// An error of the operating system in the words of zhnorm's messages: the
+/// system's reason, lower-case as the rest of a message, without Rust's
+/// ` (os error N)`, which means nothing to a user (`permission denied`,
+/// where `cat` says `Permission denied`). An error that zhnorm worded
+/// itself is kept as it is. Every message that passes on the system's
+/// reason words it here.
+pub fn os_reason(err: &io::Error) -> String {
+    let text = err.to_string();
+    let Some(code) = err.raw_os_error() else { return text };
+    let reason = text.strip_suffix(&format!(" (os error {code})")).unwrap_or(&text);
+    let mut chars = reason.chars();
+    chars.next().map_or_else(String::new, |first| first.to_lowercase().chain(chars).collect())
+}
+
+/// Why a file could not be read, for a message that names it in front: a
+/// path that is not there says so; anything else says that reading failed,
+/// then why (`cannot read: permission denied`).
+pub(crate) fn read_failure(err: &io::Error) -> String {
+    match err.kind() {
+        io::ErrorKind::NotFound => os_reason(err),
+        _ => format!("cannot read: {}", os_reason(err)),
+    }
+}
+
 /// Shorthand for results whose error is [`Error`].
 pub type Result<T, E = Error> = std::result::Result<T, E>;
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// Review 10: `zhnorm: unread.txt: Permission denied (os error 13)`.
+    #[cfg(unix)]
+    #[test]
+    fn the_systems_reason_is_worded_as_the_rest_of_a_message() {
+        assert_eq!(os_reason(&io::Error::from_raw_os_error(13)), "permission denied");
+        assert_eq!(os_reason(&io::Error::from_raw_os_error(28)), "no space left on device");
+        assert_eq!(Error::Io(io::Error::from_raw_os_error(40)).to_string(), "too many levels of symbolic links");
+        let own = io::Error::other("Broken symbolic link (points to gone.txt)");
+        assert_eq!(os_reason(&own), "Broken symbolic link (points to gone.txt)", "zhnorm's own words are kept");
+    }
+}

@@ -257,7 +257,7 @@ pub mod settings;
 pub mod walk;
 pub mod write;
 
-pub use error::{Error, Result};
+pub use error::{os_reason, Error, Result};
 pub use pipeline::{counted, normalize, normalize_compared, positions_in_input, Options, Outcome, Report};
 
 #[cfg(test)]

@@ -109,7 +109,7 @@ fn run_tool(tool: &Tool) -> anyhow::Result<Status> {
         Tool::Completions { shell } => clap_complete::generate(*shell, &mut Args::command(), "zhnorm", &mut text),
         Tool::Man => clap_mangen::Man::new(Args::command()).render(&mut text)?,
     }
-    io::stdout().lock().write_all(&text)?;
+    io::stdout().lock().write_all(&text).map_err(writing_stdout)?;
     Ok(Status::Success)
 }
 
@@ -271,6 +271,7 @@ fn run(args: &Args) -> anyhow::Result<Status> {
         },
         force_exclude: args.force_exclude,
         backup_suffix: args.backup.clone().unwrap_or_default(),
+        keep_backups: mode == Mode::OutDir,
     };
     if let Some(out) = &args.out_dir {
         refuse_out_dir_inside_inputs(out, &paths)?;
@@ -292,10 +293,16 @@ fn run(args: &Args) -> anyhow::Result<Status> {
             walk::display_path(folder)
         );
     }
-    match mode {
+    match (mode, &args.out_dir) {
         // Like `cat`, a file named twice is printed twice.
-        Mode::Stdout => run_stdout(&inputs, args, &options),
-        _ => run_batch(mode, &walk::once_each(inputs), backups.len(), args, &options),
+        (Mode::Stdout, _) => run_stdout(&inputs, args, &options),
+        // Like `cp -r`, a file under two inputs is copied to both mirrors.
+        (Mode::OutDir, Some(out)) => {
+            let inputs =
+                walk::once_each(inputs, |input| zhnorm::write::mirror_path(out, &input.root, &input.path).ok());
+            run_batch(mode, &inputs, backups.len(), args, &options)
+        }
+        _ => run_batch(mode, &walk::once_each(inputs, |_| ()), backups.len(), args, &options),
     }
 }
 
@@ -446,7 +453,8 @@ fn run_explain(args: &Args, options: &Options) -> anyhow::Result<Status> {
         let mut positions: Vec<(u64, u64)> = changes.iter().map(|c| (c.line as u64, c.column as u64)).collect();
         zhnorm::positions_in_input(&decoded(&bytes, &report), &text, &mut positions);
         for (c, (line, column)) in changes.iter().zip(positions) {
-            writeln!(out, "{prefix}{line}:{column}  {} → {}  {}", c.from, c.to, c.dictionary)?;
+            writeln!(out, "{prefix}{line}:{column}  {} → {}  {}", c.from, c.to, c.dictionary)
+                .map_err(writing_stdout)?;
         }
         if let Some(language) = guard.skipped_language() {
             note_not_converted(path, language);
@@ -470,11 +478,20 @@ struct Printed<W: Write> {
     any: bool,
     /// The last byte written was not a line end.
     open_line: bool,
+    /// A write failed: an error of the pipeline is standard output's, not
+    /// the input's.
+    failed: bool,
+}
+
+/// A failure to write standard output (a full disk behind `>`), named as
+/// such: the system's reason alone names no file, and is no input's.
+fn writing_stdout(err: io::Error) -> io::Error {
+    io::Error::new(err.kind(), format!("writing standard output: {}", zhnorm::os_reason(&err)))
 }
 
 impl<W: Write> Printed<W> {
     fn new(out: W) -> Self {
-        Printed { out, any: false, open_line: false }
+        Printed { out, any: false, open_line: false, failed: false }
     }
 
     fn start(&mut self) {
@@ -484,15 +501,15 @@ impl<W: Write> Printed<W> {
     /// Ends the line the input that failed left open.
     fn end_cut_line(&mut self) -> io::Result<()> {
         if self.any && self.open_line {
-            self.write_all(b"\n")?;
+            self.write_all(b"\n").map_err(writing_stdout)?;
         }
-        self.flush()
+        self.flush().map_err(writing_stdout)
     }
 }
 
 impl<W: Write> Write for Printed<W> {
     fn write(&mut self, buf: &[u8]) -> io::Result<usize> {
-        let written = self.out.write(buf)?;
+        let written = self.out.write(buf).inspect_err(|_| self.failed = true)?;
         if let Some(last) = buf[..written].last() {
             self.any = true;
             self.open_line = *last != b'\n';
@@ -501,7 +518,7 @@ impl<W: Write> Write for Printed<W> {
     }
 
     fn flush(&mut self) -> io::Result<()> {
-        self.out.flush()
+        self.out.flush().inspect_err(|_| self.failed = true)
     }
 }
 
@@ -511,12 +528,15 @@ fn run_stdin(mode: Mode, args: &Args, options: &Options) -> anyhow::Result<Statu
     let result = match mode {
         Mode::Stdout => {
             let mut out = Printed::new(io::BufWriter::with_capacity(STDOUT_BUFFER, io::stdout().lock()));
-            let outcome = normalize(stdin, &mut out, options);
+            let outcome = match normalize(stdin, &mut out, options) {
+                Err(zhnorm::Error::Io(err)) if out.failed => return Err(writing_stdout(err).into()),
+                outcome => outcome,
+            };
             if let Some(message) = outcome.as_ref().err().and_then(zhnorm::Error::printed_up_to_fault) {
                 out.end_cut_line()?;
                 bail!("{}: {message}", walk::display_path(name));
             }
-            out.flush()?;
+            out.flush().map_err(writing_stdout)?;
             let outcome = outcome.with_context(|| walk::display_path(name).to_string())?;
             return Ok(report_stdout(name, &outcome, args));
         }
@@ -553,6 +573,7 @@ fn run_stdout(inputs: &[Found], args: &Args, options: &Options) -> anyhow::Resul
         match result {
             Ok(outcome) => status = status.max(report_stdout(path, &outcome, args)),
             Err(zhnorm::Error::Io(err)) if err.kind() == io::ErrorKind::BrokenPipe => return Ok(status),
+            Err(zhnorm::Error::Io(err)) if out.failed => return Err(writing_stdout(err).into()),
             Err(err) => {
                 out.end_cut_line()?;
                 note!("{}: {}", walk::display_path(path), err.printed_up_to_fault().unwrap_or_else(|| err.to_string()));
@@ -560,7 +581,7 @@ fn run_stdout(inputs: &[Found], args: &Args, options: &Options) -> anyhow::Resul
             }
         }
     }
-    out.flush()?;
+    out.flush().map_err(writing_stdout)?;
     Ok(status)
 }
 
@@ -690,6 +711,7 @@ fn run_batch(mode: Mode, inputs: &[Found], backups: usize, args: &Args, options:
     if let Some(progress) = progress {
         progress.finish_and_clear();
     }
+    printer.suggest_write();
     // A large file's mirror folders are made before it is read; a run
     // that failed leaves none of them empty.
     if let Some(out) = out_created {
@@ -1089,38 +1111,32 @@ impl<'a> BatchPrinter<'a> {
                 self.errors += 1;
                 self.status = Status::Error;
                 // --check and --diff write nothing: what fails is the check.
-                let reason = match &err {
-                    zhnorm::Error::Output { source, .. } => source.to_string(),
-                    _ => err.to_string(),
+                let (reason, output) = match &err {
+                    zhnorm::Error::Output { path: output, source } => (source.to_string(), Some(output)),
+                    _ => (err.to_string(), None),
                 };
                 let reason = match mode {
                     Mode::Check => reason.replacen("; not written", "; not checked", 1),
                     _ => reason,
                 };
-                match (&err, args.json) {
-                    (zhnorm::Error::Output { path: output, .. }, true) => Some(
-                        json_path(json!({"status": "error", "error": reason, "output": json_name(output)}), path)
-                            .to_string(),
-                    ),
-                    (_, true) => Some(json_path(json!({"status": "error", "error": reason}), path).to_string()),
-                    // Led by the input, as every per-file message is, then
-                    // the file that failed: `a.txt: writing OUT/a.txt: reason`.
-                    (zhnorm::Error::Output { path: output, .. }, false) => {
-                        if stopped {
-                        } else if output == path {
-                            note!("{shown}: {reason}");
-                        } else {
-                            note!("{shown}: writing {}: {reason}", walk::display_path(output));
-                        }
-                        None
-                    }
-                    (_, false) => {
-                        if !stopped {
-                            note!("{shown}: {reason}");
-                        }
-                        None
+                // Led by the input, as every per-file message is, then the
+                // file that failed: `a.txt: writing OUT/a.txt: reason`. On
+                // stderr with `--json` too, where the summary counts errors
+                // that a reader of the terminal would not see otherwise.
+                if !stopped {
+                    match output {
+                        Some(output) if output == path => note!("{shown}: rewriting: {reason}"),
+                        Some(output) => note!("{shown}: writing {}: {reason}", walk::display_path(output)),
+                        None => note!("{shown}: {reason}"),
                     }
                 }
+                args.json.then(|| {
+                    let mut value = json!({"status": "error", "error": reason});
+                    if let Some(output) = output {
+                        value["output"] = json!(json_name(output));
+                    }
+                    json_path(value, path).to_string()
+                })
             }
             Ok(Processed::Detected(detection)) => Some(match (detection, args.json) {
                 (Detection::Text(c), false) => format!(
@@ -1197,11 +1213,31 @@ impl<'a> BatchPrinter<'a> {
                 // A closed pipe: nobody reads on, the status still counts.
                 Err(err) if err.kind() == io::ErrorKind::BrokenPipe => self.stopped = true,
                 Err(err) => {
-                    note!("standard output: {err}");
+                    note!("{}", writing_stdout(err));
                     self.status = Status::Error;
                     self.stopped = true;
                 }
             }
+        }
+    }
+
+    /// After `--check` has listed files that would change, one closing line
+    /// on how to change them: the checker hook's user sees the list and no
+    /// way on. Only those files: damage listed is not mended by a rewrite.
+    fn suggest_write(&self) {
+        let args = self.args;
+        if self.mode == Mode::Check
+            && args.check
+            && !args.json
+            && !args.quiet
+            && !self.stopped
+            && self.changed_files > 0
+        {
+            let them = if self.changed_files == 1 { "it" } else { "them" };
+            note!(
+                "{} would change: zhnorm --write with the same options rewrites {them}",
+                zhnorm::counted(self.changed_files as u64, "file", "files")
+            );
         }
     }
 

@@ -97,7 +97,7 @@ impl Settings {
     /// Reads and validates a settings file.
     pub fn load(path: &Path) -> Result<Settings> {
         let settings_error = |message: String| Error::Settings { path: path.to_path_buf(), message };
-        let bytes = std::fs::read(path).map_err(|err| settings_error(err.to_string()))?;
+        let bytes = std::fs::read(path).map_err(|err| settings_error(crate::error::read_failure(&err)))?;
         let text =
             String::from_utf8(bytes).map_err(|err| settings_error(not_utf8(err.as_bytes(), err.utf8_error())))?;
         Settings::parse(&text).map_err(settings_error)

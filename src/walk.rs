@@ -12,6 +12,8 @@ use std::path::{Component, Path, PathBuf};
 use ignore::overrides::{Override, OverrideBuilder};
 use ignore::WalkBuilder;
 
+use crate::os_reason;
+
 /// How folders are walked.
 #[derive(Debug, Clone, Default)]
 pub struct WalkOptions {
@@ -34,6 +36,11 @@ pub struct WalkOptions {
     /// run kept, with whatever suffix it was given, are not rewritten in
     /// their turn. Named on the command line, such a file is taken.
     pub backup_suffix: String,
+    /// Take the files that look like backups as any other (`--out-dir`:
+    /// its mirror is to hold the user's files, whatever their names, as
+    /// `cp -r` would; it rewrites nothing, so an earlier run's backups are
+    /// copied, never converted twice in place).
+    pub keep_backups: bool,
 }
 
 /// What a walk found: the files to process (and the paths that could not be
@@ -104,7 +111,7 @@ pub fn inputs(paths: &[PathBuf], options: &WalkOptions) -> Result<Walked, ignore
         for entry in walker.build() {
             match entry {
                 Ok(entry) if entry.file_type().is_some_and(|t| t.is_file()) => {
-                    if is_backup(entry.path(), &options.backup_suffix) {
+                    if !options.keep_backups && is_backup(entry.path(), &options.backup_suffix) {
                         backups.push(entry.into_path());
                     } else {
                         found.push(Ok(Input { path: entry.into_path(), root: root.clone() }));
@@ -164,15 +171,20 @@ fn is_backup_name(name: &str) -> Option<&str> {
 }
 
 /// Drops the files already found by another path (`a.txt` and `./a.txt`; a
-/// link and its target when links are followed), keeping the first, so
-/// that a batch processes each file once: two parallel rewrites of one file
-/// would race, and the second backup would hold the first one's output.
-pub fn once_each(found: Vec<Found>) -> Vec<Found> {
+/// link and its target when links are followed) for the same `place`,
+/// keeping the first, so that a batch processes each file once: two
+/// parallel rewrites of one file would race, and the second backup would
+/// hold the first one's output. `--out-dir` gives each file the place of
+/// its mirror, so that a file reached under two inputs is copied to both
+/// mirrors, as `cp -r` copies it; other modes give every file one place.
+pub fn once_each<P: Eq + std::hash::Hash>(found: Vec<Found>, place: impl Fn(&Input) -> P) -> Vec<Found> {
     let mut seen = std::collections::HashSet::new();
     found
         .into_iter()
-        .filter(|input| match input {
-            Ok(input) => std::fs::canonicalize(&input.path).map_or(true, |canonical| seen.insert(canonical)),
+        .filter(|found| match found {
+            Ok(input) => {
+                std::fs::canonicalize(&input.path).map_or(true, |canonical| seen.insert((canonical, place(input))))
+            }
             Err(_) => true,
         })
         .collect()
@@ -215,7 +227,13 @@ pub fn display_path(path: &Path) -> std::borrow::Cow<'_, str> {
 /// that says so, rather than "No such file or directory" for a path that
 /// `ls` shows.
 pub fn open(path: &Path) -> std::io::Result<std::fs::File> {
-    std::fs::File::open(path).map_err(|err| not_found(path, &err).map_or(err, std::io::Error::other))
+    std::fs::File::open(path).map_err(|err| std::io::Error::new(err.kind(), unreadable(path, &err)))
+}
+
+/// Why `path` could not be read, for messages that name it in front (see
+/// [`not_found`] for a path that is not there).
+fn unreadable(path: &Path, err: &std::io::Error) -> String {
+    not_found(path, err).unwrap_or_else(|| crate::error::read_failure(err))
 }
 
 /// A better message for `err`, met on opening `path`, when `path` is not
@@ -230,12 +248,16 @@ fn not_found(path: &Path, err: &std::io::Error) -> Option<String> {
         return Some(format!("broken symbolic link (points to {})", display_path(&target)));
     }
     if path == Path::new("-") {
-        return Some(format!("{err}; after `--`, `-` is a file name: standard input is `-` before `--`, or no path"));
+        return Some(format!(
+            "{}; after `--`, `-` is a file name: standard input is `-` before `--`, or no path",
+            os_reason(err)
+        ));
     }
     path.as_os_str().as_encoded_bytes().starts_with(b"-").then(|| {
         format!(
-            "{err}; after `--` an option is taken for a file name (a pre-commit hook's \
-             `args:` come after its entry's `--`: put options in zhnorm.toml)"
+            "{}; after `--` an option is taken for a file name (a pre-commit hook's \
+             `args:` come after its entry's `--`: put options in zhnorm.toml)",
+            os_reason(err)
         )
     })
 }
@@ -244,20 +266,20 @@ fn not_found(path: &Path, err: &std::io::Error) -> Option<String> {
 /// prints in front.
 pub fn reason(err: &ignore::Error) -> String {
     match (err.io_error(), error_path(err)) {
-        (Some(io), Some(path)) => not_found(path, io).unwrap_or_else(|| own_words(io)),
-        (Some(io), None) => own_words(io),
+        (Some(io), Some(path)) => unreadable(path, unwrapped(io)),
+        (Some(io), None) => crate::error::read_failure(unwrapped(io)),
         (None, _) => err.to_string(),
     }
 }
 
-/// What went wrong, in the system's words: the walk wraps the error of a
-/// folder it could not read in one whose text repeats the path (`IO error
-/// for operation on tree/locked: Permission denied`), shown in front already.
-fn own_words(io: &std::io::Error) -> String {
-    match io.get_ref().and_then(|wrapped| wrapped.source()) {
-        Some(source) => source.to_string(),
-        None => io.to_string(),
-    }
+/// The system's error: the walk wraps the error of a folder it could not
+/// read in one whose text repeats the path (`IO error for operation on
+/// tree/locked: Permission denied`), shown in front already.
+fn unwrapped(io: &std::io::Error) -> &std::io::Error {
+    io.get_ref()
+        .and_then(|wrapped| wrapped.source())
+        .and_then(|source| source.downcast_ref::<std::io::Error>())
+        .unwrap_or(io)
 }
 
 /// The include and exclude globs, each matched from its own folder.
@@ -345,7 +367,8 @@ mod tests {
     use std::fs;
 
     /// Review 10: `zhnorm: tree/locked: IO error for operation on
-    /// tree/locked: Permission denied (os error 13)`.
+    /// tree/locked: Permission denied (os error 13)`: the path once, and
+    /// the system's reason in words.
     #[test]
     fn a_folder_that_cannot_be_read_is_named_once() {
         #[derive(Debug)]
@@ -363,8 +386,8 @@ mod tests {
         let denied = || std::io::Error::from_raw_os_error(13);
         let wrapped = std::io::Error::new(std::io::ErrorKind::PermissionDenied, Walkdir(denied()));
         let at = |path: &str, err| ignore::Error::WithPath { path: PathBuf::from(path), err: Box::new(err) };
-        assert_eq!(reason(&at("tree/locked", ignore::Error::Io(wrapped))), denied().to_string());
-        assert_eq!(reason(&at("a.txt", ignore::Error::Io(denied()))), denied().to_string());
+        assert_eq!(reason(&at("tree/locked", ignore::Error::Io(wrapped))), "cannot read: permission denied");
+        assert_eq!(reason(&at("a.txt", ignore::Error::Io(denied()))), "cannot read: permission denied");
     }
 
     fn names(paths: &[PathBuf], options: &WalkOptions) -> Vec<String> {
@@ -466,6 +489,10 @@ mod tests {
         assert_eq!(names(&[root.join("b.txt.orig")], &options), ["b.txt.orig"], "named, it is taken");
         let other_run = WalkOptions { backup_suffix: ".bak".into(), ..Default::default() };
         assert_eq!(names(&[root.to_path_buf()], &other_run), ["a.txt", "a.txt.pre", "b.txt", "c.md", "lonely.bak"]);
+        let kept = WalkOptions { keep_backups: true, ..options };
+        let walked = inputs(&[root.to_path_buf()], &kept).unwrap();
+        assert!(walked.backups.is_empty());
+        assert_eq!(walked.found.len(), 8, "every file, backup or not");
     }
 
     #[test]
@@ -505,7 +532,7 @@ mod tests {
         let root = dir.path();
         fs::write(root.join("a.txt"), "x").unwrap();
         let paths = [root.to_path_buf(), root.join("a.txt"), root.join(".").join("a.txt"), root.join("missing")];
-        let found = once_each(inputs(&paths, &WalkOptions::default()).unwrap().found);
+        let found = once_each(inputs(&paths, &WalkOptions::default()).unwrap().found, |_| ());
         assert_eq!(found.len(), 2);
         assert_eq!(found[0].as_ref().unwrap().path, root.join("a.txt"));
         assert_eq!(
@@ -513,5 +540,8 @@ mod tests {
             root.join("missing"),
             "a path that does not resolve is kept, to be reported"
         );
+        let by_root = once_each(inputs(&paths, &WalkOptions::default()).unwrap().found, |input| input.root.clone());
+        let roots: Vec<_> = by_root.iter().flatten().map(|input| input.root.clone()).collect();
+        assert_eq!(roots, [root.to_path_buf(), root.join("a.txt"), root.join("missing")], "once for each place");
     }
 }

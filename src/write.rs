@@ -258,7 +258,8 @@ pub fn replace_with<R: Read, T>(
 
 /// The failure to write `path`, with what it means for the file.
 fn output_error(path: &Path, err: io::Error, meaning: &str) -> Error {
-    Error::Output { path: path.to_path_buf(), source: io::Error::new(err.kind(), format!("{err}; {meaning}")) }
+    let reason = format!("{}; {meaning}", crate::os_reason(&err));
+    Error::Output { path: path.to_path_buf(), source: io::Error::new(err.kind(), reason) }
 }
 
 /// The temporary file that a fill writes to. Its write errors are the
@@ -392,13 +393,57 @@ impl Temporary {
                 to,
                 e.error,
                 &format!(
-                    "{untouched}, and its backup {} could not be removed ({removal})",
-                    crate::walk::display_path(&name)
+                    "{untouched}, and its backup {} could not be removed ({})",
+                    crate::walk::display_path(&name),
+                    crate::os_reason(&removal)
                 ),
             ),
-            _ => output_error(to, e.error, untouched),
+            _ => output_error(to, sticky_folder_refusal(to, e.error), untouched),
         })
     }
+}
+
+/// A rename over `to` that the system refused as "operation not
+/// permitted", worded as what it means when the folder is sticky (as
+/// `/tmp` is): there only the owner of a file, or of the folder, may
+/// replace the file, whatever the folder's permissions say. Another error
+/// is returned as it is.
+#[cfg(unix)]
+fn sticky_folder_refusal(to: &Path, err: io::Error) -> io::Error {
+    use std::os::unix::fs::MetadataExt;
+    /// The sticky bit of a mode (`S_ISVTX`, whose type differs by system).
+    const STICKY: u32 = 0o1000;
+    if err.raw_os_error() != Some(libc::EPERM) {
+        return err;
+    }
+    let dir = to.parent().filter(|dir| !dir.as_os_str().is_empty()).unwrap_or(Path::new("."));
+    // SAFETY: geteuid cannot fail and touches no memory.
+    let user = unsafe { libc::geteuid() };
+    let owner_of = |path: &Path| fs::symlink_metadata(path).map(|metadata| (metadata.uid(), metadata.mode()));
+    let sticky = match (owner_of(dir), owner_of(to)) {
+        // Root may replace anything, so its refusal is something else.
+        (Ok((dir_owner, mode)), Ok((file_owner, _))) => {
+            mode & STICKY != 0 && user != 0 && user != dir_owner && user != file_owner
+        }
+        _ => false,
+    };
+    if !sticky {
+        return err;
+    }
+    let folder = if dir == Path::new(".") {
+        Cow::Borrowed("the current folder")
+    } else {
+        Cow::Owned(format!("the folder {}", crate::walk::display_path(dir)))
+    };
+    io::Error::new(
+        err.kind(),
+        format!("{folder} is sticky (as /tmp is), and only the file's owner may replace the file"),
+    )
+}
+
+#[cfg(not(unix))]
+fn sticky_folder_refusal(_: &Path, err: io::Error) -> io::Error {
+    err
 }
 
 /// What a failure in [`replace_with`] means for the file.
@@ -488,7 +533,7 @@ pub fn create_with<T>(
         // "File exists" does not say which: the file where a folder should be.
         let reason = match dir.ancestors().find(|d| fs::metadata(d).is_ok_and(|m| !m.is_dir())) {
             Some(file) => format!("{} is not a folder", crate::walk::display_path(file)),
-            None => format!("cannot create the folder {} ({err})", crate::walk::display_path(dir)),
+            None => format!("cannot create the folder {} ({})", crate::walk::display_path(dir), crate::os_reason(&err)),
         };
         Error::Output {
             path: path.to_path_buf(),

@@ -46,8 +46,10 @@ fn text_dict(text: &str, path: &Path, name: &str) -> crate::Result<Dict> {
 
 /// Reads and builds the text dictionary at `path`.
 pub(super) fn dict_file(path: &Path) -> crate::Result<Dict> {
-    let bytes = std::fs::read(path)
-        .map_err(|e| Error::Config { path: path.to_owned(), reason: format!("cannot read the dictionary: {e}") })?;
+    let bytes = std::fs::read(path).map_err(|e| Error::Config {
+        path: path.to_owned(),
+        reason: format!("cannot read the dictionary: {}", crate::os_reason(&e)),
+    })?;
     let text = String::from_utf8(bytes).map_err(|e| {
         let valid = &e.as_bytes()[..e.utf8_error().valid_up_to()];
         let line = valid.iter().filter(|&&b| b == b'\n').count() + 1;
@@ -71,7 +73,8 @@ pub(super) struct ConfigFile {
 /// The configuration in the JSON file at `path`.
 pub(super) fn config_file(path: &Path, tofu: TofuRisk) -> crate::Result<ConfigFile> {
     let fail = |reason: String| Error::Config { path: path.to_owned(), reason };
-    let text = std::fs::read_to_string(path).map_err(|e| fail(format!("cannot read the configuration: {e}")))?;
+    let text = std::fs::read_to_string(path)
+        .map_err(|e| fail(format!("cannot read the configuration: {}", crate::os_reason(&e))))?;
     let json: Value = serde_json::from_str(&text).map_err(|e| fail(format!("not valid JSON: {e}")))?;
     let mut loader =
         Loader { path, dir: path.parent().unwrap_or(Path::new("")), tofu, loaded: HashMap::new(), for_japanese: false };
