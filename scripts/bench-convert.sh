@@ -11,8 +11,12 @@
 #   --zhnorm PATH     the zhnorm binary (default: target/release/zhnorm;
 #                     build it with `cargo build --release` first)
 #   --tool NAME=CMD   another converter (repeatable): CMD is run by bash with
-#                     {config}, {in} and {out} replaced, e.g.
-#                     --tool 'zhconv=zhconv $(cfg2zhconv {config}) < {in} > {out}'
+#                     {config}, {in} and {out} replaced; a tool that names
+#                     its targets otherwise maps the configurations itself,
+#                     e.g. a zhconv binary that takes a variant and converts
+#                     stdin to stdout:
+#                     --tool 'zhconv=declare -A v=([s2t]=zh-Hant [t2s]=zh-Hans
+#                       [s2twp]=zh-TW [tw2sp]=zh-CN); ZHCONV ${v[{config}]} < {in} > {out}'
 #   --iconv PATH      iconv, run as `iconv -f utf-8 -t utf-8`: the floor, a
 #                     tool that only copies (default: iconv if found)
 #   --corpus DIR      where scripts/fetch-opencc-corpus.sh put its files
