@@ -1,4 +1,5 @@
 use super::*;
+use proptest::strategy::Strategy;
 
 fn dict(text: &str) -> Matcher {
     let text: &'static str = Box::leak(text.to_owned().into_boxed_str());
@@ -299,6 +300,85 @@ fn the_byte_walk_never_matches_part_of_a_character() {
         let (mut out, mut changes) = (String::new(), 0);
         trie.convert_segment(input, &mut out, &mut changes, &mut ());
         assert_eq!(out, expected, "{input}");
+    }
+}
+
+/// Checks that the double-array trie of `keys` (each with a value of its
+/// own; a repeated key keeps its first) converts each of `probes` as the
+/// reference matcher does: it finds every key, the longest at each place,
+/// and nothing that is not a key.
+fn assert_trie_matches_reference(keys: &[String], probes: &[String]) {
+    use super::engine::{Dat, Longest, Names};
+    let text: String = keys.iter().enumerate().map(|(i, key)| format!("{key}\t<{i}>\n")).collect();
+    let reference = dict(&text);
+    let entries: Vec<dat::Entry<'_>> =
+        dat::parse_text(&text).unwrap().into_iter().map(|(key, value)| (key, value, 0)).collect();
+    let (words, values) = dat::build(&entries);
+    let trie = Dat::new(&words, &values, Names::File("test"));
+    for probe in probes {
+        let (mut out, mut expected, mut changes) = (String::new(), String::new(), 0);
+        trie.convert_segment(probe, &mut out, &mut changes, &mut ());
+        reference.convert_segment(probe, &mut expected);
+        assert_eq!(out, expected, "{probe:?}");
+    }
+}
+
+/// Each key alone, with one more character, and without its last.
+fn probes_around(keys: &[String], more: char) -> Vec<String> {
+    keys.iter()
+        .flat_map(|key| {
+            let mut shorter = key.clone();
+            shorter.pop();
+            [key.clone(), format!("{key}{more}"), shorter]
+        })
+        .collect()
+}
+
+#[test]
+fn a_trie_of_many_random_han_keys_finds_each_key_and_no_other() {
+    // 20,000 keys of 2 to 6 characters from the whole CJK Unified
+    // Ideographs block, from a fixed xorshift sequence: wide nodes (up to
+    // 64 children) at every character's second and third byte, as in a
+    // large user dictionary.
+    let mut state = 0x9E37_79B9_7F4A_7C15u64;
+    let mut next = |n: u32| {
+        state ^= state << 13;
+        state ^= state >> 7;
+        state ^= state << 17;
+        (state % u64::from(n)) as u32
+    };
+    let mut han = || char::from_u32(0x4E00 + next(0x9FFF - 0x4E00 + 1)).unwrap();
+    let keys: Vec<String> = (0..20_000)
+        .map(|_| {
+            let len = 2 + (han() as u32 % 5);
+            (0..len).map(|_| han()).collect()
+        })
+        .collect();
+    assert_trie_matches_reference(&keys, &probes_around(&keys, '一'));
+}
+
+/// Characters of the generated keys: one to four UTF-8 bytes, and Han
+/// ones that share all bytes but the last (汉 汊 汇 汈: E6 B1 xx) or only
+/// the first, so that nodes of every width are placed.
+const KEY_CHARS: &[char] = &['a', 'b', 'é', 'ж', '汉', '汊', '汇', '汈', '字', '子', '一', '龥', '𠀀', '𠀁'];
+
+proptest::proptest! {
+    #[test]
+    fn a_trie_finds_exactly_its_keys(
+        keys in proptest::collection::vec(
+            proptest::collection::vec(proptest::sample::select(KEY_CHARS), 1..5)
+                .prop_map(|chars| chars.into_iter().collect::<String>()),
+            1..120,
+        ),
+        texts in proptest::collection::vec(
+            proptest::collection::vec(proptest::sample::select(KEY_CHARS), 0..12)
+                .prop_map(|chars| chars.into_iter().collect::<String>()),
+            0..8,
+        ),
+    ) {
+        let mut probes = probes_around(&keys, '子');
+        probes.extend(texts);
+        assert_trie_matches_reference(&keys, &probes);
     }
 }
 
