@@ -278,6 +278,9 @@ fn legacy(prefix: &[u8], complete: bool) -> Detection {
     if is_latin_not_chinese(prefix, complete) {
         return text(WINDOWS_1252, 0, Method::Plausibility);
     }
+    if is_alphabet_not_chinese(prefix, complete, guess) {
+        return text(guess, 0, Method::Plausibility);
+    }
     if let Some(encoding) = chinese_charset_of_latin_text(prefix, complete) {
         return text(widen_gbk(encoding), 0, Method::Plausibility);
     }
@@ -348,6 +351,70 @@ fn is_latin_text(text: &str) -> bool {
         }
     }
     any
+}
+
+/// Whether `prefix`, which `chardetng` takes for `guess`, a single-byte
+/// charset of another cased alphabet (Cyrillic, Greek, Central European: a
+/// Russian subtitle beside Chinese ones), is text in it. The plausibility
+/// scoring below knows only CJK text and scores every other letter as
+/// garbage, so the Han characters that GBK makes of `Привет` in
+/// windows-1251 would win. Text in a cased alphabet is words of its small
+/// letters, a capital at their start or all capitals: no sign among them
+/// but dashes, quotes and the like, one alphabet to a word, no capital
+/// after a small letter. A single-byte reading of GBK or Big5 breaks that
+/// at once (`ДгєГ` is GBK's `你好` in windows-1251, `ÖĐÎÄ` its `中文` in
+/// windows-1250, with no small letter). And if the GBK or Big5 reading
+/// makes Chinese words (three in four pairs of Han characters side by side
+/// known to the repair stage's pair counts), it is Chinese. Uncased
+/// alphabets (Thai, Hebrew, Arabic) are left to the scoring: any pair of
+/// GBK or Big5 bytes is a pair of their letters. [`is_latin_not_chinese`]
+/// goes first, so Latin-1 text with units (`5µl, ±10%`) stays windows-1252
+/// when `chardetng` guesses ISO-8859-2 (`5ľl, ą10%`); Slovak in ISO-8859-2
+/// with `ľ` and no other letter beyond ASCII is read as windows-1252 `µ`.
+fn is_alphabet_not_chinese(prefix: &[u8], complete: bool, guess: &'static Encoding) -> bool {
+    if !guess.is_single_byte() || guess == WINDOWS_1252 {
+        return false;
+    }
+    let (text, had_errors) = decode_prefix(guess, prefix, complete);
+    if had_errors || !is_cased_alphabet_text(&text) {
+        return false;
+    }
+    ![GBK, BIG5].into_iter().any(|encoding| {
+        let (chinese, had_errors) = decode_prefix(encoding, prefix, complete);
+        let (known, pairs) = bigram::known_pairs(&chinese);
+        !had_errors && pairs >= 2 && known * 4 >= pairs * 3
+    })
+}
+
+/// The fewest small letters beyond ASCII that [`is_cased_alphabet_text`]
+/// judges on.
+const MIN_SMALL_LETTERS: usize = 3;
+
+/// Whether `text` is words in a cased alphabet beyond ASCII, as
+/// [`is_alphabet_not_chinese`] describes them.
+fn is_cased_alphabet_text(text: &str) -> bool {
+    let is_sign = |c: char| "«»–—…°№„“”‘’·\u{A0}".contains(c);
+    let mut small = 0;
+    let mut word_alphabet = None;
+    let mut prev = ' ';
+    for c in text.chars() {
+        let alphabet = alphabet(c).filter(|_| c.is_uppercase() || c.is_lowercase());
+        if c.is_uppercase() && prev.is_lowercase() {
+            return false;
+        }
+        match alphabet {
+            Some(alphabet) if word_alphabet.is_some_and(|a| a != alphabet) => return false,
+            Some(alphabet) => {
+                word_alphabet = Some(alphabet);
+                small += usize::from(c.is_lowercase());
+            }
+            None if c.is_ascii_alphabetic() => {}
+            None if c.is_ascii() || is_sign(c) => word_alphabet = None,
+            None => return false,
+        }
+        prev = c;
+    }
+    small >= MIN_SMALL_LETTERS
 }
 
 /// Japanese text has at least one kana in this many non-ASCII characters
@@ -1121,6 +1188,37 @@ mod tests {
         assert_eq!(charset(b"\x1f\x8b\x08\x08\xa3\x91\x03\x1a\x02\x03\xcb\x48\xcd\xc9"), "binary"); // gzip
         assert_eq!(charset(b"\xd6\xd0\xce\xc4\x0c\x1b[1m\xd6\xd0\x1b[0m\x1a"), "gb18030");
         // form feed, colours, EOF
+    }
+
+    /// Short text in another alphabet's single-byte charset, as a subtitle
+    /// folder holds beside Chinese ones: read in that charset (or one that
+    /// reads the same letters), not as the Han characters GBK makes of it.
+    /// Sentences written for this test.
+    #[test]
+    fn short_text_in_another_alphabet_keeps_its_letters() {
+        let cases = [
+            ("windows-1251", "Привет, как дела? Всё хорошо."),
+            ("windows-1251", "Это просто тест"),
+            ("koi8-r", "Добро пожаловать в наш магазин"),
+            ("iso-8859-5", "Серия 1. Начало"),
+            ("windows-1251", "Серия 1. «Начало»"),
+            ("windows-1253", "Γειά σου κόσμε, τι κάνεις;"),
+            ("iso-8859-7", "Ελλάδα"),
+            ("windows-1250", "Zażółć gęślą jaźń, proszę pana"),
+            ("iso-8859-2", "Příliš žluťoučký kůň"),
+        ];
+        for (label, text) in cases {
+            let encoding = Encoding::for_label(label.as_bytes()).unwrap();
+            let bytes = encode(encoding, &format!("{text}\n"));
+            let Detection::Text(found) = detect(&bytes, true) else { panic!("{label} {text}: binary") };
+            let (read, had_errors) = found.encoding.decode_without_bom_handling(&bytes);
+            assert_eq!((read.trim_end(), had_errors), (text, false), "{label} read as {}", found.encoding.name());
+        }
+        // Their single-byte readings break the rules of words in an alphabet.
+        for (gbk, chinese) in [(&b"\xc4\xe3\xba\xc3"[..], "你好 (ДгєГ)"), (b"\xd6\xd0\xce\xc4", "中文 (ЦРОД)")]
+        {
+            assert_eq!(charset(gbk), "gb18030", "{chinese}");
+        }
     }
 
     #[test]

@@ -14,7 +14,7 @@
 //!    zero-width characters and full-width ASCII;
 //! 5. [`convert`] converts between Traditional and Simplified Chinese with
 //!    OpenCC 1.4.2's configurations, byte-identical to OpenCC;
-//! 6. [`write`] gives the text its output form (UTF-8, BOM and line-ending
+//! 6. [`write`](mod@write) gives the text its output form (UTF-8, BOM and line-ending
 //!    policy, optional NFC) and writes files safely: atomically in place, or
 //!    into a mirrored folder.
 //!

@@ -214,7 +214,8 @@ fn folded_word_end(text: &str, at: usize, word: &str) -> Option<usize> {
     Some(chars.next().map_or(text.len(), |(end, _)| at + end))
 }
 
-/// Which kinds of declaration (by their index in [`DECLARATIONS`]) stand
+/// Which kinds of declaration (XML declaration, CSS `@charset`, Python or
+/// Emacs coding cookie, HTML `<meta>`, `.po` header: a bit each) stand
 /// where they count at the start of an input. Converted, the text before a
 /// declaration grows or shrinks, and a window measured on the output would
 /// miss a declaration that was followed or catch one that was not: the
