@@ -103,6 +103,20 @@
 //!   where no dictionary phrase, mojibake span or gloss can be cut. A line
 //!   with neither in its last 512 KiB is cut anywhere, and a phrase may then
 //!   be converted as two pieces.
+//! - In a text of Chinese lines and Japanese lines (bilingual subtitles),
+//!   each line is converted or kept on its own evidence (README, *What is
+//!   not converted*), and some lines have none: a line of Han characters
+//!   both languages write and no kana (`東京都知事選挙`, `学会`, `株式会社東芝`)
+//!   is kept in a file judged Japanese, though it may be a Chinese line that
+//!   conversion would change, and converted in a file judged Chinese, though
+//!   it may be Japanese. A Chinese line with a Japanese word in kana
+//!   (`我喜欢ワンピース`) is kept as Japanese; a kana-free Japanese line with
+//!   a Traditional form (`國學院大學`), a character outside Shift_JIS
+//!   (`森鷗外の小説`: a lone の between Han is no word, as Chinese writes it
+//!   for 的), or 是 or 个 is converted as Chinese. 的 and 了 tell nothing (Japanese
+//!   writes 具体的 and 終了). Whether a text is bilingual is judged once, on
+//!   the first block; a line longer than 1 MiB, cut, is told piece by piece,
+//!   and with `--from` a pipe's first block is what its first read holds.
 //! - A `--dict` or custom-configuration key that contains a space or one of
 //!   `。，！？；` can be cut at such a cut (OpenCC's own keys contain none).
 //! - Conversion is short of the speed issue 3 asks. Through the command-line

@@ -459,6 +459,9 @@ fn run_explain(args: &Args, options: &Options) -> anyhow::Result<Status> {
         if let Some(language) = guard.skipped_language() {
             note_not_converted(path, language);
         }
+        if let Some(lines) = guard.lines_not_converted() {
+            note_bilingual(path, lines);
+        }
     }
     Ok(status)
 }
@@ -621,6 +624,9 @@ fn print_damage(path: &Path, report: &Report, args: &Args) {
     if report.korean_not_converted {
         note_not_converted(path, Language::Korean);
     }
+    if report.bilingual {
+        note_bilingual(path, report.lines_not_converted);
+    }
     let misfit = bom_misfit(report);
     if let Some(misfit) = &misfit {
         note!("{}: {misfit}", walk::display_path(path));
@@ -660,6 +666,14 @@ fn note_binary(path: &Path) {
 
 fn note_not_converted(path: &Path, language: Language) {
     note!("{}: not converted: the text is {language} (--force converts it)", walk::display_path(path));
+}
+
+fn note_bilingual(path: &Path, lines_not_converted: u64) {
+    note!(
+        "{}: Chinese and Japanese lines: only the Chinese lines converted, {} left as Japanese (--force converts them)",
+        walk::display_path(path),
+        zhnorm::counted(lines_not_converted, "line", "lines")
+    );
 }
 
 /// What happened to one file in a batch.

@@ -110,6 +110,11 @@ pub struct Report {
     pub japanese_not_converted: bool,
     /// The text is Korean and was not converted (see [`Guard`]).
     pub korean_not_converted: bool,
+    /// The text is a mix of Chinese lines and Japanese lines, and only the
+    /// Chinese ones were converted (see [`Guard::judge`]).
+    pub bilingual: bool,
+    /// The lines with CJK characters that a bilingual text kept as they were.
+    pub lines_not_converted: u64,
     /// The label of the charset the text declared for itself (an HTML
     /// `<meta charset>`, an XML declaration, a coding cookie), now declaring
     /// UTF-8 (see [`write::declare_utf8`]).
@@ -324,6 +329,8 @@ pub fn normalize<R: Read, W: Write>(mut input: R, output: &mut W, options: &Opti
             chars_converted: 0,
             japanese_not_converted: false,
             korean_not_converted: false,
+            bilingual: false,
+            lines_not_converted: 0,
             declaration_updated: None,
             declaration_not_followed: None,
             // Only a detected charset passes a declaration over.
@@ -384,6 +391,9 @@ pub fn normalize<R: Read, W: Write>(mut input: R, output: &mut W, options: &Opti
     let skipped = stream.guard.skipped_language();
     stream.report.japanese_not_converted = skipped == Some(Language::Japanese);
     stream.report.korean_not_converted = skipped == Some(Language::Korean);
+    let lines_not_converted = stream.guard.lines_not_converted();
+    stream.report.bilingual = lines_not_converted.is_some();
+    stream.report.lines_not_converted = lines_not_converted.unwrap_or(0);
     Ok(Outcome::Text(stream.report))
 }
 
@@ -544,7 +554,7 @@ impl<W: Write> Stream<'_, W> {
                 while !self.pending.is_char_boundary(window_end) {
                     window_end -= 1;
                 }
-                self.guard.judge(converter, self.pending[..window_end].chars());
+                self.guard.judge(converter, &self.pending[..window_end]);
                 if cut > window_end && self.guard.awaits_judgement(converter) {
                     let window = &self.pending[..window_end];
                     cut = window.rfind('\n').map_or_else(|| safe_cut(window), |newline| newline + 1);
@@ -1339,6 +1349,28 @@ mod tests {
                     assert!(matches!(outcome, Ok(Outcome::Text(r)) if r.japanese_not_converted != *converted));
                 }
             }
+        }
+    }
+
+    #[test]
+    fn a_bilingual_stream_is_converted_line_by_line_wherever_the_reads_end() {
+        // Written by hand: a cue's Chinese line and its Japanese line, and a
+        // line of Han both languages write in each (kept, as unsure).
+        let cue = |n| {
+            format!("{n}\n00:00:01,000 --> 00:00:03,000\n我们走吧，时间不多了。\n会議が始まった、行こう。\n东京都知事选举\n東京都知事選挙\n\n")
+        };
+        let input: String = (1..3000).map(cue).collect();
+        assert!(input.len() > detect::PREFIX_LEN + 3 * CHUNK_LEN, "the text is cut several times");
+        let expected = input
+            .replace("我们走吧，时间不多了。", "我們走吧，時間不多了。")
+            .replace("东京都知事选举", "東京都知事選舉");
+        let options = Options { convert: Some(Converter::builtin("s2t").unwrap()), ..Options::default() };
+        for sizes in [vec![input.len()], vec![4096], vec![7, 100, 3000], vec![1]] {
+            let (outcome, out) = run(Trickle { bytes: input.as_bytes(), sizes: sizes.clone(), turn: 0 }, &options);
+            let Ok(Outcome::Text(report)) = outcome else { panic!("not text") };
+            assert!(String::from_utf8(out).unwrap() == expected, "reads of {sizes:?}");
+            assert!(report.bilingual && !report.japanese_not_converted, "reads of {sizes:?}");
+            assert_eq!(report.lines_not_converted, 2 * 2999, "reads of {sizes:?}");
         }
     }
 

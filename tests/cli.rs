@@ -968,6 +968,120 @@ fn korean_text_with_hanja_is_not_converted_unless_forced() {
     assert_eq!(stdout(&forced), "대한민국(大韩民国)의 국어(国语)\n");
 }
 
+/// Cues of a bilingual subtitle file (中日双语字幕), a Chinese line and its
+/// Japanese line each, written by hand for these tests: the third Japanese
+/// line has no kana (unsure, so kept), the fourth Chinese line has one.
+const BILINGUAL_CUES: [(&str, &str, &str); 5] = [
+    ("我们快走吧，时间来不及了。", "我們快走吧，時間來不及了。", "早く行こう、時間がない。"),
+    ("你刚才说什么？", "你剛纔說什麼？", "今、何て言ったの？"),
+    ("东京都知事选举", "東京都知事選舉", "東京都知事選挙"),
+    ("这就是我の宝物", "這就是我の寶物", "これが私の宝物だ"),
+    ("会议马上开始", "會議馬上開始", "会議がもうすぐ始まる"),
+];
+
+/// The cues as an `.srt` with CRLF line ends: `chinese` picks the Chinese
+/// line as written (`1`) or as s2t converts it (`2`), `None` leaves it out.
+fn bilingual_srt(chinese: Option<usize>) -> String {
+    let mut srt = String::new();
+    for (n, cue) in BILINGUAL_CUES.iter().enumerate() {
+        srt += &format!("{}\r\n00:00:{:02},000 --> 00:00:{:02},500\r\n", n + 1, 2 * n, 2 * n + 1);
+        if let Some(form) = chinese {
+            srt += [cue.0, cue.1][form - 1];
+            srt += "\r\n";
+        }
+        srt += &format!("{}\r\n\r\n", cue.2);
+    }
+    srt
+}
+
+#[test]
+fn a_bilingual_srt_has_its_chinese_lines_converted_and_its_japanese_lines_kept() {
+    let dir = Dir::new();
+    let (simplified, converted) = (bilingual_srt(Some(1)), bilingual_srt(Some(2)));
+    let note = "Chinese and Japanese lines: only the Chinese lines converted, 5 lines left as Japanese (--force converts them)";
+    let utf8 = dir.write("ep01.srt", simplified.as_bytes());
+    let gbk = dir.write("ep01-gbk.srt", &encoding_rs::GBK.encode(&simplified).0);
+    for file in [&utf8, &gbk] {
+        let output = zhnorm(["--no-config".as_ref(), "-c".as_ref(), "s2t".as_ref(), file.as_os_str()]).run();
+        assert!(output.status.success(), "{}", stderr(&output));
+        assert_eq!(stdout(&output), converted, "{}", file.display());
+        assert_eq!(stderr(&output), format!("zhnorm: {}: {note}\n", file.display()));
+    }
+    let check =
+        zhnorm(["--no-config", "--check", "--json", "-c", "s2t"].map(PathBuf::from).iter().chain([&utf8])).run();
+    assert_eq!(check.status.code(), Some(1), "the Chinese lines would change");
+    let value: serde_json::Value = serde_json::from_slice(&check.stdout).unwrap();
+    assert_eq!(value["bilingual"], true);
+    assert_eq!(value["lines_not_converted"], 5);
+    assert_eq!(value["japanese_not_converted"], false);
+    let forced =
+        zhnorm(["--no-config".as_ref(), "--force".as_ref(), "-c".as_ref(), "s2t".as_ref(), utf8.as_os_str()]).run();
+    assert!(stdout(&forced).contains("會議がもうすぐ始まる"), "{}", stdout(&forced));
+    assert_eq!(stderr(&forced), "");
+}
+
+#[test]
+fn the_japanese_lines_alone_are_not_converted() {
+    let dir = Dir::new();
+    let japanese = bilingual_srt(None);
+    let file = dir.write("ep01.ja.srt", japanese.as_bytes());
+    let output =
+        zhnorm(["--no-config", "--check", "--json", "-c", "s2t"].map(PathBuf::from).iter().chain([&file])).run();
+    assert_eq!(output.status.code(), Some(0), "nothing would change");
+    let value: serde_json::Value = serde_json::from_slice(&output.stdout).unwrap();
+    assert_eq!(value["japanese_not_converted"], true);
+    assert_eq!(value["bilingual"], false);
+    let printed = zhnorm(["--no-config", "-c", "s2t", "-"]).stdin(japanese.as_bytes()).run();
+    assert_eq!(stdout(&printed), japanese);
+    assert_eq!(stderr(&printed), "zhnorm: <stdin>: not converted: the text is Japanese (--force converts it)\n");
+}
+
+#[test]
+fn a_bilingual_ass_keeps_its_fonts_and_its_japanese_dialogue() {
+    let dir = Dir::new();
+    let head = "[V4+ Styles]\nStyle: 中文,微软雅黑,60\nStyle: 日文,ＭＳ ゴシック,50\n\n[Events]\n";
+    let dialogue =
+        |style: &str, text: &str| format!("Dialogue: 0,0:00:01.00,0:00:03.00,{style},,0,0,0,,{{\\fn微软雅黑}}{text}\n");
+    let ass: String = BILINGUAL_CUES.iter().map(|cue| dialogue("中文", cue.0) + &dialogue("日文", cue.2)).collect();
+    let expected: String =
+        BILINGUAL_CUES.iter().map(|cue| dialogue("中文", cue.1) + &dialogue("日文", cue.2)).collect();
+    let file = dir.write("ep01.ass", format!("{head}{ass}").as_bytes());
+    let output = zhnorm(["--no-config".as_ref(), "-c".as_ref(), "s2t".as_ref(), file.as_os_str()]).run();
+    assert_eq!(stdout(&output), format!("{head}{expected}"));
+}
+
+#[test]
+fn a_bilingual_stream_written_in_small_pieces_comes_out_as_the_whole_file_does() {
+    let dir = Dir::new();
+    // More than detection reads (64 KiB): later blocks are told line by line.
+    let srt = bilingual_srt(Some(1)).repeat(500);
+    assert!(srt.len() > 3 * 64 * 1024);
+    let file = dir.write("long.srt", srt.as_bytes());
+    let whole = zhnorm(["--no-config".as_ref(), "-c".as_ref(), "s2t".as_ref(), file.as_os_str()]).run();
+    assert_eq!(stdout(&whole), bilingual_srt(Some(2)).repeat(500));
+    let mut child = Command::new(env!("CARGO_BIN_EXE_zhnorm"))
+        .args(["--no-config", "-c", "s2t", "-"])
+        .stdin(Stdio::piped())
+        .stdout(Stdio::piped())
+        .stderr(Stdio::piped())
+        .spawn()
+        .unwrap();
+    let mut stdin = child.stdin.take().unwrap();
+    let bytes = srt.into_bytes();
+    let writer = std::thread::spawn(move || {
+        for piece in bytes.chunks(1000) {
+            stdin.write_all(piece).unwrap();
+            stdin.flush().unwrap();
+            std::thread::sleep(Duration::from_micros(200));
+        }
+    });
+    let piped = child.wait_with_output().unwrap();
+    writer.join().unwrap();
+    assert_eq!(stdout(&piped), stdout(&whole));
+    assert_eq!(stderr(&piped), stderr(&whole).replace(&file.display().to_string(), "<stdin>"));
+    assert!(stderr(&piped).contains("2500 lines left as Japanese"), "{}", stderr(&piped));
+}
+
 #[test]
 fn chinese_that_quotes_japanese_names_is_converted() {
     let output = zhnorm(["--no-config", "-c", "s2t", "-"])

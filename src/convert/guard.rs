@@ -21,6 +21,18 @@
 //!   a stream is not converted in one part and left in another, and the
 //!   same text is judged the same however the reads of a pipe cut it. `t2jp` and `jp2t` are
 //!   meant for Japanese and always run.
+//! - **The Japanese lines of a bilingual text** — a text judged Japanese or
+//!   Chinese that is a mix of Chinese lines and Japanese lines (bilingual
+//!   subtitles, a Chinese line and a Japanese line per cue) has each line
+//!   converted or kept on its own: a line with kana in words is Japanese
+//!   and kept; one with a Han character Japanese does not write (outside
+//!   Shift_JIS, as 们 这 说; a Traditional form Japanese writes otherwise, as
+//!   國 會; a word of Chinese grammar, as 這 很 是) is Chinese and converted;
+//!   one with neither (`東京都知事選挙`) goes with the judgement of the
+//!   whole text, kept in a Japanese one and converted in a Chinese one.
+//!   Whether the text is a mix is judged with its language, once (see
+//!   [`Guard::judge`]); each line is then told on its own, so where a
+//!   stream's blocks end changes nothing.
 //! - **Protected patterns** (`--protect REGEX`): every match of a pattern,
 //!   found line by line in the text as decoded (without the line end: `$`
 //!   is the end of the line), is shielded.
@@ -34,11 +46,13 @@
 //! matched across it.
 
 use std::borrow::Cow;
+use std::collections::HashSet;
 use std::sync::LazyLock;
 
 use memchr::memmem;
 use regex::Regex;
 
+use super::source_script::SourceScript;
 use super::{advance, Change, Converter};
 use crate::clean::is_han;
 
@@ -65,6 +79,22 @@ pub(crate) const JUDGED: usize = 10_000;
 pub(crate) fn judged_chars(text: &str) -> usize {
     text.chars().filter(|&c| is_han(c) || is_kana(c) || is_hangul(c)).count()
 }
+
+/// How many lines of each language make a text of Chinese and Japanese
+/// lines (see [`Guard::judge`]): at least [`MIN_BILINGUAL_LINES`] lines
+/// shown to be Chinese and as many in Japanese, each language at least this
+/// share of those lines. A subtitle file with a line of each per cue is
+/// half and half; a Japanese file with a kanji-only line that a Chinese
+/// character happens to be in now and then (`森鷗外`) is nowhere near.
+const BILINGUAL_SHARE: f64 = 0.2;
+const MIN_BILINGUAL_LINES: usize = 3;
+/// Han characters that Chinese writes as words of its grammar and Japanese
+/// hardly ever writes at all, among those Shift_JIS has (the others, such
+/// as 你 说 吗 呢 吧, are Chinese by being outside it): 這 們 麼 很 怎 嘛 哦
+/// 沒, 是 (Japanese 是正, rare beside the Chinese copula) and 个. Not
+/// 的 了 在 他 都 那, which Japanese kanji words are full of (具体的, 終了,
+/// 現在, 他社, 東京都, 刹那).
+const CHINESE_GRAMMAR_WORDS: &str = "這們麼很怎嘛哦沒是个";
 
 /// What of an ASS/SSA subtitle file (Advanced SubStation Alpha, the format
 /// of most fansubs) is markup naming things outside its text, to be left as
@@ -114,6 +144,21 @@ impl std::fmt::Display for Language {
     }
 }
 
+/// What a line of a text of Chinese and Japanese lines is written in.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum LineLanguage {
+    /// It has a Han character that Japanese does not write (see
+    /// [`not_japanese`]) and no kana in words.
+    Chinese,
+    /// It has kana in words (see [`counts`]).
+    Japanese,
+    /// It has CJK characters but neither: `東京都知事選挙`, `株式会社東芝`,
+    /// `学会` could be either.
+    Unsure,
+    /// It has no Han, kana or Hangul.
+    NoCjk,
+}
+
 /// Keeps protected text away from every stage, and Japanese and Korean
 /// text away from a Chinese converter.
 #[derive(Debug, Clone, Default)]
@@ -122,6 +167,11 @@ pub struct Guard {
     force: bool,
     /// The input's language, once known.
     language: Option<Language>,
+    /// The input has Chinese lines and Japanese lines: only the Chinese ones
+    /// are converted.
+    bilingual: bool,
+    /// Lines with CJK characters that a bilingual input kept as they were.
+    lines_not_converted: u64,
     /// Inside a `zhnorm: off` region.
     off: bool,
 }
@@ -130,12 +180,19 @@ impl Guard {
     /// A guard for one input. `protect`: patterns whose matches are not
     /// converted; `force`: convert Japanese and Korean text too.
     pub fn new(protect: Vec<Regex>, force: bool) -> Guard {
-        Guard { protect, force, language: None, off: false }
+        Guard { protect, force, ..Guard::default() }
     }
 
     /// The language (Japanese or Korean) for which conversion was skipped.
     pub fn skipped_language(&self) -> Option<Language> {
-        self.language.filter(|&language| language != Language::Chinese && !self.force)
+        self.language.filter(|&language| language != Language::Chinese && !self.force && !self.bilingual)
+    }
+
+    /// For an input of Chinese lines and Japanese lines, of which only the
+    /// Chinese ones were converted: how many lines with CJK characters were
+    /// kept as they were (so far); `None` for any other input.
+    pub fn lines_not_converted(&self) -> Option<u64> {
+        self.bilingual.then_some(self.lines_not_converted)
     }
 
     /// Judges the input's language on `text` (on its first [`JUDGED`] CJK
@@ -144,9 +201,24 @@ impl Guard {
     /// no CJK tells nothing). The pipeline shows it the text it holds back
     /// for this ([`Guard::awaits_judgement`]) before it passes any on;
     /// [`Guard::convert`] goes by that judgement.
-    pub fn judge(&mut self, converter: &Converter, text: impl Iterator<Item = char>) {
+    ///
+    /// Judged Chinese or Japanese, the input may be bilingual, a mix of
+    /// Chinese lines and Japanese lines (at least 3 of each, each at least
+    /// a fifth of them) as in the subtitles of anime fansubs: then each
+    /// line is converted or not on its own. In an input judged Japanese only the
+    /// lines shown to be Chinese are converted; in one judged Chinese, all
+    /// but the lines shown to be Japanese. Those lines are told on the text
+    /// outside protected parts, so that a font named in an ASS style or
+    /// override tag (`{\fn微软雅黑}`) does not count.
+    pub fn judge(&mut self, converter: &Converter, text: &str) {
         if self.awaits_judgement(converter) {
-            self.language = language(text);
+            let counts = counts(text.chars());
+            self.language = language_of(&counts);
+            // Without kana in words there is no Japanese line: text
+            // without kana is converted as it always was.
+            self.bilingual = counts.kana > 0.0
+                && self.language.is_some_and(|language| language != Language::Korean)
+                && self.is_bilingual(text);
         }
     }
 
@@ -157,13 +229,57 @@ impl Guard {
         self.language.is_none() && !self.force && !converter.is_for_japanese()
     }
 
+    /// Whether the first [`JUDGED`] CJK characters' worth of lines of
+    /// `text` are a mix of Chinese lines and Japanese lines.
+    fn is_bilingual(&self, text: &str) -> bool {
+        let (mut chinese, mut japanese, mut cjk) = (0usize, 0usize, 0usize);
+        let mut off = self.off;
+        for line in text.split_inclusive('\n') {
+            let line = self.unprotected(line, &mut off);
+            match line_language(&line) {
+                LineLanguage::Chinese => chinese += 1,
+                LineLanguage::Japanese => japanese += 1,
+                LineLanguage::Unsure | LineLanguage::NoCjk => {}
+            }
+            cjk += line.chars().filter(|&c| is_han(c) || is_kana(c)).count();
+            if cjk >= JUDGED {
+                break;
+            }
+        }
+        let share = |lines: usize| {
+            lines >= MIN_BILINGUAL_LINES && lines as f64 >= BILINGUAL_SHARE * (chinese + japanese) as f64
+        };
+        share(chinese) && share(japanese)
+    }
+
+    /// The text of `line` outside what the patterns and the markers
+    /// protect (`off`: inside a `zhnorm: off` region, followed over the line).
+    fn unprotected<'l>(&self, line: &'l str, off: &mut bool) -> Cow<'l, str> {
+        let mut protected = Vec::new();
+        self.protected_ranges(line, 0, off, &mut protected);
+        if protected.is_empty() {
+            return Cow::Borrowed(line);
+        }
+        protected.sort_unstable();
+        let mut kept = String::with_capacity(line.len());
+        let mut done = 0;
+        for (from, to) in protected {
+            if from > done {
+                kept.push_str(&line[done..from]);
+            }
+            done = done.max(to);
+        }
+        kept.push_str(&line[done..]);
+        Cow::Owned(kept)
+    }
+
     /// Converts the `parts` (of a block, from [`Guard::parts`]) that may be
     /// converted and copies the rest, appending to `out`; returns the
     /// characters converted (see [`Converter::convert`]). Show the guard
     /// the text first ([`Guard::judge`]), or Japanese text is converted.
     pub fn convert(&mut self, converter: &Converter, parts: &[Part<'_>], out: &mut String) -> u64 {
         let mut changes = 0;
-        self.each_part(parts, |part, convertible| {
+        self.lines_not_converted += self.each_part(parts, |part, convertible| {
             if convertible {
                 changes += converter.convert(part, out);
             } else {
@@ -176,11 +292,11 @@ impl Guard {
     /// The changes [`Guard::convert`] would make to `text` (see
     /// [`Converter::explain`]), with lines and columns counted in `text`.
     pub fn explain(&mut self, converter: &Converter, text: &str) -> Vec<Change> {
-        self.judge(converter, text.chars());
+        self.judge(converter, text);
         let mut changes = Vec::new();
         let (mut line, mut column) = (1, 1);
         let parts = self.parts(text);
-        self.each_part(&parts, |part, convertible| {
+        self.lines_not_converted += self.each_part(&parts, |part, convertible| {
             if convertible {
                 changes.extend(converter.explain(part).into_iter().map(|change| change.shifted((line, column))));
             }
@@ -198,10 +314,12 @@ impl Guard {
             return vec![part(text, false)];
         }
         let mut protected = Vec::new();
+        let mut off = self.off;
         for line in text.split_inclusive('\n') {
             let start = line.as_ptr() as usize - text.as_ptr() as usize;
-            self.protected_ranges(line, start, &mut protected);
+            self.protected_ranges(line, start, &mut off, &mut protected);
         }
+        self.off = off;
         protected.sort_unstable();
         let mut parts = Vec::new();
         let mut done = 0;
@@ -222,20 +340,44 @@ impl Guard {
         parts
     }
 
-    /// Calls `each` on each of `parts` in order, saying whether it may be
-    /// converted: not when it is shielded, nor when the text was judged
-    /// Japanese or Korean.
-    fn each_part<'p>(&self, parts: &'p [Part<'_>], mut each: impl FnMut(&'p str, bool)) {
+    /// Calls `each` on each of `parts` in order, or on its lines in a
+    /// bilingual text, saying whether it may be converted: not when it is
+    /// shielded, nor when the text was judged Japanese or Korean, nor when
+    /// it is a line a bilingual text keeps (see [`Guard::judge`]). Returns
+    /// how many lines with CJK characters a bilingual text keeps.
+    fn each_part<'p>(&self, parts: &'p [Part<'_>], mut each: impl FnMut(&'p str, bool)) -> u64 {
         if self.skipped_language().is_some() {
             parts.iter().for_each(|part| each(&part.text, false));
-            return;
+            return 0;
         }
-        parts.iter().for_each(|part| each(&part.text, !part.shielded));
+        if !self.bilingual {
+            parts.iter().for_each(|part| each(&part.text, !part.shielded));
+            return 0;
+        }
+        let lines = lines_outside_shields(parts);
+        let judged_chinese = self.language == Some(Language::Chinese);
+        let converted: Vec<bool> = lines
+            .iter()
+            .map(|line| match line_language(line) {
+                LineLanguage::Chinese | LineLanguage::NoCjk => true,
+                LineLanguage::Japanese => false,
+                LineLanguage::Unsure => judged_chinese,
+            })
+            .collect();
+        let mut line = 0;
+        for part in parts {
+            for piece in part.text.split_inclusive('\n') {
+                each(piece, !part.shielded && converted[line]);
+                line += usize::from(piece.ends_with('\n'));
+            }
+        }
+        converted.iter().filter(|&&converted| !converted).count() as u64
     }
 
     /// Adds the byte ranges of `line` (which starts at `offset` in the
-    /// text) that must not be converted, and follows the markers.
-    fn protected_ranges(&mut self, line: &str, offset: usize, ranges: &mut Vec<(usize, usize)>) {
+    /// text) that must not be converted, and follows the markers (`off`:
+    /// inside a `zhnorm: off` region).
+    fn protected_ranges(&self, line: &str, offset: usize, off: &mut bool, ranges: &mut Vec<(usize, usize)>) {
         // Without its line end, so that `$` is the end of the line, as users
         // of grep and sed expect of a pattern matched line by line.
         let content = line.strip_suffix('\n').map_or(line, |l| l.strip_suffix('\r').unwrap_or(l));
@@ -246,7 +388,7 @@ impl Guard {
                 pattern.find_iter(content).filter(|m| !m.is_empty()).map(|m| (offset + m.start(), offset + m.end())),
             );
         }
-        let mut off_since = self.off.then_some(0);
+        let mut off_since = off.then_some(0);
         for (at, end, on) in markers(line) {
             match (off_since, on) {
                 (None, false) => off_since = Some(at),
@@ -260,9 +402,76 @@ impl Guard {
         if let Some(from) = off_since {
             ranges.push((offset + from, offset + line.len()));
         }
-        self.off = off_since.is_some();
+        *off = off_since.is_some();
     }
 }
+
+/// The lines of the text of `parts` (the last one unfinished, maybe
+/// empty), each with only its text outside shielded parts.
+fn lines_outside_shields(parts: &[Part<'_>]) -> Vec<String> {
+    let mut lines = vec![String::new()];
+    for part in parts {
+        for piece in part.text.split_inclusive('\n') {
+            if let Some(line) = lines.last_mut().filter(|_| !part.shielded) {
+                line.push_str(piece);
+            }
+            if piece.ends_with('\n') {
+                lines.push(String::new());
+            }
+        }
+    }
+    lines
+}
+
+/// What `line` is written in (see [`LineLanguage`]): kana in words make
+/// it Japanese whatever else it holds (`森鷗外が書いた小説`); a Han character
+/// that Japanese does not write makes it Chinese, though it may hold a
+/// kana that is no word (`这是我の世界`, `(ノ°▽°)ノ 发工资了`). Hangul makes it
+/// unsure, and Korean is left to the judgement of the whole text.
+fn line_language(line: &str) -> LineLanguage {
+    let counts = counts(line.chars());
+    if counts.kana > 0.0 {
+        LineLanguage::Japanese
+    } else if counts.hangul > 0 {
+        LineLanguage::Unsure
+    } else if line.chars().any(not_japanese) {
+        LineLanguage::Chinese
+    } else if counts.han > 0 || line.chars().any(is_kana) {
+        LineLanguage::Unsure
+    } else {
+        LineLanguage::NoCjk
+    }
+}
+
+/// Whether `c` is a Han character that Japanese does not write: one that
+/// Shift_JIS (JIS X 0208 with Microsoft's extensions) lacks, as most
+/// Simplified forms (们 这 说 门 发) and some Traditional ones (說 嗎 你);
+/// a Traditional form that Japanese writes otherwise (國 會 學 關: the
+/// characters only the source script of t2jp uses); or one of
+/// [`CHINESE_GRAMMAR_WORDS`].
+fn not_japanese(c: char) -> bool {
+    is_han(c)
+        && (!SHIFT_JIS_HAN.contains(&c)
+            || CHINESE_GRAMMAR_WORDS.contains(c)
+            || SourceScript::of("t2jp").is_some_and(|t2jp| t2jp.holds(c)))
+}
+
+/// The Han characters Shift_JIS has, found once by decoding each of its
+/// two-byte sequences: encoding_rs encodes a kanji by searching its table,
+/// which took a third of the time of converting a bilingual file.
+static SHIFT_JIS_HAN: LazyLock<HashSet<char>> = LazyLock::new(|| {
+    let mut han = HashSet::new();
+    for lead in (0x81..=0x9F).chain(0xE0..=0xFC) {
+        for trail in 0x40..=0xFC {
+            let bytes = [lead, trail];
+            let (text, malformed) = encoding_rs::SHIFT_JIS.decode_without_bom_handling(&bytes);
+            if !malformed {
+                han.extend(text.chars().filter(|&c| is_han(c)));
+            }
+        }
+    }
+    han
+});
 
 const MARKER: &[u8] = b"zhnorm:";
 
@@ -288,8 +497,28 @@ fn markers(line: &str) -> impl Iterator<Item = (usize, usize, bool)> + '_ {
     })
 }
 
-/// The language of the text of `chars`, judged on its first [`JUDGED`]
-/// CJK characters, or `None` when it has none to tell by.
+/// The language of a text with these [`counts`], or `None` when it has no
+/// CJK characters to tell by.
+fn language_of(&Counts { kana, han, hangul }: &Counts) -> Option<Language> {
+    let japanese = kana >= MIN_KANA as f64 && kana >= KANA_SHARE * (kana + han as f64);
+    let korean = hangul >= MIN_HANGUL && hangul as f64 >= HANGUL_SHARE * (hangul + han) as f64;
+    match (japanese, korean) {
+        (true, _) => Some(Language::Japanese),
+        (false, true) => Some(Language::Korean),
+        _ => (kana > 0.0 || han + hangul > 0).then_some(Language::Chinese),
+    }
+}
+
+/// What [`counts`] counts.
+struct Counts {
+    /// Kana in words, a katakana name between Han as half a kana.
+    kana: f64,
+    han: usize,
+    hangul: usize,
+}
+
+/// The kana in words, the Han and the Hangul of the first [`JUDGED`] CJK
+/// characters of `chars`, what the language of a text is judged on.
 ///
 /// Only kana that read as part of Japanese words count: a run of two kana
 /// or more, or a lone kana beside a Han character. Chinese text has kana
@@ -303,7 +532,7 @@ fn markers(line: &str) -> impl Iterator<Item = (usize, usize, bool)> + '_ {
 /// voiced sound marks belong to the run they are in, and count for nothing
 /// on their own. Hangul that is all of a quotation counts for nothing
 /// either (`韩语里“안녕하세요”的意思是你好`); a run of it goes on over spaces.
-fn language(chars: impl Iterator<Item = char>) -> Option<Language> {
+fn counts(chars: impl Iterator<Item = char>) -> Counts {
     let (mut kana, mut han, mut hangul, mut judged) = (0.0, 0usize, 0usize, 0usize);
     // The current run of kana: its letters, its first letter, whether all
     // are katakana, and the character before it.
@@ -353,18 +582,12 @@ fn language(chars: impl Iterator<Item = char>) -> Option<Language> {
         }
         previous = c;
     }
-    let japanese = kana >= MIN_KANA as f64 && kana >= KANA_SHARE * (kana + han as f64);
-    let korean = hangul >= MIN_HANGUL && hangul as f64 >= HANGUL_SHARE * (hangul + han) as f64;
-    match (japanese, korean) {
-        (true, _) => Some(Language::Japanese),
-        (false, true) => Some(Language::Korean),
-        _ => (kana > 0.0 || han + hangul > 0).then_some(Language::Chinese),
-    }
+    Counts { kana, han, hangul }
 }
 
 /// How many of the `letters` of a run of kana (starting with `first`, all
 /// katakana or not, between `before` and `after`) count as Japanese words
-/// (see [`language`]).
+/// (see [`counts`]).
 fn kana_in_words(letters: usize, first: char, katakana: bool, before: char, after: char) -> f64 {
     let quoted = closing_quote(before) == Some(after);
     let between_han = is_han(before) && is_han(after);
@@ -422,11 +645,15 @@ fn is_sound_mark(c: char) -> bool {
 mod tests {
     use super::*;
 
+    fn language(chars: impl Iterator<Item = char>) -> Option<Language> {
+        language_of(&counts(chars))
+    }
+
     fn convert(guard: &mut Guard, config: &str, lines: &[&str]) -> String {
         let converter = Converter::builtin(config).unwrap();
         let mut out = String::new();
         for line in lines {
-            guard.judge(&converter, line.chars());
+            guard.judge(&converter, line);
             let parts = guard.parts(line);
             guard.convert(&converter, &parts, &mut out);
         }
@@ -578,5 +805,141 @@ mod tests {
         // 头发 is one phrase (頭髮); cut by a protected X, each half is
         // converted on its own (头 → 頭, 发 → 發).
         assert_eq!(convert(&mut guard, "s2t", &["头X发\n"]), "頭X發\n");
+    }
+
+    #[test]
+    fn each_line_is_told_chinese_japanese_or_unsure() {
+        use LineLanguage::{Chinese, Japanese, NoCjk, Unsure};
+        // Written by hand for this test.
+        for (line, expected) in [
+            // Simplified forms Shift_JIS lacks.
+            ("我们明天去东京看樱花。", Chinese),
+            ("东京都知事选举", Chinese),
+            // A kana that is no word: a lone の between Han, a kaomoji's, a quoted name's.
+            ("这是我の世界", Chinese),
+            ("哈哈(ノ°▽°)ノ 发工资了", Chinese),
+            ("我喜欢「ドラえもん」", Chinese),
+            // Traditional: forms Shift_JIS lacks (你 說), forms Japanese writes
+            // otherwise (學 for 学), words of Chinese grammar (這 是).
+            ("你在說什麼？", Chinese),
+            ("我是學生", Chinese),
+            ("這是我的", Chinese),
+            // Kana in words make a line Japanese, whatever else it holds
+            // (鷗 is outside Shift_JIS).
+            ("明日、東京へ行きます。", Japanese),
+            ("第一話　出会い", Japanese),
+            ("私の本が机の上にある", Japanese),
+            ("森鷗外が書いた小説", Japanese),
+            ("我喜欢ワンピース和海贼王", Japanese),
+            // Han both languages write, and nothing else to tell by.
+            ("株式会社東芝", Unsure),
+            ("東京都知事選挙", Unsure),
+            ("学会", Unsure),
+            ("我の世界", Unsure),
+            ("劇的勝利", Unsure),
+            ("「ドラえもん」", Unsure),
+            ("대한민국(大韓民國)", Unsure),
+            // Japanese read as Chinese (crate docs, Known problems): a name
+            // in old forms; a character outside Shift_JIS where the only
+            // kana is a lone の between Han, which Chinese writes for 的.
+            ("國學院大學", Chinese),
+            ("森鷗外の小説", Chinese),
+            ("00:00:01,000 --> 00:00:03,000", NoCjk),
+            ("", NoCjk),
+        ] {
+            assert_eq!(line_language(line), expected, "{line}");
+        }
+    }
+
+    /// Cues of a bilingual subtitle file, a Chinese line and its Japanese
+    /// line each, written by hand for these tests; the third Japanese line
+    /// has no kana, and the Chinese line of the fifth holds a kana.
+    const BILINGUAL: &str = "1\n00:00:01,000 --> 00:00:03,000\n我们走吧，时间不多了。\nさあ行こう、時間がない。\n\n\
+        2\n00:00:04,000 --> 00:00:06,000\n你在说什么？\n何を言ってるの？\n\n\
+        3\n00:00:07,000 --> 00:00:09,000\n东京都知事选举\n東京都知事選挙\n\n\
+        4\n00:00:10,000 --> 00:00:12,000\n会议开始了\n会議が始まった\n\n\
+        5\n00:00:13,000 --> 00:00:15,000\n这是我の梦想\nこれが私の夢だ\n";
+    /// What s2t makes of it: the Chinese lines converted, the Japanese ones kept.
+    const BILINGUAL_S2T: &str =
+        "1\n00:00:01,000 --> 00:00:03,000\n我們走吧，時間不多了。\nさあ行こう、時間がない。\n\n\
+        2\n00:00:04,000 --> 00:00:06,000\n你在說什麼？\n何を言ってるの？\n\n\
+        3\n00:00:07,000 --> 00:00:09,000\n東京都知事選舉\n東京都知事選挙\n\n\
+        4\n00:00:10,000 --> 00:00:12,000\n會議開始了\n会議が始まった\n\n\
+        5\n00:00:13,000 --> 00:00:15,000\n這是我の夢想\nこれが私の夢だ\n";
+
+    #[test]
+    fn a_bilingual_text_has_its_chinese_lines_converted_and_its_japanese_lines_kept() {
+        let mut guard = Guard::default();
+        assert_eq!(convert(&mut guard, "s2t", &[BILINGUAL]), BILINGUAL_S2T);
+        assert_eq!(guard.language, Some(Language::Japanese));
+        assert_eq!((guard.skipped_language(), guard.lines_not_converted()), (None, Some(5)));
+        // Line by line after the judgement, as the pipeline passes blocks on.
+        let mut guard = Guard::default();
+        guard.judge(&Converter::builtin("s2t").unwrap(), BILINGUAL);
+        assert_eq!(convert(&mut guard, "s2t", &BILINGUAL.split_inclusive('\n').collect::<Vec<_>>()), BILINGUAL_S2T);
+        let forced = convert(&mut Guard::new(Vec::new(), true), "s2t", &[BILINGUAL]);
+        assert!(forced.contains("會議が始まった"), "--force converts everything");
+        let mut jp2t = Guard::default();
+        assert!(convert(&mut jp2t, "jp2t", &[BILINGUAL]).contains("會議が始まった"));
+        assert_eq!(jp2t.lines_not_converted(), None);
+    }
+
+    #[test]
+    fn an_ass_line_is_told_by_its_text_outside_protected_parts() {
+        let protect = ASS_MARKUP.to_vec();
+        let style = "Style: 日文,微软雅黑,20\n";
+        let dialogue = |text: &str| format!("Dialogue: 0,0:00:01.00,0:00:03.00,日文,,0,0,0,,{{\\fn微软雅黑}}{text}\n");
+        let text: String = ["東京都知事選挙", "学会"].iter().map(|line| dialogue(line)).collect();
+        // The font names would make every line Chinese.
+        let text = format!("{}{text}{}", style.repeat(3), dialogue("会社に行きます").repeat(3));
+        let mut guard = Guard::new(protect, false);
+        assert_eq!(convert(&mut guard, "s2t", &[&text]), text);
+        assert_eq!(guard.skipped_language(), Some(Language::Japanese));
+    }
+
+    #[test]
+    fn a_text_judged_chinese_with_japanese_lines_keeps_them_and_converts_the_unsure_ones() {
+        // Written by hand: a Chinese lesson quoting short Japanese sentences.
+        let text = "今天我们学习日语里最常用的几个句子，请大家跟着老师一起读。\n学会\n\
+            第一句说的是去上班，公司在日语里写成会社，意思完全不一样。\n会社に行く。\n\
+            第二句是介绍自己的时候说的话，告诉别人自己还在上学。\n学生です。\n\
+            第三句是回老家的意思，日语里的国也可以指故乡。\n国に帰る。\n";
+        let mut guard = Guard::default();
+        let out = convert(&mut guard, "s2t", &[text]);
+        assert_eq!(guard.language, Some(Language::Chinese));
+        assert_eq!(guard.lines_not_converted(), Some(3));
+        assert!(out.starts_with("今天我們學習日語裏最常用的幾個句子，請大家跟着老師一起讀。\n學會\n"), "{out}");
+        for japanese in ["\n会社に行く。\n", "\n学生です。\n", "\n国に帰る。\n"] {
+            assert!(out.contains(japanese), "{japanese}");
+        }
+    }
+
+    #[test]
+    fn a_few_lines_of_the_other_language_make_no_bilingual_text() {
+        let chinese = "这是一段很普通的中文句子，用来填充这个文件。\n".repeat(20);
+        let text = format!("{chinese}会社に行きます。\nまた明日会いましょう。\n本当にありがとう。\n");
+        let mut guard = Guard::default();
+        assert!(convert(&mut guard, "s2t", &[&text])
+            .ends_with("會社に行きます。\nまた明日會いましょう。\n本當にありがとう。\n"));
+        assert_eq!(guard.lines_not_converted(), None);
+    }
+
+    #[test]
+    fn the_japanese_control_lines_stay_as_they_are_and_none_reads_as_chinese() {
+        let control = [include_str!("../../corpus/control.txt"), include_str!("../../corpus/control-handwritten.txt")];
+        let japanese: Vec<&str> = control
+            .iter()
+            .flat_map(|file| file.lines())
+            .filter_map(|line| line.split_once('\t'))
+            .filter(|(category, _)| matches!(*category, "japanese" | "japanese-kana-between-kanji"))
+            .map(|(_, text)| text)
+            .collect();
+        assert!(japanese.len() > 800, "{}", japanese.len());
+        let chinese: Vec<&&str> = japanese.iter().filter(|line| line_language(line) == LineLanguage::Chinese).collect();
+        assert!(chinese.is_empty(), "{chinese:?}");
+        let text = japanese.join("\n") + "\n";
+        let mut guard = Guard::default();
+        assert_eq!(convert(&mut guard, "s2t", &[&text]), text);
+        assert_eq!(guard.skipped_language(), Some(Language::Japanese));
     }
 }

@@ -92,7 +92,7 @@ impl SourceScript {
     }
 
     /// Whether `c` is used only by the source script.
-    fn holds(&self, c: char) -> bool {
+    pub(super) fn holds(&self, c: char) -> bool {
         self.chars.contains(&c)
     }
 
