@@ -1322,31 +1322,42 @@ mod tests {
         );
     }
 
+    fn text_of(pieces: &[&str]) -> String {
+        pieces.concat()
+    }
+
     #[test]
     fn the_language_is_judged_the_same_however_a_pipe_delivers_the_text() {
         // Lines written for this test; the ASCII lines stand for a log.
         let japanese = "日本の会社で働いています。東京は大きい都市です。\n".repeat(40);
         let chinese = "头发很长，我们在图书馆见面。\n".repeat(40);
         let log = "12:00:01 INFO request served in 3 ms\n".repeat(2000);
-        let inputs = [
-            (format!("头发\n{japanese}"), false),
-            (format!("これは日本語です。\n{chinese}"), true),
-            (format!("{log}头发很长。\n{japanese}"), false),
-            (format!("{japanese}{chinese}"), false),
-        ];
         let s2t = Converter::builtin("s2t").unwrap();
+        // The text, and whether it is converted: all of it, none of it (it
+        // is Japanese), or its Chinese lines (it is bilingual).
+        let inputs = [
+            (format!("头发\n{japanese}"), text_of(&["头发\n", &japanese]), true),
+            (
+                format!("これは日本語です。\n{chinese}"),
+                s2t.convert_to_string(&format!("これは日本語です。\n{chinese}")),
+                false,
+            ),
+            (format!("{log}头发很长。\n{japanese}"), text_of(&[&log, "头发很长。\n", &japanese]), true),
+            (format!("{japanese}{chinese}"), text_of(&[&japanese, &s2t.convert_to_string(&chinese)]), false),
+        ];
         for from in [None, Some(UTF_8)] {
             let options = Options { from, convert: Some(s2t.clone()), ..Options::default() };
-            for (text, converted) in &inputs {
-                let expected = if *converted { s2t.convert_to_string(text) } else { text.clone() };
+            for (text, expected, japanese_not_converted) in &inputs {
                 let first_line = text.find('\n').unwrap() + 1;
                 for sizes in [vec![text.len()], vec![first_line, CHUNK_LEN], vec![1], vec![7, 4096]] {
                     let (outcome, out) =
                         run(Trickle { bytes: text.as_bytes(), sizes: sizes.clone(), turn: 0 }, &options);
                     let out = String::from_utf8(out).unwrap();
                     let differs_at = out.bytes().zip(expected.bytes()).position(|(a, b)| a != b);
-                    assert!(out == expected, "{from:?} {sizes:?} {:.20}: differs at {differs_at:?}", text);
-                    assert!(matches!(outcome, Ok(Outcome::Text(r)) if r.japanese_not_converted != *converted));
+                    assert!(&out == expected, "{from:?} {sizes:?} {:.20}: differs at {differs_at:?}", text);
+                    assert!(
+                        matches!(outcome, Ok(Outcome::Text(r)) if r.japanese_not_converted == *japanese_not_converted)
+                    );
                 }
             }
         }
