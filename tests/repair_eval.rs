@@ -304,8 +304,10 @@ const REACHED: &[(&str, [f64; 3])] = &[
     // read as Big5 makes `岫`) were undone with the rest of their line.
     ("6 gbk as big5", [88.0, 95.0, 88.0]),
     ("7 gbk as latin-1, utf-8 as cp1252", [97.0, 99.0, 100.0]),
-    // Sentences 78 before the same change.
-    ("8 part of the text", [79.0, 76.0, 76.0]),
+    // Sentences 78 before the same change; 76 until GBK's symbols around a
+    // nickname no longer carried its Han characters into Big5 (`﹏﹏嘿嘿`,
+    // review 11 #3): one Simplified sentence fewer (114 to 113 of 150).
+    ("8 part of the text", [79.0, 75.0, 76.0]),
 ];
 
 #[test]

@@ -395,6 +395,7 @@ impl Repairer {
             }
             None => repaired,
         };
+        let repaired = repaired.and_then(|repaired| self.give_back_han_carried_by_symbols(line, repaired));
         let repaired = repaired.and_then(|repaired| self.give_back_unpaired_symbols(line, repaired));
         let repaired = repaired.and_then(|repaired| self.give_back_unconfirmed(line, repaired));
         let repaired = repaired.and_then(|repaired| self.give_back_japanese(line, repaired));
@@ -650,6 +651,53 @@ impl Repairer {
             out.push_str(&run[byte_at(done)..]);
             out
         })
+    }
+
+    /// `repaired`, the repair of `line`, with the Han characters that GBK
+    /// and Big5 read as each other changed given back when the symbols
+    /// undone with them carried them; `None` when nothing is left. The pair
+    /// model counts a symbol as a Han character never seen, and the span
+    /// search scores it low, so a line that undoes symbols gains from them
+    /// whatever its Han characters become: GBK's own symbols around a
+    /// Chinese nickname, read as Big5 (`﹏﹏嘿嘿` as `姊姊稱稱`, `◇◆楠楠◆◇`
+    /// as `『』罚罚』『`). Decoration repeats its symbols, so each counts
+    /// once as evidence; where the line has no more distinct symbols undone
+    /// than Han characters, and no letter (bopomofo that reads as a comma,
+    /// `嘎ㄛ` for `骨，`, and kana are evidence of their own), undoing the
+    /// Han characters (with the symbols undone either way) must gain what a
+    /// short span in clean text must ([`SHORT_PAIR_GAIN`] a character,
+    /// [`SHORT_PAIR_GAIN_MIN`] at least) when they are few, and
+    /// [`PAIR_GAIN`] a character when they are more.
+    /// Mojibake of common characters is mostly symbols, letters and
+    /// private-use characters of all kinds (`и﹏﹏弧` for Big5 `我姊姊說`).
+    /// The symbols left undone are then judged alone
+    /// ([`Self::give_back_unpaired_symbols`]).
+    fn give_back_han_carried_by_symbols(&mut self, line: &str, repaired: String) -> Option<String> {
+        let Some((before, after, pieces)) = self.pieces_read_as_each_other(line, &repaired) else {
+            return Some(repaired);
+        };
+        let changed = || pieces.iter().flat_map(Range::clone);
+        let han = changed().filter(|&i| bigram::covers(before[i])).count();
+        let mut symbols: Vec<char> = changed().map(|i| before[i]).filter(|&c| !bigram::covers(c)).collect();
+        symbols.sort_unstable();
+        symbols.dedup();
+        if han == 0 || symbols.is_empty() || symbols.len() > han || symbols.iter().any(|&c| is_letter(c)) {
+            return Some(repaired);
+        }
+        let mut han_kept = after.clone();
+        changed().filter(|&i| bigram::covers(before[i])).for_each(|i| han_kept[i] = before[i]);
+        let likelihood = |chars: &[char]| bigram::log_likelihood(&chars.iter().collect::<String>());
+        let gain = likelihood(&after) - likelihood(&han_kept);
+        let needed = if han <= SHORT_SPAN {
+            SHORT_PAIR_GAIN_MIN.max(SHORT_PAIR_GAIN * han as f64)
+        } else {
+            PAIR_GAIN * han as f64
+        };
+        if gain >= needed {
+            return Some(repaired);
+        }
+        let given_back = changed_pieces(&after, &han_kept);
+        self.give_back(&before, after, &given_back)
     }
 
     /// `repaired`, the repair of `line`, or `None` when it is a line where
@@ -3101,6 +3149,27 @@ mod tests {
         }
         // Mojibake of words is still undone: what it gives are words.
         assert_eq!(repair("婓奻扴例子中"), "在上述例子中");
+    }
+
+    #[test]
+    fn symbols_around_a_nickname_do_not_carry_its_han_characters_into_big5() {
+        // `﹏﹏嘿嘿` in GBK: the small wavy low line U+FE4F (a96e) twice,
+        // then 嘿 (bad9) twice; the same bytes read as Big5 are `姊姊稱稱`.
+        let bytes = [0xA9, 0x6E, 0xA9, 0x6E, 0xBA, 0xD9, 0xBA, 0xD9];
+        let nickname = decode(Codec::Gbk, &bytes).unwrap();
+        assert_eq!(nickname, "﹏﹏嘿嘿");
+        assert_eq!(decode(Codec::Big5, &bytes).unwrap(), "姊姊稱稱");
+        for line in [nickname.as_str(), "﹏﹏ 嘿嘿", "落花流水﹏﹏籧篨戚施", "︷︷猫猫︷︷", "°晨晨°", "◇◆楠楠◆◇"]
+        {
+            assert_eq!(repair(line), line);
+        }
+        // Big5 read as GBK that gives the same symbol is undone: its
+        // common characters read as many different symbols, letters and
+        // private-use characters, more than the Han characters it gives.
+        let sentence = "我姊姊說她們明天回來";
+        let garbled = garble(Family::Big5AsGbk, sentence);
+        assert!(garbled.contains('﹏'), "{garbled}");
+        assert_eq!(repair(&garbled), sentence);
     }
 
     #[test]
