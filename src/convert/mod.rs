@@ -343,7 +343,7 @@ impl RefStage {
 /// Which implementation converts.
 #[derive(Debug, Clone, Copy, Default, PartialEq, Eq, clap::ValueEnum)]
 pub enum Engine {
-    /// This module's pure-Rust engine.
+    /// zhnorm's own engine, in Rust, on OpenCC 1.4.2's dictionaries.
     #[default]
     Zhnorm,
     /// OpenCC 1.4.2's C++ library, linked through `opencc-rust`; only in
