@@ -1823,6 +1823,13 @@ mod custom_conversion {
             "zhnorm: bad.json: not valid JSON: expected `,` or `}` at line 1 column 48\n"
         );
         assert_eq!(error(&["--dict", "dicts/mine.txt", "-"]), "zhnorm: --dict needs a conversion (-c NAME)\n");
+        // The head of an OpenCC 1.4.2 .ocd2 file (marisa-trie), as opencc_dict writes it.
+        dir.write("mine.ocd2", b"OPENCC_MARISA_0.2.5We\x00\x00\x01");
+        assert_eq!(
+            error(&["-c", "s2t", "--dict", "mine.ocd2", "-"]),
+            "zhnorm: mine.ocd2: OpenCC's binary dictionary format (.ocd2), which zhnorm does not read: give its text \
+             form (`opencc_dict -i FILE.ocd2 -o FILE.txt -f ocd2 -t text`)\n"
+        );
     }
 
     #[test]

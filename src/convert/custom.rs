@@ -50,6 +50,15 @@ pub(super) fn dict_file(path: &Path) -> crate::Result<Dict> {
         path: path.to_owned(),
         reason: format!("cannot read the dictionary: {}", crate::os_reason(&e)),
     })?;
+    // OpenCC's binary form (marisa-trie), which users of OpenCC have at hand.
+    if bytes.starts_with(b"OPENCC_MARISA") {
+        return Err(Error::Config {
+            path: path.to_owned(),
+            reason: "OpenCC's binary dictionary format (.ocd2), which zhnorm does not read: give its text form \
+                     (`opencc_dict -i FILE.ocd2 -o FILE.txt -f ocd2 -t text`)"
+                .to_owned(),
+        });
+    }
     let text = String::from_utf8(bytes).map_err(|e| {
         let valid = &e.as_bytes()[..e.utf8_error().valid_up_to()];
         let line = valid.iter().filter(|&&b| b == b'\n').count() + 1;
