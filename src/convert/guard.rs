@@ -195,7 +195,7 @@ impl Guard {
         self.bilingual.then_some(self.lines_not_converted)
     }
 
-    /// Judges the input's language on `text` (on its first [`JUDGED`] CJK
+    /// Judges the input's language on `text` (on its first 10,000 CJK
     /// characters), once, if it holds any CJK and `converter` is not for
     /// Japanese: until then, each call judges on its own `text` (text with
     /// no CJK tells nothing). The pipeline shows it the text it holds back
