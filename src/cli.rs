@@ -173,7 +173,8 @@ pub struct Args {
 
     /// With -c, convert Japanese text (kana in a tenth of its CJK characters)
     /// and Korean text (Hangul in a quarter of its Hangul and Han) with a
-    /// Chinese configuration too; they are left alone otherwise.
+    /// Chinese configuration too, and the Japanese lines of a bilingual file;
+    /// they are left alone otherwise.
     #[arg(long, action = ArgAction::Set, num_args = 0..=1, require_equals = true, default_value_t = false, default_missing_value = "true", value_name = "BOOL")]
     pub force: bool,
 

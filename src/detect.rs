@@ -381,8 +381,7 @@ fn is_alphabet_not_chinese(prefix: &[u8], complete: bool, guess: &'static Encodi
     }
     ![GBK, BIG5].into_iter().any(|encoding| {
         let (chinese, had_errors) = decode_prefix(encoding, prefix, complete);
-        let (known, pairs) = bigram::known_pairs(&chinese);
-        !had_errors && pairs >= 2 && known * 4 >= pairs * 3
+        !had_errors && makes_chinese_words(bigram::known_pairs(&chinese), MIN_HAN_PAIRS_BESIDE_LETTERS)
     })
 }
 
@@ -459,12 +458,22 @@ fn is_chinese_not_japanese(prefix: &[u8], complete: bool) -> bool {
     let (japanese, _) = decode_prefix(EUC_JP, prefix, complete);
     let (known, pairs) = bigram::known_pairs(&chinese);
     let (known_in_japanese, _) = bigram::known_pairs(&japanese);
-    pairs >= MIN_HAN_PAIRS && known * 4 >= pairs * 3 && known >= 2 * known_in_japanese + 2
+    makes_chinese_words((known, pairs), MIN_HAN_PAIRS) && known >= 2 * known_in_japanese + 2
 }
 
 /// The fewest pairs of Han characters side by side that
 /// [`is_chinese_not_japanese`] judges on.
 const MIN_HAN_PAIRS: usize = 4;
+/// The same for [`is_alphabet_not_chinese`], where fewer are enough: the
+/// single-byte reading has passed the tests of words in an alphabet.
+const MIN_HAN_PAIRS_BESIDE_LETTERS: usize = 2;
+
+/// Whether Han characters follow each other as Chinese words do: of their
+/// pairs side by side (`(known, pairs)`, [`bigram::known_pairs`]), at least
+/// `min_pairs`, three in four known to the repair stage's pair counts.
+fn makes_chinese_words((known, pairs): (usize, usize), min_pairs: usize) -> bool {
+    pairs >= min_pairs && known * 4 >= pairs * 3
+}
 
 /// For text with no letter beyond ASCII in GBK or Big5 (English with a few
 /// signs, saved as "ANSI" on a Chinese Windows), the one of them that reads

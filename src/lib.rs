@@ -114,9 +114,10 @@
 //!   a Traditional form (`國學院大學`), a character outside Shift_JIS
 //!   (`森鷗外の小説`: a lone の between Han is no word, as Chinese writes it
 //!   for 的), or 是 or 个 is converted as Chinese. 的 and 了 tell nothing (Japanese
-//!   writes 具体的 and 終了). Whether a text is bilingual is judged once, on
-//!   the first block; a line longer than 1 MiB, cut, is told piece by piece,
-//!   and with `--from` a pipe's first block is what its first read holds.
+//!   writes 具体的 and 終了). Whether a text is bilingual is judged once, with
+//!   its language, on its first 10,000 CJK characters; a line longer than
+//!   1 MiB, cut, is told (and counted in `lines_not_converted`) piece by
+//!   piece.
 //! - A `--dict` or custom-configuration key that contains a space or one of
 //!   `。，！？；` can be cut at such a cut (OpenCC's own keys contain none).
 //! - Conversion is short of the speed issue 3 asks. Through the command-line
@@ -171,12 +172,11 @@
 //!   CJK characters (or those of its first MiB, or of the next MiB if that
 //!   had none); a Chinese file that opens
 //!   with a long Japanese or Korean quotation is taken for Japanese or
-//!   Korean. `--force` settles it. A bilingual file (Chinese subtitle lines
-//!   under Japanese or Korean ones) is judged as a whole too: left alone
-//!   when the other language has its share, and `--force` converts its
-//!   Japanese or Korean lines along with the Chinese ones. Judging line by
-//!   line would convert a Japanese file's kanji-only headings (東京大学 →
-//!   東京大學), so it is not done.
+//!   Korean. `--force` settles it. A Chinese and Korean file (Chinese
+//!   subtitle lines under Korean ones) is judged as a whole: left alone
+//!   when Korean has its share, and `--force` converts its Korean lines
+//!   along with the Chinese ones (Chinese and Japanese lines are told apart,
+//!   see below).
 //! - Conversion, like OpenCC's, changes its own output (s2t: 干擾 → 幹擾).
 //!   `--only-source-script` judges sentence by sentence, which leaves two
 //!   gaps: a sentence that mixes scripts is converted whole, so its

@@ -558,6 +558,11 @@ impl<W: Write> Stream<'_, W> {
                 if cut > window_end && self.guard.awaits_judgement(converter) {
                     let window = &self.pending[..window_end];
                     cut = window.rfind('\n').map_or_else(|| safe_cut(window), |newline| newline + 1);
+                    // A window with no safe cut (bare CRs, whose pairs with
+                    // a following LF are not split) goes on whole.
+                    if cut == 0 {
+                        cut = window_end;
+                    }
                     more = true;
                 }
             }
@@ -1322,8 +1327,19 @@ mod tests {
         );
     }
 
-    fn text_of(pieces: &[&str]) -> String {
-        pieces.concat()
+    #[test]
+    fn a_window_of_bare_carriage_returns_before_the_judgement_does_not_hang() {
+        // No line feed and no safe cut in the first window: it goes on whole.
+        let text = format!("{}头发\n", "\r".repeat(MAX_PENDING + 100));
+        let options = Options { convert: Some(Converter::builtin("s2t").unwrap()), ..Options::default() };
+        for sizes in [vec![text.len()], vec![1000]] {
+            let (outcome, out) = run(Trickle { bytes: text.as_bytes(), sizes: sizes.clone(), turn: 0 }, &options);
+            assert!(outcome.is_ok(), "{sizes:?}");
+            assert!(
+                String::from_utf8(out).unwrap() == format!("{}頭髮\n", "\r".repeat(MAX_PENDING + 100)),
+                "{sizes:?}"
+            );
+        }
     }
 
     #[test]
@@ -1336,14 +1352,14 @@ mod tests {
         // The text, and whether it is converted: all of it, none of it (it
         // is Japanese), or its Chinese lines (it is bilingual).
         let inputs = [
-            (format!("头发\n{japanese}"), text_of(&["头发\n", &japanese]), true),
+            (format!("头发\n{japanese}"), ["头发\n", &japanese].concat(), true),
             (
                 format!("これは日本語です。\n{chinese}"),
                 s2t.convert_to_string(&format!("これは日本語です。\n{chinese}")),
                 false,
             ),
-            (format!("{log}头发很长。\n{japanese}"), text_of(&[&log, "头发很长。\n", &japanese]), true),
-            (format!("{japanese}{chinese}"), text_of(&[&japanese, &s2t.convert_to_string(&chinese)]), false),
+            (format!("{log}头发很长。\n{japanese}"), [&log, "头发很长。\n", &japanese].concat(), true),
+            (format!("{japanese}{chinese}"), [japanese.clone(), s2t.convert_to_string(&chinese)].concat(), false),
         ];
         for from in [None, Some(UTF_8)] {
             let options = Options { from, convert: Some(s2t.clone()), ..Options::default() };

@@ -70,8 +70,8 @@ const MIN_KANA: usize = 3;
 /// of Han around it.
 const HANGUL_SHARE: f64 = 0.25;
 const MIN_HANGUL: usize = 3;
-/// How many CJK characters the judgement looks at: plenty to tell, and a
-/// block of a large file is not scanned to its end once more.
+/// How many CJK characters the judgement looks at: plenty to tell, and
+/// what the pipeline holds back for it stays small.
 pub(crate) const JUDGED: usize = 10_000;
 
 /// How many of the characters of `text` the judgement counts towards
@@ -235,13 +235,15 @@ impl Guard {
         let (mut chinese, mut japanese, mut cjk) = (0usize, 0usize, 0usize);
         let mut off = self.off;
         for line in text.split_inclusive('\n') {
+            // Counted as the pipeline counts what it holds for the
+            // judgement, so that no line beyond it is read.
+            cjk += judged_chars(line);
             let line = self.unprotected(line, &mut off);
             match line_language(&line) {
                 LineLanguage::Chinese => chinese += 1,
                 LineLanguage::Japanese => japanese += 1,
                 LineLanguage::Unsure | LineLanguage::NoCjk => {}
             }
-            cjk += line.chars().filter(|&c| is_han(c) || is_kana(c)).count();
             if cjk >= JUDGED {
                 break;
             }
