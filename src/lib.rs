@@ -109,8 +109,9 @@
 //!   both languages write and no kana (`東京都知事選挙`, `学会`, `株式会社東芝`)
 //!   is kept in a file judged Japanese, though it may be a Chinese line that
 //!   conversion would change, and converted in a file judged Chinese, though
-//!   it may be Japanese. A Chinese line with a Japanese word in kana
-//!   (`我喜欢ワンピース`) is kept as Japanese; a kana-free Japanese line with
+//!   it may be Japanese. A Chinese line with a Japanese word in
+//!   hiragana, or with katakana names and no character Japanese does not
+//!   write (`我的ワンピース`), is kept as Japanese; a kana-free Japanese line with
 //!   a Traditional form (`國學院大學`), a character outside Shift_JIS
 //!   (`森鷗外の小説`: a lone の between Han is no word, as Chinese writes it
 //!   for 的), or 是 or 个 is converted as Chinese. 的 and 了 tell nothing (Japanese

@@ -426,13 +426,16 @@ fn lines_outside_shields(parts: &[Part<'_>]) -> Vec<String> {
 }
 
 /// What `line` is written in (see [`LineLanguage`]): kana in words make
-/// it Japanese whatever else it holds (`森鷗外が書いた小説`); a Han character
-/// that Japanese does not write makes it Chinese, though it may hold a
-/// kana that is no word (`这是我の世界`, `(ノ°▽°)ノ 发工资了`). Hangul makes it
-/// unsure, and Korean is left to the judgement of the whole text.
+/// it Japanese whatever else it holds (`森鷗外が書いた小説`), unless they are
+/// all katakana (names and loanwords, which Chinese writes too) beside a
+/// Han character that Japanese does not write (`我喜欢ワンピース和海贼王`):
+/// Japanese without a hiragana is headlines of kanji it writes. Such a
+/// character makes a line Chinese, though it may hold a kana that is no
+/// word (`这是我の世界`, `(ノ°▽°)ノ 发工资了`). Hangul makes it unsure, and
+/// Korean is left to the judgement of the whole text.
 fn line_language(line: &str) -> LineLanguage {
     let counts = counts(line.chars());
-    if counts.kana > 0.0 {
+    if counts.kana > 0.0 && (line.chars().any(is_hiragana) || !line.chars().any(not_japanese)) {
         LineLanguage::Japanese
     } else if counts.hangul > 0 {
         LineLanguage::Unsure
@@ -821,6 +824,9 @@ mod tests {
             ("这是我の世界", Chinese),
             ("哈哈(ノ°▽°)ノ 发工资了", Chinese),
             ("我喜欢「ドラえもん」", Chinese),
+            // Katakana names beside a character Japanese does not write.
+            ("我喜欢ワンピース和海贼王", Chinese),
+            ("这部アニメ很好看", Chinese),
             // Traditional: forms Shift_JIS lacks (你 說), forms Japanese writes
             // otherwise (學 for 学), words of Chinese grammar (這 是).
             ("你在說什麼？", Chinese),
@@ -832,7 +838,7 @@ mod tests {
             ("第一話　出会い", Japanese),
             ("私の本が机の上にある", Japanese),
             ("森鷗外が書いた小説", Japanese),
-            ("我喜欢ワンピース和海贼王", Japanese),
+            ("新型コロナ対策本部", Japanese),
             // Han both languages write, and nothing else to tell by.
             ("株式会社東芝", Unsure),
             ("東京都知事選挙", Unsure),
