@@ -688,12 +688,9 @@ impl Repairer {
         changed().filter(|&i| bigram::covers(before[i])).for_each(|i| han_kept[i] = before[i]);
         let likelihood = |chars: &[char]| bigram::log_likelihood(&chars.iter().collect::<String>());
         let gain = likelihood(&after) - likelihood(&han_kept);
-        let needed = if han <= SHORT_SPAN {
-            SHORT_PAIR_GAIN_MIN.max(SHORT_PAIR_GAIN * han as f64)
-        } else {
-            PAIR_GAIN * han as f64
-        };
-        if gain >= needed {
+        let enough =
+            if han <= SHORT_SPAN { short_span_gains_enough(gain, han) } else { gain >= PAIR_GAIN * han as f64 };
+        if enough {
             return Some(repaired);
         }
         let given_back = changed_pieces(&after, &han_kept);
@@ -1317,6 +1314,13 @@ const PAIR_GAIN: f64 = 1.0;
 /// evidence, and classical Chinese has rare pairs.
 const SHORT_PAIR_GAIN: f64 = 3.0;
 const SHORT_PAIR_GAIN_MIN: f64 = 10.0;
+
+/// Whether `gain` is what a short span of `len` characters inside clean
+/// text must make: [`SHORT_PAIR_GAIN`] per character, and
+/// [`SHORT_PAIR_GAIN_MIN`] at least.
+fn short_span_gains_enough(gain: f64, len: usize) -> bool {
+    gain >= SHORT_PAIR_GAIN_MIN && gain >= SHORT_PAIR_GAIN * len as f64
+}
 /// A Han character alone (between ASCII words or punctuation) in a line
 /// found garbled the same way must gain this much by itself.
 const ALONE_PAIR_GAIN: f64 = 5.0;
@@ -1485,7 +1489,7 @@ fn undo_by_pairs(text: &str, garbled: bool, along: Option<Family>, chars: &mut V
                     let paired = pairs + 2 >= possible
                         && (pairs > bigram::known_pairs(&in_context(&span.iter().collect::<String>())).0
                             || punctuation());
-                    if paired && gain >= SHORT_PAIR_GAIN_MIN && gain >= SHORT_PAIR_GAIN * len as f64 {
+                    if paired && short_span_gains_enough(gain, len) {
                         found.push((gain, at, len, family, repaired));
                     }
                 }
@@ -1630,8 +1634,7 @@ fn isolated_word_confirmed(before: &[char], after: &[char]) -> bool {
     all >= 1
         && known == all
         && bigram::known_pairs(&before).0 == 0
-        && gain >= SHORT_PAIR_GAIN_MIN
-        && gain >= SHORT_PAIR_GAIN * before.chars().count() as f64
+        && short_span_gains_enough(gain, before.chars().count())
 }
 
 /// Whether the pairs confirm `after[piece]`, what GBK and Big5 read as
