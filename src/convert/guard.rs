@@ -262,17 +262,7 @@ impl Guard {
         if protected.is_empty() {
             return Cow::Borrowed(line);
         }
-        protected.sort_unstable();
-        let mut kept = String::with_capacity(line.len());
-        let mut done = 0;
-        for (from, to) in protected {
-            if from > done {
-                kept.push_str(&line[done..from]);
-            }
-            done = done.max(to);
-        }
-        kept.push_str(&line[done..]);
-        Cow::Owned(kept)
+        Cow::Owned(cut_at(line, protected).iter().filter(|part| !part.shielded).map(|part| &*part.text).collect())
     }
 
     /// Converts the `parts` (of a block, from [`Guard::parts`]) that may be
@@ -322,24 +312,7 @@ impl Guard {
             self.protected_ranges(line, start, &mut off, &mut protected);
         }
         self.off = off;
-        protected.sort_unstable();
-        let mut parts = Vec::new();
-        let mut done = 0;
-        for (from, to) in protected {
-            if to <= done {
-                continue;
-            }
-            let from = from.max(done);
-            if from > done {
-                parts.push(part(&text[done..from], false));
-            }
-            parts.push(part(&text[from..to], true));
-            done = to;
-        }
-        if done < text.len() {
-            parts.push(part(&text[done..], false));
-        }
-        parts
+        cut_at(text, protected)
     }
 
     /// Calls `each` on each of `parts` in order, or on its lines in a
@@ -479,6 +452,30 @@ static SHIFT_JIS_HAN: LazyLock<HashSet<char>> = LazyLock::new(|| {
 });
 
 const MARKER: &[u8] = b"zhnorm:";
+
+/// `text` cut where the `protected` byte ranges (in any order, overlapping
+/// or not) start and end, the parts inside them shielded.
+fn cut_at(text: &str, mut protected: Vec<(usize, usize)>) -> Vec<Part<'_>> {
+    let part = |text, shielded| Part { text: Cow::Borrowed(text), shielded };
+    protected.sort_unstable();
+    let mut parts = Vec::new();
+    let mut done = 0;
+    for (from, to) in protected {
+        if to <= done {
+            continue;
+        }
+        let from = from.max(done);
+        if from > done {
+            parts.push(part(&text[done..from], false));
+        }
+        parts.push(part(&text[from..to], true));
+        done = to;
+    }
+    if done < text.len() {
+        parts.push(part(&text[done..], false));
+    }
+    parts
+}
 
 /// The `zhnorm: off` and `zhnorm: on` markers of `line`: start, end, and
 /// whether it turns conversion back on.
