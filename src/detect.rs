@@ -381,7 +381,7 @@ fn is_alphabet_not_chinese(prefix: &[u8], complete: bool, guess: &'static Encodi
     }
     ![GBK, BIG5].into_iter().any(|encoding| {
         let (chinese, had_errors) = decode_prefix(encoding, prefix, complete);
-        !had_errors && makes_chinese_words(bigram::known_pairs(&chinese), MIN_HAN_PAIRS_BESIDE_LETTERS)
+        !had_errors && makes_chinese_words(bigram::known_pairs(chinese.chars()), MIN_HAN_PAIRS_BESIDE_LETTERS)
     })
 }
 
@@ -456,8 +456,8 @@ fn is_chinese_not_japanese(prefix: &[u8], complete: bool) -> bool {
         return false;
     }
     let (japanese, _) = decode_prefix(EUC_JP, prefix, complete);
-    let (known, pairs) = bigram::known_pairs(&chinese);
-    let (known_in_japanese, _) = bigram::known_pairs(&japanese);
+    let (known, pairs) = bigram::known_pairs(chinese.chars());
+    let (known_in_japanese, _) = bigram::known_pairs(japanese.chars());
     makes_chinese_words((known, pairs), MIN_HAN_PAIRS) && known >= 2 * known_in_japanese + 2
 }
 
