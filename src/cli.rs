@@ -19,6 +19,9 @@ pub const DEFAULT_BACKUP_SUFFIX: &str = ".bak";
 #[command(name = "zhnorm", version, about, long_about = None)]
 #[command(group(ArgGroup::new("mode").args(["write", "out_dir", "check", "detect"])))]
 #[command(args_conflicts_with_subcommands = true, disable_help_subcommand = true)]
+// clap's usage for an error names the paths given as `<PATH>...`, which
+// reads as required; standard input works in every mode that reads.
+#[command(override_usage = "zhnorm [OPTIONS] [PATH]...\n       zhnorm <COMMAND>")]
 #[command(after_help = "\
 Exit codes:
   0  success: done, or nothing would change

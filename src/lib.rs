@@ -32,6 +32,8 @@
 //! assert_eq!(out, "中文文本\r\n".as_bytes());
 //! let zhnorm::Outcome::Text(report) = outcome else { panic!("not text") };
 //! assert_eq!(report.encoding(), encoding_rs::GB18030);
+//! // Eight bytes: told by which reading is more plausible Chinese.
+//! assert_eq!((report.method(), report.confidence()), (zhnorm::detect::Method::Plausibility, 0.7));
 //! assert_eq!(report.changes(), ["gb18030 -> utf-8"]);
 //! # Ok::<(), zhnorm::Error>(())
 //! ```
@@ -279,7 +281,9 @@ pub mod walk;
 pub mod write;
 
 pub use error::{os_reason, Error, Result};
-pub use pipeline::{counted, normalize, normalize_compared, positions_in_input, Options, Outcome, Report};
+#[doc(hidden)]
+pub use pipeline::counted;
+pub use pipeline::{explain, normalize, normalize_compared, Options, Outcome, Report};
 
 #[cfg(test)]
 mod generated {
