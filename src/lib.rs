@@ -22,8 +22,11 @@
 //! the `charset` of `.editorconfig`); [`walk`] finds the files.
 //!
 //! [`normalize`] is that pipeline; the command-line tool, the tests and the
-//! benchmarks all call it. The library never prints: it returns a [`Report`]
-//! per input and the caller decides what to show.
+//! benchmarks all call it; [`explain`] runs it to list the changes the
+//! conversion makes. The library never prints: it returns a [`Report`]
+//! per input and the caller decides what to show. The command's own
+//! dependencies come with the default feature `cli`, which a program that
+//! uses the library only leaves out (`default-features = false`).
 //!
 //! ```
 //! let gbk = b"\xd6\xd0\xce\xc4\xce\xc4\xb1\xbe\r\n"; // "中文文本\r\n" in GBK

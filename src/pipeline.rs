@@ -1154,6 +1154,27 @@ mod tests {
         }
     }
 
+    /// `explain` lists a change on each line the conversion changes, at
+    /// its place in the input, through blocks cut at MAX_PENDING (4096 in
+    /// tests): a Chinese window judged before the Japanese after it.
+    #[test]
+    fn explain_lists_the_changes_normalize_makes_where_it_makes_them() {
+        let japanese = "広い会社の中で、新しい技術を学んでいます。\n";
+        let input = format!("头发\n{}ab 头发\r\n{}", "x\n".repeat(3000), japanese.repeat(50));
+        let options = Options { convert: Some(Converter::builtin("s2t").unwrap()), ..Options::default() };
+        let (outcome, out) = run(input.as_bytes(), &options);
+        assert!(matches!(outcome, Ok(Outcome::Text(_))));
+        let out = String::from_utf8(out).unwrap();
+        let changed: Vec<usize> =
+            input.lines().zip(out.lines()).enumerate().filter(|(_, (a, b))| a != b).map(|(i, _)| i + 1).collect();
+        assert_eq!(changed.len(), 52);
+        let (_, changes) = explain(input.as_bytes(), &options).unwrap();
+        let mut lines: Vec<usize> = changes.iter().map(|change| change.line).collect();
+        lines.dedup();
+        assert_eq!(lines, changed);
+        assert_eq!((changes[1].line, changes[1].column, changes[1].from.as_str()), (3002, 4, "头发"));
+    }
+
     #[test]
     fn a_short_first_line_of_a_pipe_passes_on_before_more_comes() {
         let gbk = Options { from: Some(encoding_rs::GBK), ..Options::default() };
