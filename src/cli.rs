@@ -138,8 +138,8 @@ pub struct Args {
     /// Convert between Traditional and Simplified with an OpenCC 1.4.2
     /// configuration: s2t, t2s, s2tw, tw2s, s2twp, tw2sp, s2hk, hk2s, s2hkp,
     /// hk2sp, t2tw, tw2t, t2hk, hk2t, t2jp, jp2t, or the path of an OpenCC
-    /// JSON configuration whose dictionaries are text files; `none` converts
-    /// nothing.
+    /// JSON configuration whose dictionaries are text files or OpenCC 1.4.2's
+    /// own (by name, `STPhrases.ocd2`); `none` converts nothing.
     #[arg(short = 'c', long = "config", value_name = "NAME", default_value = "none")]
     pub conversion: String,
 
