@@ -43,7 +43,8 @@ const PATTERN_WINDOW_HAN: u64 = 65_536;
 const PATTERN_HAN_PER_GLOSS: u64 = 100;
 
 /// When to remove pinyin glosses.
-#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, clap::ValueEnum, Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Serialize, serde::Deserialize)]
+#[cfg_attr(feature = "cli", derive(clap::ValueEnum))]
 #[serde(rename_all = "kebab-case")]
 pub enum GlossMode {
     /// Remove them once glossing is evidently a pattern of the text.

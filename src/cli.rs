@@ -19,6 +19,9 @@ pub const DEFAULT_BACKUP_SUFFIX: &str = ".bak";
 #[command(name = "zhnorm", version, about, long_about = None)]
 #[command(group(ArgGroup::new("mode").args(["write", "out_dir", "check", "detect"])))]
 #[command(args_conflicts_with_subcommands = true, disable_help_subcommand = true)]
+// clap's usage for an error names the paths given as `<PATH>...`, which
+// reads as required; standard input works in every mode that reads.
+#[command(override_usage = "zhnorm [OPTIONS] [PATH]...\n       zhnorm <COMMAND>")]
 #[command(after_help = "\
 Exit codes:
   0  success: done, or nothing would change
@@ -135,8 +138,8 @@ pub struct Args {
     /// Convert between Traditional and Simplified with an OpenCC 1.4.2
     /// configuration: s2t, t2s, s2tw, tw2s, s2twp, tw2sp, s2hk, hk2s, s2hkp,
     /// hk2sp, t2tw, tw2t, t2hk, hk2t, t2jp, jp2t, or the path of an OpenCC
-    /// JSON configuration whose dictionaries are text files; `none` converts
-    /// nothing.
+    /// JSON configuration whose dictionaries are text files or OpenCC 1.4.2's
+    /// own (by name, `STPhrases.ocd2`); `none` converts nothing.
     #[arg(short = 'c', long = "config", value_name = "NAME", default_value = "none")]
     pub conversion: String,
 

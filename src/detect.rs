@@ -276,7 +276,7 @@ fn legacy(prefix: &[u8], complete: bool) -> Detection {
         return text(widen_gbk(guess), 0, Method::Statistics);
     }
     if is_latin_not_chinese(prefix, complete) {
-        return text(WINDOWS_1252, 0, Method::Plausibility);
+        return text(latin_charset(prefix, complete, guess), 0, Method::Plausibility);
     }
     if is_alphabet_not_chinese(prefix, complete, guess) {
         return text(guess, 0, Method::Plausibility);
@@ -305,6 +305,40 @@ fn is_latin_not_chinese(prefix: &[u8], complete: bool) -> bool {
             let (text, had_errors) = encoding.decode_without_bom_handling(body);
             had_errors || !text.chars().zip(text.chars().skip(1)).any(|(a, b)| !a.is_ascii() && !b.is_ascii())
         })
+}
+
+/// The charset of text that [`is_latin_not_chinese`]: windows-1252, unless
+/// `chardetng` guesses another single-byte charset of the Latin alphabet
+/// (Turkish windows-1254, Central European windows-1250, Baltic
+/// windows-1257) and its reading is words too: every letter beyond ASCII
+/// inside a word. Their letters are Latin-1's where Latin-1 has letters
+/// (`nasılsın` is windows-1252 `nasýlsýn`), so the windows-1252 reading
+/// passes for Latin text as well; but Latin-1 signs become letters glued
+/// to nothing in them (`5µl, ±10%` is ISO-8859-2 `5ľl, ą10%`). And the
+/// guess must read a letter where windows-1252 reads one that French,
+/// German, Spanish and Italian do not write (`ð þ ø õ ý`: Turkish `ğ ş ı`,
+/// Hungarian `ő`, Czech `ř`, Lithuanian `ų š ž`), as `chardetng` takes short
+/// French for windows-1250 or windows-1257 on its circumflexes (`fenêtres`,
+/// `tâche`).
+fn latin_charset(prefix: &[u8], complete: bool, guess: &'static Encoding) -> &'static Encoding {
+    if !guess.is_single_byte() || guess == WINDOWS_1252 {
+        return WINDOWS_1252;
+    }
+    let (text, had_errors) = decode_prefix(guess, prefix, complete);
+    let is_letter = |c: char| matches!(u32::from(c), 0xC0..=0x24F) && c.is_alphabetic();
+    let chars: Vec<char> = text.chars().collect();
+    let in_word = |i: usize| {
+        let letter = |j: Option<&char>| j.is_some_and(|&c| c.is_ascii_alphabetic() || is_letter(c));
+        is_letter(chars[i]) && (letter(i.checked_sub(1).and_then(|j| chars.get(j))) || letter(chars.get(i + 1)))
+    };
+    let words = (0..chars.len()).all(|i| chars[i].is_ascii() || in_word(i));
+    let (latin, _) = decode_prefix(WINDOWS_1252, prefix, complete);
+    let rare_in_latin1 = text.chars().zip(latin.chars()).any(|(a, b)| a != b && "ðÐþÞøØõÕýÝ".contains(b));
+    if !had_errors && words && rare_in_latin1 {
+        guess
+    } else {
+        WINDOWS_1252
+    }
 }
 
 /// Whether `text` (with some non-ASCII) reads as a Latin-alphabet language:
@@ -365,9 +399,11 @@ fn is_latin_text(text: &str) -> bool {
 /// at once (`ДгєГ` is GBK's `你好` in windows-1251, `ÖĐÎÄ` its `中文` in
 /// windows-1250, with no small letter). And if the GBK or Big5 reading
 /// makes Chinese words (three in four pairs of Han characters side by side
-/// known to the repair stage's pair counts), it is Chinese. Uncased
-/// alphabets (Thai, Hebrew, Arabic) are left to the scoring: any pair of
-/// GBK or Big5 bytes is a pair of their letters. [`is_latin_not_chinese`]
+/// known to the repair stage's pair counts, or a lone pair that is known: a
+/// word of two characters alone, `右派` rather than the KOI8 `среи`), it is
+/// Chinese. Uncased
+/// alphabets (Thai, Hebrew, Arabic) have no capitals to tell words by, but
+/// rules of their own ([`is_uncased_alphabet_text`]). [`is_latin_not_chinese`]
 /// goes first, so Latin-1 text with units (`5µl, ±10%`) stays windows-1252
 /// when `chardetng` guesses ISO-8859-2 (`5ľl, ą10%`); Slovak in ISO-8859-2
 /// with `ľ` and no other letter beyond ASCII is read as windows-1252 `µ`.
@@ -376,12 +412,13 @@ fn is_alphabet_not_chinese(prefix: &[u8], complete: bool, guess: &'static Encodi
         return false;
     }
     let (text, had_errors) = decode_prefix(guess, prefix, complete);
-    if had_errors || !is_cased_alphabet_text(&text) {
+    if had_errors || !(is_cased_alphabet_text(&text) || is_uncased_alphabet_text(&text)) {
         return false;
     }
     ![GBK, BIG5].into_iter().any(|encoding| {
-        let (chinese, had_errors) = decode_prefix(encoding, prefix, complete);
-        !had_errors && makes_chinese_words(bigram::known_pairs(&chinese), MIN_HAN_PAIRS_BESIDE_LETTERS)
+        let (chinese, _) = decode_prefix(encoding, prefix, complete);
+        let (known, pairs) = bigram::known_pairs(chinese.chars());
+        makes_chinese_words((known, pairs), MIN_HAN_PAIRS_BESIDE_LETTERS) || known == 1 && pairs == 1
     })
 }
 
@@ -392,7 +429,6 @@ const MIN_SMALL_LETTERS: usize = 3;
 /// Whether `text` is words in a cased alphabet beyond ASCII, as
 /// [`is_alphabet_not_chinese`] describes them.
 fn is_cased_alphabet_text(text: &str) -> bool {
-    let is_sign = |c: char| "«»–—…°№„“”‘’·\u{A0}".contains(c);
     let mut small = 0;
     let mut word_alphabet = None;
     let mut prev = ' ';
@@ -408,12 +444,115 @@ fn is_cased_alphabet_text(text: &str) -> bool {
                 small += usize::from(c.is_lowercase());
             }
             None if c.is_ascii_alphabetic() => {}
-            None if c.is_ascii() || is_sign(c) => word_alphabet = None,
+            None if c.is_ascii() || is_word_sign(c) => word_alphabet = None,
             None => return false,
         }
         prev = c;
     }
     small >= MIN_SMALL_LETTERS
+}
+
+/// Signs that stand between the words of an alphabet beyond ASCII.
+fn is_word_sign(c: char) -> bool {
+    "«»–—…°№„“”‘’·\u{A0}".contains(c)
+}
+
+/// An alphabet without capitals that a single-byte charset of `chardetng`
+/// writes: windows-874 (Thai), windows-1255 and ISO-8859-8 (Hebrew),
+/// windows-1256 and ISO-8859-6 (Arabic, Persian).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum Uncased {
+    Hebrew,
+    Arabic,
+    Thai,
+}
+
+/// What a character of an [`Uncased`] alphabet may stand beside.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum Role {
+    /// A letter (a Thai consonant).
+    Letter,
+    /// A letter that only ends a word: the final forms of Hebrew (`ך ם ן ף
+    /// ץ`), Arabic teh marbuta and alef maksura (`ة ى`); marks may follow it.
+    Final,
+    /// A combining mark, or a Thai vowel written after its consonant, or
+    /// the Arabic tatweel: only after a letter of its alphabet.
+    Follower,
+    /// A Thai vowel written before its consonant: only before a letter.
+    Leading,
+    /// Punctuation and digits of the alphabet: anywhere.
+    Sign,
+}
+
+fn uncased_role(c: char) -> Option<(Uncased, Role)> {
+    use Role::*;
+    use Uncased::*;
+    Some(match u32::from(c) {
+        0x591..=0x5BD | 0x5BF | 0x5C1 | 0x5C2 | 0x5C4 | 0x5C5 | 0x5C7 => (Hebrew, Follower),
+        0x5BE | 0x5C0 | 0x5C3 | 0x5C6 | 0x5F3 | 0x5F4 => (Hebrew, Sign),
+        0x5DA | 0x5DD | 0x5DF | 0x5E3 | 0x5E5 => (Hebrew, Final),
+        0x5D0..=0x5EA | 0x5F0..=0x5F2 => (Hebrew, Letter),
+        0x60C | 0x61B | 0x61F | 0x660..=0x66D | 0x6D4 | 0x6F0..=0x6F9 => (Arabic, Sign),
+        0x629 | 0x649 => (Arabic, Final),
+        0x621..=0x63A | 0x641..=0x64A | 0x66E | 0x66F | 0x671..=0x6D3 | 0x6D5 => (Arabic, Letter),
+        0x640 | 0x64B..=0x65F | 0x670 | 0x6D6..=0x6ED => (Arabic, Follower),
+        // ฃ and ฅ have been out of use for decades.
+        0xE03 | 0xE05 => return None,
+        0xE01..=0xE2E => (Thai, Letter),
+        0xE30..=0xE3A | 0xE45 | 0xE47..=0xE4E => (Thai, Follower),
+        0xE40..=0xE44 => (Thai, Leading),
+        0xE2F | 0xE3F | 0xE46 | 0xE4F..=0xE5B => (Thai, Sign),
+        _ => return None,
+    })
+}
+
+/// The fewest letters that [`is_uncased_alphabet_text`] judges on.
+const MIN_UNCASED_LETTERS: usize = 4;
+
+/// Whether `text` is words in one [`Uncased`] alphabet: its letters glued
+/// to no ASCII letter or digit, every mark and Thai following vowel after a
+/// letter, every Thai leading vowel before one, no letter after a final
+/// letter in its word, and nothing beyond ASCII
+/// but those, their signs and [`is_word_sign`] (and the joiners and
+/// direction marks that windows-1255 and windows-1256 write). GBK or Big5
+/// read in these charsets breaks the rules at once: their bytes are signs,
+/// marks and Latin letters there as often as letters, and a trail byte in
+/// ASCII glues a letter to a Latin one (`ùì` is Hebrew for no byte pair of
+/// Chinese text; `ึะฮฤ` is `中文` in windows-874, a mark with no letter).
+fn is_uncased_alphabet_text(text: &str) -> bool {
+    let mut alphabet = None;
+    let mut letters = 0;
+    let mut prev: Option<Role> = None;
+    let mut after_latin = false;
+    let mut word_ended = false;
+    for c in text.chars() {
+        let Some((of, role)) = uncased_role(c) else {
+            let glued = c.is_ascii_alphanumeric() && matches!(prev, Some(Role::Letter | Role::Final | Role::Follower));
+            let between = c.is_ascii() || is_word_sign(c) || ('\u{200C}'..='\u{200F}').contains(&c);
+            if glued || !between || prev == Some(Role::Leading) {
+                return false;
+            }
+            (prev, after_latin, word_ended) = (None, c.is_ascii_alphanumeric(), false);
+            continue;
+        };
+        let fits = match role {
+            Role::Letter | Role::Final => !after_latin && !word_ended,
+            Role::Follower => matches!(prev, Some(Role::Letter | Role::Final | Role::Follower)),
+            Role::Leading | Role::Sign => prev != Some(Role::Leading),
+        };
+        if !fits || alphabet.is_some_and(|a| a != of) {
+            return false;
+        }
+        alphabet = Some(of);
+        letters += usize::from(matches!(role, Role::Letter | Role::Final));
+        word_ended = match role {
+            Role::Final => true,
+            Role::Sign => false,
+            _ => word_ended,
+        };
+        (prev, after_latin) = (Some(role), false);
+    }
+    prev != Some(Role::Leading) && letters >= MIN_UNCASED_LETTERS
 }
 
 /// Japanese text has at least one kana in this many non-ASCII characters
@@ -456,8 +595,8 @@ fn is_chinese_not_japanese(prefix: &[u8], complete: bool) -> bool {
         return false;
     }
     let (japanese, _) = decode_prefix(EUC_JP, prefix, complete);
-    let (known, pairs) = bigram::known_pairs(&chinese);
-    let (known_in_japanese, _) = bigram::known_pairs(&japanese);
+    let (known, pairs) = bigram::known_pairs(chinese.chars());
+    let (known_in_japanese, _) = bigram::known_pairs(japanese.chars());
     makes_chinese_words((known, pairs), MIN_HAN_PAIRS) && known >= 2 * known_in_japanese + 2
 }
 
@@ -1215,6 +1354,19 @@ mod tests {
             ("iso-8859-7", "Ελλάδα"),
             ("windows-1250", "Zażółć gęślą jaźń, proszę pana"),
             ("iso-8859-2", "Příliš žluťoučký kůň"),
+            ("windows-874", "สวัสดีครับ ยินดีที่ได้รู้จัก"),
+            ("windows-874", "ภาษาไทยเป็นภาษาที่สวยงาม"),
+            ("windows-874", "ขอบคุณมาก"),
+            ("windows-1255", "שלום, מה שלומך היום?"),
+            ("windows-1255", "ספרים חדשים"),
+            ("iso-8859-8", "שלום עולם"),
+            ("windows-1256", "مرحبا بكم في موقعنا"),
+            ("windows-1256", "السلام عليكم"),
+            ("windows-1256", "شكرا جزيلا"),
+            ("windows-1254", "Merhaba, nasılsın? Bugün hava çok güzel, değil mi?"),
+            ("windows-1254", "Türkçe öğreniyorum, çok güzel."),
+            ("windows-1250", "Árvíztűrő tükörfúrógép. A főváros Budapest."),
+            ("windows-1257", "Lietuvių kalba yra baltų kalba. Ačiū labai."),
         ];
         for (label, text) in cases {
             let encoding = Encoding::for_label(label.as_bytes()).unwrap();
@@ -1227,6 +1379,49 @@ mod tests {
         for (gbk, chinese) in [(&b"\xc4\xe3\xba\xc3"[..], "你好 (ДгєГ)"), (b"\xd6\xd0\xce\xc4", "中文 (ЦРОД)")]
         {
             assert_eq!(charset(gbk), "gb18030", "{chinese}");
+        }
+        // A word of two characters alone is Chinese when it is a known pair,
+        // though its bytes are four letters of another alphabet.
+        for word in
+            ["右派 (KOI8 среи)", "书面 (ISO-8859-6 تىأن)", "陷阱 (windows-1256 دفعه)", "忧虑 (windows-1256 ساآا)"]
+        {
+            let bytes = encode(GBK, &word[..6]);
+            assert_eq!(charset(&[&bytes[..], b"\n"].concat()), "gb18030", "{word}");
+        }
+        // French circumflexes are letters of windows-1250 and windows-1257
+        // too (`fenętres`, `tāche`), and Latin-1 units are ISO-8859-2 letters.
+        for text in [
+            "Effacer toutes les fenêtres sauf une.",
+            "Exécuter atd en tâche de fond.",
+            "5µl, ±10%",
+            "Þetta er íslenska",
+        ] {
+            assert_eq!(charset(&encode(WINDOWS_1252, &format!("{text}\n"))), "windows-1252", "{text}");
+        }
+    }
+
+    /// The rules of words in an uncased alphabet, one case a line: GBK and
+    /// Big5 read in windows-874, windows-1255 or windows-1256 break them.
+    #[test]
+    fn uncased_alphabet_text_follows_the_rules_of_its_words() {
+        let cases = [
+            ("สวัสดีครับ", true),
+            ("ึะฮฤ", false),   // 中文 in windows-874: a mark before any letter
+            ("ฅอค้งึผึ", false), // 生日快樂 (Big5): ฅ is out of use
+            ("เ ก", false),   // a leading vowel before a space
+            ("שלום עולם", true),
+            ("למזוע", true),  // Russian может in windows-1251: Hebrew letters indeed
+            ("שםלום", false), // a final mem inside a word
+            ("مرحبا بكم", true),
+            ("مدرسةكبيرة", false), // teh marbuta inside a word
+            ("ضذخؤے", true),       // 中文 + 0xFF: only the GBK reading's words tell
+            ("שלוםabc", false),    // glued to ASCII letters
+            ("שלום مرحبا", false), // two alphabets
+            ("שלו", false),        // too few letters
+            ("Привет", false),
+        ];
+        for (text, expected) in cases {
+            assert_eq!(is_uncased_alphabet_text(text), expected, "{text}");
         }
     }
 

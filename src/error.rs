@@ -14,12 +14,10 @@ pub enum Error {
     #[error("{}", os_reason(.0))]
     Io(#[from] io::Error),
     /// The bytes are not valid in the charset they were decoded with, and
-    /// the caller did not allow replacing them with U+FFFD.
-    #[error(
-        "malformed {encoding} byte sequence at byte offset {offset}; \
-         not written (pass --lossy to replace malformed sequences with U+FFFD, \
-         or --from to name the charset)"
-    )]
+    /// the caller did not allow replacing them with U+FFFD
+    /// ([`Options::lossy`](crate::Options::lossy)); naming the charset
+    /// ([`Options::from`](crate::Options::from)) may help.
+    #[error("malformed {encoding} byte sequence at byte offset {offset}; not written")]
     Malformed {
         /// Name of the charset used for decoding.
         encoding: &'static str,
@@ -31,10 +29,8 @@ pub enum Error {
     /// the charset again does not help, removing the BOM does.
     #[error(
         "malformed {encoding} byte sequence at byte offset {offset}, after a byte-order mark of {encoding}, \
-         which wins over {}; not written (remove the BOM to {}, or pass --lossy to replace what is not \
-         {encoding} with U+FFFD)",
-        from.map_or("detection and --from".to_owned(), |from| format!("--from {from}")),
-        from.map_or("have the charset detected".to_owned(), |from| format!("decode the file as {from}"))
+         which wins over {}; not written",
+        from.map_or("detection and any charset named".to_owned(), |from| format!("the charset named, {from}"))
     )]
     MalformedAfterBom {
         /// Name of the charset of the BOM.
@@ -49,8 +45,7 @@ pub enum Error {
     /// other's lines.
     #[error(
         "malformed UTF-8 byte sequence at byte offset {offset}: the input mixes lines of UTF-8 and of {other}; \
-         not written (convert the lines of one charset first, or pass --from utf-8 or --from {other} \
-         with --lossy to replace what that charset cannot read with U+FFFD)"
+         not written"
     )]
     Mixed {
         /// Byte offset of the first byte that is not UTF-8.
@@ -59,11 +54,10 @@ pub enum Error {
         other: &'static str,
     },
     /// The input ends inside a multi-byte character: the file was cut (a
-    /// download or a copy that stopped, a byte limit).
-    #[error(
-        "the input ends inside a {encoding} character (byte offset {offset}): the file was cut; \
-         not written (pass --lossy to keep it with U+FFFD in place of the half character)"
-    )]
+    /// download or a copy that stopped, a byte limit). Lossy decoding
+    /// ([`Options::lossy`](crate::Options::lossy)) keeps it with U+FFFD in
+    /// place of the half character.
+    #[error("the input ends inside a {encoding} character (byte offset {offset}): the file was cut; not written")]
     Truncated {
         /// Name of the charset used for decoding.
         encoding: &'static str,
@@ -123,7 +117,7 @@ pub enum Error {
     /// the only copy of the real original.
     #[error(
         "not written: its backup {} exists already (from an earlier run?); \
-         move it away, or choose another suffix with --backup=SUFFIX",
+         move it away, or choose another suffix",
         crate::walk::display_path(.0)
     )]
     BackupExists(PathBuf),
@@ -158,10 +152,7 @@ pub enum Error {
     /// `.editorconfig` sets a charset for the file that what zhnorm would
     /// write is not in (UTF-8 beyond ASCII in a `latin1` file, any UTF-8 in
     /// a UTF-16 one).
-    #[error(
-        ".editorconfig sets charset = {charset}, and zhnorm would write {written}; not changed \
-         (--no-editorconfig ignores .editorconfig)"
-    )]
+    #[error(".editorconfig sets charset = {charset}, and zhnorm would write {written}; not changed")]
     EditorConfigCharset {
         /// The `charset` value.
         charset: &'static str,
@@ -240,6 +231,24 @@ pub type Result<T, E = Error> = std::result::Result<T, E>;
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    /// Review 11: the library's messages told an embedder to "pass
+    /// --lossy"; the command adds its flags to them.
+    #[test]
+    fn messages_name_no_flag_of_the_command() {
+        let errors = [
+            Error::Malformed { encoding: "GBK", offset: 3 },
+            Error::MalformedAfterBom { encoding: "UTF-8", offset: 3, from: Some("GBK") },
+            Error::MalformedAfterBom { encoding: "UTF-8", offset: 3, from: None },
+            Error::Mixed { offset: 3, other: "GBK" },
+            Error::Truncated { encoding: "UTF-8", offset: 3 },
+            Error::BackupExists(PathBuf::from("a.txt.bak")),
+            Error::EditorConfigCharset { charset: "latin1", written: "UTF-8" },
+        ];
+        for err in errors {
+            assert!(!err.to_string().contains("--"), "{err}");
+        }
+    }
 
     /// Review 10: `zhnorm: unread.txt: Permission denied (os error 13)`.
     #[cfg(unix)]

@@ -22,8 +22,11 @@
 //! the `charset` of `.editorconfig`); [`walk`] finds the files.
 //!
 //! [`normalize`] is that pipeline; the command-line tool, the tests and the
-//! benchmarks all call it. The library never prints: it returns a [`Report`]
-//! per input and the caller decides what to show.
+//! benchmarks all call it; [`explain`] runs it to list the changes the
+//! conversion makes. The library never prints: it returns a [`Report`]
+//! per input and the caller decides what to show. The command's own
+//! dependencies come with the default feature `cli`, which a program that
+//! uses the library only leaves out (`default-features = false`).
 //!
 //! ```
 //! let gbk = b"\xd6\xd0\xce\xc4\xce\xc4\xb1\xbe\r\n"; // "中文文本\r\n" in GBK
@@ -32,6 +35,8 @@
 //! assert_eq!(out, "中文文本\r\n".as_bytes());
 //! let zhnorm::Outcome::Text(report) = outcome else { panic!("not text") };
 //! assert_eq!(report.encoding(), encoding_rs::GB18030);
+//! // Eight bytes: told by which reading is more plausible Chinese.
+//! assert_eq!((report.method(), report.confidence()), (zhnorm::detect::Method::Plausibility, 0.7));
 //! assert_eq!(report.changes(), ["gb18030 -> utf-8"]);
 //! # Ok::<(), zhnorm::Error>(())
 //! ```
@@ -279,7 +284,9 @@ pub mod walk;
 pub mod write;
 
 pub use error::{os_reason, Error, Result};
-pub use pipeline::{counted, normalize, normalize_compared, positions_in_input, Options, Outcome, Report};
+#[doc(hidden)]
+pub use pipeline::counted;
+pub use pipeline::{explain, normalize, normalize_compared, Options, Outcome, Report};
 
 #[cfg(test)]
 mod generated {

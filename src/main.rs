@@ -70,8 +70,8 @@ fn is_broken_pipe(err: &anyhow::Error) -> bool {
 /// flags given on the command line.
 fn settle(mut args: Args, matches: &clap::ArgMatches) -> anyhow::Result<Args> {
     let file = match (&args.config_file, args.no_config || args.tool.is_some()) {
-        (Some(path), _) => Some(std::path::absolute(path)?),
-        (None, false) => zhnorm::settings::discover(&std::env::current_dir()?),
+        (Some(path), _) => Some(absolute(path)?),
+        (None, false) => zhnorm::settings::discover(&std::env::current_dir().map_err(current_folder_unreadable)?),
         (None, true) => None,
     };
     let settings = match &file {
@@ -97,6 +97,19 @@ fn settle(mut args: Args, matches: &clap::ArgMatches) -> anyhow::Result<Args> {
         return Err(zhnorm::Error::Settings { path, message }.into());
     }
     Ok(args)
+}
+
+/// `path` from the root. It fails only where the current folder cannot be
+/// read (removed under a shell still in it), or for an empty path.
+fn absolute(path: &Path) -> anyhow::Result<PathBuf> {
+    std::path::absolute(path).map_err(|err| match err.raw_os_error() {
+        Some(_) => current_folder_unreadable(err),
+        None => anyhow::anyhow!("{}: {}", walk::display_path(path), zhnorm::os_reason(&err)),
+    })
+}
+
+fn current_folder_unreadable(err: io::Error) -> anyhow::Error {
+    anyhow::anyhow!("cannot read the current folder: {}", zhnorm::os_reason(&err))
 }
 
 /// `zhnorm completions SHELL` and `zhnorm man`, from the same definitions
@@ -169,6 +182,12 @@ fn run(args: &Args) -> anyhow::Result<Status> {
                 };
                 let converter =
                     zhnorm::convert::Converter::open(name, tofu, args.engine)?.with_dictionaries(&args.dict)?;
+                for key in converter.unknown_keys().iter().filter(|_| !args.quiet) {
+                    note!(
+                        "{}: ignored the key {key:?}, which OpenCC's configurations do not have",
+                        walk::display_path(Path::new(name))
+                    );
+                }
                 Some(if args.only_source_script { converter.only_source_script()? } else { converter })
             }
         },
@@ -298,11 +317,17 @@ fn run(args: &Args) -> anyhow::Result<Status> {
         (Mode::Stdout, _) => run_stdout(&inputs, args, &options),
         // Like `cp -r`, a file under two inputs is copied to both mirrors.
         (Mode::OutDir, Some(out)) => {
-            let inputs =
-                walk::once_each(inputs, |input| zhnorm::write::mirror_path(out, &input.root, &input.path).ok());
-            run_batch(mode, &inputs, backups.len(), args, &options)
+            let placed = walk::once_each(inputs, |input| {
+                zhnorm::write::mirror_path(out, &input.root, &input.path).map_err(|e| e.to_string())
+            });
+            let destinations = mirror_destinations(&placed);
+            let inputs: Vec<Found> = placed.into_iter().map(|placed| placed.found).collect();
+            run_batch(mode, &inputs, Some(&destinations), backups.len(), args, &options)
         }
-        _ => run_batch(mode, &walk::once_each(inputs, |_| ()), backups.len(), args, &options),
+        _ => {
+            let inputs: Vec<Found> = walk::once_each(inputs, |_| ()).into_iter().map(|placed| placed.found).collect();
+            run_batch(mode, &inputs, None, backups.len(), args, &options)
+        }
     }
 }
 
@@ -400,68 +425,50 @@ fn named_inputs(args: &Args) -> Vec<Option<&Path>> {
 }
 
 /// Standard input: streamed to standard output, or checked, or detected.
-/// `--explain`: each input decoded, repaired and cleaned as usual, then the
-/// changes the conversion would make, one a line.
+/// `--explain`: the changes the conversion makes to each input, one a
+/// line, as the pipeline makes them (see [`zhnorm::explain`]).
 fn run_explain(args: &Args, options: &Options) -> anyhow::Result<Status> {
-    let Some(converter) = &options.convert else {
+    if options.convert.is_none() {
         bail!("--explain needs a conversion (-c NAME)");
-    };
+    }
     if args.engine != zhnorm::convert::Engine::Zhnorm {
         bail!("--explain works with the default engine (--engine zhnorm)");
     }
-    // The text as the conversion sees it, line for line as in the input,
-    // so that positions move back to the input.
-    let plain = Options {
-        convert: None,
-        bom: zhnorm::write::BomPolicy::Strip,
-        eol: zhnorm::write::EolPolicy::Keep,
-        nfc: false,
-        ..options.clone()
-    };
     let named = named_inputs(args);
     let mut out = io::stdout().lock();
     let mut status = Status::Success;
     for input in &named {
-        let path = input.unwrap_or(Path::new("-"));
-        let (mut bytes, mut text) = (Vec::new(), Vec::new());
-        let read = if input.is_none() {
-            io::stdin().lock().read_to_end(&mut bytes)
-        } else if path.is_dir() {
-            Err(io::Error::other("is a folder; --explain takes files"))
-        } else {
-            walk::open(path).and_then(|mut f| f.read_to_end(&mut bytes))
+        let path = input.unwrap_or(Path::new(STDIN_NAME));
+        let explained = match input {
+            None => zhnorm::explain(io::stdin().lock(), options),
+            Some(path) if path.is_dir() => Err(io::Error::other("is a folder; --explain takes files").into()),
+            Some(path) => walk::open(path).map_err(zhnorm::Error::from).and_then(|file| {
+                let protect = protect_for(path, options).unwrap_or_else(|| options.protect.clone());
+                zhnorm::explain(file, &Options { protect, ..options.clone() })
+            }),
         };
-        // What the guard leaves, the stages before it leave too.
-        let protect = protect_for(path, options).unwrap_or_else(|| options.protect.clone());
-        let plain = Options { protect: protect.clone(), ..plain.clone() };
-        let report = match read.map_err(zhnorm::Error::from).and_then(|_| normalize(&bytes[..], &mut text, &plain)) {
-            Ok(Outcome::Text(report)) => report,
-            Ok(Outcome::Binary) => {
+        let (report, changes) = match explained {
+            Ok((Outcome::Text(report), changes)) => (report, changes),
+            Ok((Outcome::Binary, _)) => {
                 note_binary(path);
                 continue;
             }
             Err(err) => {
-                note!("{}: {err}", walk::display_path(path));
+                note!("{}: {}", walk::display_path(path), error_text(&err, false));
                 status = Status::Error;
                 continue;
             }
         };
         let prefix = if named.len() > 1 { format!("{}:", walk::display_path(path)) } else { String::new() };
-        let mut guard = zhnorm::convert::Guard::new(protect, options.force);
-        let text = String::from_utf8_lossy(&text);
-        let changes = guard.explain(converter, &text);
-        let mut positions: Vec<(u64, u64)> = changes.iter().map(|c| (c.line as u64, c.column as u64)).collect();
-        zhnorm::positions_in_input(&decoded(&bytes, &report), &text, &mut positions);
-        for (c, (line, column)) in changes.iter().zip(positions) {
-            writeln!(out, "{prefix}{line}:{column}  {} → {}  {}", c.from, c.to, c.dictionary)
-                .map_err(writing_stdout)?;
+        for change in &changes {
+            writeln!(
+                out,
+                "{prefix}{}:{}  {} → {}  {}",
+                change.line, change.column, change.from, change.to, change.dictionary
+            )
+            .map_err(writing_stdout)?;
         }
-        if let Some(language) = guard.skipped_language() {
-            note_not_converted(path, language);
-        }
-        if let Some(lines) = guard.lines_not_converted() {
-            note_bilingual(path, lines);
-        }
+        note_not_converted(path, &report);
     }
     Ok(status)
 }
@@ -525,8 +532,38 @@ impl<W: Write> Write for Printed<W> {
     }
 }
 
+/// `err` as the command says it: the library's words (where the output
+/// stops, for `printed`: see [`zhnorm::Error::printed_up_to_fault`]),
+/// then the flag that helps, which the library does not know of.
+fn error_text(err: &zhnorm::Error, printed: bool) -> String {
+    let text = printed.then(|| err.printed_up_to_fault()).flatten().unwrap_or_else(|| err.to_string());
+    let hint = match err {
+        zhnorm::Error::Malformed { .. } => {
+            "pass --lossy to replace malformed sequences with U+FFFD, or --from to name the charset".to_owned()
+        }
+        zhnorm::Error::MalformedAfterBom { encoding, from, .. } => format!(
+            "remove the BOM to {}, or pass --lossy to replace what is not {encoding} with U+FFFD",
+            from.map_or("have the charset detected".to_owned(), |from| format!("decode the file as {from}"))
+        ),
+        zhnorm::Error::Mixed { other, .. } => format!(
+            "convert the lines of one charset first, or pass --from utf-8 or --from {other} with --lossy to \
+             replace what that charset cannot read with U+FFFD"
+        ),
+        zhnorm::Error::Truncated { .. } => {
+            "pass --lossy to keep it with U+FFFD in place of the half character".to_owned()
+        }
+        zhnorm::Error::BackupExists(_) => "--backup=SUFFIX".to_owned(),
+        zhnorm::Error::EditorConfigCharset { .. } => "--no-editorconfig ignores .editorconfig".to_owned(),
+        _ => return text,
+    };
+    format!("{text} ({hint})")
+}
+
+/// What messages call standard input.
+const STDIN_NAME: &str = "<stdin>";
+
 fn run_stdin(mode: Mode, args: &Args, options: &Options) -> anyhow::Result<Status> {
-    let name = Path::new("<stdin>");
+    let name = Path::new(STDIN_NAME);
     let stdin = io::stdin().lock();
     let result = match mode {
         Mode::Stdout => {
@@ -535,9 +572,9 @@ fn run_stdin(mode: Mode, args: &Args, options: &Options) -> anyhow::Result<Statu
                 Err(zhnorm::Error::Io(err)) if out.failed => return Err(writing_stdout(err).into()),
                 outcome => outcome,
             };
-            if let Some(message) = outcome.as_ref().err().and_then(zhnorm::Error::printed_up_to_fault) {
+            if let Some(err) = outcome.as_ref().err().filter(|err| err.printed_up_to_fault().is_some()) {
                 out.end_cut_line()?;
-                bail!("{}: {message}", walk::display_path(name));
+                bail!("{}: {}", walk::display_path(name), error_text(err, true));
             }
             out.flush().map_err(writing_stdout)?;
             let outcome = outcome.with_context(|| walk::display_path(name).to_string())?;
@@ -579,7 +616,7 @@ fn run_stdout(inputs: &[Found], args: &Args, options: &Options) -> anyhow::Resul
             Err(zhnorm::Error::Io(err)) if out.failed => return Err(writing_stdout(err).into()),
             Err(err) => {
                 out.end_cut_line()?;
-                note!("{}: {}", walk::display_path(path), err.printed_up_to_fault().unwrap_or_else(|| err.to_string()));
+                note!("{}: {}", walk::display_path(path), error_text(&err, true));
                 status = Status::Error;
             }
         }
@@ -618,15 +655,7 @@ fn print_damage(path: &Path, report: &Report, args: &Args) {
     if let Some(declaration_note) = report.declaration_note() {
         note!("{}: {declaration_note}", walk::display_path(path));
     }
-    if report.japanese_not_converted {
-        note_not_converted(path, Language::Japanese);
-    }
-    if report.korean_not_converted {
-        note_not_converted(path, Language::Korean);
-    }
-    if report.bilingual {
-        note_bilingual(path, report.lines_not_converted);
-    }
+    note_not_converted(path, report);
     let misfit = bom_misfit(report);
     if let Some(misfit) = &misfit {
         note!("{}: {misfit}", walk::display_path(path));
@@ -664,16 +693,23 @@ fn note_binary(path: &Path) {
     note!("{}: skipped: binary file", walk::display_path(path));
 }
 
-fn note_not_converted(path: &Path, language: Language) {
-    note!("{}: not converted: the text is {language} (--force converts it)", walk::display_path(path));
-}
-
-fn note_bilingual(path: &Path, lines_not_converted: u64) {
-    note!(
-        "{}: Chinese and Japanese lines: only the Chinese lines converted, {} left as Japanese (--force converts them)",
-        walk::display_path(path),
-        zhnorm::counted(lines_not_converted, "line", "lines")
-    );
+/// Text the conversion left as it is because it is Japanese or Korean.
+fn note_not_converted(path: &Path, report: &Report) {
+    let language = match (report.japanese_not_converted, report.korean_not_converted) {
+        (true, _) => Some(Language::Japanese),
+        (_, true) => Some(Language::Korean),
+        _ => None,
+    };
+    if let Some(language) = language {
+        note!("{}: not converted: the text is {language} (--force converts it)", walk::display_path(path));
+    }
+    if report.bilingual {
+        note!(
+            "{}: Chinese and Japanese lines: only the Chinese lines converted, {} left as Japanese (--force converts them)",
+            walk::display_path(path),
+            zhnorm::counted(report.lines_not_converted, "line", "lines")
+        );
+    }
 }
 
 /// What happened to one file in a batch.
@@ -688,21 +724,25 @@ enum Processed {
 /// `--write`, `--out-dir`, `--check` and `--detect` over files, in parallel.
 /// Each file's result is printed as soon as it and every file before it are
 /// done, so the output is in input order and memory holds only the results
-/// of the files in flight, never the whole batch's diffs. `backups` is how
-/// many files the walk passed over as backups, for the summary.
-fn run_batch(mode: Mode, inputs: &[Found], backups: usize, args: &Args, options: &Options) -> anyhow::Result<Status> {
+/// of the files in flight, never the whole batch's diffs. `destinations`
+/// are the inputs' mirrors under `--out-dir`; `backups` is how many files
+/// the walk passed over as backups, for the summary.
+fn run_batch(
+    mode: Mode,
+    inputs: &[Found],
+    destinations: Option<&[Result<PathBuf, String>]>,
+    backups: usize,
+    args: &Args,
+    options: &Options,
+) -> anyhow::Result<Status> {
     let started = Instant::now();
     let progress = progress_bar(inputs.len(), args);
-    let destinations = match (&args.out_dir, mode) {
-        (Some(out), Mode::OutDir) => Some(mirror_destinations(out, inputs)),
-        _ => None,
-    };
     let out_created = args.out_dir.as_deref().filter(|out| mode == Mode::OutDir && !out.exists());
     let mut printer = BatchPrinter::new(mode, args);
     printer.backups = backups;
     let process = |i: usize| {
         let result = match &inputs[i] {
-            Ok(input) => process_file(mode, input, destinations.as_ref().map(|d| &d[i]), args, options),
+            Ok(input) => process_file(mode, input, destinations.map(|d| &d[i]), args, options),
             // Walk errors are printed in order, as errors.
             Err((_, err)) => Err(zhnorm::Error::Io(io::Error::other(walk::reason(err)))),
         };
@@ -803,21 +843,21 @@ fn progress_bar(total: usize, args: &Args) -> Option<indicatif::ProgressBar> {
     Some(bar)
 }
 
-/// The mirrored path of each input under `--out-dir`, or why there is none
-/// (a path that cannot be mirrored, one already taken by another input, or
-/// an input itself: `--out-dir` never writes over what it reads).
-fn mirror_destinations(out: &Path, inputs: &[Found]) -> Vec<Result<PathBuf, String>> {
-    let sources: std::collections::HashSet<PathBuf> =
-        inputs.iter().flatten().filter_map(|input| fs::canonicalize(&input.path).ok()).collect();
+/// The mirrored path of each input under `--out-dir` (its place, from
+/// [`walk::once_each`]), or why there is none (a path that cannot be
+/// mirrored, one already taken by another input, or an input itself:
+/// `--out-dir` never writes over what it reads).
+fn mirror_destinations(placed: &[walk::Placed<Result<PathBuf, String>>]) -> Vec<Result<PathBuf, String>> {
+    let sources: std::collections::HashSet<&PathBuf> =
+        placed.iter().filter_map(|placed| placed.canonical.as_ref()).collect();
     let mut taken = std::collections::HashSet::new();
-    inputs
+    placed
         .iter()
-        .map(|input| {
-            let Ok(input) = input else { return Err(String::new()) };
-            let destination = zhnorm::write::mirror_path(out, &input.root, &input.path).map_err(|e| e.to_string())?;
-            if sources
-                .contains(&existing_prefix_canonical(&std::path::absolute(&destination).map_err(|e| e.to_string())?))
-            {
+        .map(|placed| {
+            let Some(destination) = &placed.place else { return Err(String::new()) };
+            let destination = destination.clone()?;
+            let absolute = absolute(&destination).map_err(|err| err.to_string())?;
+            if sources.contains(&existing_prefix_canonical(&absolute)) {
                 return Err(format!(
                     "its mirror {} is an input; --out-dir does not write over inputs",
                     walk::display_path(&destination)
@@ -948,7 +988,7 @@ fn refuse_out_of_charset(
     changed: bool,
 ) -> Result<(), zhnorm::Error> {
     match (charset, outcome) {
-        (Some(charset), Outcome::Text(report)) if changed && !charset.admits(report.output_is_ascii) => {
+        (Some(charset), Outcome::Text(report)) if changed && !charset.admits(report.output_is_ascii()) => {
             Err(zhnorm::Error::EditorConfigCharset {
                 charset: charset.value(),
                 written: if charset.admits(true) { "UTF-8 beyond ASCII" } else { "UTF-8" },
@@ -987,8 +1027,25 @@ fn options_for<'a>(path: &Path, args: &Args, options: &'a Options) -> Result<Fil
 /// subtitle format that must not be converted (font and style names of
 /// `*.ass`); `None` when `options.protect` is all.
 fn protect_for(path: &Path, options: &Options) -> Option<Vec<regex::Regex>> {
-    let markup = options.convert.is_some() && zhnorm::convert::is_ass(path);
-    markup.then(|| options.protect.iter().chain(zhnorm::convert::ASS_MARKUP.iter()).cloned().collect())
+    let markup = options.convert.is_some() && is_ass(path);
+    markup.then(|| options.protect.iter().chain(ASS_MARKUP.iter()).cloned().collect())
+}
+
+/// What of an ASS/SSA subtitle file (Advanced SubStation Alpha, the format
+/// of most fansubs) is markup naming things outside its text, to be left as
+/// it is (added to [`Options::protect`] for files named `*.ass` and `*.ssa`
+/// when converting): `Style:` lines, whose font (`微软雅黑`) is looked up by
+/// name; the fields before the text of a `Dialogue:` or `Comment:` line,
+/// where a style is named as its `Style:` line names it; and override tags
+/// in braces (`{\fn微软雅黑}`).
+static ASS_MARKUP: std::sync::LazyLock<[regex::Regex; 3]> = std::sync::LazyLock::new(|| {
+    [r"^Style:[^\r\n]*", r"^(?:Dialogue|Comment):(?:[^,\r\n]*,){9}", r"\{[^}\r\n]*\}"]
+        .map(|pattern| regex::Regex::new(pattern).expect("the patterns are valid"))
+});
+
+/// Whether `path` names an ASS or SSA subtitle file (see [`ASS_MARKUP`]).
+fn is_ass(path: &Path) -> bool {
+    path.extension().is_some_and(|e| e.eq_ignore_ascii_case("ass") || e.eq_ignore_ascii_case("ssa"))
 }
 
 /// With `--diff`, the unified diff of a file that would change: the text as
@@ -1127,7 +1184,7 @@ impl<'a> BatchPrinter<'a> {
                 // --check and --diff write nothing: what fails is the check.
                 let (reason, output) = match &err {
                     zhnorm::Error::Output { path: output, source } => (source.to_string(), Some(output)),
-                    _ => (err.to_string(), None),
+                    _ => (error_text(&err, false), None),
                 };
                 let reason = match mode {
                     Mode::Check => reason.replacen("; not written", "; not checked", 1),
@@ -1312,10 +1369,11 @@ fn json_name(path: &Path) -> std::borrow::Cow<'_, str> {
 /// `--out-dir` inside a folder being walked would feed its own output back
 /// in: refuse before anything is written.
 fn refuse_out_dir_inside_inputs(out: &Path, paths: &[PathBuf]) -> anyhow::Result<()> {
-    let out = std::path::absolute(out)?;
+    let out = absolute(out)?;
     let out = existing_prefix_canonical(&out);
     for root in paths.iter().filter(|p| p.is_dir()) {
-        let root_canonical = fs::canonicalize(root).with_context(|| walk::display_path(root).to_string())?;
+        let root_canonical = fs::canonicalize(root)
+            .map_err(|err| anyhow::anyhow!("{}: {}", walk::display_path(root), zhnorm::os_reason(&err)))?;
         if out.starts_with(&root_canonical) {
             bail!(
                 "refusing --out-dir {}: it is inside the input folder {}, which would be walked",

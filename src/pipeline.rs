@@ -11,7 +11,7 @@ use encoding_rs::{Encoding, GB18030, GBK, UTF_8};
 use serde::Serialize;
 
 use crate::clean::{CleanCounts, CleanOptions, Cleaner};
-use crate::convert::{judged_chars, Converter, Guard, Language, Part, JUDGED};
+use crate::convert::{judged_chars, Change, Converter, Guard, Language, Part, JUDGED};
 use crate::decode::{Decoder, Malformed};
 use crate::detect::{self, Charset, Detection, Method};
 use crate::markdown::CodeTracker;
@@ -50,7 +50,7 @@ pub struct Options {
     /// Traditional/Simplified conversion; `None` converts nothing.
     pub convert: Option<Converter>,
     /// Text matching any of these is left as it is by repair, clean and
-    /// conversion (see [`Guard`]).
+    /// conversion.
     pub protect: Vec<regex::Regex>,
     /// Convert Japanese and Korean text with a Chinese configuration too.
     pub force: bool,
@@ -100,18 +100,19 @@ pub struct Report {
     /// Holes in those runs filled with a recovered character.
     pub holes_filled: u64,
     /// Damage found by the repair and clean stages, at its line and column
-    /// in the input as decoded (see [`positions_in_input`]).
+    /// in the input as decoded (columns in characters; a line ends at LF,
+    /// CRLF or a CR alone).
     pub damage: Vec<Damage>,
     /// What the clean stage removed or changed.
     pub clean: CleanCounts,
     /// Characters the conversion changed (those it wrote in place of others).
     pub chars_converted: u64,
-    /// The text is Japanese and was not converted (see [`Guard`]).
+    /// The text is Japanese and was not converted (see the crate docs).
     pub japanese_not_converted: bool,
-    /// The text is Korean and was not converted (see [`Guard`]).
+    /// The text is Korean and was not converted (see the crate docs).
     pub korean_not_converted: bool,
     /// The text is a mix of Chinese lines and Japanese lines, and only the
-    /// Chinese ones were converted (see [`Guard::judge`]).
+    /// Chinese ones were converted (see the crate docs).
     pub bilingual: bool,
     /// The lines with CJK characters that a bilingual text kept as they were.
     pub lines_not_converted: u64,
@@ -136,10 +137,9 @@ pub struct Report {
     pub bytes_in: u64,
     /// Bytes written.
     pub bytes_out: u64,
-    /// The bytes written are ASCII throughout (a BOM is not), so they are
-    /// in every ASCII-compatible charset too.
+    /// See [`Report::output_is_ascii`].
     #[serde(skip)]
-    pub output_is_ascii: bool,
+    output_is_ascii: bool,
 }
 
 fn serialize_repaired<S: serde::Serializer>(repaired: &[(Family, u64)], s: S) -> Result<S::Ok, S::Error> {
@@ -166,6 +166,17 @@ impl Report {
     /// How the charset was determined.
     pub fn method(&self) -> Method {
         self.method
+    }
+
+    /// How sure the charset is, from 0 to 1 (by [`Report::method`]).
+    pub fn confidence(&self) -> f64 {
+        self.confidence
+    }
+
+    /// Whether the bytes written are ASCII throughout (a BOM is not), so
+    /// that they are in every ASCII-compatible charset too.
+    pub fn output_is_ascii(&self) -> bool {
+        self.output_is_ascii
     }
 
     /// Why the charset the text declares was not followed, for people
@@ -244,6 +255,8 @@ impl Report {
 }
 
 /// `1 file`, `2 files`: a count and the noun in the number it takes.
+/// Shared with the command's messages; not part of the API.
+#[doc(hidden)]
 pub fn counted(count: u64, one: &str, many: &str) -> String {
     format!("{count} {}", if count == 1 { one } else { many })
 }
@@ -255,7 +268,28 @@ pub fn counted(count: u64, one: &str, many: &str) -> String {
 /// [`detect::PREFIX_LEN`] bytes, then the input streams through in chunks.
 /// On error, `output` may hold a prefix of the text: callers that write files
 /// write to a buffer or a temporary file first.
-pub fn normalize<R: Read, W: Write>(mut input: R, output: &mut W, options: &Options) -> Result<Outcome> {
+pub fn normalize<R: Read, W: Write>(input: R, output: &mut W, options: &Options) -> Result<Outcome> {
+    Ok(run(input, output, options, None)?.0)
+}
+
+/// The changes the conversion of `options` makes to `input`, each at its
+/// line and column in the input as decoded (as [`Report::damage`] is), as
+/// [`normalize`] makes them: on the text as repaired and cleaned, with the
+/// same judgement of the input's language (see the crate docs),
+/// leaving out what is protected. The report is that of [`normalize`],
+/// except that nothing is counted as converted.
+pub fn explain<R: Read>(input: R, options: &Options) -> Result<(Outcome, Vec<Change>)> {
+    run(input, &mut io::sink(), options, Some(Vec::new()))
+}
+
+/// Runs the pipeline; with `explained`, gathers the conversion's changes
+/// there instead of converting (see [`explain`]).
+fn run<R: Read, W: Write>(
+    mut input: R,
+    output: &mut W,
+    options: &Options,
+    explained: Option<Vec<Change>>,
+) -> Result<(Outcome, Vec<Change>)> {
     // One buffer for the prefix and every chunk after it, zeroed once: safe
     // reads need initialized bytes, and zeroing each chunk anew cost 1.3 M
     // instructions per MB.
@@ -289,7 +323,7 @@ pub fn normalize<R: Read, W: Write>(mut input: R, output: &mut W, options: &Opti
         },
         None => match detect::detect(prefix, complete) {
             Detection::Text(charset) => charset,
-            Detection::Binary => return Ok(Outcome::Binary),
+            Detection::Binary => return Ok((Outcome::Binary, Vec::new())),
         },
     };
     // Text that is ASCII throughout reads the same in any ASCII-compatible
@@ -350,6 +384,7 @@ pub fn normalize<R: Read, W: Write>(mut input: R, output: &mut W, options: &Opti
         pending: String::new(),
         held_counted: 0,
         held_cjk: 0,
+        explained,
         // ASCII is in every ASCII-compatible charset: its declaration of
         // one is as true as it was, and the file stays as it is.
         declaration_looked_for: charset.encoding == UTF_8 && charset.bom_len == 0 && prefix.is_ascii(),
@@ -394,7 +429,7 @@ pub fn normalize<R: Read, W: Write>(mut input: R, output: &mut W, options: &Opti
     let lines_not_converted = stream.guard.lines_not_converted();
     stream.report.bilingual = lines_not_converted.is_some();
     stream.report.lines_not_converted = lines_not_converted.unwrap_or(0);
-    Ok(Outcome::Text(stream.report))
+    Ok((Outcome::Text(stream.report), stream.explained.unwrap_or_default()))
 }
 
 /// Runs [`normalize`], writing to `output` as it does, and tells whether the
@@ -503,6 +538,8 @@ struct Stream<'a, W> {
     /// the judgement ([`Stream::holds_for_judgement`]).
     held_counted: usize,
     held_cjk: usize,
+    /// With [`explain`], the conversion's changes, made instead of it.
+    explained: Option<Vec<Change>>,
     /// The first block, where a charset declaration is, has been looked at
     /// (or the input is ASCII, and its declaration is not to be changed).
     declaration_looked_for: bool,
@@ -658,8 +695,21 @@ impl<W: Write> Stream<'_, W> {
         if self.report.damage.len() > damage_from {
             self.damage_to_input(block, &repaired, damage_from, repaired_start);
         }
-        self.input_position.advance(block, eol);
         let converted = match &self.options.convert {
+            Some(converter) if self.explained.is_some() => {
+                let cleaned_text = joined(&cleaned);
+                let changes = self.guard.explain(converter, &cleaned);
+                let mut positions: Vec<(u64, u64)> =
+                    changes.iter().map(|change| (change.line as u64, change.column as u64)).collect();
+                self.block_positions_to_input(block, &cleaned_text, &mut positions);
+                let moved = changes.into_iter().zip(positions).map(|(change, (line, column))| Change {
+                    line: line as usize,
+                    column: column as usize,
+                    ..change
+                });
+                self.explained.get_or_insert_default().extend(moved);
+                cleaned_text
+            }
             Some(converter) => {
                 let mut out = String::with_capacity(repaired.len() + repaired.len() / 8);
                 self.report.chars_converted += self.guard.convert(converter, &cleaned, &mut out);
@@ -667,6 +717,7 @@ impl<W: Write> Stream<'_, W> {
             }
             None => joined(&cleaned),
         };
+        self.input_position.advance(block, eol);
         let normalized = if self.options.nfc { write::nfc(&converted) } else { Cow::Borrowed(&*converted) };
         self.report.nfc_changed |= matches!(normalized, Cow::Owned(_));
         let text = write::line_endings(&normalized, self.options.eol);
@@ -689,21 +740,33 @@ impl<W: Write> Stream<'_, W> {
     /// it is in `block` (which starts at `input_position`).
     fn damage_to_input(&mut self, block: &str, repaired: &str, damage_from: usize, repaired_start: Position) {
         let (first_line, repaired_column) = repaired_start.line_column();
-        let InputPosition { line: input_line, column: input_column } = self.input_position;
-        let damage = &mut self.report.damage[damage_from..];
         // Positions in the block, whose first line starts at column 1 (it
         // starts further on after a long line was cut).
-        let mut positions: Vec<(u64, u64)> = damage
+        let mut positions: Vec<(u64, u64)> = self.report.damage[damage_from..]
             .iter()
             .map(|d| match d.line.saturating_sub(first_line) + 1 {
                 1 => (1, (d.column + 1).saturating_sub(repaired_column).max(1)),
                 line => (line, d.column),
             })
             .collect();
-        positions_in_input(block, repaired, &mut positions);
-        for (d, (line, column)) in damage.iter_mut().zip(positions) {
-            d.line = input_line + line - 1;
-            d.column = if line == 1 { input_column + column - 1 } else { column };
+        self.block_positions_to_input(block, repaired, &mut positions);
+        for (d, (line, column)) in self.report.damage[damage_from..].iter_mut().zip(positions) {
+            (d.line, d.column) = (line, column);
+        }
+    }
+
+    /// Moves `positions` in `text`, which the stages made of `block` (its
+    /// first line counted from column 1), to where they are in the input
+    /// (see [`positions_in_input`]). Call before `input_position` passes
+    /// `block`.
+    fn block_positions_to_input(&self, block: &str, text: &str, positions: &mut [(u64, u64)]) {
+        positions_in_input(block, text, positions);
+        let InputPosition { line: input_line, column: input_column } = self.input_position;
+        for (line, column) in positions {
+            if *line == 1 {
+                *column += input_column - 1;
+            }
+            *line += input_line - 1;
         }
     }
 
@@ -853,7 +916,7 @@ impl InputPosition {
 /// Mac file (CR alone) are not all on line 1. The stages never add or remove
 /// a line break; should the line counts differ, the positions are left as
 /// they are.
-pub fn positions_in_input(original: &str, derived: &str, positions: &mut [(u64, u64)]) {
+pub(crate) fn positions_in_input(original: &str, derived: &str, positions: &mut [(u64, u64)]) {
     if positions.is_empty() {
         return;
     }
@@ -1089,6 +1152,27 @@ mod tests {
             self.0 = &self.0[size..];
             Ok(size)
         }
+    }
+
+    /// `explain` lists a change on each line the conversion changes, at
+    /// its place in the input, through blocks cut at MAX_PENDING (4096 in
+    /// tests): a Chinese window judged before the Japanese after it.
+    #[test]
+    fn explain_lists_the_changes_normalize_makes_where_it_makes_them() {
+        let japanese = "広い会社の中で、新しい技術を学んでいます。\n";
+        let input = format!("头发\n{}ab 头发\r\n{}", "x\n".repeat(3000), japanese.repeat(50));
+        let options = Options { convert: Some(Converter::builtin("s2t").unwrap()), ..Options::default() };
+        let (outcome, out) = run(input.as_bytes(), &options);
+        assert!(matches!(outcome, Ok(Outcome::Text(_))));
+        let out = String::from_utf8(out).unwrap();
+        let changed: Vec<usize> =
+            input.lines().zip(out.lines()).enumerate().filter(|(_, (a, b))| a != b).map(|(i, _)| i + 1).collect();
+        assert_eq!(changed.len(), 52);
+        let (_, changes) = explain(input.as_bytes(), &options).unwrap();
+        let mut lines: Vec<usize> = changes.iter().map(|change| change.line).collect();
+        lines.dedup();
+        assert_eq!(lines, changed);
+        assert_eq!((changes[1].line, changes[1].column, changes[1].from.as_str()), (3002, 4, "头发"));
     }
 
     #[test]

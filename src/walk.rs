@@ -170,6 +170,15 @@ fn is_backup_name(name: &str) -> Option<&str> {
     ["bak", "backup", "orig", "old"].iter().any(|suffix| extension.eq_ignore_ascii_case(suffix)).then_some(stem)
 }
 
+/// A file of the batch as [`once_each`] keeps it: the walk's result, the
+/// file's canonical path (`None` for a walk error or a path that does not
+/// resolve, which the open reports) and its place (`None` for a walk error).
+pub struct Placed<P> {
+    pub found: Found,
+    pub canonical: Option<PathBuf>,
+    pub place: Option<P>,
+}
+
 /// Drops the files already found by another path (`a.txt` and `./a.txt`; a
 /// link and its target when links are followed) for the same `place`,
 /// keeping the first, so that a batch processes each file once: two
@@ -177,15 +186,21 @@ fn is_backup_name(name: &str) -> Option<&str> {
 /// hold the first one's output. `--out-dir` gives each file the place of
 /// its mirror, so that a file reached under two inputs is copied to both
 /// mirrors, as `cp -r` copies it; other modes give every file one place.
-pub fn once_each<P: Eq + std::hash::Hash>(found: Vec<Found>, place: impl Fn(&Input) -> P) -> Vec<Found> {
+/// Each kept file comes with its canonical path and place, so that no one
+/// resolves them again.
+pub fn once_each<P: Eq + std::hash::Hash + Clone>(found: Vec<Found>, place: impl Fn(&Input) -> P) -> Vec<Placed<P>> {
     let mut seen = std::collections::HashSet::new();
     found
         .into_iter()
-        .filter(|found| match found {
+        .map(|found| match &found {
             Ok(input) => {
-                std::fs::canonicalize(&input.path).map_or(true, |canonical| seen.insert((canonical, place(input))))
+                Placed { canonical: std::fs::canonicalize(&input.path).ok(), place: Some(place(input)), found }
             }
-            Err(_) => true,
+            Err(_) => Placed { found, canonical: None, place: None },
+        })
+        .filter(|placed| match (&placed.canonical, &placed.place) {
+            (Some(canonical), Some(place)) => seen.insert((canonical.clone(), place.clone())),
+            _ => true,
         })
         .collect()
 }
@@ -532,8 +547,11 @@ mod tests {
         let root = dir.path();
         fs::write(root.join("a.txt"), "x").unwrap();
         let paths = [root.to_path_buf(), root.join("a.txt"), root.join(".").join("a.txt"), root.join("missing")];
-        let found = once_each(inputs(&paths, &WalkOptions::default()).unwrap().found, |_| ());
+        let placed = once_each(inputs(&paths, &WalkOptions::default()).unwrap().found, |_| ());
+        let found: Vec<_> = placed.iter().map(|placed| &placed.found).collect();
         assert_eq!(found.len(), 2);
+        assert_eq!(placed[0].canonical, Some(fs::canonicalize(root.join("a.txt")).unwrap()));
+        assert_eq!(placed[1].canonical, None);
         assert_eq!(found[0].as_ref().unwrap().path, root.join("a.txt"));
         assert_eq!(
             found[1].as_ref().unwrap().path,
@@ -541,7 +559,7 @@ mod tests {
             "a path that does not resolve is kept, to be reported"
         );
         let by_root = once_each(inputs(&paths, &WalkOptions::default()).unwrap().found, |input| input.root.clone());
-        let roots: Vec<_> = by_root.iter().flatten().map(|input| input.root.clone()).collect();
+        let roots: Vec<_> = by_root.iter().flat_map(|placed| &placed.found).map(|input| input.root.clone()).collect();
         assert_eq!(roots, [root.to_path_buf(), root.join("a.txt"), root.join("missing")], "once for each place");
     }
 }

@@ -18,7 +18,8 @@ use unicode_normalization::{is_nfc_quick, IsNormalized, UnicodeNormalization};
 use crate::{Error, Result};
 
 /// What to do with a byte-order mark.
-#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, clap::ValueEnum, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
+#[cfg_attr(feature = "cli", derive(clap::ValueEnum))]
 #[serde(rename_all = "kebab-case")]
 pub enum BomPolicy {
     /// Never write a BOM (UTF-8 needs none).
@@ -31,7 +32,8 @@ pub enum BomPolicy {
 }
 
 /// What to do with line endings.
-#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, clap::ValueEnum, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
+#[cfg_attr(feature = "cli", derive(clap::ValueEnum))]
 #[serde(rename_all = "kebab-case")]
 pub enum EolPolicy {
     /// Keep every line ending as found.
@@ -324,6 +326,9 @@ fn unfinished() -> MutexGuard<'static, Unfinished> {
 /// new one (their writes fail with [`Error::Stopping`]). For a signal
 /// handler: the files being rewritten stay as they were, and no
 /// `.zhnorm-XXXXXX.tmp` is left beside them. Returns how many it removed.
+/// The command's, for a process about to end: every write of the process
+/// after it fails; not part of the API.
+#[doc(hidden)]
 pub fn remove_temporaries() -> usize {
     let mut list = unfinished();
     list.stopping = true;

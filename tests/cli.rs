@@ -711,6 +711,23 @@ fn from_forces_the_charset() {
     assert_eq!(stdout(&output), "中文");
 }
 
+/// Review 11: with the current folder gone, the message was Rust's
+/// (`No such file or directory (os error 2)`), naming nothing.
+#[cfg(unix)]
+#[test]
+fn a_current_folder_that_is_gone_is_named() {
+    let dir = Dir::new();
+    fs::create_dir(dir.path("gone")).unwrap();
+    let output = Command::new("sh")
+        .args(["-c", r#"cd gone && rmdir ../gone && exec "$0" -c s2t"#, env!("CARGO_BIN_EXE_zhnorm")])
+        .current_dir(dir.temp.path())
+        .stdin(Stdio::null())
+        .output()
+        .unwrap();
+    assert_eq!(output.status.code(), Some(2));
+    assert_eq!(stderr(&output), "zhnorm: cannot read the current folder: no such file or directory\n");
+}
+
 #[test]
 fn a_bom_wins_over_from_as_in_the_whatwg_decode() {
     let utf8 = zhnorm(["--from", "gbk", "-"]).stdin("\u{FEFF}中文\n".as_bytes()).run();
@@ -720,7 +737,7 @@ fn a_bom_wins_over_from_as_in_the_whatwg_decode() {
     assert_eq!(
         stderr(&gbk_behind_a_bom),
         "zhnorm: <stdin>: malformed UTF-8 byte sequence at byte offset 3, after a byte-order mark of UTF-8, which wins \
-         over --from GBK; output stops at input byte 3 (remove the BOM to decode the file as GBK, or pass --lossy to \
+         over the charset named, GBK; output stops at input byte 3 (remove the BOM to decode the file as GBK, or pass --lossy to \
          replace what is not UTF-8 with U+FFFD)\n"
     );
 }
@@ -734,7 +751,7 @@ fn gbk_behind_a_utf8_bom_says_to_remove_the_bom_not_to_pass_from() {
     assert_eq!(
         stderr(&output),
         "zhnorm: g.txt: malformed UTF-8 byte sequence at byte offset 3, after a byte-order mark of UTF-8, which wins \
-         over detection and --from; not checked (remove the BOM to have the charset detected, or pass --lossy to \
+         over detection and any charset named; not checked (remove the BOM to have the charset detected, or pass --lossy to \
          replace what is not UTF-8 with U+FFFD)\n"
     );
 }
@@ -1048,6 +1065,26 @@ fn a_bilingual_ass_keeps_its_fonts_and_its_japanese_dialogue() {
     let file = dir.write("ep01.ass", format!("{head}{ass}").as_bytes());
     let output = zhnorm(["--no-config".as_ref(), "-c".as_ref(), "s2t".as_ref(), file.as_os_str()]).run();
     assert_eq!(stdout(&output), format!("{head}{expected}"));
+}
+
+/// The font names of the markup would make every line Chinese: an ASS
+/// file's lines are told by their text outside it (moved from a unit test
+/// of the guard when the markup moved to the command).
+#[test]
+fn an_ass_line_is_told_by_its_text_outside_the_markup() {
+    let dir = Dir::new();
+    let style = "Style: 日文,微软雅黑,20\n";
+    let dialogue = |text: &str| format!("Dialogue: 0,0:00:01.00,0:00:03.00,日文,,0,0,0,,{{\\fn微软雅黑}}{text}\n");
+    let text: String = ["東京都知事選挙", "学会"].iter().map(|line| dialogue(line)).collect();
+    let text = format!("{}{text}{}", style.repeat(3), dialogue("会社に行きます").repeat(3));
+    let file = dir.write("ep01.ass", text.as_bytes());
+    let output = zhnorm(["--no-config".as_ref(), "-c".as_ref(), "s2t".as_ref(), file.as_os_str()]).run();
+    assert_eq!(stdout(&output), text);
+    assert!(
+        stderr(&output).ends_with("not converted: the text is Japanese (--force converts it)\n"),
+        "{}",
+        stderr(&output)
+    );
 }
 
 #[test]
@@ -1731,6 +1768,25 @@ mod custom_conversion {
         dir
     }
 
+    /// OpenCC ignores keys its format does not have (and warns); zhnorm
+    /// refused the configuration, which then did not work as it was.
+    #[test]
+    fn a_custom_config_with_a_key_opencc_ignores_works_with_a_warning() {
+        let dir = team();
+        let team = fs::read_to_string(dir.path("team.json")).unwrap();
+        dir.write("commented.json", team.replacen('{', r#"{"comment": "ours", "version": 2,"#, 1).as_bytes());
+        let output = zhnorm(["-c", "commented.json", "-"]).in_dir(dir.temp.path()).stdin(INPUT.as_bytes()).run();
+        assert!(output.status.success(), "{}", stderr(&output));
+        assert_eq!(stdout(&output), "滑鼠壞了，矽谷的头发幹了。\n");
+        assert_eq!(
+            stderr(&output),
+            "zhnorm: commented.json: ignored the key \"comment\", which OpenCC's configurations do not have\n\
+             zhnorm: commented.json: ignored the key \"version\", which OpenCC's configurations do not have\n"
+        );
+        let quiet = zhnorm(["-q", "-c", "commented.json", "-"]).in_dir(dir.temp.path()).stdin(INPUT.as_bytes()).run();
+        assert_eq!(stderr(&quiet), "");
+    }
+
     #[test]
     fn a_custom_config_uses_its_text_dictionaries_relative_to_the_json_file() {
         let dir = team();
@@ -1823,6 +1879,34 @@ mod custom_conversion {
             "zhnorm: bad.json: not valid JSON: expected `,` or `}` at line 1 column 48\n"
         );
         assert_eq!(error(&["--dict", "dicts/mine.txt", "-"]), "zhnorm: --dict needs a conversion (-c NAME)\n");
+        // OpenCC refuses a key given twice ("The text dictionary contains
+        // duplicated keys"); zhnorm took the first and ignored the user's fix.
+        dir.write("twice.txt", "头发\t头发\n# fixed:\n头发\t頭髮\n".as_bytes());
+        assert_eq!(
+            error(&["-c", "s2t", "--dict", "twice.txt", "-"]),
+            "zhnorm: twice.txt: the key 头发 is on line 1 and again on line 3; keep one\n"
+        );
+        // OpenCC 1.4.2 reads an empty first value there and deletes 鼠标
+        // (`a鼠标b` -> `ab`); zhnorm said "no value after the tab".
+        dir.write("space.txt", "鼠标\t 滑鼠\n".as_bytes());
+        assert_eq!(
+            error(&["-c", "s2t", "--dict", "space.txt", "-"]),
+            "zhnorm: space.txt:1: a space right after the tab makes the first value empty \
+             (expected KEY<TAB>VALUE VALUE...)\n"
+        );
+        // Taken for the built-in STPhrases; OpenCC fails to read it as text.
+        dir.write("text-ocd2.json", br#"{"conversion_chain": [{"dict": {"type": "text", "file": "STPhrases.ocd2"}}]}"#);
+        assert_eq!(
+            error(&["-c", "text-ocd2.json", "-"]),
+            "zhnorm: text-ocd2.json: conversion_chain[0].dict: \"STPhrases.ocd2\" is a binary dictionary (.ocd2), \
+             not a text one: for OpenCC's own, \"type\": \"ocd2\"; for yours, its text form \
+             (\"type\": \"text\", \"file\": \"X.txt\")\n"
+        );
+        // The message named the JSON's "name" (`s2t with our words`).
+        assert_eq!(
+            error(&["-c", "team.json", "--only-source-script", "-"]),
+            "zhnorm: team.json: converting only the source script works with the built-in configurations\n"
+        );
         // The head of an OpenCC 1.4.2 .ocd2 file (marisa-trie), as opencc_dict writes it.
         dir.write("mine.ocd2", b"OPENCC_MARISA_0.2.5We\x00\x00\x01");
         assert_eq!(
@@ -2151,6 +2235,50 @@ mod files_are_safe {
         let output = run_in(&dir, &["--explain", "--write", "-c", "s2t", "s.txt"]);
         assert_eq!(output.status.code(), Some(2));
         assert_eq!(fs::read_to_string(dir.path("s.txt")).unwrap(), "头发\n");
+    }
+
+    /// --explain judged the language on the whole text, the conversion on
+    /// what it holds for the judgement (a window of 1 MiB): a Chinese line,
+    /// 1.2 MB of ASCII, then Japanese is converted throughout, and --explain
+    /// said it was not.
+    #[test]
+    fn explain_lists_the_changes_the_conversion_makes_by_its_judgement() {
+        let japanese = "広い会社の中で、新しい技術を学んでいます。\n";
+        let input = format!("头发\n{}{}", "x\n".repeat(600_000), japanese.repeat(1000));
+        let converted = zhnorm(["-c", "s2t"]).stdin(input.as_bytes()).run();
+        assert!(converted.status.success(), "{}", stderr(&converted));
+        let changed: Vec<usize> = input
+            .lines()
+            .zip(stdout(&converted).lines())
+            .enumerate()
+            .filter(|(_, (before, after))| before != after)
+            .map(|(i, _)| i + 1)
+            .collect();
+        assert_eq!(changed.len(), 1001, "the Japanese lines are converted too");
+        let explained = zhnorm(["-c", "s2t", "--explain"]).stdin(input.as_bytes()).run();
+        assert!(explained.status.success(), "{}", stderr(&explained));
+        let mut listed: Vec<usize> =
+            stdout(&explained).lines().map(|line| line.split(':').next().unwrap().parse().unwrap()).collect();
+        listed.dedup();
+        assert_eq!(listed, changed);
+        assert_eq!(stderr(&explained), stderr(&converted));
+        let japanese_only = zhnorm(["-c", "s2t", "--explain"]).stdin(japanese.as_bytes()).run();
+        assert_eq!(stdout(&japanese_only), "");
+        assert_eq!(
+            stderr(&japanese_only),
+            "zhnorm: <stdin>: not converted: the text is Japanese (--force converts it)\n",
+            "standard input is named as in every other mode"
+        );
+    }
+
+    /// `zhnorm --explain --write a.txt` showed `Usage: zhnorm --explain
+    /// <PATH>...`, which reads as if a path were required.
+    #[test]
+    fn usage_shows_the_paths_optional() {
+        let output = zhnorm(["--explain", "--write", "-c", "s2t", "a.txt"]).run();
+        assert_eq!(output.status.code(), Some(2));
+        assert!(stderr(&output).contains("Usage: zhnorm [OPTIONS] [PATH]...\n"), "{}", stderr(&output));
+        assert!(!stderr(&output).contains("<PATH>"), "{}", stderr(&output));
     }
 
     #[test]

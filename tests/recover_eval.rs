@@ -197,9 +197,9 @@ fn holes_are_filled_rightly_or_left_and_wrong_fills_stay_under_one_percent() {
         println!("  wrong: {line}");
     }
     assert!(total.with_holes >= 1000, "only {} sentences with holes", total.with_holes);
-    // 24.9% of the U+FFFD holes when this was written; a floor, so that a change that fills
-    // far fewer holes shows.
-    assert!(percent(total.right, total.holes) >= 15.0, "{} of {} holes filled", total.right, total.holes);
+    // 45.0% of the U+FFFD holes since the neighbours choose (24.9% by frequency alone); a
+    // floor, so that a change that fills far fewer holes shows.
+    assert!(percent(total.right, total.holes) >= 35.0, "{} of {} holes filled", total.right, total.holes);
 }
 
 #[test]

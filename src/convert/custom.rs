@@ -19,6 +19,8 @@
 //! built-in dictionary (`STPhrases.txt`) is the built-in one, so OpenCC's own
 //! configurations can be used as they are. `"may_output_tofu": true` marks a
 //! dictionary that is left out unless tofu-risk dictionaries are asked for.
+//! Keys the format does not have are ignored, as OpenCC ignores them (it
+//! warns; zhnorm returns them, [`ConfigFile::unknown_keys`]).
 
 use std::collections::HashMap;
 use std::path::{Path, PathBuf};
@@ -32,14 +34,25 @@ use super::{dat, TofuRisk};
 use crate::Error;
 
 /// The trie of an OpenCC text dictionary; `path` and `name` for messages
-/// and `--explain`.
+/// and `--explain`. A key given twice is refused, as OpenCC refuses it
+/// ("The text dictionary contains duplicated keys"): which of the two
+/// values the user meant is not for the tool to guess.
 fn text_dict(text: &str, path: &Path, name: &str) -> crate::Result<Dict> {
     let entries = dat::parse_text(text).map_err(|(line, reason)| Error::Dictionary {
         path: path.to_owned(),
         line,
         reason: reason.to_owned(),
     })?;
-    let entries: Vec<dat::Entry<'_>> = entries.into_iter().map(|(key, value)| (key, value, 0)).collect();
+    let mut first_line = HashMap::with_capacity(entries.len());
+    for &(line, key, _) in &entries {
+        if let Some(first) = first_line.insert(key, line) {
+            return Err(Error::Config {
+                path: path.to_owned(),
+                reason: format!("the key {key} is on line {first} and again on line {line}; keep one"),
+            });
+        }
+    }
+    let entries: Vec<dat::Entry<'_>> = entries.into_iter().map(|(_, key, value)| (key, value, 0)).collect();
     let (words, text) = dat::build(&entries);
     Ok(Dict::Owned(Arc::new(Owned { words, text, name: name.to_owned() })))
 }
@@ -77,6 +90,9 @@ pub(super) struct ConfigFile {
     /// Japanese dictionaries (`JPShinjitaiCharacters`, `JPShinjitaiPhrases`, ...),
     /// as `t2jp` and `jp2t` do.
     pub(super) for_japanese: bool,
+    /// The keys of the configuration that the format does not have (a
+    /// `"comment"`, a misspelt `"segmentaion"`), ignored.
+    pub(super) unknown_keys: Vec<String>,
 }
 
 /// The configuration in the JSON file at `path`.
@@ -92,8 +108,18 @@ pub(super) fn config_file(path: &Path, tofu: TofuRisk) -> crate::Result<ConfigFi
         .get("name")
         .and_then(Value::as_str)
         .map_or_else(|| path.file_stem().map_or_else(String::new, |n| n.to_string_lossy().into_owned()), str::to_owned);
-    Ok(ConfigFile { name, stages, for_japanese: loader.for_japanese })
+    let unknown_keys = json
+        .as_object()
+        .into_iter()
+        .flat_map(|config| config.keys())
+        .filter(|key| !KEYS.contains(&key.as_str()))
+        .cloned()
+        .collect();
+    Ok(ConfigFile { name, stages, for_japanese: loader.for_japanese, unknown_keys })
 }
+
+/// The keys of a configuration.
+const KEYS: [&str; 4] = ["name", "normalization", "segmentation", "conversion_chain"];
 
 /// A problem in the configuration: where in the JSON (`conversion_chain[1].dict`)
 /// and what.
@@ -116,14 +142,6 @@ impl Loader<'_> {
         let Some(config) = json.as_object() else {
             return Err(("the configuration".into(), "is not a JSON object".into()));
         };
-        for key in config.keys() {
-            if !["name", "normalization", "segmentation", "conversion_chain"].contains(&key.as_str()) {
-                return Err((
-                    key.clone(),
-                    "unknown key (expected name, normalization, segmentation, conversion_chain)".into(),
-                ));
-            }
-        }
         let mut stages = Vec::new();
         if let Some(steps) = config.get("normalization") {
             let chain = self.chain(steps, "normalization")?;
@@ -182,6 +200,12 @@ impl Loader<'_> {
                 let file = file()?;
                 let path = self.dir.join(file);
                 if !path.exists() {
+                    if is_binary_dictionary(file) {
+                        return Err(problem(format!(
+                            "{file:?} is a binary dictionary (.ocd2), not a text one: for OpenCC's own, \
+                             \"type\": \"ocd2\"; for yours, its text form (\"type\": \"text\", \"file\": \"X.txt\")"
+                        )));
+                    }
                     if let Some(node) = self.builtin(file) {
                         return Ok(Some(node));
                     }
@@ -244,6 +268,12 @@ impl Loader<'_> {
         self.loaded.insert(key, dict.clone());
         Some(Node::Dict(dict))
     }
+}
+
+/// Whether `file` is named as OpenCC's binary dictionaries are (`.ocd2`,
+/// the older `.ocd`).
+fn is_binary_dictionary(file: &str) -> bool {
+    Path::new(file).extension().is_some_and(|extension| extension == "ocd2" || extension == "ocd")
 }
 
 /// Whether `file` names one of OpenCC's Japanese dictionaries

@@ -142,12 +142,14 @@ fn changed_in_line(before: &str, after: &str) -> usize {
 /// came from (shown by `--explain`).
 pub(super) type Entry<'a> = (&'a str, &'a str, u16);
 
-/// The entries of an OpenCC text dictionary, in file order: one a line,
-/// the key, a tab, then the values separated by spaces, of which the first
-/// is used (as OpenCC does). Empty lines and lines that start with `#` are
-/// skipped; a byte-order mark and `\r\n` line ends are allowed. An error
-/// is the line number and what is wrong with the line.
-pub(super) fn parse_text(text: &str) -> Result<Vec<(&str, &str)>, (usize, &'static str)> {
+/// The entries of an OpenCC text dictionary, in file order, each with its
+/// line number: one a line, the key, a tab, then the values separated by
+/// spaces, of which the first is used (as OpenCC does). Empty lines and
+/// lines that start with `#` are skipped; a byte-order mark and `\r\n`
+/// line ends are allowed. An error is the line number and what is wrong
+/// with the line.
+#[allow(clippy::type_complexity)]
+pub(super) fn parse_text(text: &str) -> Result<Vec<(usize, &str, &str)>, (usize, &'static str)> {
     let text = text.strip_prefix('\u{FEFF}').unwrap_or(text);
     let mut entries = Vec::new();
     for (i, line) in text.lines().enumerate() {
@@ -161,10 +163,14 @@ pub(super) fn parse_text(text: &str) -> Result<Vec<(&str, &str)>, (usize, &'stat
         if key.is_empty() {
             return Err((i + 1, "the key is empty"));
         }
+        // OpenCC reads an empty first value, and deletes the key's text.
+        if values.starts_with(' ') {
+            return Err((i + 1, "a space right after the tab makes the first value empty"));
+        }
         if value.is_empty() {
             return Err((i + 1, "no value after the tab"));
         }
-        entries.push((key, value));
+        entries.push((i + 1, key, value));
     }
     Ok(entries)
 }

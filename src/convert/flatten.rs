@@ -70,5 +70,5 @@ pub(super) fn flatten(spec: &Spec, include_tofu: bool) -> Option<Vec<Entry<'stat
 pub(super) fn text_pairs(id: DictId) -> Vec<Entry<'static>> {
     let mut seen = HashSet::new();
     let entries = parse_text(dict_text(id)).expect("OpenCC's dictionaries are well-formed");
-    entries.into_iter().filter(|(key, _)| seen.insert(*key)).map(|(key, value)| (key, value, id as u16)).collect()
+    entries.into_iter().filter(|(_, key, _)| seen.insert(*key)).map(|(_, key, value)| (key, value, id as u16)).collect()
 }

@@ -96,23 +96,6 @@ const MIN_BILINGUAL_LINES: usize = 3;
 /// 現在, 他社, 東京都, 刹那).
 const CHINESE_GRAMMAR_WORDS: &str = "這們麼很怎嘛哦沒是个";
 
-/// What of an ASS/SSA subtitle file (Advanced SubStation Alpha, the format
-/// of most fansubs) is markup naming things outside its text, to be left as
-/// it is ([`crate::Options::protect`]; the command adds these for files
-/// named `*.ass` and `*.ssa` when it converts): `Style:` lines, whose font
-/// (`微软雅黑`) is looked up by name; the fields before the text of a
-/// `Dialogue:` or `Comment:` line, where a style is named as its `Style:`
-/// line names it; and override tags in braces (`{\fn微软雅黑}`).
-pub static ASS_MARKUP: LazyLock<[Regex; 3]> = LazyLock::new(|| {
-    [r"^Style:[^\r\n]*", r"^(?:Dialogue|Comment):(?:[^,\r\n]*,){9}", r"\{[^}\r\n]*\}"]
-        .map(|pattern| Regex::new(pattern).expect("the patterns are valid"))
-});
-
-/// Whether `path` names an ASS or SSA subtitle file (see [`ASS_MARKUP`]).
-pub fn is_ass(path: &std::path::Path) -> bool {
-    path.extension().is_some_and(|e| e.eq_ignore_ascii_case("ass") || e.eq_ignore_ascii_case("ssa"))
-}
-
 /// A piece of a block of text, as a stage left it, and whether the stages
 /// are to leave it as it is.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -281,14 +264,13 @@ impl Guard {
         changes
     }
 
-    /// The changes [`Guard::convert`] would make to `text` (see
-    /// [`Converter::explain`]), with lines and columns counted in `text`.
-    pub fn explain(&mut self, converter: &Converter, text: &str) -> Vec<Change> {
-        self.judge(converter, text);
+    /// The changes [`Guard::convert`] would make to `parts` (see
+    /// [`Converter::explain`]), with lines and columns counted in their
+    /// text, by the same judgement.
+    pub fn explain(&mut self, converter: &Converter, parts: &[Part<'_>]) -> Vec<Change> {
         let mut changes = Vec::new();
         let (mut line, mut column) = (1, 1);
-        let parts = self.parts(text);
-        self.lines_not_converted += self.each_part(&parts, |part, convertible| {
+        self.lines_not_converted += self.each_part(parts, |part, convertible| {
             if convertible {
                 changes.extend(converter.explain(part).into_iter().map(|change| change.shifted((line, column))));
             }
@@ -794,11 +776,17 @@ mod tests {
     fn explain_leaves_out_protected_parts_and_counts_positions_in_the_whole_text() {
         let converter = Converter::builtin("s2t").unwrap();
         let mut guard = Guard::new(vec![Regex::new(r"`[^`]*`").unwrap()], false);
-        let changes = guard.explain(&converter, "`头发` 头发\n// zhnorm: off\n头发\n// zhnorm: on\n鼠标\n");
+        let text = "`头发` 头发\n// zhnorm: off\n头发\n// zhnorm: on\n鼠标\n";
+        guard.judge(&converter, text);
+        let parts = guard.parts(text);
+        let changes = guard.explain(&converter, &parts);
         let found: Vec<_> = changes.iter().map(|c| (c.line, c.column, c.from.as_str(), c.to.as_str())).collect();
         assert_eq!(found, [(1, 6, "头发", "頭髮"), (5, 2, "标", "標")]);
         let mut japanese = Guard::default();
-        assert!(japanese.explain(&converter, "広い会社の中で、新しい技術を学んでいます。\n").is_empty());
+        let text = "広い会社の中で、新しい技術を学んでいます。\n";
+        japanese.judge(&converter, text);
+        let parts = japanese.parts(text);
+        assert!(japanese.explain(&converter, &parts).is_empty());
     }
 
     #[test]
@@ -887,19 +875,6 @@ mod tests {
         let mut jp2t = Guard::default();
         assert!(convert(&mut jp2t, "jp2t", &[BILINGUAL]).contains("會議が始まった"));
         assert_eq!(jp2t.lines_not_converted(), None);
-    }
-
-    #[test]
-    fn an_ass_line_is_told_by_its_text_outside_protected_parts() {
-        let protect = ASS_MARKUP.to_vec();
-        let style = "Style: 日文,微软雅黑,20\n";
-        let dialogue = |text: &str| format!("Dialogue: 0,0:00:01.00,0:00:03.00,日文,,0,0,0,,{{\\fn微软雅黑}}{text}\n");
-        let text: String = ["東京都知事選挙", "学会"].iter().map(|line| dialogue(line)).collect();
-        // The font names would make every line Chinese.
-        let text = format!("{}{text}{}", style.repeat(3), dialogue("会社に行きます").repeat(3));
-        let mut guard = Guard::new(protect, false);
-        assert_eq!(convert(&mut guard, "s2t", &[&text]), text);
-        assert_eq!(guard.skipped_language(), Some(Language::Japanese));
     }
 
     #[test]

@@ -108,8 +108,9 @@ use engine::{Dict, Node, Scratch, Stage, Trace};
 mod custom;
 
 mod guard;
-pub use guard::{is_ass, Guard, Language, Part, ASS_MARKUP};
+pub use guard::Language;
 pub(crate) use guard::{judged_chars, JUDGED};
+pub(crate) use guard::{Guard, Part};
 mod source_script;
 use source_script::SourceScript;
 #[cfg(feature = "opencc")]
@@ -123,6 +124,8 @@ use data::{DictId, Spec};
 /// `file` (where it would be as a path): a bare built-in name (`s2t`)
 /// always does, and `NAME.json` for a built-in `NAME` does unless that file
 /// exists, since OpenCC's own command looks for a configuration file first.
+/// Shared with the command's settings; not part of the API.
+#[doc(hidden)]
 pub fn names_builtin(config: &str, file: &std::path::Path) -> bool {
     let bare = config.strip_suffix(".json").unwrap_or(config);
     config == "none" || BUILTIN_NAMES.contains(&config) || (BUILTIN_NAMES.contains(&bare) && !file.is_file())
@@ -341,7 +344,8 @@ impl RefStage {
 }
 
 /// Which implementation converts.
-#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, clap::ValueEnum)]
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
+#[cfg_attr(feature = "cli", derive(clap::ValueEnum))]
 pub enum Engine {
     /// zhnorm's own engine, in Rust, on OpenCC 1.4.2's dictionaries.
     #[default]
@@ -362,10 +366,13 @@ pub struct Converter {
     implementation: Implementation,
     /// See [`Converter::is_for_japanese`].
     for_japanese: bool,
-    /// A built-in configuration, whose source script is known.
-    builtin: bool,
+    /// The JSON file of a custom configuration; `None` for a built-in
+    /// one, whose source script is known.
+    file: Option<Arc<std::path::Path>>,
     /// See [`Converter::only_source_script`].
     only_source: Option<&'static SourceScript>,
+    /// See [`Converter::unknown_keys`].
+    unknown_keys: Arc<[String]>,
 }
 
 #[derive(Debug, Clone)]
@@ -410,8 +417,9 @@ impl Converter {
                     name: config.name.into(),
                     implementation: Implementation::Opencc(std::sync::Arc::new(opencc)),
                     for_japanese: config.for_japanese(),
-                    builtin: true,
+                    file: None,
                     only_source: None,
+                    unknown_keys: Arc::default(),
                 });
             }
             #[cfg(not(feature = "opencc"))]
@@ -433,8 +441,9 @@ impl Converter {
             name: config.name.into(),
             implementation: Implementation::Zhnorm(stages.into()),
             for_japanese: config.for_japanese(),
-            builtin: true,
+            file: None,
             only_source: None,
+            unknown_keys: Arc::default(),
         })
     }
 
@@ -468,8 +477,9 @@ impl Converter {
             name: config.name.into(),
             implementation: Implementation::Zhnorm(config.stages.into()),
             for_japanese: config.for_japanese,
-            builtin: false,
+            file: Some(path.into()),
             only_source: None,
+            unknown_keys: config.unknown_keys.into(),
         })
     }
 
@@ -547,12 +557,24 @@ impl Converter {
     /// again and again. Built-in configurations only: a custom one's
     /// source script is not known.
     pub fn only_source_script(&self) -> crate::Result<Converter> {
-        let script =
-            self.builtin.then(|| SourceScript::of(&self.name)).flatten().ok_or_else(|| crate::Error::Config {
-                path: self.name.as_ref().into(),
-                reason: "converting only the source script works with the built-in configurations".into(),
-            })?;
+        let script = match &self.file {
+            None => SourceScript::of(&self.name),
+            Some(file) => {
+                return Err(crate::Error::Config {
+                    path: file.to_path_buf(),
+                    reason: "converting only the source script works with the built-in configurations".into(),
+                })
+            }
+        };
+        let script = script.ok_or_else(|| crate::Error::UnknownConversion(self.name.to_string()))?;
         Ok(Converter { only_source: Some(script), ..self.clone() })
+    }
+
+    /// The keys of a custom configuration's JSON that its format does not
+    /// have (a `"comment"`), which were ignored, as OpenCC ignores them:
+    /// for the caller to warn of a misspelt key.
+    pub fn unknown_keys(&self) -> &[String] {
+        &self.unknown_keys
     }
 
     /// The configuration's name, such as `"s2t"`.
@@ -562,7 +584,7 @@ impl Converter {
 
     /// Whether the configuration is meant for Japanese text: `t2jp`,
     /// `jp2t`, and custom configurations that use one of OpenCC's Japanese
-    /// dictionaries. [`Guard`] keeps Japanese text from the others.
+    /// dictionaries. The pipeline keeps Japanese text from the others.
     pub fn is_for_japanese(&self) -> bool {
         self.for_japanese
     }

@@ -312,7 +312,7 @@ fn assert_trie_matches_reference(keys: &[String], probes: &[String]) {
     let text: String = keys.iter().enumerate().map(|(i, key)| format!("{key}\t<{i}>\n")).collect();
     let reference = dict(&text);
     let entries: Vec<dat::Entry<'_>> =
-        dat::parse_text(&text).unwrap().into_iter().map(|(key, value)| (key, value, 0)).collect();
+        dat::parse_text(&text).unwrap().into_iter().map(|(_, key, value)| (key, value, 0)).collect();
     let (words, values) = dat::build(&entries);
     let trie = Dat::new(&words, &values, Names::File("test"));
     for probe in probes {

@@ -93,10 +93,13 @@ fn log_prob(prev: Option<char>, c: char) -> f64 {
 /// with its neighbours count). ASCII and common punctuation are neutral and
 /// start afresh; any other character (kana, bopomofo, symbols: what GBK
 /// makes of Big5's common characters) counts as a Han character never seen.
-pub(crate) fn log_likelihood(text: &str) -> f64 {
+/// `text` is any sequence of characters: the pair model scores many short
+/// spans of clean lines, each between its neighbours, and copying each into
+/// a string of its own cost more than the scoring.
+pub(crate) fn log_likelihood(text: impl IntoIterator<Item = char>) -> f64 {
     let mut total = 0.0;
     let mut prev = None;
-    for c in text.chars() {
+    for c in text {
         let (log_p, next) = step(prev, c);
         total += log_p;
         prev = next;
@@ -124,11 +127,18 @@ pub(crate) fn unseen() -> f64 {
 
 /// How many adjacent pairs of Han characters in `text` the model knows (a
 /// gain in likelihood that comes from pairs, not only from single
-/// characters being commoner), and how many there are.
-pub(crate) fn known_pairs(text: &str) -> (usize, usize) {
-    let chars: Vec<char> = text.chars().collect();
-    let han = chars.windows(2).filter(|w| covers(w[0]) && covers(w[1]));
-    han.fold((0, 0), |(known, all), w| (known + usize::from(pair_count(w[0], w[1]) > 0.0), all + 1))
+/// characters being commoner), and how many there are. Any sequence of
+/// characters, as for [`log_likelihood`].
+pub(crate) fn known_pairs(text: impl IntoIterator<Item = char>) -> (usize, usize) {
+    let (mut known, mut all, mut prev) = (0, 0, None);
+    for c in text {
+        if let Some(p) = prev.filter(|&p| covers(p) && covers(c)) {
+            known += usize::from(pair_count(p, c) > 0.0);
+            all += 1;
+        }
+        prev = Some(c);
+    }
+    (known, all)
 }
 
 #[cfg(test)]
@@ -152,10 +162,22 @@ mod tests {
     }
 
     #[test]
+    fn known_pairs_are_adjacent_han_characters_only() {
+        // 中文 and 发布 are pairs; the comma and the ASCII between them
+        // break the run, so 文，发 and 文a发 are none.
+        assert_eq!(known_pairs("中文，发布".chars()), (2, 2));
+        assert_eq!(known_pairs("中文a发布".chars()), (2, 2));
+        // 婓奻 is a pair the model has never seen.
+        assert_eq!(known_pairs("婓奻".chars()), (0, 1));
+        assert_eq!(known_pairs("中".chars()), (0, 0));
+        assert_eq!(known_pairs(std::iter::empty()), (0, 0));
+    }
+
+    #[test]
     fn mojibake_is_less_likely_than_the_text_it_hides() {
         // GBK `在上述` read as Big5, in its clean sentence.
-        assert!(log_likelihood("在上述例子中") > log_likelihood("婓奻扴例子中") + 10.0);
+        assert!(log_likelihood("在上述例子中".chars()) > log_likelihood("婓奻扴例子中".chars()) + 10.0);
         // Big5 `使用` read as GBK.
-        assert!(log_likelihood("使用者") > log_likelihood("ㄏノ者"));
+        assert!(log_likelihood("使用者".chars()) > log_likelihood("ㄏノ者".chars()));
     }
 }

@@ -687,7 +687,7 @@ impl Repairer {
         }
         let mut han_kept = after.clone();
         changed().filter(|&i| bigram::covers(before[i])).for_each(|i| han_kept[i] = before[i]);
-        let likelihood = |chars: &[char]| bigram::log_likelihood(&chars.iter().collect::<String>());
+        let likelihood = |chars: &[char]| bigram::log_likelihood(chars.iter().copied());
         let gain = likelihood(&after) - likelihood(&han_kept);
         let enough =
             if han <= SHORT_SPAN { short_span_gains_enough(gain, han) } else { gain >= PAIR_GAIN * han as f64 };
@@ -865,7 +865,7 @@ impl Repairer {
         }
         let mut undone = 0;
         for (at, rule) in rules {
-            let known = |pair: [char; 2]| bigram::known_pairs(&pair.iter().collect::<String>()).0 > 0;
+            let known = |pair: [char; 2]| bigram::known_pairs(pair).0 > 0;
             let left = at.checked_sub(1).is_some_and(|l| known([after[l], after[at]]));
             let right = after.get(at + 1).is_some_and(|&r| known([after[at], r]));
             if !left && !right {
@@ -1496,20 +1496,23 @@ fn undo_by_pairs(text: &str, garbled: bool, along: Option<Family>, chars: &mut V
                         }
                         continue;
                     }
-                    let in_context = |text: &str| format!("{}{text}{}", before.unwrap_or(' '), after.unwrap_or(' '));
+                    let known_in_context = |text: &mut dyn Iterator<Item = char>| {
+                        bigram::known_pairs(
+                            [before.unwrap_or(' ')].into_iter().chain(text).chain([after.unwrap_or(' ')]),
+                        )
+                    };
                     // All but two of the pairs of Han characters it makes,
                     // with its neighbours too, must be known, and more than
                     // before.
                     // Bopomofo that reads as punctuation (`ㄛ`, GBK's `，`
                     // read as Big5) is evidence that pairs need not add to.
-                    let (pairs, possible) = bigram::known_pairs(&in_context(&repaired));
+                    let (pairs, possible) = known_in_context(&mut repaired.chars());
                     let punctuation = || {
                         let bopomofo = |c: char| matches!(u32::from(c), 0x3105..=0x312F);
                         span.iter().zip(repaired.chars()).any(|(&c, r)| bopomofo(c) && !bigram::covers(r))
                     };
                     let paired = pairs + 2 >= possible
-                        && (pairs > bigram::known_pairs(&in_context(&span.iter().collect::<String>())).0
-                            || punctuation());
+                        && (pairs > known_in_context(&mut span.iter().copied()).0 || punctuation());
                     if paired && short_span_gains_enough(gain, len) {
                         found.push((gain, at, len, family, repaired));
                     }
@@ -1648,14 +1651,12 @@ const ISOLATED_WORD: usize = 3;
 /// the model and none of the word's (a dictionary word is a known pair),
 /// and a gain as a short span inside clean text must make.
 fn isolated_word_confirmed(before: &[char], after: &[char]) -> bool {
-    let before: String = before.iter().collect();
-    let after: String = after.iter().collect();
-    let (known, all) = bigram::known_pairs(&after);
-    let gain = bigram::log_likelihood(&after) - bigram::log_likelihood(&before);
+    let (known, all) = bigram::known_pairs(after.iter().copied());
+    let gain = bigram::log_likelihood(after.iter().copied()) - bigram::log_likelihood(before.iter().copied());
     all >= 1
         && known == all
-        && bigram::known_pairs(&before).0 == 0
-        && short_span_gains_enough(gain, before.chars().count())
+        && bigram::known_pairs(before.iter().copied()).0 == 0
+        && short_span_gains_enough(gain, before.len())
 }
 
 /// Whether the pairs confirm `after[piece]`, what GBK and Big5 read as
@@ -1676,9 +1677,8 @@ fn pairs_confirm(before: &[char], after: &[char], piece: std::ops::Range<usize>)
     if glued || word || one_symbol {
         return false;
     }
-    let with_neighbours: String =
-        after[piece.start.saturating_sub(1)..(piece.end + 1).min(after.len())].iter().collect();
-    let (known, all) = bigram::known_pairs(&with_neighbours);
+    let with_neighbours = &after[piece.start.saturating_sub(1)..(piece.end + 1).min(after.len())];
+    let (known, all) = bigram::known_pairs(with_neighbours.iter().copied());
     known >= 1 && known * 4 >= all * 3
 }
 
@@ -1995,13 +1995,7 @@ fn pair_gain(span: &[char], family: Family, prev: Option<char>, next: Option<cha
     if repaired.chars().count() != span.len() || !span.iter().zip(repaired.chars()).all(|(&c, r)| undone_fits(c, r)) {
         return None;
     }
-    let in_context = |text: &str| {
-        let mut with = String::with_capacity(text.len() + 8);
-        with.extend(prev);
-        with.push_str(text);
-        with.extend(next);
-        bigram::log_likelihood(&with)
-    };
+    let in_context = |text: &str| bigram::log_likelihood(prev.into_iter().chain(text.chars()).chain(next));
     let gain = in_context(&repaired) - in_context(&text);
     Some((repaired, gain))
 }
@@ -2202,7 +2196,7 @@ fn letters_read_as_han(line: &str, repaired: &str) -> bool {
     let non_ascii = line.chars().filter(|c| !c.is_ascii()).count();
     let left = repaired.chars().filter(|&c| !c.is_ascii() && latin1_byte(c).is_some()).count();
     let common = repaired.chars().filter(|&c| bigram::covers(c)).all(|c| char_score(c, ' ', ' ') >= 2.0);
-    let (known, all) = bigram::known_pairs(repaired);
+    let (known, all) = bigram::known_pairs(repaired.chars());
     !(common && known >= 1 && known * 4 >= all && left * 4 <= non_ascii)
 }
 
