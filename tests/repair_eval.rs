@@ -435,11 +435,12 @@ fn clean_control_set_is_never_changed() {
 }
 
 /// The categories of `corpus/control-handwritten.txt` whose lines mark a
-/// piece `⟦so⟧` to be garbled, and how: correct words beside mojibake
+/// piece `⟦so⟧` to be garbled, and the charset it was written in (read as
+/// windows-1252 or ISO-8859-1, line by line): correct words beside mojibake
 /// that the repair once changed with it (review 12: `l'église` beside GBK
 /// read as Latin-1 became `l'間lise`, `straße` `stra遝`).
-const BESIDE_MOJIBAKE: &[(&str, Cs, fn(usize) -> Cs)] =
-    &[("latin-words-beside-gbk-as-latin1", Cs::Gbk, latin), ("latin-words-beside-big5-as-latin1", Cs::Big5, latin)];
+const BESIDE_MOJIBAKE: &[(&str, Cs)] =
+    &[("latin-words-beside-gbk-as-latin1", Cs::Gbk), ("latin-words-beside-big5-as-latin1", Cs::Big5)];
 
 /// Each marked line of [`BESIDE_MOJIBAKE`] with its pieces garbled (the
 /// marks dropped) is repaired into itself with each piece either undone or
@@ -449,7 +450,7 @@ fn correct_text_beside_mojibake_is_never_changed() {
     let mut changed = Vec::new();
     let mut n = 0;
     for (variant, (category, line)) in control_lines().into_iter().enumerate() {
-        let Some(&(_, right, wrong)) = BESIDE_MOJIBAKE.iter().find(|(c, _, _)| *c == category) else { continue };
+        let Some(&(_, right)) = BESIDE_MOJIBAKE.iter().find(|(c, _)| *c == category) else { continue };
         // Clean text and marked pieces, alternately.
         let parts: Vec<&str> = line.split(['⟦', '⟧']).collect();
         assert!(parts.len() % 2 == 1 && parts.len() > 1, "{category}: no piece marked in {line}");
@@ -460,7 +461,7 @@ fn correct_text_beside_mojibake_is_never_changed() {
                 if i % 2 == 0 {
                     (*part).to_owned()
                 } else {
-                    garble(part, &[(right, wrong(variant))]).unwrap_or_else(|| panic!("{category}: {part} garbles"))
+                    garble(part, &[(right, latin(variant))]).unwrap_or_else(|| panic!("{category}: {part} garbles"))
                 }
             })
             .collect();

@@ -2103,7 +2103,7 @@ fn kana_by_chance(family: Family, text: &str, repaired: &str) -> bool {
     };
     family == Family::Big5AsLatin1
         && decode(Codec::Gbk, &bytes).is_some_and(all_kana)
-        && bigram::known_pairs(repaired).0 == 0
+        && bigram::known_pairs(repaired.chars()).0 == 0
 }
 
 /// Whether `family`, GBK or Big5 read as Latin-1, gives `repaired` only by
