@@ -12,7 +12,7 @@
 //! byte did not start a mapped pair with the byte after it; and the bytes
 //! were UTF-8, so the whole run must decode strictly. What is left is a
 //! short list of candidate characters per hole, and the context chooses:
-//! the character-pair model of [`super::bigram`] weighs each candidate with
+//! the character-pair model of the repair stage (`bigram`) weighs each candidate with
 //! its neighbours, known characters or candidates of their own holes (all
 //! the combinations of a run, summed over), together with the frequency
 //! class of each character. A hole is filled only when one candidate is
