@@ -275,6 +275,9 @@ fn legacy(prefix: &[u8], complete: bool) -> Detection {
         // GB2312's common Han in GBK.)
         return text(widen_gbk(guess), 0, Method::Statistics);
     }
+    if has_four_byte_han(prefix, complete) {
+        return text(GB18030, 0, Method::Plausibility);
+    }
     if is_latin_not_chinese(prefix, complete) {
         return text(latin_charset(prefix, complete, guess), 0, Method::Plausibility);
     }
@@ -288,6 +291,45 @@ fn legacy(prefix: &[u8], complete: bool) -> Detection {
         Some(encoding) => text(widen_gbk(encoding), 0, Method::Plausibility),
         None => Detection::Binary,
     }
+}
+
+/// Whether `prefix` decodes cleanly in GB18030 and has a Han character that
+/// GB18030 writes in four bytes (lead byte, digit, lead byte, digit: `𠮷`
+/// is `\x95\x34\xb2\x35`), the extensions of CJK beyond GBK. No other
+/// charset zhnorm detects puts a digit after a lead byte, and a single-byte
+/// reading of them is a sign or letter glued to a digit twice over
+/// (windows-1252 `•4²5`), which Latin text next to never has; but it
+/// passes for Latin text with units (`21°C`), and the plausibility scoring
+/// counts these rare characters as little as Latin-1 signs. The two-byte
+/// characters of GB18030's last row (`䶮` is `\xfe\x9f`) are left to the
+/// scoring: they are also `þ` before a letter, as Icelandic writes it.
+fn has_four_byte_han(prefix: &[u8], complete: bool) -> bool {
+    let body = if complete { prefix } else { trim_partial_tail(prefix) };
+    if !decodes_cleanly(GB18030, body, true) {
+        return false;
+    }
+    let is_lead = |b: u8| (0x81..=0xFE).contains(&b);
+    let mut i = 0;
+    while i < body.len() {
+        match body[i..] {
+            [a, b, c, d, ..] if is_lead(a) && b.is_ascii_digit() && is_lead(c) && d.is_ascii_digit() => {
+                let (character, _) = GB18030.decode_without_bom_handling(&body[i..i + 4]);
+                if character.chars().any(|c| is_han(c) || is_supplementary_han(c)) {
+                    return true;
+                }
+                i += 4;
+            }
+            [a, ..] if is_lead(a) => i += 2,
+            _ => i += 1,
+        }
+    }
+    false
+}
+
+/// Whether `c` is a Han character of the supplementary planes (extensions
+/// B to H of CJK Unified Ideographs).
+fn is_supplementary_han(c: char) -> bool {
+    matches!(u32::from(c), 0x20000..=0x2EBEF | 0x30000..=0x323AF)
 }
 
 /// Whether `prefix` is Latin-alphabet text in windows-1252 that GBK and
@@ -749,10 +791,19 @@ fn utf8_mixed_with(prefix: &[u8], complete: bool) -> Option<&'static Encoding> {
 /// reads puts its multi-byte characters above 0x3F, so its text has none
 /// beyond tab, line breaks, form feed, backspace (overstrike in formatted
 /// manual pages), escape (terminal colours) and DOS's end-of-file mark.
+/// Below [`TINY_INPUT`] bytes, one is enough.
 fn has_binary_controls(bytes: &[u8]) -> bool {
     let controls = bytes.iter().filter(|&&b| matches!(b, 0x00..=0x07 | 0x0E..=0x19 | 0x1C..=0x1F | 0x7F)).count();
-    controls >= 4 && controls * 100 > bytes.len()
+    (controls >= 4 || bytes.len() < TINY_INPUT) && controls * 100 > bytes.len()
 }
+
+/// Inputs shorter than this with a single control byte of
+/// [`has_binary_controls`] are binary: random bytes this short often hold
+/// fewer than four (about one in eleven bytes is one), and were then read as
+/// windows-1252 garbage, or as GBK or Big5 cut inside a last character and
+/// refused, failing a whole batch on a scrap of junk. A short text with
+/// such damage is skipped with a note instead, which changes nothing.
+const TINY_INPUT: usize = 64;
 
 /// Whether `encoding` decodes `prefix` without malformed sequences (a cut
 /// character at the end of an incomplete prefix excepted).
@@ -943,11 +994,12 @@ fn text_share(text: &str) -> f64 {
 /// Whether `c` is an emoji or a part of one: pictographs (most of them
 /// outside the Basic Multilingual Plane, where UTF-16 writes them as a
 /// surrogate pair), the older symbols and dingbats, the variation selector
-/// that asks for an emoji's colour form, and the joiner of emoji sequences.
+/// that asks for an emoji's colour form (or its text form), and the joiner
+/// of emoji sequences.
 /// Chats and comments are full of them; the plausibility of Chinese text
 /// does not count them, but a text file has them.
 fn is_emoji(c: char) -> bool {
-    matches!(u32::from(c), 0x1F000..=0x1FAFF | 0x2600..=0x27BF | 0x2B50 | 0x2B55 | 0xFE0F | 0x200D)
+    matches!(u32::from(c), 0x1F000..=0x1FAFF | 0x2600..=0x27BF | 0x2B50 | 0x2B55 | 0xFE0E | 0xFE0F | 0x200D)
 }
 
 /// The charsets a short Chinese input is confused with, in the order that
@@ -1398,6 +1450,65 @@ mod tests {
         ] {
             assert_eq!(charset(&encode(WINDOWS_1252, &format!("{text}\n"))), "windows-1252", "{text}");
         }
+    }
+
+    /// Lines of review 12's batch (`/work/review12/batch/gen.py`: manual
+    /// pages and LibreOffice help from the OpenCC corpus, each with a rare
+    /// character appended, encoded by Python's gb18030 codec), whose only
+    /// non-ASCII is GB18030's four bytes a character, which windows-1252
+    /// read as signs between digits (`Control•5Û5`).
+    #[test]
+    fn four_byte_gb18030_han_beside_ascii_is_gb18030() {
+        let cases: [(&[u8], &str); 4] = [
+            (b"Control\x955\xdb5\n", "Control𡈽"),
+            (b".de VS\x954\xb25\n.if !\"\\\\$2\"\" .br\x962\xc22\n", ".de VS𠮷, .br𣎴"),
+            (b".mk ^y\x819\xee9\n.nr ^b 1u\x962\xc22\n", "^y㐀 (extension A), 1u𣎴"),
+            (b".LP\x985\xee7\n.nf\x952\x826\n", ".LP𪚥, .nf𠀀"),
+        ];
+        for (bytes, text) in cases {
+            assert_eq!(charset(bytes), "gb18030", "{text}");
+        }
+        // Four bytes of that form that are no Han character in GB18030 (an
+        // unassigned code point of plane 7) leave Latin-1 signs alone.
+        assert_eq!(charset(&encode(WINDOWS_1252, "Toleranz ±2°5\n")), "windows-1252");
+    }
+
+    /// Review 12's batch: `索引 🔎︎`, the magnifier followed by the selector
+    /// of its text form (U+FE0E), in UTF-16 without a BOM, was binary.
+    #[test]
+    fn utf16_without_bom_with_the_text_form_selector_is_text() {
+        let line = "索引 🔎\u{FE0E}\n";
+        let le: Vec<u8> = line.encode_utf16().flat_map(u16::to_le_bytes).collect();
+        let be: Vec<u8> = line.encode_utf16().flat_map(u16::to_be_bytes).collect();
+        assert_eq!(be, b"\x7d\x22\x5f\x15\x00\x20\xd8\x3d\xdd\x0e\xfe\x0e\x00\x0a");
+        assert_eq!(charset(&le), "UTF-16LE");
+        assert_eq!(charset(&be), "UTF-16BE");
+    }
+
+    /// Random 16-byte files of review 12's batch (`os.urandom`), the 9 of
+    /// its 12 with one to three control bytes that text does not have:
+    /// windows-1252 garbage before, or GBK and Big5 cut inside their last
+    /// character, refused with an error that failed the batch. (The other
+    /// 3 are still windows-1252: form feed and carriage return are text's.)
+    #[test]
+    fn tiny_random_bytes_with_a_control_byte_are_binary() {
+        let files: [&[u8; 16]; 9] = [
+            b"\x92\xac\x71\x89\x31\x89\xde\x04\xf2\x35\xff\x17\xab\xf3\xef\x83",
+            b"\xd6\xdc\xd2\xd4\xf5\xa0\x86\x60\x6f\xa6\xc6\x1f\x0e\xce\x6a\xe5", // was GBK, cut
+            b"\x80\xb2\xbe\xf2\x3d\x9e\x25\xf7\xb2\xdb\x0e\x71\x4a\x76\x7f\xdb",
+            b"\x8a\x19\x40\x1c\x3b\x6e\xde\x9a\xaa\xd6\xb6\xae\x89\xac\xc6\xdc",
+            b"\x26\x5c\xb5\x44\x5f\x11\xfd\x59\x22\x5f\xa9\xf6\x3c\xd6\xec\x95", // was Big5, cut
+            b"\xd7\x78\x59\x12\x57\xe5\x55\x4d\x29\x16\x48\x71\xf3\x57\x93\x33",
+            b"\x30\xcb\x3a\x3f\x43\x0b\x41\x12\x31\xfd\x45\x77\xc8\x4b\xb7\xde",
+            b"\x0a\x96\x31\x1b\xf3\xb4\x10\x25\x86\x08\x4c\xff\x0f\x15\xa8\xb0",
+            b"\x2e\x10\x09\x09\x43\xc1\xbc\xe2\xce\x82\x6a\x70\xe5\x6a\xd6\x2b",
+        ];
+        for bytes in files {
+            assert_eq!(charset(bytes), "binary", "{bytes:x?}");
+        }
+        // From 64 bytes on, one such byte is damage in text.
+        let long = [&encode(GBK, &"中文".repeat(16))[..], b"\x1f\n"].concat();
+        assert_eq!(charset(&long), "gb18030");
     }
 
     /// The rules of words in an uncased alphabet, one case a line: GBK and

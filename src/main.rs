@@ -1315,9 +1315,8 @@ impl<'a> BatchPrinter<'a> {
     /// Prints the summary of `--write` and `--out-dir`; returns the exit status.
     fn finish(self, seconds: f64) -> Status {
         if !self.args.quiet && matches!(self.mode, Mode::Write | Mode::OutDir) {
-            let rate = if seconds > 0.0 { self.bytes as f64 / seconds / 1e6 } else { 0.0 };
             let verb = if self.mode == Mode::Write { "rewritten" } else { "changed" };
-            // A file that failed is not counted in the megabytes: how much of
+            // A file that failed is not counted in the size: how much of
             // it was read before the fault is not known here.
             let failed = match self.errors {
                 0 => String::new(),
@@ -1338,14 +1337,28 @@ impl<'a> BatchPrinter<'a> {
                 kinds => format!("{} skipped ({})", self.binary + self.backups, kinds.join(", ")),
             };
             note!(
-                "{}: {} {verb}, {unchanged} unchanged, {skipped}, {} ({:.1} MB in {seconds:.2} s, {rate:.1} MB/s{failed})",
+                "{}: {} {verb}, {unchanged} unchanged, {skipped}, {} ({}{failed})",
                 zhnorm::counted((self.files + self.backups) as u64, "file", "files"),
                 self.changed_files,
                 zhnorm::counted(self.errors as u64, "error", "errors"),
-                self.bytes as f64 / 1e6,
+                size_and_speed(self.bytes, seconds),
             );
         }
         self.status
+    }
+}
+
+/// How much a run read and how fast, for its summary: `1.5 MB in 0.30 s,
+/// 5.0 MB/s`. Under a megabyte the size is in bytes or kilobytes and the
+/// speed is left out, as the start-up time is most of such a run and its
+/// megabytes per second say nothing of the speed on real work.
+fn size_and_speed(bytes: u64, seconds: f64) -> String {
+    let megabytes = bytes as f64 / 1e6;
+    match bytes {
+        0..1_000 => format!("{} in {seconds:.2} s", zhnorm::counted(bytes, "byte", "bytes")),
+        1_000..1_000_000 => format!("{:.1} KB in {seconds:.2} s", bytes as f64 / 1e3),
+        _ if seconds > 0.0 => format!("{megabytes:.1} MB in {seconds:.2} s, {:.1} MB/s", megabytes / seconds),
+        _ => format!("{megabytes:.1} MB in {seconds:.2} s"),
     }
 }
 
@@ -1416,6 +1429,17 @@ mod tests {
         assert_eq!(name(br"m\x.txt"), r#""m\\x.txt""#);
         assert_eq!(name(b"g\xd6.txt"), r#""g\326.txt""#);
         assert_eq!(name(b"a\"b\nc\x1b"), r#""a\"b\nc\033""#);
+    }
+
+    /// Review 12: small runs printed `0.0 MB in 0.04 s, 0.0 MB/s`.
+    #[test]
+    fn the_summary_gives_small_sizes_in_bytes_or_kilobytes_without_a_speed() {
+        assert_eq!(size_and_speed(0, 0.01), "0 bytes in 0.01 s");
+        assert_eq!(size_and_speed(1, 0.01), "1 byte in 0.01 s");
+        assert_eq!(size_and_speed(999, 0.04), "999 bytes in 0.04 s");
+        assert_eq!(size_and_speed(98_304, 0.02), "98.3 KB in 0.02 s");
+        assert_eq!(size_and_speed(5_000_000, 2.0), "5.0 MB in 2.00 s, 2.5 MB/s");
+        assert_eq!(size_and_speed(2_000_000, 0.0), "2.0 MB in 0.00 s");
     }
 
     #[test]

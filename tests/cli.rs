@@ -177,9 +177,9 @@ fn write_refuses_lossy_files_unless_lossy() {
     assert_eq!(fs::read(&invalid).unwrap(), fs::read(sample_path("invalid-gbk.txt")).unwrap());
     assert_eq!(fs::read_to_string(&good).unwrap(), SIMPLIFIED, "the other file is still done");
     assert!(
-        stderr(&output).contains("2 files: 1 rewritten, 0 unchanged, 0 skipped, 1 error (")
-            && stderr(&output).ends_with(" MB/s, not counting the file that failed)\n"),
-        "the summary's megabytes leave the failed file out and say so: {}",
+        stderr(&output).contains("2 files: 1 rewritten, 0 unchanged, 0 skipped, 1 error (78 bytes in ")
+            && stderr(&output).ends_with(" s, not counting the file that failed)\n"),
+        "the summary's size (good.txt, 78 bytes) leaves the failed file out and says so: {}",
         stderr(&output)
     );
 
