@@ -434,6 +434,57 @@ fn clean_control_set_is_never_changed() {
     assert!(changed.is_empty(), "{} clean lines changed:\n{}", changed.len(), changed.join("\n"));
 }
 
+/// The categories of `corpus/control-handwritten.txt` whose lines mark a
+/// piece `⟦so⟧` to be garbled, and the charset it was written in (read as
+/// windows-1252 or ISO-8859-1, line by line): correct words beside mojibake
+/// that the repair once changed with it (review 12: `l'église` beside GBK
+/// read as Latin-1 became `l'間lise`, `straße` `stra遝`).
+const BESIDE_MOJIBAKE: &[(&str, Cs)] =
+    &[("latin-words-beside-gbk-as-latin1", Cs::Gbk), ("latin-words-beside-big5-as-latin1", Cs::Big5)];
+
+/// Each marked line of [`BESIDE_MOJIBAKE`] with its pieces garbled (the
+/// marks dropped) is repaired into itself with each piece either undone or
+/// left as it was: the text around the mojibake is never changed.
+#[test]
+fn correct_text_beside_mojibake_is_never_changed() {
+    let mut changed = Vec::new();
+    let mut n = 0;
+    for (variant, (category, line)) in control_lines().into_iter().enumerate() {
+        let Some(&(_, right)) = BESIDE_MOJIBAKE.iter().find(|(c, _)| *c == category) else { continue };
+        // Clean text and marked pieces, alternately.
+        let parts: Vec<&str> = line.split(['⟦', '⟧']).collect();
+        assert!(parts.len() % 2 == 1 && parts.len() > 1, "{category}: no piece marked in {line}");
+        let garbled_parts: Vec<String> = parts
+            .iter()
+            .enumerate()
+            .map(|(i, part)| {
+                if i % 2 == 0 {
+                    (*part).to_owned()
+                } else {
+                    garble(part, &[(right, latin(variant))]).unwrap_or_else(|| panic!("{category}: {part} garbles"))
+                }
+            })
+            .collect();
+        let garbled = garbled_parts.concat();
+        let repaired = Repairer::default().repair(&garbled).into_owned();
+        // Every way of undoing some of the pieces and leaving the others.
+        let pieces = parts.len() / 2;
+        let allowed = (0..1usize << pieces).any(|undone| {
+            let expected: String = (0..parts.len())
+                .map(|i| if i % 2 == 1 && undone & (1 << (i / 2)) != 0 { parts[i] } else { garbled_parts[i].as_str() })
+                .collect();
+            repaired == expected
+        });
+        n += 1;
+        if !allowed {
+            changed.push(format!("{category}: {garbled} -> {repaired}"));
+        }
+    }
+    println!("correct text beside mojibake: {} of {n} lines changed", changed.len());
+    assert!(n > 0);
+    assert!(changed.is_empty(), "{} lines changed beside mojibake:\n{}", changed.len(), changed.join("\n"));
+}
+
 /// Repair on a line that mixes mojibake families (`ä¸\u{ad}æ–‡ÖÐÎÄ鍙戝竷`)
 /// converges in one run: running it again on its own output, or the whole
 /// pipeline again (as `--check` after `--write` does), changes nothing.

@@ -512,6 +512,7 @@ impl Repairer {
                         && (rare_by_chance || path[0].codecs().0 == Codec::Latin1 && not_double_byte)
                         || symbols_by_chance(family, text, &repaired)
                         || one_han_by_chance(family, &repaired)
+                        || kana_by_chance(family, text, &repaired)
                         || utf8_by_chance(&[family], text, &repaired);
                     if enough
                         && !by_chance
@@ -1224,9 +1225,29 @@ fn undo_pieces(text: &str, family: Family, last: bool) -> (String, Vec<usize>) {
     };
     let chars: Vec<char> = text.chars().collect();
     let bytes: Vec<Option<u8>> = chars.iter().map(|&c| latin1_byte(c)).collect();
+    // The accented letters of a Latin word may make whole sequences with
+    // the ASCII letters beside them (`ég` of `l'église` is GBK `間`, `ße`
+    // of `straße` `遝`): a piece glued to a longer word whose non-ASCII
+    // characters all stand as Latin-1 text does is that word's, not
+    // mojibake; the first pass judges whole lines by the same test
+    // ([`paired`]).
+    let mut alone = vec![false; chars.len()];
+    for run in non_ascii_runs(&chars).filter(|run| stands_alone(&chars, run.clone())) {
+        alone[run].iter_mut().for_each(|a| *a = true);
+    }
+    let letters_of_a_word = |piece: Range<usize>| {
+        glued_to_a_word(&chars, piece.clone()) && piece.clone().all(|i| chars[i].is_ascii() || alone[i])
+    };
     undo_stretches(
         &chars,
-        |start| sequences(&bytes[start..]).0,
+        |start| {
+            let len = sequences(&bytes[start..]).0;
+            if letters_of_a_word(start..start + len) {
+                0
+            } else {
+                len
+            }
+        },
         |stretch, prev, next| {
             let piece: String = stretch.iter().collect();
             let (_, repaired) = sequences(&stretch.iter().map(|&c| latin1_byte(c)).collect::<Vec<_>>());
@@ -2065,6 +2086,24 @@ fn is_shaped_like(family: Family, span: &str, prev: Option<char>, repaired: &str
         && (non_ascii(repaired) >= 2 || one_utf8_char)
         && !symbols_by_chance(family, span, repaired)
         && !one_han_by_chance(family, repaired)
+        && !kana_by_chance(family, span, repaired)
+}
+
+/// Whether `family`, Big5 read as Latin-1, undoes `text` into `repaired`
+/// only by chance: bytes that GBK reads as kana all through are EUC-JP's
+/// kana read as Latin-1 (GBK has them in the same rows: `¥ì¥¹¥­¥å` is
+/// `レスキュ`), not a family the repair undoes, and Big5 reads them as Han
+/// that make no pair the model knows (`伊旦平亙`). Big5's commonest
+/// characters lie in those rows too (GBK reads `使用` as `ㄏノ`), but its
+/// words make known pairs.
+fn kana_by_chance(family: Family, text: &str, repaired: &str) -> bool {
+    let Some(bytes) = text.chars().map(latin1_byte).collect::<Option<Vec<u8>>>() else { return false };
+    let all_kana = |gbk: String| {
+        gbk.chars().filter(|&c| is_kana(c)).nth(1).is_some() && gbk.chars().all(|c| c.is_ascii() || is_kana(c))
+    };
+    family == Family::Big5AsLatin1
+        && decode(Codec::Gbk, &bytes).is_some_and(all_kana)
+        && bigram::known_pairs(repaired.chars()).0 == 0
 }
 
 /// Whether `family`, GBK or Big5 read as Latin-1, gives `repaired` only by
@@ -2268,21 +2307,37 @@ impl Shape {
 fn paired(text: &str) -> bool {
     let chars: Vec<char> = text.chars().collect();
     let non_ascii = chars.iter().filter(|c| !c.is_ascii()).count();
-    let (mut alone, mut at) = (0, 0);
-    while at < chars.len() {
-        if chars[at].is_ascii() {
-            at += 1;
-            continue;
-        }
-        let end = (at..chars.len()).find(|&i| chars[i].is_ascii()).unwrap_or(chars.len());
-        let glued = at.checked_sub(1).is_some_and(|i| chars[i].is_ascii_alphabetic())
-            || chars.get(end).is_some_and(char::is_ascii_alphabetic);
-        if end - at == 1 || end - at == 2 && glued && chars[at..end].iter().all(|c| c.is_alphabetic()) {
-            alone += end - at;
-        }
-        at = end;
-    }
+    let alone: usize =
+        non_ascii_runs(&chars).filter(|run| stands_alone(&chars, run.clone())).map(|run| run.len()).sum();
     alone * 4 <= non_ascii
+}
+
+/// The runs of non-ASCII characters of `chars`.
+fn non_ascii_runs(chars: &[char]) -> impl Iterator<Item = Range<usize>> + '_ {
+    let mut at = 0;
+    std::iter::from_fn(move || {
+        let start = at + chars.get(at..)?.iter().position(|c| !c.is_ascii())?;
+        let end = chars[start..].iter().position(char::is_ascii).map_or(chars.len(), |n| start + n);
+        at = end;
+        Some(start..end)
+    })
+}
+
+/// Whether the run of non-ASCII characters `chars[run]` stands as Latin-1
+/// text does, not as GBK or Big5 read as Latin-1 (two bytes of 0x80 and up
+/// for most characters): one character alone, or two letters glued to a
+/// Latin word (`mäßig`, `gemäß`).
+fn stands_alone(chars: &[char], run: Range<usize>) -> bool {
+    run.len() == 1
+        || run.len() == 2 && glued_to_a_word(chars, run.clone()) && chars[run].iter().all(|c| c.is_alphabetic())
+}
+
+/// Whether `chars[piece]` has a Latin letter right before or after it: it
+/// is part of a longer Latin word (`ße` of `Größe`).
+fn glued_to_a_word(chars: &[char], piece: Range<usize>) -> bool {
+    let latin_letter = |c: &char| c.is_alphabetic() && latin1_byte(*c).is_some();
+    piece.start.checked_sub(1).is_some_and(|i| latin_letter(&chars[i]))
+        || chars.get(piece.end).is_some_and(latin_letter)
 }
 
 /// Letters of scripts that GBK and Big5 encode besides Chinese (Greek,
@@ -2774,6 +2829,23 @@ mod tests {
         assert_eq!(repair(&garbled), text, "{garbled}");
         let garbled = garble(Family::Utf8AsLatin1, &garble(Family::GbkAsLatin1, text));
         assert_eq!(repair(&garbled), text, "{garbled}");
+    }
+
+    #[test]
+    fn accented_letters_of_latin_words_are_not_undone_along_the_line() {
+        // `ég` of `église` and `ße` of `straße` are whole GBK pairs (`間`,
+        // `遝`); the line is GBK read as Latin-1 only in its name.
+        let line = "ÕÅÈý·á,Rue de l'église, Bahnhofstraße, Protégez votre vie privée";
+        assert_eq!(repair(line), "张三丰,Rue de l'église, Bahnhofstraße, Protégez votre vie privée");
+        let line = format!("{} Mon\u{AD}day, \"déf\"", garble(Family::Big5AsLatin1, "中國人民"));
+        assert_eq!(repair(&line), "中國人民 Mon\u{AD}day, \"déf\"");
+    }
+
+    #[test]
+    fn euc_jp_kana_read_as_latin1_are_not_read_as_big5() {
+        // `レスキュ` in EUC-JP read as Latin-1, from LibreOffice's help.
+        let line = "Print StrConv(\"ABCDEVB¥ì¥¹¥\u{AD}¥å©\", vbWide) ' = \"ＡＢＣＤＥＶＢ￥ì￥¹￥\u{AD}￥å©\"";
+        assert_eq!(repair(line), line);
     }
 
     #[test]
