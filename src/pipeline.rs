@@ -15,7 +15,7 @@ use crate::convert::{judged_chars, Change, Converter, Guard, Language, Part, JUD
 use crate::decode::{Decoder, Malformed};
 use crate::detect::{self, Charset, Detection, Method};
 use crate::markdown::CodeTracker;
-use crate::repair::{self, Damage, Family, Position, Recoverer, Repairer};
+use crate::repair::{self, Damage, DamageKind, Family, Position, Recoverer, Repairer};
 use crate::write::{self, BomPolicy, EolCounts, EolPolicy};
 use crate::{Error, Result};
 
@@ -749,6 +749,11 @@ impl<W: Write> Stream<'_, W> {
                 line => (line, d.column),
             })
             .collect();
+        for (d, &position) in self.report.damage[damage_from..].iter_mut().zip(&positions) {
+            if d.kind == DamageKind::CutCharacter && ends_a_rewritten_run(block, repaired, position) {
+                d.kind = DamageKind::ReplacementCharacter;
+            }
+        }
         self.block_positions_to_input(block, repaired, &mut positions);
         for (d, (line, column)) in self.report.damage[damage_from..].iter_mut().zip(positions) {
             (d.line, d.column) = (line, column);
@@ -776,6 +781,18 @@ impl<W: Write> Stream<'_, W> {
         self.report.output_is_ascii = self.report.output_is_ascii && text.is_ascii();
         self.output.write_all(text.as_bytes())
     }
+}
+
+/// Whether the U+FFFD at `position` (line and column in `repaired`, made
+/// of `block`; the first line counted from column 1) ends a run the repair
+/// rewrote: a hole of mojibake whose last byte was paired with the line end
+/// (`銆?` for `。`), which was not cut by the end of a line but lost.
+fn ends_a_rewritten_run(block: &str, repaired: &str, (line, column): (u64, u64)) -> bool {
+    let index = line.saturating_sub(1) as usize;
+    let (Some(original), Some(derived)) = (block.split('\n').nth(index), repaired.split('\n').nth(index)) else {
+        return false;
+    };
+    original != derived && column >= 2 && LineMap::new(original, derived).rewritten(column as usize - 2)
 }
 
 /// Text kept on purpose as it is, what `--protect` or the markers shield
@@ -1010,12 +1027,24 @@ struct LineMap {
     ops: Vec<similar::DiffOp>,
 }
 
+/// A character of a derived line, aligned with the original's: a U+FFFD
+/// also matches a `?`, since hole recovery writes U+FFFD for a `?` hole it
+/// cannot fill, and the hole is where the `?` was.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+struct DerivedChar(char);
+
+impl PartialEq<char> for DerivedChar {
+    fn eq(&self, original: &char) -> bool {
+        self.0 == *original || (self.0 == '\u{FFFD}' && *original == '?')
+    }
+}
+
 impl LineMap {
     fn new(original: &str, derived: &str) -> LineMap {
         let old: Vec<char> = original.chars().collect();
-        let new: Vec<char> = derived.chars().collect();
-        let prefix = old.iter().zip(&new).take_while(|(a, b)| a == b).count();
-        let suffix = old[prefix..].iter().rev().zip(new[prefix..].iter().rev()).take_while(|(a, b)| a == b).count();
+        let new: Vec<DerivedChar> = derived.chars().map(DerivedChar).collect();
+        let prefix = old.iter().zip(&new).take_while(|(a, b)| b == a).count();
+        let suffix = old[prefix..].iter().rev().zip(new[prefix..].iter().rev()).take_while(|(a, b)| b == a).count();
         let (old_middle, new_middle) = (prefix..old.len() - suffix, prefix..new.len() - suffix);
         let ops = if old_middle.len() + new_middle.len() <= MAX_ALIGNED {
             similar::capture_diff_deadline(similar::Algorithm::Myers, &old, old_middle, &new, new_middle, None)
@@ -1044,6 +1073,19 @@ impl LineMap {
             })
         });
         found.unwrap_or(self.prefix)
+    }
+
+    /// Whether index `at` of the derived line is text the stages wrote in
+    /// place of other text.
+    fn rewritten(&self, at: usize) -> bool {
+        if at < self.prefix || at >= self.derived_len - self.suffix {
+            return false;
+        }
+        // Lines too long to align are taken as rewritten in their middle.
+        self.ops
+            .iter()
+            .find(|op| op.new_range().contains(&at))
+            .is_none_or(|op| !matches!(op, similar::DiffOp::Equal { .. }))
     }
 }
 

@@ -2782,6 +2782,49 @@ mod input_positions {
     }
 
     #[test]
+    fn holes_left_in_recovered_mojibake_are_reported_at_their_own_columns_as_lost_bytes() {
+        // 楼主说得对，我也遇到了同样的问题，重装系统以后就好了。 in UTF-8, read
+        // by Python's `gbk` with errors='replace': a hole in 问 (filled), one
+        // in 装 (left: 重�系统), and the last byte of 。, which the decoder
+        // paired with the line feed (left).
+        let mojibake =
+            "妤间富璇村緱瀵癸紝鎴戜篃閬囧埌浜嗗悓鏍风殑闂\u{FFFD}棰橈紝閲嶈\u{FFFD}呯郴缁熶互鍚庡氨濂戒簡銆\u{FFFD}\n";
+        for hole in ["\u{FFFD}", "?"] {
+            let input = mojibake.replace('\u{FFFD}', hole);
+            let output = zhnorm(["--check", "--json", "-"]).stdin(input.as_bytes()).run();
+            assert_eq!(output.status.code(), Some(1));
+            let value: serde_json::Value = serde_json::from_slice(&output.stdout).unwrap();
+            let found: Vec<String> = value["damage"]
+                .as_array()
+                .unwrap()
+                .iter()
+                .map(|d| format!("{}:{} {}", d["line"], d["column"], d["kind"].as_str().unwrap()))
+                .collect();
+            let expected: Vec<String> =
+                [1, 2].iter().map(|&nth| format!("{} replacement-character", position_of(&input, hole, nth))).collect();
+            assert_eq!(found, expected, "holes written as {hole:?}");
+            assert_eq!(expected[1], "1:42 replacement-character");
+            let repaired = zhnorm(["-"]).stdin(input.as_bytes()).run();
+            assert_eq!(stdout(&repaired), "楼主说得对，我也遇到了同样的问题，重\u{FFFD}系统以后就好了\u{FFFD}\n");
+        }
+    }
+
+    #[test]
+    fn a_replacement_character_at_a_line_end_after_a_repaired_span_is_still_a_cut_character() {
+        // 鍙戝竷 is 发布 (UTF-8 read as GBK), repaired; the U+FFFD after
+        // clean text ends a line cut in half.
+        let input = "鍙戝竷 中文测试\u{FFFD}\n";
+        let output = zhnorm(["--check"]).stdin(input.as_bytes()).run();
+        assert_eq!(output.status.code(), Some(1));
+        let at = position_of(input, "\u{FFFD}", 0);
+        assert!(
+            stderr(&output).contains(&format!("<stdin>:{at}: damage: U+FFFD at a line end")),
+            "{}",
+            stderr(&output)
+        );
+    }
+
+    #[test]
     fn positions_in_an_old_mac_file_are_on_the_lines_its_carriage_returns_end() {
         let input = "第一行\r鍙戝竷 锟斤拷\r头发\r";
         let check = zhnorm(["--check"]).stdin(input.as_bytes()).run();

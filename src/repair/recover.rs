@@ -63,12 +63,21 @@ pub struct Recoverer {
     holes_filled: u64,
 }
 
-/// One character of a run: a GBK pair, or a hole of one byte.
+/// One character of a run: a GBK pair, `€` (see [`EURO_BYTES`]), or a
+/// hole of one byte.
 #[derive(Debug, Clone, Copy)]
 enum Token {
     Pair([u8; 2]),
+    Euro,
     Hole,
 }
+
+/// The bytes a decoder read `€` from, in the order tried: Python's `gbk`
+/// reads it from A2 E3 (GB18030's place for it), and WHATWG's GBK
+/// (encoding_rs, browsers) from CP936's single byte 80, which the first
+/// byte of a UTF-8 character's continuation often is (`一` is E4 B8 80:
+/// `涓€`).
+const EURO_BYTES: [&[u8]; 2] = [&[0xA2, 0xE3], &[0x80]];
 
 impl Recoverer {
     /// Runs with holes that were recovered (decoded as UTF-8).
@@ -131,15 +140,13 @@ impl Recoverer {
         if !tokens.iter().any(|t| matches!(t, Token::Hole)) || !tokens.iter().any(|t| matches!(t, Token::Pair(_))) {
             return None;
         }
-        let mut template = Vec::with_capacity(tokens.len() * 2);
-        for t in &tokens {
-            match *t {
-                Token::Pair(pair) => template.extend(pair.map(Some)),
-                Token::Hole => template.push(None),
-            }
-        }
-        let allowed = allowed_bytes(&template, after);
-        let lattice = Lattice::build(&template, &allowed)?;
+        let has_euro = tokens.iter().any(|t| matches!(t, Token::Euro));
+        let euro_choices = if has_euro { &EURO_BYTES[..] } else { &EURO_BYTES[..1] };
+        let (template, lattice) = euro_choices.iter().find_map(|euro| {
+            let template = template(&tokens, euro);
+            let lattice = Lattice::build(&template, &allowed_bytes(&template, after))?;
+            Some((template, lattice))
+        })?;
         let stretches: Vec<(usize, Option<Vec<String>>)> = lattice
             .stretches()
             .into_iter()
@@ -185,6 +192,19 @@ fn holes(text: &str) -> impl Iterator<Item = usize> + '_ {
     })
 }
 
+/// The bytes of `tokens`, `None` for a hole, with `€` read from `euro`.
+fn template(tokens: &[Token], euro: &[u8]) -> Vec<Option<u8>> {
+    let mut template = Vec::with_capacity(tokens.len() * 2);
+    for t in tokens {
+        match *t {
+            Token::Pair(pair) => template.extend(pair.map(Some)),
+            Token::Euro => template.extend(euro.iter().copied().map(Some)),
+            Token::Hole => template.push(None),
+        }
+    }
+    template
+}
+
 /// Where the run that starts at `start` ends.
 fn run_end(text: &str, start: usize) -> usize {
     let mut trailing = 0;
@@ -209,9 +229,7 @@ fn token(c: char) -> Option<Token> {
         return None;
     }
     if c == '€' {
-        // The decoders that leave holes read it from A2 E3 (GB18030's
-        // place for it), not from CP936's single byte 80.
-        return Some(Token::Pair([0xA2, 0xE3]));
+        return Some(Token::Euro);
     }
     super::mojibake::gbk_pair(c).map(Token::Pair)
 }
@@ -514,6 +532,14 @@ mod tests {
         // and 个 all go before 文), the rest of the run is recovered, and
         // 本 at the end is chosen by 版 before it.
         assert_eq!(recover("涓�鏂囩増鏈�"), "�文版本");
+    }
+
+    #[test]
+    fn a_euro_sign_is_read_from_byte_80_when_a2_e3_does_not_decode() {
+        // 它是一个虚拟文件 in UTF-8 read by encoding_rs's GBK (`zhnorm --from
+        // gbk --lossy --no-repair`): 80, the last byte of 一, is `€`, AA E8
+        // (user-defined) is U+E047, and the last byte of 件 is lost at the end.
+        assert_eq!(recover("瀹冩槸涓€涓\u{E047}櫄鎷熸枃浠�"), "它是一个虚拟文件");
     }
 
     #[test]
