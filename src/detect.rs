@@ -279,7 +279,7 @@ fn legacy(prefix: &[u8], complete: bool) -> Detection {
         return text(GB18030, 0, Method::Plausibility);
     }
     if is_latin_not_chinese(prefix, complete) {
-        return text(latin_charset(prefix, complete, guess), 0, Method::Plausibility);
+        return text(WINDOWS_1252, 0, Method::Plausibility);
     }
     if is_alphabet_not_chinese(prefix, complete, guess) {
         return text(guess, 0, Method::Plausibility);
@@ -293,9 +293,10 @@ fn legacy(prefix: &[u8], complete: bool) -> Detection {
     }
 }
 
-/// Whether `prefix` decodes cleanly in GB18030 and has a Han character that
-/// GB18030 writes in four bytes (lead byte, digit, lead byte, digit: `𠮷`
-/// is `\x95\x34\xb2\x35`), the extensions of CJK beyond GBK. No other
+/// Whether `prefix` decodes cleanly in GB18030 and its only characters
+/// beyond ASCII are Han characters that GB18030 writes in four bytes (lead
+/// byte, digit, lead byte, digit: `𠮷` is `\x95\x34\xb2\x35`), the
+/// extensions of CJK beyond GBK. No other
 /// charset zhnorm detects puts a digit after a lead byte, and a single-byte
 /// reading of them is a sign or letter glued to a digit twice over
 /// (windows-1252 `•4²5`), which Latin text next to never has; but it
@@ -309,21 +310,25 @@ fn has_four_byte_han(prefix: &[u8], complete: bool) -> bool {
         return false;
     }
     let is_lead = |b: u8| (0x81..=0xFE).contains(&b);
+    let mut found = false;
     let mut i = 0;
     while i < body.len() {
         match body[i..] {
             [a, b, c, d, ..] if is_lead(a) && b.is_ascii_digit() && is_lead(c) && d.is_ascii_digit() => {
                 let (character, _) = GB18030.decode_without_bom_handling(&body[i..i + 4]);
-                if character.chars().any(|c| is_han(c) || is_supplementary_han(c)) {
-                    return true;
+                if !character.chars().any(|c| is_han(c) || is_supplementary_han(c)) {
+                    return false;
                 }
+                found = true;
                 i += 4;
             }
-            [a, ..] if is_lead(a) => i += 2,
+            // Any other character beyond ASCII: Latin-1 text with a sign
+            // before a digit (`Größe 2–3×4 m`) is left to the rules below.
+            [a, ..] if !a.is_ascii() => return false,
             _ => i += 1,
         }
     }
-    false
+    found
 }
 
 /// Whether `c` is a Han character of the supplementary planes (extensions
@@ -347,40 +352,6 @@ fn is_latin_not_chinese(prefix: &[u8], complete: bool) -> bool {
             let (text, had_errors) = encoding.decode_without_bom_handling(body);
             had_errors || !text.chars().zip(text.chars().skip(1)).any(|(a, b)| !a.is_ascii() && !b.is_ascii())
         })
-}
-
-/// The charset of text that [`is_latin_not_chinese`]: windows-1252, unless
-/// `chardetng` guesses another single-byte charset of the Latin alphabet
-/// (Turkish windows-1254, Central European windows-1250, Baltic
-/// windows-1257) and its reading is words too: every letter beyond ASCII
-/// inside a word. Their letters are Latin-1's where Latin-1 has letters
-/// (`nasılsın` is windows-1252 `nasýlsýn`), so the windows-1252 reading
-/// passes for Latin text as well; but Latin-1 signs become letters glued
-/// to nothing in them (`5µl, ±10%` is ISO-8859-2 `5ľl, ą10%`). And the
-/// guess must read a letter where windows-1252 reads one that French,
-/// German, Spanish and Italian do not write (`ð þ ø õ ý`: Turkish `ğ ş ı`,
-/// Hungarian `ő`, Czech `ř`, Lithuanian `ų š ž`), as `chardetng` takes short
-/// French for windows-1250 or windows-1257 on its circumflexes (`fenêtres`,
-/// `tâche`).
-fn latin_charset(prefix: &[u8], complete: bool, guess: &'static Encoding) -> &'static Encoding {
-    if !guess.is_single_byte() || guess == WINDOWS_1252 {
-        return WINDOWS_1252;
-    }
-    let (text, had_errors) = decode_prefix(guess, prefix, complete);
-    let is_letter = |c: char| matches!(u32::from(c), 0xC0..=0x24F) && c.is_alphabetic();
-    let chars: Vec<char> = text.chars().collect();
-    let in_word = |i: usize| {
-        let letter = |j: Option<&char>| j.is_some_and(|&c| c.is_ascii_alphabetic() || is_letter(c));
-        is_letter(chars[i]) && (letter(i.checked_sub(1).and_then(|j| chars.get(j))) || letter(chars.get(i + 1)))
-    };
-    let words = (0..chars.len()).all(|i| chars[i].is_ascii() || in_word(i));
-    let (latin, _) = decode_prefix(WINDOWS_1252, prefix, complete);
-    let rare_in_latin1 = text.chars().zip(latin.chars()).any(|(a, b)| a != b && "ðÐþÞøØõÕýÝ".contains(b));
-    if !had_errors && words && rare_in_latin1 {
-        guess
-    } else {
-        WINDOWS_1252
-    }
 }
 
 /// Whether `text` (with some non-ASCII) reads as a Latin-alphabet language:
@@ -454,13 +425,20 @@ fn is_alphabet_not_chinese(prefix: &[u8], complete: bool, guess: &'static Encodi
         return false;
     }
     let (text, had_errors) = decode_prefix(guess, prefix, complete);
-    if had_errors || !(is_cased_alphabet_text(&text) || is_uncased_alphabet_text(&text)) {
+    let cased = is_cased_alphabet_text(&text);
+    if had_errors || !(cased || is_uncased_alphabet_text(&text)) {
         return false;
     }
     ![GBK, BIG5].into_iter().any(|encoding| {
         let (chinese, _) = decode_prefix(encoding, prefix, complete);
         let (known, pairs) = bigram::known_pairs(chinese.chars());
-        makes_chinese_words((known, pairs), MIN_HAN_PAIRS_BESIDE_LETTERS) || known == 1 && pairs == 1
+        // The rules of uncased words are weaker: one known pair is enough
+        // (`让我们` in GBK is windows-874 `ศรฮาร` too).
+        if cased {
+            makes_chinese_words((known, pairs), MIN_HAN_PAIRS_BESIDE_LETTERS) || known == 1 && pairs == 1
+        } else {
+            known > 0
+        }
     })
 }
 
@@ -1415,10 +1393,7 @@ mod tests {
             ("windows-1256", "مرحبا بكم في موقعنا"),
             ("windows-1256", "السلام عليكم"),
             ("windows-1256", "شكرا جزيلا"),
-            ("windows-1254", "Merhaba, nasılsın? Bugün hava çok güzel, değil mi?"),
-            ("windows-1254", "Türkçe öğreniyorum, çok güzel."),
-            ("windows-1250", "Árvíztűrő tükörfúrógép. A főváros Budapest."),
-            ("windows-1257", "Lietuvių kalba yra baltų kalba. Ačiū labai."),
+            ("windows-1250", "Dobrý den"),
         ];
         for (label, text) in cases {
             let encoding = Encoding::for_label(label.as_bytes()).unwrap();
@@ -1440,6 +1415,11 @@ mod tests {
             let bytes = encode(GBK, &word[..6]);
             assert_eq!(charset(&[&bytes[..], b"\n"].concat()), "gb18030", "{word}");
         }
+        // For an uncased alphabet, whose rules are weaker, any known pair.
+        for word in ["让我们 (windows-874)", "我们都熟 (windows-874)", "让你轻 (windows-1256)"] {
+            let bytes = encode(GBK, word.split(' ').next().unwrap_or_default());
+            assert_eq!(charset(&[&bytes[..], b"\n"].concat()), "gb18030", "{word}");
+        }
         // French circumflexes are letters of windows-1250 and windows-1257
         // too (`fenętres`, `tāche`), and Latin-1 units are ISO-8859-2 letters.
         for text in [
@@ -1447,6 +1427,9 @@ mod tests {
             "Exécuter atd en tâche de fond.",
             "5µl, ±10%",
             "Þetta er íslenska",
+            "Góðan daginn",
+            "Snø og frø",
+            "Die Größe des Tisches beträgt 2–3×4 m.",
         ] {
             assert_eq!(charset(&encode(WINDOWS_1252, &format!("{text}\n"))), "windows-1252", "{text}");
         }
