@@ -801,10 +801,11 @@ impl Repairer {
             self.line.clear();
             return None;
         }
-        let faces = kaomoji(&before);
+        // Faces and Zhuyin readings are not words: nothing in them is undone.
+        let kept: Vec<Range<usize>> = kaomoji(&before).into_iter().chain(zhuyin(&before)).collect();
         let given_back: Vec<_> = pieces
             .into_iter()
-            .filter(|piece| faces.iter().any(|face| face.start < piece.end && piece.start < face.end))
+            .filter(|piece| kept.iter().any(|kept| kept.start < piece.end && piece.start < kept.end))
             .collect();
         self.give_back(&before, after, &given_back)
     }
@@ -1507,10 +1508,8 @@ fn undo_by_pairs(text: &str, garbled: bool, along: Option<Family>, chars: &mut V
                     // Bopomofo that reads as punctuation (`ㄛ`, GBK's `，`
                     // read as Big5) is evidence that pairs need not add to.
                     let (pairs, possible) = known_in_context(&mut repaired.chars());
-                    let punctuation = || {
-                        let bopomofo = |c: char| matches!(u32::from(c), 0x3105..=0x312F);
-                        span.iter().zip(repaired.chars()).any(|(&c, r)| bopomofo(c) && !bigram::covers(r))
-                    };
+                    let punctuation =
+                        || span.iter().zip(repaired.chars()).any(|(&c, r)| is_bopomofo(c) && !bigram::covers(r));
                     let paired = pairs + 2 >= possible
                         && (pairs > known_in_context(&mut span.iter().copied()).0 || punctuation());
                     if paired && short_span_gains_enough(gain, len) {
@@ -1701,19 +1700,70 @@ fn undoes_into_a_rule(family: Family, c: char) -> Option<char> {
     chars.next().is_none().then_some(rule)
 }
 
-/// Whether `chars` read as Japanese: every character is one Shift_JIS
-/// encodes, and there is a kana or a kanji in a form of Japanese alone
-/// (`続`, `継`, `発`, `読`: in neither GB2312 nor Big5). What GBK and
-/// Big5 make of each other's Chinese seldom stays within Shift_JIS (`ㄏノ`
-/// for `使用` has bopomofo).
+/// Whether `chars` read as Japanese: every character that GBK and Big5
+/// can make of each other's text is one Shift_JIS encodes, and there is a
+/// kana or a kanji in a form of Japanese alone (`続`, `継`, `発`, `読`: in
+/// neither GB2312 nor Big5). What GBK and Big5 make of each other's Chinese
+/// seldom stays within Shift_JIS (`ㄏノ` for `使用` has bopomofo). A
+/// character that neither encodes as one pair (an emoji, `•`, `©`, `〜`)
+/// is no such reading, and is not weighed: beside Japanese it is not in
+/// Shift_JIS either.
 fn reads_as_japanese(chars: &[char]) -> bool {
     let japanese_only = |c: char| {
         is_kana(c) || crate::clean::is_han(c) && !reads_in(Family::GbkAsBig5, c) && !reads_in(Family::Big5AsGbk, c)
     };
+    let one_pair =
+        |c: char| [Codec::Gbk, Codec::Big5].into_iter().any(|codec| matches!(encode_pair(codec, c), Some(Ok(_))));
     chars.iter().any(|&c| japanese_only(c)) && {
-        let text: String = chars.iter().collect();
-        !encoding_rs::SHIFT_JIS.encode(&text).2
+        let readable: String = chars.iter().filter(|&&c| one_pair(c)).collect();
+        !encoding_rs::SHIFT_JIS.encode(&readable).2
     }
+}
+
+/// Bopomofo letters (Zhuyin), with the extended ones of Taiwanese and
+/// Hakka.
+fn is_bopomofo(c: char) -> bool {
+    matches!(u32::from(c), 0x3105..=0x312F | 0x31A0..=0x31BF)
+}
+
+/// Zhuyin readings in `chars`: where a run of bopomofo letters carries a
+/// tone mark (`ㄌㄧˇ`, `˙ㄉㄜ`), every run of bopomofo letters of the line
+/// standing as a word of its own (`ㄍㄠ ㄓㄤˇ`: first tones have no mark) is
+/// a reading, with its marks. GBK and Big5 read as each other make
+/// bopomofo of common Han (`ㄌㄧ` is Big5 `依函` read as GBK), but hardly
+/// ever a tone mark right after it.
+fn zhuyin(chars: &[char]) -> Vec<Range<usize>> {
+    let is_tone = |c: &char| matches!(c, 'ˊ' | 'ˇ' | 'ˋ' | '˙');
+    let mut syllables = Vec::new();
+    let mut marked = false;
+    let mut at = 0;
+    while at < chars.len() {
+        if !is_bopomofo(chars[at]) {
+            at += 1;
+            continue;
+        }
+        let mut start = at;
+        let letters = chars[at..].iter().take_while(|&&c| is_bopomofo(c)).count();
+        let mut end = at + letters;
+        let tone_before = start > 0 && chars[start - 1] == '˙';
+        let tone_after = chars.get(end).is_some_and(is_tone);
+        if tone_before {
+            start -= 1;
+        }
+        if tone_after {
+            end += 1;
+        }
+        let standing_alone = |i: Option<&char>| i.is_none_or(|c| !(crate::clean::is_han(*c) || is_kana(*c)));
+        if standing_alone(start.checked_sub(1).map(|i| &chars[i])) && standing_alone(chars.get(end)) {
+            marked |= tone_before || tone_after;
+            syllables.push(start..end);
+        }
+        at = end;
+    }
+    if !marked {
+        syllables.clear();
+    }
+    syllables
 }
 
 /// The longest kaomoji, in characters, that [`kaomoji`] finds.
@@ -3159,6 +3209,35 @@ mod tests {
         assert!(reads_as_japanese(&"手続き言語".chars().collect::<Vec<_>>()));
         // Bopomofo is not Japanese: what GBK makes of Big5 `使用`.
         assert!(!reads_as_japanese(&"ㄏノ者".chars().collect::<Vec<_>>()));
+    }
+
+    #[test]
+    fn japanese_beside_a_symbol_that_shift_jis_lacks_is_still_japanese() {
+        // `くみ` is Big5 `仁心` read as GBK; the emoji, `•` and `〜` (WHATWG's
+        // Shift_JIS has only `～`) once took the line out of Japanese.
+        for text in ["😀 くみ子\n", "• は高い電話。\n", "田中 くみ子〜\n", "© 2024 山田 くみ子\n"]
+        {
+            assert_eq!(repair(text), text);
+        }
+    }
+
+    #[test]
+    fn zhuyin_readings_are_not_undone() {
+        // `ㄌㄧ` is Big5 `依函` read as GBK, `ㄍㄠ` is `侍兒`.
+        for text in ["ㄌㄧˇ\n", "這裡 ㄓㄜˋ ㄌㄧˇ\n", "ㄍㄠ ㄓㄤˇ\n", "立地成佛：ㄌㄧˋ ㄉㄧˋ ㄔㄥˊ ㄈㄛˊ\n"]
+        {
+            assert_eq!(repair(text), text);
+        }
+        let syllables = |text: &str| {
+            let chars: Vec<char> = text.chars().collect();
+            zhuyin(&chars).into_iter().map(|s| chars[s].iter().collect()).collect::<Vec<String>>()
+        };
+        assert_eq!(syllables("的 ˙ㄉㄜ，高 ㄍㄠ 興 ㄒㄧㄥˋ"), ["˙ㄉㄜ", "ㄍㄠ", "ㄒㄧㄥˋ"]);
+        // Without a tone mark anywhere, or glued to Han, it is no reading.
+        assert!(syllables("ㄍㄠ ㄓㄤ").is_empty());
+        assert!(syllables("好ㄉˋ").is_empty());
+        // What Big5 read as GBK makes of `使用` is still undone.
+        assert_eq!(repair("ㄏノ\n"), "使用\n");
     }
 
     #[test]
