@@ -1512,7 +1512,11 @@ fn undo_by_pairs(text: &str, garbled: bool, along: Option<Family>, chars: &mut V
                         || span.iter().zip(repaired.chars()).any(|(&c, r)| is_bopomofo(c) && !bigram::covers(r));
                     let paired = pairs + 2 >= possible
                         && (pairs > known_in_context(&mut span.iter().copied()).0 || punctuation());
-                    if paired && short_span_gains_enough(gain, len) {
+                    // A clean character beside the garbled word is no
+                    // part of it; the span without it is tried too.
+                    let undone: Vec<char> = repaired.chars().collect();
+                    let gives_back = |end: usize| gives_back_end(family, &undone, span[end], end, before, after);
+                    if paired && short_span_gains_enough(gain, len) && !gives_back(0) && !gives_back(len - 1) {
                         found.push((gain, at, len, family, repaired));
                     }
                 }
@@ -1615,11 +1619,72 @@ fn undo_where_pairs_prefer(
         undo[i] = state == 1;
         state = back[i][state];
     }
+    // The clean character beside a garbled word that the span took in.
+    let mut written: Vec<char> = span.iter().zip(&alt).zip(&undo).map(|((&k, &a), &u)| if u { a } else { k }).collect();
+    for end in [0, span.len() - 1] {
+        if undo[end] && gives_back_end(path[0], &written, span[end], end, prev, next) {
+            undo[end] = false;
+            written[end] = span[end];
+        }
+    }
     let undone = undo.iter().filter(|&&u| u).count();
     (undone > 0).then(|| {
         let text = span.iter().zip(&alt).zip(&undo).map(|((&k, &a), &u)| if u { a } else { k }).collect();
         (text, undone)
     })
+}
+
+/// What undoing a span's end character may gain, by the pairs with its
+/// neighbours, for the end still to count as correct text when undoing
+/// does not make it a rarer character ([`gives_back_end`]): `借` beside
+/// Big5 `圖書館` read as GBK gains 0.1 as `質`; the commonest mojibake
+/// (GBK `吹开` read as Big5 `斯开`, Big5 `都是` read as GBK `常是`) gains more.
+const END_PAIR_GAIN: f64 = 1.0;
+
+/// Whether the character at `end` (the first or the last) of a span that GBK
+/// and Big5 read as each other, `kept` as it stands and `text[end]` as the
+/// span undoes it (the rest of `text` as it will be written, between `prev`
+/// and `next`), is correct text to give back: a common character of the
+/// script the span is undone into, between a clean Han character outside
+/// the span and a Han character inside it, that undoing makes part of no
+/// pair the model knows with the rest of the span, and that gains less than
+/// [`IN_SCRIPT_PAIR_GAIN`] by being undone, and less than [`END_PAIR_GAIN`]
+/// unless undoing makes it a rarer character (then only the pair across the
+/// span's edge speaks for it). The span search and the short spans of the
+/// pair model may take in the correct character beside a garbled word,
+/// whose pairs then pay for it: `請把盞絏寄給我` is `請把密碼寄給我`, not
+/// `請參密碼` (`請參` is a known pair, and `參` rarer than `把`), and
+/// `伺服器寄給` not `伺服器敵給`. Mojibake at the end of a word is still
+/// undone: a rare character (`其嘎ㄛ` for `其骨，`, `岫璃汜傖け` for
+/// `│件生成器`), one that makes a known pair with the rest (`叫ぃ` for
+/// `請不`), one after punctuation (`珗ㄛ器夕` for `夜，竟夕`), or with no
+/// clean Han beside it.
+fn gives_back_end(
+    family: Family,
+    text: &[char],
+    kept: char,
+    end: usize,
+    prev: Option<char>,
+    next: Option<char>,
+) -> bool {
+    let undone = text[end];
+    let outside = if end == 0 { prev } else { next };
+    let inside = if end == 0 { text.get(1) } else { end.checked_sub(1).and_then(|i| text.get(i)) };
+    let Some(&inside) = inside.filter(|&&c| bigram::covers(c)) else { return false };
+    let clean_han = |c: char| bigram::covers(c) && !is_suspicious(c);
+    if undone == kept || !outside.is_some_and(clean_han) || !clean_han(kept) || !reads_in(family, kept) {
+        return false;
+    }
+    if bigram::known_pairs(if end == 0 { [undone, inside] } else { [inside, undone] }).0 == 1 {
+        return false;
+    }
+    let with = |c: char| {
+        let chars = text.iter().enumerate().map(|(i, &t)| if i == end { c } else { t });
+        bigram::log_likelihood(prev.into_iter().chain(chars).chain(next))
+    };
+    let gain = with(undone) - with(kept);
+    let rarer = bigram::log_likelihood([undone]) < bigram::log_likelihood([kept]);
+    gain < IN_SCRIPT_PAIR_GAIN && (gain < END_PAIR_GAIN || rarer)
 }
 
 /// The pieces where `after`, a repair of `before` character for
@@ -3008,6 +3073,20 @@ mod tests {
         let (bytes, _, _) = BIG5.encode(text);
         let garbled = GBK.decode_without_bom_handling_and_without_replacement(&bytes).unwrap();
         assert_eq!(repair(&garbled), text);
+    }
+
+    #[test]
+    fn a_clean_character_beside_a_garbled_word_is_given_back() {
+        // Big5 `伺服器` read as GBK, between `把` (GBK B0 D1, Big5 `參`) and
+        // `寄` (Big5 `敵`): the span took both in (review 12 #3).
+        let garbled = format!("請把{}寄給我，謝謝。", garble(Family::Big5AsGbk, "伺服器"));
+        assert_eq!(repair(&garbled), "請把伺服器寄給我，謝謝。");
+        // Big5 `密碼` read as GBK is `盞絏`: with `把`, the pairs gained
+        // enough (`請參` is a known pair); without it, too little to be
+        // undone, and the line is left as it is.
+        assert_eq!(repair("請把盞絏寄給我，謝謝。"), "請把盞絏寄給我，謝謝。");
+        // GBK `文件` read as Big5 in Simplified.
+        assert_eq!(repair("请把恅璃寄给我，谢谢。"), "请把文件寄给我，谢谢。");
     }
 
     #[test]
