@@ -2615,31 +2615,28 @@ fn sentence_end(text: &str) -> usize {
     let mut from = 0;
     while let Some(found) = bytes[from..].iter().position(|&b| SENTENCE_STOPS[usize::from(b)]) {
         let at = from + found;
+        let end_of_run = !bytes.get(at + 1).is_some_and(u8::is_ascii_whitespace);
+        if bytes[at].is_ascii() {
+            // Whitespace: a sentence ends after the last of a run.
+            if end_of_run && (at + 1 >= MAX_SENTENCE || text[..at].trim_end().ends_with(['.', '!', '?'])) {
+                return at + 1;
+            }
+            from = at + 1;
+            continue;
+        }
         let Some(c) = text[at..].chars().next() else { break };
         let end = at + c.len_utf8();
         let next = text[end..].chars().next();
         let before = text[..at].chars().next_back();
-        match c {
+        let cut = match c {
             '。' | '！' | '？' => {
-                if !(before.is_some_and(ends_in_a_four_byte_lead) && next.is_some_and(continues_a_utf8_character)) {
-                    return end;
-                }
+                !(before.is_some_and(ends_in_a_four_byte_lead) && next.is_some_and(continues_a_utf8_character))
             }
-            ' ' | '\t' | '\n' | '\r' | '\x0C' if !next.is_some_and(|next| next.is_ascii_whitespace()) => {
-                let mark = text[..at].trim_end_matches(|c: char| c.is_ascii_whitespace()).ends_with(['.', '!', '?']);
-                if mark || end >= MAX_SENTENCE {
-                    return end;
-                }
-            }
-            _ if !c.is_ascii() && latin1_byte(c).is_some() => {
-                if before.is_some_and(|before| read_apart(before, c)) {
-                    return at;
-                }
-                if next.is_some_and(|next| read_apart(c, next)) {
-                    return end;
-                }
-            }
-            _ => {}
+            _ if before.is_some_and(|before| read_apart(before, c)) => return at,
+            _ => next.is_some_and(|next| read_apart(c, next)),
+        };
+        if cut {
+            return end;
         }
         from = end;
     }
