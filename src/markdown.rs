@@ -256,9 +256,16 @@ fn indented(line: &str) -> Option<&str> {
     (line.len() - rest.len() <= 3).then_some(rest)
 }
 
+/// The most bytes an inline code span holds between its backticks: a
+/// file without line ends (minified text) is one line, where two lone
+/// backticks far apart took everything between them for code, which
+/// repair then left as it was, and a line of runs that nothing closes
+/// was searched to its end from each.
+const MAX_INLINE_CODE: usize = 1024;
+
 /// Pushes the inline code spans of `line` (at `offset` in the text): a run
-/// of backticks up to the next run as long; a run that no other closes is
-/// a backtick.
+/// of backticks up to the next run as long, within [`MAX_INLINE_CODE`]
+/// bytes; a run that no other closes is a backtick.
 fn inline_code(line: &str, offset: usize, spans: &mut Vec<Range<usize>>) {
     let bytes = line.as_bytes();
     let run_at = |at: usize| bytes[at..].iter().take_while(|&&b| b == b'`').count();
@@ -267,8 +274,9 @@ fn inline_code(line: &str, offset: usize, spans: &mut Vec<Range<usize>>) {
         let open = from + found;
         let len = run_at(open);
         let mut next = open + len;
+        let within = (next + MAX_INLINE_CODE).min(bytes.len());
         let mut close = None;
-        while let Some(found) = memchr::memchr(b'`', &bytes[next..]) {
+        while let Some(found) = bytes.get(next..within).and_then(|rest| memchr::memchr(b'`', rest)) {
             let run = next + found;
             let run_len = run_at(run);
             if run_len == len {
@@ -305,6 +313,10 @@ mod tests {
 
     #[test]
     fn code_one_line_per_case() {
+        let far = format!("a `{}` b\n", "中".repeat(MAX_INLINE_CODE / 3 + 1));
+        let near = format!("a `{}` b\n", "中".repeat(MAX_INLINE_CODE / 3));
+        assert_eq!(code_in(&[&far]), [] as [&str; 0], "two backticks too far apart are not code");
+        assert_eq!(code_in(&[&near]).len(), 1);
         let cases: [(&[&str], &[&str]); 19] = [
             (&["a `鍙戝竷` b\n"], &["`鍙戝竷`"]),
             (&["a ``x ` y`` b `c\n"], &["``x ` y``"]),
