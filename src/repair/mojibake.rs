@@ -577,13 +577,19 @@ impl Repairer {
                 return Some(repaired);
             }
         }
-        // A suspicious character alone in the run, where UTF-8 may be read
-        // around it.
-        let lone = |(at, c): (usize, char)| is_suspicious(c) && utf8_word_around(run, at);
-        if !shape.clustered && !run.char_indices().any(lone) {
+        let chars: Vec<(usize, char)> = run.char_indices().collect();
+        // In a run without a cluster, the suspicious characters where UTF-8
+        // may be read around them: the span search starts up to two
+        // characters before. (A run with a cluster, in clean text, is mostly
+        // classical Chinese, full of rare characters: not worth the look.)
+        let lone: Vec<usize> = if shape.clustered {
+            Vec::new()
+        } else {
+            (0..chars.len()).filter(|&i| is_suspicious(chars[i].1) && utf8_word_around(run, chars[i].0)).collect()
+        };
+        if !shape.clustered && lone.is_empty() {
             return None;
         }
-        let chars: Vec<(usize, char)> = run.char_indices().collect();
         let byte_at = |i: usize| chars.get(i).map_or(run.len(), |&(b, _)| b);
         let char_at = |i: usize| chars.get(i).map(|&(_, c)| c);
         let pairs = PairGains::new(&chars);
@@ -598,7 +604,7 @@ impl Repairer {
             let cluster = chars[start..].iter().take(SPAN_WINDOW).filter(|&&(_, c)| is_suspicious(c)).count();
             let clustered =
                 cluster >= 2 && (is_suspicious(chars[start].1) || char_at(start + 1).is_some_and(is_suspicious));
-            if !clustered && !chars[start..].iter().take(3).any(|&c| lone(c)) {
+            if !clustered && !lone.iter().any(|&i| (start..start + 3).contains(&i)) {
                 start += 1;
                 continue;
             }
@@ -895,11 +901,13 @@ impl Repairer {
 /// How many of `chars`, from the first, encode in `wrong` into whole
 /// UTF-8 sequences, up to the first byte that is not UTF-8 (in clean text,
 /// one of the first few): the most a span of UTF-8 read as `wrong` that
-/// starts there may have.
-fn utf8_prefix(wrong: Codec, chars: impl Iterator<Item = char>) -> usize {
-    let (mut bytes, mut valid, mut n) = (Vec::new(), 0, 0);
+/// starts there may have; with the length of their bytes, which are the
+/// first of `bytes`.
+fn utf8_prefix(wrong: Codec, chars: impl Iterator<Item = char>, bytes: &mut Vec<u8>) -> (usize, usize) {
+    bytes.clear();
+    let (mut valid, mut n, mut end) = (0, 0, 0);
     for (i, c) in chars.enumerate() {
-        if !encode_char(wrong, c, &mut bytes) {
+        if !encode_char(wrong, c, bytes) {
             break;
         }
         match std::str::from_utf8(&bytes[valid..]) {
@@ -909,25 +917,37 @@ fn utf8_prefix(wrong: Codec, chars: impl Iterator<Item = char>) -> usize {
         }
         if valid == bytes.len() {
             n = i + 1;
+            end = valid;
         }
     }
-    n
+    (n, end)
 }
 
 /// Whether the suspicious character at byte `at` of `text`, alone, may be
 /// part of a word of UTF-8 read as GBK or Big5 that starts at it or one or
 /// two characters before it: three characters at least from there encode
-/// into whole UTF-8 sequences, and it among them. Such a word may show one
-/// odd character only (`璁剧疆` for `设置`: GBK reads its last bytes as two
-/// common characters), which makes no cluster; strict UTF-8 is evidence
-/// enough to look.
+/// into whole UTF-8 sequences of common characters, and it among them.
+/// Such a word may show one odd character only (`璁剧疆` for `设置`: GBK
+/// reads its last bytes as two common characters), which makes no cluster.
+/// Clean Simplified text reads as such UTF-8 now and then (a rare character
+/// of GB2312's rows E0 to EF, then two of rows B0 to BF), but seldom as
+/// common characters: the span search is spared those.
 fn utf8_word_around(text: &str, at: usize) -> bool {
+    let mut bytes = Vec::new();
     let starts = text[..at].char_indices().rev().take(2).map(|(i, _)| i).chain([at]);
     starts.into_iter().any(|start| {
         let before = text[start..at].chars().count();
+        let first = text[start..].chars().next().unwrap_or(' ');
         [Codec::Gbk, Codec::Big5].into_iter().any(|wrong| {
-            let n = utf8_prefix(wrong, text[start..].chars().take_while(|c| !c.is_ascii()));
-            n >= 3 && n > before
+            // Most places are settled by their first character, whose two
+            // bytes must start a UTF-8 sequence: one table look-up.
+            if !matches!(encode_pair(wrong, first), Some(Ok([0xC2..=0xF4, 0x80..=0xBF]))) {
+                return false;
+            }
+            let (n, end) = utf8_prefix(wrong, text[start..].chars().take_while(|c| !c.is_ascii()), &mut bytes);
+            n >= 3
+                && n > before
+                && std::str::from_utf8(&bytes[..end]).is_ok_and(|word| !word.chars().any(is_suspicious))
         })
     })
 }
@@ -968,7 +988,7 @@ impl<'a> Reach<'a> {
         pairs: &'a PairGains<'a>,
     ) -> Reach<'a> {
         let utf8 = [Codec::Gbk, Codec::Big5].map(|wrong| {
-            let n = utf8_prefix(wrong, chars[start..start + cjk].iter().map(|&(_, c)| c));
+            let (n, _) = utf8_prefix(wrong, chars[start..start + cjk].iter().map(|&(_, c)| c), &mut Vec::new());
             if n >= 3 {
                 start + n
             } else {
