@@ -621,10 +621,19 @@ impl Repairer {
                 return Some(repaired);
             }
         }
-        if !shape.clustered {
+        let chars: Vec<(usize, char)> = run.char_indices().collect();
+        // In a run without a cluster, the suspicious characters where UTF-8
+        // may be read around them: the span search starts up to two
+        // characters before. (A run with a cluster, in clean text, is mostly
+        // classical Chinese, full of rare characters: not worth the look.)
+        let lone: Vec<usize> = if shape.clustered {
+            Vec::new()
+        } else {
+            (0..chars.len()).filter(|&i| is_suspicious(chars[i].1) && utf8_word_around(run, chars[i].0)).collect()
+        };
+        if !shape.clustered && lone.is_empty() {
             return None;
         }
-        let chars: Vec<(usize, char)> = run.char_indices().collect();
         let byte_at = |i: usize| chars.get(i).map_or(run.len(), |&(b, _)| b);
         let char_at = |i: usize| chars.get(i).map(|&(_, c)| c);
         let pairs = PairGains::new(&chars);
@@ -637,7 +646,9 @@ impl Repairer {
             // Mojibake comes in clusters; a rare character alone in clean
             // text is not worth a search.
             let cluster = chars[start..].iter().take(SPAN_WINDOW).filter(|&&(_, c)| is_suspicious(c)).count();
-            if cluster < 2 || !is_suspicious(chars[start].1) && !char_at(start + 1).is_some_and(is_suspicious) {
+            let clustered =
+                cluster >= 2 && (is_suspicious(chars[start].1) || char_at(start + 1).is_some_and(is_suspicious));
+            if !clustered && !lone.iter().any(|&i| (start..start + 3).contains(&i)) {
                 start += 1;
                 continue;
             }
@@ -932,6 +943,60 @@ impl Repairer {
     }
 }
 
+/// How many of `chars`, from the first, encode in `wrong` into whole
+/// UTF-8 sequences, up to the first byte that is not UTF-8 (in clean text,
+/// one of the first few): the most a span of UTF-8 read as `wrong` that
+/// starts there may have; with the length of their bytes, which are the
+/// first of `bytes`.
+fn utf8_prefix(wrong: Codec, chars: impl Iterator<Item = char>, bytes: &mut Vec<u8>) -> (usize, usize) {
+    bytes.clear();
+    let (mut valid, mut n, mut end) = (0, 0, 0);
+    for (i, c) in chars.enumerate() {
+        if !encode_char(wrong, c, bytes) {
+            break;
+        }
+        match std::str::from_utf8(&bytes[valid..]) {
+            Ok(_) => valid = bytes.len(),
+            Err(e) if e.error_len().is_none() => valid += e.valid_up_to(),
+            Err(_) => break,
+        }
+        if valid == bytes.len() {
+            n = i + 1;
+            end = valid;
+        }
+    }
+    (n, end)
+}
+
+/// Whether the suspicious character at byte `at` of `text`, alone, may be
+/// part of a word of UTF-8 read as GBK or Big5 that starts at it or one or
+/// two characters before it: three characters at least from there encode
+/// into whole UTF-8 sequences of common characters, and it among them.
+/// Such a word may show one odd character only (`璁剧疆` for `设置`: GBK
+/// reads its last bytes as two common characters), which makes no cluster.
+/// Clean Simplified text reads as such UTF-8 now and then (a rare character
+/// of GB2312's rows E0 to EF, then two of rows B0 to BF), but seldom as
+/// common characters: the span search is spared those.
+fn utf8_word_around(text: &str, at: usize) -> bool {
+    let mut bytes = Vec::new();
+    let starts = text[..at].char_indices().rev().take(2).map(|(i, _)| i).chain([at]);
+    starts.into_iter().any(|start| {
+        let before = text[start..at].chars().count();
+        let first = text[start..].chars().next().unwrap_or(' ');
+        [Codec::Gbk, Codec::Big5].into_iter().any(|wrong| {
+            // Most places are settled by their first character, whose two
+            // bytes must start a UTF-8 sequence: one table look-up.
+            if !matches!(encode_pair(wrong, first), Some(Ok([0xC2..=0xF4, 0x80..=0xBF]))) {
+                return false;
+            }
+            let (n, end) = utf8_prefix(wrong, text[start..].chars().take_while(|c| !c.is_ascii()), &mut bytes);
+            n >= 3
+                && n > before
+                && std::str::from_utf8(&bytes[..end]).is_ok_and(|word| !word.chars().any(is_suspicious))
+        })
+    })
+}
+
 /// Which spans that start at one place of a run the first layer of some
 /// family could repair: conditions that every such repair meets, checked
 /// for all the spans at once, so that clean text with clusters of rare
@@ -968,22 +1033,7 @@ impl<'a> Reach<'a> {
         pairs: &'a PairGains<'a>,
     ) -> Reach<'a> {
         let utf8 = [Codec::Gbk, Codec::Big5].map(|wrong| {
-            // Character by character, up to the first byte that is not
-            // UTF-8 (in clean text, one of the first few).
-            let (mut bytes, mut valid, mut n) = (Vec::new(), 0, 0);
-            for (i, &(_, c)) in chars[start..start + cjk].iter().enumerate() {
-                if !encode_char(wrong, c, &mut bytes) {
-                    break;
-                }
-                match std::str::from_utf8(&bytes[valid..]) {
-                    Ok(_) => valid = bytes.len(),
-                    Err(e) if e.error_len().is_none() => valid += e.valid_up_to(),
-                    Err(_) => break,
-                }
-                if valid == bytes.len() {
-                    n = i + 1;
-                }
-            }
+            let (n, _) = utf8_prefix(wrong, chars[start..start + cjk].iter().map(|&(_, c)| c), &mut Vec::new());
             if n >= 3 {
                 start + n
             } else {
@@ -1159,7 +1209,12 @@ fn best_repair(
         plausibility(&with)
     };
     let before = in_context(span);
-    if !can_gain(before) {
+    // A strict UTF-8 decoding does not happen by chance, so it must gain on
+    // the span's own characters only: in the mean with its neighbours, two
+    // common characters beside a short garbled word (`个鏂囦欢不`, `的鏂囦欢。`
+    // for `文件`) hide most of what it gains.
+    let before_alone = plausibility_between(prev, span, next);
+    if !can_gain(before.min(before_alone)) {
         return None;
     }
     let mut best: Option<(Vec<Family>, String, f64)> = None;
@@ -1190,8 +1245,13 @@ fn best_repair(
                 path.push(family);
                 if is_clean(&repaired) && is_shaped_like(family, text, prev, &repaired) {
                     let after = in_context(&repaired);
+                    let gain = if path.iter().all(|f| f.codecs().1 == Codec::Utf8) {
+                        plausibility_between(prev, &repaired, next) - before_alone
+                    } else {
+                        after - before
+                    };
                     let better = best.as_ref().is_none_or(|b| after > b.2);
-                    if after >= MIN_REPAIRED_SCORE && after - before >= MIN_GAIN && better {
+                    if after >= MIN_REPAIRED_SCORE && gain >= MIN_GAIN && better {
                         best = Some((path.clone(), repaired.clone(), after));
                     }
                 }
@@ -1206,6 +1266,27 @@ fn best_repair(
         frontier = deeper;
     }
     best.map(|(path, repaired, _)| (path, repaired))
+}
+
+/// The [`plausibility`] of the characters of `text` alone, each scored
+/// between its neighbours (`prev` and `next` at the ends).
+fn plausibility_between(prev: Option<char>, text: &str, next: Option<char>) -> f64 {
+    let (mut total, mut count) = (0.0, 0u32);
+    let mut before = prev.unwrap_or(' ');
+    let mut chars = text.chars().peekable();
+    while let Some(c) = chars.next() {
+        let after = chars.peek().copied().or(next).unwrap_or(' ');
+        if !c.is_ascii() {
+            total += char_score(c, before, after);
+            count += 1;
+        }
+        before = c;
+    }
+    if count == 0 {
+        0.0
+    } else {
+        total / f64::from(count)
+    }
 }
 
 /// Whether text that scores `before` can be repaired into text that gains
@@ -2233,8 +2314,11 @@ fn is_shaped_like(family: Family, span: &str, prev: Option<char>, repaired: &str
             let foreign = span.chars().filter(|&c| is_foreign_script(c)).count();
             // Valid UTF-8 does not happen by chance; a GBK or Big5 reading
             // of another CJK charset does.
-            let least = if family.codecs().1 == Codec::Utf8 { 3 } else { 4 };
-            non_ascii(span) == len && len >= least && foreign * 4 <= len
+            // A letter of another script may lie inside a character's bytes
+            // (`鐢ㄦ埛` for `用户`: GBK reads the last byte of `用` and the
+            // first of `户` as bopomofo).
+            let (least, foreign_share) = if family.codecs().1 == Codec::Utf8 { (3, 3) } else { (4, 4) };
+            non_ascii(span) == len && len >= least && foreign * foreign_share <= len
         }
     };
     let one_utf8_char = family == Family::Utf8AsLatin1
@@ -2669,7 +2753,8 @@ const fn by_bytes(words: &[u64; 0x10000 / 64]) -> [u64; 0x4000] {
 }
 
 /// Whether anything in `line` may be repaired: it has two suspicious
-/// characters, or one in a run of four non-ASCII characters at most. One
+/// characters, or one in a run of four non-ASCII characters at most or in
+/// what may be a word of UTF-8 ([`utf8_word_around`]). One
 /// suspicious character makes no cluster for the span search, so only a
 /// run that is mostly suspicious could be repaired (and a line that is
 /// mostly suspicious has such a run). Most clean lines with a rare
@@ -2684,6 +2769,7 @@ fn may_change(line: &str) -> bool {
         chars.take_while(|&c| in_run(c)).filter(|c| !c.is_ascii()).take(4).count()
     };
     non_ascii(&mut line[..first].chars().rev()) + non_ascii(&mut line[next..].chars()) < 4
+        || utf8_word_around(line, first)
 }
 
 /// The sentences of `line`, one after another (see [`sentence_end`]).
@@ -3045,6 +3131,32 @@ mod tests {
         let (left, right) = (rare(0), rare(100_000));
         let garbled = format!("{left}，{}，{right}", garble(Family::Utf8AsGbk, "发布"));
         assert_eq!(repair(&garbled), format!("{left}，发布，{right}"));
+    }
+
+    #[test]
+    fn a_word_of_utf8_read_as_gbk_inside_a_clean_sentence_is_repaired() {
+        // Review 12 #6: `鏂囦欢` (文件) with common characters on both sides,
+        // which diluted its gain; `璁剧疆` (设置), one odd character only;
+        // `鐢ㄦ埛` (用户), a bopomofo letter inside `用`'s bytes.
+        for (garbled, right) in [
+            ("这个鏂囦欢不能打开", "这个文件不能打开"),
+            ("我的鏂囦欢。", "我的文件。"),
+            ("今天我们讨论一下鏂囦欢的问题，大家有什么意见吗？", "今天我们讨论一下文件的问题，大家有什么意见吗？"),
+            ("这个鍙戝竷不能打开", "这个发布不能打开"),
+            ("请检查瀵嗙爜的设置，然后重试。", "请检查密码的设置，然后重试。"),
+            ("这个绯荤粺不能打开", "这个系统不能打开"),
+            ("璁剧疆已经更新了。", "设置已经更新了。"),
+            ("今天我们讨论一下璁剧疆的问题。", "今天我们讨论一下设置的问题。"),
+            ("我的璁剧疆。", "我的设置。"),
+            ("鐢ㄦ埛", "用户"),
+            ("请检查鐢ㄦ埛的设置，然后重试。", "请检查用户的设置，然后重试。"),
+            ("這個鏂囦欢不能打開", "這個文件不能打開"),
+            ("我的鐧煎竷。", "我的發布。"),
+            ("請檢查鐢ㄦ埗，然後重試。", "請檢查用戶，然後重試。"),
+            ("瀵嗙⒓已經更新了。", "密碼已經更新了。"),
+        ] {
+            assert_eq!(repair(garbled), right, "{garbled}");
+        }
     }
 
     #[test]
