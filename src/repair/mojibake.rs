@@ -518,8 +518,8 @@ impl Repairer {
                     if enough
                         && !by_chance
                         && is_clean(&repaired)
-                        && after >= MIN_REPAIRED_SCORE
-                        && after - before >= MIN_GAIN
+                        && (after >= MIN_REPAIRED_SCORE && after - before >= MIN_GAIN
+                            || han_through_utf8(&path, &repaired))
                         && best.as_ref().is_none_or(|b| outranks(&path, after, &b.0, b.2))
                     {
                         best = Some((path.clone(), repaired.clone(), after));
@@ -1166,7 +1166,8 @@ fn best_repair(
                 if is_clean(&repaired) && is_shaped_like(family, text, prev, &repaired) {
                     let after = in_context(&repaired);
                     let better = best.as_ref().is_none_or(|b| outranks(&path, after, &b.0, b.2));
-                    if after >= MIN_REPAIRED_SCORE && after - before >= MIN_GAIN && better {
+                    let enough = after >= MIN_REPAIRED_SCORE && after - before >= MIN_GAIN;
+                    if (enough || han_through_utf8(&path, &repaired)) && better {
                         best = Some((path.clone(), repaired.clone(), after));
                     }
                 }
@@ -1194,6 +1195,17 @@ fn best_repair(
 fn outranks(path: &[Family], score: f64, other: &[Family], other_score: f64) -> bool {
     let utf8_layers = |path: &[Family]| path.iter().filter(|f| f.codecs().1 == Codec::Utf8).count();
     (utf8_layers(path), score) > (utf8_layers(other), other_score)
+}
+
+/// Whether `repaired`, undone along `path` through UTF-8 read as Latin-1
+/// alone, is Han characters and ASCII only, two Han at least: strict
+/// multi-byte UTF-8 that gives nothing else is no chance, however rare
+/// its characters, which score too low to pass the thresholds (`çž¿é‘«` is
+/// the name `瞿鑫`, not GBK's `鐬块懌`).
+fn han_through_utf8(path: &[Family], repaired: &str) -> bool {
+    path.iter().all(|&family| family == Family::Utf8AsLatin1)
+        && repaired.chars().filter(|&c| bigram::covers(c)).nth(1).is_some()
+        && repaired.chars().all(|c| c.is_ascii() || bigram::covers(c))
 }
 
 /// Whether text that scores `before` can be repaired into text that gains
@@ -3349,6 +3361,8 @@ mod tests {
         assert_eq!(repair("山东省潮州县å±±äº\u{AD}福州街b座\n"), "山东省潮州县山亭福州街b座\n");
         assert_eq!(repair("河南省ä¸½ä¸½县沙湾李路\n"), "河南省丽丽县沙湾李路\n");
         assert_eq!(repair(&format!("{}\n", garble(Family::Utf8AsLatin1, "孙浩"))), "孙浩\n");
+        // Rare characters too: `瞿鑫` scores below the thresholds.
+        assert_eq!(repair("çž¿é‘«\n"), "瞿鑫\n");
     }
 
     #[test]
