@@ -5,7 +5,7 @@
 //! stops the input with its byte offset; with `lossy` each becomes U+FFFD and
 //! is counted.
 
-use encoding_rs::{DecoderResult, Encoding};
+use encoding_rs::{DecoderResult, Encoding, BIG5};
 
 use crate::{Error, Result};
 
@@ -55,7 +55,16 @@ impl Decoder {
 
     /// Decodes `bytes`, appending to `out`; `last` marks the end of input,
     /// where an unfinished sequence is malformed too.
-    pub fn feed(&mut self, mut bytes: &[u8], last: bool, out: &mut String) -> Result<()> {
+    pub fn feed(&mut self, bytes: &[u8], last: bool, out: &mut String) -> Result<()> {
+        let start = out.len();
+        let fed = self.feed_as_the_standard_reads(bytes, last, out);
+        if self.encoding == BIG5 {
+            full_width_solidi(out, start);
+        }
+        fed
+    }
+
+    fn feed_as_the_standard_reads(&mut self, mut bytes: &[u8], last: bool, out: &mut String) -> Result<()> {
         loop {
             let needed =
                 self.inner.max_utf8_buffer_length_without_replacement(bytes.len()).unwrap_or(bytes.len() * 3 + 16);
@@ -95,10 +104,25 @@ impl Decoder {
     }
 }
 
+/// Big5's A241 and A242 are `∕` (division slash) and `﹨` (small reverse
+/// solidus) to the WHATWG standard and Microsoft's cp950, but `／` and `＼`
+/// to Unicode's BIG5.TXT, Python's `big5` and `big5hkscs` and glibc's
+/// BIG5-HKSCS, which write the full-width solidi there (cp950 writes them
+/// at A1FE and A240, which every table reads as `／` and `＼`). A file that
+/// has A241 or A242 means the full-width forms: nobody types a division
+/// slash in Chinese text, and `社會／人類學` is searched for with `／`.
+fn full_width_solidi(out: &mut String, from: usize) {
+    if out[from..].contains(['\u{2215}', '\u{FE68}']) {
+        let read = out[from..].replace('\u{2215}', "／").replace('\u{FE68}', "＼");
+        out.truncate(from);
+        out.push_str(&read);
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
-    use encoding_rs::{BIG5, GB18030, UTF_8};
+    use encoding_rs::{GB18030, UTF_8};
 
     fn decode_in_chunks(
         encoding: &'static Encoding,
@@ -138,6 +162,16 @@ mod tests {
             let (text, malformed) = decode_in_chunks(GB18030, gbk, chunk, false).unwrap();
             assert_eq!(text, "中文abc\u{80}");
             assert_eq!(malformed.count, 0);
+        }
+    }
+
+    #[test]
+    fn big5_solidi_are_read_as_python_and_hkscs_write_them() {
+        // `社會／人類學` as Python's `big5` writes it (／ at A241), beside
+        // cp950's ／ (A1FE) and ＼ (A240) and Python's ＼ (A242).
+        let bytes = b"\xaa\xc0\xb7\x7c\xa2\x41\xa4\x48\xc3\xfe\xbe\xc7 \xa1\xfe\xa2\x40\xa2\x42";
+        for chunk in 1..=bytes.len() {
+            assert_eq!(decode_in_chunks(BIG5, bytes, chunk, false).unwrap().0, "社會／人類學 ／＼＼");
         }
     }
 

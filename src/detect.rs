@@ -543,20 +543,20 @@ fn is_uncased_alphabet_text(text: &str) -> bool {
     let mut alphabet = None;
     let mut letters = 0;
     let mut prev: Option<Role> = None;
-    let mut after_latin = false;
     let mut word_ended = false;
-    for c in text.chars() {
+    // Each character with the one before it (a space before the first).
+    for (c, before) in text.chars().zip(std::iter::once(' ').chain(text.chars())) {
         let Some((of, role)) = uncased_role(c) else {
             let glued = c.is_ascii_alphanumeric() && matches!(prev, Some(Role::Letter | Role::Final | Role::Follower));
             let between = c.is_ascii() || is_word_sign(c) || ('\u{200C}'..='\u{200F}').contains(&c);
             if glued || !between || prev == Some(Role::Leading) {
                 return false;
             }
-            (prev, after_latin, word_ended) = (None, c.is_ascii_alphanumeric(), false);
+            (prev, word_ended) = (None, false);
             continue;
         };
         let fits = match role {
-            Role::Letter | Role::Final => !after_latin && !word_ended,
+            Role::Letter | Role::Final => !before.is_ascii_alphanumeric() && !word_ended,
             Role::Follower => matches!(prev, Some(Role::Letter | Role::Final | Role::Follower)),
             Role::Leading | Role::Sign => prev != Some(Role::Leading),
         };
@@ -570,7 +570,7 @@ fn is_uncased_alphabet_text(text: &str) -> bool {
             Role::Sign => false,
             _ => word_ended,
         };
-        (prev, after_latin) = (Some(role), false);
+        prev = Some(role);
     }
     prev != Some(Role::Leading) && letters >= MIN_UNCASED_LETTERS
 }

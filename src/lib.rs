@@ -261,8 +261,15 @@
 //!   box-drawing line costs about 10,000 instructions, 7,300 of them the
 //!   span search's checks run by run, a poem line with one rare character
 //!   5,700, 4,100 of them the pair model's walks over its characters.
-//!   `--no-repair` skips it. One long line costs time in proportion to its
-//!   length, since the span search looks at 1,024 characters from each place
+//!   `--no-repair` skips it. A line over 4 KB (a file without line ends)
+//!   is repaired sentence by sentence, cut where no mojibake span can
+//!   cross (README, *Mojibake repair*): 1 MB of LibreOffice's zh-CN help
+//!   with its line ends taken out cost 151 M instructions, five times the
+//!   30 M of the same text with them, and left half the GBK read as
+//!   Latin-1 of `scripts/bench-repair.sh`'s garbled text unrepaired (two
+//!   lone backticks far apart made everything between them inline code);
+//!   see the README for the figures since. One long line costs time in
+//!   proportion to its length, since the span search looks at 1,024 characters from each place
 //!   at most (a garbled stretch longer than that is undone in pieces and
 //!   along the line's path, not whole); the worst case is a line of random
 //!   Latin-1 letters, where every place is tried until the line's budget of

@@ -1356,7 +1356,8 @@ fn size_and_speed(bytes: u64, seconds: f64) -> String {
     let megabytes = bytes as f64 / 1e6;
     match bytes {
         0..1_000 => format!("{} in {seconds:.2} s", zhnorm::counted(bytes, "byte", "bytes")),
-        1_000..1_000_000 => format!("{:.1} KB in {seconds:.2} s", bytes as f64 / 1e3),
+        // From 999,950 bytes on, the kilobytes would round to `1000.0 KB`.
+        1_000..999_950 => format!("{:.1} KB in {seconds:.2} s", bytes as f64 / 1e3),
         _ if seconds > 0.0 => format!("{megabytes:.1} MB in {seconds:.2} s, {:.1} MB/s", megabytes / seconds),
         _ => format!("{megabytes:.1} MB in {seconds:.2} s"),
     }
@@ -1438,6 +1439,9 @@ mod tests {
         assert_eq!(size_and_speed(1, 0.01), "1 byte in 0.01 s");
         assert_eq!(size_and_speed(999, 0.04), "999 bytes in 0.04 s");
         assert_eq!(size_and_speed(98_304, 0.02), "98.3 KB in 0.02 s");
+        assert_eq!(size_and_speed(999_949, 0.5), "999.9 KB in 0.50 s");
+        assert_eq!(size_and_speed(999_950, 0.5), "1.0 MB in 0.50 s, 2.0 MB/s");
+        assert_eq!(size_and_speed(999_999, 0.5), "1.0 MB in 0.50 s, 2.0 MB/s");
         assert_eq!(size_and_speed(5_000_000, 2.0), "5.0 MB in 2.00 s, 2.5 MB/s");
         assert_eq!(size_and_speed(2_000_000, 0.0), "2.0 MB in 0.00 s");
     }

@@ -256,22 +256,40 @@ fn indented(line: &str) -> Option<&str> {
     (line.len() - rest.len() <= 3).then_some(rest)
 }
 
+/// The most bytes an inline code span holds between its backticks: a
+/// file without line ends (minified text) is one line, where two lone
+/// backticks far apart took everything between them for code, which
+/// repair then left as it was, and a line of runs that nothing closes
+/// was searched to its end from each.
+const MAX_INLINE_CODE: usize = 1024;
+
 /// Pushes the inline code spans of `line` (at `offset` in the text): a run
-/// of backticks up to the next run as long; a run that no other closes is
-/// a backtick.
+/// of backticks up to the next run as long, within [`MAX_INLINE_CODE`]
+/// bytes; a run that no other closes is a backtick. So is a run between
+/// two Latin-1 signs or letters (`²`¦``): that is Big5 read as Latin-1,
+/// where 35 common characters (`深圳` is B2 60 A6 60; `亡 注 害 常 節 總`)
+/// end in the byte of a backtick, and code is not written glued to `¦`.
 fn inline_code(line: &str, offset: usize, spans: &mut Vec<Range<usize>>) {
     let bytes = line.as_bytes();
     let run_at = |at: usize| bytes[at..].iter().take_while(|&&b| b == b'`').count();
+    let latin1 = |c: Option<char>| c.is_some_and(|c| ('\u{A0}'..='\u{FF}').contains(&c));
+    let between_latin1 =
+        |at: usize, len: usize| latin1(line[..at].chars().next_back()) && latin1(line[at + len..].chars().next());
     let mut from = 0;
     while let Some(found) = memchr::memchr(b'`', &bytes[from..]) {
         let open = from + found;
         let len = run_at(open);
+        if between_latin1(open, len) {
+            from = open + len;
+            continue;
+        }
         let mut next = open + len;
+        let within = (next + MAX_INLINE_CODE).min(bytes.len());
         let mut close = None;
-        while let Some(found) = memchr::memchr(b'`', &bytes[next..]) {
+        while let Some(found) = bytes.get(next..within).and_then(|rest| memchr::memchr(b'`', rest)) {
             let run = next + found;
             let run_len = run_at(run);
-            if run_len == len {
+            if run_len == len && !between_latin1(run, run_len) {
                 close = Some(run + run_len);
                 break;
             }
@@ -305,7 +323,11 @@ mod tests {
 
     #[test]
     fn code_one_line_per_case() {
-        let cases: [(&[&str], &[&str]); 19] = [
+        let far = format!("a `{}` b\n", "中".repeat(MAX_INLINE_CODE / 3 + 1));
+        let near = format!("a `{}` b\n", "中".repeat(MAX_INLINE_CODE / 3));
+        assert_eq!(code_in(&[&far]), [] as [&str; 0], "two backticks too far apart are not code");
+        assert_eq!(code_in(&[&near]).len(), 1);
+        let cases: [(&[&str], &[&str]); 21] = [
             (&["a `鍙戝竷` b\n"], &["`鍙戝竷`"]),
             (&["a ``x ` y`` b `c\n"], &["``x ` y``"]),
             (&["```\n锟斤拷\n```\nafter\n"], &["```\n锟斤拷\n```\n"]),
@@ -330,6 +352,9 @@ mod tests {
             (&["- 例子：\n     ```\n    ```\n```\n"], &[]),
             (&["1. x\n   ```\n   y\n   ```\n"], &["   ```\n   y\n   ```\n"]),
             (&["a ```x``` b\n"], &["```x```"]),
+            // Big5 `深圳` read as Latin-1: no code; code beside Latin-1 still is.
+            (&["的話²`¦`我的\n"], &[]),
+            (&["café `x` é\n"], &["`x`"]),
         ];
         for (windows, expected) in cases {
             assert_eq!(code_in(windows), expected, "{windows:?}");

@@ -1956,9 +1956,9 @@ mod custom_conversion {
 mod recover {
     use super::*;
 
-    /// `这整体叫做“目录树”。` as UTF-8 read by Python's `gbk` with
+    /// `这整体叫做“目录树”。 (tree)` as UTF-8 read by Python's `gbk` with
     /// `errors='replace'`, then saved as UTF-8: three holes.
-    const HOLED: &str = "杩欐暣浣撳彨鍋氣�滅洰褰曟爲鈥濄��\n";
+    const HOLED: &str = "杩欐暣浣撳彨鍋氣�滅洰褰曟爲鈥濄�� (tree)\n";
 
     #[test]
     fn holes_in_utf8_read_as_gbk_are_recovered_and_the_undecided_ones_reported() {
@@ -1966,8 +1966,9 @@ mod recover {
         let file = dir.write("holed.txt", HOLED.as_bytes());
         let output = zhnorm([&file]).run();
         assert_eq!(output.status.code(), Some(0), "{}", stderr(&output));
-        // The hole in “ is filled; 。 lost two bytes and 、 or 」 fit as well.
-        assert_eq!(stdout(&output), "这整体叫做“目录树”�\n");
+        // The hole in “ is filled; 。 lost two bytes and 、 or 」 fit as well
+        // (at the end of a line it would be 。, see `recover.rs`).
+        assert_eq!(stdout(&output), "这整体叫做“目录树”� (tree)\n");
 
         let check = zhnorm(["--check".as_ref(), file.as_os_str()]).run();
         assert_eq!(check.status.code(), Some(1));
@@ -2784,11 +2785,12 @@ mod input_positions {
     #[test]
     fn holes_left_in_recovered_mojibake_are_reported_at_their_own_columns_as_lost_bytes() {
         // 楼主说得对，我也遇到了同样的问题，重装系统以后就好了。 in UTF-8, read
-        // by Python's `gbk` with errors='replace': a hole in 问 (filled), one
-        // in 装 (left: 重�系统), and the last byte of 。, which the decoder
-        // paired with the line feed (left).
+        // by Python's `gbk` with errors='replace', then ` ok`: a hole in 问
+        // (filled), one in 装 (left: 重�系统), and the last byte of 。, which
+        // the decoder paired with the space (left: 、 fits too; at the end of
+        // the line it would be 。).
         let mojibake =
-            "妤间富璇村緱瀵癸紝鎴戜篃閬囧埌浜嗗悓鏍风殑闂\u{FFFD}棰橈紝閲嶈\u{FFFD}呯郴缁熶互鍚庡氨濂戒簡銆\u{FFFD}\n";
+            "妤间富璇村緱瀵癸紝鎴戜篃閬囧埌浜嗗悓鏍风殑闂\u{FFFD}棰橈紝閲嶈\u{FFFD}呯郴缁熶互鍚庡氨濂戒簡銆\u{FFFD} ok\n";
         for hole in ["\u{FFFD}", "?"] {
             let input = mojibake.replace('\u{FFFD}', hole);
             let output = zhnorm(["--check", "--json", "-"]).stdin(input.as_bytes()).run();
@@ -2805,7 +2807,7 @@ mod input_positions {
             assert_eq!(found, expected, "holes written as {hole:?}");
             assert_eq!(expected[1], "1:42 replacement-character");
             let repaired = zhnorm(["-"]).stdin(input.as_bytes()).run();
-            assert_eq!(stdout(&repaired), "楼主说得对，我也遇到了同样的问题，重\u{FFFD}系统以后就好了\u{FFFD}\n");
+            assert_eq!(stdout(&repaired), "楼主说得对，我也遇到了同样的问题，重\u{FFFD}系统以后就好了\u{FFFD} ok\n");
         }
     }
 

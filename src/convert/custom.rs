@@ -102,7 +102,7 @@ pub(super) fn config_file(path: &Path, tofu: TofuRisk) -> crate::Result<ConfigFi
         .map_err(|e| fail(format!("cannot read the configuration: {}", crate::os_reason(&e))))?;
     let json: Value = serde_json::from_str(&text).map_err(|e| fail(format!("not valid JSON: {e}")))?;
     let mut loader =
-        Loader { path, dir: path.parent().unwrap_or(Path::new("")), tofu, loaded: HashMap::new(), for_japanese: false };
+        Loader { dir: path.parent().unwrap_or(Path::new("")), tofu, loaded: HashMap::new(), for_japanese: false };
     let stages = loader.stages(&json).map_err(|(at, reason)| fail(format!("{at}: {reason}")))?;
     let name = json
         .get("name")
@@ -126,8 +126,6 @@ const KEYS: [&str; 4] = ["name", "normalization", "segmentation", "conversion_ch
 type Problem = (String, String);
 
 struct Loader<'a> {
-    /// The configuration file, for the errors of its dictionaries.
-    path: &'a Path,
     dir: &'a Path,
     tofu: TofuRisk,
     /// Dictionaries already built, by file (configurations name the same
@@ -206,7 +204,7 @@ impl Loader<'_> {
                              \"type\": \"ocd2\"; for yours, its text form (\"type\": \"text\", \"file\": \"X.txt\")"
                         )));
                     }
-                    if let Some(node) = self.builtin(file) {
+                    if let Some(node) = self.builtin(file).map_err(problem)? {
                         return Ok(Some(node));
                     }
                     return Err(problem(format!("dictionary {} not found", path.display())));
@@ -220,7 +218,7 @@ impl Loader<'_> {
             }
             Some("ocd2" | "ocd") => {
                 let file = file()?;
-                self.builtin(file).map(Some).ok_or_else(|| {
+                self.builtin(file).map_err(problem)?.map(Some).ok_or_else(|| {
                     problem(format!(
                         "{file:?} is not one of OpenCC 1.4.2's dictionaries ({}); give your own \
                          dictionaries as text files (\"type\": \"text\")",
@@ -257,17 +255,27 @@ impl Loader<'_> {
 
     /// The built-in dictionary named by `file` (`STPhrases.ocd2`,
     /// `STPhrases.txt`), built from its text.
-    fn builtin(&mut self, file: &str) -> Option<Node> {
-        let name = Path::new(file).file_stem()?.to_str()?;
-        let index = DICT_NAMES.iter().position(|&n| n == name)?;
+    /// `None` when `file` names none; what failed when it does not build.
+    fn builtin(&mut self, file: &str) -> Result<Option<Node>, String> {
+        let Some(name) = Path::new(file).file_stem().and_then(|stem| stem.to_str()) else { return Ok(None) };
+        let Some(index) = DICT_NAMES.iter().position(|&n| n == name) else { return Ok(None) };
         let key = PathBuf::from(format!("\0builtin/{name}"));
         if let Some(dict) = self.loaded.get(&key) {
-            return Some(Node::Dict(dict.clone()));
+            return Ok(Some(Node::Dict(dict.clone())));
         }
-        let dict = text_dict(dict_text(DICT_IDS[index]), self.path, name).ok()?;
+        let dict = builtin_dict(dict_text(DICT_IDS[index]), name)?;
         self.loaded.insert(key, dict.clone());
-        Some(Node::Dict(dict))
+        Ok(Some(Node::Dict(dict)))
     }
+}
+
+/// The built-in dictionary `name` built from its `text`; when it does not
+/// build (none of OpenCC's does not: a broken data file would take its
+/// place), the reason names it and says what failed, rather than leaving
+/// the configuration to say that no such dictionary exists.
+fn builtin_dict(text: &str, name: &str) -> Result<Dict, String> {
+    let file = PathBuf::from(format!("{name}.txt"));
+    text_dict(text, &file, name).map_err(|e| format!("the built-in dictionary {name} does not build: {e}"))
 }
 
 /// Whether `file` is named as OpenCC's binary dictionaries are (`.ocd2`,
@@ -301,4 +309,21 @@ pub(super) fn with_user_dictionaries(stages: &[Stage], user: Vec<Dict>) -> Vec<S
         None => last.chain.push(user),
     }
     stages
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn a_built_in_dictionary_that_does_not_build_says_which_and_why() {
+        let Err(reason) = builtin_dict("中\t中\n国\t國\n中\t中\n", "STCharacters") else {
+            panic!("a key given twice builds")
+        };
+        assert!(reason.starts_with("the built-in dictionary STCharacters does not build: "), "{reason}");
+        assert!(reason.contains("on line 1 and again on line 3"), "{reason}");
+        let Err(reason) = builtin_dict("中\n", "STPhrases") else { panic!("a line without a tab builds") };
+        assert!(reason.contains("STPhrases.txt:1: "), "{reason}");
+        assert!(builtin_dict("中\t中\n", "STCharacters").is_ok());
+    }
 }

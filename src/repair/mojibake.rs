@@ -25,6 +25,12 @@ use crate::detect::{char_score, plausibility, MAX_PLAUSIBILITY};
 
 /// How many layers of the same or different mojibake are undone at most.
 const MAX_LAYERS: usize = 3;
+/// A line longer than this, in bytes, is repaired sentence by sentence
+/// (see [`Repairer::repair`]).
+const LONG_LINE: usize = 4096;
+/// A sentence longer than this, in bytes, ends at the next ASCII
+/// whitespace (see [`sentence_end`]).
+const MAX_SENTENCE: usize = 1024;
 /// How many times a line that changed is repaired again, at most.
 const MAX_PASSES: usize = 4;
 /// Longest span, in characters, tried inside a longer run.
@@ -342,22 +348,8 @@ impl Repairer {
             let end = text[at..].find('\n').map_or(text.len(), |newline| at + newline + 1);
             let line = &text[start..end];
             from = end;
-            // A line that mixes families may show a piece as mojibake only
-            // once another is undone (the span search stops at a neighbour
-            // that a second pass no longer sees): repeat on what changed
-            // until nothing more improves, so that one run gives what a
-            // second would.
-            let mut repaired = self.repair_line_once(line);
-            for _ in 1..MAX_PASSES {
-                match repaired
-                    .as_deref()
-                    .filter(|again| has_suspicious(again))
-                    .and_then(|again| self.repair_line_once(again))
-                {
-                    Some(again) => repaired = Some(again),
-                    None => break,
-                }
-            }
+            let repaired =
+                if line.len() > LONG_LINE { self.repair_in_sentences(line) } else { self.repair_line_passes(line) };
             if let Some(repaired) = repaired {
                 changed = true;
                 out.push_str(&text[copied..start]);
@@ -371,6 +363,58 @@ impl Repairer {
         } else {
             Cow::Borrowed(text)
         }
+    }
+
+    /// `line` repaired until nothing more improves; `None` when nothing
+    /// does.
+    fn repair_line_passes(&mut self, line: &str) -> Option<String> {
+        // A line that mixes families may show a piece as mojibake only
+        // once another is undone (the span search stops at a neighbour
+        // that a second pass no longer sees): repeat on what changed
+        // until nothing more improves, so that one run gives what a
+        // second would.
+        let mut repaired = self.repair_line_once(line);
+        for _ in 1..MAX_PASSES {
+            match repaired
+                .as_deref()
+                .filter(|again| has_suspicious(again))
+                .and_then(|again| self.repair_line_once(again))
+            {
+                Some(again) => repaired = Some(again),
+                None => break,
+            }
+        }
+        repaired
+    }
+
+    /// A line longer than [`LONG_LINE`] (a file with no line ends, which
+    /// the pipeline hands over in blocks of up to a megabyte) repaired
+    /// sentence by sentence ([`sentences`]), each as a line of its own:
+    /// what the same text gets with a line end after each sentence, and at
+    /// its cost. Whole, every step that looks at a whole line (the shape,
+    /// the character pairs, the repair along its path) went over the whole
+    /// block for each suspicious character in it, where lines of clean
+    /// text are passed over: ten times the time of the same text with its
+    /// line ends. `None` when no sentence changes.
+    fn repair_in_sentences(&mut self, line: &str) -> Option<String> {
+        let mut out = String::new();
+        let mut copied = 0;
+        let mut start = 0;
+        for sentence in sentences(line) {
+            let end = start + sentence.len();
+            if has_suspicious(sentence) {
+                if let Some(repaired) = self.repair_line_passes(sentence) {
+                    out.push_str(&line[copied..start]);
+                    out.push_str(&repaired);
+                    copied = end;
+                }
+            }
+            start = end;
+        }
+        (copied > 0).then(|| {
+            out.push_str(&line[copied..]);
+            out
+        })
     }
 
     /// One pass over `line`: the span search, the character pairs, and the
@@ -578,10 +622,19 @@ impl Repairer {
                 return Some(repaired);
             }
         }
-        if !shape.clustered {
+        let chars: Vec<(usize, char)> = run.char_indices().collect();
+        // In a run without a cluster, the suspicious characters where UTF-8
+        // may be read around them: the span search starts up to two
+        // characters before. (A run with a cluster, in clean text, is mostly
+        // classical Chinese, full of rare characters: not worth the look.)
+        let lone: Vec<usize> = if shape.clustered {
+            Vec::new()
+        } else {
+            (0..chars.len()).filter(|&i| is_suspicious(chars[i].1) && utf8_word_around(run, chars[i].0)).collect()
+        };
+        if !shape.clustered && lone.is_empty() {
             return None;
         }
-        let chars: Vec<(usize, char)> = run.char_indices().collect();
         let byte_at = |i: usize| chars.get(i).map_or(run.len(), |&(b, _)| b);
         let char_at = |i: usize| chars.get(i).map(|&(_, c)| c);
         let pairs = PairGains::new(&chars);
@@ -594,7 +647,9 @@ impl Repairer {
             // Mojibake comes in clusters; a rare character alone in clean
             // text is not worth a search.
             let cluster = chars[start..].iter().take(SPAN_WINDOW).filter(|&&(_, c)| is_suspicious(c)).count();
-            if cluster < 2 || !is_suspicious(chars[start].1) && !char_at(start + 1).is_some_and(is_suspicious) {
+            let clustered =
+                cluster >= 2 && (is_suspicious(chars[start].1) || char_at(start + 1).is_some_and(is_suspicious));
+            if !clustered && !lone.iter().any(|&i| (start..start + 3).contains(&i)) {
                 start += 1;
                 continue;
             }
@@ -802,10 +857,11 @@ impl Repairer {
             self.line.clear();
             return None;
         }
-        let faces = kaomoji(&before);
+        // Faces and Zhuyin readings are not words: nothing in them is undone.
+        let kept: Vec<Range<usize>> = kaomoji(&before).into_iter().chain(zhuyin(&before)).collect();
         let given_back: Vec<_> = pieces
             .into_iter()
-            .filter(|piece| faces.iter().any(|face| face.start < piece.end && piece.start < face.end))
+            .filter(|piece| kept.iter().any(|kept| kept.start < piece.end && piece.start < kept.end))
             .collect();
         self.give_back(&before, after, &given_back)
     }
@@ -907,6 +963,60 @@ impl Repairer {
     }
 }
 
+/// How many of `chars`, from the first, encode in `wrong` into whole
+/// UTF-8 sequences, up to the first byte that is not UTF-8 (in clean text,
+/// one of the first few): the most a span of UTF-8 read as `wrong` that
+/// starts there may have; with the length of their bytes, which are the
+/// first of `bytes`.
+fn utf8_prefix(wrong: Codec, chars: impl Iterator<Item = char>, bytes: &mut Vec<u8>) -> (usize, usize) {
+    bytes.clear();
+    let (mut valid, mut n, mut end) = (0, 0, 0);
+    for (i, c) in chars.enumerate() {
+        if !encode_char(wrong, c, bytes) {
+            break;
+        }
+        match std::str::from_utf8(&bytes[valid..]) {
+            Ok(_) => valid = bytes.len(),
+            Err(e) if e.error_len().is_none() => valid += e.valid_up_to(),
+            Err(_) => break,
+        }
+        if valid == bytes.len() {
+            n = i + 1;
+            end = valid;
+        }
+    }
+    (n, end)
+}
+
+/// Whether the suspicious character at byte `at` of `text`, alone, may be
+/// part of a word of UTF-8 read as GBK or Big5 that starts at it or one or
+/// two characters before it: three characters at least from there encode
+/// into whole UTF-8 sequences of common characters, and it among them.
+/// Such a word may show one odd character only (`璁剧疆` for `设置`: GBK
+/// reads its last bytes as two common characters), which makes no cluster.
+/// Clean Simplified text reads as such UTF-8 now and then (a rare character
+/// of GB2312's rows E0 to EF, then two of rows B0 to BF), but seldom as
+/// common characters: the span search is spared those.
+fn utf8_word_around(text: &str, at: usize) -> bool {
+    let mut bytes = Vec::new();
+    let starts = text[..at].char_indices().rev().take(2).map(|(i, _)| i).chain([at]);
+    starts.into_iter().any(|start| {
+        let before = text[start..at].chars().count();
+        let first = text[start..].chars().next().unwrap_or(' ');
+        [Codec::Gbk, Codec::Big5].into_iter().any(|wrong| {
+            // Most places are settled by their first character, whose two
+            // bytes must start a UTF-8 sequence: one table look-up.
+            if !matches!(encode_pair(wrong, first), Some(Ok([0xC2..=0xF4, 0x80..=0xBF]))) {
+                return false;
+            }
+            let (n, end) = utf8_prefix(wrong, text[start..].chars().take_while(|c| !c.is_ascii()), &mut bytes);
+            n >= 3
+                && n > before
+                && std::str::from_utf8(&bytes[..end]).is_ok_and(|word| !word.chars().any(is_suspicious))
+        })
+    })
+}
+
 /// Which spans that start at one place of a run the first layer of some
 /// family could repair: conditions that every such repair meets, checked
 /// for all the spans at once, so that clean text with clusters of rare
@@ -943,22 +1053,7 @@ impl<'a> Reach<'a> {
         pairs: &'a PairGains<'a>,
     ) -> Reach<'a> {
         let utf8 = [Codec::Gbk, Codec::Big5].map(|wrong| {
-            // Character by character, up to the first byte that is not
-            // UTF-8 (in clean text, one of the first few).
-            let (mut bytes, mut valid, mut n) = (Vec::new(), 0, 0);
-            for (i, &(_, c)) in chars[start..start + cjk].iter().enumerate() {
-                if !encode_char(wrong, c, &mut bytes) {
-                    break;
-                }
-                match std::str::from_utf8(&bytes[valid..]) {
-                    Ok(_) => valid = bytes.len(),
-                    Err(e) if e.error_len().is_none() => valid += e.valid_up_to(),
-                    Err(_) => break,
-                }
-                if valid == bytes.len() {
-                    n = i + 1;
-                }
-            }
+            let (n, _) = utf8_prefix(wrong, chars[start..start + cjk].iter().map(|&(_, c)| c), &mut Vec::new());
             if n >= 3 {
                 start + n
             } else {
@@ -1134,7 +1229,12 @@ fn best_repair(
         plausibility(&with)
     };
     let before = in_context(span);
-    if !can_gain(before) {
+    // A strict UTF-8 decoding does not happen by chance, so it must gain on
+    // the span's own characters only: in the mean with its neighbours, two
+    // common characters beside a short garbled word (`个鏂囦欢不`, `的鏂囦欢。`
+    // for `文件`) hide most of what it gains.
+    let before_alone = plausibility_between(prev, span, next);
+    if !can_gain(before.min(before_alone)) {
         return None;
     }
     let mut best: Option<(Vec<Family>, String, f64)> = None;
@@ -1165,8 +1265,13 @@ fn best_repair(
                 path.push(family);
                 if is_clean(&repaired) && is_shaped_like(family, text, prev, &repaired) {
                     let after = in_context(&repaired);
+                    let gain = if path.iter().all(|f| f.codecs().1 == Codec::Utf8) {
+                        plausibility_between(prev, &repaired, next) - before_alone
+                    } else {
+                        after - before
+                    };
                     let better = best.as_ref().is_none_or(|b| outranks(&path, after, &b.0, b.2));
-                    let enough = after >= MIN_REPAIRED_SCORE && after - before >= MIN_GAIN;
+                    let enough = after >= MIN_REPAIRED_SCORE && gain >= MIN_GAIN;
                     if (enough || han_through_utf8(&path, &repaired)) && better {
                         best = Some((path.clone(), repaired.clone(), after));
                     }
@@ -1206,6 +1311,27 @@ fn han_through_utf8(path: &[Family], repaired: &str) -> bool {
     path.iter().all(|&family| family == Family::Utf8AsLatin1)
         && repaired.chars().filter(|&c| bigram::covers(c)).nth(1).is_some()
         && repaired.chars().all(|c| c.is_ascii() || bigram::covers(c))
+}
+
+/// The [`plausibility`] of the characters of `text` alone, each scored
+/// between its neighbours (`prev` and `next` at the ends).
+fn plausibility_between(prev: Option<char>, text: &str, next: Option<char>) -> f64 {
+    let (mut total, mut count) = (0.0, 0u32);
+    let mut before = prev.unwrap_or(' ');
+    let mut chars = text.chars().peekable();
+    while let Some(c) = chars.next() {
+        let after = chars.peek().copied().or(next).unwrap_or(' ');
+        if !c.is_ascii() {
+            total += char_score(c, before, after);
+            count += 1;
+        }
+        before = c;
+    }
+    if count == 0 {
+        0.0
+    } else {
+        total / f64::from(count)
+    }
 }
 
 /// Whether text that scores `before` can be repaired into text that gains
@@ -1552,13 +1678,15 @@ fn undo_by_pairs(text: &str, garbled: bool, along: Option<Family>, chars: &mut V
                     // Bopomofo that reads as punctuation (`ㄛ`, GBK's `，`
                     // read as Big5) is evidence that pairs need not add to.
                     let (pairs, possible) = known_in_context(&mut repaired.chars());
-                    let punctuation = || {
-                        let bopomofo = |c: char| matches!(u32::from(c), 0x3105..=0x312F);
-                        span.iter().zip(repaired.chars()).any(|(&c, r)| bopomofo(c) && !bigram::covers(r))
-                    };
+                    let punctuation =
+                        || span.iter().zip(repaired.chars()).any(|(&c, r)| is_bopomofo(c) && !bigram::covers(r));
                     let paired = pairs + 2 >= possible
                         && (pairs > known_in_context(&mut span.iter().copied()).0 || punctuation());
-                    if paired && short_span_gains_enough(gain, len) {
+                    // A clean character beside the garbled word is no
+                    // part of it; the span without it is tried too.
+                    let undone: Vec<char> = repaired.chars().collect();
+                    let gives_back = |end: usize| gives_back_end(family, &undone, span[end], end, before, after);
+                    if paired && short_span_gains_enough(gain, len) && !gives_back(0) && !gives_back(len - 1) {
                         found.push((gain, at, len, family, repaired));
                     }
                 }
@@ -1661,11 +1789,72 @@ fn undo_where_pairs_prefer(
         undo[i] = state == 1;
         state = back[i][state];
     }
+    // The clean character beside a garbled word that the span took in.
+    let mut written: Vec<char> = span.iter().zip(&alt).zip(&undo).map(|((&k, &a), &u)| if u { a } else { k }).collect();
+    for end in [0, span.len() - 1] {
+        if undo[end] && gives_back_end(path[0], &written, span[end], end, prev, next) {
+            undo[end] = false;
+            written[end] = span[end];
+        }
+    }
     let undone = undo.iter().filter(|&&u| u).count();
     (undone > 0).then(|| {
         let text = span.iter().zip(&alt).zip(&undo).map(|((&k, &a), &u)| if u { a } else { k }).collect();
         (text, undone)
     })
+}
+
+/// What undoing a span's end character may gain, by the pairs with its
+/// neighbours, for the end still to count as correct text when undoing
+/// does not make it a rarer character ([`gives_back_end`]): `借` beside
+/// Big5 `圖書館` read as GBK gains 0.1 as `質`; the commonest mojibake
+/// (GBK `吹开` read as Big5 `斯开`, Big5 `都是` read as GBK `常是`) gains more.
+const END_PAIR_GAIN: f64 = 1.0;
+
+/// Whether the character at `end` (the first or the last) of a span that GBK
+/// and Big5 read as each other, `kept` as it stands and `text[end]` as the
+/// span undoes it (the rest of `text` as it will be written, between `prev`
+/// and `next`), is correct text to give back: a common character of the
+/// script the span is undone into, between a clean Han character outside
+/// the span and a Han character inside it, that undoing makes part of no
+/// pair the model knows with the rest of the span, and that gains less than
+/// [`IN_SCRIPT_PAIR_GAIN`] by being undone, and less than [`END_PAIR_GAIN`]
+/// unless undoing makes it a rarer character (then only the pair across the
+/// span's edge speaks for it). The span search and the short spans of the
+/// pair model may take in the correct character beside a garbled word,
+/// whose pairs then pay for it: `請把盞絏寄給我` is `請把密碼寄給我`, not
+/// `請參密碼` (`請參` is a known pair, and `參` rarer than `把`), and
+/// `伺服器寄給` not `伺服器敵給`. Mojibake at the end of a word is still
+/// undone: a rare character (`其嘎ㄛ` for `其骨，`, `岫璃汜傖け` for
+/// `│件生成器`), one that makes a known pair with the rest (`叫ぃ` for
+/// `請不`), one after punctuation (`珗ㄛ器夕` for `夜，竟夕`), or with no
+/// clean Han beside it.
+fn gives_back_end(
+    family: Family,
+    text: &[char],
+    kept: char,
+    end: usize,
+    prev: Option<char>,
+    next: Option<char>,
+) -> bool {
+    let undone = text[end];
+    let outside = if end == 0 { prev } else { next };
+    let inside = if end == 0 { text.get(1) } else { end.checked_sub(1).and_then(|i| text.get(i)) };
+    let Some(&inside) = inside.filter(|&&c| bigram::covers(c)) else { return false };
+    let clean_han = |c: char| bigram::covers(c) && !is_suspicious(c);
+    if undone == kept || !outside.is_some_and(clean_han) || !clean_han(kept) || !reads_in(family, kept) {
+        return false;
+    }
+    if bigram::known_pairs(if end == 0 { [undone, inside] } else { [inside, undone] }).0 == 1 {
+        return false;
+    }
+    let with = |c: char| {
+        let chars = text.iter().enumerate().map(|(i, &t)| if i == end { c } else { t });
+        bigram::log_likelihood(prev.into_iter().chain(chars).chain(next))
+    };
+    let gain = with(undone) - with(kept);
+    let rarer = bigram::log_likelihood([undone]) < bigram::log_likelihood([kept]);
+    gain < IN_SCRIPT_PAIR_GAIN && (gain < END_PAIR_GAIN || rarer)
 }
 
 /// The pieces where `after`, a repair of `before` character for
@@ -1782,19 +1971,70 @@ fn undoes_into_a_rule(family: Family, c: char) -> Option<char> {
     chars.next().is_none().then_some(rule)
 }
 
-/// Whether `chars` read as Japanese: every character is one Shift_JIS
-/// encodes, and there is a kana or a kanji in a form of Japanese alone
-/// (`続`, `継`, `発`, `読`: in neither GB2312 nor Big5). What GBK and
-/// Big5 make of each other's Chinese seldom stays within Shift_JIS (`ㄏノ`
-/// for `使用` has bopomofo).
+/// Whether `chars` read as Japanese: every character that GBK and Big5
+/// can make of each other's text is one Shift_JIS encodes, and there is a
+/// kana or a kanji in a form of Japanese alone (`続`, `継`, `発`, `読`: in
+/// neither GB2312 nor Big5). What GBK and Big5 make of each other's Chinese
+/// seldom stays within Shift_JIS (`ㄏノ` for `使用` has bopomofo). A
+/// character that neither encodes as one pair (an emoji, `•`, `©`, `〜`)
+/// is no such reading, and is not weighed: beside Japanese it is not in
+/// Shift_JIS either.
 fn reads_as_japanese(chars: &[char]) -> bool {
     let japanese_only = |c: char| {
         is_kana(c) || crate::clean::is_han(c) && !reads_in(Family::GbkAsBig5, c) && !reads_in(Family::Big5AsGbk, c)
     };
+    let one_pair =
+        |c: char| [Codec::Gbk, Codec::Big5].into_iter().any(|codec| matches!(encode_pair(codec, c), Some(Ok(_))));
     chars.iter().any(|&c| japanese_only(c)) && {
-        let text: String = chars.iter().collect();
-        !encoding_rs::SHIFT_JIS.encode(&text).2
+        let readable: String = chars.iter().filter(|&&c| one_pair(c)).collect();
+        !encoding_rs::SHIFT_JIS.encode(&readable).2
     }
+}
+
+/// Bopomofo letters (Zhuyin), with the extended ones of Taiwanese and
+/// Hakka.
+fn is_bopomofo(c: char) -> bool {
+    matches!(u32::from(c), 0x3105..=0x312F | 0x31A0..=0x31BF)
+}
+
+/// Zhuyin readings in `chars`: where a run of bopomofo letters carries a
+/// tone mark (`ㄌㄧˇ`, `˙ㄉㄜ`), every run of bopomofo letters of the line
+/// standing as a word of its own (`ㄍㄠ ㄓㄤˇ`: first tones have no mark) is
+/// a reading, with its marks. GBK and Big5 read as each other make
+/// bopomofo of common Han (`ㄌㄧ` is Big5 `依函` read as GBK), but hardly
+/// ever a tone mark right after it.
+fn zhuyin(chars: &[char]) -> Vec<Range<usize>> {
+    let is_tone = |c: &char| matches!(c, 'ˊ' | 'ˇ' | 'ˋ' | '˙');
+    let mut syllables = Vec::new();
+    let mut marked = false;
+    let mut at = 0;
+    while at < chars.len() {
+        if !is_bopomofo(chars[at]) {
+            at += 1;
+            continue;
+        }
+        let mut start = at;
+        let letters = chars[at..].iter().take_while(|&&c| is_bopomofo(c)).count();
+        let mut end = at + letters;
+        let tone_before = start > 0 && chars[start - 1] == '˙';
+        let tone_after = chars.get(end).is_some_and(is_tone);
+        if tone_before {
+            start -= 1;
+        }
+        if tone_after {
+            end += 1;
+        }
+        let standing_alone = |i: Option<&char>| i.is_none_or(|c| !(crate::clean::is_han(*c) || is_kana(*c)));
+        if standing_alone(start.checked_sub(1).map(|i| &chars[i])) && standing_alone(chars.get(end)) {
+            marked |= tone_before || tone_after;
+            syllables.push(start..end);
+        }
+        at = end;
+    }
+    if !marked {
+        syllables.clear();
+    }
+    syllables
 }
 
 /// The longest kaomoji, in characters, that [`kaomoji`] finds.
@@ -2155,8 +2395,11 @@ fn is_shaped_like(family: Family, span: &str, prev: Option<char>, repaired: &str
             let foreign = span.chars().filter(|&c| is_foreign_script(c)).count();
             // Valid UTF-8 does not happen by chance; a GBK or Big5 reading
             // of another CJK charset does.
-            let least = if family.codecs().1 == Codec::Utf8 { 3 } else { 4 };
-            non_ascii(span) == len && len >= least && foreign * 4 <= len
+            // A letter of another script may lie inside a character's bytes
+            // (`鐢ㄦ埛` for `用户`: GBK reads the last byte of `用` and the
+            // first of `户` as bopomofo).
+            let (least, foreign_share) = if family.codecs().1 == Codec::Utf8 { (3, 3) } else { (4, 4) };
+            non_ascii(span) == len && len >= least && foreign * foreign_share <= len
         }
     };
     let one_utf8_char = family == Family::Utf8AsLatin1
@@ -2591,7 +2834,8 @@ const fn by_bytes(words: &[u64; 0x10000 / 64]) -> [u64; 0x4000] {
 }
 
 /// Whether anything in `line` may be repaired: it has two suspicious
-/// characters, or one in a run of four non-ASCII characters at most. One
+/// characters, or one in a run of four non-ASCII characters at most or in
+/// what may be a word of UTF-8 ([`utf8_word_around`]). One
 /// suspicious character makes no cluster for the span search, so only a
 /// run that is mostly suspicious could be repaired (and a line that is
 /// mostly suspicious has such a run). Most clean lines with a rare
@@ -2606,6 +2850,120 @@ fn may_change(line: &str) -> bool {
         chars.take_while(|&c| in_run(c)).filter(|c| !c.is_ascii()).take(4).count()
     };
     non_ascii(&mut line[..first].chars().rev()) + non_ascii(&mut line[next..].chars()) < 4
+        || utf8_word_around(line, first)
+}
+
+/// The sentences of `line`, one after another (see [`sentence_end`]).
+fn sentences(line: &str) -> impl Iterator<Item = &str> {
+    let mut rest = line;
+    std::iter::from_fn(move || {
+        if rest.is_empty() {
+            return None;
+        }
+        let (sentence, after) = rest.split_at(sentence_end(rest));
+        rest = after;
+        Some(sentence)
+    })
+}
+
+/// Where the first sentence of `text` ends: after a full stop, exclamation
+/// or question mark, full-width (`。！？`) or ASCII followed by ASCII
+/// whitespace (with the whitespace); a piece of [`MAX_SENTENCE`] bytes
+/// with none ends at the next ASCII whitespace; the end of `text` if none
+/// comes.
+///
+/// No mojibake span is cut there, as the conversion's cuts cut no phrase:
+/// undoing a span on both sides of the cut gives what undoing each side
+/// gives, because the cut lies between two characters in both the wrong
+/// and the right reading of every family. ASCII whitespace and `.!?` are
+/// a character of their own in every charset repaired, through every
+/// layer: no GBK or Big5 trail byte is below 0x40, and the second and
+/// fourth bytes of GB18030's four-byte sequences are digits. The full-width marks:
+/// Latin-1 cannot encode them, so no span of its families holds them;
+/// GBK read as Big5 and back map pair to pair; Big5 encodes them as
+/// `A1 43`, `A1 49`, `A1 48`, whose ASCII second byte is a character of
+/// its own in UTF-8; GBK as `A1 A3`, `A3 A1`, `A3 BF`, two UTF-8
+/// continuation bytes whose lead byte is the last byte of the character
+/// before: they end a three-byte character, and a four-byte one (lead
+/// byte 0xF0–0xF4) unless its fourth byte follows, the first byte
+/// (0x80–0xBF) of the character read next, where the cut is not made. (A span under several layers is cut
+/// apart only at ASCII.)
+///
+/// A sentence also ends where two characters are [`read_apart`]: GBK read
+/// as Latin-1 (`¸øÒ»¸ö`) right after a clean sentence, which no line end
+/// sets apart from it here, is repaired as the line of its own it was.
+fn sentence_end(text: &str) -> usize {
+    let bytes = text.as_bytes();
+    let mut from = 0;
+    while let Some(found) = bytes[from..].iter().position(|&b| SENTENCE_STOPS[usize::from(b)]) {
+        let at = from + found;
+        let end_of_run = !bytes.get(at + 1).is_some_and(u8::is_ascii_whitespace);
+        if bytes[at].is_ascii() {
+            // Whitespace: a sentence ends after the last of a run.
+            if end_of_run && (at + 1 >= MAX_SENTENCE || text[..at].trim_end().ends_with(['.', '!', '?'])) {
+                return at + 1;
+            }
+            from = at + 1;
+            continue;
+        }
+        let Some(c) = text[at..].chars().next() else { break };
+        let end = at + c.len_utf8();
+        let next = text[end..].chars().next();
+        let before = text[..at].chars().next_back();
+        let cut = match c {
+            '。' | '！' | '？' => {
+                !(before.is_some_and(ends_in_a_four_byte_lead) && next.is_some_and(continues_a_utf8_character))
+            }
+            _ if before.is_some_and(|before| read_apart(before, c)) => return at,
+            _ => next.is_some_and(|next| read_apart(c, next)),
+        };
+        if cut {
+            return end;
+        }
+        from = end;
+    }
+    text.len()
+}
+
+/// The bytes [`sentence_end`] looks at: ASCII whitespace, and the first
+/// bytes of `。！？` and of the characters beyond ASCII that Latin-1
+/// (windows-1252) has. Every other byte is passed over, most text at a
+/// comparison a byte.
+static SENTENCE_STOPS: [bool; 256] = {
+    let mut stops = [false; 256];
+    let mut byte = 0;
+    while byte < 256 {
+        stops[byte] = matches!(byte, 0x09 | 0x0A | 0x0C | 0x0D | 0x20 | 0xC2..=0xC6 | 0xCB | 0xE2 | 0xE3 | 0xEF);
+        byte += 1;
+    }
+    stops
+};
+
+/// Whether `c` read as GBK may end in the lead byte of a four-byte UTF-8
+/// character (0xF0–0xF4; a four-byte GB18030 sequence is taken to).
+fn ends_in_a_four_byte_lead(c: char) -> bool {
+    !c.is_ascii() && encode_pair(Codec::Gbk, c).is_some_and(|pair| pair.map_or(true, |[_, last]| last >= 0xF0))
+}
+
+/// Whether no charset that mojibake is read in encodes both `a` and `b`,
+/// so that no span holds both: one is a Latin-1 character that GBK and
+/// Big5 do not have (`Ê`, `»`), the other one that Latin-1 does not have.
+fn read_apart(a: char, b: char) -> bool {
+    let latin1_alone = |c: char| {
+        !c.is_ascii()
+            && latin1_byte(c).is_some()
+            && encode_pair(Codec::Gbk, c).is_none()
+            && encode_pair(Codec::Big5, c).is_none()
+    };
+    let beyond_latin1 = |c: char| latin1_byte(c).is_none();
+    latin1_alone(a) && beyond_latin1(b) || latin1_alone(b) && beyond_latin1(a)
+}
+
+/// Whether `c` read as GBK may have a UTF-8 continuation byte (0x80–0xBF)
+/// for its first byte (`€` is 0x80 alone; a four-byte GB18030 sequence
+/// is taken to).
+fn continues_a_utf8_character(c: char) -> bool {
+    !c.is_ascii() && encode_pair(Codec::Gbk, c).is_some_and(|pair| pair.map_or(true, |[first, _]| first <= 0xBF))
 }
 
 /// Splits `text` into runs of characters other than ASCII whitespace
@@ -2857,6 +3215,32 @@ mod tests {
     }
 
     #[test]
+    fn a_word_of_utf8_read_as_gbk_inside_a_clean_sentence_is_repaired() {
+        // Review 12 #6: `鏂囦欢` (文件) with common characters on both sides,
+        // which diluted its gain; `璁剧疆` (设置), one odd character only;
+        // `鐢ㄦ埛` (用户), a bopomofo letter inside `用`'s bytes.
+        for (garbled, right) in [
+            ("这个鏂囦欢不能打开", "这个文件不能打开"),
+            ("我的鏂囦欢。", "我的文件。"),
+            ("今天我们讨论一下鏂囦欢的问题，大家有什么意见吗？", "今天我们讨论一下文件的问题，大家有什么意见吗？"),
+            ("这个鍙戝竷不能打开", "这个发布不能打开"),
+            ("请检查瀵嗙爜的设置，然后重试。", "请检查密码的设置，然后重试。"),
+            ("这个绯荤粺不能打开", "这个系统不能打开"),
+            ("璁剧疆已经更新了。", "设置已经更新了。"),
+            ("今天我们讨论一下璁剧疆的问题。", "今天我们讨论一下设置的问题。"),
+            ("我的璁剧疆。", "我的设置。"),
+            ("鐢ㄦ埛", "用户"),
+            ("请检查鐢ㄦ埛的设置，然后重试。", "请检查用户的设置，然后重试。"),
+            ("這個鏂囦欢不能打開", "這個文件不能打開"),
+            ("我的鐧煎竷。", "我的發布。"),
+            ("請檢查鐢ㄦ埗，然後重試。", "請檢查用戶，然後重試。"),
+            ("瀵嗙⒓已經更新了。", "密碼已經更新了。"),
+        ] {
+            assert_eq!(repair(garbled), right, "{garbled}");
+        }
+    }
+
+    #[test]
     fn literal_examples() {
         assert_eq!(repair("鍙戝竷"), "发布");
         assert_eq!(repair("ä¸\u{AD}æ–‡"), "中文");
@@ -2879,6 +3263,49 @@ mod tests {
             let Some(garbled) = garble_if_possible(family, text) else { continue };
             assert_eq!(repair(&garbled), text, "{family:?}: {garbled}");
         }
+    }
+
+    #[test]
+    fn a_long_line_is_repaired_as_its_sentences_are_on_lines_of_their_own() {
+        let simplified = ["我们在图书馆见面，然后一起去吃午饭。", "这个软件可以把文件转换成简体中文！"];
+        let traditional = ["我們在圖書館見面，然後一起去吃午飯。", "這個軟體可以把檔案轉換成繁體中文！"];
+        let clean = ["今天的天气很好。", "Read the manual first. ", "他问：你准备好了吗？", "新闻 发布 today "];
+        let mut sentences = Vec::new();
+        while sentences.iter().map(String::len).sum::<usize>() <= 2 * LONG_LINE {
+            for family in FAMILIES {
+                let big5 = matches!(family, Family::Big5AsLatin1 | Family::Big5AsGbk | Family::Utf8AsBig5);
+                for text in if big5 { traditional } else { simplified } {
+                    sentences.extend(garble_if_possible(family, text));
+                    sentences.push(clean[sentences.len() % clean.len()].to_owned());
+                }
+            }
+        }
+        let one_line = sentences.concat();
+        let on_lines: String = sentences.iter().map(|sentence| format!("{sentence}\n")).collect();
+        let repaired_lines = repair(&on_lines).replace('\n', "");
+        assert!(repaired_lines.contains("我們在圖書館見面") && repaired_lines.contains("转换成简体中文"));
+        assert_eq!(repair(&one_line), repaired_lines);
+    }
+
+    #[test]
+    fn a_sentence_ends_after_its_mark_where_no_span_can_go_on() {
+        let ends = |text: &str| sentences(text).map(str::to_owned).collect::<Vec<_>>();
+        assert_eq!(ends("一。三！四？五"), ["一。", "三！", "四？", "五"]);
+        // `二` is `B6 FE` in GBK, a UTF-8 continuation byte first, but `一`
+        // (`D2 BB`) ends in no lead byte of a four-byte character.
+        assert_eq!(ends("一。二"), ["一。", "二"]);
+        assert_eq!(ends("One. Two!  Three?\tfour e.g.x"), ["One. ", "Two!  ", "Three?\t", "four e.g.x"]);
+        // `。` before the GBK reading of a UTF-8 continuation byte may be
+        // the middle of a four-byte character read as GBK.
+        assert_eq!(ends("\u{E169}。€二。"), ["\u{E169}。€二。"]);
+        let four_byte = garble(Family::Utf8AsGbk, "中\u{218E5}中");
+        assert_eq!(four_byte, "涓\u{E169}。ヤ腑");
+        assert_eq!(ends(&four_byte), [four_byte.as_str()]);
+        // GBK read as Latin-1 between clean sentences; `é` is GBK's too.
+        assert_eq!(ends("好ÖÐÎÄ好"), ["好", "ÖÐÎÄ", "好"]);
+        assert_eq!(ends("好é好"), ["好é好"]);
+        let long = "x ".repeat(MAX_SENTENCE);
+        assert_eq!(ends(&long)[0].len(), MAX_SENTENCE);
     }
 
     fn garble_if_possible(family: Family, text: &str) -> Option<String> {
@@ -3039,6 +3466,20 @@ mod tests {
         let (bytes, _, _) = BIG5.encode(text);
         let garbled = GBK.decode_without_bom_handling_and_without_replacement(&bytes).unwrap();
         assert_eq!(repair(&garbled), text);
+    }
+
+    #[test]
+    fn a_clean_character_beside_a_garbled_word_is_given_back() {
+        // Big5 `伺服器` read as GBK, between `把` (GBK B0 D1, Big5 `參`) and
+        // `寄` (Big5 `敵`): the span took both in (review 12 #3).
+        let garbled = format!("請把{}寄給我，謝謝。", garble(Family::Big5AsGbk, "伺服器"));
+        assert_eq!(repair(&garbled), "請把伺服器寄給我，謝謝。");
+        // Big5 `密碼` read as GBK is `盞絏`: with `把`, the pairs gained
+        // enough (`請參` is a known pair); without it, too little to be
+        // undone, and the line is left as it is.
+        assert_eq!(repair("請把盞絏寄給我，謝謝。"), "請把盞絏寄給我，謝謝。");
+        // GBK `文件` read as Big5 in Simplified.
+        assert_eq!(repair("请把恅璃寄给我，谢谢。"), "请把文件寄给我，谢谢。");
     }
 
     #[test]
@@ -3240,6 +3681,35 @@ mod tests {
         assert!(reads_as_japanese(&"手続き言語".chars().collect::<Vec<_>>()));
         // Bopomofo is not Japanese: what GBK makes of Big5 `使用`.
         assert!(!reads_as_japanese(&"ㄏノ者".chars().collect::<Vec<_>>()));
+    }
+
+    #[test]
+    fn japanese_beside_a_symbol_that_shift_jis_lacks_is_still_japanese() {
+        // `くみ` is Big5 `仁心` read as GBK; the emoji, `•` and `〜` (WHATWG's
+        // Shift_JIS has only `～`) once took the line out of Japanese.
+        for text in ["😀 くみ子\n", "• は高い電話。\n", "田中 くみ子〜\n", "© 2024 山田 くみ子\n"]
+        {
+            assert_eq!(repair(text), text);
+        }
+    }
+
+    #[test]
+    fn zhuyin_readings_are_not_undone() {
+        // `ㄌㄧ` is Big5 `依函` read as GBK, `ㄍㄠ` is `侍兒`.
+        for text in ["ㄌㄧˇ\n", "這裡 ㄓㄜˋ ㄌㄧˇ\n", "ㄍㄠ ㄓㄤˇ\n", "立地成佛：ㄌㄧˋ ㄉㄧˋ ㄔㄥˊ ㄈㄛˊ\n"]
+        {
+            assert_eq!(repair(text), text);
+        }
+        let syllables = |text: &str| {
+            let chars: Vec<char> = text.chars().collect();
+            zhuyin(&chars).into_iter().map(|s| chars[s].iter().collect()).collect::<Vec<String>>()
+        };
+        assert_eq!(syllables("的 ˙ㄉㄜ，高 ㄍㄠ 興 ㄒㄧㄥˋ"), ["˙ㄉㄜ", "ㄍㄠ", "ㄒㄧㄥˋ"]);
+        // Without a tone mark anywhere, or glued to Han, it is no reading.
+        assert!(syllables("ㄍㄠ ㄓㄤ").is_empty());
+        assert!(syllables("好ㄉˋ").is_empty());
+        // What Big5 read as GBK makes of `使用` is still undone.
+        assert_eq!(repair("ㄏノ\n"), "使用\n");
     }
 
     #[test]
