@@ -444,6 +444,7 @@ impl Repairer {
         let repaired = repaired.and_then(|repaired| self.give_back_unconfirmed(line, repaired));
         let repaired = repaired.and_then(|repaired| self.give_back_japanese(line, repaired));
         let repaired = repaired.and_then(|repaired| self.give_back_words(line, repaired));
+        let repaired = repaired.and_then(|repaired| self.give_back_lists(line, repaired));
         let repaired = repaired.map(|repaired| self.undo_table_rules(line, repaired));
         for (path, _) in std::mem::take(&mut self.line) {
             path.into_iter().for_each(|family| self.count(family));
@@ -561,9 +562,9 @@ impl Repairer {
                     if enough
                         && !by_chance
                         && is_clean(&repaired)
-                        && after >= MIN_REPAIRED_SCORE
-                        && after - before >= MIN_GAIN
-                        && best.as_ref().is_none_or(|b| after > b.2)
+                        && (after >= MIN_REPAIRED_SCORE && after - before >= MIN_GAIN
+                            || han_through_utf8(&path, &repaired))
+                        && best.as_ref().is_none_or(|b| outranks(&path, after, &b.0, b.2))
                     {
                         best = Some((path.clone(), repaired.clone(), after));
                     }
@@ -880,6 +881,25 @@ impl Repairer {
         let given_back: Vec<_> = pieces
             .into_iter()
             .filter(|piece| words::covered(&before, piece.clone()) > words::covered(&after, piece.clone()))
+            .collect();
+        self.give_back(&before, after, &given_back)
+    }
+
+    /// `repaired`, the repair of `line`, without the pieces that GBK and
+    /// Big5 read as each other made of a list of characters in code-point
+    /// order ([`listed_characters`]), half of its characters at least;
+    /// `None` when nothing is left. A long piece of mojibake may hold three
+    /// characters that rise so by chance (Big5 read as GBK gives characters
+    /// of one GBK row, in code-point order, for Big5's common lead bytes:
+    /// `狝叭狠祘Α狦`), a list is mostly what it lists.
+    fn give_back_lists(&mut self, line: &str, repaired: String) -> Option<String> {
+        let Some((before, after, pieces)) = self.pieces_read_as_each_other(line, &repaired) else {
+            return Some(repaired);
+        };
+        let listed = listed_characters(&before);
+        let given_back: Vec<_> = pieces
+            .into_iter()
+            .filter(|piece| listed[piece.clone()].iter().filter(|&&l| l).count() * 2 >= piece.len())
             .collect();
         self.give_back(&before, after, &given_back)
     }
@@ -1250,8 +1270,9 @@ fn best_repair(
                     } else {
                         after - before
                     };
-                    let better = best.as_ref().is_none_or(|b| after > b.2);
-                    if after >= MIN_REPAIRED_SCORE && gain >= MIN_GAIN && better {
+                    let better = best.as_ref().is_none_or(|b| outranks(&path, after, &b.0, b.2));
+                    let enough = after >= MIN_REPAIRED_SCORE && gain >= MIN_GAIN;
+                    if (enough || han_through_utf8(&path, &repaired)) && better {
                         best = Some((path.clone(), repaired.clone(), after));
                     }
                 }
@@ -1266,6 +1287,30 @@ fn best_repair(
         frontier = deeper;
     }
     best.map(|(path, repaired, _)| (path, repaired))
+}
+
+/// Whether a repair along `path` that scores `score` is to be preferred to
+/// one along `other` that scores `other_score` (both acceptable): the one
+/// with more layers decoded as UTF-8 wins, then the higher score. Bytes
+/// re-encoded from mojibake that decode strictly as UTF-8 almost never do so
+/// by chance (ftfy's central rule), while GBK reads most byte pairs as some
+/// Chinese, often more common than the right reading's: `èµµäº®` is `赵亮`
+/// in UTF-8, not GBK's `璧典寒`, and `Ã‘Ã®Ã“Â±` is `Ñîó±` in UTF-8 before
+/// it is GBK's `杨颖`, not GBK's `脩卯脫卤` at once.
+fn outranks(path: &[Family], score: f64, other: &[Family], other_score: f64) -> bool {
+    let utf8_layers = |path: &[Family]| path.iter().filter(|f| f.codecs().1 == Codec::Utf8).count();
+    (utf8_layers(path), score) > (utf8_layers(other), other_score)
+}
+
+/// Whether `repaired`, undone along `path` through UTF-8 read as Latin-1
+/// alone, is Han characters and ASCII only, two Han at least: strict
+/// multi-byte UTF-8 that gives nothing else is no chance, however rare
+/// its characters, which score too low to pass the thresholds (`çž¿é‘«` is
+/// the name `瞿鑫`, not GBK's `鐬块懌`).
+fn han_through_utf8(path: &[Family], repaired: &str) -> bool {
+    path.iter().all(|&family| family == Family::Utf8AsLatin1)
+        && repaired.chars().filter(|&c| bigram::covers(c)).nth(1).is_some()
+        && repaired.chars().all(|c| c.is_ascii() || bigram::covers(c))
 }
 
 /// The [`plausibility`] of the characters of `text` alone, each scored
@@ -1827,6 +1872,42 @@ fn changed_pieces(before: &[char], after: &[char]) -> Vec<Range<usize>> {
         at = end;
     }
     pieces
+}
+
+/// The largest step between code points of characters that
+/// [`listed_characters`] takes for a list.
+const LIST_STEP: u32 = 16;
+/// The fewest characters of a list.
+const LIST_LEN: usize = 3;
+
+/// Which characters of `chars` belong to a list of Han characters in
+/// code-point order: [`LIST_LEN`] or more, each at most [`LIST_STEP`]
+/// code points above the one before, one Han character (or none) left out
+/// between them (`茉芧芨芩`, `碗盍盚盝`, `栫 栭 栱 栲`, and those left
+/// out with them). Dictionary indexes, charts and font test sheets list
+/// characters so; consecutive code points of rare characters are
+/// consecutive GBK codes, which Big5 reads as runs of related common
+/// characters (`彦焰砚衍` for `栫栭栱栲`). None of the 139,051
+/// characters of `corpus/zh-hans.txt` read as Big5 and `corpus/zh-hant.txt`
+/// read as GBK (Python's codecs) is so listed.
+fn listed_characters(chars: &[char]) -> Vec<bool> {
+    let han: Vec<usize> = (0..chars.len()).filter(|&i| bigram::covers(chars[i])).collect();
+    let rises =
+        |from: usize, to: usize| (1..=LIST_STEP).contains(&u32::from(chars[to]).wrapping_sub(u32::from(chars[from])));
+    let mut listed = vec![false; chars.len()];
+    let mut start = 0;
+    while start < han.len() {
+        let (mut last, mut len) = (start, 1);
+        while let Some(next) = (last + 1..han.len()).take(2).find(|&n| rises(han[last], han[n])) {
+            (last, len) = (next, len + 1);
+        }
+        if len >= LIST_LEN {
+            listed[han[start]..=han[last]].fill(true);
+            start = last;
+        }
+        start += 1;
+    }
+    listed
 }
 
 /// The longest word, in characters, that [`isolated_word_confirmed`] judges.
@@ -3741,5 +3822,36 @@ mod tests {
         ] {
             assert_eq!(repair(text), text);
         }
+    }
+
+    #[test]
+    fn utf8_read_as_latin1_is_undone_as_utf8_though_gbk_reads_it_as_more_common_characters() {
+        // Review 13 #5: each was once undone as GBK read as Latin-1.
+        assert_eq!(repair("èµµäº®\n"), "赵亮\n");
+        assert_eq!(repair("山东省潮州县å±±äº\u{AD}福州街b座\n"), "山东省潮州县山亭福州街b座\n");
+        assert_eq!(repair("河南省ä¸½ä¸½县沙湾李路\n"), "河南省丽丽县沙湾李路\n");
+        assert_eq!(repair(&format!("{}\n", garble(Family::Utf8AsLatin1, "孙浩"))), "孙浩\n");
+        // Rare characters too: `瞿鑫` scores below the thresholds.
+        assert_eq!(repair("çž¿é‘«\n"), "瞿鑫\n");
+    }
+
+    #[test]
+    fn a_layer_of_utf8_is_undone_before_gbk_read_as_latin1() {
+        // `杨颖` in GBK read as Latin-1 (`Ñîó±`), that in UTF-8 read as
+        // windows-1252; GBK reads the outer bytes as `脩卯脫卤`.
+        assert_eq!(repair("Ã‘Ã®Ã“Â±\n"), "杨颖\n");
+    }
+
+    #[test]
+    fn lists_of_characters_in_code_point_order_are_not_read_as_gbk_or_big5() {
+        // Review 13 #7: each was once read as GBK read as Big5 or back.
+        for text in ["茉芧芨芩\n", "栫 栭 栱 栲\n", "部首：栫栭栱栲\n", "碗盍盚盝\n"] {
+            assert_eq!(repair(text), text);
+        }
+        let listed = |text: &str| listed_characters(&text.chars().collect::<Vec<_>>());
+        assert_eq!(listed("碗盍盚盝"), [false, true, true, true]);
+        // One character out of order inside a list is part of it.
+        assert_eq!(listed("婥婦溪婧"), [true; 4]);
+        assert_eq!(listed("中文测试"), [false; 4]);
     }
 }
