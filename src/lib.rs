@@ -208,8 +208,8 @@
 //!   confirm it (README, *Correct text is never changed*): a word of rare
 //!   characters or one whose pairs the model lacks stays garbled, since
 //!   correct rare words alone read as commoner ones just as well (`忐忑`
-//!   as `守首`). A line that reads as Japanese (Shift_JIS encodes all of
-//!   it, and it has kana or a shinjitai kanji) and a piece in a kaomoji
+//!   as `守首`). A line that reads as Japanese (Shift_JIS encodes every
+//!   character of it that GBK or Big5 has, and it has kana or a shinjitai kanji) and a piece in a kaomoji
 //!   (`(ノへ￣、)`) are not undone either, so such mojibake stays. Correct
 //!   rare words are kept where the piece read so is more words of jieba's
 //!   dictionary as it is than undone (README, *Correct text is never
