@@ -1168,12 +1168,22 @@ impl Script {
 
 /// [`plausibility`], with the frequent characters of `script`.
 fn plausibility_as(text: &str, script: Script) -> f64 {
+    plausibility_within(' ', text, ' ', script)
+}
+
+/// The [`plausibility`] of the characters of `text` alone, each scored
+/// between its neighbours (`prev` and `next` at the ends: the text a span
+/// of it sits in).
+pub(crate) fn plausibility_between(prev: Option<char>, text: &str, next: Option<char>) -> f64 {
+    plausibility_within(prev.unwrap_or(' '), text, next.unwrap_or(' '), Script::Any)
+}
+
+fn plausibility_within(mut prev: char, text: &str, last_next: char, script: Script) -> f64 {
     let mut total = 0.0;
     let mut count = 0u32;
-    let mut prev = ' ';
     let mut chars = text.chars().peekable();
     while let Some(c) = chars.next() {
-        let next = chars.peek().copied().unwrap_or(' ');
+        let next = chars.peek().copied().unwrap_or(last_next);
         if !c.is_ascii() {
             total += char_score_as(c, prev, next, script);
             count += 1;

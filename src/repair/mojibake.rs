@@ -21,7 +21,7 @@ use encoding_rs::{BIG5, GB18030, GBK};
 use serde::Serialize;
 
 use super::{bigram, words};
-use crate::detect::{char_score, plausibility, MAX_PLAUSIBILITY};
+use crate::detect::{char_score, plausibility, plausibility_between, MAX_PLAUSIBILITY};
 
 /// How many layers of the same or different mojibake are undone at most.
 const MAX_LAYERS: usize = 3;
@@ -1313,27 +1313,6 @@ fn han_through_utf8(path: &[Family], repaired: &str) -> bool {
         && repaired.chars().all(|c| c.is_ascii() || bigram::covers(c))
 }
 
-/// The [`plausibility`] of the characters of `text` alone, each scored
-/// between its neighbours (`prev` and `next` at the ends).
-fn plausibility_between(prev: Option<char>, text: &str, next: Option<char>) -> f64 {
-    let (mut total, mut count) = (0.0, 0u32);
-    let mut before = prev.unwrap_or(' ');
-    let mut chars = text.chars().peekable();
-    while let Some(c) = chars.next() {
-        let after = chars.peek().copied().or(next).unwrap_or(' ');
-        if !c.is_ascii() {
-            total += char_score(c, before, after);
-            count += 1;
-        }
-        before = c;
-    }
-    if count == 0 {
-        0.0
-    } else {
-        total / f64::from(count)
-    }
-}
-
 /// Whether text that scores `before` can be repaired into text that gains
 /// [`MIN_GAIN`] on it: not when it is that close to the top score already,
 /// as correct Chinese with a few rare characters is. This spares such text
@@ -2005,6 +1984,7 @@ fn is_bopomofo(c: char) -> bool {
 /// ever a tone mark right after it.
 fn zhuyin(chars: &[char]) -> Vec<Range<usize>> {
     let is_tone = |c: &char| matches!(c, 'ˊ' | 'ˇ' | 'ˋ' | '˙');
+    let standing_alone = |c: Option<&char>| c.is_none_or(|c| !(crate::clean::is_han(*c) || is_kana(*c)));
     let mut syllables = Vec::new();
     let mut marked = false;
     let mut at = 0;
@@ -2024,7 +2004,6 @@ fn zhuyin(chars: &[char]) -> Vec<Range<usize>> {
         if tone_after {
             end += 1;
         }
-        let standing_alone = |i: Option<&char>| i.is_none_or(|c| !(crate::clean::is_han(*c) || is_kana(*c)));
         if standing_alone(start.checked_sub(1).map(|i| &chars[i])) && standing_alone(chars.get(end)) {
             marked |= tone_before || tone_after;
             syllables.push(start..end);

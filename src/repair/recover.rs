@@ -513,12 +513,11 @@ fn full_stop_at_line_end(stretches: &[(usize, Option<Vec<String>>)], choices: &m
         let mut chars = text.chars();
         chars.next().filter(|_| chars.next().is_none())
     };
-    let common = last.iter().filter(|text| Candidate::new(text).common);
-    let fits_punctuation_only = common.clone().all(|text| single(text).is_some_and(is_punctuation));
+    let common: Vec<&String> = last.iter().filter(|text| Candidate::new(text).common).collect();
     let Some(full_stop) = last.iter().position(|text| text == "。") else {
         return;
     };
-    if !fits_punctuation_only || common.count() < 2 {
+    if common.len() < 2 || !common.iter().all(|text| single(text).is_some_and(is_punctuation)) {
         return;
     }
     let mut open = 0i32;
