@@ -778,11 +778,15 @@ impl Repairer {
         self.give_back(&before, after, &given_back)
     }
 
-    /// When every repair of `line` read GBK and Big5 as each other, so that
-    /// `repaired` changed it character for character: its characters before
-    /// and after, and the pieces that changed.
+    /// When every repair of `line` read GBK and Big5 as each other, once or
+    /// more (`∫` is what Big5 makes of GBK's `§`, and `§` of its `”`), so
+    /// that `repaired` changed it character for character: its characters
+    /// before and after, and the pieces that changed.
     fn pieces_read_as_each_other(&self, line: &str, repaired: &str) -> Option<ChangedPieces> {
-        let only_pairs = self.line.iter().all(|(path, _)| matches!(path[..], [Family::GbkAsBig5 | Family::Big5AsGbk]));
+        let only_pairs = self
+            .line
+            .iter()
+            .all(|(path, _)| path.iter().all(|family| matches!(family, Family::GbkAsBig5 | Family::Big5AsGbk)));
         let before: Vec<char> = line.chars().collect();
         let after: Vec<char> = repaired.chars().collect();
         if !only_pairs || before.len() != after.len() {
@@ -3794,6 +3798,9 @@ mod tests {
             "mäßig und gemäß",
             "ÐÑÒÓÔÕÖ×ØÙÚÛÜÝÞß",
             "╚══╩══╝  └──┴──┘  ╰──┴──╯  ╰──┴──╯  ┗━━┻━━┛",
+            "∫∫∫",
+            "I = ∫∫ f(x,y) dx dy",
+            "(0x222C, \"M\", \"∫∫\"),",
         ] {
             assert_eq!(repair(text), text);
         }
