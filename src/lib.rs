@@ -223,10 +223,12 @@
 //!   read as each other: rare words of a doubled character (`水淥淥` as
 //!   `水振振`, `峇峇娘惹` as `韦韦娘惹`; 4 of 698,092 jieba words, where the
 //!   word list cannot help since the misreading is a doubled pair too), and
-//!   in a line with a real garbled word, clean neighbours of it in
-//!   addresses (`890 姁粔華興街` as `890 蘆洲地砍刁`: street names, digits and
-//!   路 街 號 樓 give the pair model little to hold; 132 of 6,816 garbled
-//!   samples). Short names are its weakest mojibake: two or three
+//!   in a line with a real garbled word, clean neighbours of it (`890
+//!   姁粔華興街` as `890 蘆洲地興街`, `眅誠景天却` as `香港春天却`: street
+//!   names, company names and titles give the pair model little to hold;
+//!   79 of 6,816 garbled samples, 26 of them company names that mix a Big5
+//!   `有限公司` into Simplified; 129 before a street's `街`, `路` and `樓`
+//!   beside the word were kept). Short names are its weakest mojibake: two or three
 //!   characters read both ways, so a GBK name read as Latin-1 can be undone
 //!   as Big5 (`³ÂÀö»ª`, 陈丽华, as `麻璨貌`; 13 of 400), GBK↔Big5 names are
 //!   left garbled (8%), and hole recovery fills 1.0–1.9% of the holes of

@@ -448,12 +448,16 @@ fn clean_control_set_is_never_changed() {
 /// is read as (`None`: windows-1252 or ISO-8859-1, line by line): correct
 /// words beside mojibake that the repair once changed with it (review 12:
 /// `l'église` beside GBK read as Latin-1 became `l'間lise`, `straße`
-/// `stra遝`; #3: `請把` beside Big5 `密碼` read as GBK became `請參`).
+/// `stra遝`; #3: `請把` beside Big5 `密碼` read as GBK became `請參`;
+/// review 13 #4: a street's `街` beside Big5 read as GBK became `誰`, `路`
+/// beside UTF-8 read as GBK `·`, `樓` beside GBK read as Big5 `加`).
 const BESIDE_MOJIBAKE: &[(&str, Cs, Option<Cs>)] = &[
     ("latin-words-beside-gbk-as-latin1", Cs::Gbk, None),
     ("latin-words-beside-big5-as-latin1", Cs::Big5, None),
     ("traditional-words-beside-big5-as-gbk", Cs::Big5, Some(Cs::Gbk)),
     ("simplified-words-beside-gbk-as-big5", Cs::Gbk, Some(Cs::Big5)),
+    ("traditional-words-beside-gbk-as-big5", Cs::Gbk, Some(Cs::Big5)),
+    ("words-beside-utf8-as-gbk", Cs::Utf8, Some(Cs::Gbk)),
 ];
 
 /// Each marked line of [`BESIDE_MOJIBAKE`] with its pieces garbled (the

@@ -675,8 +675,21 @@ impl Repairer {
                 // one (`目閷勫彲` as UTF-8 read as GBK is `Ŀ錄可`): the span
                 // leaves it out.
                 let odd = |kept: char, undone: Option<char>| !is_suspicious(kept) && undone.is_some_and(is_suspicious);
-                let odd_ends =
-                    odd(chars[start].1, repaired.chars().next()) || odd(chars[end - 1].1, repaired.chars().next_back());
+                // Nor does it end in a clean Han character that a path
+                // through UTF-8 undoes by itself into a symbol: GBK reads
+                // UTF-8's `·` (`C2 B7`) as `路`, and `鎷夎惃路` is `拉萨路`,
+                // not `拉萨·`.
+                let last = chars[end - 1].1;
+                let symbol_at_end = path.last().is_some_and(|family| family.codecs().1 == Codec::Utf8)
+                    && bigram::covers(last)
+                    && !is_suspicious(last)
+                    && repaired
+                        .chars()
+                        .next_back()
+                        .is_some_and(|undone| !bigram::covers(undone) && undone_alone(&path, last) == Some(undone));
+                let odd_ends = odd(chars[start].1, repaired.chars().next())
+                    || odd(last, repaired.chars().next_back())
+                    || symbol_at_end;
                 (!odd_ends).then_some((end, (path, repaired)))
             });
             // GBK and Big5 read as each other change character for
@@ -1325,6 +1338,13 @@ fn can_gain(before: f64) -> bool {
     before + MIN_GAIN <= MAX_PLAUSIBILITY
 }
 
+/// What `c` undoes into by itself along `path`, when that is one character.
+fn undone_alone(path: &[Family], c: char) -> Option<char> {
+    let undone = path.iter().try_fold(c.to_string(), |text, family| family.reverse(&text))?;
+    let mut chars = undone.chars();
+    chars.next().filter(|_| chars.next().is_none())
+}
+
 /// `line` undone along `path`: all through for paths through Latin-1, whose
 /// one byte per character lets each piece be cut exactly; in what `first`,
 /// the first pass, left, for Big5 and GBK read as each other.
@@ -1572,15 +1592,19 @@ fn undo_by_pairs(text: &str, garbled: bool, along: Option<Family>, chars: &mut V
                     && (stretch.len() >= 4 || alone_in_garbled_line(family) || fits_rest(i, family, stretch))
             })
             .filter(|&(i, _)| !pairs_fail(i, 0, stretch.len()))
-            .filter_map(|(_, family)| {
+            .filter_map(|(i, family)| {
                 let (repaired, gain) = pair_gain(stretch, family, prev, next)?;
                 // A symbol alone (`●`, `≈`) reads as some character: it
                 // takes two Han characters to judge by pairs, except a Han
                 // character alone in a line garbled that way (`ix 睿 sa`
-                // for `ix 和 sa`), where it is likely enough.
+                // for `ix 和 sa`), where it is likely enough. Being foreign
+                // to the script the line is undone into says so only where
+                // little of the line is: Traditional text may be written in
+                // GBK (`汐止庈昹嬡街7號1樓`, whose `樓` is no `加`).
                 let han = repaired.chars().filter(|&c| bigram::covers(c)).count();
                 let enough = if alone_in_garbled_line(family) && han == 1 && bigram::covers(stretch[0]) {
-                    gain >= ALONE_PAIR_GAIN || gain > 0.0 && !reads_in(family, stretch[0])
+                    let line_foreign = || misfits(i) * 4 >= chars.iter().filter(|&&c| bigram::covers(c)).count();
+                    gain >= ALONE_PAIR_GAIN || gain > 0.0 && !reads_in(family, stretch[0]) && !line_foreign()
                 } else {
                     gain >= SHORT_PAIR_GAIN_MIN && gain >= PAIR_GAIN * stretch.len() as f64 && han >= 2
                 };
@@ -1591,11 +1615,10 @@ fn undo_by_pairs(text: &str, garbled: bool, along: Option<Family>, chars: &mut V
             // Kana counted out, the stretch may hold clean words the gain
             // of the garbled ones carries (`ㄏノ\u{E5FB}面的方法`): the pairs
             // say which characters to undo.
-            if letters < all_letters {
-                let (repaired, undone) = undo_where_pairs_prefer(&[family], stretch, repaired, prev, next)?;
-                return Some((repaired, vec![(vec![family], undone)]));
-            }
-            return Some((repaired, vec![(vec![family], stretch.len())]));
+            // So may a stretch that runs from a garbled word into the clean
+            // words beside it (`姁粔華興街` for `蘆洲華興街`, not `蘆洲地砍刁`).
+            let (repaired, undone) = undo_where_pairs_prefer(&[family], stretch, repaired, prev, next)?;
+            return Some((repaired, vec![(vec![family], undone)]));
         }
         // Short spans, the most likely first, none overlapping; not in
         // Japanese (kana outside the span: GBK reads Big5's commonest
@@ -1772,12 +1795,28 @@ fn undo_where_pairs_prefer(
         undo[i] = state == 1;
         state = back[i][state];
     }
-    // The clean character beside a garbled word that the span took in.
+    // The clean characters beside a garbled word that the span took in: at
+    // each end of an undone stretch, the span's or one beside a stretch the
+    // walk kept (`姁粔華興街` undone as `蘆洲地興街`: `華` is given back
+    // beside `興`), and then the next one in.
     let mut written: Vec<char> = span.iter().zip(&alt).zip(&undo).map(|((&k, &a), &u)| if u { a } else { k }).collect();
-    for end in [0, span.len() - 1] {
-        if undo[end] && gives_back_end(path[0], &written, span[end], end, prev, next) {
-            undo[end] = false;
-            written[end] = span[end];
+    let mut gave_back = true;
+    while gave_back {
+        gave_back = false;
+        for i in 0..span.len() {
+            if !undo[i] {
+                continue;
+            }
+            let before = if i == 0 { prev } else { Some(span[i - 1]).filter(|_| !undo[i - 1]) };
+            let after = if i + 1 == span.len() { next } else { Some(span[i + 1]).filter(|_| !undo[i + 1]) };
+            let starts = (i == 0 || !undo[i - 1]) && gives_back_end(path[0], &written[i..], span[i], 0, before, next);
+            let ends = (i + 1 == span.len() || !undo[i + 1])
+                && gives_back_end(path[0], &written[..=i], span[i], i, prev, after);
+            if starts || ends {
+                undo[i] = false;
+                written[i] = span[i];
+                gave_back = true;
+            }
         }
     }
     let undone = undo.iter().filter(|&&u| u).count();
@@ -1798,8 +1837,8 @@ const END_PAIR_GAIN: f64 = 1.0;
 /// and Big5 read as each other, `kept` as it stands and `text[end]` as the
 /// span undoes it (the rest of `text` as it will be written, between `prev`
 /// and `next`), is correct text to give back: a common character of the
-/// script the span is undone into, between a clean Han character outside
-/// the span and a Han character inside it, that undoing makes part of no
+/// script the span is undone into, between a clean Han character (or an
+/// ASCII letter or digit) outside the span and a Han character inside it, that undoing makes part of no
 /// pair the model knows with the rest of the span, and that gains less than
 /// [`IN_SCRIPT_PAIR_GAIN`] by being undone, and less than [`END_PAIR_GAIN`]
 /// unless undoing makes it a rarer character (then only the pair across the
@@ -1825,7 +1864,10 @@ fn gives_back_end(
     let inside = if end == 0 { text.get(1) } else { end.checked_sub(1).and_then(|i| text.get(i)) };
     let Some(&inside) = inside.filter(|&&c| bigram::covers(c)) else { return false };
     let clean_han = |c: char| bigram::covers(c) && !is_suspicious(c);
-    if undone == kept || !outside.is_some_and(clean_han) || !clean_han(kept) || !reads_in(family, kept) {
+    // An ASCII letter or digit outside says nothing by pairs, and the
+    // number after a street's name is one (`淡水街20號`, not `淡水誰20號`).
+    let clean_outside = |c: char| clean_han(c) || c.is_ascii_alphanumeric();
+    if undone == kept || !outside.is_some_and(clean_outside) || !clean_han(kept) || !reads_in(family, kept) {
         return false;
     }
     if bigram::known_pairs(if end == 0 { [undone, inside] } else { [inside, undone] }).0 == 1 {
@@ -1837,7 +1879,10 @@ fn gives_back_end(
     };
     let gain = with(undone) - with(kept);
     let rarer = bigram::log_likelihood([undone]) < bigram::log_likelihood([kept]);
-    gain < IN_SCRIPT_PAIR_GAIN && (gain < END_PAIR_GAIN || rarer)
+    // With no pair across the edge, what undoing gains is that the undone
+    // character is commoner (`誰` than `街`): no sign of mojibake.
+    let across = outside.is_some_and(bigram::covers);
+    gain < IN_SCRIPT_PAIR_GAIN && (gain < END_PAIR_GAIN || rarer || !across)
 }
 
 /// The pieces where `after`, a repair of `before` character for
@@ -3459,6 +3504,22 @@ mod tests {
         assert_eq!(repair("請把盞絏寄給我，謝謝。"), "請把盞絏寄給我，謝謝。");
         // GBK `文件` read as Big5 in Simplified.
         assert_eq!(repair("请把恅璃寄给我，谢谢。"), "请把文件寄给我，谢谢。");
+    }
+
+    #[test]
+    fn clean_neighbours_of_a_garbled_word_in_an_address_are_kept() {
+        // Review 13 #4 (encoding_rs's mojibake of one word of a generated
+        // address): the street's `路`, `街` and `樓` beside the word stay.
+        // UTF-8 read as GBK: `路` is GBK `C2 B7`, UTF-8's `·`.
+        assert_eq!(repair("广西壮族自治区济南市高港鎷夎惃路X座 534730"), "广西壮族自治区济南市高港拉萨路X座 534730");
+        assert_eq!(repair("28358 朴子澹\u{E0A3}灄路84號之8"), "28358 朴子士林路84號之8");
+        // Big5 read as GBK: `街` before a number is no `誰`.
+        assert_eq!(repair("929 大里睭\u{E772}街20號7樓"), "929 大里淡水街20號7樓");
+        assert_eq!(repair("46098 太保\u{E110}攫狶街1號6樓"), "46098 太保紅樹林街1號6樓");
+        // Traditional written in GBK, read as Big5: `樓` alone after a
+        // number is no `加`.
+        assert_eq!(repair("72104 汐止庈昹嬡街7號1樓"), "72104 汐止市西門街7號1樓");
+        assert_eq!(repair("70421 姁罣燊渡路882號8樓"), "70421 蘆竹關渡路882號8樓");
     }
 
     #[test]
