@@ -1037,9 +1037,11 @@ fn protect_for(path: &Path, options: &Options) -> Option<Vec<regex::Regex>> {
 /// when converting): `Style:` lines, whose font (`微软雅黑`) is looked up by
 /// name; the fields before the text of a `Dialogue:` or `Comment:` line,
 /// where a style is named as its `Style:` line names it; and override tags
-/// in braces (`{\fn微软雅黑}`).
+/// in braces (`{\fn微软雅黑}`), which start with a backslash. A note in
+/// braces without one (`{翻译注：…}`) is text that players hide, and is
+/// converted with the rest.
 static ASS_MARKUP: std::sync::LazyLock<[regex::Regex; 3]> = std::sync::LazyLock::new(|| {
-    [r"^Style:[^\r\n]*", r"^(?:Dialogue|Comment):(?:[^,\r\n]*,){9}", r"\{[^}\r\n]*\}"]
+    [r"^Style:[^\r\n]*", r"^(?:Dialogue|Comment):(?:[^,\r\n]*,){9}", r"\{[^}\\\r\n]*\\[^}\r\n]*\}"]
         .map(|pattern| regex::Regex::new(pattern).expect("the patterns are valid"))
 });
 

@@ -585,8 +585,9 @@ fn check_fails_on_damage_and_reports_its_position() {
 /// Review 10 #7: `-c` converted the font and style names of ASS subtitles
 /// (`微软雅黑` → `微軟雅黑`, a font no system has). In `*.ass` and `*.ssa`
 /// the `Style:` lines, the fields before a dialogue's text and the override
-/// tags stay; the text, the title and comments are converted. The same
-/// lines in a `.txt` are converted whole.
+/// tags stay; the text, the title and comments are converted, and so are
+/// notes in braces that hold no tag (review 14 #9). The same lines in a
+/// `.txt` are converted whole.
 #[test]
 fn ass_subtitles_keep_their_style_and_font_names_when_converted() {
     let dir = Dir::new();
@@ -594,7 +595,7 @@ fn ass_subtitles_keep_their_style_and_font_names_when_converted() {
     let events = "[Events]\nFormat: Layer, Start, End, Style, Name, MarginL, MarginR, MarginV, Effect, Text\n";
     let subtitles = format!(
         "{head}Style: 简体中文,微软雅黑,70\n\n{events}\
-         Dialogue: 0,0:00:01.00,0:00:03.00,简体中文,说话人,0,0,0,,{{\\fn微软雅黑\\i1}}发布软件{{\\i0}}，头发\n\
+         Dialogue: 0,0:00:01.00,0:00:03.00,简体中文,说话人,0,0,0,,{{\\fn微软雅黑\\i1}}发布软件{{\\i0}}，头发{{翻译：头发}}\n\
          Comment: 0,0:00:04.00,0:00:06.00,简体中文,,0,0,0,,注释里的头发\n"
     );
     let ass = dir.write("ep01.ass", encoding_rs::GBK.encode(&subtitles).0.as_ref());
@@ -605,13 +606,13 @@ fn ass_subtitles_keep_their_style_and_font_names_when_converted() {
         format!(
             "[Script Info]\nTitle: 測試字幕\n\n[V4+ Styles]\nFormat: Name, Fontname, Fontsize\n\
              Style: 简体中文,微软雅黑,70\n\n{events}\
-             Dialogue: 0,0:00:01.00,0:00:03.00,简体中文,说话人,0,0,0,,{{\\fn微软雅黑\\i1}}發佈軟件{{\\i0}}，頭髮\n\
+             Dialogue: 0,0:00:01.00,0:00:03.00,简体中文,说话人,0,0,0,,{{\\fn微软雅黑\\i1}}發佈軟件{{\\i0}}，頭髮{{翻譯：頭髮}}\n\
              Comment: 0,0:00:04.00,0:00:06.00,简体中文,,0,0,0,,註釋裏的頭髮\n"
         )
     );
     let explained = zhnorm(["-c".as_ref(), "s2t".as_ref(), "--explain".as_ref(), ass.as_os_str()]).run();
     let lines: Vec<&str> = std::str::from_utf8(&explained.stdout).unwrap().lines().collect();
-    assert_eq!(lines.len(), 8, "{lines:?}");
+    assert_eq!(lines.len(), 10, "{lines:?}");
     assert!(lines.iter().all(|line| !line.contains('微') && !line.contains("简体")), "{lines:?}");
     let whole = zhnorm(["-c".as_ref(), "s2t".as_ref(), txt.as_os_str()]).run();
     assert!(stdout(&whole).contains("Style: 簡體中文,微軟雅黑,70\n"), "{}", stdout(&whole));

@@ -21,7 +21,7 @@ use encoding_rs::{BIG5, GB18030, GBK};
 use serde::Serialize;
 
 use super::{bigram, words};
-use crate::detect::{char_score, plausibility, plausibility_between, MAX_PLAUSIBILITY};
+use crate::detect::{char_score, is_kana, plausibility, plausibility_between, MAX_PLAUSIBILITY};
 
 /// How many layers of the same or different mojibake are undone at most.
 const MAX_LAYERS: usize = 3;
@@ -844,11 +844,15 @@ impl Repairer {
         self.give_back(&before, after, &given_back)
     }
 
-    /// When every repair of `line` read GBK and Big5 as each other, so that
-    /// `repaired` changed it character for character: its characters before
-    /// and after, and the pieces that changed.
+    /// When every repair of `line` read GBK and Big5 as each other, once or
+    /// more (`∫` is what Big5 makes of GBK's `§`, and `§` of its `”`), so
+    /// that `repaired` changed it character for character: its characters
+    /// before and after, and the pieces that changed.
     fn pieces_read_as_each_other(&self, line: &str, repaired: &str) -> Option<ChangedPieces> {
-        let only_pairs = self.line.iter().all(|(path, _)| matches!(path[..], [Family::GbkAsBig5 | Family::Big5AsGbk]));
+        let only_pairs = self
+            .line
+            .iter()
+            .all(|(path, _)| path.iter().all(|family| matches!(family, Family::GbkAsBig5 | Family::Big5AsGbk)));
         let before: Vec<char> = line.chars().collect();
         let after: Vec<char> = repaired.chars().collect();
         if !only_pairs || before.len() != after.len() {
@@ -2199,10 +2203,6 @@ fn kaomoji(chars: &[char]) -> Vec<Range<usize>> {
         at = end;
     }
     faces
-}
-
-fn is_kana(c: char) -> bool {
-    matches!(u32::from(c), 0x3041..=0x30FF)
 }
 
 /// Greek, Cyrillic, kana and bopomofo: what GBK and Big5 read as each other
@@ -3947,6 +3947,9 @@ mod tests {
             "mäßig und gemäß",
             "ÐÑÒÓÔÕÖ×ØÙÚÛÜÝÞß",
             "╚══╩══╝  └──┴──┘  ╰──┴──╯  ╰──┴──╯  ┗━━┻━━┛",
+            "∫∫∫",
+            "I = ∫∫ f(x,y) dx dy",
+            "(0x222C, \"M\", \"∫∫\"),",
         ] {
             assert_eq!(repair(text), text);
         }
