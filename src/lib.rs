@@ -220,22 +220,28 @@
 //! - Review 13 ran 1.22 million lines of correct text generated from
 //!   registry packages (Faker, jieba, pypinyin, zhon, OpenCC's phrases)
 //!   through the repair and found what it still changes, all GBK and Big5
-//!   read as each other: rare words of a doubled character (`水淥淥` as
-//!   `水振振`, `峇峇娘惹` as `韦韦娘惹`; 4 of 698,092 jieba words, where the
-//!   word list cannot help since the misreading is a doubled pair too), and
+//!   read as each other: rare words (a name the dictionary lacks, `廖禮鍇`
+//!   as `蹉跎鍇`; `★ 癇證` as `★ 命名`; a doubled rare character is no longer
+//!   read so when it is all that changes, `水淥淥`, `峇峇娘惹`), and
 //!   in a line with a real garbled word, clean neighbours of it (`890
 //!   姁粔華興街` as `890 蘆洲地興街`, `眅誠景天却` as `香港春天却`: street
 //!   names, company names and titles give the pair model little to hold;
 //!   79 of 6,816 garbled samples, 26 of them company names that mix a Big5
 //!   `有限公司` into Simplified; 129 before a street's `街`, `路` and `樓`
 //!   beside the word were kept). Short names are its weakest mojibake: two or three
-//!   characters read both ways, so a GBK name read as Latin-1 can be undone
-//!   as Big5 (`³ÂÀö»ª`, 陈丽华, as `麻璨貌`; 13 of 400), GBK↔Big5 names are
-//!   left garbled (8%), and hole recovery fills 1.0–1.9% of the holes of
-//!   names, titles and addresses wrongly (sentences 0–0.1%). Mojibake made
-//!   by Python's `big5` codec, whose table differs from WHATWG's in 260
-//!   pairs (`区` is `⑹` there), is undone with WHATWG's table and can come
-//!   out wrong (`西藏赻笥⑹` as `西藏自治瓢`).
+//!   characters read both ways; where both readings of a name read as
+//!   Latin-1 are acceptable, the pair model decides, and a name it finds
+//!   about as likely both ways is left (`³Â³¬`: `陈超` or `麻閉`): 1 of 400
+//!   GBK names is still undone as Big5 (`崔莉` as `殖獲`), and a Traditional
+//!   name in GBK with an ASCII trail byte (`瑋`, `¬|`) as Big5 (4 of 400).
+//!   GBK↔Big5 names are left garbled (8%), and hole recovery fills 1.0–1.9%
+//!   of the holes of names, titles and addresses wrongly (sentences
+//!   0–0.1%). Mojibake made by Python's `big5` codec, whose table puts 249
+//!   characters of C6A1–C7FC (kana, Cyrillic, circled numbers) where
+//!   WHATWG's does not, is undone with both tables' pairs where it has Han
+//!   too (`西藏赻笥⑹` is `西藏自治区`); a piece of only such characters is
+//!   undone with WHATWG's, and the 13 other characters whose pairs differ
+//!   (`／`, `十` at A2CC, box drawing) are not tried.
 //! - A line over 4 KB (a file without line ends) is repaired sentence by
 //!   sentence, which keeps the cost near that of the same text with line
 //!   ends; but a sentence then lacks the rest of its line, which some gates

@@ -124,10 +124,65 @@ impl Family {
     }
 
     /// Undoes this garbling of `span`, if that is lossless and strict.
+    /// GBK read as Big5 by Python's `big5` codec (or Windows' cp950) rather
+    /// than a WHATWG decoder may hold characters that the two tables put at
+    /// different pairs (kana, Cyrillic and circled numbers, which Python
+    /// has at C6A1–C7FC): in a span with Han characters too, both byte
+    /// readings are tried, and WHATWG's is kept unless the character-pair
+    /// model finds the other far likelier.
     pub fn reverse(self, span: &str) -> Option<String> {
         let (wrong, right) = self.codecs();
-        decode(right, &encode(wrong, span)?)
+        let reversed = decode(right, &encode(wrong, span)?);
+        // Only beside Han: circled numbers, kana or Cyrillic alone are
+        // what the text says (`C. ①③` is an exam option, not GBK `情请`).
+        if self != Family::GbkAsBig5
+            || !span.chars().any(|c| eten_pair(c).is_some())
+            || !span.chars().any(bigram::covers)
+        {
+            return reversed;
+        }
+        let mut bytes = Vec::with_capacity(span.len());
+        let encoded = span.chars().all(|c| match eten_pair(c) {
+            Some(pair) => {
+                bytes.extend_from_slice(&pair);
+                true
+            }
+            None => encode_char(Codec::Big5, c, &mut bytes),
+        });
+        let eten = if encoded { decode(right, &bytes) } else { None };
+        match (reversed, eten) {
+            (Some(whatwg), Some(eten))
+                if bigram::log_likelihood(eten.chars()) > bigram::log_likelihood(whatwg.chars()) + READING_MARGIN =>
+            {
+                Some(eten)
+            }
+            (reversed, _) => reversed,
+        }
     }
+}
+
+/// What Python's `big5` codec (CPython's `_codecs_tw`) and Windows' cp950
+/// decode the pairs C6A1..=C7FC to, in order (ETEN's extension to Big5):
+/// kana, Cyrillic, circled and parenthesized numbers. WHATWG's Big5, which
+/// `encoding_rs` decodes and encodes, has these characters at other pairs
+/// (HKSCS's) and reads these pairs as others, so a GBK text that Python read
+/// as Big5 (`自治区` as `赻笥⑹`, GBK `区` being C7F8) re-encoded with
+/// WHATWG's table gives the wrong GBK (`自治瓢`).
+const ETEN_C6A1: &str = "ヾゝゞ々ぁあぃいぅうぇえぉおかがきぎくぐけげこごさざしじすずせぜそぞただちぢっつづてでとどなにぬねのはばぱひびぴふぶぷへべぺほぼぽまみむめもゃやゅゆょよらりるれろゎわゐゑをんァアィイゥウェエォオカガキギクグケゲコゴサザシジスズセゼソゾタダチヂッツヅテデトドナニヌネノハバパヒビピフブプヘベペホボポマミムメモャヤュユョヨラリルレロヮワヰヱヲンヴヵヶДЕЁЖЗИЙКЛМУФХЦЧШЩЪЫЬЭЮЯабвгдеёжзийклмнопрстуфхцчшщъыьэюя①②③④⑤⑥⑦⑧⑨⑩⑴⑵⑶⑷⑸⑹⑺⑻⑼⑽";
+
+/// The pair Python's `big5` codec encodes `c` to when it is one of
+/// [`ETEN_C6A1`]: from C6A1 on, trail bytes 0xA1..=0xFE in row C6 and
+/// 0x40..=0x7E, then 0xA1..=0xFE in row C7.
+fn eten_pair(c: char) -> Option<[u8; 2]> {
+    if !matches!(u32::from(c), 0x400..=0x4FF | 0x2460..=0x247F | 0x3000..=0x30FF) {
+        return None;
+    }
+    let at = u8::try_from(ETEN_C6A1.chars().position(|eten| eten == c)?).ok()?;
+    Some(match at {
+        0..=93 => [0xC6, 0xA1 + at],
+        94..=156 => [0xC7, 0x40 + (at - 94)],
+        _ => [0xC7, 0xA1 + (at - 157)],
+    })
 }
 
 fn encode(codec: Codec, text: &str) -> Option<Vec<u8>> {
@@ -444,6 +499,7 @@ impl Repairer {
         let repaired = repaired.and_then(|repaired| self.give_back_unconfirmed(line, repaired));
         let repaired = repaired.and_then(|repaired| self.give_back_japanese(line, repaired));
         let repaired = repaired.and_then(|repaired| self.give_back_words(line, repaired));
+        let repaired = repaired.and_then(|repaired| self.give_back_doubled(line, repaired));
         let repaired = repaired.and_then(|repaired| self.give_back_lists(line, repaired));
         let repaired = repaired.map(|repaired| self.undo_table_rules(line, repaired));
         for (path, _) in std::mem::take(&mut self.line) {
@@ -455,7 +511,10 @@ impl Repairer {
     /// `line` repaired by the span search, then again along the path it
     /// took; `None` when nothing in it improves.
     fn repair_line(&mut self, line: &str) -> Option<String> {
-        let whole = if mostly_suspicious(line) { self.repair_whole_line(line) } else { None };
+        // A line that reads both ways is left whole: a piece of it would
+        // read one way alone (Big5 `廖鈺婷`, `¹ùà±´@`, is GBK `郭啾` in its
+        // first four bytes).
+        let whole = if mostly_suspicious(line) { self.repair_whole_line(line).ok()? } else { None };
         let first = match self.repair_runs(whole.as_deref().unwrap_or(line)) {
             Some(repaired) => Some(repaired),
             None => whole,
@@ -500,8 +559,10 @@ impl Repairer {
     /// ASCII words and spaces between the mojibake don't matter then. A
     /// strict decoding of a whole line does not happen by chance for UTF-8;
     /// for GBK and Big5 it may, so their repair must be plausible in every
-    /// character. `None` when the line is not such mojibake.
-    fn repair_whole_line(&mut self, line: &str) -> Option<String> {
+    /// character. `None` when the line is not such mojibake, and
+    /// [`BothReadings`] when it reads as GBK and as Big5 read as Latin-1
+    /// about as likely (see [`settle_double_byte_reading`]).
+    fn repair_whole_line(&mut self, line: &str) -> Result<Option<String>, BothReadings> {
         let body = line.trim_end_matches(['\n', '\r']);
         // Text that no layer is tried on (a table drawn in box drawing, say).
         let passed_over = |text: &str| {
@@ -510,11 +571,11 @@ impl Repairer {
             non_ascii < 2 || foreign * 4 > non_ascii || !has_suspicious(text)
         };
         if passed_over(body) {
-            return None;
+            return Ok(None);
         }
         let before = plausibility(body);
         if !can_gain(before) {
-            return None;
+            return Ok(None);
         }
         // Latin-1 that GBK or Big5 did not make: letters one by one, a list
         // of letters, UTF-8 of accented letters. The same for every path.
@@ -575,9 +636,10 @@ impl Repairer {
             }
             frontier = deeper;
         }
-        let (path, repaired, _) = best?;
+        let Some((path, repaired, _)) = best else { return Ok(None) };
+        let (path, repaired) = settle_double_byte_reading(body, path, repaired, None, None).ok_or(BothReadings)?;
         self.line.push((path, body.chars().count()));
-        Some(repaired + &line[body.len()..])
+        Ok(Some(repaired + &line[body.len()..]))
     }
 
     /// Repairs the runs of `text` that have mojibake; `None` when none has.
@@ -621,6 +683,10 @@ impl Repairer {
                 self.line.push((path, undone));
                 return Some(repaired);
             }
+        } else if shape.mostly_suspicious() && reads_both_ways(run, prev, next) {
+            // A piece of it would read one way alone (Big5 `廖鈺婷`,
+            // `¹ùà±´@`, is GBK `郭啾` in its first four bytes).
+            return None;
         }
         let chars: Vec<(usize, char)> = run.char_indices().collect();
         // In a run without a cluster, the suspicious characters where UTF-8
@@ -899,6 +965,32 @@ impl Repairer {
             .into_iter()
             .filter(|piece| words::covered(&before, piece.clone()) > words::covered(&after, piece.clone()))
             .collect();
+        self.give_back(&before, after, &given_back)
+    }
+
+    /// `repaired`, the repair of `line`, without the pieces that GBK and
+    /// Big5 read as each other made of a doubled character that undoes into
+    /// another doubled character, when what changed in the line is that
+    /// short ([`SHORT_SPAN`] characters at most); `None` when nothing is
+    /// left. Reduplication is common in Chinese (`振振`, `顺顺`), so the pair
+    /// a doubled rare character undoes into is often one the model knows
+    /// well, and the rare word (`水淥淥`, `峇峇娘惹`, `零露瀼瀼`) loses to it:
+    /// a doubled character gives a doubled character in every reading, so
+    /// it is no evidence of mojibake. Longer garbled text shows itself in
+    /// its other characters.
+    fn give_back_doubled(&mut self, line: &str, repaired: String) -> Option<String> {
+        let Some((before, after, pieces)) = self.pieces_read_as_each_other(line, &repaired) else {
+            return Some(repaired);
+        };
+        if pieces.iter().map(Range::len).sum::<usize>() > SHORT_SPAN {
+            return Some(repaired);
+        }
+        let doubled = |piece: &Range<usize>| {
+            piece.clone().zip(piece.start + 1..piece.end).any(|(i, j)| {
+                before[i] == before[j] && after[i] == after[j] && before[i] != after[i] && bigram::covers(before[i])
+            })
+        };
+        let given_back: Vec<_> = pieces.into_iter().filter(doubled).collect();
         self.give_back(&before, after, &given_back)
     }
 
@@ -1303,7 +1395,8 @@ fn best_repair(
         }
         frontier = deeper;
     }
-    best.map(|(path, repaired, _)| (path, repaired))
+    let (path, repaired, _) = best?;
+    settle_double_byte_reading(span, path, repaired, prev, next)
 }
 
 /// Whether a repair along `path` that scores `score` is to be preferred to
@@ -1317,6 +1410,62 @@ fn best_repair(
 fn outranks(path: &[Family], score: f64, other: &[Family], other_score: f64) -> bool {
     let utf8_layers = |path: &[Family]| path.iter().filter(|f| f.codecs().1 == Codec::Utf8).count();
     (utf8_layers(path), score) > (utf8_layers(other), other_score)
+}
+
+/// How much more likely, by [`bigram::log_likelihood`] (a natural log), one
+/// reading of the same bytes must be than the other to be kept when both
+/// are possible: about seven times.
+const READING_MARGIN: f64 = 2.0;
+
+/// A line read as Latin-1 that undoes as GBK and as Big5 about as likely.
+struct BothReadings;
+
+/// Whether `text`, between `prev` and `next`, undoes as GBK and as Big5
+/// read as Latin-1 with neither reading to be kept
+/// ([`settle_double_byte_reading`]).
+fn reads_both_ways(text: &str, prev: Option<char>, next: Option<char>) -> bool {
+    Family::GbkAsLatin1
+        .reverse(text)
+        .filter(|gbk| is_clean(gbk))
+        .is_some_and(|gbk| settle_double_byte_reading(text, vec![Family::GbkAsLatin1], gbk, prev, next).is_none())
+}
+
+/// `repaired`, the best repair of `text` (between `prev` and `next`) along
+/// `path`, or what to keep instead when it is GBK or Big5 read as Latin-1
+/// and the other charset reads the same bytes too: the reading that the
+/// pair model finds likelier by [`READING_MARGIN`], and none when neither
+/// is (a wrong repair is worse than none). A name of two or three
+/// characters is valid in both charsets, and both readings score as common
+/// characters (`³ÂÀö»ª` is GBK's `陈丽华` and Big5's `麻璨貌`; Big5's `黃仁傑`
+/// reads in GBK as `独く城`): the character scores cannot tell, the
+/// frequencies of the characters and their pairs can. The other reading
+/// need not be one the span search accepts to keep the repair from being
+/// made: beside an ASCII comma it is not GBK's shape (`³ÂÀö»ª,` reads in
+/// Big5 only, GB2312 having no ASCII trail bytes), yet it is what the
+/// bytes say; but it is taken only when it is of that shape (Big5's
+/// `廖鈺婷` has an ASCII trail byte, and GBK reads it as `郭啾碄`).
+fn settle_double_byte_reading(
+    text: &str,
+    path: Vec<Family>,
+    repaired: String,
+    prev: Option<char>,
+    next: Option<char>,
+) -> Option<(Vec<Family>, String)> {
+    let other = match path[..] {
+        [Family::GbkAsLatin1] => Family::Big5AsLatin1,
+        [Family::Big5AsLatin1] => Family::GbkAsLatin1,
+        _ => return Some((path, repaired)),
+    };
+    let Some(rival) = other.reverse(text).filter(|rival| is_clean(rival)) else { return Some((path, repaired)) };
+    let likelihood = |text: &str| bigram::log_likelihood(prev.into_iter().chain(text.chars()).chain(next));
+    let gain = likelihood(&repaired) - likelihood(&rival);
+    if gain > READING_MARGIN {
+        Some((path, repaired))
+    } else if gain < -READING_MARGIN && is_shaped_like(other, text, prev, &rival) {
+        Some((vec![other], rival))
+    } else {
+        None
+    }
 }
 
 /// Whether `repaired`, undone along `path` through UTF-8 read as Latin-1
@@ -3896,5 +4045,51 @@ mod tests {
         // One character out of order inside a list is part of it.
         assert_eq!(listed("婥婦溪婧"), [true; 4]);
         assert_eq!(listed("中文测试"), [false; 4]);
+    }
+
+    #[test]
+    fn a_short_name_read_as_latin1_is_undone_in_the_charset_whose_reading_is_likelier() {
+        // Review 13 #6: each was once undone in the other charset (Big5
+        // reads GBK `陈丽华` as `麻璨貌`, `陈峰` as `麻瑕`; GBK reads Big5
+        // `黃仁傑` as `独く城`, `陳國華` as `朝瓣地`).
+        assert_eq!(repair("³ÂÀö»ª\n"), "陈丽华\n");
+        assert_eq!(repair(&format!("{}\n", garble(Family::GbkAsLatin1, "陈峰"))), "陈峰\n");
+        assert_eq!(repair(&format!("{}\n", garble(Family::Big5AsLatin1, "黃仁傑"))), "黃仁傑\n");
+        assert_eq!(repair(&format!("{}\n", garble(Family::Big5AsLatin1, "陳國華"))), "陳國華\n");
+        // In a row of a table, between ASCII.
+        assert_eq!(repair(&format!("12,{},陈丽华\n", garble(Family::GbkAsLatin1, "陈丽华"))), "12,陈丽华,陈丽华\n");
+        // Both readings about as likely (`陈超`, Big5 `麻閉`): left.
+        assert_eq!(repair("³Â³¬\n"), "³Â³¬\n");
+        // Nor a piece of it (Big5 `廖鈺婷`, whose first four bytes are GBK `郭啾`).
+        assert_eq!(repair("¹ùà±´@\n"), "¹ùà±´@\n");
+    }
+
+    #[test]
+    fn a_doubled_rare_character_is_not_read_as_gbk_or_big5() {
+        // Review 13 #3: each was once undone into another doubled character
+        // (`水振振`, `他看起来访振振的。`, `韦韦娘惹文化`, `零露鬧鬧`, `軟軟之愚`,
+        // `• 傭中顺顺`).
+        for text in ["水淥淥\n", "他看起来溼淥淥的。\n", "峇峇娘惹文化\n", "零露瀼瀼\n", "硁硁之愚\n", "• 傭中佼佼\n"]
+        {
+            assert_eq!(repair(text), text);
+        }
+    }
+
+    #[test]
+    fn gbk_read_as_big5_by_python_is_undone_with_the_pairs_of_its_table() {
+        // Review 13 #12: `区` is GBK C7F8, which Python's big5 reads as `⑹`
+        // and WHATWG's Big5 encodes as C6B0, GBK `瓢`.
+        assert_eq!(repair("西藏赻笥⑹\n"), "西藏自治区\n");
+        assert_eq!(eten_pair('⑹'), Some([0xC7, 0xF8]));
+        assert_eq!(eten_pair('ヾ'), Some([0xC6, 0xA1]));
+        assert_eq!(eten_pair('⑽'), Some([0xC7, 0xFC]));
+        assert_eq!(eten_pair('中'), None);
+        // Every one of them is at another pair in WHATWG's table.
+        assert_eq!(ETEN_C6A1.chars().count(), 249);
+        let whatwg_pair_differs =
+            |c| encode_pair(Codec::Big5, c).is_some_and(|pair| Some(pair) != eten_pair(c).map(Ok));
+        assert!(ETEN_C6A1.chars().all(whatwg_pair_differs));
+        // The same text read by WHATWG's Big5 is undone as it was.
+        assert_eq!(repair(&format!("西藏{}\n", garble(Family::GbkAsBig5, "自治区"))), "西藏自治区\n");
     }
 }
