@@ -464,6 +464,10 @@ fn keep_teaching_material(text: &str, glosses: &mut [Gloss]) -> HashSet<char> {
         let entries_start = line_start + list_marker_len(&text[line_start..line_end]);
         alone.clear();
         alone.extend(line.iter().map(|g| g.kind == GlossKind::Reading && stands_alone(text, g, entries_start)));
+        let row_head = count == 1
+            && line[0].kind == GlossKind::Reading
+            && heads_a_row(&text[entries_start..line[0].glossed_at], &text[line[0].end..line_end]);
+        alone[0] |= row_head;
         let entries = alone.iter().filter(|&&entry| entry).count();
         let speaks = talks_about_readings(&text[line_start..line_end]);
         let ruby = is_flattened_ruby(line);
@@ -472,10 +476,7 @@ fn keep_teaching_material(text: &str, glosses: &mut [Gloss]) -> HashSet<char> {
         // character between sentence ends is a one-word sentence or an
         // enumeration of glossed prose (`对(duì)，走(zǒu)。`).
         let labelled = is_list_label(&text[entries_start..line[0].glossed_at]);
-        let list = !ruby
-            && (labelled || !sentence_ends_between_glosses(text, line))
-            && (entries >= 2
-                || (count == 1 && text[entries_start..line_end].trim().len() == line[0].end - line[0].glossed_at));
+        let list = row_head || (!ruby && (labelled || !sentence_ends_between_glosses(text, line)) && entries >= 2);
         for (gloss, &entry) in line.iter_mut().zip(&alone).filter(|(g, _)| g.kind == GlossKind::Reading) {
             gloss.kept |= list && entry;
             if speaks || (entry && !ruby) {
@@ -620,6 +621,20 @@ fn stands_alone(text: &str, gloss: &Gloss, entries_start: usize) -> bool {
     };
     let after_marker = gloss.glossed_at == entries_start;
     (after_marker || is_gap(text[..gloss.glossed_at].chars().next_back())) && is_gap(text[gloss.end..].chars().next())
+}
+
+/// A line's one gloss reads the character that opens the row, set off by a
+/// field's separator or the line's end: a vocabulary list's entry, whatever
+/// the rest of the row holds (`八(bā)：八个 十八`, `| 八(bā) | eight |`,
+/// `"八(bā)","eight"`, `八(bā)\t八个`, `八(bā)`). `before` is the row's
+/// text before the character (after its list marker), `after` the rest of
+/// the line after the gloss. Running text goes on after a gloss, or with
+/// its own punctuation (`好(hǎo)，我们走吧。`).
+fn heads_a_row(before: &str, after: &str) -> bool {
+    let is_cell_edge = |c: char| c == '|' || c == '"' || c.is_whitespace();
+    let after = after.strip_prefix('"').unwrap_or(after);
+    before.chars().all(is_cell_edge)
+        && (after.trim().is_empty() || after.starts_with([' ', '\t', '\u{3000}', '|', ',', ':', '：']))
 }
 
 /// The glossed character is named as the one of a word just before it
@@ -1073,7 +1088,8 @@ mod tests {
             ("长(chang)城 长(cháng)江\n", "长城 长江\n"),
             ("桌(zhuō)子(zi5)上 君(jūn)子(zǐ)\n", "桌子上 君子\n"),
             ("桌(zhuo1)子(zi0)上 君(jun1)子(zi3)\n", "桌子上 君子\n"),
-            ("桌(zhuō)子(zi)\n子(zǐ)：孔子\n", "桌子\n子：孔子\n"),
+            // The row keeps its head's reading; the ruby's 子 is not taught by it.
+            ("桌(zhuō)子(zi)\n子(zǐ)：孔子\n", "桌子\n子(zǐ)：孔子\n"),
         ] {
             assert_eq!(auto(&format!("{GLOSSED}{glossed}")).0, format!("國家的人民\n{cleaned}"), "{glossed}");
         }
@@ -1199,7 +1215,7 @@ mod tests {
         // teaches nothing.
         for (glossed, cleaned) in [
             ("我(wǒ)的(de)书(shū)。的(dí)确(què)。\n", "我的书。的确。\n"),
-            ("跑(pǎo)得(de)快\n得(dé)：得到\n", "跑得快\n得：得到\n"),
+            ("跑(pǎo)得(de)快\n得(dé)到\n", "跑得快\n得到\n"),
             ("得(dé)到 跑(pǎo)得(de)快\n", "得到 跑得快\n"),
         ] {
             assert_eq!(auto(&format!("{GLOSSED}{glossed}")).0, format!("國家的人民\n{cleaned}"), "{glossed}");
@@ -1213,6 +1229,32 @@ mod tests {
         assert_eq!(out, list);
         assert_eq!(counts.glosses_kept, 6);
         assert_eq!(auto(&format!("{GLOSSED}英偉達(dá)H20\n")).0, "國家的人民\n英偉達H20\n");
+    }
+
+    #[test]
+    fn vocabulary_rows_keep_the_reading_of_their_head_character() {
+        for rows in [
+            "八(bā)：八个 十八\n白(bái)：白色 白天\n",
+            "八(bā): 八个\n白(bái): 白色\n",
+            "| 八(bā) | eight |\n| 白(bái) | white |\n",
+            "| 八(bā) | 八个、十八 |\n| 白(bái) | 白色、白天 |\n",
+            "八(bā),eight\n白(bái),white\n",
+            "\"八(bā)\",\"八个、十八\"\n\"白(bái)\",\"白色、白天\"\n",
+            "八(bā)\t八个 十八\n白(bái)\t白色 白天\n",
+            "1. 八(bā) 八个 十八\n2. 白(bái) 白色 白天\n",
+            "- 八(bā)：八个、十八\n- 白(bái)：白色、白天\n",
+        ] {
+            assert_kept_after_glossed_text(rows);
+        }
+        // A row's head glossed in running text, or with the words it opens.
+        for (glossed, cleaned) in [
+            ("好(hǎo)，我们走吧。\n", "好，我们走吧。\n"),
+            ("國(guó)家很大\n", "國家很大\n"),
+            ("| 國(guó)家 | 很大 |\n", "| 國家 | 很大 |\n"),
+            ("八(bā)个(gè)：八个\n", "八个：八个\n"),
+        ] {
+            assert_eq!(auto(&format!("{GLOSSED}{glossed}")).0, format!("國家的人民\n{cleaned}"), "{glossed}");
+        }
     }
 
     #[test]

@@ -1266,7 +1266,9 @@ fn has_kana(text: &str) -> bool {
     text.chars().any(is_kana)
 }
 
-fn is_kana(c: char) -> bool {
+/// The Hiragana and Katakana blocks whole, marks included: what Japanese
+/// text is made of and what GBK and Big5 read as each other make of Han.
+pub(crate) fn is_kana(c: char) -> bool {
     matches!(u32::from(c), 0x3041..=0x30FF)
 }
 

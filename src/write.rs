@@ -147,7 +147,7 @@ pub fn declare_utf8(
             continue;
         }
         redeclared.text.push_str(&text[done..declaration.start]);
-        redeclared.text.push_str("utf-8");
+        redeclared.text.push_str(declaration.utf8_label);
         done = declaration.start + label.len();
         redeclared.updated.get_or_insert_with(|| label.to_ascii_lowercase());
     }
@@ -692,6 +692,21 @@ mod tests {
             (
                 "<?xml version='1.0' encoding='gbk'?>\n<html><meta charset=gbk>",
                 "<?xml version='1.0' encoding='utf-8'?>\n<html><meta charset=utf-8>",
+                "gbk",
+            ),
+            (
+                "Content-Type: text/plain; charset=\"gb2312\"\nContent-Transfer-Encoding: 8bit\n\n你好\n",
+                "Content-Type: text/plain; charset=\"utf-8\"\nContent-Transfer-Encoding: 8bit\n\n你好\n",
+                "gb2312",
+            ),
+            (
+                "\\documentclass[12pt,GBK]{ctexart}\n\\begin{document}\n你好\n",
+                "\\documentclass[12pt,UTF8]{ctexart}\n\\begin{document}\n你好\n",
+                "gbk",
+            ),
+            (
+                "\\documentclass{article}\n\\usepackage{CJK}\n\\begin{CJK*}{GBK}{song}\n你好\n",
+                "\\documentclass{article}\n\\usepackage{CJK}\n\\begin{CJK*}{UTF8}{song}\n你好\n",
                 "gbk",
             ),
         ];

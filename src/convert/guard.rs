@@ -77,7 +77,7 @@ pub(crate) const JUDGED: usize = 10_000;
 /// How many of the characters of `text` the judgement counts towards
 /// [`JUDGED`]: Han, kana and Hangul.
 pub(crate) fn judged_chars(text: &str) -> usize {
-    text.chars().filter(|&c| is_han(c) || is_kana(c) || is_hangul(c)).count()
+    text.chars().filter(|&c| is_han(c) || is_kana_letter(c) || is_hangul(c)).count()
 }
 
 /// How many lines of each language make a text of Chinese and Japanese
@@ -396,7 +396,7 @@ fn line_language(line: &str) -> LineLanguage {
         LineLanguage::Unsure
     } else if line.chars().any(not_japanese) {
         LineLanguage::Chinese
-    } else if counts.han > 0 || line.chars().any(is_kana) {
+    } else if counts.han > 0 || line.chars().any(is_kana_letter) {
         LineLanguage::Unsure
     } else {
         LineLanguage::NoCjk
@@ -540,11 +540,11 @@ fn counts(chars: impl Iterator<Item = char>) -> Counts {
             judged += syllables;
             syllables = 0;
         }
-        if is_kana(c) || is_sound_mark(c) {
+        if is_kana_letter(c) || is_sound_mark(c) {
             if letters == 0 && !is_sound_mark(previous) {
                 before = previous;
             }
-            if is_kana(c) {
+            if is_kana_letter(c) {
                 letters += 1;
                 first = if letters == 1 { c } else { first };
                 katakana &= !is_hiragana(c);
@@ -615,7 +615,7 @@ fn is_hiragana(c: char) -> bool {
 /// Hiragana and katakana letters, small and half-width ones included (not
 /// the middle dot, the prolonged sound mark or the iteration marks, which
 /// Chinese text uses too, nor the sound marks alone).
-fn is_kana(c: char) -> bool {
+fn is_kana_letter(c: char) -> bool {
     matches!(c, '\u{3041}'..='\u{3096}' | '\u{30A1}'..='\u{30FA}' | '\u{31F0}'..='\u{31FF}' | '\u{FF66}'..='\u{FF6F}' | '\u{FF71}'..='\u{FF9D}')
 }
 

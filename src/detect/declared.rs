@@ -1,7 +1,8 @@
 //! The charset a text declares for itself: an XML declaration, a Python or
 //! Emacs coding cookie, an HTML `<meta>` charset, a gettext `.po` header's
-//! `Content-Type`, a CSS `@charset`. Detection takes it when the bytes
-//! decode in it; writing points it at UTF-8 after conversion.
+//! `Content-Type`, a CSS `@charset`, a mail's `Content-Type` header field, a
+//! LaTeX preamble's `ctex` option or `CJK` environment. Detection takes it
+//! when the bytes decode in it; writing points it at UTF-8 after conversion.
 
 use encoding_rs::{Encoding, WINDOWS_1252, X_USER_DEFINED};
 
@@ -13,6 +14,12 @@ pub(crate) const META_WINDOW: usize = 1024;
 /// run to a few kilobytes before it.
 const PO_HEADER_WINDOW: usize = 4096;
 
+/// How far into the text a mail's header or a LaTeX file's charset is
+/// looked for: `Received:` fields run to kilobytes before a mail's
+/// `Content-Type`, and a preamble's packages before a `CJK` environment.
+/// The farthest window: the start of an input scanned for declarations.
+const HEAD_WINDOW: usize = 16384;
+
 /// Where a kind of declaration counts.
 #[derive(Clone, Copy)]
 enum Place {
@@ -20,25 +27,31 @@ enum Place {
     OnFirstTwoLines,
     InMetaWindow,
     InPoHeaderWindow,
+    InMailHeader,
+    InLatexFile,
 }
 
 /// The declarations of a charset and where each counts: an XML
 /// declaration and a CSS `@charset` at the very start, a Python or Emacs
 /// coding cookie on the first two lines (Python's own pattern), an HTML
 /// `<meta charset>` or `http-equiv` content in [`META_WINDOW`], a `.po`
-/// header's `"Content-Type: ...; charset=..."` in [`PO_HEADER_WINDOW`].
+/// header's `"Content-Type: ...; charset=..."` in [`PO_HEADER_WINDOW`], a
+/// mail's header field and a LaTeX file's option in [`HEAD_WINDOW`].
+/// Each has the label that names UTF-8 where it stands.
 /// Each scanner takes the text of its place and returns the label, a slice
 /// of it. They were regular expressions (`regex`) once, which cost 4 to 7
 /// million instructions to compile on the first text that named a charset
 /// (callgrind), most of a run on a small file; the scanners match what
 /// they matched, each documented with its expression.
-static DECLARATIONS: [(Scanner, Place); 6] = [
-    (xml_declaration, Place::AtStart),
-    (css_charset, Place::AtStart),
-    (python_cookie, Place::OnFirstTwoLines),
-    (emacs_cookie, Place::OnFirstTwoLines),
-    (meta_charset, Place::InMetaWindow),
-    (po_content_type, Place::InPoHeaderWindow),
+static DECLARATIONS: [(Scanner, Place, &str); 8] = [
+    (xml_declaration, Place::AtStart, "utf-8"),
+    (css_charset, Place::AtStart, "utf-8"),
+    (python_cookie, Place::OnFirstTwoLines, "utf-8"),
+    (emacs_cookie, Place::OnFirstTwoLines, "utf-8"),
+    (meta_charset, Place::InMetaWindow, "utf-8"),
+    (po_content_type, Place::InPoHeaderWindow, "utf-8"),
+    (mail_content_type, Place::InMailHeader, "utf-8"),
+    (latex_charset, Place::InLatexFile, "UTF8"),
 ];
 
 /// Finds a kind of declaration in a text and returns its label.
@@ -151,6 +164,90 @@ fn po_content_type(text: &str) -> Option<&str> {
     })
 }
 
+/// The `charset` parameter of a mail's `Content-Type` header field
+/// (`Content-Type: text/plain; charset="gb2312"`, its name in any case,
+/// folded onto the next lines or not) in the header that opens the text:
+/// `Name: value` fields and their folded lines up to the first blank line,
+/// after an mbox's `From ` line. An HTTP response's header reads the same.
+/// The parts of a multipart message name their own charsets further on,
+/// which are not read.
+fn mail_content_type(text: &str) -> Option<&str> {
+    let mut at = if text.starts_with("From ") { text.find('\n')? + 1 } else { 0 };
+    let mut content_type = None;
+    for line in text[at..].split_inclusive('\n') {
+        let body = line.trim_end_matches(['\n', '\r']);
+        let folded = body.starts_with([' ', '\t']);
+        if body.is_empty() || !line.ends_with('\n') {
+            break;
+        }
+        if !folded {
+            let name = &body[..body.find(':')?];
+            if name.is_empty() || !name.bytes().all(|b| b.is_ascii_graphic()) {
+                return None;
+            }
+            if content_type.is_none() && name.eq_ignore_ascii_case("content-type") {
+                content_type = Some((at + name.len() + 1, at + line.len()));
+            }
+        } else if let Some((start, end)) = content_type.filter(|&(_, end)| end == at) {
+            content_type = Some((start, end + line.len()));
+        }
+        at += line.len();
+    }
+    let (start, end) = content_type?;
+    let value = &text[start..end];
+    memchr::memchr_iter(b';', value.as_bytes()).find_map(|semicolon| {
+        let word = semicolon + 1 + value[semicolon + 1..].len() - value[semicolon + 1..].trim_start().len();
+        let name_end = folded_word_end(value, word, "charset")?;
+        let value_start = after_equals(value.as_bytes(), name_end)?;
+        let label = value_start + usize::from(value.as_bytes().get(value_start) == Some(&b'"'));
+        let end = label_end(value, label, |c| c.is_ascii_alphabetic())?;
+        Some(&text[start + label..start + end])
+    })
+}
+
+/// A LaTeX file's charset: the `GBK` or `UTF8` option of `ctex`
+/// (`\documentclass[UTF8]{ctexart}`, `\usepackage[GBK]{ctex}`), or the
+/// encoding of the `CJK` package's environment (`\begin{CJK*}{GBK}{song}`,
+/// `{Bg5}`, `{GB}`, `{UTF8}`), whichever stands first.
+fn latex_charset(text: &str) -> Option<&str> {
+    let ctex = ["\\documentclass[", "\\usepackage["].iter().flat_map(|command| {
+        text.match_indices(command).filter_map(|(at, command)| {
+            let options_start = at + command.len();
+            let options_end = options_start + text[options_start..].find(']')?;
+            text[options_end + 1..].starts_with("{ctex").then_some(())?;
+            let mut option_start = options_start;
+            text[options_start..options_end].split(',').find_map(|option| {
+                let trimmed = option.trim();
+                let start = option_start + option.len() - option.trim_start().len();
+                option_start += option.len() + 1;
+                matches!(trimmed, "GBK" | "UTF8").then(|| &text[start..start + trimmed.len()])
+            })
+        })
+    });
+    let cjk = ["\\begin{CJK}", "\\begin{CJK*}"].iter().flat_map(|command| {
+        text.match_indices(command).filter_map(|(at, command)| {
+            let mut rest = at + command.len();
+            if text[rest..].starts_with('[') {
+                rest += text[rest..].find(']')? + 1;
+            }
+            let label = rest + text[rest..].strip_prefix('{').map(|_| 1)?;
+            let end = label + text[label..].find('}')?;
+            Some(&text[label..end])
+        })
+    });
+    ctex.chain(cjk).min_by_key(|label| label.as_ptr() as usize)
+}
+
+/// Whether `text` is a LaTeX file: its first line that is not blank or a
+/// comment opens with a command. A declaration quoted in a Markdown
+/// tutorial is an example, not the file's own.
+fn is_latex(text: &str) -> bool {
+    text.lines()
+        .map(str::trim_start)
+        .find(|line| !line.is_empty() && !line.starts_with('%'))
+        .is_some_and(|line| line.starts_with('\\'))
+}
+
 /// The characters besides ASCII letters that `(?i)` matches to one: `ſ`
 /// (U+017F) folds to `s`, `K` (U+212A) to `k`.
 const LONG_S: char = '\u{17F}';
@@ -230,6 +327,8 @@ pub(crate) struct Declaration<'a> {
     pub start: usize,
     /// The label as written (`GB2312`).
     pub label: &'a str,
+    /// The label that names UTF-8 where it stands (`utf-8`; `UTF8` in LaTeX).
+    pub utf8_label: &'static str,
     /// A coding cookie on a line that a Markdown heading could be too
     /// (`# coding: gbk`, `# Encoding: Big5`; not `# -*- coding: gbk -*-`
     /// nor `# vim: set fileencoding=gbk :`, nor a line of a script that
@@ -251,7 +350,7 @@ pub(crate) fn declarations(text: &str, kinds: Option<Kinds>) -> Vec<Declaration<
                 && crate::markdown::is_heading(line)
                 && !line.contains("-*-")
                 && !line.contains("vim:");
-            Declaration { start, label, may_be_heading }
+            Declaration { start, label, utf8_label: DECLARATIONS[kind].2, may_be_heading }
         })
         .collect()
 }
@@ -317,9 +416,9 @@ pub(crate) fn encoding_for_label(label: &str) -> Option<&'static Encoding> {
     })
 }
 
-/// Python codec and Emacs coding-system names (lowercase, `_` as `-`) that
-/// are not WHATWG labels, with the WHATWG label of their charset.
-const ALIASES: [(&str, &str); 33] = [
+/// Python codec, Emacs coding-system and LaTeX `CJK` names (lowercase, `_`
+/// as `-`) that are not WHATWG labels, with the WHATWG label of their charset.
+const ALIASES: [(&str, &str); 35] = [
     ("cp936", "gbk"),
     ("ms936", "gbk"),
     ("euc-cn", "gbk"),
@@ -328,6 +427,8 @@ const ALIASES: [(&str, &str); 33] = [
     ("chinese-iso-8bit", "gbk"),
     ("cn-gb-2312", "gbk"),
     ("cn-gb", "gbk"),
+    ("gb", "gbk"),
+    ("bg5", "big5"),
     ("chinese-gb18030", "gb18030"),
     ("cp950", "big5"),
     ("ms950", "big5"),
@@ -363,10 +464,7 @@ const ALIASES: [(&str, &str); 33] = [
 /// and markup after it is a file of markup.
 fn as_ascii(head: &[u8]) -> String {
     let head = head.strip_prefix(b"\xEF\xBB\xBF").unwrap_or(head);
-    head[..head.len().min(PO_HEADER_WINDOW)]
-        .iter()
-        .map(|&b| if b.is_ascii() { char::from(b) } else { '\u{1A}' })
-        .collect()
+    head[..head.len().min(HEAD_WINDOW)].iter().map(|&b| if b.is_ascii() { char::from(b) } else { '\u{1A}' }).collect()
 }
 
 /// Whether `text` starts as markup does (`<!DOCTYPE`, `<html>`, `<?php`,
@@ -389,7 +487,7 @@ fn found(text: &str, kinds: Option<Kinds>) -> Vec<(usize, usize, &str)> {
         &text[..end]
     };
     let mut labels: Vec<(usize, usize, &str)> = Vec::new();
-    for (kind, (scan, place)) in DECLARATIONS.iter().enumerate() {
+    for (kind, (scan, place, _)) in DECLARATIONS.iter().enumerate() {
         if kinds.is_some_and(|Kinds(kinds)| kinds & 1 << kind == 0) {
             continue;
         }
@@ -401,6 +499,9 @@ fn found(text: &str, kinds: Option<Kinds>) -> Vec<(usize, usize, &str)> {
             Place::InMetaWindow if !starts_with_markup(text) => None,
             Place::InMetaWindow => scan(window(META_WINDOW)),
             Place::InPoHeaderWindow => scan(window(PO_HEADER_WINDOW)),
+            Place::InMailHeader => scan(window(HEAD_WINDOW)),
+            Place::InLatexFile if !is_latex(window(HEAD_WINDOW)) => None,
+            Place::InLatexFile => scan(window(HEAD_WINDOW)),
             Place::OnFirstTwoLines => text[..two_lines].split_inclusive('\n').find_map(scan),
         };
         if let Some(label) = found {
@@ -423,7 +524,7 @@ mod tests {
 
     #[test]
     fn declarations_one_line_per_case() {
-        let cases: [(&[u8], Option<&'static Encoding>); 21] = [
+        let cases: [(&[u8], Option<&'static Encoding>); 30] = [
             (b"<meta charset=\"x-user-defined\"><p>Caf\xe9</p>", Some(WINDOWS_1252)),
             (b"# -*- coding: cp936 -*-\n", Some(GBK)),
             (b"# coding=euc_cn\n", Some(GBK)),
@@ -446,6 +547,21 @@ mod tests {
             (b"HTML \xc0\xef\xd0\xb4 <meta charset=\"gbk\"> \xbe\xcd\xbf\xc9\xd2\xd4\xc1\xcb\n", None),
             (b"# \xbd\xcc\xb3\xcc\n\n```html\n<meta charset=\"gb2312\">\n```\n", None),
             (b" \n<!DOCTYPE html><meta charset=\"big5\">", Some(BIG5)),
+            (
+                b"Content-Type: text/plain; charset=\"gb2312\"\nContent-Transfer-Encoding: 8bit\n\n\xc4\xe3\xba\xc3\n",
+                Some(GBK),
+            ),
+            (
+                b"From a@b.c Mon Jan  1 00:00:00 2001\nSubject: x\nCONTENT-TYPE: text/plain;\r\n\tcharset=big5\r\n\r\n",
+                Some(BIG5),
+            ),
+            (b"Subject: x\n\nContent-Type: text/plain; charset=gbk\n", None), // in the body
+            (b"\xc4\xe3 Content-Type: text/plain; charset=gbk\n\n", None),    // no header before it
+            (b"% -*- TeX -*-\n\\documentclass[a4paper, GBK]{ctexart}\n", Some(GBK)),
+            (b"\\documentclass{article}\n\\usepackage{CJK}\n\\begin{CJK*}{Bg5}{bsmi}\n", Some(BIG5)),
+            (b"\\begin{CJK}[dnp]{GB}{gbsn}\n", Some(GBK)),
+            (b"# ctex\n```latex\n\\documentclass[GBK]{ctexart}\n```\n", None), // quoted in Markdown
+            (b"\\documentclass[GBK]{article}\n", None),                        // not ctex's option
         ];
         for (head, expected) in cases {
             assert_eq!(declared(head), expected, "{}", String::from_utf8_lossy(head));
@@ -627,7 +743,7 @@ mod tests {
         fn scanners_take_what_the_expressions_took(text in declaration_like()) {
             static COMPILED: std::sync::LazyLock<Vec<regex::Regex>> =
                 std::sync::LazyLock::new(|| EXPRESSIONS.iter().map(|e| regex::Regex::new(e).unwrap()).collect());
-            for (((scan, _), regex), expression) in DECLARATIONS.iter().zip(COMPILED.iter()).zip(EXPRESSIONS) {
+            for (((scan, _, _), regex), expression) in DECLARATIONS.iter().zip(COMPILED.iter()).zip(EXPRESSIONS) {
                 let expected = regex.captures(&text).and_then(|captures| captures.get(1)).map(|label| label.range());
                 let label = scan(&text).map(|label| {
                     let start = label.as_ptr() as usize - text.as_ptr() as usize;

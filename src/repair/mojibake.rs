@@ -21,7 +21,7 @@ use encoding_rs::{BIG5, GB18030, GBK};
 use serde::Serialize;
 
 use super::{bigram, words};
-use crate::detect::{char_score, plausibility, plausibility_between, MAX_PLAUSIBILITY};
+use crate::detect::{char_score, is_kana, plausibility, plausibility_between, MAX_PLAUSIBILITY};
 
 /// How many layers of the same or different mojibake are undone at most.
 const MAX_LAYERS: usize = 3;
@@ -2050,10 +2050,6 @@ fn kaomoji(chars: &[char]) -> Vec<Range<usize>> {
         at = end;
     }
     faces
-}
-
-fn is_kana(c: char) -> bool {
-    matches!(u32::from(c), 0x3041..=0x30FF)
 }
 
 /// Greek, Cyrillic, kana and bopomofo: what GBK and Big5 read as each other
