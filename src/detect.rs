@@ -16,7 +16,8 @@
 
 use crate::repair::bigram;
 use encoding_rs::{
-    Encoding, BIG5, EUC_JP, EUC_KR, GB18030, GBK, ISO_2022_JP, SHIFT_JIS, UTF_16BE, UTF_16LE, UTF_8, WINDOWS_1252,
+    Encoding, BIG5, EUC_JP, EUC_KR, GB18030, GBK, ISO_2022_JP, ISO_8859_2, SHIFT_JIS, UTF_16BE, UTF_16LE, UTF_8,
+    WINDOWS_1250, WINDOWS_1252,
 };
 
 pub mod declared;
@@ -278,8 +279,11 @@ fn legacy(prefix: &[u8], complete: bool) -> Detection {
     if has_four_byte_han(prefix, complete) {
         return text(GB18030, 0, Method::Plausibility);
     }
-    if is_latin_not_chinese(prefix, complete) {
-        return text(WINDOWS_1252, 0, Method::Plausibility);
+    if is_pinyin_in_gbk(prefix, complete) {
+        return text(GB18030, 0, Method::Plausibility);
+    }
+    if let Some(encoding) = latin_charset_not_chinese(prefix, complete, guess) {
+        return text(encoding, 0, Method::Plausibility);
     }
     if is_alphabet_not_chinese(prefix, complete, guess) {
         return text(guess, 0, Method::Plausibility);
@@ -287,7 +291,7 @@ fn legacy(prefix: &[u8], complete: bool) -> Detection {
     if let Some(encoding) = chinese_charset_of_latin_text(prefix, complete) {
         return text(widen_gbk(encoding), 0, Method::Plausibility);
     }
-    match most_plausible(prefix, guess) {
+    match most_plausible(prefix, complete, guess) {
         Some(encoding) => text(widen_gbk(encoding), 0, Method::Plausibility),
         None => Detection::Binary,
     }
@@ -337,21 +341,124 @@ fn is_supplementary_han(c: char) -> bool {
     matches!(u32::from(c), 0x20000..=0x2EBEF | 0x30000..=0x323AF)
 }
 
-/// Whether `prefix` is Latin-alphabet text in windows-1252 that GBK and
-/// Big5 would destroy: its windows-1252 reading [`is_latin_text`], and GBK
+/// The letters of Hanyu Pinyin that GBK has (bytes A8A1 to A8BA): the
+/// vowels with their tone marks, `ü` and `ê`.
+const GBK_PINYIN_LETTERS: &str = "āáǎàēéěèīíǐìōóǒòūúǔùǖǘǚǜüê";
+
+/// Whether `prefix` is pinyin with tone marks in GBK (`xìn yòng`, `挤压 jǐ
+/// yā`): its GBK reading is clean, a pinyin letter stands beside an ASCII
+/// letter, every pinyin letter stands among ASCII and other pinyin letters
+/// (`lüè`), and its other characters beyond ASCII are Han or the
+/// punctuation of Chinese text. Big5 reads the same bytes as common Han
+/// characters glued to Latin letters (`x足n y辰ng`), which the plausibility
+/// scoring prefers to letters with tone marks; Chinese text is not written
+/// that way, nor does Big5 text read as GBK come out as pinyin letters
+/// between Latin ones: the lead bytes of its commonest characters, A4 to
+/// A7, are kana, Greek and Cyrillic in GBK.
+fn is_pinyin_in_gbk(prefix: &[u8], complete: bool) -> bool {
+    let (text, had_errors) = decode_prefix(GBK, prefix, complete);
+    if had_errors {
+        return false;
+    }
+    let is_pinyin = |c: char| GBK_PINYIN_LETTERS.contains(c);
+    let chars: Vec<char> = text.chars().collect();
+    let mut beside_latin = false;
+    for (i, &c) in chars.iter().enumerate() {
+        if c.is_ascii() {
+            continue;
+        }
+        if !is_pinyin(c) {
+            if is_han(c) || COMMON_PUNCTUATION.contains(c) || "·…—".contains(c) {
+                continue;
+            }
+            return false;
+        }
+        let neighbours = [i.checked_sub(1).and_then(|j| chars.get(j)), chars.get(i + 1)];
+        if neighbours.iter().flatten().any(|&&n| !n.is_ascii() && !is_pinyin(n)) {
+            return false;
+        }
+        beside_latin |= neighbours.iter().flatten().any(|n| n.is_ascii_alphabetic());
+    }
+    beside_latin
+}
+
+/// The Latin-alphabet charset of `prefix` when it is Latin text that GBK and
+/// Big5 would destroy: its reading in the charset [`is_latin_text`], and GBK
 /// and Big5 read it with malformed sequences or as single Han characters
 /// glued to ASCII words (`Stra遝` for `Straße`, `21蚓` for `21°C`), never
 /// two side by side, where Chinese text has words of two and more. The
 /// plausibility scoring alone prefers those Han characters, all common
-/// ones, to Latin-1 signs, which it scores as garbage.
-fn is_latin_not_chinese(prefix: &[u8], complete: bool) -> bool {
+/// ones, to Latin-1 signs, which it scores as garbage; and a malformed Big5
+/// reading of a windows-1250 name (`Masłoń`) would be refused.
+/// windows-1252 is tried first: on so little text the Central European
+/// charsets read most western text as Latin too (`fenętres`), while
+/// windows-1252 makes signs of their commonest letters (`Bia³a`, `Wa³brzych`
+/// for `ł`, `¹` for `ą`, `¿` for `ż`). Of windows-1250 and ISO-8859-2, which
+/// differ in a few letters (`ą` in one is `š` in the other), the one
+/// `chardetng` names goes first.
+fn latin_charset_not_chinese(prefix: &[u8], complete: bool, guess: &'static Encoding) -> Option<&'static Encoding> {
     let body = if complete { prefix } else { trim_partial_tail(prefix) };
-    let (latin, _) = WINDOWS_1252.decode_without_bom_handling(body);
-    is_latin_text(&latin)
-        && [GBK, BIG5].into_iter().all(|encoding| {
-            let (text, had_errors) = encoding.decode_without_bom_handling(body);
-            had_errors || !text.chars().zip(text.chars().skip(1)).any(|(a, b)| !a.is_ascii() && !b.is_ascii())
+    let chinese_readings: Vec<String> = [GBK, BIG5]
+        .into_iter()
+        .filter_map(|encoding| match encoding.decode_without_bom_handling(body) {
+            (text, false) => Some(text.into_owned()),
+            (_, true) => None,
         })
+        .collect();
+    if !chinese_readings.iter().all(|text| is_glued_into_latin_words(text)) {
+        return None;
+    }
+    let inside_words = chinese_readings.iter().all(|text| is_inside_latin_words(text));
+    let central = match guess {
+        g if g == ISO_8859_2 => [ISO_8859_2, WINDOWS_1250],
+        _ => [WINDOWS_1250, ISO_8859_2],
+    };
+    std::iter::once(WINDOWS_1252).chain(central.into_iter().filter(|_| inside_words)).find(|&encoding| {
+        let (latin, _) = encoding.decode_without_bom_handling(body);
+        is_latin_text(&latin) && (encoding != WINDOWS_1252 || !has_central_european_letters_as_western(&latin))
+    })
+}
+
+/// Whether every character beyond ASCII of `text` follows an ASCII letter,
+/// as the Han characters of a GBK or Big5 reading of a word with a Polish
+/// or Czech letter do (`Bieg造` for `Biegły`). The Central European
+/// charsets read most bytes from A1 on as letters, so that a Han character
+/// standing as a word of its own in Big5 (`untu 和 Debian`, `NSS 的libpam`)
+/// reads as a word of Latin letters there (`ŠM`, `Şşlibpam`), which
+/// windows-1252 makes signs of (`©M`).
+fn is_inside_latin_words(text: &str) -> bool {
+    text.chars()
+        .zip(std::iter::once(' ').chain(text.chars()))
+        .all(|(c, before)| c.is_ascii() || before.is_ascii_alphabetic())
+}
+
+/// Whether a windows-1252 reading has letters where western languages do
+/// not put them but windows-1250 has Polish ones: `ñ` before no vowel
+/// (Spanish puts one after it; `Gdañsk` is `Gdańsk`), `æ` ending a word
+/// after a vowel (`robiæ` is `robić`), `³` ending a word after a vowel
+/// (`by³` is `był`; units take it after a consonant, `m³`).
+fn has_central_european_letters_as_western(latin: &str) -> bool {
+    let chars: Vec<char> = latin.chars().collect();
+    let is_vowel = |c: Option<&char>| c.is_some_and(|c| "aeiouyáéíóú".contains(*c));
+    (0..chars.len()).any(|i| {
+        let (prev, next) = (i.checked_sub(1).and_then(|j| chars.get(j)), chars.get(i + 1));
+        let ends_word = !next.is_some_and(|c| c.is_alphabetic());
+        match chars[i] {
+            'ñ' => !is_vowel(next),
+            'æ' | '³' => is_vowel(prev) && ends_word,
+            _ => false,
+        }
+    })
+}
+
+/// Whether `text`, a GBK or Big5 reading of what may be Latin text, reads
+/// as Han characters glued to ASCII words: never two side by side, where
+/// Chinese text has words of two and more, and with an ASCII letter left
+/// (a line of one character, `乎` in Big5, reads `ĄG` in windows-1250, its
+/// trail byte a letter).
+fn is_glued_into_latin_words(text: &str) -> bool {
+    let adjacent = text.chars().zip(text.chars().skip(1)).any(|(a, b)| !a.is_ascii() && !b.is_ascii());
+    !adjacent && text.chars().any(|c| c.is_ascii_alphabetic())
 }
 
 /// Whether `text` (with some non-ASCII) reads as a Latin-alphabet language:
@@ -362,8 +469,10 @@ fn is_latin_not_chinese(prefix: &[u8], complete: bool) -> bool {
 /// windows-1252 reading of GBK or Big5 has pairs of non-ASCII characters,
 /// signs among them, outside words.
 fn is_latin_text(text: &str) -> bool {
-    let is_letter = |c: char| matches!(u32::from(c), 0xC0..=0xFF) && c != '×' && c != '÷';
-    let is_sign = |c: char| "°µ±²³¹¼½¾§«»·\u{A0}£€¢¥©®™–—‘’“”„…•¿¡".contains(c);
+    // Not `œ`, `Œ`, `Ÿ`, `ƒ`: in windows-1252 they are the bytes of the
+    // Polish `ś`, `Ś`, `ź` of windows-1250, and rare in western text.
+    let is_letter = |c: char| matches!(u32::from(c), 0xC0..=0x24F) && c.is_alphabetic() && !"œŒŸƒ".contains(c);
+    let is_sign = |c: char| "°µ±²³¹¼½¾§«»·\u{A0}£€¢¥©®™–—‘’“”„…•¿¡ªº".contains(c);
     let chars: Vec<char> = text.chars().collect();
     let mut any = false;
     let mut i = 0;
@@ -416,7 +525,7 @@ fn is_latin_text(text: &str) -> bool {
 /// word of two characters alone, `右派` rather than the KOI8 `среи`), it is
 /// Chinese. Uncased
 /// alphabets (Thai, Hebrew, Arabic) have no capitals to tell words by, but
-/// rules of their own ([`is_uncased_alphabet_text`]). [`is_latin_not_chinese`]
+/// rules of their own ([`is_uncased_alphabet_text`]). [`latin_charset_not_chinese`]
 /// goes first, so Latin-1 text with units (`5µl, ±10%`) stays windows-1252
 /// when `chardetng` guesses ISO-8859-2 (`5ľl, ą10%`); Slovak in ISO-8859-2
 /// with `ľ` and no other letter beyond ASCII is read as windows-1252 `µ`.
@@ -831,14 +940,26 @@ fn is_utf8(bytes: &[u8], complete: bool) -> bool {
 /// a sequence cut by the end or by trailing whitespace. Decoding then
 /// reports the cut, where another charset's reading would be garbage. The
 /// text before the cut must not be one of the short GBK or Big5 texts that
-/// happen to be valid UTF-8.
+/// happen to be valid UTF-8, nor, when it has only two-byte characters
+/// (which GBK and Big5 text makes by chance: `丧喽` in GBK is UTF-8 `ɥ` and a
+/// cut character), read cleanly and plausibly in GBK or Big5 as a whole: a
+/// clean reading is not to be refused for one that is malformed.
 fn is_cut_utf8(bytes: &[u8]) -> bool {
     let bytes = bytes.trim_ascii_end();
+    let reads_as_chinese = || {
+        [GBK, BIG5].into_iter().any(|encoding| {
+            let (text, had_errors) = encoding.decode_without_bom_handling(bytes);
+            !had_errors && plausibility_as(&text, Script::of(encoding)) > 0.0
+        })
+    };
     match std::str::from_utf8(bytes) {
         Ok(_) => false,
         Err(e) => {
             let valid = &bytes[..e.valid_up_to()];
-            is_utf8(bytes, false) && !valid.is_ascii() && chinese_not_utf8(valid, true).is_none()
+            is_utf8(bytes, false)
+                && !valid.is_ascii()
+                && chinese_not_utf8(valid, true).is_none()
+                && !(valid.iter().all(|&b| b < 0xE0) && reads_as_chinese())
         }
     }
 }
@@ -1000,16 +1121,19 @@ const CHINESE_BONUS: f64 = 0.1;
 /// A reading that decodes without a fault and scores above zero beats every
 /// reading with malformed sequences, and every Japanese reading without kana
 /// (Japanese is not written that way): a clean GBK line of rare name
-/// characters is not an EUC-KR line with a bad byte. Only when no reading is
+/// characters is not an EUC-KR line with a bad byte. A reading clean but for
+/// a character cut by the end of a whole input is damaged text, and loses to
+/// a whole clean CJK reading however rare its characters (`铉裼従筌` in GBK is
+/// not EUC-JP cut inside its last kanji). Only when no reading is
 /// both clean and plausible do the faulty ones compete, so that a GBK file
 /// with one bad byte is still read as GBK (and then refused as malformed)
 /// instead of as windows-1252 mojibake; but a reading with many malformed
 /// sequences loses to a clean CJK reading of rare characters. `None` when
 /// even the best reading is mostly replacement characters: not text.
-fn most_plausible(prefix: &[u8], guess: &'static Encoding) -> Option<&'static Encoding> {
+fn most_plausible(prefix: &[u8], complete: bool, guess: &'static Encoding) -> Option<&'static Encoding> {
     let readings: Vec<Reading> = std::iter::once(guess)
         .chain(CANDIDATES.into_iter().filter(|&c| c != guess))
-        .map(|encoding| Reading::new(encoding, prefix, guess))
+        .map(|encoding| Reading::new(encoding, prefix, complete, guess))
         .collect();
     let best_of = |eligible: &dyn Fn(&Reading) -> bool| {
         // The first of equal scores wins: `chardetng`'s guess, then the
@@ -1020,10 +1144,17 @@ fn most_plausible(prefix: &[u8], guess: &'static Encoding) -> Option<&'static En
         })
     };
     let clean = |r: &Reading| r.replaced == 0 && !r.japanese_without_kana;
+    let whole_cjk = |r: &Reading| clean(r) && !r.cut && CANDIDATES.contains(&r.encoding);
     if let Some(plausible) = best_of(&|r| clean(r) && r.score > 0.0) {
-        return Some(plausible.encoding);
+        return match plausible.cut {
+            true => best_of(&whole_cjk).or(Some(plausible)).map(|r| r.encoding),
+            false => Some(likelier_chinese(&readings, plausible).encoding),
+        };
     }
     let best = best_of(&|_| true)?;
+    if let Some(whole) = best_of(&whole_cjk).filter(|_| best.cut) {
+        return Some(whole.encoding);
+    }
     if best.replaced * FAULTY_READING_SHARE > best.non_ascii {
         if let Some(rare) = best_of(&|r| clean(r) && CANDIDATES.contains(&r.encoding)) {
             return Some(rare.encoding);
@@ -1031,6 +1162,47 @@ fn most_plausible(prefix: &[u8], guess: &'static Encoding) -> Option<&'static En
     }
     (best.replaced * 2 <= best.non_ascii).then_some(best.encoding)
 }
+
+/// `best`, or the other of GBK and Big5 when `best` is one of them, both
+/// read the input cleanly and about as plausibly (within
+/// [`LIKELIHOOD_TIE`]) as two Han characters or more, and the other's
+/// characters follow each other more as Chinese text does
+/// ([`bigram::log_likelihood`], the repair stage's character and pair
+/// counts). A name of two or three characters reads as common characters in
+/// both (`陈娜` in GBK is Big5 `麻饑`), where the scoring of characters one by
+/// one cannot tell, but the counts can: `饑` is rare in text. On one
+/// character alone the counts guess no better than the scoring. Only for
+/// readings of Han characters and punctuation (the counts take kana, which
+/// GBK makes of a Japanese line, for characters never seen), and not for
+/// Big5 readings with the characters of written Cantonese, which the counts
+/// barely know.
+fn likelier_chinese<'a>(readings: &'a [Reading], best: &'a Reading) -> &'a Reading {
+    let plausible =
+        |encoding| readings.iter().find(|r| r.encoding == encoding && r.replaced == 0 && !r.cut && r.score > 0.0);
+    let (Some(gbk), Some(big5)) = (plausible(GBK), plausible(BIG5)) else { return best };
+    let han = |r: &Reading| r.text.chars().filter(|&c| is_han(c)).count();
+    let han_only = |r: &Reading| r.text.chars().all(|c| c.is_ascii() || is_han(c) || COMMON_PUNCTUATION.contains(c));
+    if (gbk.score - big5.score).abs() > LIKELIHOOD_TIE
+        || han(gbk) < 2
+        || han(big5) < 2
+        || !han_only(gbk)
+        || !han_only(big5)
+        || big5.text.chars().any(|c| CANTONESE.contains(c))
+    {
+        return best;
+    }
+    let likelihood = |r: &Reading| bigram::log_likelihood(r.text.chars());
+    match best.encoding {
+        e if e == GBK && likelihood(big5) > likelihood(gbk) => big5,
+        e if e == BIG5 && likelihood(gbk) > likelihood(big5) => gbk,
+        _ => best,
+    }
+}
+
+/// How close the plausibility of a GBK and a Big5 reading must be for
+/// [`likelier_chinese`] to decide between them: `才` (GBK) against `符`
+/// (Big5), one frequent and one common, is settled by the scoring.
+const LIKELIHOOD_TIE: f64 = 1.0;
 
 /// A reading with more than one malformed sequence in this many non-ASCII
 /// characters is beaten by a clean CJK reading however rare its characters
@@ -1047,10 +1219,14 @@ struct Reading {
     replaced: usize,
     non_ascii: usize,
     japanese_without_kana: bool,
+    /// Clean only because a character cut by the end of a whole input is
+    /// held back.
+    cut: bool,
+    text: String,
 }
 
 impl Reading {
-    fn new(encoding: &'static Encoding, body: &[u8], guess: &'static Encoding) -> Reading {
+    fn new(encoding: &'static Encoding, body: &[u8], complete: bool, guess: &'static Encoding) -> Reading {
         // A character cut by the end (of the prefix, or of the input), or
         // by the blank space that ends it, is held back, not read as a
         // malformed sequence: a short GBK text cut inside its last
@@ -1060,6 +1236,8 @@ impl Reading {
         // and would have `--write` keep the mojibake. Blank space is ASCII,
         // which the scoring passes over.
         let (text, _) = decode_prefix(encoding, body.trim_ascii_end(), false);
+        let replaced = text.chars().filter(|&c| c == '\u{FFFD}').count();
+        let cut = complete && replaced == 0 && !decodes_cleanly(encoding, body.trim_ascii_end(), true);
         let mut score = plausibility_as(&text, Script::of(encoding));
         if encoding == guess {
             score += GUESS_BONUS;
@@ -1070,9 +1248,11 @@ impl Reading {
         Reading {
             encoding,
             score,
-            replaced: text.chars().filter(|&c| c == '\u{FFFD}').count(),
+            replaced,
             non_ascii: text.chars().filter(|c| !c.is_ascii()).count(),
             japanese_without_kana: is_japanese(encoding) && !has_kana(&text),
+            cut,
+            text,
         }
     }
 }
@@ -1528,6 +1708,31 @@ mod tests {
         ];
         for (text, expected) in cases {
             assert_eq!(is_uncased_alphabet_text(text), expected, "{text}");
+        }
+    }
+
+    /// Review 13 #13: short standalone files, one case a line (the texts are
+    /// items of the review's sets, encoded by Python's codecs).
+    #[test]
+    fn short_files_of_review_13_keep_their_charset() {
+        let cases: [(&[u8], &str); 14] = [
+            (b"x\xa8\xacn y\xa8\xb0ng\n", "gb18030"), // xìn yòng: pinyin in GBK, not Big5 x足n y辰ng
+            (b"\xbc\xb7\xd1\xb9 j\xa8\xab y\xa8\xa1\n", "gb18030"), // 挤压 jǐ yā
+            (b"\xbc\xc6\xc1\xbf\xa1\xa4Ho\xa8\xa4ng\n", "gb18030"), // 计量·Hoàng
+            (b"\xb3\xc2\xc4\xc8\n", "gb18030"),       // 陈娜, not Big5 麻饑
+            (b"\xb6\xad\xb4\xba\xc3\xb7\n", "gb18030"), // 董春梅, not Big5 雁景繩
+            (b"\xb3\xaf\xb0\xea\xb5\xd8\n", "Big5"),  // 陳國華, not GBK 朝瓣地
+            (b"94225 \xbc\xea\xb4\xf2\xbf\xa4\xbf\xb3\xb8\xf4778\xb8\xb99\xbc\xd3\n", "Big5"), // 澎湖縣興路778號9樓
+            (b"pan Juliusz Mas\xb3o\xf1\n", "windows-1250"), // was malformed Big5, refused
+            (b"Bieg\xb3y rewident\n", "windows-1250"), // not Big5 Bieg造
+            (b"Uprawia\xe6 urodziny pi\xea\xe6 Jan.\n", "windows-1250"), // not windows-1252 piêæ
+            (b"aleja Hutnicza 11/24 36-595 \xa3\xf3d\xbc\n", "ISO-8859-2"), // Łódź, was malformed GBK
+            (b"2\xaa Se\xe7\xe3o\n", "windows-1252"), // 2ª Seção, not windows-1250 2Ş Seçăo
+            (b"\xc9\xa5\xe0\xb6\n", "gb18030"),       // 丧喽, not UTF-8 ɥ and a cut character
+            (b"\xa5G\n", "Big5"),                     // 乎 alone, not windows-1250 ĄG
+        ];
+        for (bytes, expected) in cases {
+            assert_eq!(charset(bytes), expected, "{bytes:x?}");
         }
     }
 

@@ -263,6 +263,23 @@ fn short_cantonese_in_big5_is_not_read_as_euc_kr() {
     assert_eq!(stdout(&output), "你嘅嘢喺我度。\n", "{}", stderr(&output));
 }
 
+/// Review 13 #13: short standalone inputs of the review's sets, through the
+/// whole pipeline. The windows-1250 name was detected as Big5, in which it
+/// is malformed, and refused with exit code 2.
+#[test]
+fn short_pinyin_names_and_polish_lines_come_out_as_written() {
+    let cases: [(&[u8], &str); 4] = [
+        (b"\xbc\xb7\xd1\xb9 j\xa8\xab y\xa8\xa1\n", "挤压 jǐ yā\n"), // GBK, was 挤压 j走 y芋
+        (b"\xb3\xc2\xc4\xc8\n", "陈娜\n"),                           // GBK, was Big5 麻饑
+        (b"pan Juliusz Mas\xb3o\xf1\n", "pan Juliusz Masłoń\n"),     // windows-1250
+        (b"Bia\xb3ystok, ul. Lipowa\n", "Białystok, ul. Lipowa\n"),  // windows-1250, was Big5 Bia造stok
+    ];
+    for (bytes, expected) in cases {
+        let output = zhnorm(["--no-config"]).stdin(bytes).run();
+        assert_eq!((stdout(&output).as_str(), output.status.code()), (expected, Some(0)), "{}", stderr(&output));
+    }
+}
+
 #[test]
 fn write_keeps_a_backup_when_asked() {
     let dir = Dir::new();

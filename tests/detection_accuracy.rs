@@ -335,7 +335,8 @@ fn cantonese_lines_in_big5_hkscs_are_big5() {
 /// Tiny inputs of common words in both charsets (a one-cue subtitle, a
 /// title): each must be read in its own charset, but for the few listed in
 /// `MISREAD`, which no rule of the detector tells apart: two characters,
-/// each read as common Han in the other charset too, or in UTF-8 as two
+/// each read as common Han in the other charset too and likelier there by
+/// the repair stage's counts, or in UTF-8 as two
 /// Cyrillic letters (see "Known problems" in `src/lib.rs`). A change that
 /// fixes one of them, or misreads another row, fails here.
 #[test]
@@ -376,9 +377,10 @@ fn tiny_gbk_and_big5_inputs_keep_their_charset() {
         ("下一集", "下一集"),
         ("请问洗手间在哪里", "請問洗手間在哪裡"),
     ];
-    // GBK 谢谢 is UTF-8 `лл`; Big5 謝謝 and 媽媽 are GBK `谅谅` and `洱洱`;
-    // GBK 北京 and 拜拜 are Big5 `控儔` and `問問`.
-    const MISREAD: [&str; 5] = ["GBK 谢谢", "Big5 謝謝", "GBK 北京", "Big5 媽媽", "GBK 拜拜"];
+    // GBK 谢谢 is UTF-8 `лл`; GBK 拜拜 is Big5 `問問`, likelier by the repair
+    // stage's character counts. (Big5 謝謝 and 媽媽, GBK `谅谅` and `洱洱`, and
+    // GBK 北京, Big5 `控儔`, are told apart by those counts.)
+    const MISREAD: [&str; 2] = ["GBK 谢谢", "GBK 拜拜"];
     let mut misread = Vec::new();
     for (simplified, traditional) in WORDS {
         for (name, encoding, word) in [("GBK", GBK, simplified), ("Big5", BIG5, traditional)] {
