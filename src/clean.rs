@@ -629,12 +629,16 @@ fn stands_alone(text: &str, gloss: &Gloss, entries_start: usize) -> bool {
 /// `"八(bā)","eight"`, `八(bā)\t八个`, `八(bā)`). `before` is the row's
 /// text before the character (after its list marker), `after` the rest of
 /// the line after the gloss. Running text goes on after a gloss, or with
-/// its own punctuation (`好(hǎo)，我们走吧。`).
+/// its own punctuation (`好(hǎo)，我们走吧。`), and a sentence or a quote
+/// after the separator is prose (`说(shuō)：“你好。”`, `在(zài) /etc 里面。`).
 fn heads_a_row(before: &str, after: &str) -> bool {
     let is_cell_edge = |c: char| c == '|' || c == '"' || c.is_whitespace();
     let after = after.strip_prefix('"').unwrap_or(after);
     before.chars().all(is_cell_edge)
-        && (after.trim().is_empty() || after.starts_with([' ', '\t', '\u{3000}', '|', ',', ':', '：']))
+        && (after.trim().is_empty()
+            || (after.starts_with([' ', '\t', '\u{3000}', '|', ',', ':', '：'])
+                && !after.contains(SENTENCE_ENDS)
+                && !after.contains(['“', '”', '「', '」', '『', '』'])))
 }
 
 /// The glossed character is named as the one of a word just before it
@@ -1252,6 +1256,8 @@ mod tests {
             ("國(guó)家很大\n", "國家很大\n"),
             ("| 國(guó)家 | 很大 |\n", "| 國家 | 很大 |\n"),
             ("八(bā)个(gè)：八个\n", "八个：八个\n"),
+            ("说(shuō)：“你好。”\n", "说：“你好。”\n"),
+            ("在(zài) /etc/fstab 里面，将它删除。\n", "在 /etc/fstab 里面，将它删除。\n"),
         ] {
             assert_eq!(auto(&format!("{GLOSSED}{glossed}")).0, format!("國家的人民\n{cleaned}"), "{glossed}");
         }

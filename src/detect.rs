@@ -395,7 +395,12 @@ fn is_pinyin_in_gbk(prefix: &[u8], complete: bool) -> bool {
 /// windows-1252 makes signs of their commonest letters (`Bia³a`, `Wa³brzych`
 /// for `ł`, `¹` for `ą`, `¿` for `ż`). Of windows-1250 and ISO-8859-2, which
 /// differ in a few letters (`ą` in one is `š` in the other), the one
-/// `chardetng` names goes first.
+/// `chardetng` names goes first, and before windows-1252 when `chardetng`
+/// names it and windows-1252 reads a Czech letter inside a word as a
+/// western one that western words seldom hold there (`ě` `ř` `ů` `ň` as `ì`
+/// `ø` `ù` `ò`: `při` reads `pøi`, `děti` `dìti`), which no sign gives
+/// away; `chardetng` alone also names windows-1250 for French
+/// (`fenêtres` is `fenętres` there).
 fn latin_charset_not_chinese(prefix: &[u8], complete: bool, guess: &'static Encoding) -> Option<&'static Encoding> {
     let body = if complete { prefix } else { trim_partial_tail(prefix) };
     let chinese_readings: Vec<String> = [GBK, BIG5]
@@ -413,7 +418,10 @@ fn latin_charset_not_chinese(prefix: &[u8], complete: bool, guess: &'static Enco
         g if g == ISO_8859_2 => [ISO_8859_2, WINDOWS_1250],
         _ => [WINDOWS_1250, ISO_8859_2],
     };
-    std::iter::once(WINDOWS_1252).chain(central.into_iter().filter(|_| inside_words)).find(|&encoding| {
+    let named_central = (central[0] == guess && has_czech_letters_as_western(body)).then_some(guess);
+    let others = std::iter::once(WINDOWS_1252).chain(central.into_iter().filter(|&e| Some(e) != named_central));
+    let mut order = named_central.into_iter().chain(others).filter(|&e| e == WINDOWS_1252 || inside_words);
+    order.find(|&encoding| {
         let (latin, _) = encoding.decode_without_bom_handling(body);
         is_latin_text(&latin) && (encoding != WINDOWS_1252 || !has_central_european_letters_as_western(&latin))
     })
@@ -430,6 +438,17 @@ fn is_inside_latin_words(text: &str) -> bool {
     text.chars()
         .zip(std::iter::once(' ').chain(text.chars()))
         .all(|(c, before)| c.is_ascii() || before.is_ascii_alphabetic())
+}
+
+/// Whether the windows-1252 reading of `body` has `ì`, `ø`, `ù` or `ò`
+/// between two letters of a word: Czech `ě`, `ř`, `ů`, `ň` in windows-1250
+/// (ISO-8859-2 puts `ř` and `ů` there too); Italian and French put those
+/// letters at a word's end (`così`, `où`), Danish and Norwegian `ø` inside
+/// words, which `chardetng` names windows-1252.
+fn has_czech_letters_as_western(body: &[u8]) -> bool {
+    let (latin, _) = WINDOWS_1252.decode_without_bom_handling(body);
+    let chars: Vec<char> = latin.chars().collect();
+    chars.windows(3).any(|w| w[0].is_alphabetic() && matches!(w[1], 'ì' | 'ø' | 'ù' | 'ò') && w[2].is_alphabetic())
 }
 
 /// Whether a windows-1252 reading has letters where western languages do
@@ -1715,7 +1734,7 @@ mod tests {
     /// items of the review's sets, encoded by Python's codecs).
     #[test]
     fn short_files_of_review_13_keep_their_charset() {
-        let cases: [(&[u8], &str); 14] = [
+        let cases: [(&[u8], &str); 15] = [
             (b"x\xa8\xacn y\xa8\xb0ng\n", "gb18030"), // xìn yòng: pinyin in GBK, not Big5 x足n y辰ng
             (b"\xbc\xb7\xd1\xb9 j\xa8\xab y\xa8\xa1\n", "gb18030"), // 挤压 jǐ yā
             (b"\xbc\xc6\xc1\xbf\xa1\xa4Ho\xa8\xa4ng\n", "gb18030"), // 计量·Hoàng
@@ -1730,6 +1749,7 @@ mod tests {
             (b"2\xaa Se\xe7\xe3o\n", "windows-1252"), // 2ª Seção, not windows-1250 2Ş Seçăo
             (b"\xc9\xa5\xe0\xb6\n", "gb18030"),       // 丧喽, not UTF-8 ɥ and a cut character
             (b"\xa5G\n", "Big5"),                     // 乎 alone, not windows-1250 ĄG
+            (b"Nanejv\xfd\x9a tuzemsk\xfd z\xfa\xe8astnit p\xf8i m\xf3da nutit.\x0a", "windows-1250"), // Czech, not windows-1252 pøi
         ];
         for (bytes, expected) in cases {
             assert_eq!(charset(bytes), expected, "{bytes:x?}");

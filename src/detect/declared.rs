@@ -170,7 +170,9 @@ fn po_content_type(text: &str) -> Option<&str> {
 /// `Name: value` fields and their folded lines up to the first blank line,
 /// after an mbox's `From ` line. An HTTP response's header reads the same.
 /// The parts of a multipart message name their own charsets further on,
-/// which are not read.
+/// which are not read. A body sent as base64 or quoted-printable keeps its
+/// bytes in the charset named whatever becomes of the text around it: its
+/// `charset` is no declaration of the file's.
 fn mail_content_type(text: &str) -> Option<&str> {
     let mut at = if text.starts_with("From ") { text.find('\n')? + 1 } else { 0 };
     let mut content_type = None;
@@ -187,6 +189,12 @@ fn mail_content_type(text: &str) -> Option<&str> {
             }
             if content_type.is_none() && name.eq_ignore_ascii_case("content-type") {
                 content_type = Some((at + name.len() + 1, at + line.len()));
+            }
+            if name.eq_ignore_ascii_case("content-transfer-encoding") {
+                let encoding = body[name.len() + 1..].trim();
+                if encoding.eq_ignore_ascii_case("base64") || encoding.eq_ignore_ascii_case("quoted-printable") {
+                    return None;
+                }
             }
         } else if let Some((start, end)) = content_type.filter(|&(_, end)| end == at) {
             content_type = Some((start, end + line.len()));
@@ -524,7 +532,7 @@ mod tests {
 
     #[test]
     fn declarations_one_line_per_case() {
-        let cases: [(&[u8], Option<&'static Encoding>); 30] = [
+        let cases: [(&[u8], Option<&'static Encoding>); 32] = [
             (b"<meta charset=\"x-user-defined\"><p>Caf\xe9</p>", Some(WINDOWS_1252)),
             (b"# -*- coding: cp936 -*-\n", Some(GBK)),
             (b"# coding=euc_cn\n", Some(GBK)),
@@ -556,7 +564,9 @@ mod tests {
                 Some(BIG5),
             ),
             (b"Subject: x\n\nContent-Type: text/plain; charset=gbk\n", None), // in the body
-            (b"\xc4\xe3 Content-Type: text/plain; charset=gbk\n\n", None),    // no header before it
+            (b"Content-Type: text/plain; charset=gbk\nContent-Transfer-Encoding: base64\n\nxOO6ww==\n", None),
+            (b"Content-Transfer-Encoding: Quoted-Printable\nContent-Type: text/plain; charset=gbk\n\n", None),
+            (b"\xc4\xe3 Content-Type: text/plain; charset=gbk\n\n", None), // no header before it
             (b"% -*- TeX -*-\n\\documentclass[a4paper, GBK]{ctexart}\n", Some(GBK)),
             (b"\\documentclass{article}\n\\usepackage{CJK}\n\\begin{CJK*}{Bg5}{bsmi}\n", Some(BIG5)),
             (b"\\begin{CJK}[dnp]{GB}{gbsn}\n", Some(GBK)),

@@ -898,9 +898,11 @@ impl Repairer {
     /// character pairs) is kept unless [`letters_read_as_han`] finds the
     /// Chinese convincing. A word of up to [`ISOLATED_WORD`] Han characters
     /// that GBK and Big5 read as each other, with no Han character beside
-    /// it and no other repair in the line (a dictionary entry, a subtitle
-    /// cue, a list item: `忐忑` read as `守首`, `癲癇` as `碰命`), is kept
-    /// unless [`isolated_word_confirmed`].
+    /// it (a dictionary entry, a subtitle cue, a list item: `忐忑` read as
+    /// `守首`, `癲癇` as `碰命`), is kept unless [`isolated_word_confirmed`],
+    /// where no longer piece of the line was read so: each cell of a row
+    /// is judged as it would be alone (`佼佼<TAB>佼佼`, `扎囮<TAB>紮囮`, an
+    /// OpenCC dictionary's line: two cells are no more evidence than one).
     fn give_back_unconfirmed(&mut self, line: &str, repaired: String) -> Option<String> {
         let from_latin1 =
             self.line.iter().any(|(path, _)| matches!(path[..], [Family::GbkAsLatin1 | Family::Big5AsLatin1]));
@@ -915,7 +917,7 @@ impl Repairer {
             piece.start.checked_sub(1).is_some_and(|i| bigram::covers(before[i]))
                 || before.get(piece.end).is_some_and(|&c| bigram::covers(c))
         };
-        if pieces.iter().map(Range::len).sum::<usize>() > ISOLATED_WORD || pieces.iter().any(han_beside) {
+        if pieces.iter().any(|piece| piece.len() > ISOLATED_WORD || han_beside(piece)) {
             return Some(repaired);
         }
         let given_back: Vec<_> = pieces
@@ -976,8 +978,10 @@ impl Repairer {
     /// a doubled rare character undoes into is often one the model knows
     /// well, and the rare word (`水淥淥`, `峇峇娘惹`, `零露瀼瀼`) loses to it:
     /// a doubled character gives a doubled character in every reading, so
-    /// it is no evidence of mojibake. Longer garbled text shows itself in
-    /// its other characters.
+    /// it is no evidence of mojibake, unless the doubling undone is a word of
+    /// the dictionary and the one read is not (`我们毞毞地走` is `天天`,
+    /// `盽盽` `常常`; `淥淥`, `佼佼` are words, `峇峇` and `振振`, `韦韦` are
+    /// not). Longer garbled text shows itself in its other characters.
     fn give_back_doubled(&mut self, line: &str, repaired: String) -> Option<String> {
         let Some((before, after, pieces)) = self.pieces_read_as_each_other(line, &repaired) else {
             return Some(repaired);
@@ -987,7 +991,11 @@ impl Repairer {
         }
         let doubled = |piece: &Range<usize>| {
             piece.clone().zip(piece.start + 1..piece.end).any(|(i, j)| {
-                before[i] == before[j] && after[i] == after[j] && before[i] != after[i] && bigram::covers(before[i])
+                before[i] == before[j]
+                    && after[i] == after[j]
+                    && before[i] != after[i]
+                    && bigram::covers(before[i])
+                    && words::covered(&before, i..j + 1) >= words::covered(&after, i..j + 1)
             })
         };
         let given_back: Vec<_> = pieces.into_iter().filter(doubled).collect();
@@ -4072,6 +4080,32 @@ mod tests {
         for text in ["水淥淥\n", "他看起来溼淥淥的。\n", "峇峇娘惹文化\n", "零露瀼瀼\n", "硁硁之愚\n", "• 傭中佼佼\n"]
         {
             assert_eq!(repair(text), text);
+        }
+        // A common doubled word garbled in a clean line is undone (last look
+        // 14 #2: `毞毞` was kept for a doubling).
+        for (garbled, repaired) in [
+            ("我们毞毞地走了进来。\n", "我们天天地走了进来。\n"),
+            ("我們繰繰地走了進來。\n", "我們靜靜地走了進來。\n"),
+            ("我們盽盽地走了進來。\n", "我們常常地走了進來。\n"),
+        ] {
+            assert_eq!(repair(garbled), repaired);
+        }
+    }
+
+    #[test]
+    fn cells_of_a_row_are_judged_each_as_it_would_be_alone() {
+        // Review 14 #2: two cells of one rare word (an OpenCC dictionary's
+        // line, a CC-CEDICT entry, a CSV row) were undone where one alone
+        // was not (`顺顺	顺顺`, `ゃ失	蚕失`, `瘦瘦,瘦瘦,1`, `綸画	綸画`).
+        for text in
+            ["佼佼\t佼佼\n", "扎囮\t紮囮\n", "忡忡,忡忡,1\n", "胡渰\t胡渰\n", "佼佼 佼佼 [jiao3 jiao3] /outstanding/\n"]
+        {
+            assert_eq!(repair(text), text);
+        }
+        // Cells of common words garbled are undone each.
+        for (word, family) in [("头发", Family::GbkAsBig5), ("頭髮", Family::Big5AsGbk)] {
+            let garbled = garble(family, word);
+            assert_eq!(repair(&format!("{garbled}\t{garbled}\n")), format!("{word}\t{word}\n"), "{garbled}");
         }
     }
 
