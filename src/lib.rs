@@ -91,7 +91,12 @@
 //!   (`21°C`, `5µl`, `Straße`) or two letters in a word, and GBK and Big5
 //!   read no two Han characters side by side; other short Latin-1 text (a
 //!   word of three accented letters, signs in pairs) can still be read as
-//!   GBK or Big5. `--from windows-1252` settles it.
+//!   GBK or Big5. `--from windows-1252` settles it. Short Central European
+//!   text is read as windows-1250 or ISO-8859-2 when windows-1252 makes
+//!   signs of its letters (`Bia³a`), or reads `ě ř ů ň` as `ì ø ù ò`
+//!   inside a word where `chardetng` names the Central European charset;
+//!   a Czech name whose only such letter is `č` (`Luboš Čech`, read
+//!   `Luboš Èech`) is still taken for windows-1252.
 //! - NUL bytes in text are damage, reported, when they are padding at
 //!   either end or stray ones at least 256 bytes of text apart; a text file
 //!   with NUL bytes closer together, or one in its first 256 bytes after
@@ -226,7 +231,11 @@
 //!   through the repair and found what it still changes, all GBK and Big5
 //!   read as each other: rare words (a name the dictionary lacks, `廖禮鍇`
 //!   as `蹉跎鍇`; `★ 癇證` as `★ 命名`; a doubled rare character is no longer
-//!   read so when it is all that changes, `水淥淥`, `峇峇娘惹`), and
+//!   read so when it is all that changes, `水淥淥`, `峇峇娘惹`, unless what it
+//!   undoes into is a dictionary word and it is not, so that a garbled
+//!   doubling the word list lacks the undoing of stays garbled: `佽佽` for
+//!   `说说`, and GBK or Big5 doublings read as Latin-1, `³£³£` for `常常`,
+//!   whose two readings are both doubled and neither wins), and
 //!   in a line with a real garbled word, clean neighbours of it (`890
 //!   姁粔華興街` as `890 蘆洲地興街`, `眅誠景天却` as `香港春天却`: street
 //!   names, company names and titles give the pair model little to hold;
@@ -262,7 +271,13 @@
 //!   rest of it. A character read two ways and taught on another line
 //!   (`行(xíng)：行走` … `行(háng)：银行`) keeps its glosses only when both
 //!   lines come in the same read of the input, so a pipe that brings them
-//!   apart may lose them.
+//!   apart may lose them. A line whose only gloss is on its first character
+//!   and is followed by a space, tab, colon or `|` is taken for a
+//!   vocabulary row and keeps it, unless a sentence end or a quotation
+//!   mark follows: glossed prose that glosses one character a line
+//!   (`好(hǎo) 我们走吧`) keeps that gloss. Touching glossed characters are
+//!   read as ruby, so a row of look-alike characters
+//!   (`清(qīng)请(qǐng)情(qíng)`) loses its readings.
 //! - Markdown code (fenced blocks, inline code spans) is left unrepaired
 //!   and its damage unreported in any file, not only `.md`: two lines of
 //!   three backticks in a plain text file make the text between them code,
