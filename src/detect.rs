@@ -1142,8 +1142,7 @@ const CHINESE_BONUS: f64 = 0.1;
 /// (Japanese is not written that way): a clean GBK line of rare name
 /// characters is not an EUC-KR line with a bad byte. A reading clean but for
 /// a character cut by the end of a whole input is damaged text, and loses to
-/// a whole clean CJK reading however rare its characters (`铉裼従筌` in GBK is
-/// not EUC-JP cut inside its last kanji). Only when no reading is
+/// a whole clean CJK reading however rare its characters. Only when no reading is
 /// both clean and plausible do the faulty ones compete, so that a GBK file
 /// with one bad byte is still read as GBK (and then refused as malformed)
 /// instead of as windows-1252 mojibake; but a reading with many malformed
@@ -1254,9 +1253,16 @@ impl Reading {
         // cut, rather than as a single-byte charset that reads every byte
         // and would have `--write` keep the mojibake. Blank space is ASCII,
         // which the scoring passes over.
-        let (text, _) = decode_prefix(encoding, body.trim_ascii_end(), false);
+        let mut decoder = crate::decode::Decoder::new(encoding, 0, true);
+        let mut text = String::new();
+        let fed = decoder.feed(body.trim_ascii_end(), false, &mut text).is_ok();
         let replaced = text.chars().filter(|&c| c == '\u{FFFD}').count();
-        let cut = complete && replaced == 0 && !decodes_cleanly(encoding, body.trim_ascii_end(), true);
+        // Ending the input flushes what the decoder held back: a cut
+        // character is malformed there.
+        let cut = complete
+            && replaced == 0
+            && fed
+            && (decoder.feed(&[], true, &mut String::new()).is_err() || decoder.malformed().count > 0);
         let mut score = plausibility_as(&text, Script::of(encoding));
         if encoding == guess {
             score += GUESS_BONUS;

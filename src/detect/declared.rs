@@ -223,13 +223,8 @@ fn latex_charset(text: &str) -> Option<&str> {
             let options_start = at + command.len();
             let options_end = options_start + text[options_start..].find(']')?;
             text[options_end + 1..].starts_with("{ctex").then_some(())?;
-            let mut option_start = options_start;
-            text[options_start..options_end].split(',').find_map(|option| {
-                let trimmed = option.trim();
-                let start = option_start + option.len() - option.trim_start().len();
-                option_start += option.len() + 1;
-                matches!(trimmed, "GBK" | "UTF8").then(|| &text[start..start + trimmed.len()])
-            })
+            // Each option trimmed is a slice of `text`, where it stands.
+            text[options_start..options_end].split(',').map(str::trim).find(|&option| matches!(option, "GBK" | "UTF8"))
         })
     });
     let cjk = ["\\begin{CJK}", "\\begin{CJK*}"].iter().flat_map(|command| {

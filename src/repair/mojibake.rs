@@ -3667,16 +3667,20 @@ mod tests {
     fn clean_neighbours_of_a_garbled_word_in_an_address_are_kept() {
         // Review 13 #4 (encoding_rs's mojibake of one word of a generated
         // address): the street's `路`, `街` and `樓` beside the word stay.
-        // UTF-8 read as GBK: `路` is GBK `C2 B7`, UTF-8's `·`.
-        assert_eq!(repair("广西壮族自治区济南市高港鎷夎惃路X座 534730"), "广西壮族自治区济南市高港拉萨路X座 534730");
-        assert_eq!(repair("28358 朴子澹\u{E0A3}灄路84號之8"), "28358 朴子士林路84號之8");
-        // Big5 read as GBK: `街` before a number is no `誰`.
-        assert_eq!(repair("929 大里睭\u{E772}街20號7樓"), "929 大里淡水街20號7樓");
-        assert_eq!(repair("46098 太保\u{E110}攫狶街1號6樓"), "46098 太保紅樹林街1號6樓");
-        // Traditional written in GBK, read as Big5: `樓` alone after a
-        // number is no `加`.
-        assert_eq!(repair("72104 汐止庈昹嬡街7號1樓"), "72104 汐止市西門街7號1樓");
-        assert_eq!(repair("70421 姁罣燊渡路882號8樓"), "70421 蘆竹關渡路882號8樓");
+        for (garbled, repaired) in [
+            // UTF-8 read as GBK: `路` is GBK `C2 B7`, UTF-8's `·`.
+            ("广西壮族自治区济南市高港鎷夎惃路X座 534730", "广西壮族自治区济南市高港拉萨路X座 534730"),
+            ("28358 朴子澹\u{E0A3}灄路84號之8", "28358 朴子士林路84號之8"),
+            // Big5 read as GBK: `街` before a number is no `誰`.
+            ("929 大里睭\u{E772}街20號7樓", "929 大里淡水街20號7樓"),
+            ("46098 太保\u{E110}攫狶街1號6樓", "46098 太保紅樹林街1號6樓"),
+            // Traditional written in GBK, read as Big5: `樓` alone after a
+            // number is no `加`.
+            ("72104 汐止庈昹嬡街7號1樓", "72104 汐止市西門街7號1樓"),
+            ("70421 姁罣燊渡路882號8樓", "70421 蘆竹關渡路882號8樓"),
+        ] {
+            assert_eq!(repair(garbled), repaired, "{garbled}");
+        }
     }
 
     #[test]
