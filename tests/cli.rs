@@ -42,6 +42,13 @@ impl Dir {
     }
 }
 
+/// The cases of `tests/cmd/`, one command each with its input and the output
+/// and exit status it must give: the CLI's behaviour as a user sees it.
+#[test]
+fn cmd_cases() {
+    trycmd::TestCases::new().register_bin("zhnorm", Path::new(env!("CARGO_BIN_EXE_zhnorm"))).case("tests/cmd/*.toml");
+}
+
 fn sample_path(name: &str) -> PathBuf {
     Path::new(env!("CARGO_MANIFEST_DIR")).join("samples").join(name)
 }
