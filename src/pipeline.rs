@@ -591,7 +591,7 @@ impl<W: Write> Stream<'_, W> {
                 while !self.pending.is_char_boundary(window_end) {
                     window_end -= 1;
                 }
-                self.guard.judge(converter, &self.pending[..window_end]);
+                self.guard.judge(converter, &LoneCarriageReturns::made_line_feeds(&self.pending[..window_end]).0);
                 if cut > window_end && self.guard.awaits_judgement(converter) {
                     let window = &self.pending[..window_end];
                     cut = window.rfind('\n').map_or_else(|| safe_cut(window), |newline| newline + 1);
@@ -604,7 +604,7 @@ impl<W: Write> Stream<'_, W> {
                 }
             }
             if !end {
-                if let Some(fence) = self.code.wait_at(&self.pending[..cut]) {
+                if let Some(fence) = self.code.wait_at(&LoneCarriageReturns::made_line_feeds(&self.pending[..cut]).0) {
                     if self.pending.len() - fence <= MAX_PENDING {
                         cut = fence;
                     } else {
@@ -653,6 +653,9 @@ impl<W: Write> Stream<'_, W> {
         }
         let eol = EolCounts::count(block);
         self.report.eol_found.add(eol);
+        let input = block;
+        let (block, lone_crs) = LoneCarriageReturns::made_line_feeds(input);
+        let block = &*block;
         // What `--protect` and the markers shield, no stage changes.
         let mut parts = self.guard.parts(block);
         // Markdown code is quoted on purpose (a sample of mojibake, of
@@ -717,7 +720,8 @@ impl<W: Write> Stream<'_, W> {
             }
             None => joined(&cleaned),
         };
-        self.input_position.advance(block, eol);
+        let converted = lone_crs.put_back(converted);
+        self.input_position.advance(input, eol);
         let normalized = if self.options.nfc { write::nfc(&converted) } else { Cow::Borrowed(&*converted) };
         self.report.nfc_changed |= matches!(normalized, Cow::Owned(_));
         let text = write::line_endings(&normalized, self.options.eol);
@@ -928,28 +932,17 @@ impl InputPosition {
 /// where it was, one they wrote in place of others (a repaired span) to the
 /// first of those, a position past a line's end to that line's end.
 ///
-/// The stages count lines at LF; the positions returned count a CR that no
-/// LF follows as a line end too, as editors do, so that positions in an old
-/// Mac file (CR alone) are not all on line 1. The stages never add or remove
-/// a line break; should the line counts differ, the positions are left as
-/// they are.
+/// Lines end at LF in both (the stages see a CR that no LF follows as one,
+/// see [`LoneCarriageReturns`]). The stages never add or remove a line
+/// break; should the line counts differ, the positions are left as they are.
 pub(crate) fn positions_in_input(original: &str, derived: &str, positions: &mut [(u64, u64)]) {
-    if positions.is_empty() {
+    if positions.is_empty() || original == derived {
         return;
     }
-    if original != derived && !align_to_original(original, derived, positions) {
-        return;
-    }
-    break_lines_at_lone_carriage_returns(original, positions);
-}
-
-/// The column moves of [`positions_in_input`]; false when the line counts
-/// differ and nothing was moved.
-fn align_to_original(original: &str, derived: &str, positions: &mut [(u64, u64)]) -> bool {
     let original_lines: Vec<&str> = original.split('\n').collect();
     let derived_lines: Vec<&str> = derived.split('\n').collect();
     if original_lines.len() != derived_lines.len() {
-        return false;
+        return;
     }
     let mut order: Vec<(u64, usize)> = positions.iter().enumerate().map(|(i, &(line, _))| (line, i)).collect();
     order.sort_unstable();
@@ -967,48 +960,64 @@ fn align_to_original(original: &str, derived: &str, positions: &mut [(u64, u64)]
             positions[i].1 = map.original(positions[i].1.saturating_sub(1) as usize) as u64 + 1;
         }
     }
-    true
 }
 
-/// Moves positions in `text` with lines counted at LF to lines that also
-/// end at each CR no LF follows.
-fn break_lines_at_lone_carriage_returns(text: &str, positions: &mut [(u64, u64)]) {
-    if memchr::memchr(b'\r', text.as_bytes()).is_none() {
-        return;
+/// The CRs that no LF follows in a text, an old Mac file's line ends (or a
+/// mixed file's), made LFs for the stages and put back after. The stages
+/// find lines at LF (the repair's spans, a gloss's row, `--protect`'s `^`
+/// and `$`, Markdown fences, an ASS file's `Dialogue:` lines, the bilingual
+/// judgement): the same text is to give the same output whatever its line
+/// ends, and `--eol lf` to change nothing on a second run. A CR and an LF
+/// are one byte each, so offsets are the same in both texts; the stages
+/// never add or remove a line break, so the LFs that were CRs are found
+/// again by their order.
+struct LoneCarriageReturns {
+    /// Which LFs, counted from 0, were CRs, in order.
+    line_ends: Vec<usize>,
+}
+
+impl LoneCarriageReturns {
+    /// `text` with its lone CRs made LFs (a CR at its end too: if an LF
+    /// follows in the next block, it comes back a CR all the same).
+    fn made_line_feeds(text: &str) -> (Cow<'_, str>, LoneCarriageReturns) {
+        let bytes = text.as_bytes();
+        let mut line_ends = Vec::new();
+        let mut line_feeds = String::new();
+        let (mut from, mut ordinal) = (0, 0);
+        for at in memchr::memchr_iter(b'\r', bytes).filter(|&at| bytes.get(at + 1) != Some(&b'\n')) {
+            ordinal += memchr::memchr_iter(b'\n', &bytes[from..at]).count();
+            line_ends.push(ordinal);
+            ordinal += 1;
+            line_feeds.push_str(&text[from..at]);
+            line_feeds.push('\n');
+            from = at + 1;
+        }
+        if line_ends.is_empty() {
+            return (Cow::Borrowed(text), LoneCarriageReturns { line_ends });
+        }
+        line_feeds.push_str(&text[from..]);
+        (Cow::Owned(line_feeds), LoneCarriageReturns { line_ends })
     }
-    let mut order: Vec<usize> = (0..positions.len()).collect();
-    order.sort_unstable_by_key(|&i| positions[i].0);
-    let mut order = order.into_iter().peekable();
-    // Lone CRs on the lines before, each a line more.
-    let mut lines_before = 0;
-    for (index, line) in text.split_inclusive('\n').enumerate() {
-        let number = index as u64 + 1;
-        let lone_crs: Vec<u64> = if line.contains('\r') {
-            let bytes = line.as_bytes();
-            line.char_indices()
-                .enumerate()
-                .filter(|&(_, (at, c))| c == '\r' && bytes.get(at + 1) != Some(&b'\n'))
-                .map(|(column, _)| column as u64)
-                .collect()
-        } else {
-            Vec::new()
-        };
-        while let Some(i) = order.next_if(|&i| positions[i].0 <= number) {
-            let (line, column) = positions[i];
-            if line < number {
-                continue;
+
+    /// `text`, made by the stages of [`made_line_feeds`]'s, with the CRs back.
+    ///
+    /// [`made_line_feeds`]: LoneCarriageReturns::made_line_feeds
+    fn put_back<'a>(&self, text: Cow<'a, str>) -> Cow<'a, str> {
+        if self.line_ends.is_empty() {
+            return text;
+        }
+        let mut restored = String::with_capacity(text.len());
+        let mut wanted = self.line_ends.iter().copied().peekable();
+        for (ordinal, line) in text.split_inclusive('\n').enumerate() {
+            match line.strip_suffix('\n') {
+                Some(content) if wanted.next_if_eq(&ordinal).is_some() => {
+                    restored.push_str(content);
+                    restored.push('\r');
+                }
+                _ => restored.push_str(line),
             }
-            // The CRs before the position's character (0-based `column - 1`).
-            let before = lone_crs.partition_point(|&cr| cr + 1 < column);
-            positions[i] = match before {
-                0 => (line + lines_before, column),
-                _ => (line + lines_before + before as u64, column - (lone_crs[before - 1] + 1)),
-            };
         }
-        lines_before += lone_crs.len() as u64;
-        if order.peek().is_none() {
-            break;
-        }
+        Cow::Owned(restored)
     }
 }
 
@@ -1356,17 +1365,57 @@ mod tests {
     }
 
     #[test]
-    fn positions_count_a_carriage_return_alone_as_a_line_end() {
-        let original = "第一行\r鍙戝竷 锟斤拷\r\n第三\r行\u{FFFD}\r";
-        let derived = "第一行\r发布 锟斤拷\r\n第三\r行\u{FFFD}\r";
-        // 一, 锟 (after the repaired span), the CR that ends line 2, and
-        // U+FFFD on line 4, the CR after it.
-        let mut positions = [(1, 2), (1, 8), (1, 4), (2, 5), (2, 6)];
-        positions_in_input(original, derived, &mut positions);
-        assert_eq!(positions, [(1, 2), (2, 5), (1, 4), (4, 2), (4, 3)]);
-        let mut unchanged = [(1, 6), (2, 1)];
-        positions_in_input("a\rb\rc\r\nd", "a\rb\rc\r\nd", &mut unchanged);
-        assert_eq!(unchanged, [(3, 2), (4, 1)], "lines are counted also where no stage changed the text");
+    fn lone_carriage_returns_are_line_ends_for_the_stages_and_come_back() {
+        for (text, line_ends) in [
+            ("a\rb\r\nc\nd\r", vec![0, 3]),
+            ("\r\r\n\r", vec![0, 2]),
+            ("a\r\nb\n", vec![]),
+            ("", vec![]),
+        ] {
+            let (line_feeds, lone) = LoneCarriageReturns::made_line_feeds(text);
+            assert_eq!(lone.line_ends, line_ends, "{text:?}");
+            assert_eq!(line_feeds.len(), text.len(), "{text:?}");
+            assert!(!line_feeds.replace("\r\n", "").contains('\r'), "{text:?}");
+            assert_eq!(lone.put_back(line_feeds), text, "{text:?}");
+        }
+        let (_, lone) = LoneCarriageReturns::made_line_feeds("鍙戝竷\r國(guó)\r\n");
+        assert_eq!(lone.put_back(Cow::Borrowed("发布\n國\r\n")), "发布\r國\r\n");
+    }
+
+    #[test]
+    fn an_old_mac_file_is_repaired_cleaned_and_reported_as_its_lf_twin_is() {
+        // Review 15 #1: the stages found lines at LF only, so a file whose
+        // lines end at a CR alone was one line to them.
+        let lf = "这个鏂囦欢不能打开\n你好，这是第一行。\n½â\u{9b}Q²»\u{94}à\u{9b}Q¶¨.\n```\nx鍙戝竷\n```\n\
+            血(xue)压(ya)正(zheng)常(chang)值(zhi)\n世(shi)界(jie)卫(wei)生(sheng)组(zu)织(zhi)\n这个字读成什么\n锟斤拷\n";
+        for line_end in ["\r", "\r\n"] {
+            let input = lf.replace('\n', line_end);
+            for sizes in [vec![input.len()], vec![5]] {
+                let (outcome, out) = run(Trickle { bytes: input.as_bytes(), sizes, turn: 0 }, &Options::default());
+                let Ok(Outcome::Text(report)) = outcome else { panic!("not text") };
+                let (lf_outcome, lf_out) = run(lf.as_bytes(), &Options::default());
+                let Ok(Outcome::Text(lf_report)) = lf_outcome else { panic!("not text") };
+                assert_eq!(String::from_utf8(out).unwrap(), String::from_utf8(lf_out).unwrap().replace('\n', line_end));
+                let at = |report: &Report| report.damage.iter().map(|d| (d.line, d.column)).collect::<Vec<_>>();
+                assert_eq!(at(&report), at(&lf_report), "{line_end:?}");
+                assert_eq!(at(&report), [(10, 1)], "{line_end:?}");
+            }
+        }
+        let (_, lf_out) = run(lf.as_bytes(), &Options::default());
+        let lf_out = String::from_utf8(lf_out).unwrap();
+        for expected in ["这个文件", "解決不斷決定.", "x鍙戝竷", "血压正常值\n世界卫生组织"] {
+            assert!(lf_out.contains(expected), "{expected} in {lf_out}");
+        }
+        // `--protect`'s `^` and `$` are a line's start and end at a CR alone too.
+        let protect = |pattern: &str| Options {
+            protect: vec![regex::Regex::new(pattern).unwrap()],
+            convert: Some(Converter::builtin("s2t").unwrap()),
+            ..Options::default()
+        };
+        for pattern in ["^KEEP.*", "KEEP头发$"] {
+            let (_, out) = run(&b"a\xe5\xa4\xb4\xe5\x8f\x91\rKEEP\xe5\xa4\xb4\xe5\x8f\x91\rb"[..], &protect(pattern));
+            assert_eq!(String::from_utf8(out).unwrap(), "a頭髮\rKEEP头发\rb", "{pattern}");
+        }
     }
 
     #[test]
