@@ -648,6 +648,7 @@ impl<W: Write> Stream<'_, W> {
     }
 
     fn process(&mut self, block: &str) -> Result<()> {
+        let block = self.without_repeated_boms(block);
         if block.is_empty() {
             return Ok(());
         }
@@ -736,6 +737,19 @@ impl<W: Write> Stream<'_, W> {
             }
         }
         Ok(self.emit(&text)?)
+    }
+
+    /// `block` without the BOMs that repeat the input's at the start of its
+    /// text (a tool that wrote its own BOM before the file's): they are the
+    /// BOM, which `--bom` writes once or not at all; kept, they would be
+    /// taken for one, and stripped, by the next run.
+    fn without_repeated_boms<'b>(&mut self, block: &'b str) -> &'b str {
+        if !self.report.bom_found || !self.input_position.at_start() {
+            return block;
+        }
+        let text = block.trim_start_matches('\u{FEFF}');
+        self.input_position.column += block[..block.len() - text.len()].chars().count() as u64;
+        text
     }
 
     /// Damage is found in the repaired text, but people look for it in the
@@ -912,6 +926,11 @@ struct InputPosition {
 }
 
 impl InputPosition {
+    /// Nothing has been passed over yet.
+    fn at_start(&self) -> bool {
+        (self.line, self.column) == (1, 1)
+    }
+
     /// Moves over `block`, whose line endings are `eol`.
     fn advance(&mut self, block: &str, eol: EolCounts) {
         self.line += eol.lf + eol.crlf + eol.cr;
@@ -1365,13 +1384,35 @@ mod tests {
     }
 
     #[test]
-    fn lone_carriage_returns_are_line_ends_for_the_stages_and_come_back() {
-        for (text, line_ends) in [
-            ("a\rb\r\nc\nd\r", vec![0, 3]),
-            ("\r\r\n\r", vec![0, 2]),
-            ("a\r\nb\n", vec![]),
-            ("", vec![]),
+    fn a_bom_written_twice_is_one_bom() {
+        // Review 15 #3: the second BOM came out as text, so the next run
+        // took it for a BOM and removed it.
+        for (input, bom, expected) in [
+            (
+                &b"\xef\xbb\xbf\xef\xbb\xbf\xe4\xb8\xad\xe6\x96\x87\n"[..],
+                BomPolicy::Strip,
+                &b"\xe4\xb8\xad\xe6\x96\x87\n"[..],
+            ),
+            (b"\xef\xbb\xbf\xef\xbb\xbf\xe4\xb8\xad\n", BomPolicy::Keep, b"\xef\xbb\xbf\xe4\xb8\xad\n"),
+            (b"\xff\xfe\xff\xfe-\x4e\n\x00", BomPolicy::Strip, b"\xe4\xb8\xad\n"),
+            // Inside the text, U+FEFF is a zero-width no-break space.
+            (b"\xef\xbb\xbfa\xef\xbb\xbf\n", BomPolicy::Strip, b"a\xef\xbb\xbf\n"),
         ] {
+            let (outcome, out) = run(input, &Options { bom, ..Options::default() });
+            assert!(matches!(outcome, Ok(Outcome::Text(_))), "{input:x?}");
+            assert_eq!(out, expected, "{input:x?}");
+        }
+        let (outcome, _) =
+            run(&b"\xef\xbb\xbf\xef\xbb\xbf\xe9\x94\x9f\xe6\x96\xa4\xe6\x8b\xb7"[..], &Options::default());
+        let Ok(Outcome::Text(report)) = outcome else { panic!("not text") };
+        assert_eq!(report.damage.iter().map(|d| (d.line, d.column)).collect::<Vec<_>>(), [(1, 2)]);
+    }
+
+    #[test]
+    fn lone_carriage_returns_are_line_ends_for_the_stages_and_come_back() {
+        for (text, line_ends) in
+            [("a\rb\r\nc\nd\r", vec![0, 3]), ("\r\r\n\r", vec![0, 2]), ("a\r\nb\n", vec![]), ("", vec![])]
+        {
             let (line_feeds, lone) = LoneCarriageReturns::made_line_feeds(text);
             assert_eq!(lone.line_ends, line_ends, "{text:?}");
             assert_eq!(line_feeds.len(), text.len(), "{text:?}");

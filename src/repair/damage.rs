@@ -18,6 +18,10 @@
 //! characters. Written Cantonese characters (`咗`, `哋`, `嘢`) are not rare. Three `烫` or `屯` are a word as often
 //! (`汤烫烫烫的`): a run is reported from four, or from three in a line
 //! with `锟斤拷`.
+//! Each is also found in its Traditional form, `錕斤拷` and `燙燙燙`, as
+//! conversion to Traditional writes them (OpenCC's s2t converts them as it
+//! converts any text): a file converted once must not pass `--check` that
+//! failed on its damage before.
 //! On the 21 MB differential corpus and the clean control set the rule
 //! reported exactly the two damaged lines of manpages-zh and nothing else
 //! before it asked for two holes; now it reports one of them (README,
@@ -110,13 +114,18 @@ impl Default for Position {
 }
 
 /// The patterns of damage, each with the unit that repeats in a run of it.
-const PATTERNS: [(&str, &str, DamageKind); 5] = [
+const PATTERNS: [(&str, &str, DamageKind); 7] = [
     ("\u{FFFD}", "\u{FFFD}", DamageKind::ReplacementCharacter),
     ("\0", "\0", DamageKind::NulCharacter),
-    ("锟斤拷", "锟斤拷", DamageKind::Kunjinkao),
+    (KUNJINKAO[0], KUNJINKAO[0], DamageKind::Kunjinkao),
+    (KUNJINKAO[1], KUNJINKAO[1], DamageKind::Kunjinkao),
     ("烫烫烫", "烫", DamageKind::UninitialisedMemory),
+    ("燙燙燙", "燙", DamageKind::UninitialisedMemory),
     ("屯屯屯", "屯", DamageKind::UninitialisedMemory),
 ];
+
+/// `锟斤拷`, and as conversion to Traditional writes it.
+const KUNJINKAO: [&str; 2] = ["锟斤拷", "錕斤拷"];
 
 /// Scans `text`, which follows the text already scanned up to `position`,
 /// and appends the damage found; `position` moves to the end of `text`.
@@ -167,7 +176,8 @@ const MEMORY_MIN_RUN: usize = 4;
 fn is_uninitialised_memory(text: &str, start: usize, end: usize) -> bool {
     let line_start = text[..start].rfind('\n').map_or(0, |newline| newline + 1);
     let line_end = text[end..].find('\n').map_or(text.len(), |newline| end + newline);
-    text[start..end].chars().count() >= MEMORY_MIN_RUN || text[line_start..line_end].contains("锟斤拷")
+    let line = &text[line_start..line_end];
+    text[start..end].chars().count() >= MEMORY_MIN_RUN || KUNJINKAO.iter().any(|kunjinkao| line.contains(kunjinkao))
 }
 
 /// How many characters on each side of a `?` or letter are looked at, and
@@ -343,6 +353,15 @@ mod tests {
         assert_eq!(scan("烫烫烫烫"), vec![(1, 1, UninitialisedMemory)]);
         assert_eq!(scan("锟斤拷烫烫烫"), vec![(1, 1, Kunjinkao), (1, 4, UninitialisedMemory)]);
         assert_eq!(scan("锟斤拷\n烫烫烫"), vec![(1, 1, Kunjinkao)]);
+    }
+
+    #[test]
+    fn damage_converted_to_traditional_is_still_damage() {
+        use DamageKind::*;
+        // Review 15 #2: `-c s2t` writes 錕斤拷 and 燙燙燙, which a check of
+        // the converted file passed.
+        assert_eq!(scan("中文錕斤拷，燙燙燙"), vec![(1, 3, Kunjinkao), (1, 7, UninitialisedMemory)]);
+        assert_eq!(scan("燙燙燙燙\n小心！湯燙燙燙的"), vec![(1, 1, UninitialisedMemory)]);
     }
 
     #[test]
