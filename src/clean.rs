@@ -445,10 +445,12 @@ fn drop_lone_ascii_echoes(glosses: &mut Vec<Gloss>) {
 /// `text` and taught as a lesson's entry somewhere in it (`行(xíng)：行走`);
 /// a story that reads `地(de)` and `地(dì)` teaches nothing.
 fn keep_teaching_material(text: &str, glosses: &mut [Gloss]) -> HashSet<char> {
-    for gloss in glosses.iter_mut().filter(|g| g.kind == GlossKind::Reading) {
-        gloss.kept = gloss.content(text).starts_with(char::is_uppercase)
+    let in_ruby: Vec<bool> = (0..glosses.len()).map(|i| touches_a_lowercase_reading(text, glosses, i)).collect();
+    for (gloss, in_ruby) in glosses.iter_mut().zip(in_ruby).filter(|(g, _)| g.kind == GlossKind::Reading) {
+        gloss.kept = (gloss.content(text).starts_with(char::is_uppercase) && !in_ruby)
             || is_followed_by_definition(&text[gloss.end..])
-            || is_named_from_a_word(text, gloss);
+            || is_named_from_a_word(text, gloss)
+            || opens_a_word_of_itself(text, gloss);
     }
     let read_two_ways = polyphones(text, glosses.iter().map(|g| (g, false)));
     let mut taught = HashSet::new();
@@ -466,12 +468,14 @@ fn keep_teaching_material(text: &str, glosses: &mut [Gloss]) -> HashSet<char> {
         alone.extend(line.iter().map(|g| g.kind == GlossKind::Reading && stands_alone(text, g, entries_start)));
         let row_head = count == 1
             && line[0].kind == GlossKind::Reading
-            && heads_a_row(&text[entries_start..line[0].glossed_at], &text[line[0].end..line_end]);
+            && heads_a_row(line[0].glossed, &text[entries_start..line[0].glossed_at], &text[line[0].end..line_end]);
         alone[0] |= row_head;
         let entries = alone.iter().filter(|&&entry| entry).count();
         let speaks = talks_about_readings(&text[line_start..line_end]);
         let ruby = is_flattened_ruby(line);
-        let lesson = speaks || (!ruby && !polyphones(text, line.iter().zip(alone.iter().copied())).is_empty());
+        let lesson = speaks
+            || (!ruby && !polyphones(text, line.iter().zip(alone.iter().copied())).is_empty())
+            || is_a_reading_series(text, line, entries_start, line_end);
         // Outside a labelled list (`生字：妈(mā)、麻(má)。马(mǎ)`), a
         // character between sentence ends is a one-word sentence or an
         // enumeration of glossed prose (`对(duì)，走(zǒu)。`).
@@ -500,6 +504,45 @@ fn is_flattened_ruby(line: &[Gloss]) -> bool {
         pair[0].kind != GlossKind::Damaged && pair[1].kind != GlossKind::Damaged && pair[0].end == pair[1].glossed_at
     };
     line.windows(3).any(|three| touching(&three[..2]) && touching(&three[1..]))
+}
+
+/// Whether the gloss at `i` touches a reading in lower case on either side,
+/// as flattened ruby glosses a sentence that opens with a capital or a
+/// name inside it (`北(Běi)京(jīng)`, `叫(jiào)王(Wáng)`): then its capital
+/// is the ruby's, not a name's kept apart (`王(Wang)、李(Li)`).
+fn touches_a_lowercase_reading(text: &str, glosses: &[Gloss], i: usize) -> bool {
+    let lowercase_reading =
+        |g: &Gloss| g.kind == GlossKind::Reading && g.content(text).starts_with(|c: char| !c.is_uppercase());
+    let glossed = &glosses[i];
+    (i > 0 && glosses[i - 1].end == glossed.glossed_at && lowercase_reading(&glosses[i - 1]))
+        || glosses.get(i + 1).is_some_and(|next| glossed.end == next.glossed_at && lowercase_reading(next))
+}
+
+/// The glossed character opens a word of its own right after its gloss,
+/// unglossed (`已(yǐ)已经`): an entry and its example, as a teacher writes
+/// it. Scraped text glosses every time it glosses a character at all
+/// (`謝(xiè)謝(xiè)`), and ruby every character.
+fn opens_a_word_of_itself(text: &str, gloss: &Gloss) -> bool {
+    let mut after = text[gloss.end..].chars();
+    after.next() == Some(gloss.glossed) && !matches!(after.next(), Some('(' | '（'))
+}
+
+/// Whether a line is nothing but characters of one syllable glossed side
+/// by side, three or more of them, all different (`清(qīng)请(qǐng)情(qíng)晴(qíng)`,
+/// maybe after a list's marker or label): a lesson on a phonetic series.
+/// Flattened ruby glosses sentences, which do not run on one syllable alone.
+fn is_a_reading_series(text: &str, line: &[Gloss], entries_start: usize, line_end: usize) -> bool {
+    let (Some(first), Some(last)) = (line.first(), line.last()) else { return false };
+    let before = &text[entries_start..first.glossed_at];
+    let syllable_of = |g: &Gloss| Syllable::parse(g.content(text));
+    let mut characters = HashSet::new();
+    line.len() >= 3
+        && (before.trim().is_empty() || is_list_label(before))
+        && text[last.end..line_end].trim().is_empty()
+        && line.windows(2).all(|pair| pair[0].end == pair[1].glossed_at)
+        && line.iter().all(|g| {
+            g.kind == GlossKind::Reading && characters.insert(g.glossed) && syllable_of(g) == syllable_of(first)
+        })
 }
 
 /// Whether a sentence ends between two glosses of `line`
@@ -623,20 +666,27 @@ fn stands_alone(text: &str, gloss: &Gloss, entries_start: usize) -> bool {
     (after_marker || is_gap(text[..gloss.glossed_at].chars().next_back())) && is_gap(text[gloss.end..].chars().next())
 }
 
-/// A line's one gloss reads the character that opens the row, set off by a
-/// field's separator or the line's end: a vocabulary list's entry, whatever
-/// the rest of the row holds (`八(bā)：八个 十八`, `| 八(bā) | eight |`,
-/// `"八(bā)","eight"`, `八(bā)\t八个`, `八(bā)`). `before` is the row's
-/// text before the character (after its list marker), `after` the rest of
-/// the line after the gloss. Running text goes on after a gloss, or with
-/// its own punctuation (`好(hǎo)，我们走吧。`), and a sentence or a quote
-/// after the separator is prose (`说(shuō)：“你好。”`, `在(zài) /etc 里面。`).
-fn heads_a_row(before: &str, after: &str) -> bool {
+/// A line's one gloss reads `head`, the character that opens the row, set
+/// off by a field's separator or the line's end: a vocabulary list's entry,
+/// whatever the rest of the row holds (`八(bā)：八个 十八`,
+/// `| 八(bā) | eight |`, `"八(bā)","eight"`, `八(bā)\t八个`, `八(bā)`).
+/// `before` is the row's text before the character (after its list marker),
+/// `after` the rest of the line after the gloss. Running text goes on after
+/// a gloss, or with its own punctuation (`好(hǎo)，我们走吧。`), and a
+/// sentence or a quote after the separator is prose (`说(shuō)：“你好。”`,
+/// `在(zài) /etc 里面。`). A space alone sets off Chinese words that use the
+/// head (`八(bā) 八个 十八`); Chinese without it is the rest of a sentence
+/// (`好(hǎo) 我们走吧`).
+fn heads_a_row(head: char, before: &str, after: &str) -> bool {
     let is_cell_edge = |c: char| c == '|' || c == '"' || c.is_whitespace();
     let after = after.strip_prefix('"').unwrap_or(after);
+    let past_spaces = after.trim_start_matches([' ', '\u{3000}']);
+    let sentence_after_space =
+        past_spaces.len() < after.len() && past_spaces.starts_with(is_han) && !past_spaces.contains(head);
     before.chars().all(is_cell_edge)
         && (after.trim().is_empty()
             || (after.starts_with([' ', '\t', '\u{3000}', '|', ',', ':', '：'])
+                && !sentence_after_space
                 && !after.contains(SENTENCE_ENDS)
                 && !after.contains(['“', '”', '「', '」', '『', '』'])))
 }
@@ -1033,6 +1083,42 @@ mod tests {
         // Nor are they taken once the text is glossed.
         assert_eq!(auto(&format!("{GLOSSED}作者：王(Wang)、李(Li)\n")).0, "國家的人民\n作者：王(Wang)、李(Li)\n");
         assert_eq!(strip("锂(Li)"), "锂", "strip takes every reading");
+        // Flattened ruby capitalises a sentence's first reading and names
+        // inside it: those are ruby's (review 14 #8).
+        for (glossed, cleaned) in [
+            ("北(Běi)京(jīng)是(shì)首(shǒu)都(dū)。\n", "北京是首都。\n"),
+            ("我(wǒ)叫(jiào)王(Wáng)小(xiǎo)明(míng)。\n", "我叫王小明。\n"),
+            ("王(Wáng)小(xiǎo)明(míng)\n", "王小明\n"),
+        ] {
+            assert_eq!(auto(glossed).0, cleaned, "{glossed}");
+        }
+        assert_eq!(auto(&format!("{GLOSSED}锂(Li)和钠(Na)\n")).0, "國家的人民\n锂(Li)和钠(Na)\n");
+    }
+
+    #[test]
+    fn a_lesson_on_a_phonetic_series_or_an_entry_with_its_word_keeps_its_readings() {
+        for lesson in [
+            "清(qīng)请(qǐng)情(qíng)晴(qíng)\n",
+            "形声字：清(qīng)请(qǐng)情(qíng)晴(qíng)\n",
+            "- 清(qīng)请(qǐng)情(qíng)\n",
+            "已(yǐ)已经\n",
+            "已(yǐ)已经 以(yǐ)以后\n",
+        ] {
+            assert_kept_after_glossed_text(lesson);
+        }
+        for (glossed, cleaned) in [
+            // Two of a syllable, a repeated character, more than the series
+            // on the line, or two syllables: ruby.
+            ("是(shì)事(shì)\n", "是事\n"),
+            ("试(shì)试(shì)试(shì)\n", "试试试\n"),
+            ("清(qīng)请(qǐng)情(qíng)晴(qíng)天\n", "清请情晴天\n"),
+            ("清(qīng)请(qǐng)睛(jīng)\n", "清请睛\n"),
+            ("这(zhè)是(shì)实(shí)事(shì)。\n", "这是实事。\n"),
+            // Every occurrence glossed, as scraped text glosses it.
+            ("謝(xiè)謝(xiè)你(nǐ)\n", "謝謝你\n"),
+        ] {
+            assert_eq!(auto(&format!("{GLOSSED}{glossed}")).0, format!("國家的人民\n{cleaned}"), "{glossed}");
+        }
     }
 
     #[test]
@@ -1246,6 +1332,8 @@ mod tests {
             "\"八(bā)\",\"八个、十八\"\n\"白(bái)\",\"白色、白天\"\n",
             "八(bā)\t八个 十八\n白(bái)\t白色 白天\n",
             "1. 八(bā) 八个 十八\n2. 白(bái) 白色 白天\n",
+            "八(bā) 八个 十八\n白(bái) 白色 白天\n",
+            "八(bā) | 八个\n白(bái) : 白色\n",
             "- 八(bā)：八个、十八\n- 白(bái)：白色、白天\n",
         ] {
             assert_kept_after_glossed_text(rows);
@@ -1253,6 +1341,8 @@ mod tests {
         // A row's head glossed in running text, or with the words it opens.
         for (glossed, cleaned) in [
             ("好(hǎo)，我们走吧。\n", "好，我们走吧。\n"),
+            ("好(hǎo) 我们走吧\n", "好 我们走吧\n"),
+            ("好(hǎo)\u{3000}我们走吧\n", "好\u{3000}我们走吧\n"),
             ("國(guó)家很大\n", "國家很大\n"),
             ("| 國(guó)家 | 很大 |\n", "| 國家 | 很大 |\n"),
             ("八(bā)个(gè)：八个\n", "八个：八个\n"),

@@ -860,11 +860,14 @@ const MIXED_UTF8_CHARS: usize = 4;
 /// UTF-8 lines hold at least [`MIXED_UTF8_CHARS`] multi-byte characters
 /// that read as text (a GBK or Big5 line can be valid UTF-8 by chance, as
 /// [`chinese_not_utf8`] says, but then as a jumble of letters and symbols),
-/// and the other lines, read together, have at least as many malformed
-/// UTF-8 sequences, and more than they have UTF-8 characters (UTF-8 lines
-/// with a stray byte are damage), and decode cleanly in the charset they
-/// are detected to be in. Either charset alone
-/// would turn the other's lines into mojibake.
+/// and the other lines, read together, have more malformed UTF-8 sequences
+/// than they have UTF-8 characters (UTF-8 lines with a stray byte are
+/// damage), and either have at least [`MIXED_UTF8_CHARS`] of them and
+/// decode cleanly in the charset they are detected to be in, or are a
+/// short GBK or Big5 text ([`short_chinese_lines`]) in an input that would
+/// otherwise be refused, as nearly UTF-8 or malformed in that charset: a
+/// log line with `失败` in GBK has too few bytes for statistics. Either
+/// charset alone would turn the other's lines into mojibake.
 fn utf8_mixed_with(prefix: &[u8], complete: bool) -> Option<&'static Encoding> {
     let body = if complete { prefix } else { trim_partial_tail(prefix) };
     let mut utf8 = String::new();
@@ -880,14 +883,42 @@ fn utf8_mixed_with(prefix: &[u8], complete: bool) -> Option<&'static Encoding> {
     let others_tally = Utf8Tally::of(&others, true);
     if utf8_chars < MIXED_UTF8_CHARS
         || text_share(&utf8) < 0.9
-        || others_tally.faults < MIXED_UTF8_CHARS
+        || others_tally.faults == 0
         || others_tally.faults < others_tally.chars
     {
         return None;
     }
-    match legacy(&others, true) {
-        Detection::Text(charset) if decodes_cleanly(charset.encoding, &others, true) => Some(charset.encoding),
+    let detected = match legacy(&others, true) {
+        Detection::Text(charset)
+            if others_tally.faults >= MIXED_UTF8_CHARS && decodes_cleanly(charset.encoding, &others, true) =>
+        {
+            Some(charset.encoding)
+        }
         _ => None,
+    };
+    // A short input that reads cleanly as a whole in the other charset is
+    // read in it: the repair then undoes its UTF-8 lines.
+    let refused_otherwise =
+        |other| Utf8Tally::of(prefix, complete).is_nearly_utf8() || !decodes_cleanly(other, prefix, complete);
+    detected.or_else(|| short_chinese_lines(&others).filter(|&other| refused_otherwise(other)))
+}
+
+/// The charset of `others`, lines that are not UTF-8 beside UTF-8 ones, when
+/// GBK or Big5 reads them cleanly and plausibly as Chinese, the likelier of
+/// the two: a short line of a Chinese charset, too short for statistics
+/// (`失败` in GBK, four bytes that UTF-8 reads as `ʧ` and two faults). A
+/// UTF-8 line damaged by a stray or cut byte reads in GBK as rare
+/// characters, its own cut in two or glued to ASCII.
+fn short_chinese_lines(others: &[u8]) -> Option<&'static Encoding> {
+    let plausibility = |encoding: &'static Encoding| {
+        let (text, had_errors) = encoding.decode_without_bom_handling(others);
+        (!had_errors).then(|| plausibility_as(&text, Script::of(encoding))).filter(|&score| score > 0.0)
+    };
+    match (plausibility(GBK), plausibility(BIG5)) {
+        (Some(gbk), Some(big5)) if big5 > gbk => Some(BIG5),
+        (Some(_), _) => Some(GB18030),
+        (None, Some(_)) => Some(BIG5),
+        (None, None) => None,
     }
 }
 
@@ -2036,6 +2067,28 @@ mod tests {
             let found = detected(&bytes);
             assert_eq!((found.encoding, found.method, found.mixed_with), (UTF_8, Method::Mixed, Some(other)));
         }
+        // A UTF-8 log with one short line of GBK or Big5: too few bytes for
+        // statistics, but a clean and plausible Chinese reading (gloss15).
+        let log = "2024-01-01 12:00:00 INFO 服务启动成功，监听端口 8080\n2024-01-01 12:00:01 INFO 用户登录：张三\n";
+        for (line, encoding, other) in [
+            ("12:00:02 ERROR 错误 connection refused\n", GBK, GB18030),
+            ("12:00:02 ERROR 中文 connection refused\n", GBK, GB18030),
+            ("12:00:02 ERROR 超时\n", GBK, GB18030),
+            ("12:00:02 ERROR 失败\n", GBK, GB18030),
+            ("12:00:02 ERROR 錯誤 connection refused\n", BIG5, BIG5),
+        ] {
+            let bytes = [log.as_bytes(), &encode(encoding, line), log.as_bytes()].concat();
+            let found = detected(&bytes);
+            assert_eq!((found.encoding, found.method, found.mixed_with), (UTF_8, Method::Mixed, Some(other)), "{line}");
+        }
+        // Too few UTF-8 characters to be nearly UTF-8, and malformed in GBK
+        // as a whole: was refused as malformed GB18030.
+        let few = ["INFO 完成了\n".as_bytes(), &encode(GBK, "ERROR 失败\n"), "INFO 好\n".as_bytes()].concat();
+        assert_eq!(detected(&few).mixed_with, Some(GB18030));
+        // Short enough to read cleanly in GBK as a whole: read so, and the
+        // repair undoes the UTF-8 lines.
+        let short = ["启动\n".as_bytes(), &encode(GBK, "ERROR 失败\n"), "成功\n".as_bytes()].concat();
+        assert_eq!(detected(&short).encoding, GB18030);
         // A GBK line of two characters that UTF-8 reads as letters is not UTF-8.
         let jumbled_line = [encode(GBK, &simplified), encode(GBK, "统一\n")].concat();
         assert_eq!(detected(&jumbled_line).mixed_with, None);

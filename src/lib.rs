@@ -272,12 +272,17 @@
 //!   (`行(xíng)：行走` … `行(háng)：银行`) keeps its glosses only when both
 //!   lines come in the same read of the input, so a pipe that brings them
 //!   apart may lose them. A line whose only gloss is on its first character
-//!   and is followed by a space, tab, colon or `|` is taken for a
-//!   vocabulary row and keeps it, unless a sentence end or a quotation
-//!   mark follows: glossed prose that glosses one character a line
-//!   (`好(hǎo) 我们走吧`) keeps that gloss. Touching glossed characters are
-//!   read as ruby, so a row of look-alike characters
-//!   (`清(qīng)请(qǐng)情(qíng)`) loses its readings.
+//!   and is followed by a tab, colon or `|`, or by a space and words that
+//!   use the character, is taken for a vocabulary row and keeps it, unless
+//!   a sentence end or a quotation mark follows: glossed prose that glosses
+//!   one character a line and goes on with it after a colon
+//!   (`好(hǎo)：好的`) keeps that gloss. Touching glossed characters are
+//!   read as ruby, so a row of look-alike characters of different
+//!   syllables (`清(qīng)请(qǐng)睛(jīng)`) loses its readings; one of a
+//!   single syllable alone on its line keeps them. Only a reading right
+//!   after its character in round brackets is a gloss: `國 (guó) 家`,
+//!   `國[guó]家`, Zhuyin (`國(ㄍㄨㄛˊ)家`) and a word's reading
+//!   (`国家(guójiā)`) stay (README, *Pinyin glosses*).
 //! - Markdown code (fenced blocks, inline code spans) is left unrepaired
 //!   and its damage unreported in any file, not only `.md`: two lines of
 //!   three backticks in a plain text file make the text between them code,

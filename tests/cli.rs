@@ -3323,6 +3323,43 @@ fn list_entries_after_a_marker_or_a_label_keep_their_glosses() {
     }
 }
 
+/// Gloss15: in glossed text, a line's one gloss before a space and a
+/// sentence is ruby, and a capitalised reading inside ruby is ruby's; a
+/// phonetic series and an entry with its word are lessons.
+#[test]
+fn glossed_prose_after_a_space_goes_and_a_phonetic_series_stays() {
+    let glossed =
+        "北(Běi)京(jīng)是(shì)首(shǒu)都(dū)。\n好(hǎo) 我们走吧\n清(qīng)请(qǐng)情(qíng)晴(qíng)\n已(yǐ)已经\n";
+    let output = zhnorm(["--no-config", "-"]).stdin(glossed.as_bytes()).run();
+    assert_eq!(stdout(&output), "北京是首都。\n好 我们走吧\n清(qīng)请(qǐng)情(qíng)晴(qíng)\n已(yǐ)已经\n");
+}
+
+/// Gloss15 (d): a UTF-8 log with one short line in GBK is refused as a
+/// mixture naming both charsets, not as malformed GB18030.
+#[test]
+fn a_utf8_log_with_one_short_gbk_line_is_refused_as_a_mixture() {
+    let dir = Dir::new();
+    let log = "2024-01-01 12:00:00 INFO 服务启动成功，监听端口 8080\n2024-01-01 12:00:01 INFO 用户登录：张三\n";
+    let gbk_line = encoding_rs::GBK.encode("2024-01-01 12:00:02 ERROR 超时 connection refused\n").0.into_owned();
+    let file = dir.write("server.log", &[log.as_bytes(), &gbk_line, log.as_bytes()].concat());
+    let output = zhnorm(["--no-config".as_ref(), "--check".as_ref(), file.as_os_str()]).run();
+    assert_eq!(output.status.code(), Some(2));
+    let offset = log.len() + "2024-01-01 12:00:02 ERROR ".len();
+    assert!(
+        stderr(&output).contains(&format!(
+            "malformed UTF-8 byte sequence at byte offset {offset}: the input mixes lines of UTF-8 and of gb18030"
+        )),
+        "{}",
+        stderr(&output)
+    );
+    let detected = zhnorm(["--no-config".as_ref(), "--detect".as_ref(), file.as_os_str()]).run();
+    assert!(
+        stdout(&detected).ends_with("server.log: utf-8 + gb18030 (confidence 0.50, mixed)\n"),
+        "{}",
+        stdout(&detected)
+    );
+}
+
 /// Review 9 C: a lesson on the neutral tone keeps its readings.
 #[test]
 fn a_lesson_on_the_neutral_tone_keeps_its_glosses() {
