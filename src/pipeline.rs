@@ -1276,6 +1276,40 @@ mod tests {
         }
     }
 
+    proptest! {
+        #![proptest_config(ProptestConfig { cases: 64, ..ProptestConfig::default() })]
+
+        /// Every stage that keeps a state from block to block (the repair's
+        /// counts, the gloss removal, the conversion's judgement of the
+        /// language, the positions of damage) on generated Chinese-like
+        /// text with garbled pieces and glosses: a pipe's reads of a few
+        /// bytes give the output and the report of one read.
+        #[test]
+        fn chinese_like_text_comes_out_the_same_whatever_the_read_sizes(
+            text in crate::chinese_like::text(60),
+            sizes in proptest::collection::vec(1usize..12, 1..5),
+            gbk in any::<bool>(),
+            glosses in prop_oneof![Just(crate::clean::GlossMode::Strip), Just(crate::clean::GlossMode::Keep)],
+            convert in any::<bool>(),
+        ) {
+            let (encoding, bytes) = match gbk {
+                true => (encoding_rs::GB18030, encoding_rs::GB18030.encode(&text).0.into_owned()),
+                false => (UTF_8, text.into_bytes()),
+            };
+            let options = Options {
+                from: Some(encoding),
+                clean: CleanOptions { glosses, ..CleanOptions::default() },
+                convert: convert.then(|| Converter::builtin("s2t").unwrap()),
+                ..Options::default()
+            };
+            let report = |outcome: Result<Outcome>| serde_json::to_string(&outcome.unwrap()).unwrap();
+            let (whole, whole_out) = run(&bytes[..], &options);
+            let (trickled, trickled_out) = run(Trickle { bytes: &bytes, sizes, turn: 0 }, &options);
+            prop_assert_eq!(String::from_utf8(trickled_out).unwrap(), String::from_utf8(whole_out).unwrap());
+            prop_assert_eq!(report(trickled), report(whole));
+        }
+    }
+
     /// Long lines without line breaks, of phrases that conversion changes
     /// as wholes (头发 is 頭髮, not 頭發) and separators where a cut is safe.
     fn long_line_of_phrases() -> impl Strategy<Value = String> {
