@@ -1230,6 +1230,21 @@ mod tests {
         assert!(out.is_empty());
     }
 
+    #[test]
+    fn a_malformed_sequence_read_a_byte_at_a_time_stops_the_stream_where_it_starts() {
+        // Fuzzing (fuzz/ stream): `94 31 9F` begins a four-byte GB18030
+        // sequence that `E6` breaks, each byte in a read of its own; the
+        // decoder overflowed in debug builds finding where it started.
+        let bytes = b"\x87\xe9\xa2\x98\xef\xbc\x9a\xe9\x941\x9f\xe6\x96\xa4\xe6\x8b\xb7\xe9\x94\x9f\xe6$\x96\xa4\x17\
+            \x17\x17\x17\x17\x17\x17\x17\x17\x17\x17\x17\x17\x17\x17\x17\x17\x17\x17\x17\x17\x17\x17\xe5\x9c\xa8\xe8\
+            \xbf\x99\xe9\x87\x8c\xd5\x8c-";
+        let gb18030 = Options { from: Some(encoding_rs::GB18030), ..Options::default() };
+        for sizes in [vec![bytes.len()], vec![1], vec![2, 1]] {
+            let (outcome, _) = run(Trickle { bytes, sizes: sizes.clone(), turn: 0 }, &gb18030);
+            assert!(matches!(outcome, Err(Error::Malformed { offset: 8, .. })), "reads of {sizes:?}: {outcome:?}");
+        }
+    }
+
     fn run(input: impl Read, options: &Options) -> (Result<Outcome>, Vec<u8>) {
         let mut out = Vec::new();
         let outcome = normalize(input, &mut out, options);
