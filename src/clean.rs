@@ -1379,4 +1379,29 @@ mod tests {
         assert_eq!(out, "ABC123\u{8C48}\u{4E3D}，好");
         assert_eq!(cleaner.counts().characters_changed, 9);
     }
+
+    /// Whether the characters of `short` stand in `long` in the same order.
+    fn is_taken_out_of(short: &str, long: &str) -> bool {
+        let mut long = long.chars();
+        short.chars().all(|c| long.any(|d| d == c))
+    }
+
+    proptest::proptest! {
+        #![proptest_config(proptest::prelude::ProptestConfig { cases: 256, ..Default::default() })]
+
+        /// Removing glosses takes pieces out and nothing else, looks only
+        /// at text with a parenthesis, and gives the same line by line as
+        /// whole (in `strip`, which does not watch for a pattern).
+        #[test]
+        fn gloss_removal_only_takes_out_and_does_not_depend_on_the_windows(text in crate::chinese_like::text(30)) {
+            let whole = strip(&text);
+            proptest::prop_assert!(is_taken_out_of(&whole, &text), "{:?} -> {:?}", text, whole);
+            if !text.contains(['(', '（']) {
+                proptest::prop_assert_eq!(&whole, &text);
+            }
+            let mut fed = Fed::new(GlossMode::Strip);
+            let by_lines: String = text.split_inclusive('\n').map(|line| fed.clean(line, &mut Vec::new())).collect();
+            proptest::prop_assert_eq!(by_lines, whole);
+        }
+    }
 }

@@ -77,7 +77,9 @@ impl Decoder {
                 }
                 DecoderResult::OutputFull => {}
                 DecoderResult::Malformed(len, after) => {
-                    let end = self.offset + (read - usize::from(after)) as u64;
+                    // The bytes read after the sequence may be more than
+                    // this call read: they began in an earlier feed.
+                    let end = self.offset + read as u64 - u64::from(after);
                     let start = end.saturating_sub(u64::from(len));
                     if !self.lossy {
                         let encoding = self.encoding.name();
@@ -204,10 +206,68 @@ mod tests {
     }
 
     #[test]
+    fn a_malformed_sequence_read_across_feeds_is_reported_where_it_starts() {
+        // Fuzzing (fuzz/ decode, stream): GB18030's `81 30` waits for a
+        // four-byte sequence that `FF` breaks; the decoder tells the two
+        // bytes after the malformed `81` as read after it, and fed a byte
+        // at a time, more than that feed read (an overflow in debug builds).
+        // `94 31 9F E6` is the piece of the input the stream target failed on.
+        for bytes in [&b"ab\x81\x30\xff"[..], b"ab\x81\x30\x81\xff", b"ab\x94\x31\x9f\xe6", b"ab\x81\x30\x81"] {
+            for chunk in 1..=bytes.len() {
+                match decode_in_chunks(GB18030, bytes, chunk, false) {
+                    Err(Error::Malformed { offset, .. } | Error::Truncated { offset, .. }) => {
+                        assert_eq!(offset, 2, "{bytes:x?} in pieces of {chunk}")
+                    }
+                    other => panic!("{bytes:x?} in pieces of {chunk}: {other:?}"),
+                }
+                let (_, malformed) = decode_in_chunks(GB18030, bytes, chunk, true).unwrap();
+                assert_eq!(malformed.first_offset, Some(2), "{bytes:x?} in pieces of {chunk}");
+            }
+        }
+    }
+
+    #[test]
     fn a_character_cut_before_more_text_is_malformed() {
         for (encoding, bytes) in [(UTF_8, &b"\xe4\xb8\n"[..]), (GB18030, &b"\xd6\n"[..]), (BIG5, &b"\xa4\n"[..])] {
             let err = decode_in_chunks(encoding, bytes, 1, false).unwrap_err();
             assert!(matches!(err, Error::Malformed { offset: 0, .. }), "{bytes:x?}: {err:?}");
+        }
+    }
+
+    /// `text` in `encoding` (UTF-16 too, which `encoding_rs` encodes as
+    /// UTF-8), its characters that `encoding` lacks left out.
+    fn encodable(encoding: &'static Encoding, text: &str) -> (String, Vec<u8>) {
+        let text: String = match encoding.output_encoding() {
+            e if e == UTF_8 => text.to_owned(),
+            _ => text.chars().filter(|c| !encoding.encode(c.encode_utf8(&mut [0; 4])).2).collect(),
+        };
+        let bytes = match encoding {
+            e if e == encoding_rs::UTF_16LE => text.encode_utf16().flat_map(u16::to_le_bytes).collect(),
+            e if e == encoding_rs::UTF_16BE => text.encode_utf16().flat_map(u16::to_be_bytes).collect(),
+            _ => encoding.encode(&text).0.into_owned(),
+        };
+        (text, bytes)
+    }
+
+    proptest::proptest! {
+        #![proptest_config(proptest::prelude::ProptestConfig { cases: 256, ..Default::default() })]
+
+        /// Valid text encoded in a charset of Chinese decodes back to
+        /// itself in pieces of any size, lossless: the bytes come back too.
+        #[test]
+        fn encoded_valid_text_decodes_back_to_itself(
+            text in crate::chinese_like::clean_text(30),
+            encoding in proptest::sample::select(vec![
+                GB18030, encoding_rs::GBK, BIG5, encoding_rs::UTF_16LE, encoding_rs::UTF_16BE, UTF_8,
+            ]),
+            chunk in 1usize..8,
+        ) {
+            let (text, bytes) = encodable(encoding, &text);
+            let (decoded, malformed) = decode_in_chunks(encoding, &bytes, chunk, false).unwrap();
+            proptest::prop_assert_eq!(&decoded, &text);
+            proptest::prop_assert_eq!(malformed.count, 0);
+            let (_, again) = encodable(encoding, &decoded);
+            proptest::prop_assert_eq!(again, bytes);
         }
     }
 }

@@ -336,6 +336,8 @@
 //!   50 s before; user time of `zhnorm --from utf-8 FILE`, at a load of 10
 //!   to 18 on 2 cores).
 
+#[cfg(test)]
+mod chinese_like;
 pub mod clean;
 pub mod convert;
 pub mod decode;

@@ -1258,6 +1258,21 @@ mod tests {
         assert!(out.is_empty());
     }
 
+    #[test]
+    fn a_malformed_sequence_read_a_byte_at_a_time_stops_the_stream_where_it_starts() {
+        // Fuzzing (fuzz/ stream): `94 31 9F` begins a four-byte GB18030
+        // sequence that `E6` breaks, each byte in a read of its own; the
+        // decoder overflowed in debug builds finding where it started.
+        let bytes = b"\x87\xe9\xa2\x98\xef\xbc\x9a\xe9\x941\x9f\xe6\x96\xa4\xe6\x8b\xb7\xe9\x94\x9f\xe6$\x96\xa4\x17\
+            \x17\x17\x17\x17\x17\x17\x17\x17\x17\x17\x17\x17\x17\x17\x17\x17\x17\x17\x17\x17\x17\x17\xe5\x9c\xa8\xe8\
+            \xbf\x99\xe9\x87\x8c\xd5\x8c-";
+        let gb18030 = Options { from: Some(encoding_rs::GB18030), ..Options::default() };
+        for sizes in [vec![bytes.len()], vec![1], vec![2, 1]] {
+            let (outcome, _) = run(Trickle { bytes, sizes: sizes.clone(), turn: 0 }, &gb18030);
+            assert!(matches!(outcome, Err(Error::Malformed { offset: 8, .. })), "reads of {sizes:?}: {outcome:?}");
+        }
+    }
+
     fn run(input: impl Read, options: &Options) -> (Result<Outcome>, Vec<u8>) {
         let mut out = Vec::new();
         let outcome = normalize(input, &mut out, options);
@@ -1301,6 +1316,40 @@ mod tests {
             if eol == EolPolicy::Keep {
                 prop_assert_eq!(String::from_utf8(whole_out).unwrap(), text);
             }
+        }
+    }
+
+    proptest! {
+        #![proptest_config(ProptestConfig { cases: 64, ..ProptestConfig::default() })]
+
+        /// Every stage that keeps a state from block to block (the repair's
+        /// counts, the gloss removal, the conversion's judgement of the
+        /// language, the positions of damage) on generated Chinese-like
+        /// text with garbled pieces and glosses: a pipe's reads of a few
+        /// bytes give the output and the report of one read.
+        #[test]
+        fn chinese_like_text_comes_out_the_same_whatever_the_read_sizes(
+            text in crate::chinese_like::text(60),
+            sizes in proptest::collection::vec(1usize..12, 1..5),
+            gbk in any::<bool>(),
+            glosses in prop_oneof![Just(crate::clean::GlossMode::Strip), Just(crate::clean::GlossMode::Keep)],
+            convert in any::<bool>(),
+        ) {
+            let (encoding, bytes) = match gbk {
+                true => (encoding_rs::GB18030, encoding_rs::GB18030.encode(&text).0.into_owned()),
+                false => (UTF_8, text.into_bytes()),
+            };
+            let options = Options {
+                from: Some(encoding),
+                clean: CleanOptions { glosses, ..CleanOptions::default() },
+                convert: convert.then(|| Converter::builtin("s2t").unwrap()),
+                ..Options::default()
+            };
+            let report = |outcome: Result<Outcome>| serde_json::to_string(&outcome.unwrap()).unwrap();
+            let (whole, whole_out) = run(&bytes[..], &options);
+            let (trickled, trickled_out) = run(Trickle { bytes: &bytes, sizes, turn: 0 }, &options);
+            prop_assert_eq!(String::from_utf8(trickled_out).unwrap(), String::from_utf8(whole_out).unwrap());
+            prop_assert_eq!(report(trickled), report(whole));
         }
     }
 

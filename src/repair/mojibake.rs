@@ -4130,4 +4130,36 @@ mod tests {
         // The same text read by WHATWG's Big5 is undone as it was.
         assert_eq!(repair(&format!("西藏{}\n", garble(Family::GbkAsBig5, "自治区"))), "西藏自治区\n");
     }
+
+    /// The repair stage as the pipeline runs it (hole recovery, then
+    /// mojibake repair) on generated Chinese-like text with garbled pieces
+    /// of every family.
+    mod generated_text {
+        use super::super::{has_suspicious, Repairer};
+        use crate::repair::Recoverer;
+        use proptest::prelude::*;
+        use std::borrow::Cow;
+
+        fn repaired(text: &str) -> String {
+            let recovered = Recoverer::default().recover(text);
+            Repairer::default().repair(&recovered).into_owned()
+        }
+
+        proptest! {
+            #![proptest_config(ProptestConfig { cases: 256, ..ProptestConfig::default() })]
+
+            #[test]
+            fn repairing_repaired_text_changes_nothing_more(text in crate::chinese_like::text(30)) {
+                let once = repaired(&text);
+                prop_assert_eq!(repaired(&once), once.clone(), "{:?}", text);
+                prop_assert_eq!(once.matches('\n').count(), text.matches('\n').count(), "{:?}", text);
+            }
+
+            #[test]
+            fn text_without_a_suspicious_character_is_not_repaired(text in crate::chinese_like::text(30)) {
+                let unchanged = matches!(Repairer::default().repair(&text), Cow::Borrowed(_));
+                prop_assert!(unchanged || has_suspicious(&text), "{:?}", text);
+            }
+        }
+    }
 }

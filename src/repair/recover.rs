@@ -666,4 +666,15 @@ mod tests {
             assert_eq!(recover(text), text);
         }
     }
+
+    proptest::proptest! {
+        #![proptest_config(proptest::prelude::ProptestConfig { cases: 256, ..Default::default() })]
+
+        /// Only the runs around a U+FFFD or a `?` are looked at.
+        #[test]
+        fn text_without_a_hole_is_not_recovered(text in crate::chinese_like::text(30)) {
+            let unchanged = matches!(Recoverer::default().recover(&text), Cow::Borrowed(_));
+            proptest::prop_assert!(unchanged || text.contains(['\u{FFFD}', '?']), "{:?}", text);
+        }
+    }
 }
