@@ -201,7 +201,7 @@
 //! - Mojibake repair falls short of its targets where GBK and Big5 are read
 //!   as each other: on the generated set (`tests/repair_eval.rs`, figures in
 //!   the README) in 88–96.7% of the cases, and one garbled piece in clean
-//!   text in 76–88% (Simplified 76–79%, Traditional 81–88%). The
+//!   text in 77–87% (Simplified 77–79%, Traditional 84–87%). The
 //!   character-pair model catches two to four such characters among clean
 //!   ones (`婓奻扴例子中` for `在上述例子中`) only when one of them is rare: a
 //!   garbled word of common characters alone (`韜鍔潰脤支持的编码` for

@@ -1142,7 +1142,8 @@ fn utf8_word_around(text: &str, at: usize) -> bool {
 struct Reach<'a> {
     start: usize,
     /// Latin-1 readings: spans end here at most (within the characters that
-    /// Latin-1 encodes, with three of them non-ASCII at least), or `start`.
+    /// Latin-1 encodes, with two of them non-ASCII at least: a word of GBK
+    /// read as Latin-1 inside Chinese, [`read_inside_chinese`]), or `start`.
     latin: usize,
     /// UTF-8 read as GBK, as Big5: spans end here at most (within the
     /// non-ASCII characters that re-encode, whose bytes are valid UTF-8 so
@@ -1177,7 +1178,7 @@ impl<'a> Reach<'a> {
                 start
             }
         });
-        let latin_end = if non_ascii >= 3 { start + latin } else { start };
+        let latin_end = if non_ascii >= 2 { start + latin } else { start };
         let sums = [(); 2].map(|_| std::cell::OnceCell::new());
         Reach { start, latin: latin_end, utf8, pairs, end: start + latin.max(cjk), sums }
     }
@@ -1380,7 +1381,7 @@ fn best_repair(
                 }
                 let mut path = path.clone();
                 path.push(family);
-                if is_clean(&repaired) && is_shaped_like(family, text, prev, &repaired) {
+                if is_clean(&repaired) && is_shaped_like(family, text, prev, next, &repaired) {
                     let after = in_context(&repaired);
                     let gain = if path.iter().all(|f| f.codecs().1 == Codec::Utf8) {
                         plausibility_between(prev, &repaired, next) - before_alone
@@ -1469,7 +1470,7 @@ fn settle_double_byte_reading(
     let gain = likelihood(&repaired) - likelihood(&rival);
     if gain > READING_MARGIN {
         Some((path, repaired))
-    } else if gain < -READING_MARGIN && is_shaped_like(other, text, prev, &rival) {
+    } else if gain < -READING_MARGIN && is_shaped_like(other, text, prev, next, &rival) {
         Some((vec![other], rival))
     } else {
         None
@@ -2552,16 +2553,23 @@ fn sequence(bytes: impl Iterator<Item = u8>, right: Codec) -> Option<(usize, Str
 /// output is too little evidence, except for one UTF-8 character of three
 /// bytes read as Latin-1 (`ä¸\u{AD}` for `中`): correct text does not put
 /// a letter and two symbols of 0x80..=0xBF together.
-fn is_shaped_like(family: Family, span: &str, prev: Option<char>, repaired: &str) -> bool {
+fn is_shaped_like(family: Family, span: &str, prev: Option<char>, next: Option<char>, repaired: &str) -> bool {
     let non_ascii = |text: &str| text.chars().filter(|c| !c.is_ascii()).count();
     let len = span.chars().count();
+    let in_chinese = read_inside_chinese(family, prev, next, repaired);
     let shaped = match family.codecs().0 {
         Codec::Latin1 => {
             // GB2312, where the characters of Simplified text are, has no
             // trail byte in the ASCII range.
             let ascii_trails = family != Family::GbkAsLatin1 || non_ascii(span) == len;
             // Glued to a Latin word, it takes one more.
-            let least = if prev.is_some_and(|c| c.is_ascii_alphanumeric()) { 4 } else { 3 };
+            let least = if in_chinese {
+                2
+            } else if prev.is_some_and(|c| c.is_ascii_alphanumeric()) {
+                4
+            } else {
+                3
+            };
             let mut before = ' ';
             ascii_trails
                 && non_ascii(span) >= least
@@ -2588,10 +2596,29 @@ fn is_shaped_like(family: Family, span: &str, prev: Option<char>, repaired: &str
         && repaired.chars().count() == 1
         && repaired.chars().all(|c| char_score(c, ' ', ' ') >= 2.0);
     shaped
-        && (non_ascii(repaired) >= 2 || one_utf8_char)
+        && (non_ascii(repaired) >= 2 || one_utf8_char || in_chinese)
         && !symbols_by_chance(family, span, repaired)
-        && !one_han_by_chance(family, repaired)
+        && (in_chinese || !one_han_by_chance(family, repaired))
         && !kana_by_chance(family, span, repaired)
+}
+
+/// Whether `repaired`, what `family`, GBK or Big5 read as Latin-1, makes of
+/// a span between `prev` and `next`, is a word or two cut from the Chinese
+/// around it (`突£¬Çë确` for `突，请确`, `"µÄ主` for `"的主`): a clean Han
+/// character beside it, no ASCII letter or digit (Latin-1 letters glued to
+/// them are a word of their own: `Björk`, `Zoë`), only frequent Han
+/// characters and Chinese punctuation, and a pair with a neighbour that the
+/// model knows. Two Latin-1 characters then are evidence enough, and one
+/// Han character with a punctuation mark, where alone they are not
+/// ([`one_han_by_chance`]).
+fn read_inside_chinese(family: Family, prev: Option<char>, next: Option<char>, repaired: &str) -> bool {
+    let neighbours = || prev.into_iter().chain(next);
+    reads_double_byte_as_latin1(family)
+        && neighbours().any(|c| bigram::covers(c) && !is_suspicious(c))
+        && !neighbours().any(|c| c.is_ascii_alphanumeric())
+        && repaired.chars().any(bigram::covers)
+        && all_frequent(repaired)
+        && bigram::known_pairs(prev.into_iter().chain(repaired.chars()).chain(next)).0 > 0
 }
 
 /// Whether `family`, Big5 read as Latin-1, undoes `text` into `repaired`
@@ -4129,6 +4156,19 @@ mod tests {
         assert!(ETEN_C6A1.chars().all(whatwg_pair_differs));
         // The same text read by WHATWG's Big5 is undone as it was.
         assert_eq!(repair(&format!("西藏{}\n", garble(Family::GbkAsBig5, "自治区"))), "西藏自治区\n");
+    }
+
+    #[test]
+    fn a_word_of_gbk_read_as_latin1_inside_chinese_is_undone() {
+        for (before, word, after) in [("名冲突", "，请", "确保没有"), ("r0\"", "的", "主设备")] {
+            let garbled = format!("{before}{}{after}", garble(Family::GbkAsLatin1, word));
+            assert_eq!(repair(&garbled), format!("{before}{word}{after}"), "{garbled}");
+        }
+        // Latin-1 letters glued to ASCII ones are a word; symbols beside
+        // Chinese are symbols.
+        for clean in ["听Björk的歌", "Zoë和我", "价格±5%", "温度°C，湿度", "常用符号：©®±"] {
+            assert_eq!(repair(clean), clean);
+        }
     }
 
     /// The repair stage as the pipeline runs it (hole recovery, then
