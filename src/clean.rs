@@ -449,8 +449,7 @@ fn keep_teaching_material(text: &str, glosses: &mut [Gloss]) -> HashSet<char> {
     for (gloss, in_ruby) in glosses.iter_mut().zip(in_ruby).filter(|(g, _)| g.kind == GlossKind::Reading) {
         gloss.kept = (gloss.content(text).starts_with(char::is_uppercase) && !in_ruby)
             || is_followed_by_definition(&text[gloss.end..])
-            || is_named_from_a_word(text, gloss)
-            || opens_a_word_of_itself(text, gloss);
+            || is_named_from_a_word(text, gloss);
     }
     let read_two_ways = polyphones(text, glosses.iter().map(|g| (g, false)));
     let mut taught = HashSet::new();
@@ -468,7 +467,7 @@ fn keep_teaching_material(text: &str, glosses: &mut [Gloss]) -> HashSet<char> {
         alone.extend(line.iter().map(|g| g.kind == GlossKind::Reading && stands_alone(text, g, entries_start)));
         let row_head = count == 1
             && line[0].kind == GlossKind::Reading
-            && heads_a_row(line[0].glossed, &text[entries_start..line[0].glossed_at], &text[line[0].end..line_end]);
+            && heads_a_row(&text[entries_start..line[0].glossed_at], &text[line[0].end..line_end]);
         alone[0] |= row_head;
         let entries = alone.iter().filter(|&&entry| entry).count();
         let speaks = talks_about_readings(&text[line_start..line_end]);
@@ -516,15 +515,6 @@ fn touches_a_lowercase_reading(text: &str, glosses: &[Gloss], i: usize) -> bool 
     let glossed = &glosses[i];
     (i > 0 && glosses[i - 1].end == glossed.glossed_at && lowercase_reading(&glosses[i - 1]))
         || glosses.get(i + 1).is_some_and(|next| glossed.end == next.glossed_at && lowercase_reading(next))
-}
-
-/// The glossed character opens a word of its own right after its gloss,
-/// unglossed (`已(yǐ)已经`): an entry and its example, as a teacher writes
-/// it. Scraped text glosses every time it glosses a character at all
-/// (`謝(xiè)謝(xiè)`), and ruby every character.
-fn opens_a_word_of_itself(text: &str, gloss: &Gloss) -> bool {
-    let mut after = text[gloss.end..].chars();
-    after.next() == Some(gloss.glossed) && !matches!(after.next(), Some('(' | '（'))
 }
 
 /// Whether a line is nothing but characters of one syllable glossed side
@@ -666,27 +656,23 @@ fn stands_alone(text: &str, gloss: &Gloss, entries_start: usize) -> bool {
     (after_marker || is_gap(text[..gloss.glossed_at].chars().next_back())) && is_gap(text[gloss.end..].chars().next())
 }
 
-/// A line's one gloss reads `head`, the character that opens the row, set
-/// off by a field's separator or the line's end: a vocabulary list's entry,
-/// whatever the rest of the row holds (`八(bā)：八个 十八`,
-/// `| 八(bā) | eight |`, `"八(bā)","eight"`, `八(bā)\t八个`, `八(bā)`).
-/// `before` is the row's text before the character (after its list marker),
-/// `after` the rest of the line after the gloss. Running text goes on after
-/// a gloss, or with its own punctuation (`好(hǎo)，我们走吧。`), and a
+/// A line's one gloss reads the character that opens the row, set off by a
+/// field's separator or the line's end: a vocabulary list's entry, whatever
+/// the rest of the row holds (`八(bā)：八个 十八`, `| 八(bā) | eight |`,
+/// `"八(bā)","eight"`, `八(bā)\t八个`, `八(bā) 表示满意`, `八(bā)`). `before`
+/// is the row's text before the character (after its list marker), `after`
+/// the rest of the line after the gloss. Running text goes on after a
+/// gloss, or with its own punctuation (`好(hǎo)，我们走吧。`), and a
 /// sentence or a quote after the separator is prose (`说(shuō)：“你好。”`,
-/// `在(zài) /etc 里面。`). A space alone sets off Chinese words that use the
-/// head (`八(bā) 八个 十八`); Chinese without it is the rest of a sentence
-/// (`好(hǎo) 我们走吧`).
-fn heads_a_row(head: char, before: &str, after: &str) -> bool {
+/// `在(zài) /etc 里面。`). A definition in Chinese after a space is not told
+/// from a sentence going on (`好(hǎo) 我们走吧` keeps its gloss): the row
+/// is kept.
+fn heads_a_row(before: &str, after: &str) -> bool {
     let is_cell_edge = |c: char| c == '|' || c == '"' || c.is_whitespace();
     let after = after.strip_prefix('"').unwrap_or(after);
-    let past_spaces = after.trim_start_matches([' ', '\u{3000}']);
-    let sentence_after_space =
-        past_spaces.len() < after.len() && past_spaces.starts_with(is_han) && !past_spaces.contains(head);
     before.chars().all(is_cell_edge)
         && (after.trim().is_empty()
             || (after.starts_with([' ', '\t', '\u{3000}', '|', ',', ':', '：'])
-                && !sentence_after_space
                 && !after.contains(SENTENCE_ENDS)
                 && !after.contains(['“', '”', '「', '」', '『', '』'])))
 }
@@ -1096,13 +1082,11 @@ mod tests {
     }
 
     #[test]
-    fn a_lesson_on_a_phonetic_series_or_an_entry_with_its_word_keeps_its_readings() {
+    fn a_lesson_on_a_phonetic_series_keeps_its_readings() {
         for lesson in [
             "清(qīng)请(qǐng)情(qíng)晴(qíng)\n",
             "形声字：清(qīng)请(qǐng)情(qíng)晴(qíng)\n",
             "- 清(qīng)请(qǐng)情(qíng)\n",
-            "已(yǐ)已经\n",
-            "已(yǐ)已经 以(yǐ)以后\n",
         ] {
             assert_kept_after_glossed_text(lesson);
         }
@@ -1116,6 +1100,10 @@ mod tests {
             ("这(zhè)是(shì)实(shí)事(shì)。\n", "这是实事。\n"),
             // Every occurrence glossed, as scraped text glosses it.
             ("謝(xiè)謝(xiè)你(nǐ)\n", "謝謝你\n"),
+            // A glossed character before its word in glossed prose is
+            // ruby's (last look 15: `已(yǐ)已经` was once kept as a lesson,
+            // and with it `妈(mā)妈在家里做饭。`).
+            ("妈(mā)妈在家里做饭。\n", "妈妈在家里做饭。\n"),
         ] {
             assert_eq!(auto(&format!("{GLOSSED}{glossed}")).0, format!("國家的人民\n{cleaned}"), "{glossed}");
         }
@@ -1334,6 +1322,8 @@ mod tests {
             "1. 八(bā) 八个 十八\n2. 白(bái) 白色 白天\n",
             "八(bā) 八个 十八\n白(bái) 白色 白天\n",
             "八(bā) | 八个\n白(bái) : 白色\n",
+            // Definitions in Chinese after a space (last look 15).
+            "好(hǎo) 表示满意\n坏(huài) 不好\n",
             "- 八(bā)：八个、十八\n- 白(bái)：白色、白天\n",
         ] {
             assert_kept_after_glossed_text(rows);
@@ -1341,8 +1331,6 @@ mod tests {
         // A row's head glossed in running text, or with the words it opens.
         for (glossed, cleaned) in [
             ("好(hǎo)，我们走吧。\n", "好，我们走吧。\n"),
-            ("好(hǎo) 我们走吧\n", "好 我们走吧\n"),
-            ("好(hǎo)\u{3000}我们走吧\n", "好\u{3000}我们走吧\n"),
             ("國(guó)家很大\n", "國家很大\n"),
             ("| 國(guó)家 | 很大 |\n", "| 國家 | 很大 |\n"),
             ("八(bā)个(gè)：八个\n", "八个：八个\n"),

@@ -272,11 +272,14 @@
 //!   (`行(xíng)：行走` … `行(háng)：银行`) keeps its glosses only when both
 //!   lines come in the same read of the input, so a pipe that brings them
 //!   apart may lose them. A line whose only gloss is on its first character
-//!   and is followed by a tab, colon or `|`, or by a space and words that
-//!   use the character, is taken for a vocabulary row and keeps it, unless
-//!   a sentence end or a quotation mark follows: glossed prose that glosses
-//!   one character a line and goes on with it after a colon
-//!   (`好(hǎo)：好的`) keeps that gloss. Touching glossed characters are
+//!   and is followed by a tab, colon, `|` or a space, is taken for a
+//!   vocabulary row and keeps it, unless a sentence end or a quotation
+//!   mark follows: glossed prose that glosses one character a line and
+//!   goes on with it after a colon or a space (`好(hǎo)：好的`,
+//!   `好(hǎo) 我们走吧`) keeps that gloss, since a definition in Chinese
+//!   (`好(hǎo) 表示满意`) looks the same. A lesson's entry before its word
+//!   (`已(yǐ)已经`) is cleaned as glossed prose is
+//!   (`妈(mā)妈在家里做饭。`). Touching glossed characters are
 //!   read as ruby, so a row of look-alike characters of different
 //!   syllables (`清(qīng)请(qǐng)睛(jīng)`) loses its readings; one of a
 //!   single syllable alone on its line keeps them. Only a reading right

@@ -2556,7 +2556,7 @@ fn sequence(bytes: impl Iterator<Item = u8>, right: Codec) -> Option<(usize, Str
 fn is_shaped_like(family: Family, span: &str, prev: Option<char>, next: Option<char>, repaired: &str) -> bool {
     let non_ascii = |text: &str| text.chars().filter(|c| !c.is_ascii()).count();
     let len = span.chars().count();
-    let in_chinese = read_inside_chinese(family, prev, next, repaired);
+    let in_chinese = read_inside_chinese(family, span, prev, next, repaired);
     let shaped = match family.codecs().0 {
         Codec::Latin1 => {
             // GB2312, where the characters of Simplified text are, has no
@@ -2604,16 +2604,18 @@ fn is_shaped_like(family: Family, span: &str, prev: Option<char>, next: Option<c
 
 /// Whether `repaired`, what `family`, GBK or Big5 read as Latin-1, makes of
 /// a span between `prev` and `next`, is a word or two cut from the Chinese
-/// around it (`突£¬Çë确` for `突，请确`, `"µÄ主` for `"的主`): a clean Han
-/// character beside it, no ASCII letter or digit (Latin-1 letters glued to
-/// them are a word of their own: `Björk`, `Zoë`), only frequent Han
+/// around it (`突£¬Çë确` for `突，请确`, `"µÄ主` for `"的主`): a Latin-1
+/// letter in `span` (symbols alone are symbols: `乘除号×÷是`, `««上一页`),
+/// a clean Han character beside it, no ASCII letter or digit (Latin-1
+/// letters glued to them are a word of their own: `Björk`, `Zoë`), only frequent Han
 /// characters and Chinese punctuation, and a pair with a neighbour that the
 /// model knows. Two Latin-1 characters then are evidence enough, and one
 /// Han character with a punctuation mark, where alone they are not
 /// ([`one_han_by_chance`]).
-fn read_inside_chinese(family: Family, prev: Option<char>, next: Option<char>, repaired: &str) -> bool {
+fn read_inside_chinese(family: Family, span: &str, prev: Option<char>, next: Option<char>, repaired: &str) -> bool {
     let neighbours = || prev.into_iter().chain(next);
     reads_double_byte_as_latin1(family)
+        && span.chars().any(|c| !c.is_ascii() && c.is_alphabetic())
         && neighbours().any(|c| bigram::covers(c) && !is_suspicious(c))
         && !neighbours().any(|c| c.is_ascii_alphanumeric())
         && repaired.chars().any(bigram::covers)
@@ -4166,7 +4168,17 @@ mod tests {
         }
         // Latin-1 letters glued to ASCII ones are a word; symbols beside
         // Chinese are symbols.
-        for clean in ["听Björk的歌", "Zoë和我", "价格±5%", "温度°C，湿度", "常用符号：©®±"] {
+        for clean in [
+            "听Björk的歌",
+            "Zoë和我",
+            "价格±5%",
+            "温度°C，湿度",
+            "常用符号：©®±",
+            // Last look 15: symbols in pairs, which GBK reads as Han.
+            "乘除号×÷是运算符号",
+            "««上一页 下一页»»",
+            "正负±×号",
+        ] {
             assert_eq!(repair(clean), clean);
         }
     }
