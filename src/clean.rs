@@ -30,6 +30,7 @@ use serde::Serialize;
 
 use crate::markdown::in_spans;
 use crate::repair::{Damage, DamageKind, Position};
+use crate::write::nfc;
 
 /// Longest gloss content considered, in characters (`zhuang4` is 7).
 const MAX_GLOSS: usize = 8;
@@ -117,25 +118,12 @@ impl Cleaner {
     /// before `--protect` and the markers split it), appending damaged
     /// glosses to `damage` with their position in the input.
     pub fn clean<'a>(&mut self, text: &'a str, code: &[Range<usize>], damage: &mut Vec<Damage>) -> Cow<'a, str> {
-        let text = self.clean_glosses(text, code, damage);
-        let o = self.options;
-        if !(o.compat_ideographs || o.zero_width || o.fullwidth_ascii) {
-            return text;
-        }
-        let mut changed = 0;
-        let mapped: String = text
-            .chars()
-            .filter_map(|c| {
-                let new = self.map_char(c);
-                changed += u64::from(new != Some(c));
-                new
-            })
-            .collect();
-        self.counts.characters_changed += changed;
-        if changed == 0 {
-            text
-        } else {
-            Cow::Owned(mapped)
+        // The characters are mapped first, so that the glosses the maps
+        // reveal (`血(ｘｕｅ)`, `血(\u{200B}xue)`) go in this pass, not the next.
+        let mapped = self.map_chars(text);
+        match self.clean_glosses(&mapped, code, damage) {
+            Some(cleaned) => Cow::Owned(cleaned),
+            None => mapped.text,
         }
     }
 
@@ -151,10 +139,45 @@ impl Cleaner {
         }
     }
 
-    fn clean_glosses<'a>(&mut self, text: &'a str, code: &[Range<usize>], damage: &mut Vec<Damage>) -> Cow<'a, str> {
+    /// `text` with the optional character maps applied, and where its
+    /// offsets lie in `text`.
+    fn map_chars<'a>(&mut self, text: &'a str) -> Mapped<'a> {
+        let o = self.options;
+        let mut mapped = Mapped { original: text, text: Cow::Borrowed(text), shifts: Vec::new() };
+        if !(o.compat_ideographs || o.zero_width || o.fullwidth_ascii) {
+            return mapped;
+        }
+        let mut out = String::with_capacity(text.len());
+        let mut changed = 0;
+        for (at, c) in text.char_indices() {
+            let new = self.map_char(c);
+            out.extend(new);
+            if new != Some(c) {
+                changed += 1;
+                let original_end = at + c.len_utf8();
+                if out.len() != original_end - mapped.shifts.last().map_or(0, |&(m, o)| o - m) {
+                    mapped.shifts.push((out.len(), original_end));
+                }
+            }
+        }
+        self.counts.characters_changed += changed;
+        if changed > 0 {
+            mapped.text = Cow::Owned(out);
+        }
+        mapped
+    }
+
+    /// The text of `mapped` without the glosses to go, or `None` if none go.
+    fn clean_glosses(
+        &mut self,
+        mapped: &Mapped<'_>,
+        code: &[Range<usize>],
+        damage: &mut Vec<Damage>,
+    ) -> Option<String> {
+        let text = &*mapped.text;
         if self.options.glosses == GlossMode::Keep {
-            self.position.advance(text);
-            return Cow::Borrowed(text);
+            self.position.advance(mapped.original);
+            return None;
         }
         if memchr::memchr(b'(', text.as_bytes()).is_none()
             && memchr::memmem::find(text.as_bytes(), FULL_OPEN.as_bytes()).is_none()
@@ -162,12 +185,12 @@ impl Cleaner {
             if self.options.glosses == GlossMode::Auto {
                 self.pattern.pass(text);
             }
-            self.position.advance(text);
-            return Cow::Borrowed(text);
+            self.position.advance(mapped.original);
+            return None;
         }
         let mut glosses = find_glosses(text);
         // Nothing in Markdown code is a gloss: `print(f(f))` in a fence.
-        glosses.retain(|g| !in_spans(code, g.start));
+        glosses.retain(|g| !in_spans(code, mapped.original_offset(g.start)));
         let auto = self.options.glosses == GlossMode::Auto;
         let taught_polyphones = if auto { keep_teaching_material(text, &mut glosses) } else { HashSet::new() };
         let strip_from = if auto { self.pattern.watch(text, &glosses) } else { 0 };
@@ -176,13 +199,21 @@ impl Cleaner {
         }
         if strip_from == text.len() {
             self.counts.glosses_kept += glosses.iter().filter(|g| g.kind != GlossKind::Damaged).count() as u64;
-            self.position.advance(text);
-            return Cow::Borrowed(text);
+            self.position.advance(mapped.original);
+            return None;
         }
         let mut out = String::with_capacity(text.len());
         let mut done = 0;
+        // Where `position` is, in `mapped.original`: offset 0 of `text` stands
+        // for the end of any zero-width characters removed at its start.
+        let mut passed = 0;
+        let mut advance_to = |position: &mut Position, at: usize| {
+            let to = mapped.original_offset(at);
+            position.advance(&mapped.original[passed..to]);
+            passed = to;
+        };
         for gloss in &glosses {
-            self.position.advance(&text[done..gloss.start]);
+            advance_to(&mut self.position, gloss.start);
             out.push_str(&text[done..gloss.start]);
             done = gloss.start;
             match gloss.kind {
@@ -191,19 +222,46 @@ impl Cleaner {
                 _ if gloss.kept || gloss.start < strip_from => self.counts.glosses_kept += 1,
                 GlossKind::Reading | GlossKind::Echo => {
                     self.counts.glosses_removed += 1;
-                    self.position.advance(&text[gloss.start..gloss.end]);
+                    advance_to(&mut self.position, gloss.end);
                     done = gloss.end;
                 }
                 GlossKind::Damaged => {
-                    // Reported at the stand-in character before the `(`.
+                    // Reported at the stand-in character before the `(`, past
+                    // any zero-width character the maps removed between them.
                     let (line, column) = self.position.line_column();
-                    damage.push(Damage { line, column: column - 1, kind: DamageKind::LostGlossedCharacter });
+                    let between = mapped.original_offset(gloss.glossed_at)..mapped.original_offset(gloss.start);
+                    let back = mapped.original[between].chars().count() as u64;
+                    damage.push(Damage { line, column: column - back, kind: DamageKind::LostGlossedCharacter });
                 }
             }
         }
-        self.position.advance(&text[done..]);
+        advance_to(&mut self.position, text.len());
         out.push_str(&text[done..]);
-        Cow::Owned(out)
+        Some(out)
+    }
+}
+
+/// A window of text after the character maps, which glosses are found in,
+/// and the text given to [`Cleaner::clean`], which code spans and damage
+/// positions count in: folding full-width ASCII and removing zero-width
+/// characters shift offsets.
+struct Mapped<'a> {
+    original: &'a str,
+    text: Cow<'a, str>,
+    /// Where the shift between the two changes: an offset in `text` and the
+    /// offset in `original` it stands for (after the characters removed
+    /// there), in order.
+    shifts: Vec<(usize, usize)>,
+}
+
+impl Mapped<'_> {
+    /// The offset in `original` of the (character boundary) offset `at` in
+    /// `text`, past the characters removed there.
+    fn original_offset(&self, at: usize) -> usize {
+        match self.shifts.partition_point(|&(mapped, _)| mapped <= at).checked_sub(1) {
+            Some(last) => self.shifts[last].1 + (at - self.shifts[last].0),
+            None => at,
+        }
     }
 }
 
@@ -728,6 +786,7 @@ struct Toned {
 
 impl Toned {
     fn parse(content: &str) -> Option<Toned> {
+        let content = &*nfc(content);
         let syllable = Syllable::parse(content)?;
         let tone = match content.chars().next_back() {
             Some(d @ '1'..='4') => d.to_digit(10).map(|d| d as u8),
@@ -752,10 +811,12 @@ pub(crate) fn is_han(c: char) -> bool {
     matches!(u32::from(c), 0x3400..=0x4DBF | 0x4E00..=0x9FFF | 0xF900..=0xFAFF | 0x20000..=0x323AF)
 }
 
-/// `content` spells one of `c`'s readings: toned with marks (`guó`), with a
-/// digit (`guo2`), or toneless (`guo`), with `ü`, `v` or `u:`.
+/// `content` spells one of `c`'s readings: toned with marks (`guó`, or
+/// `guo` and a combining acute: a reading is a reading in any Unicode
+/// normalization form, `--nfc` or not), with a digit (`guo2`), or toneless
+/// (`guo`), with `ü`, `v` or `u:`.
 fn is_reading_of(content: &str, c: char) -> bool {
-    let Some(wanted) = Syllable::parse(content) else { return false };
+    let Some(wanted) = Syllable::parse(&nfc(content)) else { return false };
     let Some(readings) = c.to_pinyin_multi() else { return false };
     readings.into_iter().any(|reading| wanted.spells(reading.plain()))
 }
@@ -763,6 +824,7 @@ fn is_reading_of(content: &str, c: char) -> bool {
 /// A pinyin syllable that carries a tone mark or digit (`jìn`, `jin4`), not
 /// just any word that ends in a digit (`UCS4`).
 fn is_toned_syllable(content: &str) -> bool {
+    let content = &*nfc(content);
     let toned =
         content.chars().any(|c| toned_vowel(c).is_some()) || content.ends_with(|c: char| matches!(c, '1'..='4'));
     toned && Syllable::parse(content).is_some_and(|s| s.is_pinyin())
@@ -891,7 +953,11 @@ mod tests {
 
     impl Fed {
         fn new(glosses: GlossMode) -> Fed {
-            Fed { cleaner: Cleaner::new(CleanOptions { glosses, ..Default::default() }), code: CodeTracker::default() }
+            Fed::with(CleanOptions { glosses, ..Default::default() })
+        }
+
+        fn with(options: CleanOptions) -> Fed {
+            Fed { cleaner: Cleaner::new(options), code: CodeTracker::default() }
         }
 
         fn clean(&mut self, text: &str, damage: &mut Vec<Damage>) -> String {
@@ -1366,6 +1432,65 @@ mod tests {
         let out = cleaner.clean("ＡＢＣ１２３\u{200B}\u{F900}\u{2F800}，好", &[], &mut Vec::new());
         assert_eq!(out, "ABC123\u{8C48}\u{4E3D}，好");
         assert_eq!(cleaner.counts().characters_changed, 9);
+    }
+
+    /// `strip` with full-width ASCII folded (`fold`) or zero-width characters
+    /// removed (`remove`): the output and the damage found.
+    fn strip_mapped(fold: bool, remove: bool, text: &str) -> (String, Vec<Damage>) {
+        let options =
+            CleanOptions { glosses: GlossMode::Strip, fullwidth_ascii: fold, zero_width: remove, ..Default::default() };
+        let mut damage = Vec::new();
+        (Fed::with(options).clean(text, &mut damage), damage)
+    }
+
+    #[test]
+    fn glosses_that_the_character_options_reveal_go_in_the_same_pass() {
+        assert_eq!(strip_mapped(true, false, "血(ｘｕｅ)压(ｙａ)正(ｚｈｅｎｇ４)").0, "血压正");
+        assert_eq!(strip_mapped(false, true, "血(\u{200B}xue)压\u{2060}(ya)正(zhe\u{FEFF}ng)").0, "血压正");
+        assert_eq!(strip_mapped(true, true, "Ｗ(Ｗ)\u{200B}Ｈ(Ｈ)\u{200B}Ｏ(Ｏ)").0, "WHO");
+        // Without the option the characters stay, and so do the glosses.
+        assert_eq!(strip_mapped(false, false, "血(ｘｕｅ)压(\u{200B}ya)").0, "血(ｘｕｅ)压(\u{200B}ya)");
+    }
+
+    #[test]
+    fn readings_with_decomposed_tone_marks_are_readings() {
+        assert_eq!(strip("血(xue\u{300})压(ya\u{304})常(cha\u{301}ng)绿(lu\u{308}\u{300})"), "血压常绿");
+        assert_eq!(strip("行(xi\u{301}ng) 行(ha\u{301}ng)"), "行 行");
+        let (_, _, damage) = auto(&format!("{GLOSSED}推M(ji\u{300}n)"));
+        assert_eq!(damage, vec![Damage { line: 2, column: 2, kind: DamageKind::LostGlossedCharacter }]);
+    }
+
+    #[test]
+    fn damage_is_placed_by_the_characters_of_the_input() {
+        let lost = |column| vec![Damage { line: 1, column, kind: DamageKind::LostGlossedCharacter }];
+        assert_eq!(strip_mapped(false, true, "\u{200B}\u{200B}推M(jìn)").1, lost(4));
+        assert_eq!(strip_mapped(false, true, "推M\u{200B}(jìn)").1, lost(2));
+        assert_eq!(strip_mapped(false, true, "文(\u{200B}wén)\u{200B}推M(jìn)").1, lost(10));
+        assert_eq!(strip_mapped(true, false, "ＡＢ文(ｗéｎ)推M(jìn)").1, lost(10));
+    }
+
+    #[test]
+    fn code_after_mapped_characters_is_still_code() {
+        let text = "ＡＢＣ\u{200B}文(wén) `中(zhōng)` 国(ｇｕó)\n```\nＸ\u{200B}(x)中(zhōng)\n```\n";
+        let out = "ABC文 `中(zhōng)` 国\n```\nX(x)中(zhōng)\n```\n";
+        assert_eq!(strip_mapped(true, true, text).0, out);
+    }
+
+    #[test]
+    fn a_second_pass_changes_nothing() {
+        for text in [
+            "血(ｘｕｅ)压(ｙａ)正(ｚｈｅｎｇ)常(ｃｈａｎｇ)值(ｚｈｉ)\n",
+            "血(\u{200B}xue)压(ya)正(zheng)常(chang)值(zhi)世(shi)\n",
+            "Ｗ(\u{200B}Ｗ)Ｈ(Ｈ)Ｏ(Ｏ)和ＡＢ文(ｗéｎ)\n",
+        ] {
+            let once = strip_mapped(true, true, text).0;
+            assert_eq!(strip_mapped(true, true, &once).0, once, "{text}");
+        }
+        let decomposed =
+            format!("{GLOSSED}血(xue\u{300})压(ya\u{304})正(zhe\u{300}ng)常(cha\u{301}ng)值(zhi\u{301})\n");
+        let once = auto(&decomposed).0;
+        assert_eq!(once, "國家的人民\n血压正常值\n");
+        assert_eq!(auto(&once).0, once);
     }
 
     /// Whether the characters of `short` stand in `long` in the same order.
