@@ -582,9 +582,10 @@ fn touches_a_lowercase_reading(text: &str, glosses: &[Gloss], i: usize) -> bool 
 fn is_a_reading_series(text: &str, line: &[Gloss], entries_start: usize, line_end: usize) -> bool {
     let (Some(first), Some(last)) = (line.first(), line.last()) else { return false };
     let before = &text[entries_start..first.glossed_at];
-    let syllable_of = |g: &Gloss| Syllable::parse(g.content(text));
+    let syllable_of = |g: &Gloss| Syllable::parse(&nfc(g.content(text)));
     let mut characters = HashSet::new();
     line.len() >= 3
+        && syllable_of(first).is_some()
         && (before.trim().is_empty() || is_list_label(before))
         && text[last.end..line_end].trim().is_empty()
         && line.windows(2).all(|pair| pair[0].end == pair[1].glossed_at)

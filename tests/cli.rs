@@ -3323,15 +3323,16 @@ fn list_entries_after_a_marker_or_a_label_keep_their_glosses() {
     }
 }
 
-/// Gloss15: in glossed text, a line's one gloss before a space and a
-/// sentence is ruby, and a capitalised reading inside ruby is ruby's; a
-/// phonetic series and an entry with its word are lessons.
+/// Gloss15: in glossed text, a capitalised reading inside ruby is ruby's,
+/// and a phonetic series is a lesson; a gloss before a space heads a row
+/// (a definition in Chinese looks like a sentence going on), and a glossed
+/// character before its own word is ruby's (last look 15).
 #[test]
-fn glossed_prose_after_a_space_goes_and_a_phonetic_series_stays() {
+fn capitalised_ruby_goes_and_a_phonetic_series_stays() {
     let glossed =
-        "北(Běi)京(jīng)是(shì)首(shǒu)都(dū)。\n好(hǎo) 我们走吧\n清(qīng)请(qǐng)情(qíng)晴(qíng)\n已(yǐ)已经\n";
+        "北(Běi)京(jīng)是(shì)首(shǒu)都(dū)。\n好(hǎo) 表示满意\n清(qīng)请(qǐng)情(qíng)晴(qíng)\n已(yǐ)已经\n";
     let output = zhnorm(["--no-config", "-"]).stdin(glossed.as_bytes()).run();
-    assert_eq!(stdout(&output), "北京是首都。\n好 我们走吧\n清(qīng)请(qǐng)情(qíng)晴(qíng)\n已(yǐ)已经\n");
+    assert_eq!(stdout(&output), "北京是首都。\n好(hǎo) 表示满意\n清(qīng)请(qǐng)情(qíng)晴(qíng)\n已已经\n");
 }
 
 /// Gloss15 (d): a UTF-8 log with one short line in GBK is refused as a
