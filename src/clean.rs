@@ -583,15 +583,16 @@ fn is_a_reading_series(text: &str, line: &[Gloss], entries_start: usize, line_en
     let (Some(first), Some(last)) = (line.first(), line.last()) else { return false };
     let before = &text[entries_start..first.glossed_at];
     let syllable_of = |g: &Gloss| Syllable::parse(&nfc(g.content(text)));
+    let syllable = syllable_of(first);
     let mut characters = HashSet::new();
     line.len() >= 3
-        && syllable_of(first).is_some()
+        && syllable.is_some()
         && (before.trim().is_empty() || is_list_label(before))
         && text[last.end..line_end].trim().is_empty()
         && line.windows(2).all(|pair| pair[0].end == pair[1].glossed_at)
-        && line.iter().all(|g| {
-            g.kind == GlossKind::Reading && characters.insert(g.glossed) && syllable_of(g) == syllable_of(first)
-        })
+        && line
+            .iter()
+            .all(|g| g.kind == GlossKind::Reading && characters.insert(g.glossed) && syllable_of(g) == syllable)
 }
 
 /// Whether a sentence ends between two glosses of `line`
