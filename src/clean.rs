@@ -489,8 +489,8 @@ fn drop_lone_ascii_echoes(glosses: &mut Vec<Gloss>) {
 /// Marks the readings that `auto` leaves, since real scraped glosses are
 /// lower-case readings of running text:
 /// - capitalised ones: names and symbols (`王(Wang)`, `锂(Li)`);
-/// - those followed by a definition in Latin letters: a word list
-///   (`爱(ài) to love`);
+/// - those of the word that opens a word list's row, followed by a
+///   definition in Latin letters (`爱(ài) to love`);
 /// - those of a character standing alone as a list's entry
 ///   (`春(chūn) 夏(xià)`, `- 春(chūn)`), or named as the one of a word
 ///   (`银行的行(háng)`);
@@ -504,10 +504,13 @@ fn drop_lone_ascii_echoes(glosses: &mut Vec<Gloss>) {
 /// a story that reads `地(de)` and `地(dì)` teaches nothing.
 fn keep_teaching_material(text: &str, glosses: &mut [Gloss]) -> HashSet<char> {
     let in_ruby: Vec<bool> = (0..glosses.len()).map(|i| touches_a_lowercase_reading(text, glosses, i)).collect();
-    for (gloss, in_ruby) in glosses.iter_mut().zip(in_ruby).filter(|(g, _)| g.kind == GlossKind::Reading) {
-        gloss.kept = (gloss.content(text).starts_with(char::is_uppercase) && !in_ruby)
-            || is_followed_by_definition(&text[gloss.end..])
-            || is_named_from_a_word(text, gloss);
+    let defined: Vec<bool> = (0..glosses.len()).map(|i| is_defined_in_a_word_list(text, glosses, i)).collect();
+    for ((gloss, in_ruby), defined) in glosses.iter_mut().zip(in_ruby).zip(defined) {
+        if gloss.kind == GlossKind::Reading {
+            gloss.kept = (gloss.content(text).starts_with(char::is_uppercase) && !in_ruby)
+                || defined
+                || is_named_from_a_word(text, gloss);
+        }
     }
     let read_two_ways = polyphones(text, glosses.iter().map(|g| (g, false)));
     let mut taught = HashSet::new();
@@ -728,7 +731,6 @@ fn stands_alone(text: &str, gloss: &Gloss, entries_start: usize) -> bool {
 /// from a sentence going on (`好(hǎo) 我们走吧` keeps its gloss): the row
 /// is kept.
 fn heads_a_row(before: &str, after: &str) -> bool {
-    let is_cell_edge = |c: char| c == '|' || c == '"' || c.is_whitespace();
     let after = after.strip_prefix('"').unwrap_or(after);
     before.chars().all(is_cell_edge)
         && (after.trim().is_empty()
@@ -767,6 +769,48 @@ const READING_WORDS: [&str; 16] = [
 
 fn talks_about_readings(line: &str) -> bool {
     READING_WORDS.iter().any(|word| line.contains(word))
+}
+
+/// What may stand between a row's start and its first cell's text: a
+/// table's `|`, a CSV field's quote, spaces.
+fn is_cell_edge(c: char) -> bool {
+    c == '|' || c == '"' || c.is_whitespace()
+}
+
+/// Longest word, in glossed characters, that a word list defines
+/// (`学(xué)习(xí) to study`).
+const DEFINED_WORD_MAX: usize = 4;
+
+/// Whether the gloss at `i` is in the word that opens a word list's row
+/// (its run of touching glosses) and a definition in Latin letters follows
+/// that word, with nothing Chinese after
+/// that on the line (`爱(ài) to love`, `- 学(xué)习(xí): to study`).
+/// Glossed prose names commands and products after a space
+/// (`使(shǐ)用(yòng) chmod 或(huò) chown 命(mìng)令(lìng)`,
+/// `提供的(de) NTP 服务`): there the glossed characters go on a sentence
+/// that opened before them.
+fn is_defined_in_a_word_list(text: &str, glosses: &[Gloss], i: usize) -> bool {
+    let (mut first, mut last) = (i, i);
+    while first > 0 && glosses[first - 1].end == glosses[first].glossed_at {
+        first -= 1;
+    }
+    while last + 1 < glosses.len() && glosses[last].end == glosses[last + 1].glossed_at {
+        last += 1;
+    }
+    let word_end = glosses[last].end;
+    if glosses[i].kind != GlossKind::Reading
+        || last - first >= DEFINED_WORD_MAX
+        || !is_followed_by_definition(&text[word_end..])
+    {
+        return false;
+    }
+    let word_start = glosses[first].glossed_at;
+    let bytes = text.as_bytes();
+    let line_start = memchr::memrchr(b'\n', &bytes[..word_start]).map_or(0, |at| at + 1);
+    let line_end = memchr::memchr(b'\n', &bytes[word_end..]).map_or(text.len(), |at| word_end + at);
+    let entries_start = line_start + list_marker_len(&text[line_start..line_end]);
+    text.get(entries_start..word_start).is_some_and(|before| before.chars().all(is_cell_edge))
+        && !text[word_end..line_end].contains(is_han)
 }
 
 /// `rest`, after a gloss, opens with a definition in Latin letters set off
@@ -1375,6 +1419,25 @@ mod tests {
         assert_eq!(out, list);
         assert_eq!(counts.glosses_kept, 6);
         assert_eq!(auto(&format!("{GLOSSED}英偉達(dá)H20\n")).0, "國家的人民\n英偉達H20\n");
+        for row in
+            ["学(xué)习(xí) to study\n", "- 学(xué)习(xí): to study\n", "| 爱(ài) to love |\n", "1. 爸(bà) - dad\n"]
+        {
+            assert_eq!(auto(&format!("{GLOSSED}{row}")).0, format!("國家的人民\n{row}"), "{row}");
+        }
+    }
+
+    #[test]
+    fn glossed_prose_before_a_latin_word_is_cleaned() {
+        for (glossed, cleaned) in [
+            ("使(shǐ)用(yòng) chmod 或(huò) chown 命(mìng)令(lìng)\n", "使用 chmod 或 chown 命令\n"),
+            ("考(kǎo)虑(lǜ)提(tí)供(gōng)的(de) NTP 服(fú)务(wù)\n", "考虑提供的 NTP 服务\n"),
+            ("典(diǎn)型(xíng)的(de) non-free 软(ruǎn)件(jiàn)\n", "典型的 non-free 软件\n"),
+            ("Vim - 文(wén)本(běn)编(biān)辑(jí)器(qì) -- Vim\n", "Vim - 文本编辑器 -- Vim\n"),
+            ("套接字 和(hé) UNIX域套接字\n", "套接字 和 UNIX域套接字\n"),
+            ("我(wǒ)们(men)的(de)学(xué)习(xí) plan\n", "我们的学习 plan\n"),
+        ] {
+            assert_eq!(auto(&format!("{GLOSSED}{glossed}")).0, format!("國家的人民\n{cleaned}"), "{glossed}");
+        }
     }
 
     #[test]

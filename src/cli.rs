@@ -207,7 +207,7 @@ pub struct Args {
     #[arg(long)]
     pub json: bool,
 
-    /// Include hidden files and folders.
+    /// Include hidden files and folders (never `.git` and other version control folders).
     #[arg(long)]
     pub hidden: bool,
 

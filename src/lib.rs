@@ -231,11 +231,11 @@
 //!   through the repair and found what it still changes, all GBK and Big5
 //!   read as each other: rare words (a name the dictionary lacks, `廖禮鍇`
 //!   as `蹉跎鍇`; `★ 癇證` as `★ 命名`; a doubled rare character is no longer
-//!   read so when it is all that changes, `水淥淥`, `峇峇娘惹`, unless what it
-//!   undoes into is a dictionary word and it is not, so that a garbled
-//!   doubling the word list lacks the undoing of stays garbled: `佽佽` for
-//!   `说说`, and GBK or Big5 doublings read as Latin-1, `³£³£` for `常常`,
-//!   whose two readings are both doubled and neither wins), and
+//!   read so when it is all that changes, `水淥淥`, `峇峇娘惹`, `四牡佶佶`,
+//!   even when what it undoes into is a dictionary word, so that a garbled
+//!   doubling alone in a clean line stays garbled: `毞毞` for `天天`,
+//!   `佽佽` for `说说`, and GBK or Big5 doublings read as Latin-1, `³£³£`
+//!   for `常常`, whose two readings are both doubled and neither wins), and
 //!   in a line with a real garbled word, clean neighbours of it (`890
 //!   姁粔華興街` as `890 蘆洲地興街`, `眅誠景天却` as `香港春天却`: street
 //!   names, company names and titles give the pair model little to hold;

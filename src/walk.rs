@@ -105,7 +105,9 @@ pub fn inputs(paths: &[PathBuf], options: &WalkOptions) -> Result<Walked, ignore
             .require_git(true)
             .follow_links(options.follow)
             .filter_entry(move |entry| {
-                entry.depth() == 0 || !walk_filter.excludes(entry.path(), entry.file_type().is_some_and(|t| t.is_dir()))
+                entry.depth() == 0
+                    || (!is_version_control(entry.file_name())
+                        && !walk_filter.excludes(entry.path(), entry.file_type().is_some_and(|t| t.is_dir())))
             })
             .sort_by_file_name(|a, b| a.cmp(b));
         for entry in walker.build() {
@@ -123,6 +125,17 @@ pub fn inputs(paths: &[PathBuf], options: &WalkOptions) -> Result<Walked, ignore
         }
     }
     Ok(Walked { found, backups })
+}
+
+/// Names of version control's own folders (and of git's `.git` file in a
+/// worktree or submodule), which a walk never enters, even with `--hidden`
+/// or `--no-ignore`: `.git/HEAD` with a BOM or CRLF, or a converted reflog,
+/// is a repository broken, and nothing in them is the user's text. Named
+/// on the command line, they are taken as asked.
+const VERSION_CONTROL: [&str; 8] = [".git", ".hg", ".svn", ".bzr", "_darcs", ".jj", ".pijul", "CVS"];
+
+fn is_version_control(name: &std::ffi::OsStr) -> bool {
+    VERSION_CONTROL.iter().any(|vcs| name == *vcs)
 }
 
 /// The folders of `paths` under which the walk found nothing (no file, no
@@ -436,6 +449,29 @@ mod tests {
         assert_eq!(names(&paths, &globbed), ["a.txt", "c.txt"]);
         let anchored = WalkOptions { excludes: globs(&["sub/*.txt"]), ..Default::default() };
         assert_eq!(names(&paths, &anchored), ["a.txt", "b.txt", "d.md"]);
+    }
+
+    /// Review 16 #3: `--write --hidden --bom add .` put a BOM into
+    /// `.git/HEAD`, and git no longer saw a repository.
+    #[test]
+    fn version_control_folders_are_never_walked() {
+        let dir = tempfile::tempdir().unwrap();
+        let root = dir.path();
+        for folder in [".git/refs", ".hg", ".svn", "CVS", "sub/.git", ".github"] {
+            fs::create_dir_all(root.join(folder)).unwrap();
+        }
+        for name in [".git/HEAD", ".git/refs/main", ".hg/dirstate", ".svn/entries", "CVS/Root", "sub/.git/config"] {
+            fs::write(root.join(name), "x").unwrap();
+        }
+        for name in ["a.txt", ".github/ci.yml", "sub/b.txt"] {
+            fs::write(root.join(name), "x").unwrap();
+        }
+        fs::write(root.join("wt"), "x").unwrap();
+        fs::create_dir(root.join("worktree")).unwrap();
+        fs::write(root.join("worktree/.git"), "gitdir: ../.git/worktrees/w\n").unwrap();
+        let all = WalkOptions { hidden: true, no_ignore: true, ..Default::default() };
+        assert_eq!(names(&[root.to_path_buf()], &all), ["ci.yml", "a.txt", "b.txt", "wt"]);
+        assert_eq!(names(&[root.join(".git")], &all), ["HEAD", "main"], "named on the command line");
     }
 
     #[test]

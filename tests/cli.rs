@@ -169,6 +169,23 @@ fn write_rewrites_in_place_and_leaves_unchanged_files_untouched() {
     );
 }
 
+/// Review 16 #3: with `--hidden`, `.git/HEAD` got a BOM and git saw no
+/// repository any more.
+#[test]
+fn write_with_hidden_leaves_the_repository_metadata_alone() {
+    let dir = Dir::new();
+    let head = dir.write("repo/.git/HEAD", b"ref: refs/heads/main\n");
+    let message = dir.write("repo/.git/COMMIT_EDITMSG", "头发\n".as_bytes());
+    let dotfile = dir.copy_sample("gbk.txt", "repo/.notes/gbk.txt");
+    let output = zhnorm(["--write", "--hidden", "--bom", "add", "-c", "s2t", "--no-config", "repo"])
+        .in_dir(dir.temp.path())
+        .run();
+    assert_eq!(output.status.code(), Some(0), "{}", stderr(&output));
+    assert_eq!(fs::read(&head).unwrap(), b"ref: refs/heads/main\n");
+    assert_eq!(fs::read_to_string(&message).unwrap(), "头发\n");
+    assert!(fs::read(&dotfile).unwrap().starts_with("\u{FEFF}".as_bytes()), "the hidden folder's file is converted");
+}
+
 #[test]
 fn write_refuses_lossy_files_unless_lossy() {
     let dir = Dir::new();
