@@ -410,7 +410,8 @@ fn latin_charset_not_chinese(prefix: &[u8], complete: bool, guess: &'static Enco
             (_, true) => None,
         })
         .collect();
-    if !chinese_readings.iter().all(|text| is_glued_into_latin_words(text)) {
+    let measurements = is_measurements(body);
+    if !chinese_readings.iter().all(|text| is_glued_into_latin_words(text, measurements)) {
         return None;
     }
     let inside_words = chinese_readings.iter().all(|text| is_inside_latin_words(text));
@@ -474,10 +475,44 @@ fn has_central_european_letters_as_western(latin: &str) -> bool {
 /// as Han characters glued to ASCII words: never two side by side, where
 /// Chinese text has words of two and more, and with an ASCII letter left
 /// (a line of one character, `乎` in Big5, reads `ĄG` in windows-1250, its
-/// trail byte a letter).
-fn is_glued_into_latin_words(text: &str) -> bool {
+/// trail byte a letter) unless the bytes are [`is_measurements`], whose
+/// unit letters GBK and Big5 take as trail bytes.
+fn is_glued_into_latin_words(text: &str, measurements: bool) -> bool {
     let adjacent = text.chars().zip(text.chars().skip(1)).any(|(a, b)| !a.is_ascii() && !b.is_ascii());
-    !adjacent && text.chars().any(|c| c.is_ascii_alphabetic())
+    !adjacent && (measurements || text.chars().any(|c| c.is_ascii_alphabetic()))
+}
+
+/// Whether every byte beyond ASCII of `body` is a degree or micro sign of
+/// windows-1252 (and ISO-8859-1, windows-1250, ISO-8859-2) after a number
+/// and before a unit's letter: measurements, `21°C`, `5µl`, `2 µm`. Big5
+/// and GBK read each sign with its unit's letter as one Han character
+/// (`21蚓`, `5痞`), leaving a data file of measurements no ASCII letter.
+/// Only units' letters: Big5 text whose only characters each follow a
+/// number is then one of those characters, all rare but `無` (`µL`), where
+/// other letters would take in common ones (`訊` is `°T`, `發` is `µo`,
+/// `然` is `µM`, so micromolar is left out).
+fn is_measurements(body: &[u8]) -> bool {
+    let mut any = false;
+    for (i, &byte) in body.iter().enumerate() {
+        if byte.is_ascii() {
+            continue;
+        }
+        let before = match i.checked_sub(1).map(|j| body[j]) {
+            Some(b' ') => i.checked_sub(2).map(|j| body[j]),
+            before => before,
+        };
+        let units: &[u8] = match byte {
+            0xB0 => b"CFK",
+            0xB5 => b"mlLgsAVWFH",
+            _ => b"",
+        };
+        let unit = before.is_some_and(|b| b.is_ascii_digit()) && body.get(i + 1).is_some_and(|b| units.contains(b));
+        if !unit {
+            return false;
+        }
+        any = true;
+    }
+    any
 }
 
 /// Whether `text` (with some non-ASCII) reads as a Latin-alphabet language:
@@ -1841,6 +1876,40 @@ mod tests {
             [(BIG5, "USB 隨身碟"), (BIG5, "Ubuntu 和 Debian"), (BIG5, "CPU microcode、 "), (BIG5, ") 和 less(1) 這")];
         for (encoding, text) in simplified.into_iter().chain(traditional) {
             assert_eq!(charset(&encode(encoding, text)), widen_gbk(encoding).name(), "{text}");
+        }
+    }
+
+    /// Review 16 #1: Big5 and GBK read a degree or micro sign with its
+    /// unit's letter as one Han character (`21蚓`, `5痞`), leaving no ASCII
+    /// letter; windows-1252 measurements were read as Big5. Short Chinese
+    /// with characters after numbers, and with ASCII trail bytes (`許功蓋`:
+    /// `\x5c`; `配`: `\xb0t`) beside other characters, stays Chinese.
+    #[test]
+    fn windows_1252_measurements_are_not_han_characters() {
+        for text in ["21°C", "5µl", "30°C\n22°C\n", "1,21°C\n2,22°C\n3,25°C\n", "21°C,22°C,23°C", "5µl;10µl;20µl"]
+        {
+            assert_eq!(charset(&encode(WINDOWS_1252, text)), "windows-1252", "{text}");
+        }
+        for text in ["2µm", "-5°C", "37.5°F", "21 °C", "21°C 5µl\n"] {
+            assert_eq!(charset(&encode(WINDOWS_1252, text)), "windows-1252", "{text}");
+        }
+        for text in [
+            "第5集",
+            "3個",
+            "21度C",
+            "許功蓋",
+            "3配置",
+            "3發",
+            "73 訊",
+            "92短\n77短\n",
+            "74然\n54然\n",
+            "第1發",
+            "2發射\n3發射\n",
+        ] {
+            assert_eq!(charset(&encode(BIG5, text)), "Big5", "{text}");
+        }
+        for text in ["第5集", "3个", "21度C", "共3个", "2号,3号"] {
+            assert_eq!(charset(&encode(GBK, text)), "gb18030", "{text}");
         }
     }
 

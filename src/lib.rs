@@ -91,9 +91,13 @@
 //!   (`21°C`, `5µl`, `Straße`) or two letters in a word, and GBK and Big5
 //!   read no two Han characters side by side; other short Latin-1 text (a
 //!   word of three accented letters, signs in pairs) can still be read as
-//!   GBK or Big5. `--from windows-1252` settles it. Short Central European
-//!   text is read as windows-1250 or ISO-8859-2 when windows-1252 makes
-//!   signs of its letters (`Bia³a`), or reads `ě ř ů ň` as `ì ø ù ò`
+//!   GBK or Big5. Measurements (`21°C,22°C`), which Big5 reads as Han
+//!   characters that swallow the unit's letter (`21蚓`), are recognised by
+//!   their signs; the other way round, Big5 whose only Han characters each
+//!   follow a number and are read so (`3無`, bytes `3\xb5L`, is `3µL`) is
+//!   read as windows-1252. `--from` settles both. Short
+//!   Central European text is read as windows-1250 or ISO-8859-2 when
+//!   windows-1252 makes signs of its letters (`Bia³a`), or reads `ě ř ů ň` as `ì ø ù ò`
 //!   inside a word where `chardetng` names the Central European charset;
 //!   a Czech name whose only such letter is `č` (`Luboš Čech`, read
 //!   `Luboš Èech`) is still taken for windows-1252.

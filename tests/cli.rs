@@ -287,6 +287,17 @@ fn short_cantonese_in_big5_is_not_read_as_euc_kr() {
     assert_eq!(stdout(&output), "你嘅嘢喺我度。\n", "{}", stderr(&output));
 }
 
+/// Review 16 #1: a windows-1252 data file of temperatures was read as Big5
+/// (`21蚓,22蚓`), `--write` replaced its bytes and the next `--check` passed.
+#[test]
+fn write_leaves_a_windows_1252_file_of_measurements_as_written() {
+    let dir = Dir::new();
+    let file = dir.write("temps.csv", b"21\xb0C,22\xb0C\n");
+    let write = zhnorm(["--no-config".as_ref(), "--write".as_ref(), file.as_os_str()]).run();
+    assert!(write.status.success(), "{}", stderr(&write));
+    assert_eq!(fs::read_to_string(&file).unwrap(), "21°C,22°C\n");
+}
+
 /// Review 13 #13: short standalone inputs of the review's sets, through the
 /// whole pipeline. The windows-1250 name was detected as Big5, in which it
 /// is malformed, and refused with exit code 2.
