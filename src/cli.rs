@@ -25,8 +25,9 @@ pub const DEFAULT_BACKUP_SUFFIX: &str = ".bak";
 #[command(after_help = "\
 Exit codes:
   0  success: done, or nothing would change
-  1  --check, --diff: some file would change or has damage
-     (any mode with --fail-on-damage: some file has damage)
+  1  --check, --diff: some file would change, has damage, or keeps a
+     charset declaration not followed (any mode with --fail-on-damage:
+     some file has damage or keeps such a declaration)
   2  an error: some input could not be read, decoded or written
   130  --write, --out-dir: stopped by a signal (files done are new, others old)
 

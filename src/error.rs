@@ -64,8 +64,12 @@ pub enum Error {
         /// Byte offset of the incomplete character.
         offset: u64,
     },
-    /// `--from` named a label that the WHATWG Encoding Standard does not know.
-    #[error("unknown encoding label {0:?} (use a WHATWG label such as gbk, gb18030, big5, shift_jis, utf-16le)")]
+    /// A charset label (`--from`, `accept`) that is neither a WHATWG label
+    /// nor one of the Python and Emacs names taken besides.
+    #[error(
+        "unknown encoding label {0:?} (use a WHATWG label such as gbk, gb18030, big5, shift_jis, utf-16le, \
+         or a Python or Emacs name such as cp936, euc_cn, cp950, chinese-gbk)"
+    )]
     UnknownEncoding(String),
     /// `--from` named a label of WHATWG's replacement encoding, which
     /// decodes nothing.
@@ -177,7 +181,7 @@ pub enum Error {
     },
     /// A folder of the `--out-dir` mirror is a symbolic link, which could
     /// lead anywhere.
-    #[error("{} is a symbolic link; --out-dir writes only inside its folder (remove the link)", crate::walk::display_path(.0))]
+    #[error("{} is a symbolic link, which could lead out of the output folder (remove the link)", crate::walk::display_path(.0))]
     OutLink(PathBuf),
     /// The run is being stopped by a signal: no new file is started.
     #[error("not written: the run is being stopped")]

@@ -49,9 +49,9 @@
 //!   error (never a silent loss); `--from` settles it.
 //! - A mixture of charsets is recognised by whole lines: UTF-8 lines with at
 //!   least 4 multi-byte characters beside lines of one other charset. One
-//!   line that mixes them is read as whichever reads it more plausibly, and
-//!   `--detect` names only UTF-8 for a mixture (method `mixed`); the refusal
-//!   names both.
+//!   line that mixes them is read as whichever reads it more plausibly.
+//!   `--detect` names both (`utf-8 + gb18030`, method `mixed`; `mixed_with`
+//!   in `--json`), and so does the refusal.
 //! - Very short inputs (a few Han characters) can be valid in GBK, Big5,
 //!   Shift_JIS and EUC-KR at once. zhnorm prefers the reading that is
 //!   plausible Chinese, which is what a Chinese-text tool should do, so Korean
@@ -182,10 +182,10 @@
 //!   end without a key after reading a character or two. The single-walk
 //!   tries of s2tw, s2twp, s2hk and s2hkp share their double array, but
 //!   each still holds the values of STPhrases' 49,000 keys for its region
-//!   (0.5 MB) and tables of its own (0.49 MB); the release binary is
-//!   23.4 MB (`size target/release/zhnorm`, text and data: 21.8 MB of it
-//!   before the repair's 1.4 MB word list; 20.2 MB with the walk over
-//!   characters).
+//!   (0.5 MB) and tables of its own (0.49 MB). The release binary was
+//!   20.2 MB with the walk over characters and 21.8 MB with the single
+//!   walks (`size target/release/zhnorm`, text and data); its size now is
+//!   in the README (*Traditional ↔ Simplified*).
 //! - Whether a text is Japanese or Korean (and so not converted by a
 //!   Chinese configuration) is judged once per input, on its first 10,000
 //!   CJK characters (or those of its first MiB, or of the next MiB if that

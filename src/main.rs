@@ -92,6 +92,23 @@ fn settle(mut args: Args, matches: &clap::ArgMatches) -> anyhow::Result<Args> {
         }
     }
     args.apply_settings(settings, dir, given);
+    if args.conversion == "none" {
+        // Typed without -c, these most likely mean a mistyped command, which
+        // would otherwise pass with nothing converted. From the settings
+        // file they are project defaults, which a run without a conversion
+        // (`-c none`) leaves unused.
+        let asked = [
+            ("dict", "--dict", !args.dict.is_empty()),
+            ("explain", "--explain", args.explain),
+            ("include_tofu_risk_dictionaries", "--include-tofu-risk-dictionaries", args.include_tofu_risk_dictionaries),
+            ("engine", "--engine", args.engine != zhnorm::convert::Engine::Zhnorm),
+            ("force", "--force", args.force),
+            ("only_source_script", "--only-source-script", args.only_source_script),
+        ];
+        if let Some((_, flag, _)) = asked.iter().find(|&&(id, _, asked)| asked && given(id)) {
+            bail!("{flag} needs a conversion (-c NAME)");
+        }
+    }
     if let Some(path) = file.filter(|_| args.conversion == "none" && !args.dict.is_empty() && !given("dict")) {
         let message = "dict: dictionaries need a conversion (convert in this file, or -c NAME)".to_owned();
         return Err(zhnorm::Error::Settings { path, message }.into());
@@ -172,7 +189,6 @@ fn run(args: &Args) -> anyhow::Result<Status> {
             fullwidth_ascii: args.fullwidth_ascii,
         },
         convert: match args.conversion.as_str() {
-            "none" if !args.dict.is_empty() => bail!("--dict needs a conversion (-c NAME)"),
             "none" => None,
             name => {
                 let tofu = if args.include_tofu_risk_dictionaries {
@@ -428,9 +444,6 @@ fn named_inputs(args: &Args) -> Vec<Option<&Path>> {
 /// `--explain`: the changes the conversion makes to each input, one a
 /// line, as the pipeline makes them (see [`zhnorm::explain`]).
 fn run_explain(args: &Args, options: &Options) -> anyhow::Result<Status> {
-    if options.convert.is_none() {
-        bail!("--explain needs a conversion (-c NAME)");
-    }
     if args.engine != zhnorm::convert::Engine::Zhnorm {
         bail!("--explain works with the default engine (--engine zhnorm)");
     }
@@ -588,6 +601,7 @@ fn run_stdin(mode: Mode, args: &Args, options: &Options) -> anyhow::Result<Statu
             .map(|(outcome, changed)| Processed::Normalized { outcome: Box::new(outcome), changed, diff: None }),
     };
     let mut printer = BatchPrinter::new(mode, args);
+    printer.on_disk = false;
     printer.print(name, result);
     Ok(printer.finish(0.0))
 }
@@ -1149,6 +1163,11 @@ struct BatchPrinter<'a> {
     /// were not read, but skipped all the same.
     backups: usize,
     errors: usize,
+    /// Files `--check` lists as changing that `--write` would refuse to
+    /// rewrite (hard links, a named pipe): left out of the closing line.
+    write_refused: usize,
+    /// The inputs are files (not standard input), which `--write` could rewrite.
+    on_disk: bool,
     bytes: u64,
     /// Standard output is closed or failed: nothing more is printed for the
     /// files, which still count.
@@ -1169,6 +1188,8 @@ impl<'a> BatchPrinter<'a> {
             binary: 0,
             backups: 0,
             errors: 0,
+            write_refused: 0,
+            on_disk: true,
             bytes: 0,
             stopped: false,
         }
@@ -1179,6 +1200,7 @@ impl<'a> BatchPrinter<'a> {
         self.files += 1;
         let shown = walk::display_path(path);
         let stopped = self.stopped;
+        let mut write_refusal = None;
         let line = match result {
             Err(err) => {
                 self.errors += 1;
@@ -1248,6 +1270,10 @@ impl<'a> BatchPrinter<'a> {
                 if (mode == Mode::Check && changed) || (damaged && (mode == Mode::Check || args.fail_on_damage)) {
                     self.status = self.status.max(Status::Changes);
                 }
+                if mode == Mode::Check && changed && self.on_disk {
+                    write_refusal = zhnorm::write::refuse_rewrite(path).err();
+                    self.write_refused += usize::from(write_refusal.is_some());
+                }
                 if args.json {
                     let mut value = json_path(serde_json::to_value(outcome).unwrap_or_default(), path);
                     value["changed"] = json!(changed);
@@ -1292,6 +1318,10 @@ impl<'a> BatchPrinter<'a> {
                 }
             }
         }
+        if let Some(err) = write_refusal.filter(|_| !args.quiet && !self.stopped) {
+            let reason = error_text(&err, false).replacen("; not written", "", 1);
+            note!("{shown}: zhnorm --write would fail: {reason}");
+        }
     }
 
     /// After `--check` has listed files that would change, one closing line
@@ -1306,11 +1336,19 @@ impl<'a> BatchPrinter<'a> {
             && !self.stopped
             && self.changed_files > 0
         {
-            let them = if self.changed_files == 1 { "it" } else { "them" };
-            note!(
-                "{} would change: zhnorm --write with the same options rewrites {them}",
-                zhnorm::counted(self.changed_files as u64, "file", "files")
-            );
+            let changing = zhnorm::counted(self.changed_files as u64, "file", "files");
+            let rewritable = self.changed_files - self.write_refused;
+            match (rewritable, self.write_refused) {
+                (_, 0) => {
+                    let them = if rewritable == 1 { "it" } else { "them" };
+                    note!("{changing} would change: zhnorm --write with the same options rewrites {them}");
+                }
+                (0, _) => note!("{changing} would change, which zhnorm --write would not rewrite (see above)"),
+                (_, refused) => note!(
+                    "{changing} would change: zhnorm --write with the same options rewrites {rewritable} of them \
+                     (not the {refused} named above)"
+                ),
+            }
         }
     }
 

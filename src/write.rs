@@ -572,6 +572,16 @@ fn refuse_hard_links(_: &fs::Metadata) -> Result<()> {
     Ok(())
 }
 
+/// What `replace_with` would refuse for `path` once it changes, told
+/// before anything is written: `--check` lists such a file without
+/// promising that `--write` rewrites it. A link is followed, as `--write`
+/// rewrites the file it leads to.
+pub fn refuse_rewrite(path: &Path) -> Result<()> {
+    let metadata = fs::metadata(path)?;
+    refuse_special_file(&metadata)?;
+    refuse_hard_links(&metadata)
+}
+
 /// Refuses to rewrite or mirror what is not a regular file: a named pipe,
 /// a device or a socket (or a symbolic link, to `replace_with`) would be
 /// replaced by a regular file, and a pipe with no writer would block the

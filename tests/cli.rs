@@ -372,7 +372,7 @@ fn out_dir_refuses_a_linked_folder_inside_out() {
     assert_eq!(output.status.code(), Some(2));
     assert!(
         stderr(&output)
-            .contains("novels/a.txt: out2/novels is a symbolic link; --out-dir writes only inside its folder"),
+            .contains("novels/a.txt: out2/novels is a symbolic link, which could lead out of the output folder"),
         "{}",
         stderr(&output)
     );
@@ -2242,7 +2242,48 @@ mod files_are_safe {
         assert!(!dir.path("ff.bak").exists() && !dir.path("out/ff").exists());
         let check = run_in(&dir, &["--check", "ff"]);
         assert_eq!(stdout(&check), "ff: gb18030 -> utf-8\n", "{}", stderr(&check));
+        assert_eq!(
+            stderr(&check),
+            "zhnorm: ff: zhnorm --write would fail: not a regular file (named pipe)\n\
+             zhnorm: 1 file would change, which zhnorm --write would not rewrite (see above)\n",
+            "--check promises no rewrite that --write refuses"
+        );
         writer.join().unwrap().unwrap();
+    }
+
+    /// `--check` closed with "zhnorm --write ... rewrites it" for a file
+    /// that `--write` then refused.
+    #[cfg(unix)]
+    #[test]
+    fn check_names_a_change_that_write_would_refuse_and_promises_only_the_others() {
+        let dir = Dir::new();
+        dir.copy_sample("gbk.txt", "h1.txt");
+        fs::hard_link(dir.path("h1.txt"), dir.path("h2.txt")).unwrap();
+        dir.copy_sample("gbk.txt", "plain.txt");
+        let check = run_in(&dir, &["--check", "h1.txt", "plain.txt"]);
+        assert_eq!(check.status.code(), Some(1));
+        assert_eq!(stdout(&check), "h1.txt: gb18030 -> utf-8\nplain.txt: gb18030 -> utf-8\n");
+        assert_eq!(
+            stderr(&check),
+            "zhnorm: h1.txt: zhnorm --write would fail: refusing to rewrite a file with 2 hard links \
+             (a rename would split them)\n\
+             zhnorm: 2 files would change: zhnorm --write with the same options rewrites 1 of them \
+             (not the 1 named above)\n"
+        );
+        let write = run_in(&dir, &["--write", "-q", "h1.txt", "plain.txt"]);
+        assert_eq!(write.status.code(), Some(2), "the refusal --check announced");
+        assert_eq!(fs::read_to_string(dir.path("plain.txt")).unwrap(), SIMPLIFIED);
+        assert_eq!(fs::read(dir.path("h1.txt")).unwrap(), fs::read(sample_path("gbk.txt")).unwrap());
+        let unchanged = run_in(&dir, &["--check", "h1.txt", "plain.txt"]);
+        assert_eq!(unchanged.status.code(), Some(1));
+        assert_eq!(
+            stderr(&unchanged),
+            "zhnorm: h1.txt: zhnorm --write would fail: refusing to rewrite a file with 2 hard links \
+             (a rename would split them)\n\
+             zhnorm: 1 file would change, which zhnorm --write would not rewrite (see above)\n"
+        );
+        let linked_but_clean = run_in(&dir, &["--check", "plain.txt"]);
+        assert!(linked_but_clean.status.success(), "{}", stderr(&linked_but_clean));
     }
 
     #[cfg(unix)]
@@ -2531,6 +2572,45 @@ mod settings_edges {
         assert_eq!(stdout(&converted), "滑鼠\n", "the command line gives the conversion");
         let cli = zhnorm(["--no-config", "--dict", "team.txt", "-"]).in_dir(dir.temp.path()).stdin(b"abc").run();
         assert_eq!(stderr(&cli), "zhnorm: --dict needs a conversion (-c NAME)\n");
+    }
+
+    /// `--force`, `--only-source-script`, `--engine` and the tofu flag
+    /// passed without -c, while `--dict` and `--explain` were refused.
+    #[test]
+    fn options_of_a_conversion_need_one_on_the_command_line_but_not_in_the_file() {
+        let dir = repo();
+        for flags in [
+            &["--include-tofu-risk-dictionaries"][..],
+            &["--only-source-script"],
+            &["--force"],
+            &["--engine", "opencc"],
+            &["-c", "none", "--force=true"],
+        ] {
+            let args = [&["--no-config"], flags, &["-"]].concat();
+            let output = zhnorm(&args).in_dir(dir.temp.path()).stdin("头发\n".as_bytes()).run();
+            assert_eq!(output.status.code(), Some(2), "{flags:?}");
+            let flag = flags.iter().find(|flag| flag.starts_with("--") && *flag != &"--no-config").unwrap();
+            let flag = flag.split('=').next().unwrap();
+            assert_eq!(stderr(&output), format!("zhnorm: {flag} needs a conversion (-c NAME)\n"), "{flags:?}");
+            assert!(output.stdout.is_empty(), "{flags:?}");
+        }
+        for harmless in [&["--force=false"][..], &["--engine", "zhnorm"]] {
+            let args = [harmless, &["--no-config", "-"]].concat();
+            let output = zhnorm(&args).in_dir(dir.temp.path()).stdin("头发\n".as_bytes()).run();
+            assert!(output.status.success(), "{harmless:?} asks for nothing: {}", stderr(&output));
+        }
+        let converted = zhnorm(["--no-config", "-c", "s2t", "--force", "--only-source-script", "-"])
+            .in_dir(dir.temp.path())
+            .stdin("头发\n".as_bytes())
+            .run();
+        assert_eq!(stdout(&converted), "頭髮\n", "{}", stderr(&converted));
+        dir.write("zhnorm.toml", b"force = true\nonly-source-script = true\ninclude-tofu-risk-dictionaries = true\n");
+        let from_file = zhnorm(["-"]).in_dir(dir.temp.path()).stdin("头发\n".as_bytes()).run();
+        assert!(from_file.status.success(), "project defaults do not fail a run: {}", stderr(&from_file));
+        assert_eq!(stdout(&from_file), "头发\n");
+        dir.write("zhnorm.toml", b"convert = \"s2t\"\n");
+        let with_file_conversion = zhnorm(["--force", "-"]).in_dir(dir.temp.path()).stdin("头发\n".as_bytes()).run();
+        assert_eq!(stdout(&with_file_conversion), "頭髮\n", "{}", stderr(&with_file_conversion));
     }
 
     #[test]

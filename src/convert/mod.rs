@@ -461,7 +461,7 @@ impl Converter {
             (true, Engine::Zhnorm) => Converter::from_config_file(path, tofu),
             (true, Engine::Opencc) => Err(crate::Error::Config {
                 path: path.to_owned(),
-                reason: "custom configurations work with the default engine (--engine zhnorm)".into(),
+                reason: "custom configurations work with zhnorm's own engine, not OpenCC's library".into(),
             }),
         }
     }
@@ -506,7 +506,7 @@ impl Converter {
             Implementation::Opencc(_) => {
                 return Err(crate::Error::Config {
                     path: paths[0].clone(),
-                    reason: "--dict works with the default engine (--engine zhnorm)".into(),
+                    reason: "user dictionaries work with zhnorm's own engine, not OpenCC's library".into(),
                 })
             }
         };
