@@ -149,7 +149,8 @@ const KUNJINKAO: [&str; 2] = ["锟斤拷", "錕斤拷"];
 /// and appends the damage found; `position` moves to the end of `text`.
 ///
 /// Clean text is the common case, so the scan is two vectorised passes over
-/// the bytes ([`MULTI_BYTE_PATTERNS`], and `memchr` for NUL); lines and columns are counted only up to each find.
+/// the bytes (`MULTI_BYTE_PATTERNS`, and `memchr` for NUL); lines and
+/// columns are counted only up to each find.
 /// A pattern cut by the end of `text` is not seen: callers pass whole lines.
 pub fn scan_damage(text: &str, position: &mut Position, found: &mut Vec<Damage>) {
     let bytes = text.as_bytes();
