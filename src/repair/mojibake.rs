@@ -235,6 +235,12 @@ pub(crate) fn gbk_pair(c: char) -> Option<[u8; 2]> {
     encode_pair(Codec::Gbk, c)?.ok()
 }
 
+/// What GBK decodes `lead, trail` to, when it is one BMP character, as
+/// `encoding_rs`'s decoder reads it.
+pub(crate) fn gbk_decoded_pair(lead: u8, trail: u8) -> Option<char> {
+    decode_pair(Codec::Gbk, &[lead, trail])
+}
+
 /// `encoding_rs`'s encoder, for what the table does not have (€ and private use in GBK,
 /// characters beyond the BMP): stops at the first unmappable character
 /// instead of writing an HTML numeric reference for it and going on.
