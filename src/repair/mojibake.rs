@@ -500,6 +500,7 @@ impl Repairer {
             }
             None => repaired,
         };
+        let repaired = repaired.map(|repaired| self.undo_edges(line, repaired));
         let repaired = repaired.and_then(|repaired| self.give_back_han_carried_by_symbols(line, repaired));
         let repaired = repaired.and_then(|repaired| self.give_back_unpaired_symbols(line, repaired));
         let repaired = repaired.and_then(|repaired| self.give_back_unconfirmed(line, repaired));
@@ -1022,6 +1023,47 @@ impl Repairer {
             .filter(|piece| listed[piece.clone()].iter().filter(|&&l| l).count() * 2 >= piece.len())
             .collect();
         self.give_back(&before, after, &given_back)
+    }
+
+    /// `repaired` with the characters beside each piece that GBK and Big5
+    /// read as each other undid in `line` undone too, where the pieces'
+    /// pairs clearly say so ([`edge_undone`]): the span search and the pair
+    /// model judge a character at the edge of a garbled stretch with little
+    /// context (at the start of a line, beside ASCII or a bracket, between
+    /// two undone pieces), so it is often left (`叫ǎ <https:` for `請見`,
+    /// `ま旧更` for `引導載`, `最唗` undone as `最序` for `程序`).
+    fn undo_edges(&mut self, line: &str, repaired: String) -> String {
+        let mut families = self.line.iter().map(|(path, _)| match path[..] {
+            [family @ (Family::GbkAsBig5 | Family::Big5AsGbk)] => Some(family),
+            _ => None,
+        });
+        let Some(Some(family)) = families.next() else { return repaired };
+        if !families.all(|other| other == Some(family)) {
+            return repaired;
+        }
+        let before: Vec<char> = line.chars().collect();
+        let mut after: Vec<char> = repaired.chars().collect();
+        if before.len() != after.len() {
+            return repaired;
+        }
+        let mut undone = 0;
+        for piece in changed_pieces(&before, &after) {
+            for at in (piece.start.saturating_sub(EDGE_REACH)..piece.start).rev() {
+                let Some(c) = edge_undone(family, &before, &after, at, at + 1) else { break };
+                after[at] = c;
+                undone += 1;
+            }
+            for at in piece.end..(piece.end + EDGE_REACH).min(after.len()) {
+                let Some(c) = edge_undone(family, &before, &after, at, at - 1) else { break };
+                after[at] = c;
+                undone += 1;
+            }
+        }
+        if undone == 0 {
+            return repaired;
+        }
+        self.line.push((vec![family], undone));
+        after.into_iter().collect()
     }
 
     /// `repaired`, the repair of `line`, with the vertical rules of a
@@ -2044,6 +2086,41 @@ fn gives_back_end(
     // character is commoner (`誰` than `街`): no sign of mojibake.
     let across = outside.is_some_and(bigram::covers);
     gain < IN_SCRIPT_PAIR_GAIN && (gain < END_PAIR_GAIN || rarer || !across)
+}
+
+/// How many characters beyond each end of an undone piece
+/// [`Repairer::undo_edges`] looks at.
+const EDGE_REACH: usize = 2;
+
+/// What undoing a character beside an undone piece must gain when it is
+/// foreign to the script the line is undone into or suspicious: half what a
+/// character alone must ([`ALONE_PAIR_GAIN`]), since the pair it makes with
+/// the piece is known (`ま旧更` for `引導載` gains 2.6).
+const EDGE_PAIR_GAIN: f64 = 2.5;
+
+/// What the character at `at` of a line, unchanged (`before` and `after`
+/// agree there) beside `inner`, a character just undone as `family`, is
+/// undone into as part of the same garbled stretch, when that is clearly
+/// more likely by the character pairs: the two make a pair the model knows
+/// (or `at` becomes common punctuation, as GBK's `，` read as Big5 is `ㄛ`),
+/// and undoing it gains [`EDGE_PAIR_GAIN`] ([`ALONE_PAIR_GAIN`] when it is
+/// a character of the script the line is undone into, not suspicious),
+/// with its neighbours as they are written now.
+fn edge_undone(family: Family, before: &[char], after: &[char], at: usize, inner: usize) -> Option<char> {
+    let (c, neighbour) = (after[at], after[inner]);
+    if c != before[at] || neighbour == before[inner] || !bigram::covers(neighbour) || !in_pair_stretch(c) {
+        return None;
+    }
+    let undone = undone_alone(&[family], c).filter(|&u| u != c && undone_fits(c, u) && !is_suspicious(u))?;
+    let known = if at < inner { [undone, neighbour] } else { [neighbour, undone] };
+    if bigram::covers(undone) && bigram::known_pairs(known).0 == 0 {
+        return None;
+    }
+    let outer = if at < inner { at.checked_sub(1) } else { Some(at + 1) }.and_then(|i| after.get(i).copied());
+    let (prev, next) = if at < inner { (outer, Some(neighbour)) } else { (Some(neighbour), outer) };
+    let (_, gain) = pair_gain(&[c], family, prev, next)?;
+    let plain = bigram::covers(c) && !is_suspicious(c) && reads_in(family, c);
+    (gain >= if plain { ALONE_PAIR_GAIN } else { EDGE_PAIR_GAIN }).then_some(undone)
 }
 
 /// The pieces where `after`, a repair of `before` character for
