@@ -204,7 +204,7 @@
 //!   left as it is (`然后保存` keeps 后, which s2t makes 後).
 //! - Mojibake repair falls short of its targets where GBK and Big5 are read
 //!   as each other: on the generated set (`tests/repair_eval.rs`, figures in
-//!   the README) in 88–96.7% of the cases, and one garbled piece in clean
+//!   the README) in 88–97.3% of the cases, and one garbled piece in clean
 //!   text in 77–87% (Simplified 77–79%, Traditional 84–87%). The
 //!   character-pair model catches two to four such characters among clean
 //!   ones (`婓奻扴例子中` for `在上述例子中`) only when one of them is rare: a
