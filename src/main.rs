@@ -1269,7 +1269,9 @@ impl<'a> BatchPrinter<'a> {
                     self.status = self.status.max(Status::Changes);
                 }
                 if mode == Mode::Check && changed && self.on_disk {
-                    write_refusal = zhnorm::write::refuse_rewrite(path).err();
+                    write_refusal = zhnorm::write::refuse_rewrite(path)
+                        .err()
+                        .map(|err| error_text(&err, false).replacen("; not written", "", 1));
                     self.write_refused += usize::from(write_refusal.is_some());
                 }
                 if args.json {
@@ -1280,6 +1282,9 @@ impl<'a> BatchPrinter<'a> {
                     }
                     if let Some(diff) = diff {
                         value["diff"] = json!(diff);
+                    }
+                    if let Some(reason) = &write_refusal {
+                        value["write_refused"] = json!(reason);
                     }
                     Some(value.to_string())
                 } else {
@@ -1316,8 +1321,7 @@ impl<'a> BatchPrinter<'a> {
                 }
             }
         }
-        if let Some(err) = write_refusal.filter(|_| !args.quiet && !self.stopped) {
-            let reason = error_text(&err, false).replacen("; not written", "", 1);
+        if let Some(reason) = write_refusal.filter(|_| !args.quiet && !self.stopped) {
             note!("{shown}: zhnorm --write would fail: {reason}");
         }
     }

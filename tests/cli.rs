@@ -2300,6 +2300,10 @@ mod files_are_safe {
         );
         let linked_but_clean = run_in(&dir, &["--check", "plain.txt"]);
         assert!(linked_but_clean.status.success(), "{}", stderr(&linked_but_clean));
+        // Review 17 #8: JSON carries the refusal too.
+        let json = run_in(&dir, &["--check", "--json", "h1.txt"]);
+        let value: serde_json::Value = serde_json::from_str(stdout(&json).trim()).unwrap();
+        assert_eq!(value["write_refused"], "refusing to rewrite a file with 2 hard links (a rename would split them)");
     }
 
     #[cfg(unix)]
