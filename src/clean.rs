@@ -798,7 +798,8 @@ fn defined_in_word_lists(text: &str, glosses: &[Gloss]) -> Vec<bool> {
         let word_end = glosses[last].end;
         let glossed_after_on_its_line = glosses
             .get(last + 1)
-            .is_some_and(|next| memchr::memchr(b'\n', &text.as_bytes()[word_end..next.glossed_at]).is_none());
+            .and_then(|next| text.as_bytes().get(word_end..next.glossed_at))
+            .is_some_and(|between| memchr::memchr(b'\n', between).is_none());
         let chinese_before_on_its_line =
             || text[..glosses[first].glossed_at].chars().rev().take_while(|&c| c != '\n').any(is_han);
         if last - first < DEFINED_WORD_MAX
