@@ -206,10 +206,11 @@ fn encode_char(codec: Codec, c: char, bytes: &mut Vec<u8>) -> bool {
         // and the private-use characters GBK also writes as pairs that
         // decode to something else now.
         Some(_) if c != '€' && !('\u{E000}'..='\u{F8FF}').contains(&c) => return false,
-        _ => match encode_slowly(codec, c.encode_utf8(&mut [0; 4])) {
-            Some(slowly) => bytes.extend(slowly),
-            None => return false,
-        },
+        // Beyond the BMP, GBK encodes nothing and Big5 some of plane 2
+        // (HKSCS's), where `encoding_rs` looks them up: an emoji in clean
+        // text (`🔎`) is tried in every span and family the search tries.
+        None if codec == Codec::Gbk || !('\u{2008A}'..='\u{2F8A6}').contains(&c) => return false,
+        _ => return encode_slowly(codec, c, bytes),
     }
     true
 }
@@ -241,14 +242,21 @@ pub(crate) fn gbk_decoded_pair(lead: u8, trail: u8) -> Option<char> {
     decode_pair(Codec::Gbk, &[lead, trail])
 }
 
-/// `encoding_rs`'s encoder, for what the table does not have (€ and private use in GBK,
-/// characters beyond the BMP): stops at the first unmappable character
-/// instead of writing an HTML numeric reference for it and going on.
-fn encode_slowly(codec: Codec, text: &str) -> Option<Vec<u8>> {
+/// `encoding_rs`'s encoder, for what the table does not have (€ and private
+/// use in GBK, plane 2 in Big5): appends the bytes of `c`, or is false
+/// where the encoder finds it unmappable (instead of writing an HTML
+/// numeric reference for it). One character is at most two bytes in
+/// either, so they are written on the stack.
+fn encode_slowly(codec: Codec, c: char, bytes: &mut Vec<u8>) -> bool {
     let mut encoder = if codec == Codec::Gbk { GBK } else { BIG5 }.new_encoder();
-    let mut bytes = Vec::with_capacity(text.len() * 2);
-    let (result, _) = encoder.encode_from_utf8_to_vec_without_replacement(text, &mut bytes, true);
-    (result == encoding_rs::EncoderResult::InputEmpty).then_some(bytes)
+    let mut buffer = [0; 8];
+    let (result, _, written) =
+        encoder.encode_from_utf8_without_replacement(c.encode_utf8(&mut [0; 4]), &mut buffer, true);
+    let encoded = result == encoding_rs::EncoderResult::InputEmpty;
+    if encoded {
+        bytes.extend_from_slice(&buffer[..written]);
+    }
+    encoded
 }
 
 /// The two bytes GBK or Big5 encodes each BMP character to (0: none),
@@ -3374,10 +3382,16 @@ mod tests {
 
     #[test]
     fn double_byte_tables_encode_as_encoding_rs_does() {
-        for codec in [Codec::Gbk, Codec::Big5] {
-            for c in (0x80..0x10000u32).filter_map(char::from_u32) {
+        // Every character, beyond the BMP too (which `encode_char` answers
+        // for GBK and for most of Big5 without the encoder).
+        for (codec, encoding) in [(Codec::Gbk, GBK), (Codec::Big5, BIG5)] {
+            for c in (0x80..=0x10FFFFu32).filter_map(char::from_u32) {
                 let text = c.to_string();
-                assert_eq!(encode(codec, &text), encode_slowly(codec, &text), "{codec:?} {c:?}");
+                let mut bytes = Vec::with_capacity(8);
+                let (result, _) =
+                    encoding.new_encoder().encode_from_utf8_to_vec_without_replacement(&text, &mut bytes, true);
+                let expected = (result == encoding_rs::EncoderResult::InputEmpty).then_some(bytes);
+                assert_eq!(encode(codec, &text), expected, "{codec:?} {c:?}");
             }
         }
     }
