@@ -372,6 +372,13 @@ fn latin1_byte(c: char) -> Option<u8> {
     }
 }
 
+/// Whether no family can undo text with `c` in it: Latin-1, GBK and Big5,
+/// which mojibake is read in, none encodes it (an emoji, a variation
+/// selector), so every [`Family::reverse`] of such text fails.
+fn read_in_no_family(c: char) -> bool {
+    latin1_byte(c).is_none() && encode_pair(Codec::Gbk, c).is_none() && encode_pair(Codec::Big5, c).is_none()
+}
+
 fn latin1_char(byte: u8) -> char {
     match byte {
         0x80..=0x9F => WINDOWS_1252_HIGH[usize::from(byte - 0x80)],
@@ -585,7 +592,10 @@ impl Repairer {
             let foreign = text.chars().filter(|&c| is_foreign_script(c)).count();
             non_ascii < 2 || foreign * 4 > non_ascii || !has_suspicious(text)
         };
-        if passed_over(body) {
+        // Every layer's first reversal would fail on such a character (an
+        // emoji in a line of its own: `Index 🔎︎`), leaving no repair and no
+        // deeper layer.
+        if passed_over(body) || body.chars().any(read_in_no_family) {
             return Ok(None);
         }
         let before = plausibility(body);
@@ -687,6 +697,13 @@ impl Repairer {
     fn repair_run(&mut self, run: &str, prev: Option<char>, next: Option<char>) -> Option<String> {
         let shape = Shape::of(run);
         if shape.suspicious == 0 {
+            return None;
+        }
+        // In a run with a cluster, every span the search tries holds a
+        // suspicious character (it takes in the one it starts at and the
+        // next, one of them suspicious). When no family reads any of them,
+        // every try fails, and so do the whole run's reversals.
+        if shape.clustered && run.chars().filter(|&c| is_suspicious(c)).all(read_in_no_family) {
             return None;
         }
         let mut budget = BUDGET_BASE + BUDGET_PER_CHAR * shape.chars;
@@ -1406,6 +1423,15 @@ fn best_repair(
     // for `文件`) hide most of what it gains.
     let before_alone = plausibility_between(prev, span, next);
     if !can_gain(before.min(before_alone)) {
+        return None;
+    }
+    // Every reversal of the first layer would fail on such a character,
+    // leaving no repair and no deeper layer: only the budget is spent, one
+    // try for each of the four families that read non-ASCII text as GBK or
+    // Big5 (the span has no ASCII, as a character that Latin-1 does not
+    // encode is not ASCII).
+    if span.chars().any(read_in_no_family) {
+        *budget = budget.saturating_sub(FAMILIES.iter().filter(|f| f.codecs().0 != Codec::Latin1).count());
         return None;
     }
     let mut best: Option<(Vec<Family>, String, f64)> = None;
@@ -3378,6 +3404,19 @@ mod tests {
         }
         assert_eq!(decode_pair(Codec::Gbk, &[0xD6, 0xD0]), Some('中'));
         assert_eq!(decode_pair(Codec::Big5, &[0xA4, 0xA4]), Some('中'));
+    }
+
+    #[test]
+    fn a_character_no_family_reads_stops_no_repair_beside_it() {
+        // `🔎` and the variation selector are in none of Latin-1, GBK and
+        // Big5: spans with them are passed over at once, the mojibake
+        // beside them in the same run is still found.
+        assert!(read_in_no_family('🔎') && read_in_no_family('\u{FE0E}'));
+        assert!(!read_in_no_family('中') && !read_in_no_family('é') && !read_in_no_family('€'));
+        assert_eq!(repair("Index 🔎\u{FE0E}\n"), "Index 🔎\u{FE0E}\n");
+        let garbled = garble(Family::Utf8AsGbk, "打开文件");
+        assert_eq!(repair(&format!("{garbled}🔎\u{FE0E}\n")), "打开文件🔎\u{FE0E}\n");
+        assert_eq!(repair(&format!("🔎\u{FE0E}{garbled}\n")), "🔎\u{FE0E}打开文件\n");
     }
 
     #[test]
