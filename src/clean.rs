@@ -528,7 +528,7 @@ fn drop_lone_ascii_echoes(glosses: &mut Vec<Gloss>) {
 /// a story that reads `地(de)` and `地(dì)` teaches nothing.
 fn keep_teaching_material(text: &str, glosses: &mut [Gloss]) -> HashSet<char> {
     let in_ruby: Vec<bool> = (0..glosses.len()).map(|i| touches_a_lowercase_reading(text, glosses, i)).collect();
-    let defined: Vec<bool> = (0..glosses.len()).map(|i| is_defined_in_a_word_list(text, glosses, i)).collect();
+    let defined = defined_in_word_lists(text, glosses);
     for ((gloss, in_ruby), defined) in glosses.iter_mut().zip(in_ruby).zip(defined) {
         if gloss.kind == GlossKind::Reading {
             gloss.kept = (gloss.content(text).starts_with(char::is_uppercase) && !in_ruby)
@@ -755,6 +755,7 @@ fn stands_alone(text: &str, gloss: &Gloss, entries_start: usize) -> bool {
 /// from a sentence going on (`好(hǎo) 我们走吧` keeps its gloss): the row
 /// is kept.
 fn heads_a_row(before: &str, after: &str) -> bool {
+    let is_cell_edge = |c: char| c == '|' || c == '"' || c.is_whitespace();
     let after = after.strip_prefix('"').unwrap_or(after);
     before.chars().all(is_cell_edge)
         && (after.trim().is_empty()
@@ -795,46 +796,45 @@ fn talks_about_readings(line: &str) -> bool {
     READING_WORDS.iter().any(|word| line.contains(word))
 }
 
-/// What may stand between a row's start and its first cell's text: a
-/// table's `|`, a CSV field's quote, spaces.
-fn is_cell_edge(c: char) -> bool {
-    c == '|' || c == '"' || c.is_whitespace()
-}
-
 /// Longest word, in glossed characters, that a word list defines
 /// (`学(xué)习(xí) to study`).
 const DEFINED_WORD_MAX: usize = 4;
 
-/// Whether the gloss at `i` is in the word that opens a word list's row
-/// (its run of touching glosses) and a definition in Latin letters follows
-/// that word, with nothing Chinese after
-/// that on the line (`爱(ài) to love`, `- 学(xué)习(xí): to study`).
-/// Glossed prose names commands and products after a space
-/// (`使(shǐ)用(yòng) chmod 或(huò) chown 命(mìng)令(lìng)`,
+/// For each of `glosses`, whether it is in a word that a word list's row
+/// defines: a run of touching glosses of up to [`DEFINED_WORD_MAX`]
+/// characters, followed by a definition in Latin letters, with nothing
+/// Chinese before it on its line and nothing glossed after it there
+/// (`爱(ài) to love`, `- 学(xué)习(xí): to study`, `[1] 朋(péng)友(you)
+/// friend — 好朋友`). Glossed prose names commands and products after a
+/// space (`使(shǐ)用(yòng) chmod 或(huò) chown 命(mìng)令(lìng)`,
 /// `提供的(de) NTP 服务`): there the glossed characters go on a sentence
-/// that opened before them.
-fn is_defined_in_a_word_list(text: &str, glosses: &[Gloss], i: usize) -> bool {
-    let (mut first, mut last) = (i, i);
-    while first > 0 && glosses[first - 1].end == glosses[first].glossed_at {
-        first -= 1;
+/// that opened before them, or glossed text follows. Each run is looked at
+/// once, and each look reaches no further than the glosses beside it, so
+/// a megabyte of glosses on one line costs no more than on many.
+fn defined_in_word_lists(text: &str, glosses: &[Gloss]) -> Vec<bool> {
+    let mut defined = vec![false; glosses.len()];
+    let mut first = 0;
+    while first < glosses.len() {
+        let mut last = first;
+        while last + 1 < glosses.len() && glosses[last].end == glosses[last + 1].glossed_at {
+            last += 1;
+        }
+        let word_end = glosses[last].end;
+        let glossed_after_on_its_line = glosses
+            .get(last + 1)
+            .is_some_and(|next| memchr::memchr(b'\n', &text.as_bytes()[word_end..next.glossed_at]).is_none());
+        let chinese_before_on_its_line =
+            || text[..glosses[first].glossed_at].chars().rev().take_while(|&c| c != '\n').any(is_han);
+        if last - first < DEFINED_WORD_MAX
+            && is_followed_by_definition(&text[word_end..])
+            && !glossed_after_on_its_line
+            && !chinese_before_on_its_line()
+        {
+            defined[first..=last].fill(true);
+        }
+        first = last + 1;
     }
-    while last + 1 < glosses.len() && glosses[last].end == glosses[last + 1].glossed_at {
-        last += 1;
-    }
-    let word_end = glosses[last].end;
-    if glosses[i].kind != GlossKind::Reading
-        || last - first >= DEFINED_WORD_MAX
-        || !is_followed_by_definition(&text[word_end..])
-    {
-        return false;
-    }
-    let word_start = glosses[first].glossed_at;
-    let bytes = text.as_bytes();
-    let line_start = memchr::memrchr(b'\n', &bytes[..word_start]).map_or(0, |at| at + 1);
-    let line_end = memchr::memchr(b'\n', &bytes[word_end..]).map_or(text.len(), |at| word_end + at);
-    let entries_start = line_start + list_marker_len(&text[line_start..line_end]);
-    text.get(entries_start..word_start).is_some_and(|before| before.chars().all(is_cell_edge))
-        && !text[word_end..line_end].contains(is_han)
+    defined
 }
 
 /// `rest`, after a gloss, opens with a definition in Latin letters set off
@@ -1465,11 +1465,23 @@ mod tests {
         assert_eq!(out, list);
         assert_eq!(counts.glosses_kept, 6);
         assert_eq!(auto(&format!("{GLOSSED}英偉達(dá)H20\n")).0, "國家的人民\n英偉達H20\n");
-        for row in
-            ["学(xué)习(xí) to study\n", "- 学(xué)习(xí): to study\n", "| 爱(ài) to love |\n", "1. 爸(bà) - dad\n"]
-        {
+        // Review 17 #1: rows with an example after the definition, or
+        // behind a marker the list finder does not know, lost their glosses.
+        for row in [
+            "学(xué)习(xí) to study\n",
+            "- 学(xué)习(xí): to study\n",
+            "| 爱(ài) to love |\n",
+            "1. 爸(bà) - dad\n",
+            "学(xué)习(xí) to study — 我学习中文\n",
+            "[1] 朋(péng)友(you) friend — 好朋友\n",
+            "a) 爸(bà) dad\n",
+            "> 喜(xǐ)欢(huan) to like\n",
+            "1\t学(xué)习(xí)\tto study\n",
+        ] {
             assert_eq!(auto(&format!("{GLOSSED}{row}")).0, format!("國家的人民\n{row}"), "{row}");
         }
+        let examples = "学(xué)习(xí) to study — 我学习中文\n工(gōng)作(zuò) to work — 我在工作\n朋(péng)友(you) friend — 好朋友\n";
+        assert_eq!(auto(examples).0, examples);
     }
 
     #[test]

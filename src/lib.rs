@@ -205,7 +205,7 @@
 //!   left as it is (`然后保存` keeps 后, which s2t makes 後).
 //! - Mojibake repair falls short of its targets where GBK and Big5 are read
 //!   as each other: on the generated set (`tests/repair_eval.rs`, figures in
-//!   the README) in 88–96.7% of the cases, and one garbled piece in clean
+//!   the README) in 88–97.3% of the cases, and one garbled piece in clean
 //!   text in 77–87% (Simplified 77–79%, Traditional 84–87%). The
 //!   character-pair model catches two to four such characters among clean
 //!   ones (`婓奻扴例子中` for `在上述例子中`) only when one of them is rare: a
@@ -310,7 +310,7 @@
 //!   in a line that also holds GBK read as Big5 can still be changed.
 //! - Repair costs more than the 10% on top of decoding that issue 4 asks on
 //!   clean Chinese text: every character is looked up in a bitmap of
-//!   plausible characters (about 11 instructions a Chinese character, +47%
+//!   plausible characters (about 11 instructions a Chinese character, +51%
 //!   on 1 MB of common Chinese; 10% leaves about one a character once the
 //!   hole recovery's search for U+FFFD and `?` is paid; an AVX2 scan with a
 //!   gather took a third of the instructions but longer on AMD Zen 3, and
@@ -318,11 +318,11 @@
 //!   line with a rare character or a symbol goes through the gates of the
 //!   span search and the character-pair model, which cost most on
 //!   box-drawing tables and on clusters of rare characters (classical
-//!   poetry): 1 MB of the control set's Chinese prose takes 4.4 times the
-//!   instructions of passing UTF-8 through, the Debian Reference 2.1 times,
-//!   1 MB of the OpenCC corpus's manual pages 1.39 times (all but a fifth of
+//!   poetry): 1 MB of the control set's Chinese prose takes 5.2 times the
+//!   instructions of passing UTF-8 through, the Debian Reference 2.3 times,
+//!   1 MB of the OpenCC corpus's manual pages 1.65 times (most of
 //!   it the scan: their Chinese comes in runs of six characters between
-//!   ASCII words), start-up 1.02 times (`scripts/bench-repair.sh
+//!   ASCII words), start-up 1.03 times (`scripts/bench-repair.sh
 //!   --callgrind`; README, *Repair speed on clean text*). On the prose, a
 //!   box-drawing line costs about 10,000 instructions, 7,300 of them the
 //!   span search's checks run by run, a poem line with one rare character

@@ -322,11 +322,9 @@ fn run(args: &Args) -> anyhow::Result<Status> {
             walk::display_path(first)
         );
     }
+    let left_out = left_out_by(args);
     for folder in walk::folders_without_files(&paths, &inputs) {
-        note!(
-            "no files found under {} (ignore files, hidden files and globs apply; --no-ignore, --hidden)",
-            walk::display_path(folder)
-        );
+        note!("no files found under {} ({left_out})", walk::display_path(folder));
     }
     match (mode, &args.out_dir) {
         // Like `cat`, a file named twice is printed twice.
@@ -1271,7 +1269,9 @@ impl<'a> BatchPrinter<'a> {
                     self.status = self.status.max(Status::Changes);
                 }
                 if mode == Mode::Check && changed && self.on_disk {
-                    write_refusal = zhnorm::write::refuse_rewrite(path).err();
+                    write_refusal = zhnorm::write::refuse_rewrite(path)
+                        .err()
+                        .map(|err| error_text(&err, false).replacen("; not written", "", 1));
                     self.write_refused += usize::from(write_refusal.is_some());
                 }
                 if args.json {
@@ -1282,6 +1282,9 @@ impl<'a> BatchPrinter<'a> {
                     }
                     if let Some(diff) = diff {
                         value["diff"] = json!(diff);
+                    }
+                    if let Some(reason) = &write_refusal {
+                        value["write_refused"] = json!(reason);
                     }
                     Some(value.to_string())
                 } else {
@@ -1318,8 +1321,7 @@ impl<'a> BatchPrinter<'a> {
                 }
             }
         }
-        if let Some(err) = write_refusal.filter(|_| !args.quiet && !self.stopped) {
-            let reason = error_text(&err, false).replacen("; not written", "", 1);
+        if let Some(reason) = write_refusal.filter(|_| !args.quiet && !self.stopped) {
             note!("{shown}: zhnorm --write would fail: {reason}");
         }
     }
@@ -1418,6 +1420,30 @@ fn json_path(mut value: serde_json::Value, path: &Path) -> serde_json::Value {
 /// a name that is not UTF-8 is shown escaped, as in messages.
 fn json_name(path: &Path) -> std::borrow::Cow<'_, str> {
     path.to_str().map_or_else(|| walk::display_path(path), Into::into)
+}
+
+/// What leaves files out of a walk, for the note on a folder where
+/// nothing was left, with the options that would take them in that were
+/// not given: a hint to pass an option already passed would mislead.
+fn left_out_by(args: &Args) -> String {
+    let globs = !(args.glob.is_empty() && args.iglob.is_empty() && args.exclude.is_empty());
+    let rules = [
+        (!args.no_ignore).then_some("ignore files"),
+        (!args.hidden).then_some("hidden files"),
+        globs.then_some("globs"),
+    ];
+    let rules: Vec<&str> = rules.into_iter().flatten().collect();
+    if rules.is_empty() {
+        return "version control folders are never walked".to_string();
+    }
+    let rules = format!("{} and version control folders apply", rules.join(", "));
+    let options = [(!args.no_ignore).then_some("--no-ignore"), (!args.hidden).then_some("--hidden")];
+    let options: Vec<&str> = options.into_iter().flatten().collect();
+    if options.is_empty() {
+        rules
+    } else {
+        format!("{rules}; {}", options.join(", "))
+    }
 }
 
 /// `--out-dir` inside a folder being walked would feed its own output back

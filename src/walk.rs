@@ -106,7 +106,7 @@ pub fn inputs(paths: &[PathBuf], options: &WalkOptions) -> Result<Walked, ignore
             .follow_links(options.follow)
             .filter_entry(move |entry| {
                 entry.depth() == 0
-                    || (!is_version_control(entry.file_name())
+                    || (!is_version_control(entry)
                         && !walk_filter.excludes(entry.path(), entry.file_type().is_some_and(|t| t.is_dir())))
             })
             .sort_by_file_name(|a, b| a.cmp(b));
@@ -127,15 +127,18 @@ pub fn inputs(paths: &[PathBuf], options: &WalkOptions) -> Result<Walked, ignore
     Ok(Walked { found, backups })
 }
 
-/// Names of version control's own folders (and of git's `.git` file in a
-/// worktree or submodule), which a walk never enters, even with `--hidden`
-/// or `--no-ignore`: `.git/HEAD` with a BOM or CRLF, or a converted reflog,
-/// is a repository broken, and nothing in them is the user's text. Named
-/// on the command line, they are taken as asked.
+/// Names of version control's own folders, which a walk never enters, even
+/// with `--hidden` or `--no-ignore`: `.git/HEAD` with a BOM or CRLF, or a
+/// converted reflog, is a repository broken, and nothing in them is the
+/// user's text. Named on the command line, they are taken as asked.
 const VERSION_CONTROL: [&str; 8] = [".git", ".hg", ".svn", ".bzr", "_darcs", ".jj", ".pijul", "CVS"];
 
-fn is_version_control(name: &std::ffi::OsStr) -> bool {
-    VERSION_CONTROL.iter().any(|vcs| name == *vcs)
+/// Whether `entry` is a version control folder, or git's `.git` file in a
+/// worktree or submodule; a user's file that happens to be called `CVS` is
+/// the user's.
+fn is_version_control(entry: &ignore::DirEntry) -> bool {
+    let name = entry.file_name();
+    VERSION_CONTROL.iter().any(|vcs| name == *vcs) && (name == ".git" || entry.file_type().is_some_and(|t| t.is_dir()))
 }
 
 /// The folders of `paths` under which the walk found nothing (no file, no
@@ -469,8 +472,11 @@ mod tests {
         fs::write(root.join("wt"), "x").unwrap();
         fs::create_dir(root.join("worktree")).unwrap();
         fs::write(root.join("worktree/.git"), "gitdir: ../.git/worktrees/w\n").unwrap();
+        // Review 17 #4: files so named are the user's.
+        fs::write(root.join("sub/CVS"), "x").unwrap();
+        fs::write(root.join("sub/.jj"), "x").unwrap();
         let all = WalkOptions { hidden: true, no_ignore: true, ..Default::default() };
-        assert_eq!(names(&[root.to_path_buf()], &all), ["ci.yml", "a.txt", "b.txt", "wt"]);
+        assert_eq!(names(&[root.to_path_buf()], &all), ["ci.yml", "a.txt", ".jj", "CVS", "b.txt", "wt"]);
         assert_eq!(names(&[root.join(".git")], &all), ["HEAD", "main"], "named on the command line");
     }
 

@@ -539,7 +539,23 @@ fn gitignore_outside_a_repository_hides_nothing_and_a_folder_with_nothing_found_
     assert_eq!(stdout(&inside), "");
     assert_eq!(
         stderr(&inside),
-        "zhnorm: no files found under . (ignore files, hidden files and globs apply; --no-ignore, --hidden)\n"
+        "zhnorm: no files found under . (ignore files, hidden files and version control folders apply; --no-ignore, --hidden)\n"
+    );
+}
+
+/// Review 17 #5: a repository with nothing but `.git`, walked with
+/// `--hidden --no-ignore`, was told to try `--no-ignore, --hidden`.
+#[test]
+fn the_note_on_an_empty_folder_suggests_only_options_not_given() {
+    let dir = Dir::new();
+    dir.write("p/.git/HEAD", b"ref: refs/heads/main\n");
+    let all = zhnorm(["--no-config", "--check", "--hidden", "--no-ignore", "p"]).in_dir(&dir.path("")).run();
+    assert_eq!(all.status.code(), Some(0), "{}", stderr(&all));
+    assert_eq!(stderr(&all), "zhnorm: no files found under p (version control folders are never walked)\n");
+    let globbed = zhnorm(["--no-config", "--check", "--hidden", "-g", "*.md", "p"]).in_dir(&dir.path("")).run();
+    assert_eq!(
+        stderr(&globbed),
+        "zhnorm: no files found under p (ignore files, globs and version control folders apply; --no-ignore)\n"
     );
 }
 
@@ -2284,6 +2300,10 @@ mod files_are_safe {
         );
         let linked_but_clean = run_in(&dir, &["--check", "plain.txt"]);
         assert!(linked_but_clean.status.success(), "{}", stderr(&linked_but_clean));
+        // Review 17 #8: JSON carries the refusal too.
+        let json = run_in(&dir, &["--check", "--json", "h1.txt"]);
+        let value: serde_json::Value = serde_json::from_str(stdout(&json).trim()).unwrap();
+        assert_eq!(value["write_refused"], "refusing to rewrite a file with 2 hard links (a rename would split them)");
     }
 
     #[cfg(unix)]

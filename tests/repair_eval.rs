@@ -304,7 +304,9 @@ const REACHED: &[(&str, [f64; 3])] = &[
     // (a line Shift_JIS encodes, with kana or a Japanese-only kanji),
     // kaomoji and pieces of Latin-1 letter lists (review round 5): correct
     // text outranks the rate.
-    ("6 big5 as gbk", [92.0, 97.0, 96.0]),
+    // Titles 92.7 until each piece of up to three characters with no Han
+    // beside it came to be judged as it would be alone (review 14).
+    ("6 big5 as gbk", [91.0, 97.0, 96.0]),
     // Paragraphs 80 until the vertical rules of a table (`│`, which GBK
     // read as Big5 makes `岫`) were undone with the rest of their line.
     ("6 gbk as big5", [88.0, 96.0, 90.0]),

@@ -29,7 +29,7 @@
 
 use std::sync::LazyLock;
 
-use aho_corasick::{AhoCorasick, MatchKind};
+use aho_corasick::{AhoCorasick, AhoCorasickKind, MatchKind};
 use serde::Serialize;
 
 /// One spot of irreparable damage.
@@ -134,10 +134,14 @@ const PATTERNS: [(&str, &str, DamageKind); 7] = [
 /// one-byte pattern among them would make the multi-pattern search stop at
 /// the first byte of every common character. No pattern can start inside a
 /// match of another (they share no character but `斤拷`, which starts none),
-/// so the leftmost matches of all are those of each alone.
+/// so the leftmost matches of all are those of each alone. The automaton
+/// is a plain NFA: in clean text the vectorised prefilter does the search,
+/// and the DFA that the builder picks by default for so few patterns cost
+/// 0.37 M instructions to build, a quarter of a run on a 1 KB file.
 static MULTI_BYTE_PATTERNS: LazyLock<AhoCorasick> = LazyLock::new(|| {
     AhoCorasick::builder()
         .match_kind(MatchKind::LeftmostFirst)
+        .kind(Some(AhoCorasickKind::NoncontiguousNFA))
         .build(PATTERNS[1..].iter().map(|(pattern, _, _)| pattern))
         .expect("the damage patterns are few and short")
 });

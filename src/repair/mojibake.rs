@@ -1010,11 +1010,16 @@ impl Repairer {
     /// a doubled rare character undoes into is often one the model knows
     /// well, and the rare word (`水淥淥`, `峇峇娘惹`, `零露瀼瀼`) loses to it:
     /// a doubled character gives a doubled character in every reading, so
-    /// it is no evidence of mojibake, even when the doubling undone is a
-    /// word and the one read is not: `佶佶` would be `烁烁`, and `四牡佶佶`
-    /// is a classical reduplication. A common doubled word garbled alone
-    /// (`我们毞毞地走` for `天天`) is left so; correct text outranks it.
-    /// Longer garbled text shows itself in its other characters.
+    /// it is no evidence of mojibake. A piece that is the doubling alone is
+    /// given back even when the doubling undone is a word and the one read
+    /// is not: `佶佶` would be `烁烁`, and `四牡佶佶` is a classical
+    /// reduplication; a common doubled word garbled alone (`我们毞毞地走`
+    /// for `天天`) is left so, as correct text outranks it. A piece with more
+    /// than the doubling (`问枙脹脹` for `问题等等`) is given back only when
+    /// the doubling undone is no more a word than the one read
+    /// (`溼淥淥` is not `访振振`) or its other characters are in a word as
+    /// written (`他看起来塨塨的` is not `他看起懂实实的`): otherwise they are
+    /// evidence.
     fn give_back_doubled(&mut self, line: &str, repaired: String) -> Option<String> {
         let Some((before, after, pieces)) = self.pieces_read_as_each_other(line, &repaired) else {
             return Some(repaired);
@@ -1024,7 +1029,13 @@ impl Repairer {
         }
         let doubled = |piece: &Range<usize>| {
             piece.clone().zip(piece.start + 1..piece.end).any(|(i, j)| {
-                before[i] == before[j] && after[i] == after[j] && before[i] != after[i] && bigram::covers(before[i])
+                before[i] == before[j]
+                    && after[i] == after[j]
+                    && before[i] != after[i]
+                    && bigram::covers(before[i])
+                    && (piece.len() == 2
+                        || words::covered(&before, i..j + 1) >= words::covered(&after, i..j + 1)
+                        || words::covered(&before, piece.start..i) + words::covered(&before, j + 1..piece.end) > 0)
             })
         };
         let given_back: Vec<_> = pieces.into_iter().filter(doubled).collect();
@@ -4266,6 +4277,33 @@ mod tests {
         for garbled in ["我们毞毞地走了进来。\n", "我們繰繰地走了進來。\n", "我們盽盽地走了進來。\n"]
         {
             assert_eq!(repair(garbled), garbled);
+        }
+        // Review 17 #2: a garbled word with a doubled character in it is
+        // undone when the doubling undone is a word.
+        for (garbled, repaired) in [
+            ("你还是应该检查 ABI 的兼容性问枙脹脹。\n", "你还是应该检查 ABI 的兼容性问题等等。\n"),
+            ("这是一段荎恅恅本。\n", "这是一段英文文本。\n"),
+            ("我說德粂粂ē環境\n", "我說德語語言環境\n"),
+        ] {
+            assert_eq!(repair(garbled), repaired);
+        }
+    }
+
+    #[test]
+    fn characters_beside_an_undone_piece_are_undone_with_it() {
+        // GBK read as Big5 (Debian Reference lines): the span search left
+        // `腔` before ASCII and `粒` between two undone pieces as they were.
+        for (garbled, repaired) in [
+            (
+                "ぱ籵腔 shell 韜鍔俴枑尨狟腔珨虳都獗腔遠噫曹講ㄛ褫夔婓斕腔褐掛腔硒俴遠噫笢祥湔婓﹝\n",
+                "普通的 shell 命令行提示下的一些常见的环境变量，可能在你的脚本的执行环境中不存在。\n",
+            ),
+            (
+                "悵厥斕腔掘爺炵苀潠賞甜й冪都掘爺斕腔炵苀ㄛ衄掘爺杅擂掀斕粒蚚腔掘爺源楊腔撮扲珂輛猁笭猁腔嗣﹝\n",
+                "保持你的备份系统简洁并且经常备份你的系统，有备份数据比你采用的备份方法的技术先进要重要的多。\n",
+            ),
+        ] {
+            assert_eq!(repair(garbled), repaired);
         }
     }
 
