@@ -423,8 +423,12 @@ fn find_glosses(text: &str) -> Vec<Gloss> {
         let gloss =
             if !glossed.is_whitespace() && after_open.strip_prefix(glossed).is_some_and(|rest| rest.starts_with(')')) {
                 Some((open + 1 + glossed.len_utf8() + 1, GlossKind::Echo))
+            } else if !(is_han(glossed) || glossed.is_ascii_alphanumeric() || glossed == '?') {
+                // Neither a reading nor a lost character's: no `)` to look
+                // for (most `(` of prose and code follow a space or a sign).
+                None
             } else {
-                after_open.char_indices().take(MAX_GLOSS + 1).find(|&(_, c)| c == ')').and_then(|(len, _)| {
+                closing_parenthesis(after_open).and_then(|len| {
                     let content = &after_open[..len];
                     let end = open + 1 + len + 1;
                     if is_han(glossed) && is_reading_of(content, glossed) {
@@ -464,6 +468,26 @@ fn find_glosses(text: &str) -> Vec<Gloss> {
     }
     drop_lone_ascii_echoes(&mut found);
     found
+}
+
+/// Where the `)` that closes a gloss is in `after_open`, the text after its
+/// `(`: the first `)` among the first [`MAX_GLOSS`] + 1 characters, found
+/// in their bytes without decoding them (a `)` byte is never part of
+/// another character; the others are counted by their first bytes).
+fn closing_parenthesis(after_open: &str) -> Option<usize> {
+    let mut chars = 0;
+    for (at, &byte) in after_open.as_bytes().iter().enumerate() {
+        if byte == b')' {
+            return Some(at);
+        }
+        if byte & 0xC0 != 0x80 {
+            chars += 1;
+            if chars > MAX_GLOSS {
+                return None;
+            }
+        }
+    }
+    None
 }
 
 /// An ASCII character glossed by itself alone (`print(f(f))`, `int a(a)`,
@@ -1071,6 +1095,28 @@ mod tests {
                 assert!(syllable.is_pinyin(), "{c}: {}", reading.plain());
             }
         }
+    }
+
+    #[test]
+    fn the_closing_parenthesis_is_found_within_a_gloss_length() {
+        // What a scan of the first MAX_GLOSS + 1 characters finds.
+        let by_chars = |after_open: &str| {
+            after_open.char_indices().take(MAX_GLOSS + 1).find(|&(_, c)| c == ')').map(|(len, _)| len)
+        };
+        for after_open in [
+            "guó)家",
+            "一二三四五六七八)",
+            "一二三四五六七八九)",
+            "🔎🔎🔎🔎🔎🔎🔎🔎)",
+            "🔎🔎🔎🔎🔎🔎🔎🔎🔎)",
+            "abc",
+            ")",
+            "",
+        ] {
+            assert_eq!(closing_parenthesis(after_open), by_chars(after_open), "{after_open}");
+        }
+        assert_eq!(closing_parenthesis("一二三四五六七八)"), Some(24));
+        assert_eq!(closing_parenthesis("一二三四五六七八九)"), None);
     }
 
     #[test]

@@ -368,7 +368,7 @@ fn is_pinyin_in_gbk(prefix: &[u8], complete: bool) -> bool {
             continue;
         }
         if !is_pinyin(c) {
-            if is_han(c) || COMMON_PUNCTUATION.contains(c) || "·…—".contains(c) {
+            if is_han(c) || is_common_punctuation(c) || "·…—".contains(c) {
                 continue;
             }
             return false;
@@ -1265,7 +1265,7 @@ fn likelier_chinese<'a>(readings: &'a [Reading], best: &'a Reading) -> &'a Readi
         |encoding| readings.iter().find(|r| r.encoding == encoding && r.replaced == 0 && !r.cut && r.score > 0.0);
     let (Some(gbk), Some(big5)) = (plausible(GBK), plausible(BIG5)) else { return best };
     let han = |r: &Reading| r.text.chars().filter(|&c| is_han(c)).count();
-    let han_only = |r: &Reading| r.text.chars().all(|c| c.is_ascii() || is_han(c) || COMMON_PUNCTUATION.contains(c));
+    let han_only = |r: &Reading| r.text.chars().all(|c| c.is_ascii() || is_han(c) || is_common_punctuation(c));
     if (gbk.score - big5.score).abs() > LIKELIHOOD_TIE
         || han(gbk) < 2
         || han(big5) < 2
@@ -1481,6 +1481,14 @@ pub(crate) const CANTONESE: &str =
 const COMMON_PUNCTUATION: &str =
     "\u{3000}、。〈〉《》「」『』【】〔〕“”‘’，．：；！？（）［］｛｝～％＃＆＊＋－／＜＝＞＠｜＂＇";
 
+/// Whether `c` is one of [`COMMON_PUNCTUATION`]. Every character the
+/// repair scores that is not Han (symbols, letters, emoji) is asked about,
+/// and a search of the string for it cost more than the rest of the score:
+/// the blocks it draws from come first, one comparison for most.
+fn is_common_punctuation(c: char) -> bool {
+    matches!(u32::from(c), 0x2018..=0x201D | 0x3000..=0x3015 | 0xFF01..=0xFF5E) && COMMON_PUNCTUATION.contains(c)
+}
+
 pub(crate) fn char_score(c: char, prev: char, next: char) -> f64 {
     char_score_as(c, prev, next, Script::Any)
 }
@@ -1501,7 +1509,7 @@ fn char_score_as(c: char, prev: char, next: char, script: Script) -> f64 {
         // The punctuation of Chinese text; the other CJK symbols and
         // fullwidth forms are rare in it (and are what Chinese punctuation
         // read in a neighbouring charset often looks like).
-        _ if COMMON_PUNCTUATION.contains(c) => 2.0,
+        _ if is_common_punctuation(c) => 2.0,
         0xFF10..=0xFF19 | 0xFF21..=0xFF3A | 0xFF41..=0xFF5A => 1.0,
         0x3000..=0x303F | 0xFF01..=0xFF5E => 0.0,
         // Hiragana, katakana, Hangul syllables.
@@ -1628,6 +1636,16 @@ mod tests {
         let (bytes, _, unmappable) = encoding.encode(text);
         assert!(!unmappable);
         bytes.into_owned()
+    }
+
+    #[test]
+    fn the_punctuation_blocks_hold_all_the_common_punctuation() {
+        // The blocks `is_common_punctuation` looks in first are a shortcut
+        // only: every character of the list must be in them.
+        for c in COMMON_PUNCTUATION.chars() {
+            assert!(is_common_punctuation(c), "{c:?} (U+{:04X})", u32::from(c));
+        }
+        assert!(!is_common_punctuation('\u{3016}') && !is_common_punctuation('🔎') && !is_common_punctuation('a'));
     }
 
     #[test]

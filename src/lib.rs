@@ -164,10 +164,11 @@
 //!   172–263, s2twp at 111–121 and tw2sp at 101–156 (three runs at load 3.3
 //!   to 3.6), above zhconv's 96–105 measured earlier on the same machine.
 //!   In the same run (2 December, README *zhconv in the same run*, a
-//!   loaded machine, so counted in instructions) the whole command does as
-//!   much work as zhconv 0.4.2 for s2t and 11%, 13% and 35% more for t2s,
-//!   s2twp and tw2sp; with `--no-repair` 28%, 26% and 15% less, and 1% more
-//!   for tw2sp: the repair's scan of clean text is the difference, and
+//!   loaded machine, so counted in instructions, last on 3 December) the
+//!   whole command does 10% and 2% less work than zhconv 0.4.2 for s2t and
+//!   t2s, and 3% and 23% more for s2twp and tw2sp; with `--no-repair` 27%,
+//!   24% and 13% less, and 4% more for tw2sp: the repair's scan of clean
+//!   text is the difference, and
 //!   zhconv is not OpenCC-exact (4,000–13,000 of the corpus's 278,000 lines
 //!   differ). What is left is the walk itself and the
 //!   rest of the command (52–69% of its instructions on 1 MB of the

@@ -206,10 +206,11 @@ fn encode_char(codec: Codec, c: char, bytes: &mut Vec<u8>) -> bool {
         // and the private-use characters GBK also writes as pairs that
         // decode to something else now.
         Some(_) if c != '€' && !('\u{E000}'..='\u{F8FF}').contains(&c) => return false,
-        _ => match encode_slowly(codec, c.encode_utf8(&mut [0; 4])) {
-            Some(slowly) => bytes.extend(slowly),
-            None => return false,
-        },
+        // Beyond the BMP, GBK encodes nothing and Big5 some of plane 2
+        // (HKSCS's), where `encoding_rs` looks them up: an emoji in clean
+        // text (`🔎`) is tried in every span and family the search tries.
+        None if codec == Codec::Gbk || !('\u{2008A}'..='\u{2F8A6}').contains(&c) => return false,
+        _ => return encode_slowly(codec, c, bytes),
     }
     true
 }
@@ -241,14 +242,21 @@ pub(crate) fn gbk_decoded_pair(lead: u8, trail: u8) -> Option<char> {
     decode_pair(Codec::Gbk, &[lead, trail])
 }
 
-/// `encoding_rs`'s encoder, for what the table does not have (€ and private use in GBK,
-/// characters beyond the BMP): stops at the first unmappable character
-/// instead of writing an HTML numeric reference for it and going on.
-fn encode_slowly(codec: Codec, text: &str) -> Option<Vec<u8>> {
+/// `encoding_rs`'s encoder, for what the table does not have (€ and private
+/// use in GBK, plane 2 in Big5): appends the bytes of `c`, or is false
+/// where the encoder finds it unmappable (instead of writing an HTML
+/// numeric reference for it). One character is at most two bytes in
+/// either, so they are written on the stack.
+fn encode_slowly(codec: Codec, c: char, bytes: &mut Vec<u8>) -> bool {
     let mut encoder = if codec == Codec::Gbk { GBK } else { BIG5 }.new_encoder();
-    let mut bytes = Vec::with_capacity(text.len() * 2);
-    let (result, _) = encoder.encode_from_utf8_to_vec_without_replacement(text, &mut bytes, true);
-    (result == encoding_rs::EncoderResult::InputEmpty).then_some(bytes)
+    let mut buffer = [0; 8];
+    let (result, _, written) =
+        encoder.encode_from_utf8_without_replacement(c.encode_utf8(&mut [0; 4]), &mut buffer, true);
+    let encoded = result == encoding_rs::EncoderResult::InputEmpty;
+    if encoded {
+        bytes.extend_from_slice(&buffer[..written]);
+    }
+    encoded
 }
 
 /// The two bytes GBK or Big5 encodes each BMP character to (0: none),
@@ -362,6 +370,13 @@ fn latin1_byte(c: char) -> Option<u8> {
         0x100..=0x2122 => WINDOWS_1252_HIGH.iter().position(|&h| h == c).map(|i| 0x80 + i as u8),
         _ => None,
     }
+}
+
+/// Whether no family can undo text with `c` in it: Latin-1, GBK and Big5,
+/// which mojibake is read in, none encodes it (an emoji, a variation
+/// selector), so every [`Family::reverse`] of such text fails.
+fn read_in_no_family(c: char) -> bool {
+    latin1_byte(c).is_none() && encode_pair(Codec::Gbk, c).is_none() && encode_pair(Codec::Big5, c).is_none()
 }
 
 fn latin1_char(byte: u8) -> char {
@@ -577,7 +592,10 @@ impl Repairer {
             let foreign = text.chars().filter(|&c| is_foreign_script(c)).count();
             non_ascii < 2 || foreign * 4 > non_ascii || !has_suspicious(text)
         };
-        if passed_over(body) {
+        // Every layer's first reversal would fail on such a character (an
+        // emoji in a line of its own: `Index 🔎︎`), leaving no repair and no
+        // deeper layer.
+        if passed_over(body) || body.chars().any(read_in_no_family) {
             return Ok(None);
         }
         let before = plausibility(body);
@@ -679,6 +697,13 @@ impl Repairer {
     fn repair_run(&mut self, run: &str, prev: Option<char>, next: Option<char>) -> Option<String> {
         let shape = Shape::of(run);
         if shape.suspicious == 0 {
+            return None;
+        }
+        // In a run with a cluster, every span the search tries holds a
+        // suspicious character (it takes in the one it starts at and the
+        // next, one of them suspicious). When no family reads any of them,
+        // every try fails, and so do the whole run's reversals.
+        if shape.clustered && run.chars().filter(|&c| is_suspicious(c)).all(read_in_no_family) {
             return None;
         }
         let mut budget = BUDGET_BASE + BUDGET_PER_CHAR * shape.chars;
@@ -1409,6 +1434,15 @@ fn best_repair(
     // for `文件`) hide most of what it gains.
     let before_alone = plausibility_between(prev, span, next);
     if !can_gain(before.min(before_alone)) {
+        return None;
+    }
+    // Every reversal of the first layer would fail on such a character,
+    // leaving no repair and no deeper layer: only the budget is spent, one
+    // try for each of the four families that read non-ASCII text as GBK or
+    // Big5 (the span has no ASCII, as a character that Latin-1 does not
+    // encode is not ASCII).
+    if span.chars().any(read_in_no_family) {
+        *budget = budget.saturating_sub(FAMILIES.iter().filter(|f| f.codecs().0 != Codec::Latin1).count());
         return None;
     }
     let mut best: Option<(Vec<Family>, String, f64)> = None;
@@ -3384,11 +3418,30 @@ mod tests {
     }
 
     #[test]
+    fn a_character_no_family_reads_stops_no_repair_beside_it() {
+        // `🔎` and the variation selector are in none of Latin-1, GBK and
+        // Big5: spans with them are passed over at once, the mojibake
+        // beside them in the same run is still found.
+        assert!(read_in_no_family('🔎') && read_in_no_family('\u{FE0E}'));
+        assert!(!read_in_no_family('中') && !read_in_no_family('é') && !read_in_no_family('€'));
+        assert_eq!(repair("Index 🔎\u{FE0E}\n"), "Index 🔎\u{FE0E}\n");
+        let garbled = garble(Family::Utf8AsGbk, "打开文件");
+        assert_eq!(repair(&format!("{garbled}🔎\u{FE0E}\n")), "打开文件🔎\u{FE0E}\n");
+        assert_eq!(repair(&format!("🔎\u{FE0E}{garbled}\n")), "🔎\u{FE0E}打开文件\n");
+    }
+
+    #[test]
     fn double_byte_tables_encode_as_encoding_rs_does() {
-        for codec in [Codec::Gbk, Codec::Big5] {
-            for c in (0x80..0x10000u32).filter_map(char::from_u32) {
+        // Every character, beyond the BMP too (which `encode_char` answers
+        // for GBK and for most of Big5 without the encoder).
+        for (codec, encoding) in [(Codec::Gbk, GBK), (Codec::Big5, BIG5)] {
+            for c in (0x80..=0x10FFFFu32).filter_map(char::from_u32) {
                 let text = c.to_string();
-                assert_eq!(encode(codec, &text), encode_slowly(codec, &text), "{codec:?} {c:?}");
+                let mut bytes = Vec::with_capacity(8);
+                let (result, _) =
+                    encoding.new_encoder().encode_from_utf8_to_vec_without_replacement(&text, &mut bytes, true);
+                let expected = (result == encoding_rs::EncoderResult::InputEmpty).then_some(bytes);
+                assert_eq!(encode(codec, &text), expected, "{codec:?} {c:?}");
             }
         }
     }
