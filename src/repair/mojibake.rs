@@ -205,7 +205,7 @@ fn encode_char(codec: Codec, c: char, bytes: &mut Vec<u8>) -> bool {
         // The table has every BMP character the encoder has, but GBK's €
         // and the private-use characters GBK also writes as pairs that
         // decode to something else now.
-        Some(_) if c != '€' && !('\u{E000}'..='\u{F8FF}').contains(&c) => return false,
+        Some(_) if c != '€' && !is_private_use(c) => return false,
         // Beyond the BMP, GBK encodes nothing and Big5 some of plane 2
         // (HKSCS's), where `encoding_rs` looks them up: an emoji in clean
         // text (`🔎`) is tried in every span and family the search tries.
@@ -234,6 +234,12 @@ fn encode_pair(codec: Codec, c: char) -> Option<Result<[u8; 2], ()>> {
 /// encoder writes it.
 pub(crate) fn gbk_pair(c: char) -> Option<[u8; 2]> {
     encode_pair(Codec::Gbk, c)?.ok()
+}
+
+/// Whether `c` is in the BMP's private use area, where GBK and Big5 put
+/// pairs that no standard character has.
+pub(crate) fn is_private_use(c: char) -> bool {
+    ('\u{E000}'..='\u{F8FF}').contains(&c)
 }
 
 /// What GBK decodes `lead, trail` to, when it is one BMP character, as

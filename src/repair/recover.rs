@@ -244,7 +244,7 @@ fn pair_mapped(lead: u8, trail: u8) -> bool {
     // decoding all 32,768 pairs with `encoding_rs` on first use cost a run
     // 17.8 million instructions, as much as the repair stage's scan of 10 MB
     // of clean text.
-    super::mojibake::gbk_decoded_pair(lead, trail).is_some_and(|c| !('\u{E000}'..='\u{F8FF}').contains(&c))
+    super::mojibake::gbk_decoded_pair(lead, trail).is_some_and(|c| !super::mojibake::is_private_use(c))
 }
 
 /// For each byte of `template`, the values it can have: a known byte, or
@@ -567,7 +567,7 @@ mod tests {
             let decoded = encoding_rs::GBK.decode_without_bom_handling_and_without_replacement(&pair);
             let mut chars = decoded.as_deref().unwrap_or_default().chars();
             let expected =
-                matches!((chars.next(), chars.next()), (Some(c), None) if !('\u{E000}'..='\u{F8FF}').contains(&c));
+                matches!((chars.next(), chars.next()), (Some(c), None) if !super::super::mojibake::is_private_use(c));
             assert_eq!(pair_mapped(lead, trail), expected, "{lead:02X} {trail:02X}");
             mapped += usize::from(expected);
         }
